@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:test';
+import { hashAction, statementChallenge, verifyReceipt } from '../../worker/receipt/index';
+import { BASE, WIRE, assertion, call, enroll, newUserId, requestAction, verify } from './harness';
+
+describe('enroll → action → verify → receipt', () => {
+  it('issues a receipt that binds the exact action, user, audience and credential', async () => {
+    const userId = newUserId();
+    const { auth, reply } = await enroll(userId);
+    expect(reply.status).toBe(201);
+    expect(reply.body).toEqual({ credentialId: auth.credentialId, aaguid: '00000000-0000-0000-0000-000000000000', deviceBound: true, backedUp: false });
+
+    const action = await requestAction(userId);
+    expect(action.actionHash).toBe(await hashAction(WIRE));
+    expect(action.approveUrl).toBe(`${BASE}/approve/${action.ticket}`);
+    expect(action.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+    const details = await call('GET', `/v1/actions/${action.ticket}`, undefined, { auth: false });
+    expect(details.status).toBe(200);
+    const { statement, options } = details.body;
+    expect(statement).toMatchObject({ v: 1, iss: BASE, aud: 'payments-api', sub: userId, act: action.actionHash });
+    expect(options.challenge).toBe(await statementChallenge(statement));
+    expect(options.userVerification).toBe('required');
+    expect(options.rpId).toBe('localhost');
+    expect(options.allowCredentials.map((c: { id: string }) => c.id)).toEqual([auth.credentialId]);
+
+    const ok = await verify(action.ticket, await auth.assert(options, { origin: BASE }));
+    expect(ok.status).toBe(200);
+
+    const jwks = (await call('GET', '/.well-known/jwks.json')).body;
+    const verified = await verifyReceipt(ok.body.receipt, { jwks, issuer: BASE, audience: 'payments-api', action: WIRE });
+    expect(verified.claims).toMatchObject({
+      sub: userId,
+      aud: 'payments-api',
+      act: action.actionHash,
+      act_type: 'wire.transfer',
+      nonce: statement.nonce,
+      uv: true,
+      cred: { id: auth.credentialId, device_bound: true, backed_up: false },
+      pol: 'default',
+    });
+    expect(verified.header.typ).toBe('psea-receipt+jwt');
+    expect(verified.challenge).toBe(options.challenge);
+
+    const status = await call('GET', `/v1/actions/${action.ticket}/status`);
+    expect(status.body).toEqual({ state: 'approved', receipt: ok.body.receipt });
+
+    const replay = await verify(action.ticket, await assertion(action.ticket, auth).catch(() => null));
+    expect(replay.status).not.toBe(200);
+    expect(env.VAULT).toBeDefined();
+  });
+});

@@ -1,0 +1,54 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+/** Fresh secrets for every run: tests never depend on a checked-in key. */
+function testSecrets() {
+  const es256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const ed = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+  return {
+    API_KEYS: `${randomBytes(24).toString('base64url')},${randomBytes(24).toString('base64url')}`,
+    RECEIPT_SIGNING_KEYS: JSON.stringify({
+      keys: [
+        { ...es256, kid: 'test-es256', alg: 'ES256' },
+        { ...ed, alg: 'EdDSA' },
+      ],
+    }),
+  };
+}
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                ...testSecrets(),
+                ALLOWED_ORIGINS: 'http://localhost:8787,https://app.example.com',
+                TICKET_TTL_SECONDS: '300',
+              },
+            },
+          }),
+        ],
+        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], testTimeout: 20_000 },
+      },
+      {
+        test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

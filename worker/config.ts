@@ -1,0 +1,146 @@
+/**
+ * Configuration, parsed and validated once per distinct value and cached.
+ * Every getter fails closed: a missing or malformed value throws 500
+ * `misconfigured` and logs which setting is wrong, never its content.
+ */
+import { PseaError } from './errors';
+import type { Env } from './env';
+import { loadSigningKeys } from './receipt/signing-keys';
+import type { SigningKeySet } from './receipt/types';
+import { parsePolicy } from './policy/parse-policy';
+import type { Policy } from './policy/types';
+
+export interface Vars {
+  rpId: string;
+  rpName: string;
+  allowedOrigins: ReadonlySet<string>;
+  /** Empty: the service's own origin, taken from the request. */
+  issuer: string;
+  receiptTtlSeconds: number;
+  ticketTtlSeconds: number;
+}
+
+export const MAX_TICKET_TTL_SECONDS = 3600;
+
+function misconfigured(name: string, why: string): PseaError {
+  console.error(`[psea] misconfigured: ${name}: ${why}`);
+  return new PseaError('misconfigured', `${name} is missing or malformed`);
+}
+
+function memo<T>(compute: (raw: string) => T): (raw: string) => T {
+  const cache = new Map<string, T>();
+  return (raw) => {
+    let hit = cache.get(raw);
+    if (hit === undefined) {
+      hit = compute(raw);
+      if (cache.size > 16) cache.clear();
+      cache.set(raw, hit);
+    }
+    return hit;
+  };
+}
+
+function seconds(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw misconfigured(name, `must be an integer from 1 to ${max}`);
+  return n;
+}
+
+function parseOrigins(raw: string | undefined): Set<string> {
+  const origins = new Set<string>();
+  for (const part of (raw ?? '').split(',')) {
+    const text = part.trim();
+    if (!text) continue;
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw misconfigured('ALLOWED_ORIGINS', `not a URL: ${JSON.stringify(text)}`);
+    }
+    if (url.origin === 'null' || url.origin !== text.replace(/\/$/, '')) {
+      throw misconfigured('ALLOWED_ORIGINS', `not a bare origin: ${JSON.stringify(text)}`);
+    }
+    origins.add(url.origin);
+  }
+  if (origins.size === 0) throw misconfigured('ALLOWED_ORIGINS', 'required');
+  return origins;
+}
+
+/** Non-secret `[vars]`. */
+export function getVars(env: Env): Vars {
+  const rpId = env.RP_ID?.trim();
+  if (!rpId || !/^[a-z0-9.-]+$/i.test(rpId)) throw misconfigured('RP_ID', 'required, a host name');
+  const rpName = env.RP_NAME?.trim();
+  if (!rpName) throw misconfigured('RP_NAME', 'required');
+  const issuer = (env.ISSUER ?? '').trim();
+  return {
+    rpId: rpId.toLowerCase(),
+    rpName,
+    allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
+    issuer,
+    receiptTtlSeconds: seconds('RECEIPT_TTL_SECONDS', env.RECEIPT_TTL_SECONDS, 300, 86_400),
+    ticketTtlSeconds: seconds('TICKET_TTL_SECONDS', env.TICKET_TTL_SECONDS, 300, MAX_TICKET_TTL_SECONDS),
+  };
+}
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+}
+
+/** API keys are kept only as SHA-256 hashes, so comparison is constant time over equal lengths. */
+const apiKeyHashes = memo((raw: string): Promise<Uint8Array[]> | string => {
+  const keys = raw.split(',').map((k) => k.trim()).filter(Boolean);
+  if (keys.length === 0) return 'required';
+  if (keys.some((k) => k.length < 32)) return 'every key must be at least 32 characters';
+  return Promise.all(keys.map(sha256));
+});
+
+export async function getApiKeyHashes(env: Env): Promise<Uint8Array[]> {
+  const hashes = apiKeyHashes(env.API_KEYS ?? '');
+  if (typeof hashes === 'string') throw misconfigured('API_KEYS', hashes);
+  return hashes;
+}
+
+/** True when `presented` is one of the configured keys; compares hashes in constant time. */
+export async function isApiKey(env: Env, presented: string): Promise<boolean> {
+  const hashes = await getApiKeyHashes(env);
+  const candidate = await sha256(presented);
+  let found = false;
+  for (const h of hashes) if (crypto.subtle.timingSafeEqual(h, candidate)) found = true;
+  return found;
+}
+
+const signingKeys = memo(
+  (raw: string): Promise<SigningKeySet | Error> =>
+    loadSigningKeys(raw).catch((err: unknown) => (err instanceof Error ? err : new Error('unreadable'))),
+);
+
+/** The receipt signing key set; every call on a bad secret logs and fails closed. */
+export async function getSigningKeys(env: Env): Promise<SigningKeySet> {
+  const raw = env.RECEIPT_SIGNING_KEYS;
+  if (!raw?.trim()) throw misconfigured('RECEIPT_SIGNING_KEYS', 'required');
+  const keys = await signingKeys(raw);
+  if (keys instanceof Error) throw misconfigured('RECEIPT_SIGNING_KEYS', keys.message);
+  return keys;
+}
+
+/** The receipt issuer: ISSUER, or the origin the service was reached on. */
+export function issuerFor(vars: Vars, requestUrl: string): string {
+  return vars.issuer || new URL(requestUrl).origin;
+}
+
+const policies = memo((raw: string): Policy | Error => {
+  try {
+    return parsePolicy(raw);
+  } catch (err) {
+    return err instanceof Error ? err : new Error('invalid');
+  }
+});
+
+/** The authenticator policy (POLICY var); the default catch-all rule when empty. */
+export function getPolicy(env: Env): Policy {
+  const parsed = policies(env.POLICY ?? '');
+  if (parsed instanceof Error) throw misconfigured('POLICY', parsed.message);
+  return parsed;
+}

@@ -1,0 +1,23 @@
+import type { UserVault } from './vault/user-vault';
+
+/** Bindings from wrangler.toml `[vars]`, secrets and the Durable Object namespace. */
+export interface Env {
+  VAULT: DurableObjectNamespace<UserVault>;
+  RP_ID?: string;
+  RP_NAME?: string;
+  ALLOWED_ORIGINS?: string;
+  ISSUER?: string;
+  RECEIPT_TTL_SECONDS?: string;
+  TICKET_TTL_SECONDS?: string;
+  /** JSON policy document (see README "Policy"); empty means the default catch-all rule. */
+  POLICY?: string;
+  /** "true" turns on the demo bank at `/` (npm start sets it in .dev.vars). */
+  DEMO?: string;
+  API_KEYS?: string;
+  RECEIPT_SIGNING_KEYS?: string;
+}
+
+/** Hono environment shared by every route group. */
+export interface AppEnv {
+  Bindings: Env;
+}

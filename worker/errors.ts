@@ -1,0 +1,78 @@
+/**
+ * The closed set of problem codes from SPEC.md, each with its HTTP status and
+ * title. Handlers throw `PseaError`; `app.onError` turns it into RFC 9457
+ * problem+json. Anything else becomes a logged, generic 500.
+ */
+export const PROBLEMS = {
+  invalid_request: [400, 'Invalid request'],
+  unauthorized: [401, 'Unauthorized'],
+  ticket_not_found: [404, 'Ticket not found'],
+  not_found: [404, 'Not found'],
+  method_not_allowed: [405, 'Method not allowed'],
+  not_enrolled: [409, 'User has no active credential'],
+  ticket_used: [409, 'Ticket already used'],
+  ticket_expired: [410, 'Ticket expired'],
+  payload_too_large: [413, 'Payload too large'],
+  unsupported_media_type: [415, 'Unsupported media type'],
+  origin_mismatch: [422, 'Origin not allowed'],
+  rp_id_mismatch: [422, 'RP ID mismatch'],
+  challenge_mismatch: [422, 'Challenge mismatch'],
+  user_presence_required: [422, 'User presence required'],
+  user_verification_required: [422, 'User verification required'],
+  credential_unknown: [422, 'Credential unknown'],
+  credential_revoked: [422, 'Credential revoked'],
+  signature_invalid: [422, 'Signature invalid'],
+  counter_regression: [422, 'Signature counter regression'],
+  flags_invalid: [422, 'Authenticator flags invalid'],
+  attestation_rejected: [422, 'Attestation rejected'],
+  policy_unmet: [422, 'Policy unmet'],
+  receipt_invalid: [401, 'Receipt invalid'],
+  receipt_redeemed: [409, 'Receipt already redeemed'],
+  rate_limited: [429, 'Too many failed attempts'],
+  misconfigured: [500, 'Service misconfigured'],
+  internal_error: [500, 'Internal error'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** The 422 codes: a failed check of a ceremony, counted against the ticket. */
+export const CEREMONY_FAILURES: ReadonlySet<ProblemCode> = new Set(
+  (Object.keys(PROBLEMS) as ProblemCode[]).filter((code) => PROBLEMS[code][0] === 422),
+);
+
+/** A problem the client may see: its code, status and an optional detail (never a secret). */
+export class PseaError extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+
+  constructor(code: ProblemCode, detail?: string) {
+    super(detail ?? PROBLEMS[code][1]);
+    this.name = 'PseaError';
+    this.code = code;
+    this.status = PROBLEMS[code][0];
+    this.detail = detail;
+  }
+}
+
+/** Plain-data form, for crossing the Durable Object RPC boundary without losing the code. */
+export interface ProblemJSON {
+  type: 'about:blank';
+  status: number;
+  title: string;
+  code: ProblemCode;
+  detail?: string;
+}
+
+export function toProblem(err: PseaError): ProblemJSON {
+  const body: ProblemJSON = { type: 'about:blank', status: err.status, title: PROBLEMS[err.code][1], code: err.code };
+  if (err.detail !== undefined) body.detail = err.detail;
+  return body;
+}
+
+export function problemResponse(err: PseaError, headers?: HeadersInit): Response {
+  const h = new Headers(headers);
+  h.set('content-type', 'application/problem+json');
+  h.set('cache-control', 'no-store');
+  return new Response(JSON.stringify(toProblem(err)), { status: err.status, headers: h });
+}

@@ -1,0 +1,37 @@
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import type { Env } from '../env';
+import { PseaError } from '../errors';
+import { randomId } from '../receipt/random-id';
+import { sha256 } from '../webauthn/bytes';
+
+/**
+ * A ticket is `<vault id>.<32 random bytes>`: the first half routes to the
+ * user's Durable Object without naming the user, the second is the secret.
+ * Vaults store only its SHA-256, so a storage leak yields no usable ticket.
+ */
+const TICKET = /^[0-9a-f]{64}\.[A-Za-z0-9_-]{43}$/;
+
+export async function ticketHash(ticket: string): Promise<string> {
+  return isoBase64URL.fromBuffer(await sha256(ticket));
+}
+
+export function newTicket(env: Env, userId: string): { ticket: string; vault: DurableObjectStub<import('../vault/user-vault').UserVault> } {
+  const id = env.VAULT.idFromName(userId);
+  return { ticket: `${id.toString()}.${randomId(32)}`, vault: env.VAULT.get(id) };
+}
+
+/** Route a ticket to its vault; anything malformed is simply not found. */
+export async function openTicket(env: Env, ticket: string) {
+  if (ticket.length > 512 || !TICKET.test(ticket)) throw new PseaError('ticket_not_found');
+  let id: DurableObjectId;
+  try {
+    id = env.VAULT.idFromString(ticket.slice(0, 64));
+  } catch {
+    throw new PseaError('ticket_not_found');
+  }
+  return { vault: env.VAULT.get(id), hash: await ticketHash(ticket) };
+}
+
+export function userVault(env: Env, userId: string) {
+  return env.VAULT.get(env.VAULT.idFromName(userId));
+}

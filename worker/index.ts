@@ -1,0 +1,52 @@
+/**
+ * PSEA edge service: route groups mounted on one Hono app, one error
+ * boundary. A PseaError becomes problem+json; anything else is logged
+ * (without the request body) and answered with a generic 500.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from './env';
+import { PseaError, problemResponse } from './errors';
+import { actions } from './routes/actions';
+import { credentials } from './routes/credentials';
+import { demo } from './routes/demo';
+import { enroll } from './routes/enroll';
+import { pages } from './routes/pages';
+import { publicRoutes } from './routes/public';
+import { receipts } from './routes/receipts';
+
+export { UserVault } from './vault/user-vault';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+const app = new Hono<AppEnv>();
+
+// Cap bodies before anything parses them.
+app.use(
+  '*',
+  bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => problemResponse(new PseaError('payload_too_large', 'body over 64 KiB')) }),
+);
+
+app.route('/', publicRoutes);
+app.route('/', enroll);
+app.route('/', actions);
+app.route('/', receipts);
+app.route('/', credentials);
+app.route('/', pages);
+app.route('/demo', demo(app));
+
+app.notFound(() => problemResponse(new PseaError('not_found')));
+
+app.onError((err, c) => {
+  if (err instanceof PseaError) return problemResponse(err, c.res.headers);
+  if (err instanceof HTTPException) {
+    // Hono's own 4xx: malformed JSON in the validator, mostly.
+    if (err.status === 413) return problemResponse(new PseaError('payload_too_large'));
+    if (err.status < 500) return problemResponse(new PseaError('invalid_request', 'malformed JSON body'));
+  }
+  console.error(`[psea] unhandled ${c.req.method} ${new URL(c.req.url).pathname}:`, err instanceof Error ? err.stack : 'non-error thrown');
+  return problemResponse(new PseaError('internal_error'));
+});
+
+export default app;

@@ -1,0 +1,96 @@
+import { Hono } from 'hono';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { getPolicy, getVars, issuerFor } from '../config';
+import type { AppEnv } from '../env';
+import { PseaError } from '../errors';
+import { requireApiKey } from '../http/api-key';
+import { browserCors } from '../http/browser-cors';
+import { isoSeconds, unwrap } from '../http/outcome';
+import { newTicket, openTicket, ticketHash } from '../http/ticket';
+import { jsonBody } from '../http/validate';
+import { selectRule } from '../policy/select-rule';
+import { canonicalJson } from '../receipt/canonical-json';
+import { randomId } from '../receipt/random-id';
+import { sha256B64url } from '../receipt/sha256-b64url';
+import { statementChallenge } from '../receipt/statement';
+import type { Statement } from '../receipt/types';
+import type { Display } from '../vault/types';
+import { ActionRequest, AuthenticationResponse } from './schemas';
+
+export const actions = new Hono<AppEnv>();
+
+const MAX_ACTION_BYTES = 16 * 1024;
+
+/** Without a display, the person sees the action's own fields, as text. */
+function defaultDisplay(action: Record<string, unknown> & { type: string }): Display {
+  const fields = Object.entries(action)
+    .filter(([key]) => key !== 'type')
+    .slice(0, 50)
+    .map(([label, value]) => ({ label: label.slice(0, 100), value: (typeof value === 'string' ? value : JSON.stringify(value)).slice(0, 1000) }));
+  return { title: action.type, fields };
+}
+
+// Server: ask for approval of one exact action; the statement fixes what the passkey will sign.
+actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) => {
+  const body = c.req.valid('json');
+  const vars = getVars(c.env);
+  let canonical: string;
+  try {
+    canonical = canonicalJson(body.action);
+  } catch {
+    throw new PseaError('invalid_request', 'action: not representable as canonical JSON');
+  }
+  if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES) {
+    throw new PseaError('invalid_request', 'action: canonical form over 16 KiB');
+  }
+  const actionHash = await sha256B64url(canonical);
+  const statement: Statement = {
+    v: 1,
+    iss: issuerFor(vars, c.req.url),
+    aud: body.audience,
+    sub: body.user.id,
+    act: actionHash,
+    nonce: randomId(16),
+  };
+  const { ticket, vault } = newTicket(c.env, body.user.id);
+  const { expiresAt } = unwrap(
+    await vault.createAction({
+      hash: await ticketHash(ticket),
+      data: {
+        userId: body.user.id,
+        action: body.action,
+        display: body.display ?? defaultDisplay(body.action),
+        actionHash,
+        statement,
+        rule: selectRule(getPolicy(c.env), body.action),
+      },
+      challenge: await statementChallenge(statement),
+      ttlSeconds: body.ttl ?? vars.ticketTtlSeconds,
+      now: Date.now(),
+    }),
+  );
+  const origin = new URL(c.req.url).origin;
+  return c.json({ ticket, actionHash, expiresAt: isoSeconds(expiresAt), approveUrl: `${origin}/approve/${ticket}` }, 201);
+});
+
+// Server: where an approval stands; carries the receipt once approved.
+actions.get('/v1/actions/:ticket/status', requireApiKey, async (c) => {
+  const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
+  return c.json(unwrap(await vault.actionStatus(hash, Date.now())));
+});
+
+actions.use('/v1/actions/:ticket', browserCors);
+actions.use('/v1/actions/:ticket/verify', browserCors);
+
+// Browser: what the person is approving, and the request options for their passkey.
+actions.get('/v1/actions/:ticket', async (c) => {
+  const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
+  return c.json(unwrap(await vault.actionDetails(hash, Date.now())));
+});
+
+// Browser: the signed assertion; exactly one valid submission gets the receipt.
+actions.post('/v1/actions/:ticket/verify', jsonBody(AuthenticationResponse), async (c) => {
+  const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
+  const response = c.req.valid('json') satisfies AuthenticationResponseJSON;
+  return c.json(unwrap(await vault.verifyAction(hash, response, Date.now())));
+});

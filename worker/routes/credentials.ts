@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../env';
+import { PseaError } from '../errors';
+import { requireApiKey } from '../http/api-key';
+import { unwrap } from '../http/outcome';
+import { userVault } from '../http/ticket';
+import { UserId } from './schemas';
+
+export const credentials = new Hono<AppEnv>();
+
+credentials.use('/v1/users/*', requireApiKey);
+
+function userId(raw: string): string {
+  const parsed = UserId.safeParse(raw);
+  if (!parsed.success) throw new PseaError('invalid_request', 'id: 1 to 128 characters');
+  return parsed.data;
+}
+
+// Server: a user's credentials with their assurance facts and state.
+credentials.get('/v1/users/:id/credentials', async (c) => {
+  const vault = userVault(c.env, userId(c.req.param('id')));
+  return c.json({ credentials: unwrap(await vault.listCredentials()) });
+});
+
+// Server: revoke one credential; it can no longer approve anything.
+credentials.delete('/v1/users/:id/credentials/:credentialId', async (c) => {
+  const vault = userVault(c.env, userId(c.req.param('id')));
+  unwrap(await vault.revokeCredential(c.req.param('credentialId')));
+  return c.body(null, 204);
+});

@@ -1,0 +1,67 @@
+/** Request body schemas (SPEC.md). Limits are the SPEC's where it gives them, else generous but finite. */
+import { z } from 'zod';
+
+const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
+
+export const UserId = z.string().min(1).max(128);
+
+export const EnrollmentRequest = z.object({
+  user: z.object({
+    id: UserId,
+    name: z.string().min(1).max(64),
+    displayName: z.string().max(64).optional(),
+  }),
+});
+
+const DisplayField = z.object({ label: z.string().min(1).max(100), value: z.string().max(1000) });
+
+export const ActionRequest = z.object({
+  user: z.object({ id: UserId }),
+  action: z.looseObject({ type: z.string().min(1).max(128) }),
+  display: z
+    .object({
+      title: z.string().min(1).max(200),
+      fields: z.array(DisplayField).max(50).default([]),
+    })
+    .optional(),
+  audience: z.string().min(1).max(256).default('default'),
+  ttl: z.number().int().min(1).max(3600).optional(),
+});
+
+export const RedeemRequest = z.object({
+  receipt: z.string().min(1).max(8192),
+  audience: z.string().min(1).max(256),
+});
+
+const credentialBase = {
+  id: b64url,
+  rawId: b64url,
+  type: z.literal('public-key'),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+};
+
+/** RegistrationResponseJSON as @simplewebauthn/browser returns it. */
+export const RegistrationResponse = z.object({
+  ...credentialBase,
+  response: z.object({
+    clientDataJSON: b64url,
+    attestationObject: b64url,
+    authenticatorData: b64url.optional(),
+    transports: z.array(z.string().max(32)).max(16).optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+    publicKey: b64url.optional(),
+  }),
+});
+
+/** AuthenticationResponseJSON as @simplewebauthn/browser returns it. */
+export const AuthenticationResponse = z.object({
+  ...credentialBase,
+  response: z.object({
+    clientDataJSON: b64url,
+    authenticatorData: b64url,
+    signature: b64url,
+    // Some browsers send null for "no user handle"; treat it as absent.
+    userHandle: b64url.nullish().transform((v) => v ?? undefined),
+  }),
+});

@@ -1,0 +1,38 @@
+import type { CredentialFacts } from '../policy/types';
+import type { CredentialDescriptor } from '../webauthn/options';
+import type { CredentialJSON, CredentialRow } from './types';
+
+export function getCredential(sql: SqlStorage, id: string): CredentialRow | undefined {
+  return sql.exec<CredentialRow>('SELECT * FROM credentials WHERE id = ?', id).toArray()[0];
+}
+
+export function allCredentials(sql: SqlStorage): CredentialRow[] {
+  return sql.exec<CredentialRow>('SELECT * FROM credentials ORDER BY created_at, id').toArray();
+}
+
+export function hasActiveCredential(sql: SqlStorage): boolean {
+  return sql.exec("SELECT 1 FROM credentials WHERE state = 'active' LIMIT 1").toArray().length > 0;
+}
+
+export function descriptor(row: CredentialRow): CredentialDescriptor {
+  return { id: row.id, transports: JSON.parse(row.transports) as CredentialDescriptor['transports'] };
+}
+
+export function facts(row: CredentialRow): CredentialFacts {
+  return { aaguid: row.aaguid, deviceBound: !row.backup_eligible, attested: !!row.attested };
+}
+
+export function credentialJSON(row: CredentialRow): CredentialJSON {
+  return {
+    id: row.id,
+    aaguid: row.aaguid,
+    deviceBound: !row.backup_eligible,
+    backedUp: !!row.backed_up,
+    createdAt: new Date(row.created_at).toISOString(),
+    lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
+    state: row.state,
+    fmt: row.fmt,
+    attested: !!row.attested,
+    authenticatorName: row.authenticator_name,
+  };
+}

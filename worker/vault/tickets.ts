@@ -1,0 +1,42 @@
+import { PseaError } from '../errors';
+import { MAX_FAILED_ATTEMPTS, type TicketRow } from './types';
+
+/** The ticket, only of the asked kind: an enrollment ticket does not exist on action routes. */
+export function loadTicket(sql: SqlStorage, hash: string, kind: TicketRow['kind']): TicketRow {
+  const row = sql.exec<TicketRow>('SELECT * FROM tickets WHERE hash = ?', hash).toArray()[0];
+  if (!row || row.kind !== kind) throw new PseaError('ticket_not_found');
+  return row;
+}
+
+/** Refuse a ticket that can no longer be used, most final state first. */
+export function assertUsable(row: TicketRow, now: number): void {
+  if (row.state === 'consumed') throw new PseaError('ticket_used');
+  if (row.state === 'burned') throw new PseaError('rate_limited');
+  if (now >= row.expires_at) throw new PseaError('ticket_expired');
+}
+
+/** Count one failed check; the fifth burns the ticket for good. */
+export function recordFailure(sql: SqlStorage, hash: string): void {
+  sql.exec(
+    `UPDATE tickets SET failures = failures + 1,
+       state = CASE WHEN failures + 1 >= ? THEN 'burned' ELSE state END
+     WHERE hash = ? AND state = 'pending'`,
+    MAX_FAILED_ATTEMPTS,
+    hash,
+  );
+}
+
+export type ActionState = 'pending' | 'approved' | 'expired' | 'burned';
+
+export function actionState(row: TicketRow, now: number): ActionState {
+  if (row.state === 'consumed') return 'approved';
+  if (row.state === 'burned') return 'burned';
+  return now >= row.expires_at ? 'expired' : 'pending';
+}
+
+/** Tickets are kept a day past expiry for status look-ups, then dropped. */
+export const TICKET_RETENTION_MS = 24 * 3600 * 1000;
+
+export function pruneTickets(sql: SqlStorage, now: number): void {
+  sql.exec('DELETE FROM tickets WHERE expires_at < ?', now - TICKET_RETENTION_MS);
+}

@@ -1,0 +1,71 @@
+import type { ProblemCode } from '../errors';
+import type { AppliedRule } from '../policy/types';
+import type { Statement } from '../receipt/types';
+
+/** RPC results carry a problem as data: thrown errors lose their code across the boundary. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: { code: ProblemCode; detail?: string } };
+
+export type CredentialState = 'active' | 'revoked' | 'locked';
+
+export type CredentialRow = {
+  id: string;
+  public_key: ArrayBuffer;
+  alg: number;
+  counter: number;
+  aaguid: string;
+  backup_eligible: number;
+  backed_up: number;
+  transports: string;
+  fmt: string;
+  attested: number;
+  authenticator_name: string | null;
+  state: CredentialState;
+  created_at: number;
+  last_used_at: number | null;
+};
+
+export type TicketRow = {
+  hash: string;
+  kind: 'enroll' | 'action';
+  state: 'pending' | 'consumed' | 'burned';
+  challenge: string;
+  expires_at: number;
+  failures: number;
+  data: string;
+  receipt: string | null;
+  created_at: number;
+};
+
+export interface EnrollTicketData {
+  user: { id: string; name: string; displayName: string };
+}
+
+export interface ActionTicketData {
+  userId: string;
+  action: Record<string, unknown> & { type: string };
+  display: Display;
+  actionHash: string;
+  statement: Statement;
+  rule: AppliedRule;
+}
+
+export interface Display {
+  title: string;
+  fields: { label: string; value: string }[];
+}
+
+/** Listing form of a credential (SPEC `GET /v1/users/:id/credentials`). */
+export interface CredentialJSON {
+  id: string;
+  aaguid: string;
+  deviceBound: boolean;
+  backedUp: boolean;
+  createdAt: string;
+  lastUsedAt: string | null;
+  state: CredentialState;
+  fmt: string;
+  attested: boolean;
+  authenticatorName: string | null;
+}
+
+export const MAX_FAILED_ATTEMPTS = 5;

@@ -1,0 +1,314 @@
+/**
+ * One Durable Object per user (`idFromName(userId)`): credentials, counters,
+ * tickets and receipt redemptions. Ceremonies run as: synchronous checks →
+ * awaited crypto → synchronous re-check and commit. Nothing awaits between
+ * the re-check and the writes, so of any number of concurrent submissions
+ * for one ticket exactly one commits; the others see it consumed.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { getPolicy, getSigningKeys, getVars } from '../config';
+import type { Env } from '../env';
+import { CEREMONY_FAILURES, PseaError } from '../errors';
+import { admitEnrollment, checkRequirement } from '../policy/check-credential';
+import { assessAttestation } from '../policy/assess-attestation';
+import { randomId } from '../receipt/random-id';
+import { signReceipt } from '../receipt/sign-receipt';
+import type { ReceiptClaims, Statement } from '../receipt/types';
+import { checkAuthenticatorData, decodeAuthenticatorData } from '../webauthn/authenticator-data';
+import { b64urlField, sha256 } from '../webauthn/bytes';
+import { checkClientData, decodeClientData } from '../webauthn/client-data';
+import { authenticationOptions, registrationOptions } from '../webauthn/options';
+import { verifyAssertionSignature } from '../webauthn/verify-assertion';
+import { verifyRegistration } from '../webauthn/verify-registration';
+import { allCredentials, credentialJSON, descriptor, facts, getCredential, hasActiveCredential } from './credentials';
+import { SCHEMA } from './schema';
+import { actionState, assertUsable, loadTicket, pruneTickets, recordFailure, type ActionState } from './tickets';
+import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
+
+export interface NewEnrollment {
+  hash: string;
+  user: { id: string; name: string; displayName: string };
+  ttlSeconds: number;
+  now: number;
+}
+
+export interface NewAction {
+  hash: string;
+  data: ActionTicketData;
+  challenge: string;
+  ttlSeconds: number;
+  now: number;
+}
+
+export interface EnrolledCredential {
+  credentialId: string;
+  aaguid: string;
+  deviceBound: boolean;
+  backedUp: boolean;
+}
+
+export class UserVault extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(SCHEMA);
+  }
+
+  // ---- server side (API key checked by the Worker) ----
+
+  async createEnrollment(input: NewEnrollment): Promise<Outcome<{ expiresAt: number }>> {
+    return this.outcome(async () => {
+      const expiresAt = input.now + input.ttlSeconds * 1000;
+      this.ctx.storage.transactionSync(() => {
+        this.setUser(input.user);
+        pruneTickets(this.sql, input.now);
+        this.insertTicket(input.hash, 'enroll', randomId(32), expiresAt, { user: input.user } satisfies EnrollTicketData, input.now);
+      });
+      return { expiresAt };
+    });
+  }
+
+  async createAction(input: NewAction): Promise<Outcome<{ expiresAt: number }>> {
+    return this.outcome(async () => {
+      // Refuse before issuing: a ticket nobody can approve is a dead end for the host.
+      if (!hasActiveCredential(this.sql)) throw new PseaError('not_enrolled');
+      const expiresAt = input.now + input.ttlSeconds * 1000;
+      this.ctx.storage.transactionSync(() => {
+        pruneTickets(this.sql, input.now);
+        this.insertTicket(input.hash, 'action', input.challenge, expiresAt, input.data, input.now);
+      });
+      return { expiresAt };
+    });
+  }
+
+  async actionStatus(hash: string, now: number): Promise<Outcome<{ state: ActionState; receipt?: string }>> {
+    return this.outcome(async () => {
+      const row = loadTicket(this.sql, hash, 'action');
+      const state = actionState(row, now);
+      return row.receipt ? { state, receipt: row.receipt } : { state };
+    });
+  }
+
+  /** Single use of a receipt's `jti`; rows live until the receipt expires. */
+  async redeem(jti: string, exp: number, now: number): Promise<Outcome<null>> {
+    return this.outcome(async () => {
+      this.sql.exec('DELETE FROM redemptions WHERE exp < ?', Math.floor(now / 1000));
+      const inserted = this.sql.exec('INSERT INTO redemptions (jti, exp) VALUES (?, ?) ON CONFLICT DO NOTHING', jti, exp).rowsWritten;
+      if (inserted === 0) throw new PseaError('receipt_redeemed');
+      return null;
+    });
+  }
+
+  async listCredentials(): Promise<Outcome<CredentialJSON[]>> {
+    return this.outcome(async () => allCredentials(this.sql).map(credentialJSON));
+  }
+
+  async revokeCredential(id: string): Promise<Outcome<null>> {
+    return this.outcome(async () => {
+      const written = this.sql.exec("UPDATE credentials SET state = 'revoked' WHERE id = ?", id).rowsWritten;
+      if (written === 0) throw new PseaError('not_found', 'no such credential for this user');
+      return null;
+    });
+  }
+
+  // ---- browser side (the ticket is the authorisation) ----
+
+  async enrollmentOptions(hash: string, now: number) {
+    return this.outcome(async () => {
+      const row = loadTicket(this.sql, hash, 'enroll');
+      assertUsable(row, now);
+      const { rpId, rpName } = getVars(this.env);
+      const { user } = JSON.parse(row.data) as EnrollTicketData;
+      const options = await registrationOptions({
+        rpId,
+        rpName,
+        user: { handle: this.userHandle(), name: user.name, displayName: user.displayName },
+        challenge: row.challenge,
+        exclude: allCredentials(this.sql).map(descriptor),
+        attestation: getPolicy(this.env).attestation,
+      });
+      return { user: { name: user.name, displayName: user.displayName }, options };
+    });
+  }
+
+  async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<EnrolledCredential>> {
+    return this.ceremony(hash, 'enroll', now, async (row) => {
+      const vars = getVars(this.env);
+      const policy = getPolicy(this.env);
+      const reg = await verifyRegistration(response, {
+        challenge: row.challenge,
+        rpId: vars.rpId,
+        rpIdHash: await sha256(vars.rpId),
+        allowedOrigins: vars.allowedOrigins,
+      });
+      const attestation = assessAttestation(reg);
+      const deviceBound = !reg.backupEligible;
+      admitEnrollment(policy, { aaguid: reg.aaguid, deviceBound, attested: attestation.attested });
+
+      // Re-check after the awaits, then write: nothing awaits from here on.
+      assertUsable(loadTicket(this.sql, hash, 'enroll'), now);
+      if (getCredential(this.sql, reg.credentialId)) throw new PseaError('attestation_rejected', 'credential already enrolled');
+      this.ctx.storage.transactionSync(() => {
+        this.sql.exec(
+          `INSERT INTO credentials (id, public_key, alg, counter, aaguid, backup_eligible, backed_up, transports, fmt,
+             attested, authenticator_name, state, created_at, last_used_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, NULL)`,
+          reg.credentialId, reg.publicKey, reg.alg, reg.counter, reg.aaguid, reg.backupEligible ? 1 : 0,
+          reg.backedUp ? 1 : 0, JSON.stringify(reg.transports), reg.fmt, attestation.attested ? 1 : 0,
+          attestation.name, now,
+        );
+        this.sql.exec("UPDATE tickets SET state = 'consumed' WHERE hash = ?", hash);
+      });
+      return { credentialId: reg.credentialId, aaguid: reg.aaguid, deviceBound, backedUp: reg.backedUp };
+    });
+  }
+
+  async actionDetails(hash: string, now: number) {
+    return this.outcome(async () => {
+      const row = loadTicket(this.sql, hash, 'action');
+      assertUsable(row, now);
+      const data = JSON.parse(row.data) as ActionTicketData;
+      const active = allCredentials(this.sql).filter((c) => c.state === 'active');
+      const options = await authenticationOptions({ rpId: getVars(this.env).rpId, challenge: row.challenge, allow: active.map(descriptor) });
+      return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options };
+    });
+  }
+
+  async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number): Promise<Outcome<{ receipt: string }>> {
+    return this.ceremony(hash, 'action', now, async (row) => {
+      const vars = getVars(this.env);
+      const data = JSON.parse(row.data) as ActionTicketData;
+
+      checkClientData(decodeClientData(response.response.clientDataJSON), {
+        type: 'webauthn.get',
+        challenge: row.challenge,
+        allowedOrigins: vars.allowedOrigins,
+      });
+      const authData = decodeAuthenticatorData(
+        b64urlField(response.response.authenticatorData, 'response.authenticatorData'),
+        'response.authenticatorData',
+      );
+      checkAuthenticatorData(authData, await sha256(vars.rpId));
+
+      // Accept only a credential enrolled for this user, named consistently.
+      const cred = response.id === response.rawId ? getCredential(this.sql, response.id) : undefined;
+      if (!cred) throw new PseaError('credential_unknown');
+      const userHandle = response.response.userHandle;
+      if (userHandle !== undefined && userHandle !== this.userHandle()) {
+        throw new PseaError('credential_unknown', 'userHandle is not this user\'s');
+      }
+      if (cred.state !== 'active') throw new PseaError('credential_revoked');
+      // BE is fixed for a credential's life: a change means another authenticator.
+      if (authData.flags.be !== !!cred.backup_eligible) throw new PseaError('flags_invalid', 'BE differs from enrollment');
+      checkRequirement(data.rule.require, facts(cred));
+
+      const newCounter = await verifyAssertionSignature(
+        response,
+        { credentialId: cred.id, publicKey: new Uint8Array(cred.public_key) },
+        { challenge: row.challenge, rpId: vars.rpId, allowedOrigins: vars.allowedOrigins },
+      );
+
+      // Cheap re-check before signing, so losers of a race do no more work.
+      assertUsable(loadTicket(this.sql, hash, 'action'), now);
+      const iat = Math.floor(now / 1000);
+      const claims: ReceiptClaims = {
+        iss: data.statement.iss,
+        sub: data.statement.sub,
+        aud: data.statement.aud,
+        iat,
+        exp: iat + vars.receiptTtlSeconds,
+        jti: randomId(16),
+        act: data.actionHash,
+        act_type: data.action.type,
+        nonce: data.statement.nonce,
+        uv: true,
+        cred: {
+          id: cred.id,
+          aaguid: cred.aaguid,
+          device_bound: !cred.backup_eligible,
+          backed_up: authData.flags.bs,
+          attested: !!cred.attested,
+          ...(cred.authenticator_name ? { name: cred.authenticator_name } : {}),
+        },
+        pol: data.rule.id,
+      };
+      const receipt = await signReceipt(claims, (await getSigningKeys(this.env)).signer);
+
+      // Commit: re-check everything that may have changed during the awaits. No await below.
+      assertUsable(loadTicket(this.sql, hash, 'action'), now);
+      const current = getCredential(this.sql, cred.id);
+      if (!current || current.state !== 'active') throw new PseaError('credential_revoked');
+      if ((newCounter > 0 || current.counter > 0) && newCounter <= current.counter) {
+        // A cloned authenticator is the likely cause: stop trusting the credential.
+        this.sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ?", cred.id);
+        throw new PseaError('counter_regression');
+      }
+      this.ctx.storage.transactionSync(() => {
+        this.sql.exec(
+          'UPDATE credentials SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ?',
+          newCounter, authData.flags.bs ? 1 : 0, now, cred.id,
+        );
+        this.sql.exec("UPDATE tickets SET state = 'consumed', receipt = ? WHERE hash = ?", receipt, hash);
+      });
+      return { receipt };
+    });
+  }
+
+  // ---- internals ----
+
+  /** Run a ceremony on a usable ticket; a failed check (422) counts against it. */
+  private ceremony<T>(hash: string, kind: TicketRow['kind'], now: number, run: (row: TicketRow) => Promise<T>): Promise<Outcome<T>> {
+    return this.outcome(async () => {
+      const row = loadTicket(this.sql, hash, kind);
+      assertUsable(row, now);
+      try {
+        return await run(row);
+      } catch (err) {
+        if (err instanceof PseaError && CEREMONY_FAILURES.has(err.code)) recordFailure(this.sql, hash);
+        throw err;
+      }
+    });
+  }
+
+  private async outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
+    try {
+      return { ok: true, value: await run() };
+    } catch (err) {
+      if (err instanceof PseaError) {
+        return { ok: false, problem: err.detail === undefined ? { code: err.code } : { code: err.code, detail: err.detail } };
+      }
+      throw err;
+    }
+  }
+
+  private insertTicket(hash: string, kind: TicketRow['kind'], challenge: string, expiresAt: number, data: unknown, now: number): void {
+    this.sql.exec(
+      `INSERT INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
+       VALUES (?, ?, 'pending', ?, ?, 0, ?, NULL, ?)`,
+      hash, kind, challenge, expiresAt, JSON.stringify(data), now,
+    );
+  }
+
+  private setUser(user: { id: string; name: string; displayName: string }): void {
+    const put = (k: string, v: string) =>
+      this.sql.exec('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v', k, v);
+    put('user_id', user.id);
+    put('user_name', user.name);
+    put('user_display_name', user.displayName);
+    if (!this.meta('user_handle')) put('user_handle', randomId(32));
+  }
+
+  private meta(k: string): string | undefined {
+    return this.sql.exec<{ v: string }>('SELECT v FROM meta WHERE k = ?', k).toArray()[0]?.v;
+  }
+
+  /** The WebAuthn user.id: random, so it reveals nothing about the RP's user id. */
+  private userHandle(): string {
+    const handle = this.meta('user_handle');
+    if (!handle) throw new PseaError('not_enrolled');
+    return handle;
+  }
+}

@@ -1,0 +1,24 @@
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { PseaError } from '../errors';
+
+/** Decode a base64url field of a client response; malformed input is a 400 naming the field. */
+export function b64urlField(value: string, field: string): Uint8Array<ArrayBuffer> {
+  if (!isoBase64URL.isBase64URL(value)) throw new PseaError('invalid_request', `${field}: not base64url`);
+  try {
+    return isoBase64URL.toBuffer(value);
+  } catch {
+    throw new PseaError('invalid_request', `${field}: not base64url`);
+  }
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+export async function sha256(bytes: Uint8Array<ArrayBuffer> | string): Promise<Uint8Array<ArrayBuffer>> {
+  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+}

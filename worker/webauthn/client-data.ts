@@ -1,0 +1,48 @@
+import { PseaError } from '../errors';
+import { b64urlField } from './bytes';
+
+export interface ClientData {
+  type: unknown;
+  challenge: unknown;
+  origin: unknown;
+  crossOrigin?: unknown;
+  topOrigin?: unknown;
+}
+
+export interface ClientDataExpectation {
+  type: 'webauthn.create' | 'webauthn.get';
+  /** base64url challenge the ticket issued. */
+  challenge: string;
+  allowedOrigins: ReadonlySet<string>;
+}
+
+/** Decode clientDataJSON; bytes that are not a JSON object are a malformed body (400). */
+export function decodeClientData(b64url: string): ClientData {
+  const bytes = b64urlField(b64url, 'response.clientDataJSON');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
+  } catch {
+    throw new PseaError('invalid_request', 'response.clientDataJSON: not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new PseaError('invalid_request', 'response.clientDataJSON: not an object');
+  }
+  return parsed as ClientData;
+}
+
+/** Check type, challenge and origin ourselves, so each failure gets its SPEC code. */
+export function checkClientData(cd: ClientData, expected: ClientDataExpectation): void {
+  // Refuse a ceremony of the other kind: a create() answer is no approval.
+  if (cd.type !== expected.type) throw new PseaError('challenge_mismatch', `clientDataJSON.type must be ${expected.type}`);
+  // Refuse any challenge but this ticket's.
+  if (cd.challenge !== expected.challenge) throw new PseaError('challenge_mismatch', 'challenge is not this ticket\'s');
+  // Refuse origins outside ALLOWED_ORIGINS.
+  if (typeof cd.origin !== 'string' || !expected.allowedOrigins.has(cd.origin)) {
+    throw new PseaError('origin_mismatch', 'clientDataJSON.origin is not an allowed origin');
+  }
+  // Refuse ceremonies run inside a cross-origin iframe: the library lets some through.
+  if (cd.crossOrigin === true || cd.topOrigin !== undefined) {
+    throw new PseaError('origin_mismatch', 'cross-origin ceremonies are refused');
+  }
+}

@@ -1,0 +1,86 @@
+import {
+  verifyRegistrationResponse,
+  type RegistrationResponseJSON,
+  type VerifiedRegistrationResponse,
+} from '@simplewebauthn/server';
+import { convertAAGUIDToString, isoBase64URL } from '@simplewebauthn/server/helpers';
+import { PseaError } from '../errors';
+import { decodeAttestationObject } from './attestation-object';
+import { checkAuthenticatorData, decodeAuthenticatorData } from './authenticator-data';
+import { checkClientData, decodeClientData } from './client-data';
+import { checkCosePublicKey, SUPPORTED_ALGS, type SupportedAlg } from './cose-key';
+
+export interface RegistrationExpectation {
+  challenge: string;
+  rpId: string;
+  rpIdHash: Uint8Array<ArrayBuffer>;
+  allowedOrigins: ReadonlySet<string>;
+}
+
+export interface VerifiedRegistration {
+  credentialId: string;
+  publicKey: Uint8Array<ArrayBuffer>;
+  alg: SupportedAlg;
+  counter: number;
+  aaguid: string;
+  fmt: string;
+  backupEligible: boolean;
+  backedUp: boolean;
+  transports: string[];
+  /** What the library returned, for the attestation policy. */
+  info: NonNullable<VerifiedRegistrationResponse['registrationInfo']>;
+}
+
+/**
+ * Verify an enrollment: our own checks first (each with its SPEC code), then
+ * the library's attestation verification, which decides `attestation_rejected`.
+ */
+export async function verifyRegistration(
+  response: RegistrationResponseJSON,
+  expected: RegistrationExpectation,
+): Promise<VerifiedRegistration> {
+  const clientData = decodeClientData(response.response.clientDataJSON);
+  checkClientData(clientData, { type: 'webauthn.create', challenge: expected.challenge, allowedOrigins: expected.allowedOrigins });
+
+  const attestation = decodeAttestationObject(response.response.attestationObject);
+  const authData = decodeAuthenticatorData(attestation.authData, 'attestationObject.authData');
+  checkAuthenticatorData(authData, expected.rpIdHash);
+  // Require attested credential data, and the id the client claims to be the one inside it.
+  if (!authData.flags.at || !authData.credentialID || !authData.credentialPublicKey || !authData.aaguid) {
+    throw new PseaError('attestation_rejected', 'no attested credential data');
+  }
+  if (isoBase64URL.fromBuffer(authData.credentialID) !== response.id || response.id !== response.rawId) {
+    throw new PseaError('attestation_rejected', 'credential id does not match the attested one');
+  }
+  const alg = await checkCosePublicKey(authData.credentialPublicKey);
+
+  let verified: VerifiedRegistrationResponse;
+  try {
+    verified = await verifyRegistrationResponse({
+      response,
+      expectedChallenge: expected.challenge,
+      expectedOrigin: [...expected.allowedOrigins],
+      expectedRPID: expected.rpId,
+      requireUserVerification: true,
+      supportedAlgorithmIDs: [...SUPPORTED_ALGS],
+    });
+  } catch {
+    // The library's message may quote attacker bytes; the code is what clients need.
+    throw new PseaError('attestation_rejected', 'attestation did not verify');
+  }
+  const info = verified.registrationInfo;
+  if (!verified.verified || !info) throw new PseaError('attestation_rejected', 'attestation did not verify');
+
+  return {
+    credentialId: info.credential.id,
+    publicKey: info.credential.publicKey,
+    alg,
+    counter: info.credential.counter,
+    aaguid: convertAAGUIDToString(authData.aaguid),
+    fmt: info.fmt,
+    backupEligible: authData.flags.be,
+    backedUp: authData.flags.bs,
+    transports: response.response.transports ?? [],
+    info,
+  };
+}
