@@ -67,8 +67,19 @@ function parseOrigins(raw: string | undefined): Set<string> {
   return origins;
 }
 
-/** Non-secret `[vars]`. */
+const varsCache = new WeakMap<Env, Vars>();
+
+/** Non-secret `[vars]`, parsed once per env object. */
 export function getVars(env: Env): Vars {
+  let vars = varsCache.get(env);
+  if (!vars) {
+    vars = parseVars(env);
+    varsCache.set(env, vars);
+  }
+  return vars;
+}
+
+function parseVars(env: Env): Vars {
   const rpId = env.RP_ID?.trim();
   if (!rpId || !/^[a-z0-9.-]+$/i.test(rpId)) throw misconfigured('RP_ID', 'required, a host name');
   const rpName = env.RP_NAME?.trim();

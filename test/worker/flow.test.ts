@@ -40,7 +40,7 @@ describe('enroll → action → verify → receipt', () => {
       pol: 'default',
     });
     expect(verified.header.typ).toBe('psea-receipt+jwt');
-    expect(verified.challenge).toBe(options.challenge);
+    expect(await statementChallenge(verified.statement)).toBe(options.challenge);
 
     const status = await call('GET', `/v1/actions/${action.ticket}/status`);
     expect(status.body).toEqual({ state: 'approved', receipt: ok.body.receipt });

@@ -1,0 +1,60 @@
+/**
+ * The shape checks jose does not do: every claim SPEC.md "Receipt" lists,
+ * with its type, so a backend can read `claims.cred.device_bound` without
+ * checking it again. jose has already checked the signature, iss, aud, exp
+ * and nbf by the time this runs.
+ */
+import { ReceiptError } from './errors.ts';
+import type { ReceiptClaims } from './types.ts';
+
+const ACT = /^[A-Za-z0-9_-]{43}$/;
+/** At least 16 random bytes, base64url without padding. */
+const NONCE = /^[A-Za-z0-9_-]{22,}$/;
+
+function invalid(claim: string, why: string): ReceiptError {
+  return new ReceiptError('claim_invalid', `receipt claim "${claim}" ${why}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function requireString(claims: Record<string, unknown>, claim: string): void {
+  if (typeof claims[claim] !== 'string' || claims[claim] === '') throw invalid(claim, 'must be a non-empty string');
+}
+
+function requireTime(claims: Record<string, unknown>, claim: string): number {
+  const value = claims[claim];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(claim, 'must be a NumericDate');
+  return value;
+}
+
+/**
+ * Check a verified payload is a receipt and return it typed.
+ * `now` and `tolerance` are in seconds.
+ */
+export function receiptClaims(claims: Record<string, unknown>, now: number, tolerance: number): ReceiptClaims {
+  for (const claim of ['iss', 'sub', 'jti', 'act_type']) requireString(claims, claim);
+  // A receipt is for one audience; an array would not rebuild the statement.
+  if (typeof claims.aud !== 'string') throw invalid('aud', 'must be a single string');
+
+  const iat = requireTime(claims, 'iat');
+  const exp = requireTime(claims, 'exp');
+  if (exp <= iat) throw invalid('exp', 'must be after iat');
+  // jose checks iat only together with maxTokenAge; a receipt from the future is never valid.
+  if (iat > now + tolerance) throw new ReceiptError('not_yet_valid', 'receipt "iat" is in the future');
+
+  if (typeof claims.act !== 'string' || !ACT.test(claims.act)) throw invalid('act', 'must be a base64url SHA-256 (43 characters)');
+  if (typeof claims.nonce !== 'string' || !NONCE.test(claims.nonce)) throw invalid('nonce', 'must be base64url of at least 16 bytes');
+  if (claims.uv !== true) throw invalid('uv', 'must be true');
+  if (claims.pol !== undefined && typeof claims.pol !== 'string') throw invalid('pol', 'must be a string when present');
+
+  const cred = claims.cred;
+  if (!isObject(cred)) throw invalid('cred', 'must be an object');
+  if (typeof cred.id !== 'string' || cred.id === '') throw invalid('cred.id', 'must be a non-empty string');
+  if (typeof cred.aaguid !== 'string') throw invalid('cred.aaguid', 'must be a string');
+  if (typeof cred.device_bound !== 'boolean') throw invalid('cred.device_bound', 'must be a boolean');
+  if (typeof cred.backed_up !== 'boolean') throw invalid('cred.backed_up', 'must be a boolean');
+
+  return claims as unknown as ReceiptClaims;
+}

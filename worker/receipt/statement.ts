@@ -1,0 +1,35 @@
+import { canonicalJson } from './canonical-json.ts';
+import { sha256B64url } from './sha256-b64url.ts';
+import type { ReceiptClaims, Statement } from './types.ts';
+
+/**
+ * The WebAuthn challenge for a statement: base64url(SHA-256(UTF-8(JCS(statement)))).
+ * The passkey signs this, so the signature binds the exact action, user,
+ * audience and nonce, checkable by anyone who holds the statement.
+ *
+ * @example
+ * ```ts
+ * const challenge = await statementChallenge({
+ *   v: 1, iss: 'https://approve.example.com', aud: 'payments-api',
+ *   sub: 'u-123', act: actionHash, nonce: randomId(),
+ * });
+ * ```
+ */
+export async function statementChallenge(statement: Statement): Promise<string> {
+  return sha256B64url(canonicalJson(statement));
+}
+
+/**
+ * Rebuild the signed statement from a receipt's claims (SPEC.md "Receipt"),
+ * taking only the statement's members so extra claims cannot leak in.
+ *
+ * @example
+ * ```ts
+ * const { claims } = await verifyReceipt(token, options);
+ * const challenge = await statementChallenge(statementFromClaims(claims));
+ * // equals the challenge in the passkey's clientDataJSON
+ * ```
+ */
+export function statementFromClaims(claims: ReceiptClaims): Statement {
+  return { v: 1, iss: claims.iss, aud: claims.aud, sub: claims.sub, act: claims.act, nonce: claims.nonce };
+}

@@ -1,0 +1,66 @@
+/** The exact thing a passkey signs: its JCS form's SHA-256 is the WebAuthn challenge. */
+export interface Statement {
+  v: 1;
+  iss: string;
+  aud: string;
+  sub: string;
+  /** actionHash: base64url SHA-256 of JCS(action). */
+  act: string;
+  /** base64url, at least 16 random bytes. */
+  nonce: string;
+}
+
+/** Assurance facts about the credential that approved. More members may be added. */
+export interface ReceiptCredential {
+  id: string;
+  aaguid: string;
+  device_bound: boolean;
+  backed_up: boolean;
+  [fact: string]: unknown;
+}
+
+/** Claims of a `psea-receipt+jwt` (SPEC.md "Receipt"). */
+export interface ReceiptClaims {
+  iss: string;
+  sub: string;
+  aud: string;
+  iat: number;
+  exp: number;
+  jti: string;
+  act: string;
+  act_type: string;
+  nonce: string;
+  uv: true;
+  cred: ReceiptCredential;
+  pol?: string;
+}
+
+export type ReceiptAlg = 'ES256' | 'EdDSA';
+
+/** A private signing key ready for jose, with the `kid` it is published under. */
+export interface SigningKey {
+  kid: string;
+  alg: ReceiptAlg;
+  key: CryptoKey;
+}
+
+/** A public JWK as published in the JWKS: no private member, ever. */
+export interface PublicJWK {
+  kty: string;
+  kid: string;
+  alg: ReceiptAlg;
+  use: 'sig';
+  crv?: string;
+  x?: string;
+  y?: string;
+}
+
+export interface PublicJWKSet {
+  keys: PublicJWK[];
+}
+
+/** The first key signs; every key's public half is published. */
+export interface SigningKeySet {
+  signer: SigningKey;
+  jwks: PublicJWKSet;
+}
