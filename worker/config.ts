@@ -7,6 +7,8 @@ import { PseaError } from './errors';
 import type { Env } from './env';
 import { loadSigningKeys } from './receipt/signing-keys';
 import type { SigningKeySet } from './receipt/types';
+import { bundledMetadata, refusedModels } from './attestation/metadata';
+import type { Metadata, Trust } from './attestation/types';
 import { parsePolicy } from './policy/parse-policy';
 import type { Policy } from './policy/types';
 
@@ -141,17 +143,46 @@ export function issuerFor(vars: Vars, requestUrl: string): string {
   return vars.issuer || new URL(requestUrl).origin;
 }
 
-const policies = memo((raw: string): Policy | Error => {
+/** Where the FIDO metadata comes from, for the log line when it is malformed. */
+const METADATA_FILE = 'worker/attestation/metadata.json';
+
+const reason = (err: unknown): string => (err instanceof Error ? err.message : 'invalid');
+
+/**
+ * POLICY parsed and joined with the bundled FIDO metadata: models the
+ * metadata refuses become part of the policy, so they are refused at
+ * enrollment and frozen into every ticket's requirement.
+ */
+const policies = memo((raw: string): { policy: Policy; trust: Trust } | { setting: string; why: string } => {
+  let policy: Policy;
+  let metadata: Metadata;
   try {
-    return parsePolicy(raw);
+    policy = parsePolicy(raw);
   } catch (err) {
-    return err instanceof Error ? err : new Error('invalid');
+    return { setting: 'POLICY', why: reason(err) };
   }
+  try {
+    metadata = bundledMetadata();
+  } catch (err) {
+    return { setting: METADATA_FILE, why: reason(err) };
+  }
+  const compromised = refusedModels(metadata);
+  if (compromised.length > 0) policy = { ...policy, compromised };
+  return { policy, trust: { anchors: policy.trustAnchors, revoked: new Set(policy.revokedCertificates), metadata } };
 });
+
+function loadPolicy(env: Env): { policy: Policy; trust: Trust } {
+  const loaded = policies(env.POLICY ?? '');
+  if ('setting' in loaded) throw misconfigured(loaded.setting, loaded.why);
+  return loaded;
+}
 
 /** The authenticator policy (POLICY var); the default catch-all rule when empty. */
 export function getPolicy(env: Env): Policy {
-  const parsed = policies(env.POLICY ?? '');
-  if (parsed instanceof Error) throw misconfigured('POLICY', parsed.message);
-  return parsed;
+  return loadPolicy(env).policy;
+}
+
+/** What attestation assessment trusts: POLICY's anchors and revocation list, and the bundled metadata. */
+export function getTrust(env: Env): Trust {
+  return loadPolicy(env).trust;
 }

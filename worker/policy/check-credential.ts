@@ -1,31 +1,42 @@
+/**
+ * Judge a credential against the policy: at enrollment (could any rule ever
+ * accept it?) and at approval (does it meet the rule frozen into the ticket?).
+ */
 import { PseaError } from '../errors';
+import { effectiveRequirement } from './select-rule';
 import type { CredentialFacts, Policy, Requirement } from './types';
 
 /** Why a credential falls short of a requirement, or undefined when it meets it. */
 export function shortfall(req: Requirement, cred: CredentialFacts): string | undefined {
-  if (req.deviceBound && !cred.deviceBound) return 'a device-bound credential is required';
-  if (req.attested && !cred.attested) return 'an attested authenticator is required';
-  if (req.aaguids && !req.aaguids.includes(cred.aaguid)) return 'this authenticator model is not allowed';
+  if (req.notAaguids?.includes(cred.aaguid)) return 'this authenticator model is denied or reported compromised';
+  if (req.aaguids && !req.aaguids.includes(cred.aaguid)) return 'this authenticator model is not allowed for this action';
+  if (req.deviceBound && !cred.deviceBound) return 'a device-bound credential is required, not a synced passkey';
+  if (req.attested && !cred.attested) return 'an authenticator with verified attestation is required';
   return undefined;
 }
 
-/** Refuse an approval by a credential below the rule frozen into the ticket. */
+/**
+ * Refuse an approval by a credential below the rule frozen into the ticket.
+ * @throws PseaError `policy_unmet`, with the shortfall as detail.
+ */
 export function checkRequirement(req: Requirement, cred: CredentialFacts): void {
   const why = shortfall(req, cred);
   if (why) throw new PseaError('policy_unmet', why);
 }
 
 /**
- * Refuse an enrollment the policy could never use: a denied or unlisted
- * model, a synced passkey where none may enroll, or one no rule accepts.
+ * Refuse an enrollment the policy could never use: a denied, compromised or
+ * unlisted model, a synced passkey where none may approve, or one that no
+ * rule (each tightened by the policy-wide constraints) would accept.
+ * @throws PseaError `attestation_rejected`.
  */
 export function admitEnrollment(policy: Policy, cred: CredentialFacts): void {
-  if (policy.aaguidDeny?.includes(cred.aaguid)) throw new PseaError('attestation_rejected', 'authenticator model denied by policy');
-  if (policy.aaguidAllow && !policy.aaguidAllow.includes(cred.aaguid)) {
-    throw new PseaError('attestation_rejected', 'authenticator model not in the allow list');
-  }
-  if (!policy.allowSynced && !cred.deviceBound) throw new PseaError('attestation_rejected', 'synced passkeys are not allowed');
-  if (policy.rules.every((r) => shortfall(r.require, cred) !== undefined)) {
-    throw new PseaError('attestation_rejected', 'no policy rule accepts this authenticator');
+  const reject = (why: string) => new PseaError('attestation_rejected', why);
+  if (policy.aaguidDeny?.includes(cred.aaguid)) throw reject('authenticator model denied by policy');
+  if (policy.compromised?.includes(cred.aaguid)) throw reject('authenticator model reported revoked or compromised by FIDO metadata');
+  if (policy.aaguidAllow && !policy.aaguidAllow.includes(cred.aaguid)) throw reject('authenticator model not in the allow list');
+  if (!policy.allowSynced && !cred.deviceBound) throw reject('synced passkeys are not allowed');
+  if (policy.rules.every((r) => shortfall(effectiveRequirement(policy, r.require), cred) !== undefined)) {
+    throw reject('no policy rule accepts this authenticator');
   }
 }

@@ -1,18 +1,26 @@
+import type { AnchoredFormat } from '../attestation/types';
+
 /** What a credential must be to approve an action under a rule. */
 export interface Requirement {
   /** BE clear: the key cannot leave the device (no synced passkeys). */
   deviceBound?: boolean;
-  /** The attestation chain verified against a configured trust anchor. */
+  /** The attestation chain verified against a trust anchor. */
   attested?: boolean;
   /** Only these authenticator models (AAGUIDs). */
   aaguids?: string[];
+  /**
+   * Never these models: the policy's deny list plus the models the loaded
+   * FIDO metadata reports revoked or compromised. Not configurable per rule;
+   * filled in when a rule is applied, so it is frozen into the ticket too.
+   */
+  notAaguids?: string[];
 }
 
-/** Matches an action by type and numeric thresholds on its fields. */
+/** Matches an action by type and numeric thresholds on its top-level fields. */
 export interface RuleMatch {
-  /** Exact type, or a prefix ending in `*` (`wire.*`). */
+  /** Exact type, or a prefix ending in `*` (`wire.*`; `*` alone matches every type). */
   type?: string | string[];
-  /** Numeric comparisons on top-level action fields (numbers or numeric strings). */
+  /** Numeric comparisons on top-level action fields (numbers or decimal strings). */
   gt?: Record<string, number>;
   gte?: Record<string, number>;
   lt?: Record<string, number>;
@@ -21,6 +29,7 @@ export interface RuleMatch {
 
 export interface PolicyRule {
   id: string;
+  /** Absent: the rule matches every action (a catch-all). */
   match?: RuleMatch;
   require: Requirement;
 }
@@ -28,12 +37,24 @@ export interface PolicyRule {
 export interface Policy {
   /** Attestation conveyance asked of authenticators at enrollment. */
   attestation: 'none' | 'direct' | 'enterprise';
-  /** Whether synced passkeys (BE set) may enroll at all. */
+  /** Whether synced passkeys (BE set) may enroll, and approve, at all. */
   allowSynced: boolean;
   aaguidAllow?: string[];
   aaguidDeny?: string[];
-  /** First match wins; an action no rule matches gets the strictest rule. */
+  /** First match wins; an action no rule decides gets {@link Policy.strictest}. */
   rules: PolicyRule[];
+  /**
+   * The rule for actions no rule decides: the configured rule at least as
+   * strict as every other, or, when none is, all requirements combined
+   * under the reserved id `strictest`. Computed at parse time.
+   */
+  strictest: PolicyRule;
+  /** Extra attestation roots (PEM) for the formats simplewebauthn ships none for. */
+  trustAnchors: Partial<Record<AnchoredFormat, string[]>>;
+  /** SHA-256 fingerprints (lowercase hex) of certificates refused in any attestation chain. */
+  revokedCertificates: string[];
+  /** AAGUIDs the loaded FIDO metadata reports revoked or compromised (set by `getPolicy`). */
+  compromised?: string[];
 }
 
 /** The assurance facts of an enrolled credential that rules are judged on. */

@@ -7,11 +7,11 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { getPolicy, getSigningKeys, getVars } from '../config';
+import { getPolicy, getSigningKeys, getTrust, getVars } from '../config';
 import type { Env } from '../env';
+import { checkEnrollment } from '../attestation/check-enrollment';
 import { CEREMONY_FAILURES, PseaError } from '../errors';
-import { admitEnrollment, checkRequirement } from '../policy/check-credential';
-import { assessAttestation } from '../policy/assess-attestation';
+import { checkRequirement } from '../policy/check-credential';
 import { randomId } from '../receipt/random-id';
 import { signReceipt } from '../receipt/sign-receipt';
 import type { ReceiptClaims, Statement } from '../receipt/types';
@@ -20,7 +20,6 @@ import { b64urlField, sha256 } from '../webauthn/bytes';
 import { checkClientData, decodeClientData } from '../webauthn/client-data';
 import { authenticationOptions, registrationOptions } from '../webauthn/options';
 import { verifyAssertionSignature } from '../webauthn/verify-assertion';
-import { verifyRegistration } from '../webauthn/verify-registration';
 import { allCredentials, credentialJSON, descriptor, facts, getCredential, hasActiveCredential } from './credentials';
 import { SCHEMA } from './schema';
 import { actionState, assertUsable, loadTicket, pruneTickets, recordFailure, type ActionState } from './tickets';
@@ -137,16 +136,13 @@ export class UserVault extends DurableObject<Env> {
   async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<EnrolledCredential>> {
     return this.ceremony(hash, 'enroll', now, async (row) => {
       const vars = getVars(this.env);
-      const policy = getPolicy(this.env);
-      const reg = await verifyRegistration(response, {
-        challenge: row.challenge,
-        rpId: vars.rpId,
-        rpIdHash: await sha256(vars.rpId),
-        allowedOrigins: vars.allowedOrigins,
-      });
-      const attestation = assessAttestation(reg);
-      const deviceBound = !reg.backupEligible;
-      admitEnrollment(policy, { aaguid: reg.aaguid, deviceBound, attested: attestation.attested });
+      // WebAuthn checks, attestation (chain, metadata, revocation), then the policy.
+      const { reg, attestation, deviceBound } = await checkEnrollment(
+        response,
+        { challenge: row.challenge, rpId: vars.rpId, rpIdHash: await sha256(vars.rpId), allowedOrigins: vars.allowedOrigins },
+        getPolicy(this.env),
+        getTrust(this.env),
+      );
 
       // Re-check after the awaits, then write: nothing awaits from here on.
       assertUsable(loadTicket(this.sql, hash, 'enroll'), now);

@@ -1,5 +1,7 @@
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
 import { PseaError } from '../errors';
+import { isStrictDerEcdsaP256 } from './ecdsa-der';
 
 export interface AssertionKey {
   credentialId: string;
@@ -19,6 +21,10 @@ export async function verifyAssertionSignature(
   expected: { challenge: string; rpId: string; allowedOrigins: ReadonlySet<string> },
 ): Promise<number> {
   try {
+    // ES256 (COSE alg -7): refuse every encoding of the signature but strict DER.
+    if (isoCBOR.decodeFirst<Map<number, unknown>>(key.publicKey).get(3) === -7) {
+      if (!isStrictDerEcdsaP256(isoBase64URL.toBuffer(response.response.signature))) throw new PseaError('signature_invalid');
+    }
     const result = await verifyAuthenticationResponse({
       response,
       expectedChallenge: expected.challenge,

@@ -4,11 +4,13 @@ import {
   type VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
 import { convertAAGUIDToString, isoBase64URL } from '@simplewebauthn/server/helpers';
+import { refuseWeakAttestation } from '../attestation/refuse-weak-attestation';
 import { PseaError } from '../errors';
 import { decodeAttestationObject } from './attestation-object';
 import { checkAuthenticatorData, decodeAuthenticatorData } from './authenticator-data';
 import { checkClientData, decodeClientData } from './client-data';
 import { checkCosePublicKey, SUPPORTED_ALGS, type SupportedAlg } from './cose-key';
+import { isStrictDerEcdsaP256 } from './ecdsa-der';
 
 export interface RegistrationExpectation {
   challenge: string;
@@ -27,6 +29,8 @@ export interface VerifiedRegistration {
   backupEligible: boolean;
   backedUp: boolean;
   transports: string[];
+  /** The attestation statement, for the chain and metadata assessment. */
+  attStmt: ReadonlyMap<string, unknown>;
   /** What the library returned, for the attestation policy. */
   info: NonNullable<VerifiedRegistrationResponse['registrationInfo']>;
 }
@@ -53,6 +57,16 @@ export async function verifyRegistration(
     throw new PseaError('attestation_rejected', 'credential id does not match the attested one');
   }
   const alg = await checkCosePublicKey(authData.credentialPublicKey);
+  // Refuse SHA-1 attestation signatures, which the library accepts.
+  refuseWeakAttestation(attestation.attStmt);
+  // Self attestation is signed by the credential key itself, so it must name that key's alg (the library does not check).
+  if (attestation.fmt === 'packed' && !attestation.attStmt.has('x5c') && attestation.attStmt.get('alg') !== alg) {
+    throw new PseaError('attestation_rejected', 'self attestation alg is not the credential key\'s');
+  }
+  const sig = attestation.attStmt.get('sig');
+  if (attestation.fmt === 'packed' && attestation.attStmt.get('alg') === -7 && !(sig instanceof Uint8Array && isStrictDerEcdsaP256(sig))) {
+    throw new PseaError('attestation_rejected', 'attestation signature is not DER');
+  }
 
   let verified: VerifiedRegistrationResponse;
   try {
@@ -81,6 +95,7 @@ export async function verifyRegistration(
     backupEligible: authData.flags.be,
     backedUp: authData.flags.bs,
     transports: response.response.transports ?? [],
+    attStmt: attestation.attStmt,
     info,
   };
 }
