@@ -50,3 +50,29 @@ describe('enroll → action → verify → receipt', () => {
     expect(env.VAULT).toBeDefined();
   });
 });
+
+describe('browser posts without a preflight', () => {
+  it('accepts the verify body as text/plain JSON (a CORS simple request)', async () => {
+    const userId = newUserId();
+    const { auth } = await enroll(userId);
+    const { ticket } = await requestAction(userId);
+    const response = await assertion(ticket, auth);
+    const r = await call('POST', `/v1/actions/${ticket}/verify`, undefined, {
+      auth: false,
+      raw: JSON.stringify(response),
+      headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://app.example.com' },
+    });
+    expect(r.status).toBe(200);
+    expect(typeof r.body.receipt).toBe('string');
+    expect(r.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+  });
+
+  it('still requires application/json on server routes', async () => {
+    const r = await call('POST', '/v1/actions', undefined, {
+      raw: JSON.stringify({ user: { id: 'x' }, action: { type: 't' } }),
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('invalid_request');
+  });
+});

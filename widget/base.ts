@@ -1,0 +1,201 @@
+/**
+ * The state machine both elements share. A subclass says which ticket kind it
+ * serves, which ceremony it runs and what it shows; this class fetches the
+ * options as soon as it has a ticket (so the click starts the ceremony at
+ * once, and only one round trip follows it), maps every failure to a stable
+ * code, announces each state in an `aria-live` region and fires the events.
+ */
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { browserSupportsWebAuthn } from '@simplewebauthn/browser';
+import { Failure, call, route } from './api';
+import { MESSAGES, type MessageKey, type Messages } from './messages';
+
+/** What a person can see; reflected to the `state` attribute for host styling. */
+export type PseaState = 'loading' | 'ready' | 'waiting' | 'verifying' | 'done' | 'error' | 'cancelled';
+
+/** `psea-error` detail: a problem code from SPEC.md, a `WebAuthnError` code, or `network_error`/`unsupported`. */
+export interface PseaErrorDetail {
+  code: string;
+  message: string;
+}
+
+/** Where the widget was loaded from: the default `endpoint`. */
+const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
+
+/** WebAuthn failures that no retry on this page can fix. */
+const FINAL = new Set(['ERROR_INVALID_DOMAIN', 'ERROR_INVALID_RP_ID', 'unsupported']);
+
+/**
+ * A ceremony failure as a `Failure`. `NotAllowedError` (the person dismissed
+ * the prompt, or it timed out) is a cancel; `WebAuthnError` keeps its `code`.
+ * Only `name` and `code` are read, never the message text.
+ */
+function ceremonyFailure(e: unknown): Failure {
+  if (e instanceof Failure) return e;
+  const err = e as { name?: string; code?: unknown } | null;
+  if (err?.name === 'NotAllowedError') return new Failure('cancelled', true, true);
+  const code = typeof err?.code === 'string' ? err.code : err?.name === 'AbortError' ? 'ERROR_CEREMONY_ABORTED' : 'webauthn_error';
+  return new Failure(code, !FINAL.has(code));
+}
+
+const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
+const icons = {
+  done: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12.5l4.5 4.5L19 7.5"/></svg>`,
+  error: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v6M12 16.5v.5"/></svg>`,
+};
+
+export abstract class PseaElement<Data extends { options: unknown }> extends LitElement {
+  static override properties = {
+    endpoint: {},
+    ticket: {},
+    // Bad JSON in the attribute falls back to the defaults instead of throwing.
+    messages: { converter: (v: string | null) => { try { return JSON.parse(v ?? '{}'); } catch { return {}; } } },
+    state: { reflect: true },
+    _data: { state: true },
+    _fail: { state: true },
+  };
+
+  /** Origin of the PSEA service. Default: the origin `widget.js` was loaded from. */
+  declare endpoint: string;
+  /** The ticket from `enrollUrl`/`approveUrl` or the server API; changing it loads a new one. */
+  declare ticket: string;
+  /** Overrides for any message (see `MESSAGES`). */
+  declare messages: Messages;
+  /** The current state, reflected as an attribute. Read-only for hosts. */
+  declare state: PseaState;
+  declare protected _data: Data | undefined;
+  declare protected _fail: Failure | undefined;
+
+  /** `enrollments` or `actions`. */
+  protected abstract readonly kind: string;
+  /** Path after the ticket for the POST that completes the ceremony. */
+  protected abstract readonly tail: string;
+  /** Message key of the primary button's label. */
+  protected abstract readonly label: MessageKey;
+  protected abstract ceremony(options: Data['options']): Promise<unknown>;
+  protected abstract succeed(result: unknown): void;
+  protected abstract renderBody(data: Data | undefined): TemplateResult;
+
+  /** Bumped on every (re)load, so answers for an older ticket are dropped. */
+  private _gen = 0;
+  /** A click that came while loading: the ceremony starts when the options arrive. */
+  private _queued = false;
+  private _refocus = false;
+
+  constructor() {
+    super();
+    this.endpoint = SCRIPT_ORIGIN;
+    this.ticket = '';
+    this.messages = {};
+    this.state = 'loading';
+  }
+
+  /** The text for `key`: the host's override, else the English default. */
+  msg(key: string): string {
+    return this.messages?.[key] ?? (MESSAGES as Messages)[key] ?? this.messages?.error ?? MESSAGES.error;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('ticket') || changed.has('endpoint')) void this._load();
+  }
+
+  protected override updated(): void {
+    // When the focused button goes away (done, or a final error), keep focus in the element.
+    if (this._refocus && !this.renderRoot.querySelector('[part=action]')) {
+      (this.renderRoot.querySelector('[part=status]') as HTMLElement | null)?.focus();
+    }
+    this._refocus = false;
+  }
+
+  protected emit<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private _to(state: PseaState): void {
+    this._refocus ||= (this.renderRoot as ShadowRoot).activeElement?.getAttribute('part') === 'action';
+    this.state = state;
+  }
+
+  private async _load(): Promise<void> {
+    const gen = ++this._gen;
+    this._data = this._fail = undefined;
+    this._to('loading');
+    if (!this.ticket) return;
+    if (!browserSupportsWebAuthn()) return this._failed(new Failure('unsupported', false));
+    try {
+      const data = await call<Data>(route(this.endpoint || SCRIPT_ORIGIN, this.kind, this.ticket));
+      if (gen !== this._gen) return;
+      this._data = data;
+      this._to('ready');
+      if (this._queued) void this.start();
+    } catch (e) {
+      if (gen === this._gen) this._failed(ceremonyFailure(e));
+    }
+  }
+
+  /**
+   * Start the passkey ceremony, as the primary button does. While the options
+   * are still loading the request is queued; in a final state it does nothing.
+   */
+  async start(): Promise<void> {
+    const { state, _data: data, _fail: fail } = this;
+    this._queued = false;
+    if (state === 'waiting' || state === 'verifying' || state === 'done' || (fail && !fail.retry)) return;
+    if (!data) {
+      this._queued = true;
+      if (state === 'error') void this._load();
+      return;
+    }
+    const gen = this._gen;
+    this._fail = undefined;
+    this._to('waiting');
+    try {
+      const response = await this.ceremony(data.options);
+      if (gen !== this._gen) return;
+      this._to('verifying');
+      const result = await call(route(this.endpoint || SCRIPT_ORIGIN, this.kind, this.ticket, this.tail), response);
+      if (gen !== this._gen) return;
+      this._to('done');
+      this.succeed(result);
+    } catch (e) {
+      if (gen === this._gen) this._failed(ceremonyFailure(e));
+    }
+  }
+
+  private _failed(fail: Failure): void {
+    this._fail = fail;
+    if (fail.cancel) {
+      this._to('cancelled');
+      this.emit('psea-cancel', {});
+    } else {
+      this._to('error');
+      this.emit<PseaErrorDetail>('psea-error', { code: fail.code, message: this.msg(fail.code) });
+    }
+  }
+
+  private _status(): string {
+    const { state, _fail: fail } = this;
+    if (fail) return this.msg(fail.code);
+    return this.msg(state === 'ready' ? (this.kind === 'actions' ? 'ready' : 'readyEnroll') : state === 'done' ? (this.kind === 'actions' ? 'approved' : 'enrolled') : state);
+  }
+
+  protected override render(): TemplateResult {
+    const { state, _fail: fail } = this;
+    const busy = state === 'loading' || state === 'waiting' || state === 'verifying';
+    const icon = state === 'done' ? icons.done : state === 'error' ? icons.error : nothing;
+    return html`<div part="base" class="base" role="group" aria-labelledby="title">
+      ${this.renderBody(this._data)}
+      <p part="status" class="status" id="status" role="status" aria-live="polite" tabindex="-1">${icon}<span>${this._status()}</span></p>
+      ${state === 'done' || (fail && !fail.retry)
+        ? nothing
+        : html`<button part="action" class="action" type="button" aria-disabled=${busy} aria-describedby="status" @click=${this.start}>
+            ${busy ? spinner : nothing}<span>${this.msg(fail ? 'retry' : this.label)}</span>
+          </button>`}
+    </div>`;
+  }
+}
+
+/** Register `name` unless a copy of this script already did (loading it twice is harmless). */
+export function define(name: string, ctor: CustomElementConstructor): void {
+  if (!customElements.get(name)) customElements.define(name, ctor);
+}

@@ -1,0 +1,49 @@
+/**
+ * English defaults for every string the elements show or announce. Override
+ * any of them with the `messages` property, or the `messages` attribute as
+ * JSON: `<psea-approve messages='{"approve":"Freigeben"}'>`. Keys that are
+ * problem codes (SPEC.md) or `WebAuthnError` codes give the text for that
+ * error; `error` is the fallback for any code without its own text.
+ */
+export const MESSAGES = {
+  loading: 'Loading…',
+  approve: 'Approve with passkey',
+  enroll: 'Create a passkey',
+  enrollTitle: 'Set up a passkey',
+  enrollIntro: 'A passkey on this device will confirm your sensitive actions. Nothing leaves your device but a signature.',
+  account: 'Account',
+  ready: 'Check the details, then approve with your passkey.',
+  readyEnroll: 'Ready to create your passkey.',
+  waiting: 'Confirm with your passkey: fingerprint, face or device PIN.',
+  verifying: 'Verifying…',
+  approved: 'Approved. The action can go ahead.',
+  enrolled: 'Passkey created. You can now approve actions with it.',
+  cancelled: 'Cancelled. Nothing was signed.',
+  retry: 'Try again',
+  details: 'What you sign',
+  audience: 'For',
+  fingerprint: 'Action fingerprint',
+  error: 'Something went wrong. Please try again.',
+  network_error: 'Could not reach the approval service. Check your connection and try again.',
+  unsupported: 'This browser does not support passkeys.',
+  invalid_request: 'The request was not accepted. Please try again.',
+  ticket_not_found: 'This request was not found. Ask for a new link.',
+  ticket_used: 'This request was already completed.',
+  ticket_expired: 'This request has expired. Ask for a new one.',
+  not_enrolled: 'No passkey is set up for this account yet.',
+  rate_limited: 'Too many failed attempts. This request is blocked; ask for a new one.',
+  misconfigured: 'The approval service is not configured correctly.',
+  user_verification_required: 'Your device did not verify you (fingerprint, face or PIN). Please try again.',
+  user_presence_required: 'Your device did not confirm your presence. Please try again.',
+  credential_unknown: 'This passkey is not registered for this account. Try another one.',
+  credential_revoked: 'This passkey was revoked or locked. Use another one.',
+  policy_unmet: 'This passkey does not meet the policy for this action. Use another one.',
+  attestation_rejected: 'This authenticator was not accepted. Try another one.',
+  ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED: 'This device already has a passkey for this account.',
+  ERROR_INVALID_DOMAIN: 'Passkeys cannot be used on this site.',
+  ERROR_INVALID_RP_ID: 'Passkeys for this service cannot be used on this site.',
+};
+
+/** Every message key; any other string key is accepted for error codes. */
+export type MessageKey = keyof typeof MESSAGES;
+export type Messages = Partial<Record<MessageKey | string, string>>;

@@ -1,0 +1,210 @@
+/**
+ * The demo bank's page script (served at /demo/app.js, loaded before
+ * widget.js). It asks the bank's backend (/demo/api/*) for tickets, renders
+ * the widget's elements, and on `psea-approved` hands the receipt to the
+ * backend, which verifies and redeems it and answers with the claims shown.
+ */
+import type { PseaApprovedDetail } from '../psea-approve';
+import type { PseaEnrolledDetail } from '../psea-enroll';
+import type { PseaErrorDetail } from '../base';
+
+export {};
+
+declare global {
+  // eslint-disable-next-line no-var
+  var litNonce: string | undefined;
+}
+globalThis.litNonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || undefined;
+
+interface Verified {
+  claims: Record<string, unknown> & { cred?: Record<string, unknown>; iat: number; exp: number };
+  header: Record<string, unknown>;
+  statement: Record<string, unknown>;
+  challenge: string;
+  redeemed: boolean;
+  redeemCode?: string;
+}
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+class ApiError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(
+      path,
+      body === undefined ? { cache: 'no-store' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
+  } catch {
+    throw new ApiError('network_error');
+  }
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(data?.code ?? `http_${res.status}`);
+  return data as T;
+}
+
+const FRIENDLY: Record<string, string> = {
+  not_enrolled: 'demo-user has no passkey yet. Enroll this device first (step 1).',
+  network_error: 'The service cannot be reached. Is `npm start` still running?',
+  misconfigured: 'The service is misconfigured: check API_KEYS and RECEIPT_SIGNING_KEYS.',
+};
+
+function say(id: string, text: string, tone: '' | 'ok' | 'bad' = ''): void {
+  const el = $(id);
+  el.textContent = text;
+  el.className = `msg ${tone}`;
+}
+
+function busy(button: HTMLButtonElement, on: boolean): void {
+  button.setAttribute('aria-disabled', String(on));
+}
+
+/** Run a button's job once at a time, reporting failures next to it. */
+function action(button: HTMLButtonElement, msgId: string, job: () => Promise<void>): void {
+  button.addEventListener('click', async () => {
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    busy(button, true);
+    say(msgId, '');
+    try {
+      await job();
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code : 'error';
+      say(msgId, FRIENDLY[code] ?? `Failed: ${code}`, 'bad');
+    } finally {
+      busy(button, false);
+    }
+  });
+}
+
+// Step 1: enroll.
+const enrollBtn = $<HTMLButtonElement>('enroll-btn');
+function markEnrolled(text: string): void {
+  $('step-enroll').dataset.state = 'done';
+  enrollBtn.textContent = 'Add another passkey';
+  enrollBtn.classList.add('secondary');
+  say('enroll-msg', text, 'ok');
+}
+
+api<{ enrolled: boolean; passkeys: number }>('/demo/api/state')
+  .then((s) => {
+    if (s.enrolled) markEnrolled(`demo-user has ${s.passkeys} passkey${s.passkeys === 1 ? '' : 's'}. You can go straight to step 2.`);
+  })
+  .catch(() => undefined);
+
+action(enrollBtn, 'enroll-msg', async () => {
+  const { ticket } = await api<{ ticket: string }>('/demo/api/enroll', {});
+  const el = document.createElement('psea-enroll');
+  el.setAttribute('ticket', ticket);
+  $('enroll-slot').replaceChildren(el);
+  enrollBtn.hidden = true;
+});
+
+document.addEventListener('psea-enrolled', (e: CustomEvent<PseaEnrolledDetail>) => {
+  markEnrolled(`Passkey created (${e.detail.deviceBound ? 'device-bound' : 'synced'}). Now send the transfer.`);
+  enrollBtn.hidden = false;
+  $('enroll-slot').replaceChildren();
+  $('transfer-btn').focus();
+});
+
+// Step 2: transfer, approved here or on a second device.
+const transferBtn = $<HTMLButtonElement>('transfer-btn');
+let current = '';
+let poll: ReturnType<typeof setInterval> | undefined;
+
+action(transferBtn, 'transfer-msg', async () => {
+  const t = await api<{ ticket: string; approveUrl: string }>('/demo/api/transfer', {});
+  current = t.ticket;
+  const el = document.createElement('psea-approve');
+  el.setAttribute('ticket', t.ticket);
+  $('approve-slot').replaceChildren(el);
+  $<HTMLAnchorElement>('approve-link').href = t.approveUrl;
+  $('second-device').hidden = false;
+  transferBtn.hidden = true;
+  clearInterval(poll);
+  poll = setInterval(async () => {
+    const ticket = current;
+    const s = await api<{ state: string; receipt?: string }>(`/demo/api/status/${ticket}`).catch(() => null);
+    if (ticket === current && s?.state === 'approved' && s.receipt) void confirm(ticket, s.receipt);
+    else if (s && s.state !== 'pending') clearInterval(poll);
+  }, 2500);
+});
+
+document.addEventListener('psea-approved', (e: CustomEvent<PseaApprovedDetail>) => void confirm(current, e.detail.receipt));
+document.addEventListener('psea-error', (e: CustomEvent<PseaErrorDetail>) => {
+  if (e.detail.code === 'not_enrolled') say('transfer-msg', FRIENDLY.not_enrolled!, 'bad');
+});
+
+// Step 3: the bank's backend verifies and redeems; show what it checked.
+let confirmed = '';
+async function confirm(ticket: string, receipt: string): Promise<void> {
+  if (confirmed === ticket) return;
+  confirmed = ticket;
+  clearInterval(poll);
+  $('second-device').hidden = true;
+  say('transfer-msg', 'Approved. The bank is verifying the receipt…');
+  try {
+    const v = await api<Verified>('/demo/api/confirm', { receipt });
+    $('step-transfer').dataset.state = 'done';
+    $('step-receipt').dataset.state = 'done';
+    say('transfer-msg', `Sent ${'€1,250.00'}. The receipt was verified before the money moved.`, 'ok');
+    showReceipt(v, receipt);
+  } catch (err) {
+    say('transfer-msg', `The bank refused the receipt: ${err instanceof ApiError ? err.code : 'error'}`, 'bad');
+  }
+}
+
+function showReceipt(v: Verified, jwt: string): void {
+  const c = v.claims;
+  const cred = c.cred ?? {};
+  const time = (s: number): string => new Date(s * 1000).toLocaleString();
+  const rows: [string, unknown, boolean?][] = [
+    ['Issuer (iss)', c.iss],
+    ['User (sub)', c.sub],
+    ['Audience (aud)', c.aud],
+    ['Action (act_type)', c.act_type],
+    ['Action hash (act)', c.act, true],
+    ['User verified (uv)', c.uv === true ? 'yes' : 'no'],
+    ['Passkey', `${cred.device_bound ? 'device-bound' : 'synced'}${cred.backed_up ? ', backed up' : ''}`],
+    ['Credential', cred.id, true],
+    ['Issued (iat)', time(c.iat)],
+    ['Expires (exp)', time(c.exp)],
+    ['Receipt id (jti)', c.jti, true],
+    ['Signed with', `${String(v.header.alg)} · kid ${String(v.header.kid)}`],
+  ];
+  if (c.pol) rows.push(['Policy (pol)', c.pol]);
+  $('claims').replaceChildren(
+    ...rows.map(([label, value, mono]) => {
+      const row = document.createElement('div');
+      const dt = document.createElement('dt');
+      const dd = document.createElement('dd');
+      dt.textContent = label;
+      dd.textContent = String(value ?? '');
+      if (mono) dd.className = 'mono';
+      row.append(dt, dd);
+      return row;
+    }),
+  );
+  $('receipt-badge').textContent = `✓ Verified with verifyReceipt: signature, issuer, audience and the hash of this transfer. ${
+    v.redeemed ? 'Redeemed once.' : `Redeem: ${v.redeemCode ?? 'failed'}.`
+  }`;
+  $('statement').textContent = JSON.stringify(v.statement, null, 2);
+  $('challenge').textContent = v.challenge;
+  $('jwt').textContent = jwt;
+  $('receipt-empty').hidden = true;
+  $('receipt').hidden = false;
+  $('receipt-badge').focus();
+}
+
+$('again-btn').addEventListener('click', () => {
+  current = '';
+  $('approve-slot').replaceChildren();
+  transferBtn.hidden = false;
+  $('step-transfer').dataset.state = '';
+  say('transfer-msg', '');
+  transferBtn.focus();
+});

@@ -1,0 +1,28 @@
+/**
+ * Script of the hosted pages /enroll/:ticket and /approve/:ticket. Loaded
+ * before widget.js: it hands the page's CSP nonce to Lit (for browsers without
+ * constructable stylesheets), then turns the element's events into the
+ * page's final message. The receipt goes nowhere: the host backend polls
+ * GET /v1/actions/:ticket/status.
+ */
+export {};
+
+declare global {
+  // eslint-disable-next-line no-var
+  var litNonce: string | undefined;
+}
+
+globalThis.litNonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || undefined;
+
+const heading = document.getElementById('heading');
+const note = document.getElementById('note');
+
+function finish(title: string, text: string): void {
+  if (heading) heading.textContent = title;
+  if (note) note.textContent = text;
+  document.title = title;
+  document.body.dataset.state = 'done';
+}
+
+document.addEventListener('psea-approved', () => finish('Approved', 'Done. You can close this page.'));
+document.addEventListener('psea-enrolled', () => finish('Passkey created', 'Done. You can close this page.'));

@@ -1,0 +1,53 @@
+/**
+ * The hosted pages, `/enroll/:ticket` and `/approve/:ticket`, on the
+ * service's own origin: for a second device (a phone that opened a link or a
+ * QR code), or for the human behind an agent. They run the same widget.
+ */
+import { WIDGET_SRC, asset, escapeHtml, logo, page } from './html';
+
+export type HostedKind = 'enroll' | 'approve';
+
+const COPY = {
+  enroll: {
+    title: 'Set up a passkey',
+    lead: 'Create a passkey on this device. You will use it to approve sensitive actions.',
+  },
+  approve: {
+    title: 'Approve this action',
+    lead: 'Check every detail. Your passkey signs exactly this action, and nothing else.',
+  },
+} as const;
+
+/** A hosted page. `ticket` must already match TICKET_RE; everything is escaped anyway. */
+export function hostedPage(kind: HostedKind, o: { ticket: string; endpoint: string; rpName: string; nonce: string }): string {
+  const copy = COPY[kind];
+  const tag = `psea-${kind}`;
+  return page({
+    title: `${copy.title} · ${o.rpName}`,
+    nonce: o.nonce,
+    bodyClass: 'hosted',
+    scripts: [asset('/pages/hosted.js'), WIDGET_SRC],
+    body: `<main class="sheet">
+<header class="brand">${logo}<span>${escapeHtml(o.rpName)}</span></header>
+<h1 id="heading">${copy.title}</h1>
+<p id="note" class="lead">${copy.lead}</p>
+<${tag} endpoint="${escapeHtml(o.endpoint)}" ticket="${escapeHtml(o.ticket)}"></${tag}>
+<footer class="fine">Protected by a passkey with user verification. This page never asks for a password.</footer>
+</main>`,
+  });
+}
+
+/** An unusable link: a ticket that cannot exist. */
+export function invalidLinkPage(o: { rpName: string; nonce: string }): string {
+  return page({
+    title: `Link not valid · ${o.rpName}`,
+    nonce: o.nonce,
+    bodyClass: 'hosted',
+    scripts: [],
+    body: `<main class="sheet">
+<header class="brand">${logo}<span>${escapeHtml(o.rpName)}</span></header>
+<h1>This link is not valid</h1>
+<p class="lead">Check that you opened the whole link, or ask for a new one.</p>
+</main>`,
+  });
+}

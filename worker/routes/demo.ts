@@ -1,0 +1,161 @@
+/**
+ * The demo bank's backend, mounted at /demo, alive only when DEMO is "true".
+ * It plays the host backend: it calls the real server routes in-process with
+ * the first API key (which never reaches the browser), and verifies receipts
+ * the way a bank would: `verifyReceipt` with the service's own JWKS, the
+ * issuer, audience `payments-api` and the exact transfer, then a redeem.
+ *
+ *   GET  /demo/app.js               the bank page's script
+ *   GET  /demo/api/state            { enrolled, passkeys } for demo-user
+ *   POST /demo/api/enroll           POST /v1/enrollments → { ticket, enrollUrl, expiresAt }
+ *   POST /demo/api/transfer         POST /v1/actions → { ticket, approveUrl, actionHash, expiresAt }
+ *   GET  /demo/api/status/:ticket   GET /v1/actions/:ticket/status (a second device approved?)
+ *   POST /demo/api/confirm          { receipt } → verified { claims, header, statement, challenge } + redeem
+ */
+import { Hono, type Context } from 'hono';
+import { getSigningKeys, getVars, issuerFor } from '../config';
+import type { AppEnv, Env } from '../env';
+import { PseaError, problemResponse } from '../errors';
+import { ASSETS } from '../generated/widget';
+import { TICKET_RE } from '../pages/html';
+import { serveAsset } from '../pages/serve';
+import { statementChallenge, verifyReceipt } from '../receipt/index.ts';
+
+/** Something that answers like the Worker: the app itself, so the demo runs the real routes. */
+export interface ApiFetcher {
+  fetch: (req: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
+}
+
+export const DEMO_USER = { id: 'demo-user', name: 'demo-user', displayName: 'Demo User' };
+export const DEMO_AUDIENCE = 'payments-api';
+export const DEMO_TO = 'DE89 3704 0044 0532 0130 00';
+export const DEMO_DISPLAY_AMOUNT = '€1,250.00';
+/** The transfer the bank will execute, and so the action the passkey signs. */
+export const DEMO_ACTION = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: DEMO_TO };
+/** What the person sees: only what the action holds, since only the action is signed. */
+const DEMO_DISPLAY = {
+  title: `Send ${DEMO_DISPLAY_AMOUNT}`,
+  fields: [
+    { label: 'To', value: DEMO_TO },
+    { label: 'Amount', value: DEMO_DISPLAY_AMOUNT },
+  ],
+};
+
+/** A request the Worker runtime may run without an execution context (tests): a no-op one. */
+function ctxOf(c: Context<AppEnv>): ExecutionContext {
+  try {
+    return c.executionCtx as unknown as ExecutionContext;
+  } catch {
+    return { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+  }
+}
+
+const problem = (code: ConstructorParameters<typeof PseaError>[0], detail?: string): Response =>
+  problemResponse(new PseaError(code, detail));
+
+export function demo(api: ApiFetcher): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  /** Call a server route as the bank's backend would, with the first API key. */
+  async function server(c: Context<AppEnv>, method: string, path: string, body?: unknown): Promise<Response> {
+    const key = (c.env.API_KEYS ?? '').split(',')[0]?.trim();
+    if (!key) return problem('misconfigured', 'API_KEYS is missing or malformed');
+    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const req = new Request(new URL(path, c.req.url), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return api.fetch(req, c.env, ctxOf(c));
+  }
+
+  /** Pass a server answer on, keeping its status and problem+json, or only the named members. */
+  async function relay(res: Response, keep?: string[]): Promise<Response> {
+    const data = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+    if (!res.ok || !data || !keep) {
+      return new Response(JSON.stringify(data), {
+        status: res.status,
+        headers: { 'content-type': res.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' },
+      });
+    }
+    return Response.json(Object.fromEntries(keep.map((k) => [k, data[k]])), { headers: { 'cache-control': 'no-store' } });
+  }
+
+  app.use('*', async (c, next) => {
+    // Off unless DEMO is "true": the demo spends the first API key.
+    if (c.env.DEMO !== 'true') return problem('not_found');
+    if (c.req.method === 'POST') {
+      // Only the bank page itself may drive the demo: JSON from the same origin.
+      const origin = c.req.header('origin');
+      if (origin !== undefined && origin !== new URL(c.req.url).origin) return problem('unauthorized', 'cross-origin demo request');
+      if (!c.req.header('content-type')?.startsWith('application/json')) return problem('invalid_request', 'content-type must be application/json');
+    }
+    await next();
+  });
+
+  app.get('/app.js', (c) => {
+    const a = ASSETS['/demo/app.js']!;
+    return serveAsset(c, a.body, a.type, a.etag);
+  });
+
+  app.get('/api/state', async (c) => {
+    const res = await server(c, 'GET', `/v1/users/${DEMO_USER.id}/credentials`);
+    const data = (await res.json().catch(() => null)) as { credentials?: { state?: string }[] } | null;
+    const passkeys = res.ok ? (data?.credentials ?? []).filter((k) => k.state === 'active').length : 0;
+    return c.json({ enrolled: passkeys > 0, passkeys }, 200, { 'cache-control': 'no-store' });
+  });
+
+  app.post('/api/enroll', async (c) =>
+    relay(await server(c, 'POST', '/v1/enrollments', { user: DEMO_USER }), ['ticket', 'enrollUrl', 'expiresAt']),
+  );
+
+  app.post('/api/transfer', async (c) =>
+    relay(
+      await server(c, 'POST', '/v1/actions', {
+        user: { id: DEMO_USER.id },
+        action: DEMO_ACTION,
+        display: DEMO_DISPLAY,
+        audience: DEMO_AUDIENCE,
+        ttl: 300,
+      }),
+      ['ticket', 'approveUrl', 'actionHash', 'expiresAt'],
+    ),
+  );
+
+  app.get('/api/status/:ticket', async (c) => {
+    const ticket = c.req.param('ticket');
+    if (!TICKET_RE.test(ticket)) return problem('ticket_not_found');
+    return relay(await server(c, 'GET', `/v1/actions/${ticket}/status`));
+  });
+
+  app.post('/api/confirm', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { receipt?: unknown } | null;
+    const receipt = body?.receipt;
+    if (typeof receipt !== 'string' || receipt.length > 16_384) return problem('invalid_request', 'receipt must be a string');
+    // Verify first, as a bank must: the service's keys, its issuer, our audience, this exact transfer.
+    let verified;
+    try {
+      const [{ jwks }, vars] = await Promise.all([getSigningKeys(c.env), Promise.resolve(getVars(c.env))]);
+      verified = await verifyReceipt(receipt, {
+        jwks,
+        issuer: issuerFor(vars, c.req.url),
+        audience: DEMO_AUDIENCE,
+        action: DEMO_ACTION,
+      });
+    } catch (err) {
+      if (err instanceof PseaError) return problemResponse(err);
+      const code = err instanceof Error && 'code' in err ? String((err as { code: unknown }).code) : 'unverifiable';
+      return problem('receipt_invalid', `verifyReceipt: ${code}`);
+    }
+    // Then spend it once.
+    const redeem = await server(c, 'POST', '/v1/receipts/redeem', { receipt, audience: DEMO_AUDIENCE });
+    const redeemed = redeem.ok;
+    const redeemCode = redeemed ? undefined : ((await redeem.json().catch(() => null)) as { code?: string } | null)?.code;
+    // The challenge the passkey signed, rebuilt from the claims alone.
+    const challenge = await statementChallenge(verified.statement);
+    return c.json({ ...verified, challenge, redeemed, redeemCode }, 200, { 'cache-control': 'no-store' });
+  });
+
+  return app;
+}
