@@ -1,0 +1,181 @@
+/**
+ * The table: printed, written to bench/results.json, and put between the
+ * markers of bench/README.md (`<!-- bench:table:start -->` … `end`) and of
+ * the root README.md (`<!-- bench:start -->` … `<!-- bench:end -->`, only
+ * when both markers are there).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const ms = (x) => (x < 1 ? `${(x * 1000).toFixed(0)} µs` : `${x.toFixed(2)} ms`);
+const us = (x) => (x < 0.5 ? '< 0.5 µs' : `${x.toFixed(1)} µs`);
+const int = (x) => Math.round(x).toLocaleString('en-US');
+const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+const rps = (s) => `${int(s.rps)} req/s, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}`;
+const x2 = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '—');
+
+export function rows(res) {
+  const out = [];
+  const add = (figure, value, baseline, ratio, goal, met) => out.push({ figure, value, baseline, ratio, goal, met });
+  const f = res.figures;
+
+  if (f.cpu) {
+    const m = f.cpu.medians;
+    const floorMs = m.floor.cpuUs / 1000;
+    const vMs = m.verify.cpuUs / 1000;
+    const r = vMs / floorMs;
+    add('1. CPU per verify, whole path, in workerd (in-isolate batches)', `${ms(vMs)} (wall ${ms(m.verify.wallUs / 1000)})`, `crypto floor ${ms(floorMs)}`, r, '≤ 4× floor and ≤ 0.5 ms', r <= 4 && vMs <= 0.5);
+    add('1a. … of which the Durable Object (verifyAction over RPC)', ms(m['do-verify'].cpuUs / 1000), `crypto floor ${ms(floorMs)}`, m['do-verify'].cpuUs / m.floor.cpuUs, '—', null);
+    add('1b. Stateless baseline in the same batches (simplewebauthn + jose)', ms(m.baseline.cpuUs / 1000), `crypto floor ${ms(floorMs)}`, m.baseline.cpuUs / m.floor.cpuUs, '—', null);
+  }
+  const s = f.load?.summaries;
+  if (s) {
+    const full1 = s['full c=1'];
+    const floor1 = s['floor route c=1'];
+    add('1c. workerd main-thread CPU per HTTP request, c=1: verify vs floor route', ms(full1.cpuMsPerRequest), `floor route ${ms(floor1.cpuMsPerRequest)}`, full1.cpuMsPerRequest / floor1.cpuMsPerRequest, '—', null);
+    add('1d. … an empty route, for scale (/healthz vs bare Hono)', ms(s['healthz c=1'].cpuMsPerRequest), `bare Hono ${ms(s['empty route c=1'].cpuMsPerRequest)}`, s['healthz c=1'].cpuMsPerRequest / s['empty route c=1'].cpuMsPerRequest, '—', null);
+    for (const c of [1, 16, 64]) {
+      const a = s[`full c=${c}`];
+      const b = s[`baseline c=${c}`];
+      const r = a.rps / b.rps;
+      add(`2. Verify throughput, 1,000 users, concurrency ${c}`, rps(a), `stateless ${rps(b)}`, r, '≥ 0.8× baseline req/s', r >= 0.8);
+    }
+    const v = f.load.validity;
+    const okAll = v.non2xx === 0 && v.errors === 0 && v.sameReceipt === v.ticketsFired && v.baselineNon2xx === 0;
+    add('2. Valid flows under load', `${v.non2xx} non-2xx, ${v.errors} errors; ${int(v.sameReceipt)}/${int(v.ticketsFired)} tickets approved with exactly their one receipt`, '—', NaN, '0 non-2xx; one receipt per ticket', okAll);
+    const h = s['hot user c=64'];
+    add('3. Hot user: 64 concurrent approvals, one Durable Object', rps(h), `1,000 users c=64: ${int(s['full c=64'].rps)} req/s`, h.rps / s['full c=64'].rps, 'report (worst case)', null);
+    const doUs = f.cpu?.medians?.['do-verify']?.cpuUs;
+    if (doUs) add("3a. … one user's ceiling in production: 1 / the object's CPU per verify (1a)", `≈ ${int(1e6 / doUs)} approvals/s`, '—', NaN, 'report', null);
+  }
+  if (f.receipt) {
+    const u = f.receipt.usPerCall;
+    add('4. verifyReceipt (Node), JWKS object cached', us(u.verifyReceipt), `jose jwtVerify ${us(u.jose)}`, u.verifyReceipt / u.jose, '≤ 1.2×', u.verifyReceipt / u.jose <= 1.2);
+    add('4a. … with the action check (JCS + SHA-256 of the action)', us(u.verifyReceiptWithAction), `jose jwtVerify ${us(u.jose)}`, u.verifyReceiptWithAction / u.jose, '—', null);
+  }
+  if (f.widget) {
+    const w = f.widget;
+    add('5. widget.js size', `${kb(w.gzip)} gzip (${kb(w.raw)} raw, ${kb(w.brotli)} brotli)`, `budget ${kb(w.budgetGzip)} gzip`, w.gzip / w.budgetGzip, '≤ 15 KB gzip', w.gzip <= w.budgetGzip);
+  }
+  const rt = f.roundTrips;
+  if (rt && !rt.skipped) {
+    for (const [key, label] of [['hosted', 'hosted page, same origin'], ['embedded', 'embedded on a host page, cross-origin']]) {
+      const x = rt[key];
+      add(`6. Requests from click to receipt (${label})`, `${x.requests}: ${x.serviceRequests.join(' + ')}`, '—', NaN, '1', x.receipt && x.requests === 1);
+    }
+  } else if (rt) add('6. Requests from click to receipt', `not measured: ${rt.skipped}`, '—', NaN, '1', null);
+  const d = f.disk;
+  if (d && s) {
+    for (const [c, x] of [[1, d.c1], [16, d.c16]]) {
+      add(`ref. Verify with the SQLite files on this VM's disk (fsync per commit), concurrency ${c}`, rps(x), `${res.storage}: ${int(s[`full c=${c}`].rps)} req/s, p50 ${ms(s[`full c=${c}`].p50)}`, x.rps / s[`full c=${c}`].rps, '—', null);
+    }
+  }
+  const wd = f.wranglerDev;
+  if (wd && !wd.skipped && s) {
+    add('ref. Verify behind `wrangler dev`, concurrency 16 (reference only)', rps(wd.verify), `workerd direct ${int(s['full c=16'].rps)} req/s`, wd.verify.rps / s['full c=16'].rps, '—', null);
+    add('ref. /healthz behind `wrangler dev`, concurrency 16', `${int(wd.healthz.rps)} req/s`, `workerd direct ${int(s['healthz c=16'].rps)} req/s`, wd.healthz.rps / s['healthz c=16'].rps, '—', null);
+  } else if (wd) add('ref. `wrangler dev`', `not measured: ${wd.skipped}`, '—', NaN, '—', null);
+  return out;
+}
+
+/** Figure 1's steps: what each costs inside workerd, measured the same way as the whole path. */
+const STEPS = [
+  ['floor', 'Crypto floor: SHA-256 ×2, ECDSA P-256 verify, ECDSA P-256 sign (keys imported)'],
+  ['ecdsa-verify', 'ECDSA P-256 verify + SHA-256(clientDataJSON), key already imported'],
+  ['ecdsa-sign', 'ECDSA P-256 sign of a receipt-sized JWS input'],
+  ['import-key', 'importKey of the credential public key (the library does it on every verify)'],
+  ['webauthn-lib', '`verifyAuthenticationResponse` (@simplewebauthn/server) alone'],
+  ['sign-receipt', '`signReceipt` (jose `SignJWT`)'],
+  ['checks', "The Worker's own clientDataJSON / authenticatorData checks"],
+  ['sha256-rpid', 'SHA-256(RP_ID), recomputed on every verify'],
+  ['ticket-hash', 'SHA-256 of the ticket'],
+  ['zod-parse', 'JSON.parse + zod schema of the body'],
+  ['get-vars', '`getVars` (vars parsed per call)'],
+  ['app-healthz', 'Hono app, GET /healthz'],
+  ['post-not-found', 'Hono app, POST of the body to a route that does not exist'],
+  ['bad-ticket', 'Front of a verify up to the ticket check (malformed ticket → 404)'],
+  ['unknown-ticket', 'Front + RPC + ticket lookup (unknown ticket → 404)'],
+  ['do-ping', 'Durable Object RPC round trip, empty'],
+  ['do-status', 'RPC + one ticket read, result returned (`actionStatus`)'],
+  ['do-unknown', 'RPC `verifyAction` on an unknown ticket (read + error result)'],
+  ['do-read-full', 'One ticket read, `SELECT *` (data and receipt included)'],
+  ['do-read-narrow', 'One ticket read, state and expiry only'],
+  ['do-sql-reads', "verifyAction's five reads as written (3 × ticket, 2 × credential)"],
+  ['do-sql-commit', 'Write transaction of two small UPDATEs, no RPC'],
+  ['do-commit-rpc', 'RPC + two small UPDATEs + storage commit'],
+  ['do-commit-real-rpc', "RPC + verifyAction's commit as written (credential, ticket row with the receipt)"],
+  ['baseline', 'Stateless baseline: library verify + jose sign'],
+  ['do-verify', 'Durable Object `verifyAction` over RPC'],
+  ['do-verify-lean', 'Prototype (bench only): `verifyAction` with the fixes of bench/README.md, over RPC'],
+  ['verify', 'Whole verify path (`app.fetch` of POST /v1/actions/:ticket/verify)'],
+];
+
+function stepsTable(res) {
+  const m = res.figures.cpu?.medians;
+  if (!m) return '';
+  const lines = ['| step (in-isolate batches, median) | CPU per call | wall per call |', '|---|---|---|'];
+  for (const [k, label] of STEPS) if (m[k]) lines.push(`| ${label} | ${us(m[k].cpuUs)} | ${us(m[k].wallUs)} |`);
+  return lines.join('\n');
+}
+
+const metText = (m) => (m === null ? '—' : m ? 'yes' : 'NO');
+
+function textTable(rs) {
+  const cols = ['figure', 'value', 'baseline', 'ratio', 'goal', 'met?'];
+  const cells = rs.map((r) => [r.figure, r.value, r.baseline, x2(r.ratio), r.goal, metText(r.met)]);
+  const w = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
+  const line = (row) => row.map((c, i) => c.padEnd(w[i])).join(' | ');
+  return [line(cols), w.map((n) => '-'.repeat(n)).join('-|-'), ...cells.map(line)].join('\n');
+}
+
+function machineLine(m) {
+  const busy = m.loadAverageAtStart[0] > 0.5 ? ` — the machine was not idle (load average ${m.loadAverageAtStart[0]} at start${m.loadAverageAtEnd ? `, ${m.loadAverageAtEnd[0]} at end` : ''})` : '';
+  return `Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}, workerd ${m.workerd}, wrangler ${m.wrangler}, autocannon ${m.autocannon}; \`npm run bench\` took ${m.seconds} s${busy}.`;
+}
+
+function markdown(res, rs) {
+  const esc = (t) => String(t).replace(/\|/g, '\\|');
+  const lines = [
+    machineLine(res.machine),
+    '',
+    '| figure | value | baseline (same run) | ratio | goal | met? |',
+    '|---|---|---|---|---|---|',
+    ...rs.map((r) => `| ${esc(r.figure)} | ${esc(r.value)} | ${esc(r.baseline)} | ${x2(r.ratio)} | ${esc(r.goal)} | ${metText(r.met)} |`),
+  ];
+  if (res.quick) lines.unshift('**Smoke run (`--quick`): small counts, not for publishing.**', '');
+  return lines.join('\n');
+}
+
+async function replaceBetween(path, start, end, body) {
+  let text;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return false;
+  }
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) return false;
+  await writeFile(path, `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`);
+  return true;
+}
+
+export async function report(root, res, { write, log }) {
+  const rs = rows(res);
+  res.table = rs.map((r) => ({ ...r, ratio: Number.isFinite(r.ratio) ? Number(r.ratio.toFixed(3)) : null }));
+  console.log(`\n${textTable(rs)}\n\n${machineLine(res.machine)}\n`);
+  const m = res.figures.cpu?.medians;
+  if (m) console.log(`Figure 1, step by step (µs CPU per call, median):\n${STEPS.filter(([k]) => m[k]).map(([k, label]) => `  ${m[k].cpuUs.toFixed(1).padStart(7)}  ${label}`).join('\n')}\n`);
+  if (!write) return;
+  await writeFile(join(root, 'bench/results.json'), JSON.stringify(res, null, 2) + '\n');
+  const md = markdown(res, rs);
+  const benchReadme = await replaceBetween(join(root, 'bench/README.md'), '<!-- bench:table:start -->', '<!-- bench:table:end -->', md);
+  await replaceBetween(join(root, 'bench/README.md'), '<!-- bench:steps:start -->', '<!-- bench:steps:end -->', stepsTable(res));
+  const rootReadme = await replaceBetween(
+    join(root, 'README.md'),
+    '<!-- bench:start -->',
+    '<!-- bench:end -->',
+    `${md}\n\nHow each figure is measured, and what it means: [bench/README.md](bench/README.md). Rerun with \`npm run bench\`.`,
+  );
+  log(`wrote bench/results.json${benchReadme ? ', bench/README.md' : ''}${rootReadme ? ', README.md (Performance)' : ''}`);
+}
