@@ -1,5 +1,7 @@
-/** Shared steps for worker tests: real routes through SELF, a soft authenticator as the person's device. */
-import { env, SELF } from 'cloudflare:test';
+/** Shared steps for worker tests: the Worker's real routes (its fetch handler, or SELF), a soft authenticator as the person's device. */
+import { createExecutionContext, env, runInDurableObject, SELF } from 'cloudflare:test';
+import app from '../../worker/index';
+import { ticketHash } from '../../worker/http/ticket';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import type { AssertionBend, RegistrationBend, SoftAuthenticatorOptions } from '../support/soft-authenticator/types';
@@ -21,16 +23,15 @@ export async function call<T = any>(
   method: string,
   path: string,
   body?: unknown,
-  opts: { auth?: boolean | string; headers?: Record<string, string>; raw?: BodyInit } = {},
+  opts: { auth?: boolean | string; headers?: Record<string, string>; raw?: BodyInit; via?: 'app' | 'self' } = {},
 ): Promise<Reply<T>> {
   const headers = new Headers(opts.headers);
   if (body !== undefined || opts.raw !== undefined) headers.set('content-type', headers.get('content-type') ?? 'application/json');
   if (opts.auth !== false) headers.set('authorization', `Bearer ${typeof opts.auth === 'string' ? opts.auth : apiKey()}`);
-  const res = await SELF.fetch(`${BASE}${path}`, {
-    method,
-    headers,
-    body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
+  const init = { method, headers, body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)) };
+  // The Worker's own fetch handler, in this isolate: SELF.fetch slows with every request a
+  // file makes (workers-sdk#15446); `via: 'self'` still goes through the service binding.
+  const res = opts.via === 'self' ? await SELF.fetch(`${BASE}${path}`, init) : await app.fetch(new Request(`${BASE}${path}`, init), env, createExecutionContext());
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -102,4 +103,91 @@ export function expectProblem(reply: Reply, status: number, code: string): void 
   if (!reply.headers.get('content-type')?.startsWith('application/problem+json')) {
     throw new Error(`expected problem+json, got ${reply.headers.get('content-type')}`);
   }
+}
+
+// ---- helpers for the negative and config suites ----
+
+/** GET /v1/actions/:ticket (browser route, no API key). */
+export function details(ticket: string): Promise<Reply> {
+  return call('GET', `/v1/actions/${ticket}`, undefined, { auth: false });
+}
+
+/** GET /v1/actions/:ticket/status (server route). */
+export async function actionState(ticket: string): Promise<{ state: string; receipt?: string }> {
+  const r = await call('GET', `/v1/actions/${ticket}/status`);
+  if (r.status !== 200) throw new Error(`status: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** GET /v1/users/:id/credentials (server route). */
+export async function credentialsOf(userId: string): Promise<any[]> {
+  const r = await call('GET', `/v1/users/${encodeURIComponent(userId)}/credentials`);
+  if (r.status !== 200) throw new Error(`credentials: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.credentials;
+}
+
+/** Creation options for an enrollment ticket. */
+export async function enrollmentOptions(ticket: string): Promise<any> {
+  const r = await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false });
+  if (r.status !== 200) throw new Error(`enrollment options: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.options;
+}
+
+export function postEnrollment(ticket: string, response: unknown): Promise<Reply> {
+  return call('POST', `/v1/enrollments/${ticket}`, response, { auth: false });
+}
+
+/**
+ * Call the app directly with a modified env (config tests): the Worker half
+ * sees the override; Durable Objects keep the real bindings.
+ */
+export async function callApp<T = any>(
+  overrides: Partial<Cloudflare.Env>,
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { auth?: boolean | string; headers?: Record<string, string> } = {},
+): Promise<Reply<T>> {
+  const headers = new Headers(opts.headers);
+  if (body !== undefined) headers.set('content-type', 'application/json');
+  if (opts.auth !== false) headers.set('authorization', `Bearer ${typeof opts.auth === 'string' ? opts.auth : apiKey()}`);
+  const req = new Request(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await app.fetch(req, { ...env, ...overrides }, createExecutionContext());
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+/** Read rows of a user's vault directly (counters, failures), never to change them. */
+export function vaultRows<R extends Record<string, SqlStorageValue>>(userId: string, query: string, ...bindings: unknown[]): Promise<R[]> {
+  const stub = env.VAULT.get(env.VAULT.idFromName(userId));
+  return runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<R>(query, ...bindings).toArray());
+}
+
+/** A seeded PRNG (mulberry32), so fuzz runs are reproducible. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The ticket's stored row (state, failures, expires_at), found by its hash. */
+export async function ticketRow(userId: string, ticket: string): Promise<{ state: string; failures: number; expires_at: number }> {
+  const [row] = await vaultRows<{ state: string; failures: number; expires_at: number }>(
+    userId,
+    'SELECT state, failures, expires_at FROM tickets WHERE hash = ?',
+    await ticketHash(ticket),
+  );
+  if (!row) throw new Error('ticket row not found');
+  return row;
 }
