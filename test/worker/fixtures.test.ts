@@ -27,10 +27,9 @@ import { attestationChain } from '../../worker/attestation/attestation-chain';
 import type { Trust } from '../../worker/attestation/types';
 import { PseaError, type ProblemCode } from '../../worker/errors';
 import { DEFAULT_POLICY } from '../../worker/policy/parse-policy';
-import { checkAuthenticatorData, decodeAuthenticatorData } from '../../worker/webauthn/authenticator-data';
-import { b64urlField, sha256 } from '../../worker/webauthn/bytes';
-import { checkClientData, decodeClientData } from '../../worker/webauthn/client-data';
-import { checkCosePublicKey } from '../../worker/webauthn/cose-key';
+import { sha256 } from '../../worker/webauthn/bytes';
+import { checkCosePublicKey, importCosePublicKey } from '../../worker/webauthn/cose-key';
+import { checkAssertion } from '../../worker/webauthn/check-assertion';
 import { decodeAttestationObject } from '../../worker/webauthn/attestation-object';
 import { verifyAssertionSignature } from '../../worker/webauthn/verify-assertion';
 
@@ -197,14 +196,11 @@ async function enroll(e: Entry): Promise<Outcome> {
  */
 async function approve(e: Entry): Promise<Outcome> {
   const cred = e.credential!;
-  const publicKey = isoBase64URL.toBuffer(cred.publicKey);
-  await checkCosePublicKey(publicKey);
-  const allowedOrigins = new Set([e.origin]);
-  checkClientData(decodeClientData(e.response.response.clientDataJSON), { type: 'webauthn.get', challenge: e.challenge, allowedOrigins });
-  const authData = decodeAuthenticatorData(b64urlField(e.response.response.authenticatorData, 'response.authenticatorData'), 'response.authenticatorData');
-  checkAuthenticatorData(authData, await sha256(e.rpId));
+  const key = await importCosePublicKey(isoBase64URL.toBuffer(cred.publicKey));
+  const assertion = checkAssertion(e.response, { challenge: e.challenge, rpIdHash: await sha256(e.rpId), allowedOrigins: new Set([e.origin]) });
   if (e.response.id !== e.response.rawId || e.response.id !== cred.id) throw new PseaError('credential_unknown');
-  const newCounter = await verifyAssertionSignature(e.response, { credentialId: cred.id, publicKey }, { challenge: e.challenge, rpId: e.rpId, allowedOrigins });
+  await verifyAssertionSignature(assertion, key);
+  const newCounter = assertion.authData.counter;
   if ((newCounter > 0 || cred.counter > 0) && newCounter <= cred.counter) throw new PseaError('counter_regression');
   if (e.expect.newCounter !== undefined) expect(newCounter).toBe(e.expect.newCounter);
   return { ok: true };

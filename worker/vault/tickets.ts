@@ -9,10 +9,17 @@ export function loadTicket(sql: SqlStorage, hash: string, kind: TicketRow['kind'
 }
 
 /** Refuse a ticket that can no longer be used, most final state first. */
-export function assertUsable(row: TicketRow, now: number): void {
+export function assertUsable(row: Pick<TicketRow, 'state' | 'expires_at'>, now: number): void {
   if (row.state === 'consumed') throw new PseaError('ticket_used');
   if (row.state === 'burned') throw new PseaError('rate_limited');
   if (now >= row.expires_at) throw new PseaError('ticket_expired');
+}
+
+/** Re-check a ticket already loaded, reading only what may have changed since. */
+export function recheckTicket(sql: SqlStorage, hash: string, now: number): void {
+  const row = sql.exec<Pick<TicketRow, 'state' | 'expires_at'>>('SELECT state, expires_at FROM tickets WHERE hash = ?', hash).toArray()[0];
+  if (!row) throw new PseaError('ticket_not_found');
+  assertUsable(row, now);
 }
 
 /** Count one failed check; the fifth burns the ticket for good. */

@@ -15,15 +15,16 @@ import { checkRequirement } from '../policy/check-credential';
 import { randomId } from '../receipt/random-id';
 import { signReceipt } from '../receipt/sign-receipt';
 import type { ReceiptClaims, Statement } from '../receipt/types';
-import { checkAuthenticatorData, decodeAuthenticatorData } from '../webauthn/authenticator-data';
-import { b64urlField, sha256 } from '../webauthn/bytes';
-import { checkClientData, decodeClientData } from '../webauthn/client-data';
+import { rpIdHash } from '../webauthn/bytes';
+import { checkAssertion } from '../webauthn/check-assertion';
+import { importCosePublicKey, type CredentialKey } from '../webauthn/cose-key';
 import { authenticationOptions, registrationOptions } from '../webauthn/options';
 import { verifyAssertionSignature } from '../webauthn/verify-assertion';
 import { allCredentials, credentialJSON, descriptor, facts, getCredential, hasActiveCredential } from './credentials';
+import { commitApproval } from './commit-approval';
 import { SCHEMA } from './schema';
-import { actionState, assertUsable, loadTicket, pruneTickets, recordFailure, type ActionState } from './tickets';
-import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
+import { actionState, assertUsable, loadTicket, pruneTickets, recheckTicket, recordFailure, type ActionState } from './tickets';
+import type { ActionTicketData, CredentialJSON, CredentialRow, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 
 export interface NewEnrollment {
   hash: string;
@@ -49,6 +50,9 @@ export interface EnrolledCredential {
 
 export class UserVault extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** Imported credential keys: a credential's key never changes, so import it once. */
+  private readonly keys = new Map<string, Promise<CredentialKey>>();
+  private handle: string | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -139,13 +143,13 @@ export class UserVault extends DurableObject<Env> {
       // WebAuthn checks, attestation (chain, metadata, revocation), then the policy.
       const { reg, attestation, deviceBound } = await checkEnrollment(
         response,
-        { challenge: row.challenge, rpId: vars.rpId, rpIdHash: await sha256(vars.rpId), allowedOrigins: vars.allowedOrigins },
+        { challenge: row.challenge, rpId: vars.rpId, rpIdHash: await rpIdHash(vars.rpId), allowedOrigins: vars.allowedOrigins },
         getPolicy(this.env),
         getTrust(this.env),
       );
 
       // Re-check after the awaits, then write: nothing awaits from here on.
-      assertUsable(loadTicket(this.sql, hash, 'enroll'), now);
+      recheckTicket(this.sql, hash, now);
       if (getCredential(this.sql, reg.credentialId)) throw new PseaError('attestation_rejected', 'credential already enrolled');
       this.ctx.storage.transactionSync(() => {
         this.sql.exec(
@@ -178,16 +182,12 @@ export class UserVault extends DurableObject<Env> {
       const vars = getVars(this.env);
       const data = JSON.parse(row.data) as ActionTicketData;
 
-      checkClientData(decodeClientData(response.response.clientDataJSON), {
-        type: 'webauthn.get',
+      const assertion = checkAssertion(response, {
         challenge: row.challenge,
+        rpIdHash: await rpIdHash(vars.rpId),
         allowedOrigins: vars.allowedOrigins,
       });
-      const authData = decodeAuthenticatorData(
-        b64urlField(response.response.authenticatorData, 'response.authenticatorData'),
-        'response.authenticatorData',
-      );
-      checkAuthenticatorData(authData, await sha256(vars.rpId));
+      const { authData } = assertion;
 
       // Accept only a credential enrolled for this user, named consistently.
       const cred = response.id === response.rawId ? getCredential(this.sql, response.id) : undefined;
@@ -201,14 +201,8 @@ export class UserVault extends DurableObject<Env> {
       if (authData.flags.be !== !!cred.backup_eligible) throw new PseaError('flags_invalid', 'BE differs from enrollment');
       checkRequirement(data.rule.require, facts(cred));
 
-      const newCounter = await verifyAssertionSignature(
-        response,
-        { credentialId: cred.id, publicKey: new Uint8Array(cred.public_key) },
-        { challenge: row.challenge, rpId: vars.rpId, allowedOrigins: vars.allowedOrigins },
-      );
+      await verifyAssertionSignature(assertion, await this.credentialKey(cred));
 
-      // Cheap re-check before signing, so losers of a race do no more work.
-      assertUsable(loadTicket(this.sql, hash, 'action'), now);
       const iat = Math.floor(now / 1000);
       const claims: ReceiptClaims = {
         iss: data.statement.iss,
@@ -233,21 +227,9 @@ export class UserVault extends DurableObject<Env> {
       };
       const receipt = await signReceipt(claims, (await getSigningKeys(this.env)).signer);
 
-      // Commit: re-check everything that may have changed during the awaits. No await below.
-      assertUsable(loadTicket(this.sql, hash, 'action'), now);
-      const current = getCredential(this.sql, cred.id);
-      if (!current || current.state !== 'active') throw new PseaError('credential_revoked');
-      if ((newCounter > 0 || current.counter > 0) && newCounter <= current.counter) {
-        // A cloned authenticator is the likely cause: stop trusting the credential.
-        this.sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ?", cred.id);
-        throw new PseaError('counter_regression');
-      }
-      this.ctx.storage.transactionSync(() => {
-        this.sql.exec(
-          'UPDATE credentials SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ?',
-          newCounter, authData.flags.bs ? 1 : 0, now, cred.id,
-        );
-        this.sql.exec("UPDATE tickets SET state = 'consumed', receipt = ? WHERE hash = ?", receipt, hash);
+      // Commit: guarded writes re-check what may have changed during the awaits. No await below.
+      commitApproval(this.sql, this.ctx.storage, {
+        hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs,
       });
       return { receipt };
     });
@@ -301,10 +283,21 @@ export class UserVault extends DurableObject<Env> {
     return this.sql.exec<{ v: string }>('SELECT v FROM meta WHERE k = ?', k).toArray()[0]?.v;
   }
 
-  /** The WebAuthn user.id: random, so it reveals nothing about the RP's user id. */
+  /** The WebAuthn user.id: random, so it reveals nothing about the RP's user id. Never changes once set. */
   private userHandle(): string {
-    const handle = this.meta('user_handle');
-    if (!handle) throw new PseaError('not_enrolled');
-    return handle;
+    this.handle ??= this.meta('user_handle');
+    if (!this.handle) throw new PseaError('not_enrolled');
+    return this.handle;
+  }
+
+  private credentialKey(cred: CredentialRow): Promise<CredentialKey> {
+    let key = this.keys.get(cred.id);
+    if (!key) {
+      key = importCosePublicKey(new Uint8Array(cred.public_key));
+      // A failed import is not cached: the next attempt tries again.
+      key.catch(() => this.keys.delete(cred.id));
+      this.keys.set(cred.id, key);
+    }
+    return key;
   }
 }

@@ -22,3 +22,15 @@ export async function sha256(bytes: Uint8Array<ArrayBuffer> | string): Promise<U
   const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
   return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
 }
+
+const rpIdHashes = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+
+/** SHA-256 of the RP ID, computed once per isolate. */
+export function rpIdHash(rpId: string): Promise<Uint8Array<ArrayBuffer>> {
+  let hash = rpIdHashes.get(rpId);
+  if (!hash) {
+    hash = sha256(rpId);
+    rpIdHashes.set(rpId, hash);
+  }
+  return hash;
+}

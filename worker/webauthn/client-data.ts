@@ -18,7 +18,11 @@ export interface ClientDataExpectation {
 
 /** Decode clientDataJSON; bytes that are not a JSON object are a malformed body (400). */
 export function decodeClientData(b64url: string): ClientData {
-  const bytes = b64urlField(b64url, 'response.clientDataJSON');
+  return parseClientData(b64urlField(b64url, 'response.clientDataJSON'));
+}
+
+/** The same, from bytes already decoded. */
+export function parseClientData(bytes: Uint8Array<ArrayBuffer>): ClientData {
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
