@@ -32,6 +32,11 @@ export async function call<T = any>(
   // The Worker's own fetch handler, in this isolate: SELF.fetch slows with every request a
   // file makes (workers-sdk#15446); `via: 'self'` still goes through the service binding.
   const res = opts.via === 'self' ? await SELF.fetch(`${BASE}${path}`, init) : await app.fetch(new Request(`${BASE}${path}`, init), env, createExecutionContext());
+  return reply<T>(res);
+}
+
+/** A response as tests read it: JSON parsed when it is JSON, else the text. */
+async function reply<T>(res: Response): Promise<Reply<T>> {
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -153,14 +158,7 @@ export async function callApp<T = any>(
   if (opts.auth !== false) headers.set('authorization', `Bearer ${typeof opts.auth === 'string' ? opts.auth : apiKey()}`);
   const req = new Request(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const res = await app.fetch(req, { ...env, ...overrides }, createExecutionContext());
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    /* not JSON: keep the text */
-  }
-  return { status: res.status, body: parsed as T, headers: res.headers };
+  return reply<T>(res);
 }
 
 /** Read rows of a user's vault directly (counters, failures), never to change them. */
