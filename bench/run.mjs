@@ -158,12 +158,12 @@ async function batch(cpuApi, pid, kind, n) {
 }
 
 async function figureCpu({ cpuApi, cpuUsers, pid }) {
-  const kinds = ['floor', 'baseline', 'verify', 'do-verify', 'do-verify-lean'];
-  const micro = ['get-vars', 'sha256-rpid', 'ticket-hash', 'zod-parse', 'checks', 'import-key', 'ecdsa-verify', 'ecdsa-sign', 'webauthn-lib', 'sign-receipt', 'app-healthz', 'post-not-found', 'bad-ticket', 'unknown-ticket', 'do-ping', 'do-status', 'do-unknown', 'do-sql-reads', 'do-read-full', 'do-read-narrow', 'do-sql-commit', 'do-commit-rpc', 'do-commit-real-rpc'];
-  const ticketKinds = ['verify', 'do-verify', 'do-verify-lean'];
+  const kinds = ['floor', 'baseline', 'verify', 'do-verify'];
+  const micro = ['get-vars', 'rp-id-hash', 'ticket-hash', 'zod-parse', 'check-assertion', 'verify-signature', 'import-cose-key', 'ecdsa-verify', 'ecdsa-sign', 'webauthn-lib', 'sign-receipt', 'app-healthz', 'post-not-found', 'bad-ticket', 'unknown-ticket', 'do-ping', 'do-status', 'do-unknown', 'do-sql-reads', 'do-sql-commit', 'do-commit-rpc', 'do-commit-real-rpc'];
+  const ticketKinds = ['verify', 'do-verify'];
   const nOf = (k) => (ticketKinds.includes(k) ? N.cpuVerifyN : N.cpuCryptoN);
   const warmN = Math.max(10, N.cpuVerifyN >> 2);
-  // Tickets for every iteration of the three ticket kinds (warm-up included), prepared through the
+  // Tickets for every iteration of the two ticket kinds (warm-up included), prepared through the
   // real routes. Each user's tickets all go to one kind's queue, which is consumed in order, so every
   // user's counters arrive increasing.
   const need = warmN + N.cpuRounds * N.cpuVerifyN;
@@ -199,7 +199,7 @@ async function figureCpu({ cpuApi, cpuUsers, pid }) {
   for (const [k, v] of Object.entries(per)) out.medians[k] = { wallUs: median(v.wallUs), cpuUs: median(v.cpuUs), allThreadsUs: median(v.allThreadsUs) };
   const m = out.medians;
   log(`figure 1 steps (µs CPU per call): ${micro.map((k) => `${k} ${m[k].cpuUs.toFixed(1)}`).join(', ')}`);
-  log(`figure 1: do-verify ${m['do-verify'].cpuUs.toFixed(0)} µs (prototype with fixes ${m['do-verify-lean'].cpuUs.toFixed(0)} µs), baseline ${m.baseline.cpuUs.toFixed(0)} µs CPU`);
+  log(`figure 1: do-verify ${m['do-verify'].cpuUs.toFixed(0)} µs, baseline ${m.baseline.cpuUs.toFixed(0)} µs CPU`);
   log(`figure 1: verify ${m.verify.cpuUs.toFixed(0)} µs CPU (${m.verify.wallUs.toFixed(0)} µs wall, ${m.verify.allThreadsUs.toFixed(0)} µs all threads), floor ${m.floor.cpuUs.toFixed(0)} µs CPU → ${(m.verify.cpuUs / m.floor.cpuUs).toFixed(2)}× the floor`);
   return out;
 }

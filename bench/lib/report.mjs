@@ -83,14 +83,15 @@ const STEPS = [
   ['floor', 'Crypto floor: SHA-256 ×2, ECDSA P-256 verify, ECDSA P-256 sign (keys imported)'],
   ['ecdsa-verify', 'ECDSA P-256 verify + SHA-256(clientDataJSON), key already imported'],
   ['ecdsa-sign', 'ECDSA P-256 sign of a receipt-sized JWS input'],
-  ['import-key', 'importKey of the credential public key (the library does it on every verify)'],
-  ['webauthn-lib', '`verifyAuthenticationResponse` (@simplewebauthn/server) alone'],
-  ['sign-receipt', '`signReceipt` (jose `SignJWT`)'],
-  ['checks', "The Worker's own clientDataJSON / authenticatorData checks"],
-  ['sha256-rpid', 'SHA-256(RP_ID), recomputed on every verify'],
+  ['import-cose-key', '`importCosePublicKey` (once per credential per object; cached)'],
+  ['check-assertion', '`checkAssertion`: clientDataJSON, rpIdHash and flag checks, bytes decoded once'],
+  ['verify-signature', '`verifyAssertionSignature` on the cached key (SHA-256, strict DER, ECDSA verify)'],
+  ['webauthn-lib', 'Reference: `verifyAuthenticationResponse` (@simplewebauthn/server), key imported per call — what the library would cost in place of the two rows above'],
+  ['sign-receipt', '`signReceipt` (jose `CompactSign`)'],
+  ['rp-id-hash', '`rpIdHash` (SHA-256(RP_ID), cached per isolate)'],
   ['ticket-hash', 'SHA-256 of the ticket'],
   ['zod-parse', 'JSON.parse + zod schema of the body'],
-  ['get-vars', '`getVars` (vars parsed per call)'],
+  ['get-vars', '`getVars` (cached per env)'],
   ['app-healthz', 'Hono app, GET /healthz'],
   ['post-not-found', 'Hono app, POST of the body to a route that does not exist'],
   ['bad-ticket', 'Front of a verify up to the ticket check (malformed ticket → 404)'],
@@ -98,23 +99,20 @@ const STEPS = [
   ['do-ping', 'Durable Object RPC round trip, empty'],
   ['do-status', 'RPC + one ticket read, result returned (`actionStatus`)'],
   ['do-unknown', 'RPC `verifyAction` on an unknown ticket (read + error result)'],
-  ['do-read-full', 'One ticket read, `SELECT *` (data and receipt included)'],
-  ['do-read-narrow', 'One ticket read, state and expiry only'],
-  ['do-sql-reads', "verifyAction's five reads as written (3 × ticket, 2 × credential)"],
-  ['do-sql-commit', 'Write transaction of two small UPDATEs, no RPC'],
-  ['do-commit-rpc', 'RPC + two small UPDATEs + storage commit'],
-  ['do-commit-real-rpc', "RPC + verifyAction's commit as written (credential, ticket row with the receipt)"],
+  ['do-sql-reads', "verifyAction's reads (`loadTicket` + `getCredential`), no RPC"],
+  ['do-sql-commit', 'Write transaction of two small unguarded UPDATEs, no RPC'],
+  ['do-commit-rpc', 'RPC + two small unguarded UPDATEs + storage commit'],
+  ['do-commit-real-rpc', "RPC + verifyAction's commit (`commitApproval`: two guarded UPDATEs, the receipt into the ticket row) + storage commit"],
   ['baseline', 'Stateless baseline: library verify + jose sign'],
   ['do-verify', 'Durable Object `verifyAction` over RPC'],
-  ['do-verify-lean', 'Prototype (bench only): `verifyAction` with the fixes of bench/README.md, over RPC'],
   ['verify', 'Whole verify path (`app.fetch` of POST /v1/actions/:ticket/verify)'],
 ];
 
 function stepsTable(res) {
   const m = res.figures.cpu?.medians;
   if (!m) return '';
-  const lines = ['| step (in-isolate batches, median) | CPU per call | wall per call |', '|---|---|---|'];
-  for (const [k, label] of STEPS) if (m[k]) lines.push(`| ${label} | ${us(m[k].cpuUs)} | ${us(m[k].wallUs)} |`);
+  const lines = ['| step (in-isolate batches, median) | kind | CPU per call | wall per call |', '|---|---|---|---|'];
+  for (const [k, label] of STEPS) if (m[k]) lines.push(`| ${label} | \`${k}\` | ${us(m[k].cpuUs)} | ${us(m[k].wallUs)} |`);
   return lines.join('\n');
 }
 

@@ -14,6 +14,9 @@
  * `do-verify` (only the Durable Object's verifyAction, called on its stub),
  * `floor` (floor.js), `baseline` (baseline.js), `noop`, and step kinds
  * naming one part of the path (see stepOf), to say where the time goes.
+ * Every step calls the Worker's own functions, imported from worker/ and
+ * never copied here, so the bench measures only the code that ships; the
+ * library call `webauthn-lib` and the floor are references.
  *
  * workerd's clocks only advance on I/O, so nothing is timed in here: the
  * driver times each /__bench/run request from outside (wall clock, and the
@@ -21,24 +24,23 @@
  * Every other request goes to the real app unchanged.
  */
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
-import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import app from '../../worker/index';
 import { getSigningKeys, getVars } from '../../worker/config';
 import { ticketHash } from '../../worker/http/ticket';
 import { signReceipt } from '../../worker/receipt/sign-receipt';
 import { AuthenticationResponse } from '../../worker/routes/schemas';
-import { PseaError } from '../../worker/errors';
-import { checkRequirement } from '../../worker/policy/check-credential';
-import { randomId } from '../../worker/receipt/random-id';
-import { facts, getCredential } from '../../worker/vault/credentials';
-import { assertUsable, loadTicket } from '../../worker/vault/tickets';
+import { commitApproval } from '../../worker/vault/commit-approval';
+import { getCredential } from '../../worker/vault/credentials';
+import { loadTicket } from '../../worker/vault/tickets';
 import { UserVault as RealUserVault } from '../../worker/vault/user-vault';
-import { checkAuthenticatorData, decodeAuthenticatorData } from '../../worker/webauthn/authenticator-data';
-import { b64urlField, sha256 } from '../../worker/webauthn/bytes';
-import { checkClientData, decodeClientData } from '../../worker/webauthn/client-data';
+import { rpIdHash } from '../../worker/webauthn/bytes';
+import { checkAssertion } from '../../worker/webauthn/check-assertion';
+import { importCosePublicKey } from '../../worker/webauthn/cose-key';
+import { verifyAssertionSignature } from '../../worker/webauthn/verify-assertion';
 import { baselineState, baselineVerify } from './baseline.js';
 import { receiptClaims } from './fixture.js';
-import { derToRaw, floorInput, floorKeys, floorOnce } from './floor.js';
+import { floorInput, floorKeys, floorOnce } from './floor.js';
 
 /**
  * @typedef {import('../../worker/env').Env & { BENCH: import('./fixture.js').BenchFixture }} BenchEnv
@@ -46,53 +48,17 @@ import { derToRaw, floorInput, floorKeys, floorOnce } from './floor.js';
  * @typedef {((i: number) => Promise<number | void> | number | void) | { batch: (n: number) => Promise<number> }} Step
  */
 
-const enc = new TextEncoder();
-/** @type {Map<string, Promise<Uint8Array<ArrayBuffer>>>} */
-const rpIdHashes = new Map();
-/** @param {string} rpId */
-function rpIdHash(rpId) {
-  let h = rpIdHashes.get(rpId);
-  if (!h) rpIdHashes.set(rpId, (h = sha256(rpId)));
-  return h;
-}
-
-/** @param {Uint8Array<ArrayBuffer>} cose an EC2 P-256 COSE key */
-function importEs256(cose) {
-  const map = /** @type {Map<number, Uint8Array>} */ (isoCBOR.decodeFirst(cose));
-  const b64 = (/** @type {number} */ label) => isoBase64URL.fromBuffer(/** @type {Uint8Array<ArrayBuffer>} */ (map.get(label)));
-  return crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: b64(-2), y: b64(-3) }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
-}
-
 /**
- * The columns a re-check needs, shaped as assertUsable takes them.
- * @param {SqlStorage} sql
- * @param {string} hash
+ * Pending scratch tickets made for `do-commit-real-rpc`, one per call: more
+ * than a full run uses (50 warm-up + 5 rounds × 400).
  */
-function ticketState(sql, hash) {
-  const row = sql.exec('SELECT state, expires_at FROM tickets WHERE hash = ?', hash).toArray()[0];
-  if (!row) throw new PseaError('ticket_not_found');
-  return /** @type {import('../../worker/vault/types').TicketRow} */ (/** @type {unknown} */ (row));
-}
-
-/** @type {Map<string, string>} */
-const jwsHeaders = new Map();
-/**
- * A compact JWS (ES256) of the claims, header encoded once per key.
- * @param {object} claims
- * @param {{ kid: string, alg: string, key: CryptoKey }} signer
- */
-async function signJws(claims, signer) {
-  let header = jwsHeaders.get(signer.kid);
-  if (!header) jwsHeaders.set(signer.kid, (header = isoBase64URL.fromUTF8String(JSON.stringify({ alg: signer.alg, kid: signer.kid, typ: 'psea-receipt+jwt' }))));
-  const input = `${header}.${isoBase64URL.fromUTF8String(JSON.stringify(claims))}`;
-  const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, signer.key, enc.encode(input));
-  return `${input}.${isoBase64URL.fromBuffer(new Uint8Array(sig))}`;
-}
+const SCRATCH_TICKETS = 4096;
+const SCRATCH_CREDENTIAL = 'bench-scratch';
 
 /**
  * The real Durable Object, plus bench-only methods that run N iterations of
- * one part of verifyAction inside the object (one RPC per batch). The
- * methods the Worker calls are inherited unchanged.
+ * one storage step of verifyAction inside the object (one RPC per batch).
+ * The methods the Worker calls are inherited unchanged.
  */
 export class UserVault extends RealUserVault {
   /** @returns {null} */
@@ -100,112 +66,14 @@ export class UserVault extends RealUserVault {
     return null;
   }
 
-  /** Imported credential keys, by credential id (a credential's key never changes). @type {Map<string, Promise<CryptoKey>>} */
-  #keys = new Map();
-  /** @type {string | undefined} */
-  #handle;
+  /** Next unused scratch ticket, and how many there are. */
+  #scratch = { next: 0, made: 0 };
 
   /**
-   * A prototype, bench only: verifyAction with the changes the step table
-   * suggests, to measure what they would save in the same run. Same checks in
-   * the same order and the same storage transaction; different: the
-   * signature checked with WebCrypto directly on a cached key (every other
-   * check the library makes is already made above it), the receipt signed as
-   * a compact JWS directly, SHA-256(RP_ID) and the user handle cached, and
-   * the two re-checks read only the columns they need. ES256 credentials only.
-   * @param {string} hash
-   * @param {AuthenticationResponseJSON} response
-   * @param {number} now
-   */
-  benchVerifyLean(hash, response, now) {
-    const sql = this.ctx.storage.sql;
-    // @ts-expect-error -- private in TypeScript, a plain method at run time
-    return /** @type {Promise<import('../../worker/vault/types').Outcome<{ receipt: string }>>} */ (this.ceremony(hash, 'action', now, async (/** @type {import('../../worker/vault/types').TicketRow} */ row) => {
-      const vars = getVars(this.env);
-      const data = /** @type {import('../../worker/vault/types').ActionTicketData} */ (JSON.parse(row.data));
-      checkClientData(decodeClientData(response.response.clientDataJSON), { type: 'webauthn.get', challenge: row.challenge, allowedOrigins: vars.allowedOrigins });
-      const authBytes = b64urlField(response.response.authenticatorData, 'response.authenticatorData');
-      const authData = decodeAuthenticatorData(authBytes, 'response.authenticatorData');
-      checkAuthenticatorData(authData, await rpIdHash(vars.rpId));
-
-      const cred = response.id === response.rawId ? getCredential(sql, response.id) : undefined;
-      if (!cred) throw new PseaError('credential_unknown');
-      const userHandle = response.response.userHandle;
-      // @ts-expect-error -- private in TypeScript
-      this.#handle ??= /** @type {string} */ (this.userHandle());
-      if (userHandle !== undefined && userHandle !== this.#handle) throw new PseaError('credential_unknown', "userHandle is not this user's");
-      if (cred.state !== 'active') throw new PseaError('credential_revoked');
-      if (authData.flags.be !== !!cred.backup_eligible) throw new PseaError('flags_invalid', 'BE differs from enrollment');
-      checkRequirement(data.rule.require, facts(cred));
-
-      if (cred.alg !== -7) throw new Error('benchVerifyLean: ES256 credentials only');
-      let key = this.#keys.get(cred.id);
-      if (!key) {
-        key = importEs256(new Uint8Array(/** @type {ArrayBuffer} */ (cred.public_key)));
-        this.#keys.set(cred.id, key);
-      }
-      const cdHash = new Uint8Array(await crypto.subtle.digest('SHA-256', b64urlField(response.response.clientDataJSON, 'response.clientDataJSON')));
-      const signed = new Uint8Array(authBytes.length + 32);
-      signed.set(authBytes);
-      signed.set(cdHash, authBytes.length);
-      let valid = false;
-      try {
-        valid = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, await key, derToRaw(b64urlField(response.response.signature, 'response.signature')), signed);
-      } catch {
-        valid = false;
-      }
-      if (!valid) throw new PseaError('signature_invalid');
-      const newCounter = authData.counter;
-
-      assertUsable(ticketState(sql, hash), now);
-      const iat = Math.floor(now / 1000);
-      const claims = {
-        iss: data.statement.iss,
-        sub: data.statement.sub,
-        aud: data.statement.aud,
-        iat,
-        exp: iat + vars.receiptTtlSeconds,
-        jti: randomId(16),
-        act: data.actionHash,
-        act_type: data.action.type,
-        nonce: data.statement.nonce,
-        uv: true,
-        cred: {
-          id: cred.id,
-          aaguid: cred.aaguid,
-          device_bound: !cred.backup_eligible,
-          backed_up: authData.flags.bs,
-          attested: !!cred.attested,
-          ...(cred.authenticator_name ? { name: cred.authenticator_name } : {}),
-        },
-        pol: data.rule.id,
-      };
-      const receipt = await signJws(claims, (await getSigningKeys(this.env)).signer);
-
-      assertUsable(ticketState(sql, hash), now);
-      const current = /** @type {{ state: string, counter: number } | undefined} */ (sql.exec('SELECT state, counter FROM credentials WHERE id = ?', cred.id).toArray()[0]);
-      if (!current || current.state !== 'active') throw new PseaError('credential_revoked');
-      if ((newCounter > 0 || current.counter > 0) && newCounter <= current.counter) {
-        sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ?", cred.id);
-        throw new PseaError('counter_regression');
-      }
-      this.ctx.storage.transactionSync(() => {
-        sql.exec('UPDATE credentials SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ?', newCounter, authData.flags.bs ? 1 : 0, now, cred.id);
-        sql.exec("UPDATE tickets SET state = 'consumed', receipt = ? WHERE hash = ?", receipt, hash);
-      });
-      return { receipt };
-    }));
-  }
-
-  /**
-   * N iterations of one storage step of verifyAction, inside the object:
-   * `reads` — its five reads as written (3 × SELECT * of the ticket, 2 × of the credential);
-   * `read-full` / `read-narrow` — one ticket read, SELECT * (data and receipt included) or only
-   *   the state and expiry a re-check needs;
-   * `commit` — a write transaction of two small UPDATEs;
-   * `commit-real` — verifyAction's commit as written (credential UPDATE, ticket UPDATE with the
-   *   receipt), on a scratch copy of a real ticket row, so real tickets stay as they are.
-   * @param {'reads' | 'read-full' | 'read-narrow' | 'commit' | 'commit-real'} kind
+   * N iterations of one storage step, inside the object:
+   * `reads` — verifyAction's reads (`loadTicket`, `getCredential`);
+   * `commit` — a write transaction of two small unguarded UPDATEs, for scale.
+   * @param {'reads' | 'commit'} kind
    * @param {number} n
    * @param {string} hash a consumed ticket of this user
    * @param {string} credentialId this user's credential
@@ -213,35 +81,67 @@ export class UserVault extends RealUserVault {
   benchSql(kind, n, hash, credentialId) {
     const sql = this.ctx.storage.sql;
     let rows = 0;
-    if (kind === 'commit-real' && !sql.exec("SELECT 1 FROM tickets WHERE hash = 'bench-scratch'").toArray().length) {
-      sql.exec(
-        `INSERT INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
-         SELECT 'bench-scratch', kind, 'pending', challenge, expires_at, failures, data, NULL, created_at FROM tickets WHERE hash = ?`,
-        hash,
-      );
-    }
-    const receipt = kind === 'commit-real' ? String(loadTicket(sql, hash, 'action').receipt) : '';
     for (let i = 0; i < n; i++) {
       if (kind === 'reads') {
-        for (let k = 0; k < 3; k++) rows += loadTicket(sql, hash, 'action') ? 1 : 0;
-        for (let k = 0; k < 2; k++) rows += getCredential(sql, credentialId) ? 1 : 0;
-      } else if (kind === 'read-full') {
-        rows += sql.exec('SELECT * FROM tickets WHERE hash = ?', hash).toArray().length;
-      } else if (kind === 'read-narrow') {
-        rows += sql.exec('SELECT state, expires_at FROM tickets WHERE hash = ?', hash).toArray().length;
-      } else if (kind === 'commit') {
+        rows += loadTicket(sql, hash, 'action') ? 1 : 0;
+        rows += getCredential(sql, credentialId) ? 1 : 0;
+      } else {
         this.ctx.storage.transactionSync(() => {
           rows += sql.exec('UPDATE credentials SET last_used_at = ? WHERE id = ?', Date.now() + i, credentialId).rowsWritten;
           rows += sql.exec('UPDATE tickets SET receipt = receipt WHERE hash = ?', hash).rowsWritten;
         });
-      } else {
-        this.ctx.storage.transactionSync(() => {
-          rows += sql.exec('UPDATE credentials SET counter = counter, backed_up = ?, last_used_at = ? WHERE id = ?', 0, Date.now() + i, credentialId).rowsWritten;
-          rows += sql.exec("UPDATE tickets SET state = 'consumed', receipt = ? WHERE hash = 'bench-scratch'", receipt).rowsWritten;
-        });
       }
     }
     return rows;
+  }
+
+  /**
+   * Scratch rows for benchCommit, so real tickets and counters stay as they
+   * are: `count` pending copies of a real ticket (same data, same size) and a
+   * copy of a real credential at counter 0. Made once, before any timed batch.
+   * @param {number} count
+   * @param {string} hash a ticket of this user
+   * @param {string} credentialId this user's credential
+   */
+  benchScratch(count, hash, credentialId) {
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      sql.exec(
+        `INSERT OR IGNORE INTO credentials (id, public_key, alg, counter, aaguid, backup_eligible, backed_up, transports, fmt,
+           attested, authenticator_name, state, created_at, last_used_at)
+         SELECT ?, public_key, alg, 0, aaguid, backup_eligible, backed_up, transports, fmt,
+           attested, authenticator_name, 'active', created_at, last_used_at FROM credentials WHERE id = ?`,
+        SCRATCH_CREDENTIAL, credentialId,
+      );
+      for (let k = this.#scratch.made; k < count; k++) {
+        sql.exec(
+          `INSERT INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
+           SELECT ?, kind, 'pending', challenge, expires_at, 0, data, NULL, created_at FROM tickets WHERE hash = ?`,
+          `bench-scratch-${k}`, hash,
+        );
+      }
+    });
+    this.#scratch.made = Math.max(this.#scratch.made, count);
+    return this.#scratch.made;
+  }
+
+  /**
+   * verifyAction's commit, the real `commitApproval` (two guarded UPDATEs in
+   * one transaction), on the next scratch ticket and the scratch credential
+   * (counter 0 stays 0, as a synced passkey's does).
+   * @param {string} receipt a real receipt, written into the ticket row as verifyAction does
+   */
+  benchCommit(receipt) {
+    if (this.#scratch.next >= this.#scratch.made) throw new Error('benchCommit: out of scratch tickets (raise SCRATCH_TICKETS)');
+    commitApproval(this.ctx.storage.sql, this.ctx.storage, {
+      hash: `bench-scratch-${this.#scratch.next++}`,
+      now: Date.now(),
+      receipt,
+      credentialId: SCRATCH_CREDENTIAL,
+      counter: 0,
+      backedUp: false,
+    });
+    return 1;
   }
 }
 
@@ -249,23 +149,33 @@ export class UserVault extends RealUserVault {
 const benchVaults = (/** @type {BenchEnv} */ env) => /** @type {DurableObjectNamespace<UserVault>} */ (/** @type {unknown} */ (env.VAULT));
 
 /** @typedef {{ id: string, hash: string, response: AuthenticationResponseJSON }} DoItem */
-/** @type {{ verify: { ticket: string, body: string }[], doVerify: DoItem[], lean: DoItem[] }} */
-const queues = { verify: [], doVerify: [], lean: [] };
-const heads = { verify: 0, doVerify: 0, lean: 0 };
+/** @type {{ verify: { ticket: string, body: string }[], doVerify: DoItem[] }} */
+const queues = { verify: [], doVerify: [] };
+const heads = { verify: 0, doVerify: 0 };
 
 /** @type {ReturnType<typeof load> | undefined} */
 let prepared;
 /** @param {BenchEnv} env */
 async function load(env) {
   const fx = env.BENCH;
+  const expected = { challenge: fx.challenge, rpIdHash: await rpIdHash(getVars(env).rpId), allowedOrigins: new Set([fx.origin]) };
+  const publicKeyCose = /** @type {Uint8Array<ArrayBuffer>} */ (isoBase64URL.toBuffer(fx.credential.publicKeyCose));
   return {
     floor: await floorKeys(fx),
     inputs: fx.assertions.map((a) => floorInput(a, fx.ticket)),
     baseline: await baselineState(fx),
     bodies: fx.assertions.map((a) => JSON.stringify(a)),
-    rpIdHash: await sha256(getVars(env).rpId),
+    expected,
+    publicKeyCose,
+    /** The fixture's credential key, imported once as the vault caches it. */
+    credentialKey: await importCosePublicKey(publicKeyCose),
+    /** The pooled assertions after checkAssertion, ready for the signature check. */
+    checked: fx.assertions.map((a) => checkAssertion(a, expected)),
   };
 }
+
+/** @type {Promise<string> | undefined} a real receipt; the scratch tickets made for do-commit-real-rpc */
+let scratchReady;
 
 /**
  * @param {string} kind
@@ -321,34 +231,25 @@ async function stepOf(kind, env, ctx) {
         const out = await vault.verifyAction(item.hash, item.response, Date.now());
         return out.ok ? 200 : 422;
       };
-    case 'do-verify-lean':
-      // The prototype of UserVault.benchVerifyLean, called the same way as do-verify.
-      return async () => {
-        const item = queues.lean[heads.lean++];
-        if (!item) return 599;
-        const out = await benchVaults(env).get(env.VAULT.idFromString(item.id)).benchVerifyLean(item.hash, item.response, Date.now());
-        return out.ok ? 200 : 422;
-      };
 
-    // ---- steps of the path ----
+    // ---- steps of the path (the Worker's own functions, imported) ----
     case 'get-vars':
       return () => void getVars(env);
-    case 'sha256-rpid':
-      return () => sha256(getVars(env).rpId).then(() => undefined);
+    case 'rp-id-hash':
+      return () => rpIdHash(getVars(env).rpId).then(() => undefined);
     case 'ticket-hash':
       return () => ticketHash(fx.ticket).then(() => undefined);
     case 'zod-parse':
       return (i) => (AuthenticationResponse.safeParse(JSON.parse(/** @type {string} */ (p.bodies[i % p.bodies.length]))).success ? 200 : 400);
-    case 'checks':
-      // The Worker's own checks before the library: clientData, authData, rpIdHash.
-      return (i) => {
-        const a = pick(i);
-        checkClientData(decodeClientData(a.response.clientDataJSON), { type: 'webauthn.get', challenge: fx.challenge, allowedOrigins: new Set([origin]) });
-        checkAuthenticatorData(decodeAuthenticatorData(b64urlField(a.response.authenticatorData, 'x'), 'x'), p.rpIdHash);
-      };
-    case 'import-key':
-      // What the library does on every verify: import the credential's public key.
-      return () => crypto.subtle.importKey('jwk', fx.credential.publicKeyJwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']).then(() => undefined);
+    case 'check-assertion':
+      // Every credential-free check, as verifyAction makes them: clientData, rpIdHash, flags, the bytes decoded once.
+      return (i) => void checkAssertion(pick(i), p.expected);
+    case 'verify-signature':
+      // The signature check verifyAction makes on the cached key: SHA-256(clientDataJSON), strict DER → r‖s, ECDSA verify.
+      return (i) => verifyAssertionSignature(/** @type {import('../../worker/webauthn/check-assertion').CheckedAssertion} */ (p.checked[i % p.checked.length]), p.credentialKey);
+    case 'import-cose-key':
+      // importCosePublicKey of the stored COSE key: once per credential per object (the vault caches it).
+      return () => importCosePublicKey(p.publicKeyCose).then(() => undefined);
     case 'ecdsa-verify':
       // SHA-256(clientDataJSON) + one ECDSA P-256 verify, key already imported.
       return async (i) => {
@@ -362,7 +263,8 @@ async function stepOf(kind, env, ctx) {
     case 'ecdsa-sign':
       return () => crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, p.floor.signKey, p.floor.signingInput).then(() => undefined);
     case 'webauthn-lib':
-      // verifyAuthenticationResponse alone, as the vault calls it (key as COSE bytes).
+      // Reference: what the library's verifyAuthenticationResponse would cost in place of
+      // check-assertion + verify-signature (its key as COSE bytes, imported on every call).
       return async (i) => {
         const r = await verifyAuthenticationResponse({
           response: pick(i),
@@ -370,7 +272,7 @@ async function stepOf(kind, env, ctx) {
           expectedOrigin: [origin],
           expectedRPID: fx.rpId,
           requireUserVerification: true,
-          credential: { id: fx.credential.id, publicKey: isoBase64URL.toBuffer(fx.credential.publicKeyCose), counter: 0 },
+          credential: { id: fx.credential.id, publicKey: p.publicKeyCose, counter: 0 },
         });
         return r.verified ? 200 : 422;
       };
@@ -423,19 +325,31 @@ async function stepOf(kind, env, ctx) {
       return async () => {
         await benchVaults(env).get(env.VAULT.idFromName('cpu-user-0')).benchPing();
       };
-    case 'do-commit-rpc':
-    case 'do-commit-real-rpc': {
-      // One RPC per write transaction, as verify commits: RPC + transaction + the storage commit after it.
+    case 'do-commit-rpc': {
+      // One RPC per write transaction of two small unguarded UPDATEs: RPC + transaction + the storage commit after it.
       if (!done) return undefined;
       const hash = await ticketHash(done.ticket);
       const credentialId = /** @type {{ id: string }} */ (JSON.parse(done.body)).id;
       const stub = benchVaults(env).get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
-      const what = kind === 'do-commit-rpc' ? 'commit' : 'commit-real';
-      return async () => ((await stub.benchSql(what, 1, hash, credentialId)) > 0 ? 200 : 500);
+      return async () => ((await stub.benchSql('commit', 1, hash, credentialId)) > 0 ? 200 : 500);
+    }
+    case 'do-commit-real-rpc': {
+      // One RPC per commitApproval, as verifyAction commits (on scratch rows, made once before the first batch).
+      if (!done) return undefined;
+      const hash = await ticketHash(done.ticket);
+      const credentialId = /** @type {{ id: string }} */ (JSON.parse(done.body)).id;
+      const stub = benchVaults(env).get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
+      scratchReady ??= (async () => {
+        const status = await stub.actionStatus(hash, Date.now());
+        const receipt = status.ok ? status.value.receipt : undefined;
+        if (!receipt) throw new Error('do-commit-real-rpc: the consumed ticket has no receipt');
+        await stub.benchScratch(SCRATCH_TICKETS, hash, credentialId);
+        return receipt;
+      })();
+      const receipt = await scratchReady;
+      return async () => ((await stub.benchCommit(receipt)) > 0 ? 200 : 500);
     }
     case 'do-sql-reads':
-    case 'do-read-full':
-    case 'do-read-narrow':
     case 'do-sql-commit': {
       // One RPC for the whole batch: the loop runs inside the object.
       if (!done) return undefined;
@@ -443,9 +357,7 @@ async function stepOf(kind, env, ctx) {
       const hash = await ticketHash(done.ticket);
       const credentialId = /** @type {{ id: string }} */ (JSON.parse(done.body)).id;
       const stub = benchVaults(env).get(env.VAULT.idFromString(id));
-      /** @type {Record<string, 'reads' | 'read-full' | 'read-narrow' | 'commit'>} */
-      const what = { 'do-sql-reads': 'reads', 'do-read-full': 'read-full', 'do-read-narrow': 'read-narrow', 'do-sql-commit': 'commit' };
-      return { batch: (n) => stub.benchSql(/** @type {'reads'} */ (what[kind]), n, hash, credentialId) };
+      return { batch: (n) => stub.benchSql(kind === 'do-sql-reads' ? 'reads' : 'commit', n, hash, credentialId) };
     }
     default:
       return undefined;
@@ -467,11 +379,10 @@ export default {
     if (url.pathname === '/__bench/stash') {
       const items = /** @type {{ ticket: string, body: string }[]} */ (await request.json());
       if (kind === 'verify') queues.verify.push(...items);
-      else if (kind === 'do-verify' || kind === 'do-verify-lean') {
-        const queue = kind === 'do-verify' ? queues.doVerify : queues.lean;
-        for (const it of items) queue.push({ id: it.ticket.slice(0, 64), hash: await ticketHash(it.ticket), response: JSON.parse(it.body) });
+      else if (kind === 'do-verify') {
+        for (const it of items) queues.doVerify.push({ id: it.ticket.slice(0, 64), hash: await ticketHash(it.ticket), response: JSON.parse(it.body) });
       } else return new Response('unknown kind', { status: 400 });
-      return Response.json({ queued: { verify: queues.verify.length - heads.verify, doVerify: queues.doVerify.length - heads.doVerify, lean: queues.lean.length - heads.lean } });
+      return Response.json({ queued: { verify: queues.verify.length - heads.verify, doVerify: queues.doVerify.length - heads.doVerify } });
     }
 
     if (url.pathname === '/__bench/run') {
