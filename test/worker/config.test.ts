@@ -20,6 +20,7 @@ import {
   ticketRow,
   verify,
   type Reply,
+  SERVER_ROUTES,
 } from './harness';
 
 let errors: MockInstance<typeof console.error>;
@@ -37,14 +38,6 @@ function expectMisconfigured(r: Reply, ...secrets: string[]): void {
   for (const s of secrets) if (s) expect(text).not.toContain(s);
 }
 
-const SERVER_ROUTES: [string, string, unknown?][] = [
-  ['POST', '/v1/enrollments', { user: { id: 'u-1', name: 'ada' } }],
-  ['POST', '/v1/actions', { user: { id: 'u-1' }, action: WIRE }],
-  ['GET', `/v1/actions/${'a'.repeat(64)}.${'b'.repeat(43)}/status`],
-  ['POST', '/v1/receipts/redeem', { receipt: 'a.b.c', audience: 'x' }],
-  ['GET', '/v1/users/u-1/credentials'],
-  ['DELETE', '/v1/users/u-1/credentials/abc'],
-];
 
 describe('API_KEYS', () => {
   const bad: [string, string][] = [

@@ -73,6 +73,16 @@ export async function enroll(
 
 export const WIRE = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89370400440532013000' };
 
+/** One call per server route (method, path, a valid-shaped body): they all need an API key. */
+export const SERVER_ROUTES: [string, string, unknown?][] = [
+  ['POST', '/v1/enrollments', { user: { id: 'u-1', name: 'ada' } }],
+  ['POST', '/v1/actions', { user: { id: 'u-1' }, action: WIRE }],
+  ['GET', `/v1/actions/${'a'.repeat(64)}.${'b'.repeat(43)}/status`],
+  ['POST', '/v1/receipts/redeem', { receipt: 'a.b.c', audience: 'x' }],
+  ['GET', '/v1/users/u-1/credentials'],
+  ['DELETE', '/v1/users/u-1/credentials/abc'],
+];
+
 export async function requestAction(
   userId: string,
   extra: Record<string, unknown> = {},

@@ -1,7 +1,7 @@
 /** Request hygiene: schema errors name their field, API keys, body limits, CORS, and the public routes. */
 import { describe, expect, it, vi } from 'vitest';
 import { env, SELF } from 'cloudflare:test';
-import { BASE, ORIGIN, WIRE, apiKey, assertion, call, callApp, enroll, expectProblem, newUserId, pendingApproval, requestAction, verify, type Reply } from './harness';
+import { BASE, ORIGIN, SERVER_ROUTES, WIRE, apiKey, assertion, call, callApp, enroll, expectProblem, newUserId, pendingApproval, requestAction, verify, type Reply } from './harness';
 
 const MAX = 64 * 1024;
 
@@ -135,14 +135,7 @@ describe('400 invalid_request names the failing field', () => {
 });
 
 describe('401 unauthorized on every server route', () => {
-  const routes: [string, string, unknown?][] = [
-    ['POST', '/v1/enrollments', { user: { id: 'u-1', name: 'ada' } }],
-    ['POST', '/v1/actions', { user: { id: 'u-1' }, action: WIRE }],
-    ['GET', `/v1/actions/${'a'.repeat(64)}.${'b'.repeat(43)}/status`],
-    ['POST', '/v1/receipts/redeem', { receipt: 'a.b.c', audience: 'x' }],
-    ['GET', '/v1/users/u-1/credentials'],
-    ['DELETE', '/v1/users/u-1/credentials/abc'],
-  ];
+
   const key = () => apiKey();
   const variants: [string, (k: string) => Record<string, string> | undefined][] = [
     ['no header', () => undefined],
@@ -156,7 +149,7 @@ describe('401 unauthorized on every server route', () => {
     ['two keys joined', () => ({ authorization: `Bearer ${env.API_KEYS}` })],
     ['key plus junk', (k) => ({ authorization: `Bearer ${k} junk` })],
   ];
-  for (const [method, path, body] of routes) {
+  for (const [method, path, body] of SERVER_ROUTES) {
     it(`${method} ${path.slice(0, 40)}`, async () => {
       for (const [, headers] of variants) {
         const r = await call(method, path, body, { auth: false, headers: headers(key()) });
