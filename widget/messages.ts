@@ -37,7 +37,7 @@ export const MESSAGES = {
   user_presence_required: 'Your device did not confirm your presence. Please try again.',
   credential_unknown: 'This passkey is not registered for this account. Try another one.',
   credential_revoked: 'This passkey was revoked or locked. Use another one.',
-  policy_unmet: 'This passkey does not meet the policy for this action. Use another one.',
+  policy_unmet: 'This action needs a different kind of passkey, such as a security key. The one you used cannot approve it.',
   attestation_rejected: 'This authenticator was not accepted. Try another one.',
   ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED: 'This device already has a passkey for this account.',
   ERROR_INVALID_DOMAIN: 'Passkeys cannot be used on this site.',

@@ -69,6 +69,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     RP_ID: 'localhost',
     RP_NAME: 'PSEA e2e',
     DEMO: 'true',
+    // Issue 5's example policy: wires over 10,000 need a device-bound passkey
+    // (policy.test.ts); the 1,250 transfer of the other tests gets `default`.
+    POLICY: JSON.stringify({
+      rules: [
+        { id: 'large-transfer', match: { type: 'wire.transfer', gt: { amount: 10000 } }, require: { deviceBound: true } },
+        { id: 'default' },
+      ],
+    }),
   };
   const envFile = join(dir, '.env');
   // Single quotes: dotenv takes the value literally (JSON keeps its double quotes).

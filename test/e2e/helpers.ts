@@ -23,6 +23,8 @@ export function launch(): Promise<Browser> {
 export interface AuthenticatorOptions {
   isUserVerified?: boolean;
   automaticPresenceSimulation?: boolean;
+  /** Make new credentials synced passkeys: BE and BS set (default: device-bound, both clear). */
+  synced?: boolean;
 }
 
 export interface Device {
@@ -50,6 +52,7 @@ export async function device(browser: Browser, opts: AuthenticatorOptions & { co
       hasUserVerification: true,
       isUserVerified: opts.isUserVerified ?? true,
       automaticPresenceSimulation: opts.automaticPresenceSimulation ?? true,
+      ...(opts.synced ? { defaultBackupEligibility: true, defaultBackupState: true } : {}),
     },
   });
   return { context, page, cdp, authenticatorId };
