@@ -13,6 +13,7 @@ import { checkEnrollment } from '../attestation/check-enrollment';
 import { CEREMONY_FAILURES, PseaError } from '../errors';
 import { checkRequirement } from '../policy/check-credential';
 import { randomId } from '../receipt/random-id';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../receipt/verify-options';
 import { signReceipt } from '../receipt/sign-receipt';
 import type { ReceiptClaims, Statement } from '../receipt/types';
 import { rpIdHash } from '../webauthn/bytes';
@@ -25,6 +26,9 @@ import { commitApproval } from './commit-approval';
 import { SCHEMA } from './schema';
 import { actionState, assertUsable, loadTicket, pruneTickets, recheckTicket, recordFailure, type ActionState } from './tickets';
 import type { ActionTicketData, CredentialJSON, CredentialRow, Display, EnrollTicketData, Outcome, TicketRow } from './types';
+
+/** How long a spent `jti` is kept after `exp`: well beyond the redeem route's clock tolerance. */
+const REDEMPTION_RETENTION_SECONDS = DEFAULT_CLOCK_TOLERANCE_SECONDS + 60;
 
 export interface NewEnrollment {
   hash: string;
@@ -95,10 +99,12 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  /** Single use of a receipt's `jti`; rows live until the receipt expires. */
+  /** Single use of a receipt's `jti`; rows live until past the receipt's expiry and clock tolerance. */
   async redeem(jti: string, exp: number, now: number): Promise<Outcome<null>> {
     return this.outcome(async () => {
-      this.sql.exec('DELETE FROM redemptions WHERE exp < ?', Math.floor(now / 1000));
+      // Keep rows past `exp` for as long as verification still accepts the receipt (clock
+      // tolerance): pruning at `exp` let an expired-but-tolerated receipt redeem on every call.
+      this.sql.exec('DELETE FROM redemptions WHERE exp < ?', Math.floor(now / 1000) - REDEMPTION_RETENTION_SECONDS);
       const inserted = this.sql.exec('INSERT INTO redemptions (jti, exp) VALUES (?, ?) ON CONFLICT DO NOTHING', jti, exp).rowsWritten;
       if (inserted === 0) throw new PseaError('receipt_redeemed');
       return null;

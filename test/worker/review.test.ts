@@ -1,0 +1,40 @@
+/** Findings of the security review, each pinned by a test that failed before its fix. */
+import { describe, expect, it } from 'vitest';
+import { env, runInDurableObject } from 'cloudflare:test';
+import { userVault } from '../../worker/http/ticket';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../../worker/receipt/verify-options';
+import type { UserVault } from '../../worker/vault/user-vault';
+import { loadSigningKeys, signReceipt, type ReceiptClaims } from '../../worker/receipt/index';
+import { BASE, call, details, expectProblem, pendingApproval, verify } from './harness';
+
+function payload(jwt: string): ReceiptClaims {
+  const part = jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+  return JSON.parse(atob(part));
+}
+
+describe('redeem: a receipt inside the verifier clock tolerance is still single-use', () => {
+  it('a receipt that expired 1 s ago (accepted by the 5 s tolerance) redeems once, not on every call', async () => {
+    const p = await pendingApproval();
+    const d = await details(p.ticket);
+    const r = await verify(p.ticket, await p.auth.assert(d.body.options, { origin: BASE }));
+    expect(r.status).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { ...payload(r.body.receipt), jti: crypto.randomUUID().replace(/-/g, ''), iat: now - 300, exp: now - 1 };
+    const { signer } = await loadSigningKeys(env.RECEIPT_SIGNING_KEYS!);
+    const receipt = await signReceipt(claims, signer);
+    const redeem = () => call('POST', '/v1/receipts/redeem', { receipt, audience: claims.aud });
+    expect((await redeem()).status).toBe(200);
+    expectProblem(await redeem(), 409, 'receipt_redeemed');
+    expectProblem(await redeem(), 409, 'receipt_redeemed');
+  });
+
+  it('the vault keeps a spent jti for at least the tolerance past exp (injected clock)', async () => {
+    const vault = userVault(env, `review-${crypto.randomUUID()}`);
+    const exp = Math.floor(Date.now() / 1000);
+    const at = (s: number) => runInDurableObject(vault, (v: UserVault) => v.redeem('jti-1', exp, s * 1000));
+    expect(await at(exp - 10)).toEqual({ ok: true, value: null });
+    for (const t of [exp, exp + 1, exp + DEFAULT_CLOCK_TOLERANCE_SECONDS]) {
+      expect(await at(t)).toEqual({ ok: false, problem: { code: 'receipt_redeemed' } });
+    }
+  });
+});
