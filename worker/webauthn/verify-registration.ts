@@ -31,8 +31,6 @@ export interface VerifiedRegistration {
   transports: string[];
   /** The attestation statement, for the chain and metadata assessment. */
   attStmt: ReadonlyMap<string, unknown>;
-  /** What the library returned, for the attestation policy. */
-  info: NonNullable<VerifiedRegistrationResponse['registrationInfo']>;
 }
 
 /**
@@ -96,6 +94,5 @@ export async function verifyRegistration(
     backedUp: authData.flags.bs,
     transports: response.response.transports ?? [],
     attStmt: attestation.attStmt,
-    info,
   };
 }
