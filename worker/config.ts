@@ -10,6 +10,7 @@ import type { SigningKeySet } from './receipt/types';
 import { bundledMetadata, refusedModels } from './attestation/metadata';
 import type { Metadata, Trust } from './attestation/types';
 import { parsePolicy } from './policy/parse-policy';
+import { sha256 } from './webauthn/bytes';
 import type { Policy } from './policy/types';
 
 export interface Vars {
@@ -95,10 +96,6 @@ function parseVars(env: Env): Vars {
     receiptTtlSeconds: seconds('RECEIPT_TTL_SECONDS', env.RECEIPT_TTL_SECONDS, 300, 86_400),
     ticketTtlSeconds: seconds('TICKET_TTL_SECONDS', env.TICKET_TTL_SECONDS, 300, MAX_TICKET_TTL_SECONDS),
   };
-}
-
-async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 }
 
 /** API keys are kept only as SHA-256 hashes, so comparison is constant time over equal lengths. */

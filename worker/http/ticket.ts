@@ -1,8 +1,7 @@
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { Env } from '../env';
 import { PseaError } from '../errors';
 import { randomId } from '../receipt/random-id';
-import { sha256 } from '../webauthn/bytes';
+import { sha256B64url } from '../receipt/sha256-b64url';
 
 /**
  * A ticket is `<vault id>.<32 random bytes>`: the first half routes to the
@@ -11,8 +10,8 @@ import { sha256 } from '../webauthn/bytes';
  */
 const TICKET = /^[0-9a-f]{64}\.[A-Za-z0-9_-]{43}$/;
 
-export async function ticketHash(ticket: string): Promise<string> {
-  return isoBase64URL.fromBuffer(await sha256(ticket));
+export function ticketHash(ticket: string): Promise<string> {
+  return sha256B64url(ticket);
 }
 
 export function newTicket(env: Env, userId: string): { ticket: string; vault: DurableObjectStub<import('../vault/user-vault').UserVault> } {
