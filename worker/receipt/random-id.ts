@@ -1,4 +1,4 @@
-import { base64url } from 'jose';
+import { encodeB64url } from './base64url.ts';
 
 /**
  * A base64url (no padding) string of `bytes` random bytes from the platform
@@ -18,5 +18,5 @@ export function randomId(bytes = 16): string {
   if (!Number.isInteger(bytes) || bytes < 1 || bytes > 65_536) {
     throw new RangeError('randomId: bytes must be an integer from 1 to 65536');
   }
-  return base64url.encode(crypto.getRandomValues(new Uint8Array(bytes)));
+  return encodeB64url(crypto.getRandomValues(new Uint8Array(bytes)));
 }

@@ -1,4 +1,4 @@
-import { base64url } from 'jose';
+import { encodeB64url } from './base64url.ts';
 
 const utf8 = new TextEncoder();
 
@@ -14,5 +14,5 @@ const utf8 = new TextEncoder();
 export async function sha256B64url(data: string | Uint8Array): Promise<string> {
   const bytes = typeof data === 'string' ? utf8.encode(data) : data;
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return base64url.encode(new Uint8Array(digest));
+  return encodeB64url(new Uint8Array(digest));
 }

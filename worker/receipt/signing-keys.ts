@@ -17,6 +17,7 @@
  */
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import { ReceiptError } from './errors.ts';
+import { SIGN_PARAMS } from './sign-receipt.ts';
 import type { PublicJWK, PublicJWKSet, ReceiptAlg, SigningKey, SigningKeySet } from './types.ts';
 
 interface Parsed {
@@ -84,7 +85,7 @@ async function loadKey(parsed: Parsed, n: number): Promise<{ signer: SigningKey;
   }
 
   // Prove the public members belong to the private key.
-  const params = alg === 'ES256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'Ed25519' };
+  const params = SIGN_PARAMS[alg];
   let matches = false;
   try {
     const signature = await crypto.subtle.sign(params, privateKey, PROBE);

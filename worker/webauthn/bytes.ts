@@ -1,11 +1,10 @@
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { PseaError } from '../errors';
+import { decodeB64url } from '../receipt/base64url';
 
 /** Decode a base64url field of a client response; malformed input is a 400 naming the field. */
 export function b64urlField(value: string, field: string): Uint8Array<ArrayBuffer> {
-  if (!isoBase64URL.isBase64URL(value)) throw new PseaError('invalid_request', `${field}: not base64url`);
   try {
-    return isoBase64URL.toBuffer(value);
+    return decodeB64url(value);
   } catch {
     throw new PseaError('invalid_request', `${field}: not base64url`);
   }

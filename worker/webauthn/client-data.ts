@@ -16,6 +16,9 @@ export interface ClientDataExpectation {
   allowedOrigins: ReadonlySet<string>;
 }
 
+/** Strict UTF-8: an invalid byte is a malformed body, not a replacement character. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 /** Decode clientDataJSON; bytes that are not a JSON object are a malformed body (400). */
 export function decodeClientData(b64url: string): ClientData {
   return parseClientData(b64urlField(b64url, 'response.clientDataJSON'));
@@ -25,7 +28,7 @@ export function decodeClientData(b64url: string): ClientData {
 export function parseClientData(bytes: Uint8Array<ArrayBuffer>): ClientData {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
+    parsed = JSON.parse(utf8.decode(bytes));
   } catch {
     throw new PseaError('invalid_request', 'response.clientDataJSON: not JSON');
   }
