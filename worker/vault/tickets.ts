@@ -8,6 +8,13 @@ export function loadTicket(sql: SqlStorage, hash: string, kind: TicketRow['kind'
   return row;
 }
 
+/** The ticket of the asked kind, refused unless it can still be used. */
+export function usableTicket(sql: SqlStorage, hash: string, kind: TicketRow['kind'], now: number): TicketRow {
+  const row = loadTicket(sql, hash, kind);
+  assertUsable(row, now);
+  return row;
+}
+
 /** Refuse a ticket that can no longer be used, most final state first. */
 export function assertUsable(row: Pick<TicketRow, 'state' | 'expires_at'>, now: number): void {
   if (row.state === 'consumed') throw new PseaError('ticket_used');

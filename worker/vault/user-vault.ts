@@ -21,11 +21,12 @@ import { checkAssertion } from '../webauthn/check-assertion';
 import { importCosePublicKey, type CredentialKey } from '../webauthn/cose-key';
 import { authenticationOptions, registrationOptions } from '../webauthn/options';
 import { verifyAssertionSignature } from '../webauthn/verify-assertion';
-import { allCredentials, credentialJSON, descriptor, facts, getCredential, hasActiveCredential } from './credentials';
+import { allCredentials, credentialJSON, descriptor, facts, getCredential, getPublicKey, hasActiveCredential, type CredentialMeta } from './credentials';
 import { commitApproval } from './commit-approval';
+import { pendingAction, PendingActions, type PendingAction } from './pending-actions';
 import { SCHEMA } from './schema';
-import { actionState, assertUsable, loadTicket, pruneTickets, recheckTicket, recordFailure, type ActionState } from './tickets';
-import type { ActionTicketData, CredentialJSON, CredentialRow, Display, EnrollTicketData, Outcome, TicketRow } from './types';
+import { actionState, loadTicket, pruneTickets, recheckTicket, recordFailure, usableTicket, type ActionState } from './tickets';
+import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 
 /** How long a spent `jti` is kept after `exp`: well beyond the redeem route's clock tolerance. */
 const REDEMPTION_RETENTION_SECONDS = DEFAULT_CLOCK_TOLERANCE_SECONDS + 60;
@@ -56,6 +57,8 @@ export class UserVault extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** Imported credential keys: a credential's key never changes, so import it once. */
   private readonly keys = new Map<string, Promise<CredentialKey>>();
+  /** Action tickets known to be pending, in memory: an approval then reads no ticket row. */
+  private readonly pending = new PendingActions();
   private handle: string | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -87,6 +90,7 @@ export class UserVault extends DurableObject<Env> {
         pruneTickets(this.sql, input.now);
         this.insertTicket(input.hash, 'action', input.challenge, expiresAt, input.data, input.now);
       });
+      this.pending.remember(input.hash, pendingAction(input.challenge, expiresAt, input.data));
       return { expiresAt };
     });
   }
@@ -127,8 +131,7 @@ export class UserVault extends DurableObject<Env> {
 
   async enrollmentOptions(hash: string, now: number) {
     return this.outcome(async () => {
-      const row = loadTicket(this.sql, hash, 'enroll');
-      assertUsable(row, now);
+      const row = usableTicket(this.sql, hash, 'enroll', now);
       const { rpId, rpName } = getVars(this.env);
       const { user } = JSON.parse(row.data) as EnrollTicketData;
       const options = await registrationOptions({
@@ -144,7 +147,7 @@ export class UserVault extends DurableObject<Env> {
   }
 
   async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<EnrolledCredential>> {
-    return this.ceremony(hash, 'enroll', now, async (row) => {
+    return this.ceremony(hash, () => usableTicket(this.sql, hash, 'enroll', now), async (row) => {
       const vars = getVars(this.env);
       // WebAuthn checks, attestation (chain, metadata, revocation), then the policy.
       const { reg, attestation, deviceBound } = await checkEnrollment(
@@ -174,9 +177,10 @@ export class UserVault extends DurableObject<Env> {
 
   async actionDetails(hash: string, now: number) {
     return this.outcome(async () => {
-      const row = loadTicket(this.sql, hash, 'action');
-      assertUsable(row, now);
+      const row = usableTicket(this.sql, hash, 'action', now);
       const data = JSON.parse(row.data) as ActionTicketData;
+      // The person is about to approve: keep what the approval needs at hand.
+      this.pending.remember(hash, pendingAction(row.challenge, row.expires_at, data));
       const active = allCredentials(this.sql).filter((c) => c.state === 'active');
       const options = await authenticationOptions({ rpId: getVars(this.env).rpId, challenge: row.challenge, allow: active.map(descriptor) });
       return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options };
@@ -184,12 +188,10 @@ export class UserVault extends DurableObject<Env> {
   }
 
   async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number): Promise<Outcome<{ receipt: string }>> {
-    return this.ceremony(hash, 'action', now, async (row) => {
+    return this.ceremony(hash, () => this.pendingTicket(hash, now), async (ticket) => {
       const vars = getVars(this.env);
-      const data = JSON.parse(row.data) as ActionTicketData;
-
       const assertion = checkAssertion(response, {
-        challenge: row.challenge,
+        challenge: ticket.challenge,
         rpIdHash: await rpIdHash(vars.rpId),
         allowedOrigins: vars.allowedOrigins,
       });
@@ -205,21 +207,21 @@ export class UserVault extends DurableObject<Env> {
       if (cred.state !== 'active') throw new PseaError('credential_revoked');
       // BE is fixed for a credential's life: a change means another authenticator.
       if (authData.flags.be !== !!cred.backup_eligible) throw new PseaError('flags_invalid', 'BE differs from enrollment');
-      checkRequirement(data.rule.require, facts(cred));
+      checkRequirement(ticket.rule.require, facts(cred));
 
       await verifyAssertionSignature(assertion, await this.credentialKey(cred));
 
       const iat = Math.floor(now / 1000);
       const claims: ReceiptClaims = {
-        iss: data.statement.iss,
-        sub: data.statement.sub,
-        aud: data.statement.aud,
+        iss: ticket.statement.iss,
+        sub: ticket.statement.sub,
+        aud: ticket.statement.aud,
         iat,
         exp: iat + vars.receiptTtlSeconds,
         jti: randomId(16),
-        act: data.actionHash,
-        act_type: data.action.type,
-        nonce: data.statement.nonce,
+        act: ticket.actionHash,
+        act_type: ticket.actionType,
+        nonce: ticket.statement.nonce,
         uv: true,
         cred: {
           id: cred.id,
@@ -229,12 +231,14 @@ export class UserVault extends DurableObject<Env> {
           attested: !!cred.attested,
           ...(cred.authenticator_name ? { name: cred.authenticator_name } : {}),
         },
-        pol: data.rule.id,
+        pol: ticket.rule.id,
       };
       const receipt = await signReceipt(claims, (await getSigningKeys(this.env)).signer);
 
       // Commit: guarded writes re-check what may have changed during the awaits. No await below.
-      commitApproval(this.sql, this.ctx.storage, {
+      // Whatever the commit finds, the ticket is no longer known pending.
+      this.pending.forget(hash);
+      commitApproval(this.sql, {
         hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs,
       });
       return { receipt };
@@ -244,17 +248,27 @@ export class UserVault extends DurableObject<Env> {
   // ---- internals ----
 
   /** Run a ceremony on a usable ticket; a failed check (422) counts against it. */
-  private ceremony<T>(hash: string, kind: TicketRow['kind'], now: number, run: (row: TicketRow) => Promise<T>): Promise<Outcome<T>> {
+  private ceremony<R, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
     return this.outcome(async () => {
-      const row = loadTicket(this.sql, hash, kind);
-      assertUsable(row, now);
+      const ticket = open();
       try {
-        return await run(row);
+        return await run(ticket);
       } catch (err) {
-        if (err instanceof PseaError && CEREMONY_FAILURES.has(err.code)) recordFailure(this.sql, hash);
+        if (err instanceof PseaError && CEREMONY_FAILURES.has(err.code)) {
+          this.pending.forget(hash);
+          recordFailure(this.sql, hash);
+        }
         throw err;
       }
     });
+  }
+
+  /** A usable action ticket: from memory when this object knows it pending, else from its row. */
+  private pendingTicket(hash: string, now: number): PendingAction {
+    const known = this.pending.recall(hash, now);
+    if (known) return known;
+    const row = usableTicket(this.sql, hash, 'action', now);
+    return pendingAction(row.challenge, row.expires_at, JSON.parse(row.data) as ActionTicketData);
   }
 
   private async outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
@@ -296,10 +310,10 @@ export class UserVault extends DurableObject<Env> {
     return this.handle;
   }
 
-  private credentialKey(cred: CredentialRow): Promise<CredentialKey> {
+  private credentialKey(cred: CredentialMeta): Promise<CredentialKey> {
     let key = this.keys.get(cred.id);
     if (!key) {
-      key = importCosePublicKey(new Uint8Array(cred.public_key));
+      key = importCosePublicKey(getPublicKey(this.sql, cred.id));
       // A failed import is not cached: the next attempt tries again.
       key.catch(() => this.keys.delete(cred.id));
       this.keys.set(cred.id, key);

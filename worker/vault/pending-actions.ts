@@ -1,0 +1,59 @@
+import type { AppliedRule } from '../policy/types';
+import type { Statement } from '../receipt/types';
+import type { ActionTicketData } from './types';
+
+/** What an approval needs of its ticket: fixed when the ticket is issued. */
+export interface PendingAction {
+  challenge: string;
+  expiresAt: number;
+  statement: Statement;
+  actionHash: string;
+  actionType: string;
+  rule: AppliedRule;
+}
+
+export function pendingAction(challenge: string, expiresAt: number, data: ActionTicketData): PendingAction {
+  return { challenge, expiresAt, statement: data.statement, actionHash: data.actionHash, actionType: data.action.type, rule: data.rule };
+}
+
+/**
+ * Action tickets this object knows to be pending, so an approval skips the
+ * ticket read and parse (bench/README.md, figure 1); a person approves
+ * seconds after the ticket is issued, while the object is still in memory.
+ *
+ * The invariant: an entry exists only while its row is `pending`. Every
+ * change of a ticket's state removes the entry in the same turn as the
+ * write, and expired entries are never returned. The commit's guarded
+ * UPDATE still decides, so a stale entry could cost work, never a second
+ * receipt. Small and bounded: only the receipt's fields are kept, never the
+ * action or its display, and the oldest entry goes first.
+ */
+export class PendingActions {
+  readonly #entries = new Map<string, PendingAction>();
+
+  constructor(private readonly max = 32) {}
+
+  remember(hash: string, entry: PendingAction): void {
+    this.#entries.delete(hash);
+    this.#entries.set(hash, entry);
+    if (this.#entries.size > this.max) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+
+  /** The entry, if it is still unexpired at `now`. */
+  recall(hash: string, now: number): PendingAction | undefined {
+    const entry = this.#entries.get(hash);
+    if (entry && now >= entry.expiresAt) {
+      this.#entries.delete(hash);
+      return undefined;
+    }
+    return entry;
+  }
+
+  forget(hash: string): void {
+    this.#entries.delete(hash);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
