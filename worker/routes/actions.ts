@@ -7,7 +7,7 @@ import { requireApiKey } from '../http/api-key';
 import { browserCors } from '../http/browser-cors';
 import { isoSeconds, unwrap } from '../http/outcome';
 import { newTicket, openTicket, ticketHash } from '../http/ticket';
-import { jsonBody, textPlainAsJson } from '../http/validate';
+import { jsonBody } from '../http/validate';
 import { selectRule } from '../policy/select-rule';
 import { canonicalJson } from '../receipt/canonical-json';
 import { randomId } from '../receipt/random-id';
@@ -89,7 +89,7 @@ actions.get('/v1/actions/:ticket', async (c) => {
 });
 
 // Browser: the signed assertion; exactly one valid submission gets the receipt.
-actions.post('/v1/actions/:ticket/verify', textPlainAsJson, jsonBody(AuthenticationResponse), async (c) => {
+actions.post('/v1/actions/:ticket/verify', jsonBody(AuthenticationResponse, { textPlain: true }), async (c) => {
   // Fail closed before the vault checks anything: without a signing key no receipt can come of it.
   await getSigningKeys(c.env);
   const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
