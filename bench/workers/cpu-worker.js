@@ -5,12 +5,14 @@
  * bundled from worker/index.ts — plus /__bench/* routes that run N
  * iterations of one thing inside a single request:
  *
- *   POST /__bench/stash?kind=verify|do-verify   body: [{ ticket, body }] prepared through the real routes
+ *   POST /__bench/stash?kind=verify|verify-cold|do-verify   body: [{ ticket, body }] prepared through the real routes
  *   POST /__bench/run?kind=K&n=N                runs N iterations of K, answers { n, ok, statuses }
  *
  * Kinds: `verify` (the whole path: app.fetch of POST /v1/actions/:t/verify —
  * body limit, routing, CORS, zod, ticket hash, Durable Object RPC, every
  * WebAuthn check, the SQLite reads and transaction, receipt signing),
+ * `verify-cold` (the same, for tickets the vault no longer holds in memory:
+ * stashing them empties each vault's memory of pending tickets),
  * `do-verify` (only the Durable Object's verifyAction, called on its stub),
  * `floor` (floor.js), `baseline` (baseline.js), `noop`, and step kinds
  * naming one part of the path (see stepOf), to say where the time goes.
@@ -32,6 +34,7 @@ import { signReceipt } from '../../worker/receipt/sign-receipt';
 import { AuthenticationResponse } from '../../worker/routes/schemas';
 import { commitApproval } from '../../worker/vault/commit-approval';
 import { getCredential } from '../../worker/vault/credentials';
+import { PendingActions } from '../../worker/vault/pending-actions';
 import { loadTicket } from '../../worker/vault/tickets';
 import { UserVault as RealUserVault } from '../../worker/vault/user-vault';
 import { rpIdHash } from '../../worker/webauthn/bytes';
@@ -63,6 +66,13 @@ const SCRATCH_CREDENTIAL = 'bench-scratch';
 export class UserVault extends RealUserVault {
   /** @returns {null} */
   benchPing() {
+    return null;
+  }
+
+  /** Empty the object's memory of pending tickets, so the next approvals read their rows (verify-cold). */
+  benchForget() {
+    // @ts-expect-error -- private to the Worker's code; the bench reaches in on purpose.
+    this.pending = new PendingActions();
     return null;
   }
 
@@ -133,7 +143,7 @@ export class UserVault extends RealUserVault {
    */
   benchCommit(receipt) {
     if (this.#scratch.next >= this.#scratch.made) throw new Error('benchCommit: out of scratch tickets (raise SCRATCH_TICKETS)');
-    commitApproval(this.ctx.storage.sql, this.ctx.storage, {
+    commitApproval(this.ctx.storage.sql, {
       hash: `bench-scratch-${this.#scratch.next++}`,
       now: Date.now(),
       receipt,
@@ -149,9 +159,9 @@ export class UserVault extends RealUserVault {
 const benchVaults = (/** @type {BenchEnv} */ env) => /** @type {DurableObjectNamespace<UserVault>} */ (/** @type {unknown} */ (env.VAULT));
 
 /** @typedef {{ id: string, hash: string, response: AuthenticationResponseJSON }} DoItem */
-/** @type {{ verify: { ticket: string, body: string }[], doVerify: DoItem[] }} */
-const queues = { verify: [], doVerify: [] };
-const heads = { verify: 0, doVerify: 0 };
+/** @type {{ verify: { ticket: string, body: string }[], verifyCold: { ticket: string, body: string }[], doVerify: DoItem[] }} */
+const queues = { verify: [], verifyCold: [], doVerify: [] };
+const heads = { verify: 0, verifyCold: 0, doVerify: 0 };
 
 /** @type {ReturnType<typeof load> | undefined} */
 let prepared;
@@ -218,11 +228,14 @@ async function stepOf(kind, env, ctx) {
     case 'baseline':
       return (i) => baselineVerify(p.baseline, pick(i)).then(() => undefined);
     case 'verify':
+    case 'verify-cold': {
+      const q = kind === 'verify' ? 'verify' : 'verifyCold';
       return async () => {
-        const item = queues.verify[heads.verify++];
+        const item = queues[q][heads[q]++];
         if (!item) return 599;
         return fetchApp(post(`/v1/actions/${item.ticket}/verify`, item.body));
       };
+    }
     case 'do-verify':
       return async () => {
         const item = queues.doVerify[heads.doVerify++];
@@ -379,7 +392,11 @@ export default {
     if (url.pathname === '/__bench/stash') {
       const items = /** @type {{ ticket: string, body: string }[]} */ (await request.json());
       if (kind === 'verify') queues.verify.push(...items);
-      else if (kind === 'do-verify') {
+      else if (kind === 'verify-cold') {
+        queues.verifyCold.push(...items);
+        // Tickets issued long before their approval: the vault no longer holds them in memory.
+        for (const id of new Set(items.map((it) => it.ticket.slice(0, 64)))) await benchVaults(env).get(env.VAULT.idFromString(id)).benchForget();
+      } else if (kind === 'do-verify') {
         for (const it of items) queues.doVerify.push({ id: it.ticket.slice(0, 64), hash: await ticketHash(it.ticket), response: JSON.parse(it.body) });
       } else return new Response('unknown kind', { status: 400 });
       return Response.json({ queued: { verify: queues.verify.length - heads.verify, doVerify: queues.doVerify.length - heads.doVerify } });
