@@ -41,7 +41,8 @@ app.notFound(() => problemResponse(new PseaError('not_found')));
 app.onError((err, c) => {
   if (err instanceof PseaError) return problemResponse(err, c.res.headers);
   if (err instanceof HTTPException) {
-    // Hono's own 4xx: malformed JSON in the validator, mostly.
+    // Hono's own 4xx. Our routes parse bodies themselves (http/validate.ts), so this is a
+    // guard: a framework refusal stays a 4xx problem, never a 500.
     if (err.status === 413) return problemResponse(new PseaError('payload_too_large'));
     if (err.status < 500) return problemResponse(new PseaError('invalid_request', 'malformed JSON body'));
   }

@@ -53,6 +53,11 @@ export class PendingActions {
     this.#entries.delete(hash);
   }
 
+  /** Forget every entry (the bench's cold-ticket figure). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   get size(): number {
     return this.#entries.size;
   }
