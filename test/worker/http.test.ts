@@ -1,7 +1,7 @@
 /** Request hygiene: schema errors name their field, API keys, body limits, CORS, and the public routes. */
 import { describe, expect, it, vi } from 'vitest';
 import { env, SELF } from 'cloudflare:test';
-import { BASE, ORIGIN, SERVER_ROUTES, WIRE, apiKey, assertion, call, callApp, enroll, expectProblem, newUserId, pendingApproval, requestAction, verify, type Reply } from './harness';
+import { BASE, ORIGIN, OTHER_ALLOWED_ORIGIN, SERVER_ROUTES, WIRE, apiKey, assertion, call, callApp, enroll, expectProblem, newUserId, pendingApproval, requestAction, verify, type Reply } from './harness';
 
 const MAX = 64 * 1024;
 
@@ -253,6 +253,33 @@ describe('CORS and public routes', () => {
     const missing = await call('GET', `/v1/actions/${'0'.repeat(64)}.${'A'.repeat(43)}`, undefined, { auth: false, headers: { origin: ORIGIN } });
     expectProblem(missing, 404, 'ticket_not_found');
     expect(missing.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+  });
+
+  it('the verify route carries CORS on its receipt and its problems, and caches the preflight per origin', async () => {
+    const { ticket, auth } = await pendingApproval();
+    const path = `/v1/actions/${ticket}/verify`;
+    const pre = await call('OPTIONS', path, undefined, {
+      auth: false,
+      headers: { origin: OTHER_ALLOWED_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-max-age')).toBe('600');
+    expect(pre.headers.get('vary')).toMatch(/\bOrigin\b/);
+    const asText = { auth: false, headers: { origin: OTHER_ALLOWED_ORIGIN, 'content-type': 'text/plain;charset=UTF-8' } } as const;
+    const flipped = await assertion(ticket, auth, { signature: 'flip' });
+    const valid = await assertion(ticket, auth);
+    const evil = await call('POST', path, flipped, { ...asText, headers: { ...asText.headers, origin: 'https://evil.example' } });
+    expectProblem(evil, 422, 'signature_invalid');
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    const bad = await call('POST', path, flipped, asText);
+    expectProblem(bad, 422, 'signature_invalid');
+    expect(bad.headers.get('access-control-allow-origin')).toBe(OTHER_ALLOWED_ORIGIN);
+    expect(bad.headers.get('vary')).toBe('Origin');
+    const good = await call('POST', path, valid, asText);
+    expect(good.status).toBe(200);
+    expect(good.headers.get('access-control-allow-origin')).toBe(OTHER_ALLOWED_ORIGIN);
+    expect(good.headers.get('vary')).toBe('Origin');
+    expect(good.headers.get('content-type')).toMatch(/^application\/json/);
   });
 
   it('server routes send no CORS headers, even to an allowed origin', async () => {
