@@ -155,9 +155,17 @@ export class UserVault extends RealUserVault {
 }
 
 /** The namespace typed with the bench methods (the binding is this module's UserVault). */
+/**
+ * A vault result read back as the Worker reads it (JSON text on the wire; see OutcomeText).
+ * @template T
+ * @param {import('../../worker/vault/types').OutcomeText<T>} text
+ * @returns {import('../../worker/vault/types').Outcome<T>}
+ */
+const outcomeOf = (text) => JSON.parse(text);
+
 const benchVaults = (/** @type {BenchEnv} */ env) => /** @type {DurableObjectNamespace<UserVault>} */ (/** @type {unknown} */ (env.VAULT));
 
-/** @typedef {{ id: string, hash: string, response: AuthenticationResponseJSON }} DoItem */
+/** @typedef {{ id: string, hash: string, assertion: string }} DoItem the assertion as JSON text, as the Worker passes it */
 /** @type {{ verify: { ticket: string, body: string }[], verifyCold: { ticket: string, body: string }[], doVerify: DoItem[] }} */
 const queues = { verify: [], verifyCold: [], doVerify: [] };
 const heads = { verify: 0, verifyCold: 0, doVerify: 0 };
@@ -240,7 +248,7 @@ async function stepOf(kind, env, ctx) {
         const item = queues.doVerify[heads.doVerify++];
         if (!item) return 599;
         const vault = env.VAULT.get(env.VAULT.idFromString(item.id));
-        const out = await vault.verifyAction(item.hash, item.response, Date.now());
+        const out = outcomeOf(await vault.verifyAction(item.hash, item.assertion, Date.now()));
         return out.ok ? 200 : 422;
       };
 
@@ -324,13 +332,13 @@ async function stepOf(kind, env, ctx) {
       if (!done) return undefined;
       const hash = await ticketHash(done.ticket);
       const stub = env.VAULT.get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
-      return async () => ((await stub.actionStatus(hash, Date.now())).ok ? 200 : 500);
+      return async () => (outcomeOf(await stub.actionStatus(hash, Date.now())).ok ? 200 : 500);
     }
     case 'do-unknown': {
       // verifyAction on the object for a ticket hash it does not have: RPC + one SELECT + a PseaError → problem.
       if (!done) return undefined;
       const stub = env.VAULT.get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
-      return async (i) => ((await stub.verifyAction('unknown', pick(i), Date.now())).ok ? 500 : 200);
+      return async (i) => (outcomeOf(await stub.verifyAction('unknown', /** @type {string} */ (p.bodies[i % p.bodies.length]), Date.now())).ok ? 500 : 200);
     }
     case 'do-ping':
       // One JS RPC round trip to a user's Durable Object, doing nothing.
@@ -352,7 +360,7 @@ async function stepOf(kind, env, ctx) {
       const credentialId = /** @type {{ id: string }} */ (JSON.parse(done.body)).id;
       const stub = benchVaults(env).get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
       scratchReady ??= (async () => {
-        const status = await stub.actionStatus(hash, Date.now());
+        const status = outcomeOf(await stub.actionStatus(hash, Date.now()));
         const receipt = status.ok ? status.value.receipt : undefined;
         if (!receipt) throw new Error('do-commit-real-rpc: the consumed ticket has no receipt');
         await stub.benchScratch(SCRATCH_TICKETS, hash, credentialId);
@@ -396,7 +404,7 @@ export default {
         // Tickets issued long before their approval: the vault no longer holds them in memory.
         for (const id of new Set(items.map((it) => it.ticket.slice(0, 64)))) await benchVaults(env).get(env.VAULT.idFromString(id)).benchForget();
       } else if (kind === 'do-verify') {
-        for (const it of items) queues.doVerify.push({ id: it.ticket.slice(0, 64), hash: await ticketHash(it.ticket), response: JSON.parse(it.body) });
+        for (const it of items) queues.doVerify.push({ id: it.ticket.slice(0, 64), hash: await ticketHash(it.ticket), assertion: it.body });
       } else return new Response('unknown kind', { status: 400 });
       return Response.json({ queued: { verify: queues.verify.length - heads.verify, doVerify: queues.doVerify.length - heads.doVerify } });
     }

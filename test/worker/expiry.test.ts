@@ -17,6 +17,7 @@ import {
   enrollmentTicket,
   expectProblem,
   newUserId,
+  outcomeOf,
   pendingApproval,
   postEnrollment,
   ticketRow,
@@ -30,23 +31,23 @@ describe('action tickets expire (injected clock)', () => {
     const { vault, hash } = await openTicket(env, ticket);
     const { expires_at: expiresAt } = await ticketRow(userId, ticket);
 
-    const late = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, valid, expiresAt));
+    const late = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, JSON.stringify(valid), expiresAt).then(outcomeOf));
     expect(late).toEqual({ ok: false, problem: { code: 'ticket_expired' } });
-    const muchLater = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, valid, expiresAt + 86_400_000));
+    const muchLater = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, JSON.stringify(valid), expiresAt + 86_400_000).then(outcomeOf));
     expect(muchLater).toEqual({ ok: false, problem: { code: 'ticket_expired' } });
 
-    const before = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt - 1));
+    const before = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt - 1).then(outcomeOf));
     expect(before).toEqual({ ok: true, value: { state: 'pending' } });
-    const after = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt));
+    const after = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt).then(outcomeOf));
     expect(after).toEqual({ ok: true, value: { state: 'expired' } });
-    const detailsLate = await runInDurableObject(vault, (instance: UserVault) => instance.actionDetails(hash, expiresAt + 1));
+    const detailsLate = await runInDurableObject(vault, (instance: UserVault) => instance.actionDetails(hash, expiresAt + 1).then(outcomeOf));
     expect(detailsLate).toMatchObject({ ok: false, problem: { code: 'ticket_expired' } });
 
     // Nothing was spent: at the real time the same assertion approves.
     expect((await ticketRow(userId, ticket)).failures).toBe(0);
     expect((await verify(ticket, valid)).status).toBe(200);
     // An approved ticket reports approved even after its expiry.
-    const approvedLater = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt + 3_600_000));
+    const approvedLater = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt + 3_600_000).then(outcomeOf));
     expect(approvedLater).toMatchObject({ ok: true, value: { state: 'approved' } });
   });
 
@@ -66,7 +67,7 @@ describe('action tickets expire (injected clock)', () => {
     const { ticket, auth } = await pendingApproval();
     for (let i = 0; i < 5; i++) await verify(ticket, await assertion(ticket, auth, { signature: 'flip' }));
     const { vault, hash } = await openTicket(env, ticket);
-    const later = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, Date.now() + 86_400_000));
+    const later = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, Date.now() + 86_400_000).then(outcomeOf));
     expect(later).toEqual({ ok: true, value: { state: 'burned' } });
   });
 });
@@ -81,9 +82,9 @@ describe('enrollment tickets expire (injected clock)', () => {
     const { expires_at: expiresAt } = await ticketRow(userId, ticket);
     expect(expiresAt - Date.now()).toBeGreaterThan(290_000);
 
-    const late = await runInDurableObject(vault, (instance: UserVault) => instance.enroll(hash, reg, expiresAt));
+    const late = await runInDurableObject(vault, (instance: UserVault) => instance.enroll(hash, reg, expiresAt).then(outcomeOf));
     expect(late).toEqual({ ok: false, problem: { code: 'ticket_expired' } });
-    const options = await runInDurableObject(vault, (instance: UserVault) => instance.enrollmentOptions(hash, expiresAt + 1));
+    const options = await runInDurableObject(vault, (instance: UserVault) => instance.enrollmentOptions(hash, expiresAt + 1).then(outcomeOf));
     expect(options).toMatchObject({ ok: false, problem: { code: 'ticket_expired' } });
     // In time, the same registration enrolls.
     expect((await postEnrollment(ticket, reg)).status).toBe(201);

@@ -1,8 +1,9 @@
 import { PseaError } from '../errors';
-import type { Outcome } from '../vault/types';
+import type { Outcome, OutcomeText } from '../vault/types';
 
 /** Unwrap a vault RPC result, re-throwing its problem as a typed error. */
-export function unwrap<T>(outcome: Outcome<T>): T {
+export function unwrap<T>(text: OutcomeText<T>): T {
+  const outcome = JSON.parse(text) as Outcome<T>;
   if (!outcome.ok) throw new PseaError(outcome.problem.code, outcome.problem.detail);
   return outcome.value;
 }

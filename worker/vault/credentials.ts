@@ -32,7 +32,7 @@ export function descriptor(row: CredentialRow): CredentialDescriptor {
   return { id: row.id, transports: JSON.parse(row.transports) as CredentialDescriptor['transports'] };
 }
 
-export function facts(row: CredentialMeta): CredentialFacts {
+export function facts(row: Pick<CredentialMeta, 'aaguid' | 'backup_eligible' | 'attested'>): CredentialFacts {
   return { aaguid: row.aaguid, deviceBound: !row.backup_eligible, attested: !!row.attested };
 }
 

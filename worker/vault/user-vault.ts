@@ -21,12 +21,13 @@ import { checkAssertion } from '../webauthn/check-assertion';
 import { importCosePublicKey, type CredentialKey } from '../webauthn/cose-key';
 import { authenticationOptions, registrationOptions } from '../webauthn/options';
 import { verifyAssertionSignature } from '../webauthn/verify-assertion';
-import { allCredentials, credentialJSON, descriptor, facts, getCredential, getPublicKey, hasActiveCredential, type CredentialMeta } from './credentials';
+import { allCredentials, credentialJSON, descriptor, facts, getCredential, getPublicKey, hasActiveCredential } from './credentials';
+import { ActiveCredentials, type KnownCredential } from './active-credentials';
 import { commitApproval } from './commit-approval';
 import { pendingAction, PendingActions, type PendingAction } from './pending-actions';
 import { SCHEMA } from './schema';
 import { actionState, loadTicket, pruneTickets, recheckTicket, recordFailure, usableTicket, type ActionState } from './tickets';
-import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
+import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, OutcomeText, TicketRow } from './types';
 
 /** How long a spent `jti` is kept after `exp`: well beyond the redeem route's clock tolerance. */
 const REDEMPTION_RETENTION_SECONDS = DEFAULT_CLOCK_TOLERANCE_SECONDS + 60;
@@ -59,6 +60,8 @@ export class UserVault extends DurableObject<Env> {
   private readonly keys = new Map<string, Promise<CredentialKey>>();
   /** Action tickets known to be pending, in memory: an approval then reads no ticket row. */
   private readonly pending = new PendingActions();
+  /** Active credentials read before, in memory: an approval then reads no credential row. */
+  private readonly credentials = new ActiveCredentials();
   private handle: string | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -69,7 +72,7 @@ export class UserVault extends DurableObject<Env> {
 
   // ---- server side (API key checked by the Worker) ----
 
-  async createEnrollment(input: NewEnrollment): Promise<Outcome<{ expiresAt: number }>> {
+  async createEnrollment(input: NewEnrollment): Promise<OutcomeText<{ expiresAt: number }>> {
     return this.outcome(async () => {
       const expiresAt = input.now + input.ttlSeconds * 1000;
       this.ctx.storage.transactionSync(() => {
@@ -81,7 +84,7 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  async createAction(input: NewAction): Promise<Outcome<{ expiresAt: number }>> {
+  async createAction(input: NewAction): Promise<OutcomeText<{ expiresAt: number }>> {
     return this.outcome(async () => {
       // Refuse before issuing: a ticket nobody can approve is a dead end for the host.
       if (!hasActiveCredential(this.sql)) throw new PseaError('not_enrolled');
@@ -95,7 +98,7 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  async actionStatus(hash: string, now: number): Promise<Outcome<{ state: ActionState; receipt?: string }>> {
+  async actionStatus(hash: string, now: number): Promise<OutcomeText<{ state: ActionState; receipt?: string }>> {
     return this.outcome(async () => {
       const row = loadTicket(this.sql, hash, 'action');
       const state = actionState(row, now);
@@ -104,7 +107,7 @@ export class UserVault extends DurableObject<Env> {
   }
 
   /** Single use of a receipt's `jti`; rows live until past the receipt's expiry and clock tolerance. */
-  async redeem(jti: string, exp: number, now: number): Promise<Outcome<null>> {
+  async redeem(jti: string, exp: number, now: number): Promise<OutcomeText<null>> {
     return this.outcome(async () => {
       // Keep rows past `exp` for as long as verification still accepts the receipt (clock
       // tolerance): pruning at `exp` let an expired-but-tolerated receipt redeem on every call.
@@ -115,13 +118,14 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  async listCredentials(): Promise<Outcome<CredentialJSON[]>> {
+  async listCredentials(): Promise<OutcomeText<CredentialJSON[]>> {
     return this.outcome(async () => allCredentials(this.sql).map(credentialJSON));
   }
 
-  async revokeCredential(id: string): Promise<Outcome<null>> {
+  async revokeCredential(id: string): Promise<OutcomeText<null>> {
     return this.outcome(async () => {
       const written = this.sql.exec("UPDATE credentials SET state = 'revoked' WHERE id = ?", id).rowsWritten;
+      this.credentials.forget(id);
       if (written === 0) throw new PseaError('not_found', 'no such credential for this user');
       return null;
     });
@@ -146,7 +150,7 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<EnrolledCredential>> {
+  async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<OutcomeText<EnrolledCredential>> {
     return this.ceremony(hash, () => usableTicket(this.sql, hash, 'enroll', now), async (row) => {
       const vars = getVars(this.env);
       // WebAuthn checks, attestation (chain, metadata, revocation), then the policy.
@@ -187,18 +191,23 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number): Promise<Outcome<{ receipt: string }>> {
+  /**
+   * `assertion` is the AuthenticationResponseJSON the Worker validated, as JSON text:
+   * workerd's RPC passes one string far more cheaply than the object (bench/README.md, figure 1).
+   */
+  async verifyAction(hash: string, assertion: string, now: number): Promise<OutcomeText<{ receipt: string }>> {
     return this.ceremony(hash, () => this.pendingTicket(hash, now), async (ticket) => {
+      const response = JSON.parse(assertion) as AuthenticationResponseJSON;
       const vars = getVars(this.env);
-      const assertion = checkAssertion(response, {
+      const checked = checkAssertion(response, {
         challenge: ticket.challenge,
         rpIdHash: await rpIdHash(vars.rpId),
         allowedOrigins: vars.allowedOrigins,
       });
-      const { authData } = assertion;
+      const { authData } = checked;
 
       // Accept only a credential enrolled for this user, named consistently.
-      const cred = response.id === response.rawId ? getCredential(this.sql, response.id) : undefined;
+      const cred = response.id === response.rawId ? this.credentials.lookup(response.id, (id) => getCredential(this.sql, id)) : undefined;
       if (!cred) throw new PseaError('credential_unknown');
       const userHandle = response.response.userHandle;
       if (userHandle !== undefined && userHandle !== this.userHandle()) {
@@ -209,7 +218,7 @@ export class UserVault extends DurableObject<Env> {
       if (authData.flags.be !== !!cred.backup_eligible) throw new PseaError('flags_invalid', 'BE differs from enrollment');
       checkRequirement(ticket.rule.require, facts(cred));
 
-      await verifyAssertionSignature(assertion, await this.credentialKey(cred));
+      await verifyAssertionSignature(checked, await this.credentialKey(cred));
 
       const iat = Math.floor(now / 1000);
       const claims: ReceiptClaims = {
@@ -238,9 +247,15 @@ export class UserVault extends DurableObject<Env> {
       // Commit: guarded writes re-check what may have changed during the awaits. No await below.
       // Whatever the commit finds, the ticket is no longer known pending.
       this.pending.forget(hash);
-      commitApproval(this.sql, {
-        hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs,
-      });
+      try {
+        commitApproval(this.sql, {
+          hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs,
+        });
+      } catch (err) {
+        // The commit may have found the credential revoked, or locked it: read it afresh next time.
+        this.credentials.forget(cred.id);
+        throw err;
+      }
       return { receipt };
     });
   }
@@ -248,7 +263,7 @@ export class UserVault extends DurableObject<Env> {
   // ---- internals ----
 
   /** Run a ceremony on a usable ticket; a failed check (422) counts against it. */
-  private ceremony<R, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
+  private ceremony<R, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<OutcomeText<T>> {
     return this.outcome(async () => {
       const ticket = open();
       try {
@@ -271,15 +286,16 @@ export class UserVault extends DurableObject<Env> {
     return pendingAction(row.challenge, row.expires_at, JSON.parse(row.data) as ActionTicketData);
   }
 
-  private async outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
+  /** Run one RPC method: its value, or its PseaError as a problem, as JSON text (see OutcomeText). */
+  private async outcome<T>(run: () => Promise<T>): Promise<OutcomeText<T>> {
+    let result: Outcome<T>;
     try {
-      return { ok: true, value: await run() };
+      result = { ok: true, value: await run() };
     } catch (err) {
-      if (err instanceof PseaError) {
-        return { ok: false, problem: err.detail === undefined ? { code: err.code } : { code: err.code, detail: err.detail } };
-      }
-      throw err;
+      if (!(err instanceof PseaError)) throw err;
+      result = { ok: false, problem: err.detail === undefined ? { code: err.code } : { code: err.code, detail: err.detail } };
     }
+    return JSON.stringify(result);
   }
 
   private insertTicket(hash: string, kind: TicketRow['kind'], challenge: string, expiresAt: number, data: unknown, now: number): void {
@@ -310,7 +326,7 @@ export class UserVault extends DurableObject<Env> {
     return this.handle;
   }
 
-  private credentialKey(cred: CredentialMeta): Promise<CredentialKey> {
+  private credentialKey(cred: KnownCredential): Promise<CredentialKey> {
     let key = this.keys.get(cred.id);
     if (!key) {
       key = importCosePublicKey(getPublicKey(this.sql, cred.id));
