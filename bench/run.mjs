@@ -162,14 +162,14 @@ async function batch(cpuApi, pid, kind, n) {
 
 async function figureCpu({ cpuApi, cpuUsers, pid }) {
   const kinds = ['floor', 'baseline', 'verify', 'verify-cold', 'do-verify'];
-  const micro = ['get-vars', 'rp-id-hash', 'ticket-hash', 'zod-parse', 'check-assertion', 'verify-signature', 'import-cose-key', 'ecdsa-verify', 'ecdsa-sign', 'webauthn-lib', 'sign-receipt', 'app-healthz', 'post-not-found', 'bad-ticket', 'unknown-ticket', 'do-ping', 'do-status', 'do-unknown', 'do-sql-reads', 'do-sql-commit', 'do-commit-rpc', 'do-commit-real-rpc'];
+  const micro = ['get-vars', 'rp-id-hash', 'ticket-hash', 'zod-parse', 'check-assertion', 'verify-signature', 'import-cose-key', 'ecdsa-verify', 'ecdsa-sign', 'webauthn-lib', 'sign-receipt', 'app-healthz', 'post-not-found', 'bad-ticket', 'unknown-ticket', 'do-ping', 'rpc-object', 'rpc-text', 'do-status', 'do-unknown', 'do-sql-reads', 'do-sql-commit', 'do-commit-rpc', 'do-commit-real-rpc'];
   const ticketKinds = ['verify', 'verify-cold', 'do-verify'];
   const nOf = (k) => (ticketKinds.includes(k) ? N.cpuVerifyN : N.cpuCryptoN);
   const warmN = Math.max(10, N.cpuVerifyN >> 2);
   // Tickets are prepared through the real routes just before the round that approves them, as a
   // person approves seconds after the ticket is issued (prep is never timed). Each user's tickets
   // all go to one kind's queue, consumed in order, so every user's counters arrive increasing;
-  // stashing verify-cold's tickets empties their vaults' memory of pending tickets.
+  // stashing verify-cold's tickets empties their vaults' memory of tickets and credentials.
   const queueOf = new Map(cpuUsers.map((u, i) => [u.id, ticketKinds[i % ticketKinds.length]]));
   const stashRound = async (n) => {
     const tickets = await prepareTickets(cpuApi, cpuUsers, ticketKinds.length * n + cpuUsers.length, 8);

@@ -12,7 +12,7 @@
  * body limit, routing, CORS, zod, ticket hash, Durable Object RPC, every
  * WebAuthn check, the SQLite reads and transaction, receipt signing),
  * `verify-cold` (the same, for tickets the vault no longer holds in memory:
- * stashing them empties each vault's memory of pending tickets),
+ * stashing them empties each vault's memory of tickets and credentials),
  * `do-verify` (only the Durable Object's verifyAction, called on its stub),
  * `floor` (floor.js), `baseline` (baseline.js), `noop`, and step kinds
  * naming one part of the path (see stepOf), to say where the time goes.
@@ -56,6 +56,8 @@ import { floorInput, floorKeys, floorOnce } from './floor.js';
  */
 const SCRATCH_TICKETS = 4096;
 const SCRATCH_CREDENTIAL = 'bench-scratch';
+/** A string the size of a receipt, for the RPC shape steps. */
+const RECEIPT_SIZED = 'x'.repeat(900);
 
 /**
  * The real Durable Object, plus bench-only methods that run N iterations of
@@ -68,10 +70,31 @@ export class UserVault extends RealUserVault {
     return null;
   }
 
-  /** Empty the object's memory of pending tickets, so the next approvals read their rows (verify-cold). */
+  /**
+   * The verify RPC's shape with no work in it, the way the vault had it: the
+   * assertion in as an object, the outcome out as an object (rpc-object).
+   * @param {string} _hash @param {AuthenticationResponseJSON} _assertion @param {number} _now
+   */
+  benchShapeObject(_hash, _assertion, _now) {
+    return { ok: true, value: { receipt: RECEIPT_SIZED } };
+  }
+
+  /**
+   * The same the way the vault has it now: both as JSON text, parsed and
+   * written on each side as verifyAction and unwrap do (rpc-text).
+   * @param {string} _hash @param {string} assertion @param {number} _now
+   */
+  benchShapeText(_hash, assertion, _now) {
+    JSON.parse(assertion);
+    return JSON.stringify({ ok: true, value: { receipt: RECEIPT_SIZED } });
+  }
+
+  /** Empty the object's memory of pending tickets and credentials, as if it had just started, so the next approvals read their rows (verify-cold). */
   benchForget() {
     // @ts-expect-error -- private to the Worker's code; the bench reaches in on purpose.
     this.pending.clear();
+    // @ts-expect-error -- likewise.
+    this.credentials.clear();
     return null;
   }
 
@@ -345,6 +368,14 @@ async function stepOf(kind, env, ctx) {
       return async () => {
         await benchVaults(env).get(env.VAULT.idFromName('cpu-user-0')).benchPing();
       };
+    case 'rpc-object':
+    case 'rpc-text': {
+      // verifyAction's RPC with no work in it: what crossing the boundary costs for objects vs JSON text.
+      if (!done) return undefined;
+      const stub = benchVaults(env).get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
+      if (kind === 'rpc-object') return async (i) => ((await stub.benchShapeObject('h'.repeat(43), pick(i), Date.now())).ok ? 200 : 500);
+      return async (i) => (JSON.parse(await stub.benchShapeText('h'.repeat(43), JSON.stringify(pick(i)), Date.now())).ok ? 200 : 500);
+    }
     case 'do-commit-rpc': {
       // One RPC per write transaction of two small unguarded UPDATEs: RPC + transaction + the storage commit after it.
       if (!done) return undefined;

@@ -36,6 +36,11 @@ export class ActiveCredentials {
     this.#entries.delete(id);
   }
 
+  /** Forget every entry (the bench's cold figure: an object just started). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   get size(): number {
     return this.#entries.size;
   }

@@ -7,8 +7,9 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: { code: 
 
 /**
  * An Outcome as it crosses the RPC boundary: its JSON text. workerd's RPC
- * serializes one string far more cheaply than a nested object (about 25 µs
- * per verify; bench/README.md, figure 1), and every value is plain JSON anyway.
+ * passes one string more cheaply than a nested object, even counting the
+ * JSON on both sides (`rpc-text` against `rpc-object`, bench/README.md), and
+ * every value is plain JSON anyway.
  */
 export type OutcomeText<T> = string & { readonly __outcome?: T };
 

@@ -193,7 +193,7 @@ export class UserVault extends DurableObject<Env> {
 
   /**
    * `assertion` is the AuthenticationResponseJSON the Worker validated, as JSON text:
-   * workerd's RPC passes one string far more cheaply than the object (bench/README.md, figure 1).
+   * one string crosses RPC more cheaply than the object (see OutcomeText).
    */
   async verifyAction(hash: string, assertion: string, now: number): Promise<OutcomeText<{ receipt: string }>> {
     return this.ceremony(hash, () => this.pendingTicket(hash, now), async (ticket) => {
