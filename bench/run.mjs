@@ -162,7 +162,7 @@ async function batch(cpuApi, pid, kind, n) {
 
 async function figureCpu({ cpuApi, cpuUsers, pid }) {
   const kinds = ['floor', 'baseline', 'verify', 'verify-cold', 'do-verify'];
-  const micro = ['get-vars', 'rp-id-hash', 'ticket-hash', 'zod-parse', 'check-assertion', 'verify-signature', 'import-cose-key', 'ecdsa-verify', 'ecdsa-sign', 'webauthn-lib', 'sign-receipt', 'app-healthz', 'post-not-found', 'bad-ticket', 'unknown-ticket', 'do-ping', 'rpc-object', 'rpc-text', 'do-status', 'do-unknown', 'do-sql-reads', 'do-sql-commit', 'do-commit-rpc', 'do-commit-real-rpc'];
+  const micro = ['get-vars', 'rp-id-hash', 'ticket-hash', 'zod-parse', 'check-assertion', 'verify-signature', 'import-cose-key', 'ecdsa-verify', 'ecdsa-sign', 'webauthn-lib', 'sign-receipt', 'app-healthz', 'post-not-found', 'bad-ticket', 'unknown-ticket', 'do-ping', 'do-status', 'do-unknown', 'do-sql-reads', 'do-sql-commit', 'do-commit-rpc', 'do-commit-real-rpc'];
   const ticketKinds = ['verify', 'verify-cold', 'do-verify'];
   const nOf = (k) => (ticketKinds.includes(k) ? N.cpuVerifyN : N.cpuCryptoN);
   const warmN = Math.max(10, N.cpuVerifyN >> 2);

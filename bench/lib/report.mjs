@@ -101,8 +101,6 @@ const STEPS = [
   ['bad-ticket', 'Front of a verify up to the ticket check (malformed ticket → 404)'],
   ['unknown-ticket', 'Front + RPC + ticket lookup (unknown ticket → 404)'],
   ['do-ping', 'Durable Object RPC round trip, empty'],
-  ['rpc-object', "verifyAction's RPC with no work: the assertion in and the outcome out as objects (as before)"],
-  ['rpc-text', 'The same as JSON text, written and parsed on each side (as now)'],
   ['do-status', 'RPC + one ticket read, result returned (`actionStatus`)'],
   ['do-unknown', 'RPC `verifyAction` on an unknown ticket (read + error result)'],
   ['do-sql-reads', "verifyAction's reads of a ticket not held in memory (`loadTicket` + `getCredential`), no RPC"],

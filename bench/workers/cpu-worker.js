@@ -56,8 +56,6 @@ import { floorInput, floorKeys, floorOnce } from './floor.js';
  */
 const SCRATCH_TICKETS = 4096;
 const SCRATCH_CREDENTIAL = 'bench-scratch';
-/** A string the size of a receipt, for the RPC shape steps. */
-const RECEIPT_SIZED = 'x'.repeat(900);
 
 /**
  * The real Durable Object, plus bench-only methods that run N iterations of
@@ -68,25 +66,6 @@ export class UserVault extends RealUserVault {
   /** @returns {null} */
   benchPing() {
     return null;
-  }
-
-  /**
-   * The verify RPC's shape with no work in it, the way the vault had it: the
-   * assertion in as an object, the outcome out as an object (rpc-object).
-   * @param {string} _hash @param {AuthenticationResponseJSON} _assertion @param {number} _now
-   */
-  benchShapeObject(_hash, _assertion, _now) {
-    return { ok: true, value: { receipt: RECEIPT_SIZED } };
-  }
-
-  /**
-   * The same the way the vault has it now: both as JSON text, parsed and
-   * written on each side as verifyAction and unwrap do (rpc-text).
-   * @param {string} _hash @param {string} assertion @param {number} _now
-   */
-  benchShapeText(_hash, assertion, _now) {
-    JSON.parse(assertion);
-    return JSON.stringify({ ok: true, value: { receipt: RECEIPT_SIZED } });
   }
 
   /** Empty the object's memory of pending tickets and credentials, as if it had just started, so the next approvals read their rows (verify-cold). */
@@ -178,17 +157,9 @@ export class UserVault extends RealUserVault {
 }
 
 /** The namespace typed with the bench methods (the binding is this module's UserVault). */
-/**
- * A vault result read back as the Worker reads it (JSON text on the wire; see OutcomeText).
- * @template T
- * @param {import('../../worker/vault/types').OutcomeText<T>} text
- * @returns {import('../../worker/vault/types').Outcome<T>}
- */
-const outcomeOf = (text) => JSON.parse(text);
-
 const benchVaults = (/** @type {BenchEnv} */ env) => /** @type {DurableObjectNamespace<UserVault>} */ (/** @type {unknown} */ (env.VAULT));
 
-/** @typedef {{ id: string, hash: string, assertion: string }} DoItem the assertion as JSON text, as the Worker passes it */
+/** @typedef {{ id: string, hash: string, response: AuthenticationResponseJSON }} DoItem */
 /** @type {{ verify: { ticket: string, body: string }[], verifyCold: { ticket: string, body: string }[], doVerify: DoItem[] }} */
 const queues = { verify: [], verifyCold: [], doVerify: [] };
 const heads = { verify: 0, verifyCold: 0, doVerify: 0 };
@@ -271,7 +242,7 @@ async function stepOf(kind, env, ctx) {
         const item = queues.doVerify[heads.doVerify++];
         if (!item) return 599;
         const vault = env.VAULT.get(env.VAULT.idFromString(item.id));
-        const out = outcomeOf(await vault.verifyAction(item.hash, item.assertion, Date.now()));
+        const out = await vault.verifyAction(item.hash, item.response, Date.now());
         return out.ok ? 200 : 422;
       };
 
@@ -355,27 +326,19 @@ async function stepOf(kind, env, ctx) {
       if (!done) return undefined;
       const hash = await ticketHash(done.ticket);
       const stub = env.VAULT.get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
-      return async () => (outcomeOf(await stub.actionStatus(hash, Date.now())).ok ? 200 : 500);
+      return async () => ((await stub.actionStatus(hash, Date.now())).ok ? 200 : 500);
     }
     case 'do-unknown': {
       // verifyAction on the object for a ticket hash it does not have: RPC + one SELECT + a PseaError → problem.
       if (!done) return undefined;
       const stub = env.VAULT.get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
-      return async (i) => (outcomeOf(await stub.verifyAction('unknown', /** @type {string} */ (p.bodies[i % p.bodies.length]), Date.now())).ok ? 500 : 200);
+      return async (i) => ((await stub.verifyAction('unknown', pick(i), Date.now())).ok ? 500 : 200);
     }
     case 'do-ping':
       // One JS RPC round trip to a user's Durable Object, doing nothing.
       return async () => {
         await benchVaults(env).get(env.VAULT.idFromName('cpu-user-0')).benchPing();
       };
-    case 'rpc-object':
-    case 'rpc-text': {
-      // verifyAction's RPC with no work in it: what crossing the boundary costs for objects vs JSON text.
-      if (!done) return undefined;
-      const stub = benchVaults(env).get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
-      if (kind === 'rpc-object') return async (i) => ((await stub.benchShapeObject('h'.repeat(43), pick(i), Date.now())).ok ? 200 : 500);
-      return async (i) => (JSON.parse(await stub.benchShapeText('h'.repeat(43), JSON.stringify(pick(i)), Date.now())).ok ? 200 : 500);
-    }
     case 'do-commit-rpc': {
       // One RPC per write transaction of two small unguarded UPDATEs: RPC + transaction + the storage commit after it.
       if (!done) return undefined;
@@ -391,7 +354,7 @@ async function stepOf(kind, env, ctx) {
       const credentialId = /** @type {{ id: string }} */ (JSON.parse(done.body)).id;
       const stub = benchVaults(env).get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
       scratchReady ??= (async () => {
-        const status = outcomeOf(await stub.actionStatus(hash, Date.now()));
+        const status = await stub.actionStatus(hash, Date.now());
         const receipt = status.ok ? status.value.receipt : undefined;
         if (!receipt) throw new Error('do-commit-real-rpc: the consumed ticket has no receipt');
         await stub.benchScratch(SCRATCH_TICKETS, hash, credentialId);
@@ -435,7 +398,7 @@ export default {
         // Tickets issued long before their approval: the vault no longer holds them in memory.
         for (const id of new Set(items.map((it) => it.ticket.slice(0, 64)))) await benchVaults(env).get(env.VAULT.idFromString(id)).benchForget();
       } else if (kind === 'do-verify') {
-        for (const it of items) queues.doVerify.push({ id: it.ticket.slice(0, 64), hash: await ticketHash(it.ticket), assertion: it.body });
+        for (const it of items) queues.doVerify.push({ id: it.ticket.slice(0, 64), hash: await ticketHash(it.ticket), response: JSON.parse(it.body) });
       } else return new Response('unknown kind', { status: 400 });
       return Response.json({ queued: { verify: queues.verify.length - heads.verify, doVerify: queues.doVerify.length - heads.doVerify } });
     }

@@ -15,7 +15,6 @@ import {
   enrollmentTicket,
   expectProblem,
   newUserId,
-  outcomeOf,
   pendingApproval,
   postEnrollment,
   requestAction,
@@ -108,7 +107,7 @@ describe('exactly-once approval', () => {
     const { vault, hash } = await openTicket(env, ticket);
     const now = Date.now();
     const outcomes = await runInDurableObject(vault, (instance: UserVault) =>
-      Promise.all(Array.from({ length: 10 }, () => instance.verifyAction(hash, JSON.stringify(valid), now).then(outcomeOf))),
+      Promise.all(Array.from({ length: 10 }, () => instance.verifyAction(hash, valid, now))),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     for (const o of outcomes) if (!o.ok) expect(o.problem.code).toBe('ticket_used');
@@ -127,7 +126,7 @@ describe('exactly-once approval', () => {
     const tb = await openTicket(env, b.ticket);
     const now = Date.now();
     const outcomes = await runInDurableObject(ta.vault, (instance: UserVault) =>
-      Promise.all([instance.verifyAction(ta.hash, JSON.stringify(forA), now), instance.verifyAction(tb.hash, JSON.stringify(forB), now)].map((o) => o.then(outcomeOf))),
+      Promise.all([instance.verifyAction(ta.hash, forA, now), instance.verifyAction(tb.hash, forB, now)]),
     );
     expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
     expect((await credentialsOf(userId))[0].state).toBe('active');
@@ -140,7 +139,7 @@ describe('exactly-once approval', () => {
     const regs = await Promise.all(Array.from({ length: 5 }, async () => (await SoftAuthenticator.create()).register(options, { origin: ORIGIN })));
     const { vault, hash } = await openTicket(env, ticket);
     const now = Date.now();
-    const outcomes = await runInDurableObject(vault, (instance: UserVault) => Promise.all(regs.map((r) => instance.enroll(hash, r, now).then(outcomeOf))));
+    const outcomes = await runInDurableObject(vault, (instance: UserVault) => Promise.all(regs.map((r) => instance.enroll(hash, r, now))));
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     for (const o of outcomes) if (!o.ok) expect(o.problem.code).toBe('ticket_used');
     expect(await credentialsOf(userId)).toHaveLength(1);

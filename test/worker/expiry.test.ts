@@ -17,7 +17,6 @@ import {
   enrollmentTicket,
   expectProblem,
   newUserId,
-  outcomeOf,
   pendingApproval,
   postEnrollment,
   ticketRow,
@@ -31,23 +30,23 @@ describe('action tickets expire (injected clock)', () => {
     const { vault, hash } = await openTicket(env, ticket);
     const { expires_at: expiresAt } = await ticketRow(userId, ticket);
 
-    const late = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, JSON.stringify(valid), expiresAt).then(outcomeOf));
+    const late = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, valid, expiresAt));
     expect(late).toEqual({ ok: false, problem: { code: 'ticket_expired' } });
-    const muchLater = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, JSON.stringify(valid), expiresAt + 86_400_000).then(outcomeOf));
+    const muchLater = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, valid, expiresAt + 86_400_000));
     expect(muchLater).toEqual({ ok: false, problem: { code: 'ticket_expired' } });
 
-    const before = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt - 1).then(outcomeOf));
+    const before = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt - 1));
     expect(before).toEqual({ ok: true, value: { state: 'pending' } });
-    const after = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt).then(outcomeOf));
+    const after = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt));
     expect(after).toEqual({ ok: true, value: { state: 'expired' } });
-    const detailsLate = await runInDurableObject(vault, (instance: UserVault) => instance.actionDetails(hash, expiresAt + 1).then(outcomeOf));
+    const detailsLate = await runInDurableObject(vault, (instance: UserVault) => instance.actionDetails(hash, expiresAt + 1));
     expect(detailsLate).toMatchObject({ ok: false, problem: { code: 'ticket_expired' } });
 
     // Nothing was spent: at the real time the same assertion approves.
     expect((await ticketRow(userId, ticket)).failures).toBe(0);
     expect((await verify(ticket, valid)).status).toBe(200);
     // An approved ticket reports approved even after its expiry.
-    const approvedLater = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt + 3_600_000).then(outcomeOf));
+    const approvedLater = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt + 3_600_000));
     expect(approvedLater).toMatchObject({ ok: true, value: { state: 'approved' } });
   });
 
@@ -67,7 +66,7 @@ describe('action tickets expire (injected clock)', () => {
     const { ticket, auth } = await pendingApproval();
     for (let i = 0; i < 5; i++) await verify(ticket, await assertion(ticket, auth, { signature: 'flip' }));
     const { vault, hash } = await openTicket(env, ticket);
-    const later = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, Date.now() + 86_400_000).then(outcomeOf));
+    const later = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, Date.now() + 86_400_000));
     expect(later).toEqual({ ok: true, value: { state: 'burned' } });
   });
 });
@@ -82,9 +81,9 @@ describe('enrollment tickets expire (injected clock)', () => {
     const { expires_at: expiresAt } = await ticketRow(userId, ticket);
     expect(expiresAt - Date.now()).toBeGreaterThan(290_000);
 
-    const late = await runInDurableObject(vault, (instance: UserVault) => instance.enroll(hash, reg, expiresAt).then(outcomeOf));
+    const late = await runInDurableObject(vault, (instance: UserVault) => instance.enroll(hash, reg, expiresAt));
     expect(late).toEqual({ ok: false, problem: { code: 'ticket_expired' } });
-    const options = await runInDurableObject(vault, (instance: UserVault) => instance.enrollmentOptions(hash, expiresAt + 1).then(outcomeOf));
+    const options = await runInDurableObject(vault, (instance: UserVault) => instance.enrollmentOptions(hash, expiresAt + 1));
     expect(options).toMatchObject({ ok: false, problem: { code: 'ticket_expired' } });
     // In time, the same registration enrolls.
     expect((await postEnrollment(ticket, reg)).status).toBe(201);

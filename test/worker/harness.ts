@@ -2,7 +2,6 @@
 import { createExecutionContext, env, runInDurableObject, SELF } from 'cloudflare:test';
 import app from '../../worker/index';
 import { ticketHash } from '../../worker/http/ticket';
-import type { Outcome, OutcomeText } from '../../worker/vault/types';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import type { AssertionBend, RegistrationBend, SoftAuthenticatorOptions } from '../support/soft-authenticator/types';
@@ -200,6 +199,3 @@ export async function ticketRow(userId: string, ticket: string): Promise<{ state
   if (!row) throw new Error('ticket row not found');
   return row;
 }
-
-/** A vault RPC result (JSON text on the wire) read back as the Outcome it carries. */
-export const outcomeOf = <T>(text: OutcomeText<T>): Outcome<T> => JSON.parse(text) as Outcome<T>;

@@ -21,7 +21,7 @@ import type { EnrolledCredential } from '../../worker/vault/user-vault';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import type { SoftAuthenticatorOptions } from '../support/soft-authenticator/types';
 import { TestCert, packedFullAttestation } from '../support/test-ca';
-import { BASE, ORIGIN, apiKey, call, enrollmentTicket, expectProblem, newUserId, outcomeOf, type Reply } from './harness';
+import { BASE, ORIGIN, apiKey, call, enrollmentTicket, expectProblem, newUserId, type Reply } from './harness';
 
 const YUBIKEY = 'cb69481e-8ff7-4039-93ec-0a2729a154a8';
 const ICLOUD = 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd';
@@ -70,7 +70,7 @@ async function enrollUnder(
   if (chain) response = await packedFullAttestation(response, await chain(await ca()));
   const stub = env.VAULT.get(env.VAULT.idFromName(userId));
   const hash = await ticketHash(ticket);
-  const outcome = await runInDurableObject(stub, (_vault, state) => new UserVault(state, { ...env, POLICY: policy }).enroll(hash, response, Date.now()).then(outcomeOf));
+  const outcome = await runInDurableObject(stub, (_vault, state) => new UserVault(state, { ...env, POLICY: policy }).enroll(hash, response, Date.now()));
   return { auth, outcome };
 }
 

@@ -5,7 +5,7 @@ import { userVault } from '../../worker/http/ticket';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../../worker/receipt/verify-options';
 import type { UserVault } from '../../worker/vault/user-vault';
 import { loadSigningKeys, signReceipt, type ReceiptClaims } from '../../worker/receipt/index';
-import { BASE, call, details, expectProblem, outcomeOf, pendingApproval, verify } from './harness';
+import { BASE, call, details, expectProblem, pendingApproval, verify } from './harness';
 
 function payload(jwt: string): ReceiptClaims {
   const part = jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
@@ -31,7 +31,7 @@ describe('redeem: a receipt inside the verifier clock tolerance is still single-
   it('the vault keeps a spent jti for at least the tolerance past exp (injected clock)', async () => {
     const vault = userVault(env, `review-${crypto.randomUUID()}`);
     const exp = Math.floor(Date.now() / 1000);
-    const at = (s: number) => runInDurableObject(vault, (v: UserVault) => v.redeem('jti-1', exp, s * 1000).then(outcomeOf));
+    const at = (s: number) => runInDurableObject(vault, (v: UserVault) => v.redeem('jti-1', exp, s * 1000));
     expect(await at(exp - 10)).toEqual({ ok: true, value: null });
     for (const t of [exp, exp + 1, exp + DEFAULT_CLOCK_TOLERANCE_SECONDS]) {
       expect(await at(t)).toEqual({ ok: false, problem: { code: 'receipt_redeemed' } });

@@ -1,9 +1,8 @@
 import { PseaError } from '../errors';
-import type { Outcome, OutcomeText } from '../vault/types';
+import type { Outcome } from '../vault/types';
 
 /** Unwrap a vault RPC result, re-throwing its problem as a typed error. */
-export function unwrap<T>(text: OutcomeText<T>): T {
-  const outcome = JSON.parse(text) as Outcome<T>;
+export function unwrap<T>(outcome: Outcome<T>): T {
   if (!outcome.ok) throw new PseaError(outcome.problem.code, outcome.problem.detail);
   return outcome.value;
 }

@@ -94,5 +94,5 @@ actions.post('/v1/actions/:ticket/verify', jsonBody(AuthenticationResponse, { te
   await getSigningKeys(c.env);
   const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
   const response = c.req.valid('json') satisfies AuthenticationResponseJSON;
-  return c.json(unwrap(await vault.verifyAction(hash, JSON.stringify(response), Date.now())));
+  return c.json(unwrap(await vault.verifyAction(hash, response, Date.now())));
 });

@@ -5,14 +5,6 @@ import type { Statement } from '../receipt/types';
 /** RPC results carry a problem as data: thrown errors lose their code across the boundary. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: { code: ProblemCode; detail?: string } };
 
-/**
- * An Outcome as it crosses the RPC boundary: its JSON text. workerd's RPC
- * passes one string more cheaply than a nested object, even counting the
- * JSON on both sides (`rpc-text` against `rpc-object`, bench/README.md), and
- * every value is plain JSON anyway.
- */
-export type OutcomeText<T> = string & { readonly __outcome?: T };
-
 export type CredentialState = 'active' | 'revoked' | 'locked';
 
 export type CredentialRow = {

@@ -27,7 +27,7 @@ import { commitApproval } from './commit-approval';
 import { pendingAction, PendingActions, type PendingAction } from './pending-actions';
 import { SCHEMA } from './schema';
 import { actionState, loadTicket, pruneTickets, recheckTicket, recordFailure, usableTicket, type ActionState } from './tickets';
-import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, OutcomeText, TicketRow } from './types';
+import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 
 /** How long a spent `jti` is kept after `exp`: well beyond the redeem route's clock tolerance. */
 const REDEMPTION_RETENTION_SECONDS = DEFAULT_CLOCK_TOLERANCE_SECONDS + 60;
@@ -72,7 +72,7 @@ export class UserVault extends DurableObject<Env> {
 
   // ---- server side (API key checked by the Worker) ----
 
-  async createEnrollment(input: NewEnrollment): Promise<OutcomeText<{ expiresAt: number }>> {
+  async createEnrollment(input: NewEnrollment): Promise<Outcome<{ expiresAt: number }>> {
     return this.outcome(async () => {
       const expiresAt = input.now + input.ttlSeconds * 1000;
       this.ctx.storage.transactionSync(() => {
@@ -84,7 +84,7 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  async createAction(input: NewAction): Promise<OutcomeText<{ expiresAt: number }>> {
+  async createAction(input: NewAction): Promise<Outcome<{ expiresAt: number }>> {
     return this.outcome(async () => {
       // Refuse before issuing: a ticket nobody can approve is a dead end for the host.
       if (!hasActiveCredential(this.sql)) throw new PseaError('not_enrolled');
@@ -98,7 +98,7 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  async actionStatus(hash: string, now: number): Promise<OutcomeText<{ state: ActionState; receipt?: string }>> {
+  async actionStatus(hash: string, now: number): Promise<Outcome<{ state: ActionState; receipt?: string }>> {
     return this.outcome(async () => {
       const row = loadTicket(this.sql, hash, 'action');
       const state = actionState(row, now);
@@ -107,7 +107,7 @@ export class UserVault extends DurableObject<Env> {
   }
 
   /** Single use of a receipt's `jti`; rows live until past the receipt's expiry and clock tolerance. */
-  async redeem(jti: string, exp: number, now: number): Promise<OutcomeText<null>> {
+  async redeem(jti: string, exp: number, now: number): Promise<Outcome<null>> {
     return this.outcome(async () => {
       // Keep rows past `exp` for as long as verification still accepts the receipt (clock
       // tolerance): pruning at `exp` let an expired-but-tolerated receipt redeem on every call.
@@ -118,11 +118,11 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  async listCredentials(): Promise<OutcomeText<CredentialJSON[]>> {
+  async listCredentials(): Promise<Outcome<CredentialJSON[]>> {
     return this.outcome(async () => allCredentials(this.sql).map(credentialJSON));
   }
 
-  async revokeCredential(id: string): Promise<OutcomeText<null>> {
+  async revokeCredential(id: string): Promise<Outcome<null>> {
     return this.outcome(async () => {
       const written = this.sql.exec("UPDATE credentials SET state = 'revoked' WHERE id = ?", id).rowsWritten;
       this.credentials.forget(id);
@@ -150,7 +150,7 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<OutcomeText<EnrolledCredential>> {
+  async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<EnrolledCredential>> {
     return this.ceremony(hash, () => usableTicket(this.sql, hash, 'enroll', now), async (row) => {
       const vars = getVars(this.env);
       // WebAuthn checks, attestation (chain, metadata, revocation), then the policy.
@@ -191,20 +191,15 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  /**
-   * `assertion` is the AuthenticationResponseJSON the Worker validated, as JSON text:
-   * one string crosses RPC more cheaply than the object (see OutcomeText).
-   */
-  async verifyAction(hash: string, assertion: string, now: number): Promise<OutcomeText<{ receipt: string }>> {
+  async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number): Promise<Outcome<{ receipt: string }>> {
     return this.ceremony(hash, () => this.pendingTicket(hash, now), async (ticket) => {
-      const response = JSON.parse(assertion) as AuthenticationResponseJSON;
       const vars = getVars(this.env);
-      const checked = checkAssertion(response, {
+      const assertion = checkAssertion(response, {
         challenge: ticket.challenge,
         rpIdHash: await rpIdHash(vars.rpId),
         allowedOrigins: vars.allowedOrigins,
       });
-      const { authData } = checked;
+      const { authData } = assertion;
 
       // Accept only a credential enrolled for this user, named consistently.
       const cred = response.id === response.rawId ? this.credentials.lookup(response.id, (id) => getCredential(this.sql, id)) : undefined;
@@ -218,7 +213,7 @@ export class UserVault extends DurableObject<Env> {
       if (authData.flags.be !== !!cred.backup_eligible) throw new PseaError('flags_invalid', 'BE differs from enrollment');
       checkRequirement(ticket.rule.require, facts(cred));
 
-      await verifyAssertionSignature(checked, await this.credentialKey(cred));
+      await verifyAssertionSignature(assertion, await this.credentialKey(cred));
 
       const iat = Math.floor(now / 1000);
       const claims: ReceiptClaims = {
@@ -263,7 +258,7 @@ export class UserVault extends DurableObject<Env> {
   // ---- internals ----
 
   /** Run a ceremony on a usable ticket; a failed check (422) counts against it. */
-  private ceremony<R, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<OutcomeText<T>> {
+  private ceremony<R, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
     return this.outcome(async () => {
       const ticket = open();
       try {
@@ -286,16 +281,15 @@ export class UserVault extends DurableObject<Env> {
     return pendingAction(row.challenge, row.expires_at, JSON.parse(row.data) as ActionTicketData);
   }
 
-  /** Run one RPC method: its value, or its PseaError as a problem, as JSON text (see OutcomeText). */
-  private async outcome<T>(run: () => Promise<T>): Promise<OutcomeText<T>> {
-    let result: Outcome<T>;
+  private async outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
     try {
-      result = { ok: true, value: await run() };
+      return { ok: true, value: await run() };
     } catch (err) {
-      if (!(err instanceof PseaError)) throw err;
-      result = { ok: false, problem: err.detail === undefined ? { code: err.code } : { code: err.code, detail: err.detail } };
+      if (err instanceof PseaError) {
+        return { ok: false, problem: err.detail === undefined ? { code: err.code } : { code: err.code, detail: err.detail } };
+      }
+      throw err;
     }
-    return JSON.stringify(result);
   }
 
   private insertTicket(hash: string, kind: TicketRow['kind'], challenge: string, expiresAt: number, data: unknown, now: number): void {
