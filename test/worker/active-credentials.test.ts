@@ -9,6 +9,10 @@ import { ActiveCredentials } from '../../worker/vault/active-credentials';
 import type { CredentialMeta } from '../../worker/vault/credentials';
 import { actionState, assertion, call, credentialsOf, enroll, expectProblem, newUserId, requestAction, ticketRow, vaultRows, verify } from './harness';
 
+/** How many credentials the user's vault holds in memory. */
+const held = (userId: string) =>
+  runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (vault) => (vault as unknown as { credentials: ActiveCredentials }).credentials.size);
+
 const row = (id: string, state: CredentialMeta['state']): CredentialMeta => ({
   id, alg: -7, counter: 0, aaguid: '00000000-0000-0000-0000-000000000000', backup_eligible: 0, backed_up: 0,
   transports: '[]', fmt: 'none', attested: 0, authenticator_name: null, state, created_at: 0, last_used_at: null,
@@ -53,7 +57,9 @@ describe('approval with the credential held in memory', () => {
     expect((await verify(first.ticket, await assertion(first.ticket, auth))).status).toBe(200);
     const { ticket } = await requestAction(userId);
     const good = await assertion(ticket, auth);
+    expect(await held(userId)).toBe(1);
     expect((await call('DELETE', `/v1/users/${userId}/credentials/${auth.credentialId}`)).status).toBe(204);
+    expect(await held(userId)).toBe(0);
     expectProblem(await verify(ticket, good), 422, 'credential_revoked');
     expect(await actionState(ticket)).toEqual({ state: 'pending' });
   });
@@ -67,11 +73,13 @@ describe('approval with the credential held in memory', () => {
     const { ticket } = await requestAction(userId);
     const good = await assertion(ticket, auth);
     // A write that bypasses the memory: the row alone says revoked, the memory still says active.
-    await runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (vault, state) => {
-      expect((vault as unknown as { credentials: ActiveCredentials }).credentials.size).toBe(1);
+    expect(await held(userId)).toBe(1);
+    await runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (_vault, state) => {
       state.storage.sql.exec("UPDATE credentials SET state = 'revoked'");
     });
     expectProblem(await verify(ticket, good), 422, 'credential_revoked');
+    // The failed commit dropped the stale entry: the row decides from now on.
+    expect(await held(userId)).toBe(0);
     expect(await actionState(ticket)).toEqual({ state: 'pending' });
     expect((await ticketRow(userId, ticket)).failures).toBe(1);
     const [after] = await vaultRows<{ counter: number }>(userId, 'SELECT counter FROM credentials');
