@@ -161,7 +161,7 @@ async function batch(cpuApi, pid, kind, n) {
 }
 
 async function figureCpu({ cpuApi, cpuUsers, pid }) {
-  const kinds = ['floor', 'baseline', 'verify', 'verify-cold', 'do-verify'];
+  const kinds = ['floor', 'baseline', 'verify', 'verify-cold', 'do-verify', 'stateful-floor'];
   const micro = ['get-vars', 'rp-id-hash', 'ticket-hash', 'zod-parse', 'check-assertion', 'verify-signature', 'import-cose-key', 'ecdsa-verify', 'ecdsa-sign', 'webauthn-lib', 'sign-receipt', 'app-healthz', 'post-not-found', 'bad-ticket', 'unknown-ticket', 'do-ping', 'do-status', 'do-unknown', 'do-sql-reads', 'do-sql-commit', 'do-commit-rpc', 'do-commit-real-rpc'];
   const ticketKinds = ['verify', 'verify-cold', 'do-verify'];
   const nOf = (k) => (ticketKinds.includes(k) ? N.cpuVerifyN : N.cpuCryptoN);
@@ -206,6 +206,7 @@ async function figureCpu({ cpuApi, cpuUsers, pid }) {
   for (const [k, v] of Object.entries(per)) out.medians[k] = { wallUs: median(v.wallUs), cpuUs: median(v.cpuUs), allThreadsUs: median(v.allThreadsUs) };
   const m = out.medians;
   log(`figure 1 steps (µs CPU per call): ${micro.map((k) => `${k} ${m[k].cpuUs.toFixed(1)}`).join(', ')}`);
+  log(`figure 1: stateful floor ${m['stateful-floor'].cpuUs.toFixed(0)} µs CPU (${(m['stateful-floor'].cpuUs / m.floor.cpuUs).toFixed(2)}× the floor; verify is ${(m.verify.cpuUs / m['stateful-floor'].cpuUs).toFixed(2)}× it)`);
   log(`figure 1: do-verify ${m['do-verify'].cpuUs.toFixed(0)} µs, verify-cold ${m['verify-cold'].cpuUs.toFixed(0)} µs, baseline ${m.baseline.cpuUs.toFixed(0)} µs CPU`);
   log(`figure 1: verify ${m.verify.cpuUs.toFixed(0)} µs CPU (${m.verify.wallUs.toFixed(0)} µs wall, ${m.verify.allThreadsUs.toFixed(0)} µs all threads), floor ${m.floor.cpuUs.toFixed(0)} µs CPU → ${(m.verify.cpuUs / m.floor.cpuUs).toFixed(2)}× the floor`);
   return out;

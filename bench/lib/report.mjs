@@ -32,12 +32,22 @@ export function rows(res) {
     add('1a. … of which the Durable Object (verifyAction over RPC)', ms(m['do-verify'].cpuUs / 1000), `crypto floor ${ms(floorMs)}`, m['do-verify'].cpuUs / m.floor.cpuUs, '—', null);
     add('1b. Stateless baseline in the same batches (simplewebauthn + jose)', ms(m.baseline.cpuUs / 1000), `crypto floor ${ms(floorMs)}`, m.baseline.cpuUs / m.floor.cpuUs, '—', null);
   }
+  // Rows 1e and 1f follow 1c and 1d, which come from the load runs.
+  const statefulRows = () => {
+    const m = f.cpu?.medians;
+    const sf = m?.['stateful-floor'];
+    if (!m || !sf) return;
+    add('1e. Stateful floor: the least an exactly-once approval on a Durable Object does (body read and parsed, one RPC, the crypto floor, one guarded UPDATE and its commit, a JSON response)', ms(sf.cpuUs / 1000), `crypto floor ${ms(m.floor.cpuUs / 1000)}`, sf.cpuUs / m.floor.cpuUs, '—', null);
+    add('1f. Whole path against the stateful floor', ms(m.verify.cpuUs / 1000), `stateful floor ${ms(sf.cpuUs / 1000)}`, m.verify.cpuUs / sf.cpuUs, '—', null);
+  };
   const s = f.load?.summaries;
+  if (!s) statefulRows();
   if (s) {
     const full1 = s['full c=1'];
     const floor1 = s['floor route c=1'];
     add('1c. workerd main-thread CPU per HTTP request, c=1: verify vs floor route', ms(full1.cpuMsPerRequest), `floor route ${ms(floor1.cpuMsPerRequest)}`, full1.cpuMsPerRequest / floor1.cpuMsPerRequest, '—', null);
     add('1d. … an empty route, for scale (/healthz vs bare Hono)', ms(s['healthz c=1'].cpuMsPerRequest), `bare Hono ${ms(s['empty route c=1'].cpuMsPerRequest)}`, s['healthz c=1'].cpuMsPerRequest / s['empty route c=1'].cpuMsPerRequest, '—', null);
+    statefulRows();
     for (const c of [1, 16, 64]) {
       const a = s[`full c=${c}`];
       const b = s[`baseline c=${c}`];
@@ -108,6 +118,7 @@ const STEPS = [
   ['do-commit-rpc', 'RPC + two small unguarded UPDATEs + storage commit'],
   ['do-commit-real-rpc', "RPC + verifyAction's commit (`commitApproval`: one UPDATE with every guard, then the counter; the receipt into the ticket row) + storage commit"],
   ['baseline', 'Stateless baseline: library verify + jose sign'],
+  ['stateful-floor', 'Stateful floor: request body read and parsed, one RPC, in the object the three fields decoded, the crypto floor and one guarded UPDATE consuming a ticket (its commit), a JSON response'],
   ['do-verify', 'Durable Object `verifyAction` over RPC'],
   ['verify-cold', 'Whole verify path, ticket not held in the vault\'s memory (its row is read)'],
   ['verify', 'Whole verify path (`app.fetch` of POST /v1/actions/:ticket/verify)'],

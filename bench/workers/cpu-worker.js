@@ -14,7 +14,9 @@
  * `verify-cold` (the same, for tickets the vault no longer holds in memory:
  * stashing them empties each vault's memory of tickets and credentials),
  * `do-verify` (only the Durable Object's verifyAction, called on its stub),
- * `floor` (floor.js), `baseline` (baseline.js), `noop`, and step kinds
+ * `floor` (floor.js), `baseline` (baseline.js), `stateful-floor` (the least
+ * an exactly-once approval on a Durable Object does: body, RPC, floor, one
+ * guarded UPDATE, response), `noop`, and step kinds
  * naming one part of the path (see stepOf), to say where the time goes.
  * Every step calls the Worker's own functions, imported from worker/ and
  * never copied here, so the bench measures only the code that ships; the
@@ -42,7 +44,8 @@ import { importCosePublicKey } from '../../worker/webauthn/cose-key';
 import { verifyAssertionSignature } from '../../worker/webauthn/verify-assertion';
 import { baselineState, baselineVerify } from './baseline.js';
 import { receiptClaims } from './fixture.js';
-import { floorInput, floorKeys, floorOnce } from './floor.js';
+import { derToRaw, floorInput, floorKeys, floorOnce } from './floor.js';
+import { decodeB64url, encodeB64url } from '../../worker/receipt/base64url';
 
 /**
  * @typedef {import('../../worker/env').Env & { BENCH: import('./fixture.js').BenchFixture }} BenchEnv
@@ -51,10 +54,10 @@ import { floorInput, floorKeys, floorOnce } from './floor.js';
  */
 
 /**
- * Pending scratch tickets made for `do-commit-real-rpc`, one per call: more
- * than a full run uses (50 warm-up + 5 rounds × 400).
+ * Pending scratch tickets made for `do-commit-real-rpc` and `stateful-floor`,
+ * one per call: more than a full run uses (50 + 5 × 400 and 50 + 7 × 400).
  */
-const SCRATCH_TICKETS = 4096;
+const SCRATCH_TICKETS = 8192;
 const SCRATCH_CREDENTIAL = 'bench-scratch';
 
 /**
@@ -136,6 +139,36 @@ export class UserVault extends RealUserVault {
     return this.#scratch.made;
   }
 
+  /** @type {Promise<import('./floor.js').FloorKeys> | undefined} */
+  #floorKeys;
+
+  /**
+   * The object's half of the stateful floor: decode the assertion's three
+   * fields, the crypto floor (floor.js), then consume one pending ticket with a
+   * single guarded UPDATE, the least an exactly-once commit writes (the next
+   * scratch ticket, so real tickets stay as they are).
+   * @param {{ response: { clientDataJSON: string, authenticatorData: string, signature: string } }} assertion
+   * @param {string} ticket the raw ticket, hashed by the floor
+   * @returns {Promise<Uint8Array>} the receipt's signature
+   */
+  async benchStatefulFloor(assertion, ticket) {
+    if (this.#scratch.next >= this.#scratch.made) throw new Error('benchStatefulFloor: out of scratch tickets (raise SCRATCH_TICKETS)');
+    this.#floorKeys ??= floorKeys(/** @type {BenchEnv} */ (this.env).BENCH);
+    const r = assertion.response;
+    const signature = await floorOnce(await this.#floorKeys, {
+      clientDataJSON: decodeB64url(r.clientDataJSON),
+      authenticatorData: decodeB64url(r.authenticatorData),
+      signature: derToRaw(decodeB64url(r.signature)),
+      ticket: /** @type {Uint8Array<ArrayBuffer>} */ (new TextEncoder().encode(ticket)),
+    });
+    const consumed = this.ctx.storage.sql.exec(
+      "UPDATE tickets SET state = 'consumed', receipt = 'floor' WHERE hash = ? AND state = 'pending' AND expires_at > ?",
+      `bench-scratch-${this.#scratch.next++}`, Date.now(),
+    ).rowsWritten;
+    if (consumed !== 1) throw new Error('benchStatefulFloor: scratch ticket not consumed');
+    return signature;
+  }
+
   /**
    * verifyAction's commit, the real `commitApproval` (two guarded UPDATEs in
    * one transaction), on the next scratch ticket and the scratch credential
@@ -187,6 +220,27 @@ async function load(env) {
 
 /** @type {Promise<string> | undefined} a real receipt; the scratch tickets made for do-commit-real-rpc */
 let scratchReady;
+
+/**
+ * The vault of a consumed verify ticket, with its scratch rows made (once):
+ * `do-commit-real-rpc` and `stateful-floor` write only those.
+ * @param {BenchEnv} env
+ * @param {{ ticket: string, body: string }} done
+ */
+async function scratchVault(env, done) {
+  const hash = await ticketHash(done.ticket);
+  const credentialId = /** @type {{ id: string }} */ (JSON.parse(done.body)).id;
+  const stub = benchVaults(env).get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
+  scratchReady ??= (async () => {
+    const status = await stub.actionStatus(hash, Date.now());
+    const receipt = status.ok ? status.value.receipt : undefined;
+    if (!receipt) throw new Error('scratch rows: the consumed ticket has no receipt');
+    await stub.benchScratch(SCRATCH_TICKETS, hash, credentialId);
+    return receipt;
+  })();
+  await scratchReady;
+  return stub;
+}
 
 /**
  * @param {string} kind
@@ -347,20 +401,27 @@ async function stepOf(kind, env, ctx) {
       const stub = benchVaults(env).get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
       return async () => ((await stub.benchSql('commit', 1, hash, credentialId)) > 0 ? 200 : 500);
     }
+    case 'stateful-floor': {
+      // The least an exactly-once approval on Durable Objects does, whole: the request's body read
+      // and parsed, one RPC to the user's object (decode, the crypto floor, one guarded UPDATE and
+      // its durable commit), a JSON response. No framework, no checks beyond the signature.
+      if (!done) return undefined;
+      await scratchVault(env, done);
+      return async (i) => {
+        const req = post(`/v1/actions/${fx.ticket}/verify`, /** @type {string} */ (p.bodies[i % p.bodies.length]));
+        const assertion = JSON.parse(await req.text());
+        const vault = benchVaults(env).get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
+        const signature = await vault.benchStatefulFloor(assertion, fx.ticket);
+        const res = new Response(JSON.stringify({ receipt: encodeB64url(signature) }), { headers: { 'content-type': 'application/json' } });
+        await res.arrayBuffer();
+        return res.status;
+      };
+    }
     case 'do-commit-real-rpc': {
       // One RPC per commitApproval, as verifyAction commits (on scratch rows, made once before the first batch).
       if (!done) return undefined;
-      const hash = await ticketHash(done.ticket);
-      const credentialId = /** @type {{ id: string }} */ (JSON.parse(done.body)).id;
-      const stub = benchVaults(env).get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
-      scratchReady ??= (async () => {
-        const status = await stub.actionStatus(hash, Date.now());
-        const receipt = status.ok ? status.value.receipt : undefined;
-        if (!receipt) throw new Error('do-commit-real-rpc: the consumed ticket has no receipt');
-        await stub.benchScratch(SCRATCH_TICKETS, hash, credentialId);
-        return receipt;
-      })();
-      const receipt = await scratchReady;
+      const stub = await scratchVault(env, done);
+      const receipt = await /** @type {Promise<string>} */ (scratchReady);
       return async () => ((await stub.benchCommit(receipt)) > 0 ? 200 : 500);
     }
     case 'do-sql-reads':
