@@ -45,8 +45,8 @@ const storageRoot = STORAGE === 'tmpfs' ? `/dev/shm/psea-bench-${process.pid}` :
 
 /** Counts per figure. A run is bounded by these and by HARD_LIMIT_MS. */
 const N = QUICK
-  ? { users: 100, cpuUsers: 6, cpuRounds: 3, cpuVerifyN: 40, cpuCryptoN: 100, microN: 100, microRounds: 3, loadRounds: 1, c1: 100, c16: 200, c64: 200, warm: 100, hot: 200, hotRounds: 1, emptyN: 500, receiptRounds: 3, receiptIters: 300, wdTickets: 100, wdEmpty: 300 }
-  : { users: 1000, cpuUsers: 24, cpuRounds: 7, cpuVerifyN: 150, cpuCryptoN: 400, microN: 400, microRounds: 5, loadRounds: 3, c1: 300, c16: 1200, c64: 1200, warm: 400, hot: 800, hotRounds: 3, emptyN: 3000, receiptRounds: 9, receiptIters: 1000, wdTickets: 600, wdEmpty: 2000 };
+  ? { users: 100, evicted: 50, evictedRounds: 1, cpuUsers: 6, cpuRounds: 3, cpuVerifyN: 40, cpuCryptoN: 100, microN: 100, microRounds: 3, loadRounds: 1, c1: 100, c16: 200, c64: 200, warm: 100, hot: 200, hotRounds: 1, emptyN: 500, receiptRounds: 3, receiptIters: 300, wdTickets: 100, wdEmpty: 300 }
+  : { users: 1000, evicted: 300, evictedRounds: 2, cpuUsers: 24, cpuRounds: 7, cpuVerifyN: 150, cpuCryptoN: 400, microN: 400, microRounds: 5, loadRounds: 3, c1: 300, c16: 1200, c64: 1200, warm: 400, hot: 800, hotRounds: 3, emptyN: 3000, receiptRounds: 9, receiptIters: 1000, wdTickets: 600, wdEmpty: 2000 };
 const CONCURRENCY = [1, 16, 64];
 const HARD_LIMIT_MS = 10 * 60 * 1000;
 
@@ -114,6 +114,9 @@ async function main() {
   const hotTickets = await prepareTickets(psea, [hotUser], N.hot * N.hotRounds + 64);
   log(`prepared ${fullTickets.length} + ${hotTickets.length} (hot user) tickets with their assertions through the real routes`);
   results.figures.load = await figureLoad({ ports, pid: workerd.pid, fullTickets, hotTickets, baselineBodies, verifyOrigin: origin(ports.psea), psea });
+
+  // ---- reference: a verify that finds its object evicted ----
+  results.figures.evicted = await figureEvicted({ psea, users, port: ports.psea, pid: workerd.pid, origin: origin(ports.psea) });
 
   // ---- reference: the same bundle with its SQLite files on this machine's disk ----
   results.figures.disk = await figureDisk({ port: ports.disk, pid: workerd.pid, apiKey, SoftAuthenticator, origin: origin(ports.disk) });
@@ -295,6 +298,47 @@ async function figureLoad({ ports, pid, fullTickets, hotTickets, baselineBodies,
   const h = summaries['hot user c=64'];
   log(`figure 3: hot user ${h.rps.toFixed(0)} req/s, p50 ${h.p50.toFixed(2)} ms, p99 ${h.p99.toFixed(2)} ms`);
   return { summaries, validity, runs };
+}
+
+/**
+ * Cloudflare evicts an idle Durable Object that holds no WebSocket after 10 s
+ * (workerd does the same), so a person who takes longer than that over the
+ * passkey prompt reaches an object that starts again: it opens its SQLite
+ * database and runs its constructor, and the approval reads its rows. Each
+ * round issues one ticket to each of N.evicted users, leaves them idle for
+ * EVICT_WAIT_MS, then approves them at concurrency 1; then the same with no
+ * wait, for a comparison made the same way.
+ */
+const EVICT_WAIT_MS = 15_000;
+async function figureEvicted({ psea, users, port, pid, origin }) {
+  const url = `http://127.0.0.1:${port}`;
+  const headers = { 'content-type': 'application/json', origin };
+  const group = users.slice(0, N.evicted);
+  const out = { waitMs: EVICT_WAIT_MS, users: group.length, evicted: [], inMemory: [] };
+  const fired = [];
+  const receipts = new Map();
+  const run = async (tickets) => {
+    const r = await loadRun({ url, connections: 1, amount: tickets.length, items: tickets, headers, pid });
+    fired.push(...tickets);
+    for (const [t, rc] of r.receipts) receipts.set(t, rc);
+    const { receipts: _r, ...rest } = r;
+    return rest;
+  };
+  for (let r = 0; r < N.evictedRounds; r++) {
+    const idle = await prepareTickets(psea, group, group.length);
+    await new Promise((done) => setTimeout(done, EVICT_WAIT_MS));
+    out.evicted.push(await run(idle));
+    out.inMemory.push(await run(await prepareTickets(psea, group, group.length)));
+  }
+  const check = await checkTickets(psea, fired, receipts);
+  const all = [...out.evicted, ...out.inMemory];
+  out.validity = { non2xx: all.reduce((n, x) => n + x.non2xx + x.errors, 0), ticketsFired: fired.length, ...check };
+  const med = (xs, k) => median(xs.map((x) => x[k]));
+  for (const k of ['evicted', 'inMemory']) out[`${k}Summary`] = { rps: med(out[k], 'rps'), p50: med(out[k], 'p50'), p99: med(out[k], 'p99'), cpuMsPerRequest: med(out[k], 'cpuMsPerRequest') };
+  const e = out.evictedSummary;
+  const w = out.inMemorySummary;
+  log(`reference, evicted objects: ${(e.cpuMsPerRequest * 1000).toFixed(0)} µs CPU per verify (p50 ${e.p50.toFixed(2)} ms) against ${(w.cpuMsPerRequest * 1000).toFixed(0)} µs (p50 ${w.p50.toFixed(2)} ms) in memory; ${out.validity.non2xx} non-2xx, ${check.sameReceipt}/${fired.length} with their one receipt`);
+  return out;
 }
 
 async function figureDisk({ port, pid, apiKey, SoftAuthenticator, origin }) {

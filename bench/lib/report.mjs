@@ -27,7 +27,7 @@ export function rows(res) {
     add('1. CPU per verify, whole path, in workerd (in-isolate batches)', `${ms(vMs)} (wall ${ms(m.verify.wallUs / 1000)})`, `crypto floor ${ms(floorMs)}`, r, '≤ 4× floor and ≤ 0.5 ms', r <= 4 && vMs <= 0.5);
     if (m['verify-cold']) {
       const c = m['verify-cold'].cpuUs / 1000;
-      add("1. … the same for a ticket the vault no longer holds in memory (issued long before, or the object restarted)", ms(c), `crypto floor ${ms(floorMs)}`, c / floorMs, '—', null);
+      add("1. … the same for a ticket the vault no longer holds in memory (the object still running; for an object evicted and started again, see the `ref.` row below)", ms(c), `crypto floor ${ms(floorMs)}`, c / floorMs, '—', null);
     }
     add('1a. … of which the Durable Object (verifyAction over RPC)', ms(m['do-verify'].cpuUs / 1000), `crypto floor ${ms(floorMs)}`, m['do-verify'].cpuUs / m.floor.cpuUs, '—', null);
     add('1b. Stateless baseline in the same batches (simplewebauthn + jose)', ms(m.baseline.cpuUs / 1000), `crypto floor ${ms(floorMs)}`, m.baseline.cpuUs / m.floor.cpuUs, '—', null);
@@ -83,6 +83,12 @@ export function rows(res) {
     for (const [c, x] of [[1, d.c1], [16, d.c16]]) {
       add(`ref. Verify with the SQLite files on this VM's disk (fsync per commit), concurrency ${c}`, rps(x), `${res.storage}: ${int(s[`full c=${c}`].rps)} req/s, p50 ${ms(s[`full c=${c}`].p50)}`, x.rps / s[`full c=${c}`].rps, '—', null);
     }
+  }
+  const ev = f.evicted;
+  if (ev?.evictedSummary) {
+    const e = ev.evictedSummary;
+    const w = ev.inMemorySummary;
+    add(`ref. Verify that finds its object evicted (its user idle ${ev.waitMs / 1000} s; Cloudflare evicts an idle object after 10 s), concurrency 1`, `${ms(e.cpuMsPerRequest)} CPU per request; ${int(e.rps)} req/s, p50 ${ms(e.p50)}, p99 ${ms(e.p99)}`, `object in memory, same users: ${ms(w.cpuMsPerRequest)} CPU per request, p50 ${ms(w.p50)}`, e.cpuMsPerRequest / w.cpuMsPerRequest, '—', null);
   }
   const wd = f.wranglerDev;
   if (wd && !wd.skipped && s) {
