@@ -218,7 +218,7 @@ async function load(env) {
   };
 }
 
-/** @type {Promise<string> | undefined} a real receipt; the scratch tickets made for do-commit-real-rpc */
+/** @type {Promise<string> | undefined} a real receipt, once the scratch rows for do-commit-real-rpc and stateful-floor are made */
 let scratchReady;
 
 /**
