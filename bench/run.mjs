@@ -19,6 +19,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildAll } from './lib/build.mjs';
 import { median, loadRun } from './lib/load.mjs';
+import { fetchLoad } from './lib/fetch-load.mjs';
 import { api, checkTickets, enrollUser, pool, prepareTickets } from './lib/prep.mjs';
 import { cpuTimes, freePort, start, waitFor } from './lib/procs.mjs';
 import { startServers } from './lib/servers.mjs';
@@ -111,7 +112,7 @@ async function main() {
   // ---- figures 2 and 3: load ----
   const perRound = N.c1 + N.c16 + N.c64;
   const fullTickets = await prepareTickets(psea, users, N.warm + N.loadRounds * perRound);
-  const hotTickets = await prepareTickets(psea, [hotUser], N.hot * N.hotRounds + 64);
+  const hotTickets = await prepareTickets(psea, [hotUser], 2 * N.hot * N.hotRounds + 64);
   log(`prepared ${fullTickets.length} + ${hotTickets.length} (hot user) tickets with their assertions through the real routes`);
   results.figures.load = await figureLoad({ ports, pid: workerd.pid, fullTickets, hotTickets, baselineBodies, verifyOrigin: origin(ports.psea), psea });
 
@@ -258,6 +259,8 @@ async function figureLoad({ ports, pid, fullTickets, hotTickets, baselineBodies,
   keep('warm-up hot', await loadRun({ url: PSEA, connections: 64, amount: 64, items: hotTickets.slice(hat, (hat += 64)), headers, pid }));
   for (let r = 0; r < N.hotRounds; r++) {
     keep('hot user c=64', await loadRun({ url: PSEA, connections: 64, amount: N.hot, items: hotTickets.slice(hat, (hat += N.hot)), headers, pid }));
+    // The same load from a second client: is figure 3's tail the server's or autocannon's?
+    keep('hot user c=64, fetch client', await fetchLoad({ url: PSEA, connections: 64, items: hotTickets.slice(hat, (hat += N.hot)), headers, pid }));
   }
 
   // Exactly once: every fired ticket approved, carrying the receipt its one verify returned.
@@ -285,6 +288,7 @@ async function figureLoad({ ports, pid, fullTickets, hotTickets, baselineBodies,
       rps: median(xs.map((x) => x.rps)),
       p50: median(xs.map((x) => x.p50)),
       p99: median(xs.map((x) => x.p99)),
+      max: median(xs.map((x) => x.max)),
       cpuMsPerRequest: median(xs.map((x) => x.cpuMsPerRequest)),
     };
   };
@@ -297,6 +301,8 @@ async function figureLoad({ ports, pid, fullTickets, hotTickets, baselineBodies,
   }
   const h = summaries['hot user c=64'];
   log(`figure 3: hot user ${h.rps.toFixed(0)} req/s, p50 ${h.p50.toFixed(2)} ms, p99 ${h.p99.toFixed(2)} ms`);
+  const hf = summaries['hot user c=64, fetch client'];
+  log(`figure 3, fetch client: ${hf.rps.toFixed(0)} req/s, p50 ${hf.p50.toFixed(2)} ms, p99 ${hf.p99.toFixed(2)} ms`);
   return { summaries, validity, runs };
 }
 

@@ -61,6 +61,8 @@ export function rows(res) {
     add('3. Hot user: 64 concurrent approvals, one Durable Object', rps(h), `1,000 users c=64: ${int(s['full c=64'].rps)} req/s`, h.rps / s['full c=64'].rps, 'report (worst case)', null);
     const doUs = f.cpu?.medians?.['do-verify']?.cpuUs;
     if (doUs) add("3a. … one user's ceiling in production: 1 / the object's CPU per verify (1a)", `≈ ${int(1e6 / doUs)} approvals/s`, '—', NaN, 'report', null);
+    const hf = s['hot user c=64, fetch client'];
+    if (hf) add('3b. … the same 64 concurrent approvals from a second client (64 loops of Node fetch); ratio: its p99 to autocannon\'s', `${rps(hf)}, max ${ms(hf.max)}`, `autocannon: ${rps(h)}, max ${ms(h.max)}`, hf.p99 / h.p99, 'report', null);
   }
   if (f.receipt) {
     const u = f.receipt.usPerCall;
