@@ -6,7 +6,7 @@
  * shows under one and not the other is the client's, not the server's.
  * Tickets must belong to users without a counter (no per-user ordering here).
  */
-import { percentile } from './load.mjs';
+import { runSummary } from './load.mjs';
 import { cpuTimes } from './procs.mjs';
 
 /**
@@ -34,22 +34,5 @@ export async function fetchLoad(o) {
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = o.pid ? cpuTimes(o.pid) : undefined;
-  latencies.sort((a, b) => a - b);
-  const ok = statuses[200] ?? 0;
-  return {
-    connections: o.connections,
-    requests: latencies.length,
-    ok,
-    non2xx: latencies.length - ok,
-    errors: 0,
-    statuses,
-    seconds,
-    rps: ok / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies[latencies.length - 1],
-    cpuMsPerRequest: cpu0 && cpu1 ? (cpu1.main - cpu0.main) / 1e6 / Math.max(1, latencies.length) : NaN,
-    cpuAllThreadsMsPerRequest: cpu0 && cpu1 ? (cpu1.total - cpu0.total) / 1e6 / Math.max(1, latencies.length) : NaN,
-    receipts,
-  };
+  return { ...runSummary({ connections: o.connections, latencies, statuses, seconds, errors: 0, cpu0, cpu1 }), receipts };
 }

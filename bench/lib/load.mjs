@@ -106,25 +106,37 @@ export async function loadRun(o) {
   });
   const result = await instance;
   const cpu1 = readCpu();
-  const seconds = (tLast - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const ok = Object.entries(statuses).reduce((n, [s, c]) => (s >= 200 && s < 300 ? n + c : n), 0);
   return {
-    connections: o.connections,
-    requests: latencies.length,
+    ...runSummary({ connections: o.connections, latencies, statuses, seconds: (tLast - t0) / 1000, errors: result.errors + result.timeouts, cpu0, cpu1 }),
+    receipts,
+    ...(problems.length ? { problems } : {}),
+  };
+}
+
+/**
+ * What every load run reports, whichever client made it: counts, req/s over
+ * `seconds`, latency percentiles (ms), and the server's CPU per request from
+ * two cpuTimes readings (NaN without them).
+ * @param {{ connections: number, latencies: number[], statuses: Record<string, number>, seconds: number, errors: number, cpu0?: { main: number, total: number }, cpu1?: { main: number, total: number } }} r
+ */
+export function runSummary({ connections, latencies, statuses, seconds, errors, cpu0, cpu1 }) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const ok = Object.entries(statuses).reduce((n, [s, c]) => (Number(s) >= 200 && Number(s) < 300 ? n + c : n), 0);
+  const perRequest = (key) => (cpu0 && cpu1 ? (cpu1[key] - cpu0[key]) / 1e6 / Math.max(1, sorted.length) : NaN);
+  return {
+    connections,
+    requests: sorted.length,
     ok,
-    non2xx: latencies.length - ok,
-    errors: result.errors + result.timeouts,
+    non2xx: sorted.length - ok,
+    errors,
     statuses,
     seconds,
     rps: ok / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies[latencies.length - 1],
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
     /** The server's main thread (event loop, isolates) and all its threads, per request. */
-    cpuMsPerRequest: (cpu1.main - cpu0.main) / 1e6 / Math.max(1, latencies.length),
-    cpuAllThreadsMsPerRequest: (cpu1.total - cpu0.total) / 1e6 / Math.max(1, latencies.length),
-    receipts,
-    ...(problems.length ? { problems } : {}),
+    cpuMsPerRequest: perRequest('main'),
+    cpuAllThreadsMsPerRequest: perRequest('total'),
   };
 }
