@@ -1,10 +1,10 @@
-/** Figure 5: widget/dist/widget.js as built by scripts/build-widget.mjs, raw, gzip -9 and brotli (quality 11). */
+/** Figure 5: dist/widget.js as built by scripts/build-widget.mjs, raw, gzip -9 and brotli (quality 11). */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 export async function widgetSize(root) {
-  const js = await readFile(join(root, 'widget/dist/widget.js'));
+  const js = await readFile(join(root, 'dist/widget.js'));
   return {
     raw: js.length,
     gzip: gzipSync(js, { level: 9 }).length,
