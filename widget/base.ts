@@ -78,7 +78,11 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
 
   /** Bumped on every (re)load, so answers for an older ticket are dropped. */
   private _gen = 0;
-  /** A click that came while loading: the ceremony starts when the options arrive. */
+  /**
+   * A click that came while this ticket's options were loading: the ceremony
+   * starts when they arrive. It never outlives that load: a new ticket or a
+   * failed load drops it, so no ceremony starts for a ticket nobody clicked.
+   */
   private _queued = false;
   private _refocus = false;
 
@@ -96,7 +100,10 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('ticket') || changed.has('endpoint')) void this._load();
+    if (changed.has('ticket') || changed.has('endpoint')) {
+      this._queued = false;
+      void this._load();
+    }
   }
 
   protected override updated(): void {
@@ -163,6 +170,7 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   }
 
   private _failed(fail: Failure): void {
+    this._queued = false;
     this._fail = fail;
     if (fail.cancel) {
       this._to('cancelled');

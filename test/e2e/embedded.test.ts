@@ -159,6 +159,52 @@ describe('embedded in a host app on another allowed origin', () => {
     await d.context.close();
   });
 
+  it('a kept click never carries over to another ticket, nor past a failed load', async () => {
+    const d = await enrolledDevice(browser);
+    const posts: string[] = [];
+    d.page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/verify')) posts.push(r.url());
+    });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await d.page.route(`${ctx.service}/v1/actions/*`, async (route) => {
+      if (route.request().method() === 'GET') await held;
+      await route.continue();
+    });
+    const setTicket = (t: string) => d.page.locator('psea-approve').evaluate((el: HTMLElement & { ticket: string }, v) => (el.ticket = v), t);
+
+    // A click while an unknown ticket loads; the load fails for good; the host sets a new ticket.
+    await d.page.goto(embedUrl('approve', 'no-such-ticket'));
+    await waitForState(d.page, 'psea-approve', 'loading');
+    await actionButton(d.page, 'psea-approve').dispatchEvent('click');
+    release();
+    await waitForState(d.page, 'psea-approve', 'error');
+    const a = await actionTicket(d.user);
+    await setTicket(a.ticket);
+    await waitForState(d.page, 'psea-approve', 'ready');
+
+    // A click while ticket B loads, then the host switches to ticket C before B arrives.
+    let releaseB!: () => void;
+    const heldB = new Promise<void>((r) => (releaseB = r));
+    const b = await actionTicket(d.user);
+    await d.page.route(`${ctx.service}/v1/actions/${b.ticket}`, async (route) => {
+      await heldB;
+      await route.continue();
+    });
+    await setTicket(b.ticket);
+    await waitForState(d.page, 'psea-approve', 'loading');
+    await actionButton(d.page, 'psea-approve').dispatchEvent('click');
+    const c = await actionTicket(d.user);
+    await setTicket(c.ticket);
+    releaseB();
+    await waitForState(d.page, 'psea-approve', 'ready');
+    await d.page.waitForTimeout(1000);
+
+    expect(posts).toEqual([]);
+    for (const t of [a, b, c]) expect((await server(`/v1/actions/${t.ticket}/status`)).data).toEqual({ state: 'pending' });
+    await d.context.close();
+  });
+
   it('user verification off: psea-error user_verification_required, no receipt, retry possible', async () => {
     const d = await enrolledDevice(browser);
     // The authenticator answers, but with the UV flag clear.
