@@ -103,6 +103,8 @@ const apiKeyHashes = memo((raw: string): Promise<Uint8Array[]> | string => {
   const keys = raw.split(',').map((k) => k.trim()).filter(Boolean);
   if (keys.length === 0) return 'required';
   if (keys.some((k) => k.length < 32)) return 'every key must be at least 32 characters';
+  // A bearer token ends at whitespace, so such a key could never be presented.
+  if (keys.some((k) => /\s/.test(k))) return 'a key must not contain whitespace';
   return Promise.all(keys.map(sha256));
 });
 

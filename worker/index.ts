@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env';
 import { PseaError, problemResponse } from './errors';
+import { logPath } from './http/log-path';
 import { actions } from './routes/actions';
 import { credentials } from './routes/credentials';
 import { demo } from './routes/demo';
@@ -46,7 +47,7 @@ app.onError((err, c) => {
     if (err.status === 413) return problemResponse(new PseaError('payload_too_large'));
     if (err.status < 500) return problemResponse(new PseaError('invalid_request', 'malformed JSON body'));
   }
-  console.error(`[psea] unhandled ${c.req.method} ${new URL(c.req.url).pathname}:`, err instanceof Error ? err.stack : 'non-error thrown');
+  console.error(`[psea] unhandled ${c.req.method} ${logPath(new URL(c.req.url).pathname)}:`, err instanceof Error ? err.stack : 'non-error thrown');
   return problemResponse(new PseaError('internal_error'));
 });
 

@@ -45,6 +45,8 @@ describe('API_KEYS', () => {
     ['only commas and spaces', ' , ,'],
     ['one key of 31 characters', 'k'.repeat(31)],
     ['a good key next to a short one', `${'g'.repeat(40)},short-key-123`],
+    // A bearer token ends at whitespace: such a key could never be presented.
+    ['a key with a space inside', `${'g'.repeat(20)} ${'h'.repeat(20)}`],
   ];
   for (const [name, value] of bad) {
     it(`${name}: every server route is 500 misconfigured, with or without a key`, async () => {

@@ -37,7 +37,7 @@ it('no secret, ticket or receipt reaches the logs', async () => {
   expectProblem(await verify(ticket, await assertion(ticket, auth, { signature: 'flip' })), 422, 'signature_invalid');
   expectProblem(await verify(ticket, await assertion(ticket, auth, { clientDataJSON: () => 'nope' })), 400, 'invalid_request');
   expectProblem(await call('GET', '/v1/users/x/credentials', undefined, { auth: `${env.API_KEYS!.split(',')[0]}x` }), 401, 'unauthorized');
-  expectProblem(await call('POST', `/v1/actions/${ticket}x/verify`, {}, { auth: false }), 400, 'invalid_request');
+  expectProblem(await call('POST', `/v1/actions/${ticket}x/verify`, {}, { auth: false }), 404, 'ticket_not_found');
   const ok = await verify(ticket, await assertion(ticket, auth));
   expect(ok.status).toBe(200);
   const receipt = ok.body.receipt as string;

@@ -12,8 +12,8 @@ function payload(jwt: string): ReceiptClaims {
   return JSON.parse(atob(part));
 }
 
-describe('redeem: a receipt inside the verifier clock tolerance is still single-use', () => {
-  it('a receipt that expired 1 s ago (accepted by the 5 s tolerance) redeems once, not on every call', async () => {
+describe('redeem: expiry is exact, and a spent jti outlives it', () => {
+  it('a receipt that expired 1 s ago is 401 receipt_invalid: the service allows no skew on its own clock', async () => {
     const p = await pendingApproval();
     const d = await details(p.ticket);
     const r = await verify(p.ticket, await p.auth.assert(d.body.options, { origin: BASE }));
@@ -23,9 +23,14 @@ describe('redeem: a receipt inside the verifier clock tolerance is still single-
     const { signer } = await loadSigningKeys(env.RECEIPT_SIGNING_KEYS!);
     const receipt = await signReceipt(claims, signer);
     const redeem = () => call('POST', '/v1/receipts/redeem', { receipt, audience: claims.aud });
-    expect((await redeem()).status).toBe(200);
-    expectProblem(await redeem(), 409, 'receipt_redeemed');
-    expectProblem(await redeem(), 409, 'receipt_redeemed');
+    const late = await redeem();
+    expectProblem(late, 401, 'receipt_invalid');
+    expect(late.body.detail).toContain('expired');
+    // The same claims one minute before exp redeem once, then never again.
+    const fresh = await signReceipt({ ...claims, jti: crypto.randomUUID().replace(/-/g, ''), iat: now - 240, exp: now + 60 }, signer);
+    const redeemFresh = () => call('POST', '/v1/receipts/redeem', { receipt: fresh, audience: claims.aud });
+    expect((await redeemFresh()).status).toBe(200);
+    expectProblem(await redeemFresh(), 409, 'receipt_redeemed');
   });
 
   it('the vault keeps a spent jti for at least the tolerance past exp (injected clock)', async () => {

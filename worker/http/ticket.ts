@@ -1,5 +1,7 @@
-import type { Env } from '../env';
+import type { Context } from 'hono';
+import type { AppEnv, Env } from '../env';
 import { PseaError } from '../errors';
+import { unwrap } from './outcome';
 import { randomId } from '../receipt/random-id';
 import { sha256B64url } from '../receipt/sha256-b64url';
 
@@ -33,4 +35,16 @@ export async function openTicket(env: Env, ticket: string) {
 
 export function userVault(env: Env, userId: string) {
   return env.VAULT.get(env.VAULT.idFromName(userId));
+}
+
+/**
+ * For a body that fails validation on a ticket route: a ticket that cannot be
+ * used answers first (404, 409, 410 or 429), as it would with any body; only a
+ * usable ticket gets the 400, which does not count against it.
+ */
+export function refuseUnusableTicket(kind: 'action' | 'enroll') {
+  return async (c: Context<AppEnv>): Promise<void> => {
+    const { vault, hash } = await openTicket(c.env, c.req.param('ticket') ?? '');
+    unwrap(await vault.ticketUsable(hash, kind, Date.now()));
+  };
 }

@@ -6,7 +6,7 @@ import { PseaError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { browserCors } from '../http/browser-cors';
 import { isoSeconds, unwrap } from '../http/outcome';
-import { newTicket, openTicket, ticketHash } from '../http/ticket';
+import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
 import { jsonBody } from '../http/validate';
 import { selectRule } from '../policy/select-rule';
 import { canonicalJson } from '../receipt/canonical-json';
@@ -21,12 +21,15 @@ export const actions = new Hono<AppEnv>();
 
 const MAX_ACTION_BYTES = 16 * 1024;
 
-/** Without a display, the person sees the action's own fields, as text. */
+/**
+ * Without a display, the person sees the action's own fields, as text, every
+ * one and in full: nothing signed may be left off the page. The action's
+ * 16 KiB bound on its canonical form bounds this display too.
+ */
 function defaultDisplay(action: Record<string, unknown> & { type: string }): Display {
   const fields = Object.entries(action)
     .filter(([key]) => key !== 'type')
-    .slice(0, 50)
-    .map(([label, value]) => ({ label: label.slice(0, 100), value: (typeof value === 'string' ? value : JSON.stringify(value)).slice(0, 1000) }));
+    .map(([label, value]) => ({ label, value: typeof value === 'string' ? value : JSON.stringify(value) }));
   return { title: action.type, fields };
 }
 
@@ -89,7 +92,7 @@ actions.get('/v1/actions/:ticket', async (c) => {
 });
 
 // Browser: the signed assertion; exactly one valid submission gets the receipt.
-actions.post('/v1/actions/:ticket/verify', jsonBody(AuthenticationResponse, { textPlain: true }), async (c) => {
+actions.post('/v1/actions/:ticket/verify', jsonBody(AuthenticationResponse, { textPlain: true, beforeInvalid: refuseUnusableTicket('action') }), async (c) => {
   // Fail closed before the vault checks anything: without a signing key no receipt can come of it.
   await getSigningKeys(c.env);
   const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));

@@ -5,7 +5,7 @@ import type { AppEnv } from '../env';
 import { requireApiKey } from '../http/api-key';
 import { browserCors } from '../http/browser-cors';
 import { isoSeconds, unwrap } from '../http/outcome';
-import { newTicket, openTicket, ticketHash } from '../http/ticket';
+import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
 import { jsonBody } from '../http/validate';
 import { EnrollmentRequest, RegistrationResponse } from './schemas';
 
@@ -37,7 +37,7 @@ enroll.get('/v1/enrollments/:ticket', async (c) => {
 });
 
 // Browser: the authenticator's answer; consumes the ticket on success.
-enroll.post('/v1/enrollments/:ticket', jsonBody(RegistrationResponse, { textPlain: true }), async (c) => {
+enroll.post('/v1/enrollments/:ticket', jsonBody(RegistrationResponse, { textPlain: true, beforeInvalid: refuseUnusableTicket('enroll') }), async (c) => {
   const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
   const body = c.req.valid('json');
   const response = {

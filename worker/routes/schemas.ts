@@ -3,7 +3,11 @@ import { z } from 'zod';
 
 const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 
-export const UserId = z.string().min(1).max(128);
+/** No lone surrogates: ids and audiences go into the statement, whose JCS form the passkey signs. */
+const wellFormed = (max: number) =>
+  z.string().min(1).max(max).refine((v) => !/\p{Cs}/u.test(v), 'must be well-formed Unicode (no lone surrogates)');
+
+export const UserId = wellFormed(128);
 
 export const EnrollmentRequest = z.object({
   user: z.object({
@@ -15,16 +19,29 @@ export const EnrollmentRequest = z.object({
 
 const DisplayField = z.object({ label: z.string().min(1).max(100), value: z.string().max(1000) });
 
+const ActionShape = z.looseObject({ type: z.string().min(1).max(128) });
+type Action = z.infer<typeof ActionShape>;
+
+/**
+ * The action exactly as sent: checked against ActionShape but never rebuilt.
+ * A rebuilt object loses an own `__proto__` member (JSON.parse keeps one), and
+ * then the hash and the page would cover another action than the RP's.
+ */
+const Action = z.custom<Action>().superRefine((value, ctx) => {
+  const shape = ActionShape.safeParse(value);
+  if (!shape.success) for (const issue of shape.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+});
+
 export const ActionRequest = z.object({
   user: z.object({ id: UserId }),
-  action: z.looseObject({ type: z.string().min(1).max(128) }),
+  action: Action,
   display: z
     .object({
       title: z.string().min(1).max(200),
       fields: z.array(DisplayField).max(50).default([]),
     })
     .optional(),
-  audience: z.string().min(1).max(256).default('default'),
+  audience: wellFormed(256).default('default'),
   ttl: z.number().int().min(1).max(3600).optional(),
 });
 

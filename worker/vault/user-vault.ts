@@ -29,7 +29,10 @@ import { SCHEMA } from './schema';
 import { actionState, loadTicket, pruneTickets, recheckTicket, recordFailure, usableTicket, type ActionState } from './tickets';
 import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 
-/** How long a spent `jti` is kept after `exp`: well beyond the redeem route's clock tolerance. */
+/**
+ * How long a spent `jti` is kept after `exp`. The redeem route allows no clock
+ * skew, but it runs on many machines: the margin covers one whose clock is behind.
+ */
 const REDEMPTION_RETENTION_SECONDS = DEFAULT_CLOCK_TOLERANCE_SECONDS + 60;
 
 export interface NewEnrollment {
@@ -103,6 +106,14 @@ export class UserVault extends DurableObject<Env> {
       const row = loadTicket(this.sql, hash, 'action');
       const state = actionState(row, now);
       return row.receipt ? { state, receipt: row.receipt } : { state };
+    });
+  }
+
+  /** Whether a ticket of this kind can still be used; reads only. */
+  async ticketUsable(hash: string, kind: TicketRow['kind'], now: number): Promise<Outcome<null>> {
+    return this.outcome(async () => {
+      usableTicket(this.sql, hash, kind, now);
+      return null;
     });
   }
 
