@@ -26,8 +26,8 @@ export const median = (xs) => {
  * @param {string} o.url          base URL (loopback)
  * @param {number} o.connections
  * @param {number} o.amount       total requests
- * @param {Array<{ticket:string, body:string, user:string, serial:boolean}>} [o.items]  one verify per item
- *   (per user in order; `serial`: not while that user has one in flight)
+ * @param {Array<{ticket:string, body:string, user:string, serial:boolean, path?:string}>} [o.items]  one verify per item
+ *   (per user in order; `serial`: not while that user has one in flight), to `path` when given
  * @param {{method:string, path:string, body?:string}} [o.fixed]  the same request every time
  * @param {Array<string>} [o.bodies]  fixed path, bodies cycled
  * @param {Record<string,string>} [o.headers]
@@ -69,7 +69,7 @@ export async function loadRun(o) {
           const item = nextItem();
           busy.add(item.user);
           context.item = item;
-          return { ...req, path: `/v1/actions/${item.ticket}/verify`, body: item.body };
+          return { ...req, path: item.path ?? `/v1/actions/${item.ticket}/verify`, body: item.body };
         },
         onResponse(status, body, context) {
           busy.delete(context.item.user);

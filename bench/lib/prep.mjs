@@ -80,6 +80,35 @@ export function prepareTickets(client, users, count, concurrency = 12) {
 }
 
 /**
+ * Items for the stateful floor route (figure 2): `count` approvals spread
+ * round-robin over `users` objects of the cpu worker, each object holding
+ * pending rows as long as a real action ticket's, one per approval.
+ * Bodies are the fixture's assertions, which the floor checks.
+ */
+export async function prepareFloorItems(cpuClient, users, count, bodies) {
+  const perObject = Math.ceil(count / users) + 1;
+  const names = Array.from({ length: users }, (_, i) => `floor-user-${String(i).padStart(4, '0')}`);
+  const data = JSON.stringify({
+    userId: names[0],
+    action: TRANSFER,
+    display: DISPLAY,
+    actionHash: 'A'.repeat(43),
+    statement: { v: 1, iss: cpuClient.origin, aud: 'payments-api', sub: names[0], act: 'A'.repeat(43), nonce: 'A'.repeat(22) },
+    rule: { id: 'default', require: {} },
+  });
+  const ids = [];
+  for (let i = 0; i < names.length; i += 100) {
+    const r = await cpuClient.must(200, '/__bench/floor-prep', { method: 'POST', body: { names: names.slice(i, i + 100), count: perObject, data } });
+    ids.push(...r.ids);
+  }
+  return Array.from({ length: count }, (_, i) => {
+    const id = ids[i % users];
+    const k = Math.floor(i / users);
+    return { ticket: `${id}/${k}`, body: bodies[i % bodies.length], user: id, serial: false, path: `/__bench/floor-route/${id}/${k}` };
+  });
+}
+
+/**
  * After a load run: every ticket must be approved and carry exactly the
  * receipt its one verify answered with. Returns counts of what was found.
  */

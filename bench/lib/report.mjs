@@ -54,6 +54,16 @@ export function rows(res) {
       const r = a.rps / b.rps;
       add(`2. Verify throughput, 1,000 users, concurrency ${c}`, rps(a), `stateless ${rps(b)}`, r, '≥ 0.8× baseline req/s', r >= 0.8);
     }
+    if (s['stateful floor c=1']) {
+      const floorRatio = (c) => s[`stateful floor c=${c}`].rps / s[`baseline beside the floor c=${c}`].rps;
+      for (const c of [1, 16, 64]) {
+        const sf = s[`stateful floor c=${c}`];
+        const b = s[`baseline beside the floor c=${c}`];
+        add(`2e. Stateful floor (1e) per HTTP request, 1,000 objects, concurrency ${c}, in rounds of its own beside the baseline`, `${rps(sf)}; ${ms(sf.cpuMsPerRequest)} CPU per request`, `stateless ${rps(b)}; ${ms(b.cpuMsPerRequest)} CPU per request`, floorRatio(c), '—', null);
+      }
+      const vs = [1, 16, 64].map((c) => s[`full c=${c}`].rps / s[`baseline c=${c}`].rps / floorRatio(c));
+      add('2f. Verify against the stateful floor: figure 2\'s ratio over 2e\'s, concurrency 1 / 16 / 64', vs.map((x) => x2(x)).join(' / '), 'stateful floor (2e)', NaN, '—', null);
+    }
     const v = f.load.validity;
     const okAll = v.non2xx === 0 && v.errors === 0 && v.sameReceipt === v.ticketsFired && v.baselineNon2xx === 0;
     add('2. Valid flows under load', `${v.non2xx} non-2xx, ${v.errors} errors; ${int(v.sameReceipt)}/${int(v.ticketsFired)} tickets approved with exactly their one receipt`, '—', NaN, '0 non-2xx; one receipt per ticket', okAll);

@@ -7,6 +7,8 @@
  *
  *   POST /__bench/stash?kind=verify|verify-cold|do-verify   body: [{ ticket, body }] prepared through the real routes
  *   POST /__bench/run?kind=K&n=N                runs N iterations of K, answers { n, ok, statuses }
+ *   POST /__bench/floor-prep                    body: { names, count, data }: pending rows for the floor route, answers { ids }
+ *   POST /__bench/floor-route/<id>/<k>          the stateful floor per HTTP request (figure 2), consuming row k of object id
  *
  * Kinds: `verify` (the whole path: app.fetch of POST /v1/actions/:t/verify —
  * body limit, routing, CORS, zod, ticket hash, Durable Object RPC, every
@@ -149,10 +151,11 @@ export class UserVault extends RealUserVault {
    * scratch ticket, so real tickets stay as they are).
    * @param {{ response: { clientDataJSON: string, authenticatorData: string, signature: string } }} assertion
    * @param {string} ticket the raw ticket, hashed by the floor
+   * @param {string} [row] the pending row to consume (the route of figure 2's stateful floor names it); else the next scratch ticket
    * @returns {Promise<Uint8Array>} the receipt's signature
    */
-  async benchStatefulFloor(assertion, ticket) {
-    if (this.#scratch.next >= this.#scratch.made) throw new Error('benchStatefulFloor: out of scratch tickets (raise SCRATCH_TICKETS)');
+  async benchStatefulFloor(assertion, ticket, row) {
+    if (row === undefined && this.#scratch.next >= this.#scratch.made) throw new Error('benchStatefulFloor: out of scratch tickets (raise SCRATCH_TICKETS)');
     this.#floorKeys ??= floorKeys(/** @type {BenchEnv} */ (this.env).BENCH);
     const r = assertion.response;
     const signature = await floorOnce(await this.#floorKeys, {
@@ -163,10 +166,33 @@ export class UserVault extends RealUserVault {
     });
     const consumed = this.ctx.storage.sql.exec(
       "UPDATE tickets SET state = 'consumed', receipt = 'floor' WHERE hash = ? AND state = 'pending' AND expires_at > ?",
-      `bench-scratch-${this.#scratch.next++}`, Date.now(),
+      row ?? `bench-scratch-${this.#scratch.next++}`, Date.now(),
     ).rowsWritten;
     if (consumed !== 1) throw new Error('benchStatefulFloor: scratch ticket not consumed');
     return signature;
+  }
+
+  /**
+   * Pending rows `bench-floor-0` … `bench-floor-<count − 1>` for the stateful
+   * floor route (figure 2), in an object with no real ticket to copy. They
+   * are named, not counted in memory: an object idle for 10 s is evicted, and
+   * its memory with it. Their data is as long as a real action ticket's.
+   * @param {number} count
+   * @param {string} data
+   */
+  benchFloorTickets(count, data) {
+    const sql = this.ctx.storage.sql;
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      for (let k = 0; k < count; k++) {
+        sql.exec(
+          `INSERT OR IGNORE INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
+           VALUES (?, 'action', 'pending', ?, ?, 0, ?, NULL, ?)`,
+          `bench-floor-${k}`, 'A'.repeat(43), now + 3_600_000, data, now,
+        );
+      }
+    });
+    return count;
   }
 
   /**
@@ -462,6 +488,28 @@ export default {
         for (const it of items) queues.doVerify.push({ id: it.ticket.slice(0, 64), hash: await ticketHash(it.ticket), response: JSON.parse(it.body) });
       } else return new Response('unknown kind', { status: 400 });
       return Response.json({ queued: { verify: queues.verify.length - heads.verify, doVerify: queues.doVerify.length - heads.doVerify } });
+    }
+
+    // Figure 2's stateful floor, one approval per HTTP request: the batch kind `stateful-floor`,
+    // unframed, on the object named in the path, consuming the pending row named there.
+    const floorRoute = /^\/__bench\/floor-route\/([0-9a-f]{64})\/(\d+)$/.exec(url.pathname);
+    if (floorRoute && request.method === 'POST') {
+      const assertion = JSON.parse(await request.text());
+      const vault = benchVaults(env).get(env.VAULT.idFromString(/** @type {string} */ (floorRoute[1])));
+      const signature = await vault.benchStatefulFloor(assertion, env.BENCH.ticket, `bench-floor-${floorRoute[2]}`);
+      return new Response(JSON.stringify({ receipt: encodeB64url(signature) }), { headers: { 'content-type': 'application/json' } });
+    }
+
+    if (url.pathname === '/__bench/floor-prep') {
+      // Objects for the stateful floor route: for each name, `count` pending rows; answers their ids.
+      const { names, count, data } = /** @type {{ names: string[], count: number, data: string }} */ (await request.json());
+      const ids = [];
+      for (const name of names) {
+        const id = env.VAULT.idFromName(name);
+        await benchVaults(env).get(id).benchFloorTickets(count, data);
+        ids.push(id.toString());
+      }
+      return Response.json({ ids });
     }
 
     if (url.pathname === '/__bench/run') {
