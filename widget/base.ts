@@ -6,7 +6,7 @@
  * code, announces each state in an `aria-live` region and fires the events.
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { browserSupportsWebAuthn } from '@simplewebauthn/browser';
+import { WebAuthnAbortService, browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { Failure, call, route } from './api';
 import { MESSAGES, type MessageKey, type Messages } from './messages';
 
@@ -104,6 +104,14 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
       this._queued = false;
       void this._load();
     }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // A passkey prompt must not outlive the element that shows what it signs: removed
+    // mid-prompt, the ceremony is cancelled. Only this element's can be running (the page
+    // runs one at a time, and a newer one would already have ended it).
+    if (this.state === 'waiting') WebAuthnAbortService.cancelCeremony();
   }
 
   protected override updated(): void {

@@ -251,6 +251,48 @@ describe('embedded in a host app on another allowed origin', () => {
     await d.context.close();
   });
 
+  it('removed while the passkey prompt is open: the prompt is cancelled, nothing is signed, the page can approve again', async () => {
+    const d = await enrolledDevice(browser);
+    const posts: string[] = [];
+    d.page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/verify')) posts.push(r.url());
+    });
+    const { ticket } = await actionTicket(d.user);
+    await d.page.goto(embedUrl('approve', ticket));
+    await waitForState(d.page, 'psea-approve', 'ready');
+    // The prompt stays open: the authenticator waits for a touch that has not come.
+    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: d.authenticatorId, enabled: false });
+    await d.page.locator('psea-approve').evaluate((el) => {
+      const seen: { type: string; code?: string }[] = ((window as unknown as { detached: unknown[] }).detached = []) as never;
+      for (const type of ['psea-approved', 'psea-error', 'psea-cancel']) {
+        el.addEventListener(type, (e) => seen.push({ type, code: (e as CustomEvent<{ code?: string }>).detail.code }));
+      }
+    });
+    await actionButton(d.page, 'psea-approve').click();
+    await waitForState(d.page, 'psea-approve', 'waiting');
+    await d.page.locator('psea-approve').evaluate((el) => el.remove());
+    await d.page.waitForFunction(() => (window as unknown as { detached: unknown[] }).detached.length > 0, null, { timeout: 5000 });
+    expect(await d.page.evaluate(() => (window as unknown as { detached: unknown[] }).detached)).toEqual([{ type: 'psea-error', code: 'ERROR_CEREMONY_ABORTED' }]);
+    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: d.authenticatorId, enabled: true });
+    await d.page.waitForTimeout(1000);
+    expect(posts).toEqual([]);
+    expect((await server(`/v1/actions/${ticket}/status`)).data).toEqual({ state: 'pending' });
+
+    // Nothing is left hanging: a new element on the same page approves its own ticket.
+    const next = await actionTicket(d.user);
+    await d.page.evaluate(([endpoint, t]) => {
+      const el = document.createElement('psea-approve');
+      el.setAttribute('endpoint', endpoint!);
+      el.setAttribute('ticket', t!);
+      document.body.append(el);
+    }, [ctx.service, next.ticket]);
+    await waitForState(d.page, 'psea-approve', 'ready');
+    await actionButton(d.page, 'psea-approve').click();
+    await waitForState(d.page, 'psea-approve', 'done');
+    expect(posts).toHaveLength(1);
+    await d.context.close();
+  });
+
   it('shows a title and fields holding markup as text, never as HTML', async () => {
     const d = await enrolledDevice(browser);
     const markup = '<img src=x onerror="window.pwned=1"><b>bold</b>';
