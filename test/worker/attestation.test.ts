@@ -67,6 +67,16 @@ describe('packed full attestation (the library checks no chain for packed)', () 
     expect(await assessAttestation(reg, trust({ anchors: { packed: [root.pem] } }))).toEqual({ attested: true, name: null });
   });
 
+  it('a configured root attests only a leaf that names its model: without the AAGUID extension, any AAGUID could be claimed', async () => {
+    const vendorLeaf = await root.issue(LEAF); // no id-fido-gen-ce-aaguid
+    const reg = await register([vendorLeaf]);
+    expect(await assessAttestation(reg, trust({ anchors: { packed: [root.pem] } }))).toEqual({ attested: false, name: null });
+    // The model's own metadata roots bind the AAGUID, extension or not.
+    const rootB64 = b64url(root.der).replace(/-/g, '+').replace(/_/g, '/');
+    const entries = { [AAGUID]: { name: 'PSEA Test Key', statuses: ['FIDO_CERTIFIED_L1'], roots: [rootB64] } };
+    expect((await assessAttestation(reg, trust({ entries }))).attested).toBe(true);
+  });
+
   it('is NOT attested without a root: the signature verifies, but nobody vouches for the signer', async () => {
     const reg = await register([leaf]);
     expect(await assessAttestation(reg, trust())).toEqual({ attested: false, name: null });

@@ -5,14 +5,16 @@
  *   against the vendor roots it ships, so a verified response is attested.
  * - packed, tpm, fido-u2f: the library checked the statement's signature and
  *   leaf but no chain (it ships no roots), so PSEA checks the chain against
- *   the POLICY `trustAnchors` for the format plus the metadata roots for the
- *   AAGUID. No root reached: a valid signature from an unknown issuer, so
- *   the credential enrolls as not attested and strict rules refuse it.
+ *   the metadata roots for the AAGUID, then the POLICY `trustAnchors` for
+ *   the format, which count only when the leaf names its model (below). No
+ *   root reached: a valid signature from an unknown issuer, so the
+ *   credential enrolls as not attested and strict rules refuse it.
  * - packed self attestation, none: nothing to verify; not attested.
  *
  * Whatever the format, a model that metadata reports revoked or compromised,
  * or a chain with a certificate the relying party lists as revoked, is refused.
  */
+import { getCertificateInfo } from '@simplewebauthn/server/helpers';
 import { PseaError } from '../errors';
 import type { VerifiedRegistration } from '../webauthn/verify-registration';
 import { attestationChain } from './attestation-chain';
@@ -26,9 +28,9 @@ function isAnchored(fmt: string): fmt is AnchoredFormat {
   return (ANCHORED_FORMATS as readonly string[]).includes(fmt);
 }
 
-/** Roots for one format and model: configured ones, then the metadata statement's. */
-function anchorsFor(fmt: AnchoredFormat, trust: Trust, entry: MetadataEntry | undefined): string[] {
-  const roots = [...(trust.anchors[fmt] ?? [])];
+/** The metadata statement's roots for this model. */
+function modelRoots(entry: MetadataEntry | undefined): string[] {
+  const roots: string[] = [];
   for (const b64 of entry?.roots ?? []) {
     try {
       roots.push(canonicalPem(certificateDer(b64)));
@@ -37,6 +39,36 @@ function anchorsFor(fmt: AnchoredFormat, trust: Trust, entry: MetadataEntry | un
     }
   }
   return roots;
+}
+
+const ID_FIDO_GEN_CE_AAGUID = '1.3.6.1.4.1.45724.1.1.4';
+const NO_AAGUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Whether the leaf certificate names its model (id-fido-gen-ce-aaguid). The
+ * library already refused a leaf whose extension differs from authData's AAGUID.
+ */
+function leafNamesModel(leaf: Uint8Array<ArrayBuffer> | undefined): boolean {
+  if (!leaf) return false;
+  try {
+    return getCertificateInfo(leaf).parsedCertificate.tbsCertificate.extensions?.some((e) => e.extnID === ID_FIDO_GEN_CE_AAGUID) ?? false;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A chain attests the model it claims when it reaches that model's metadata
+ * roots, or a root the relying party configured for the format and its leaf
+ * names the model. A configured root vouches for a vendor, and one vendor's
+ * root may sign many models: without the extension, its leaf could claim
+ * any AAGUID, and policies that list AAGUIDs would trust the claim.
+ * (fido-u2f claims no model: the zero AAGUID needs no naming.)
+ */
+async function attestsModel(fmt: AnchoredFormat, chain: Uint8Array<ArrayBuffer>[], aaguid: string, trust: Trust, entry: MetadataEntry | undefined): Promise<boolean> {
+  if (await chainReachesAnchor(chain, modelRoots(entry))) return true;
+  const configured = trust.anchors[fmt] ?? [];
+  return (aaguid === NO_AAGUID || leafNamesModel(chain[0])) && chainReachesAnchor(chain, configured);
 }
 
 /**
@@ -59,6 +91,6 @@ export async function assessAttestation(
 
   let attested = false;
   if (VENDOR_ROOTED_FORMATS.has(reg.fmt)) attested = chain.length > 0;
-  else if (isAnchored(reg.fmt)) attested = await chainReachesAnchor(chain, anchorsFor(reg.fmt, trust, entry));
+  else if (isAnchored(reg.fmt)) attested = await attestsModel(reg.fmt, chain, reg.aaguid, trust, entry);
   return { attested, name: entry?.name ?? null };
 }
