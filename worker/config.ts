@@ -45,10 +45,12 @@ function memo<T>(compute: (raw: string) => T): (raw: string) => T {
 
 function seconds(name: string, raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > max) throw misconfigured(name, `must be an integer from 1 to ${max}`);
   return n;
 }
+
+const HOST_NAME = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/i;
 
 function parseOrigins(raw: string | undefined): Set<string> {
   const origins = new Set<string>();
@@ -84,7 +86,8 @@ export function getVars(env: Env): Vars {
 
 function parseVars(env: Env): Vars {
   const rpId = env.RP_ID?.trim();
-  if (!rpId || !/^[a-z0-9.-]+$/i.test(rpId)) throw misconfigured('RP_ID', 'required, a host name');
+  // A domain (WebAuthn allows no IP address), with no empty label or trailing dot.
+  if (!rpId || !HOST_NAME.test(rpId) || /^[\d.]+$/.test(rpId)) throw misconfigured('RP_ID', 'required, a host name');
   const rpName = env.RP_NAME?.trim();
   if (!rpName) throw misconfigured('RP_NAME', 'required');
   const issuer = (env.ISSUER ?? '').trim();

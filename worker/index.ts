@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env';
 import { PseaError, problemResponse } from './errors';
+import { earlyCorsHeaders } from './http/browser-cors';
 import { logPath } from './http/log-path';
 import { actions } from './routes/actions';
 import { credentials } from './routes/credentials';
@@ -26,8 +27,14 @@ const app = new Hono<AppEnv>();
 // Cap bodies before anything parses them.
 app.use(
   '*',
-  bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => problemResponse(new PseaError('payload_too_large', 'body over 64 KiB')) }),
+  bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problemResponse(new PseaError('payload_too_large', 'body over 64 KiB'), earlyCorsHeaders(c)) }),
 );
+
+// API answers carry tickets, statements and receipts: no cache keeps them.
+app.use('/v1/*', async (c, next) => {
+  c.header('Cache-Control', 'no-store');
+  await next();
+});
 
 app.route('/', publicRoutes);
 app.route('/', enroll);

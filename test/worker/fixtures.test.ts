@@ -104,6 +104,10 @@ const DEVIATIONS: Record<string, { outcome: Outcome; why: string }> = {
     why: 'the same certificate chain as swa-reg-safetynet-gsr1-revoked, so the same revoked certificate',
   },
   'w3c-reg-apple-es256': { outcome: { ok: false, code: 'user_verification_required' }, why: 'UV flag clear; PSEA requires UV' },
+  'w3c-reg-packed-es256-full': {
+    outcome: { ok: true, attested: false },
+    why: 'its leaf does not name its model (no id-fido-gen-ce-aaguid): a root configured for the format vouches for a vendor, not for the AAGUID claimed (attested through a metadata root below)',
+  },
   'rs-reg-none-pixel-3a-wrong-alg': {
     outcome: { ok: true, attested: false },
     why: 'refused only because its source RP offered no ES256; PSEA offers ES256 (and EdDSA, RS256), so this is a good enrollment',
@@ -294,5 +298,14 @@ describe('why the stricter refusals are right', () => {
     );
     // The library accepted the W3C test CA's certificate with no root configured at all.
     expect(r.attestation.attested).toBe(false);
+    // The same CA as the metadata root of the model it claims: attested, the AAGUID bound by metadata.
+    const rootB64 = e.rootCertificates!.packed!.map((pem) => btoa(String.fromCharCode(...certificateDer(pem))));
+    const withModel = await checkEnrollment(
+      e.response,
+      { challenge: e.challenge, rpId: e.rpId, rpIdHash: await sha256(e.rpId), allowedOrigins: new Set([e.origin]) },
+      DEFAULT_POLICY,
+      { ...TRUST, anchors: {}, metadata: { no: 1, nextUpdate: null, entries: new Map([[r.reg.aaguid, { name: 'W3C test', statuses: [], roots: rootB64 }]]) } },
+    );
+    expect(withModel.attestation.attested).toBe(true);
   });
 });

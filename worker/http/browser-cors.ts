@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getVars } from '../config';
 import type { AppEnv } from '../env';
 
@@ -15,6 +15,24 @@ const MAX_AGE = '600';
  * with `c.header()` before the handler are carried by the one Response that
  * `c.json()` or the error handler builds.
  */
+/** The browser routes: the three the widget calls. */
+const BROWSER_PATH = /^\/v1\/(actions\/[^/]+(\/verify)?|enrollments\/[^/]+)$/;
+
+/**
+ * CORS headers for an answer made before the routes run (the 413 of the body
+ * limit), so a cross-origin widget can read it: those of browserCors on a
+ * browser route, none elsewhere.
+ */
+export function earlyCorsHeaders(c: Context<AppEnv>): Record<string, string> {
+  const origin = c.req.header('origin');
+  if (origin === undefined || !BROWSER_PATH.test(c.req.path)) return {};
+  try {
+    return getVars(c.env).allowedOrigins.has(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {};
+  } catch {
+    return {}; // misconfigured: the route itself will say so
+  }
+}
+
 export const browserCors: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header('origin');
   if (origin !== undefined && getVars(c.env).allowedOrigins.has(origin)) c.header('Access-Control-Allow-Origin', origin);

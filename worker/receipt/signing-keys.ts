@@ -58,6 +58,9 @@ function parseKey(input: unknown, n: number): Parsed {
   const algOk = jwk.alg === undefined || jwk.alg === alg || (alg === 'EdDSA' && jwk.alg === 'Ed25519');
   if (!algOk) throw fail(`${at}: alg does not match the key type (expected ${alg})`);
   if (jwk.use !== undefined && jwk.use !== 'sig') throw fail(`${at}: use must be "sig"`);
+  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('sign'))) {
+    throw fail(`${at}: key_ops must include "sign"`);
+  }
   if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || jwk.kid === '')) {
     throw fail(`${at}: kid must be a non-empty string`);
   }

@@ -86,9 +86,9 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
     // Off unless DEMO is "true": the demo spends the first API key.
     if (c.env.DEMO !== 'true') return problem('not_found');
     if (c.req.method === 'POST') {
-      // Only the bank page itself may drive the demo: JSON from the same origin.
-      const origin = c.req.header('origin');
-      if (origin !== undefined && origin !== new URL(c.req.url).origin) return problem('unauthorized', 'cross-origin demo request');
+      // Only the bank page itself may drive the demo: JSON from the same origin. Browsers send
+      // Origin on every POST, so a request without one is not from the page.
+      if (c.req.header('origin') !== new URL(c.req.url).origin) return problem('unauthorized', 'demo requests come from the demo page only');
       if (!c.req.header('content-type')?.startsWith('application/json')) return problem('invalid_request', 'content-type must be application/json');
     }
     await next();
@@ -125,7 +125,8 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
 
   app.get('/api/status/:ticket', async (c) => {
     const ticket = c.req.param('ticket');
-    if (!TICKET_RE.test(ticket)) return problem('ticket_not_found');
+    // Only the demo user's tickets: the relay spends the API key, and must not hand out anyone else's receipt.
+    if (!TICKET_RE.test(ticket) || !ticket.startsWith(`${c.env.VAULT.idFromName(DEMO_USER.id).toString()}.`)) return problem('ticket_not_found');
     return relay(await server(c, 'GET', `/v1/actions/${ticket}/status`));
   });
 

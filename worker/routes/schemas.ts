@@ -7,7 +7,8 @@ const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be 
 const wellFormed = (max: number) =>
   z.string().min(1).max(max).refine((v) => !/\p{Cs}/u.test(v), 'must be well-formed Unicode (no lone surrogates)');
 
-export const UserId = wellFormed(128);
+/** Any id, except the two that URL parsing turns into path navigation: `/v1/users/../credentials` could never be reached. */
+export const UserId = wellFormed(128).refine((v) => v !== '.' && v !== '..', 'cannot be "." or "..", which a URL path cannot carry');
 
 export const EnrollmentRequest = z.object({
   user: z.object({

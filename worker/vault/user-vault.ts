@@ -30,6 +30,14 @@ import { actionState, loadTicket, pruneTickets, recheckTicket, recordFailure, us
 import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 
 /**
+ * A ticket's expiry, in whole seconds: exactly the `expiresAt` its creator is
+ * shown, never later (a ticket may live up to a second less than its ttl).
+ */
+function expiryOf(now: number, ttlSeconds: number): number {
+  return (Math.floor(now / 1000) + ttlSeconds) * 1000;
+}
+
+/**
  * How long a spent `jti` is kept after `exp`. The redeem route allows no clock
  * skew, but it runs on many machines: the margin covers one whose clock is behind.
  */
@@ -77,7 +85,7 @@ export class UserVault extends DurableObject<Env> {
 
   async createEnrollment(input: NewEnrollment): Promise<Outcome<{ expiresAt: number }>> {
     return this.outcome(async () => {
-      const expiresAt = input.now + input.ttlSeconds * 1000;
+      const expiresAt = expiryOf(input.now, input.ttlSeconds);
       this.ctx.storage.transactionSync(() => {
         this.setUser(input.user);
         pruneTickets(this.sql, input.now);
@@ -91,7 +99,7 @@ export class UserVault extends DurableObject<Env> {
     return this.outcome(async () => {
       // Refuse before issuing: a ticket nobody can approve is a dead end for the host.
       if (!hasActiveCredential(this.sql)) throw new PseaError('not_enrolled');
-      const expiresAt = input.now + input.ttlSeconds * 1000;
+      const expiresAt = expiryOf(input.now, input.ttlSeconds);
       this.ctx.storage.transactionSync(() => {
         pruneTickets(this.sql, input.now);
         this.insertTicket(input.hash, 'action', input.challenge, expiresAt, input.data, input.now);
@@ -135,9 +143,10 @@ export class UserVault extends DurableObject<Env> {
 
   async revokeCredential(id: string): Promise<Outcome<null>> {
     return this.outcome(async () => {
-      const written = this.sql.exec("UPDATE credentials SET state = 'revoked' WHERE id = ?", id).rowsWritten;
+      // A locked credential stays locked: that state is the only sign it may have been cloned.
+      this.sql.exec("UPDATE credentials SET state = 'revoked' WHERE id = ? AND state = 'active'", id);
       this.credentials.forget(id);
-      if (written === 0) throw new PseaError('not_found', 'no such credential for this user');
+      if (!getCredential(this.sql, id)) throw new PseaError('not_found', 'no such credential for this user');
       return null;
     });
   }
