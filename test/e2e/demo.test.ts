@@ -80,15 +80,19 @@ describe('demo bank', () => {
       body: '{}',
     });
     expect(cross.status).toBe(401);
+    // A browser always sends Origin on a POST: a request without one is not from the page.
+    const bare = await fetch(`${ctx.service}/demo/api/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(bare.status).toBe(401);
+    const origin = new URL(ctx.service).origin;
     const form = await fetch(`${ctx.service}/demo/api/transfer`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
       body: 'a=1',
     });
     expect(form.status).toBe(400);
     const forged = await fetch(`${ctx.service}/demo/api/confirm`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { origin, 'content-type': 'application/json' },
       body: JSON.stringify({ receipt: 'e30.e30.c2ln' }),
     });
     expect(forged.status).toBe(401);
