@@ -6,15 +6,6 @@ const ALLOW_METHODS = 'GET,POST,OPTIONS';
 const ALLOW_HEADERS = 'content-type';
 const MAX_AGE = '600';
 
-/**
- * CORS for ALLOWED_ORIGINS only, on the routes the widget calls.
- *
- * Ours rather than hono/cors, for the verify route's sake: hono/cors sets its
- * headers on `c.res` before the handler runs and appends `Vary` after it, so
- * every answer built three Responses (bench/README.md, figure 1). Headers set
- * with `c.header()` before the handler are carried by the one Response that
- * `c.json()` or the error handler builds.
- */
 /** The browser routes: the three the widget calls. */
 const BROWSER_PATH = /^\/v1\/(actions\/[^/]+(\/verify)?|enrollments\/[^/]+)$/;
 
@@ -33,6 +24,15 @@ export function earlyCorsHeaders(c: Context<AppEnv>): Record<string, string> {
   }
 }
 
+/**
+ * CORS for ALLOWED_ORIGINS only, on the routes the widget calls.
+ *
+ * Ours rather than hono/cors, for the verify route's sake: hono/cors sets its
+ * headers on `c.res` before the handler runs and appends `Vary` after it, so
+ * every answer built three Responses (bench/README.md, figure 1). Headers set
+ * with `c.header()` before the handler are carried by the one Response that
+ * `c.json()` or the error handler builds.
+ */
 export const browserCors: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header('origin');
   if (origin !== undefined && getVars(c.env).allowedOrigins.has(origin)) c.header('Access-Control-Allow-Origin', origin);

@@ -30,11 +30,12 @@ import { actionState, loadTicket, pruneTickets, recheckTicket, recordFailure, us
 import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 
 /**
- * A ticket's expiry, in whole seconds: exactly the `expiresAt` its creator is
- * shown, never later (a ticket may live up to a second less than its ttl).
+ * A ticket's expiry, rounded up to a whole second: exactly the `expiresAt`
+ * its creator is shown. Rounding up, a ticket lives at least its ttl (up to a
+ * second more), so even a ttl of 1 s leaves time to use it.
  */
 function expiryOf(now: number, ttlSeconds: number): number {
-  return (Math.floor(now / 1000) + ttlSeconds) * 1000;
+  return Math.ceil(now / 1000 + ttlSeconds) * 1000;
 }
 
 /**
