@@ -138,7 +138,8 @@ export class SoftAuthenticator {
 
   static async create(opts: SoftAuthenticatorOptions = {}): Promise<SoftAuthenticator> {
     const idLength = opts.credentialIdLength ?? 32;
-    if (idLength < 1 || idLength > 1023) throw new Error('soft-authenticator: credentialIdLength 1..1023');
+    // Past WebAuthn's 1023 bytes too, so tests can show the service refusing such ids.
+    if (idLength < 1 || idLength > 4096) throw new Error('soft-authenticator: credentialIdLength 1..4096');
     const key = await generateKeyMaterial(opts.alg ?? -7);
     return new SoftAuthenticator(key, randomBytes(idLength), opts);
   }

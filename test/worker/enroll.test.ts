@@ -5,6 +5,7 @@ import { SoftAuthenticator, b64url } from '../support/soft-authenticator';
 import type { RegistrationBend, SoftAuthenticatorOptions } from '../support/soft-authenticator/types';
 import {
   ORIGIN,
+  assertion,
   call,
   credentialsOf,
   enroll,
@@ -13,7 +14,9 @@ import {
   expectProblem,
   newUserId,
   postEnrollment,
+  requestAction,
   ticketRow,
+  verify,
 } from './harness';
 
 const randomB64 = (n = 32) => b64url(crypto.getRandomValues(new Uint8Array(n)));
@@ -125,6 +128,19 @@ describe('422 on enrollment', () => {
   it('packed self attestation with an EdDSA key naming ES256 → attestation_rejected', async () => {
     await enrollFails({ fmt: 'packed', attestationObject: editAttStmt((st) => st.set('alg', -7)) }, 'attestation_rejected', { alg: -8 });
     expect((await enroll(newUserId('ed'), { alg: -8 }, { fmt: 'packed' })).reply.status).toBe(201);
+  });
+
+  it('a credential id over 1023 bytes → attestation_rejected (WebAuthn §7.1); 1023 bytes enrolls and approves', async () => {
+    const userId = newUserId('long-id');
+    const ticket = await enrollmentTicket(userId);
+    const long = await SoftAuthenticator.create({ credentialIdLength: 1024 });
+    const reply = await postEnrollment(ticket, await long.register(await enrollmentOptions(ticket), { origin: ORIGIN }));
+    expectProblem(reply, 422, 'attestation_rejected');
+    expect(reply.body.detail).toContain('1023');
+    const { auth, reply: ok } = await enroll(userId, { credentialIdLength: 1023 });
+    expect(ok.status).toBe(201);
+    const { ticket: action } = await requestAction(userId);
+    expect((await verify(action, await assertion(action, auth))).status).toBe(200);
   });
 
   it('re-enrolling an already-enrolled credential id → attestation_rejected', async () => {

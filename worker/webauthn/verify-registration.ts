@@ -54,6 +54,8 @@ export async function verifyRegistration(
   if (isoBase64URL.fromBuffer(authData.credentialID) !== response.id || response.id !== response.rawId) {
     throw new PseaError('attestation_rejected', 'credential id does not match the attested one');
   }
+  // WebAuthn §7.1: an RP SHOULD refuse credential ids over 1023 bytes.
+  if (authData.credentialID.length > 1023) throw new PseaError('attestation_rejected', 'credential id over 1023 bytes');
   const alg = await checkCosePublicKey(authData.credentialPublicKey);
   // Refuse SHA-1 attestation signatures, which the library accepts.
   refuseWeakAttestation(attestation.attStmt);

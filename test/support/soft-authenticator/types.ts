@@ -16,7 +16,7 @@ export interface SoftAuthenticatorOptions {
   initialCounter?: number;
   /** Added to the counter before each assertion. Default 1; 0 = an authenticator without a counter. */
   counterStep?: number;
-  /** Credential id length in bytes. Default 32. */
+  /** Credential id length in bytes (1–4096; WebAuthn allows at most 1023). Default 32. */
   credentialIdLength?: number;
   /** Preset user handle (base64url) for credentials stored directly, without `register()`. */
   userHandle?: string;
