@@ -1,8 +1,11 @@
+import type { CredentialOwner } from './vault/credential-owners';
 import type { UserVault } from './vault/user-vault';
 
-/** Bindings from wrangler.toml `[vars]`, secrets and the Durable Object namespace. */
+/** Bindings from wrangler.toml `[vars]`, secrets and the Durable Object namespaces. */
 export interface Env {
   VAULT: DurableObjectNamespace<UserVault>;
+  /** One object per credential id: the user it was enrolled for. */
+  CREDENTIAL_OWNERS: DurableObjectNamespace<CredentialOwner>;
   RP_ID?: string;
   RP_NAME?: string;
   ALLOWED_ORIGINS?: string;

@@ -19,6 +19,7 @@ import { publicRoutes } from './routes/public';
 import { receipts } from './routes/receipts';
 
 export { UserVault } from './vault/user-vault';
+export { CredentialOwner } from './vault/credential-owners';
 
 const MAX_BODY_BYTES = 64 * 1024;
 

@@ -32,6 +32,7 @@
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import app from '../../worker/index';
+export { CredentialOwner } from '../../worker/vault/credential-owners';
 import { getSigningKeys, getVars } from '../../worker/config';
 import { ticketHash } from '../../worker/http/ticket';
 import { signReceipt } from '../../worker/receipt/sign-receipt';

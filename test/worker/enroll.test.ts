@@ -143,6 +143,27 @@ describe('422 on enrollment', () => {
     expect((await verify(action, await assertion(action, auth))).status).toBe(200);
   });
 
+  it('a credential id already enrolled for another user → attestation_rejected, counted; the first user keeps it (WebAuthn §7.1)', async () => {
+    const alice = newUserId('owner');
+    const { auth } = await enroll(alice);
+    const mallory = newUserId('taker');
+    const ticket = await enrollmentTicket(mallory);
+    const reply = await postEnrollment(ticket, await auth.register(await enrollmentOptions(ticket), { origin: ORIGIN }));
+    expectProblem(reply, 422, 'attestation_rejected');
+    expect(reply.body.detail).toContain('another user');
+    expect((await ticketRow(mallory, ticket)).failures).toBe(1);
+    expect(await credentialsOf(mallory)).toEqual([]);
+    // Only a registration that passed every check claims an id: a refused one leaves it free.
+    const fresh = await SoftAuthenticator.create();
+    const t2 = await enrollmentTicket(mallory);
+    expectProblem(await postEnrollment(t2, await fresh.register(await enrollmentOptions(t2), { origin: 'https://evil.example' })), 422, 'origin_mismatch');
+    const bob = newUserId('bob');
+    const t3 = await enrollmentTicket(bob);
+    expect((await postEnrollment(t3, await fresh.register(await enrollmentOptions(t3), { origin: ORIGIN }))).status).toBe(201);
+    const [kept] = await credentialsOf(alice);
+    expect(kept).toMatchObject({ id: auth.credentialId, state: 'active' });
+  });
+
   it('re-enrolling an already-enrolled credential id → attestation_rejected', async () => {
     const userId = newUserId('dup');
     const { auth, reply } = await enroll(userId);

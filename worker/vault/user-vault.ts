@@ -181,6 +181,13 @@ export class UserVault extends DurableObject<Env> {
         getPolicy(this.env),
         getTrust(this.env),
       );
+      // One credential id, one user, across every vault (WebAuthn §7.1). The claim is an await,
+      // so it comes before the re-check; a claim whose commit then fails stays this user's.
+      const owners = this.env.CREDENTIAL_OWNERS;
+      const { user } = JSON.parse(row.data) as EnrollTicketData;
+      if (!(await owners.get(owners.idFromName(reg.credentialId)).claim(user.id))) {
+        throw new PseaError('attestation_rejected', 'credential id already enrolled for another user');
+      }
 
       // Re-check after the awaits, then write: nothing awaits from here on.
       recheckTicket(this.sql, hash, now);
