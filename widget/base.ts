@@ -79,11 +79,14 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   /** Bumped on every (re)load, so answers for an older ticket are dropped. */
   private _gen = 0;
   /**
-   * A click that came while this ticket's options were loading: the ceremony
-   * starts when they arrive. It never outlives that load: a new ticket or a
-   * failed load drops it, so no ceremony starts for a ticket nobody clicked.
+   * The ticket (endpoint and ticket) a click came for while its options were
+   * not loaded yet: the ceremony starts when they arrive. It never outlives
+   * that load: another ticket or a failed load drops it, so no ceremony
+   * starts for a ticket nobody clicked.
    */
-  private _queued = false;
+  private _queued: string | undefined;
+  /** The ticket whose options `_data` holds. */
+  private _loaded: string | undefined;
   private _refocus = false;
 
   constructor() {
@@ -101,7 +104,7 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('ticket') || changed.has('endpoint')) {
-      this._queued = false;
+      if (this._queued !== this._key()) this._queued = undefined;
       void this._load();
     }
   }
@@ -109,9 +112,16 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     // A passkey prompt must not outlive the element that shows what it signs: removed
-    // mid-prompt, the ceremony is cancelled. Only this element's can be running (the page
-    // runs one at a time, and a newer one would already have ended it).
-    if (this.state === 'waiting') WebAuthnAbortService.cancelCeremony();
+    // mid-prompt, the ceremony is cancelled (a move re-connects at once, and keeps it).
+    // Only this element's can be running: the page runs one at a time, and a newer one
+    // would already have ended it.
+    queueMicrotask(() => {
+      if (!this.isConnected && this.state === 'waiting') WebAuthnAbortService.cancelCeremony();
+    });
+  }
+
+  private _key(): string {
+    return `${this.endpoint} ${this.ticket}`;
   }
 
   protected override updated(): void {
@@ -133,7 +143,8 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
 
   private async _load(): Promise<void> {
     const gen = ++this._gen;
-    this._data = this._fail = undefined;
+    const key = this._key();
+    this._data = this._fail = this._loaded = undefined;
     this._to('loading');
     if (!this.ticket) return;
     if (!browserSupportsWebAuthn()) return this._failed(new Failure('unsupported', false));
@@ -141,26 +152,32 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
       const data = await call<Data>(route(this.endpoint || SCRIPT_ORIGIN, this.kind, this.ticket));
       if (gen !== this._gen) return;
       this._data = data;
+      this._loaded = key;
       this._to('ready');
-      if (this._queued) void this.start();
+      if (this._queued === key) void this.start();
     } catch (e) {
       if (gen === this._gen) this._failed(ceremonyFailure(e));
     }
   }
 
   /**
-   * Start the passkey ceremony, as the primary button does. While the options
-   * are still loading the request is queued; in a final state it does nothing.
+   * Start the passkey ceremony, as the primary button does. Until this
+   * ticket's options are loaded (even when the host has just set the ticket)
+   * the request is kept for them; in a final state it does nothing.
    */
   async start(): Promise<void> {
-    const { state, _data: data, _fail: fail } = this;
-    this._queued = false;
-    if (state === 'waiting' || state === 'verifying' || state === 'done' || (fail && !fail.retry)) return;
-    if (!data) {
-      this._queued = true;
-      if (state === 'error') void this._load();
+    const key = this._key();
+    this._queued = undefined;
+    if (this._loaded !== key) {
+      // Not loaded yet, or a new ticket whose load has not begun: never the old ticket's options.
+      const settled = !this.isUpdatePending;
+      if (settled && this._fail && !this._fail.retry) return;
+      this._queued = key;
+      if (settled && this.state === 'error') void this._load();
       return;
     }
+    const { state, _data: data, _fail: fail } = this;
+    if (!data || state === 'waiting' || state === 'verifying' || state === 'done' || (fail && !fail.retry)) return;
     const gen = this._gen;
     this._fail = undefined;
     this._to('waiting');
@@ -178,7 +195,7 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   }
 
   private _failed(fail: Failure): void {
-    this._queued = false;
+    this._queued = undefined;
     this._fail = fail;
     if (fail.cancel) {
       this._to('cancelled');

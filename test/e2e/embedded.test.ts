@@ -293,6 +293,42 @@ describe('embedded in a host app on another allowed origin', () => {
     await d.context.close();
   });
 
+  it('moved while the passkey prompt is open: the prompt stays', async () => {
+    const d = await enrolledDevice(browser);
+    const { ticket } = await actionTicket(d.user);
+    await d.page.goto(embedUrl('approve', ticket));
+    await waitForState(d.page, 'psea-approve', 'ready');
+    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: d.authenticatorId, enabled: false });
+    await actionButton(d.page, 'psea-approve').click();
+    await waitForState(d.page, 'psea-approve', 'waiting');
+    await d.page.locator('psea-approve').evaluate((el) => {
+      const box = document.createElement('section');
+      document.body.append(box);
+      box.append(el);
+    });
+    await d.page.waitForTimeout(1000);
+    expect(await d.page.locator('psea-approve').getAttribute('state')).toBe('waiting');
+    expect(await events(d.page)).toEqual([]);
+    await d.context.close();
+  });
+
+  it('a host that sets a new ticket and calls start() at once approves that ticket, with its own options', async () => {
+    const d = await enrolledDevice(browser);
+    const a = await actionTicket(d.user);
+    await d.page.goto(embedUrl('approve', a.ticket));
+    await waitForState(d.page, 'psea-approve', 'ready');
+    const b = await actionTicket(d.user);
+    await d.page.locator('psea-approve').evaluate((el: HTMLElement & { ticket: string; start(): Promise<void> }, t) => {
+      el.ticket = t;
+      void el.start();
+    }, b.ticket);
+    await waitForState(d.page, 'psea-approve', 'done');
+    expect((await events(d.page)).map((e) => e.type)).toEqual(['psea-approved']);
+    expect((await server(`/v1/actions/${b.ticket}/status`)).data).toMatchObject({ state: 'approved' });
+    expect((await server(`/v1/actions/${a.ticket}/status`)).data).toEqual({ state: 'pending' });
+    await d.context.close();
+  });
+
   it('shows a title and fields holding markup as text, never as HTML', async () => {
     const d = await enrolledDevice(browser);
     const markup = '<img src=x onerror="window.pwned=1"><b>bold</b>';
