@@ -31,6 +31,9 @@ describe('redeem: expiry is exact, and a spent jti outlives it', () => {
     const redeemFresh = () => call('POST', '/v1/receipts/redeem', { receipt: fresh, audience: claims.aud });
     expect((await redeemFresh()).status).toBe(200);
     expectProblem(await redeemFresh(), 409, 'receipt_redeemed');
+    // Only expiry is exact: a receipt signed by a machine a second ahead (iat in the future) redeems.
+    const ahead = await signReceipt({ ...claims, jti: crypto.randomUUID().replace(/-/g, ''), iat: now + 1, exp: now + 301 }, signer);
+    expect((await call('POST', '/v1/receipts/redeem', { receipt: ahead, audience: claims.aud })).status).toBe(200);
   });
 
   it('the vault keeps a spent jti for at least the tolerance past exp (injected clock)', async () => {

@@ -11,19 +11,21 @@ import { RedeemRequest } from './schemas';
 
 export const receipts = new Hono<AppEnv>();
 
-// Server: check a receipt against our own keys and spend its jti, once. The service reads its
-// own receipts by its own clock, so no skew is allowed: past `exp` is 401 (SPEC.md).
+// Server: check a receipt against our own keys and spend its jti, once. Expiry is exact: from the
+// second of `exp` on it is 401 (SPEC.md). `iat` keeps the usual tolerance, since the machine that
+// signed may run a little ahead of the one that redeems.
 receipts.post('/v1/receipts/redeem', requireApiKey, jsonBody(RedeemRequest), async (c) => {
   const { receipt, audience } = c.req.valid('json');
   const keys = await getSigningKeys(c.env);
   const issuer = issuerFor(getVars(c.env), c.req.url);
   let claims;
   try {
-    ({ claims } = await verifyReceipt(receipt, { jwks: keys.jwks, issuer, audience, clockTolerance: 0 }));
+    ({ claims } = await verifyReceipt(receipt, { jwks: keys.jwks, issuer, audience }));
   } catch (err) {
     const code = err instanceof Error && 'code' in err ? String(err.code) : 'malformed';
     throw new PseaError('receipt_invalid', `receipt failed verification (${code})`);
   }
+  if (claims.exp <= Math.floor(Date.now() / 1000)) throw new PseaError('receipt_invalid', 'receipt failed verification (expired)');
   unwrap(await userVault(c.env, claims.sub).redeem(claims.jti, claims.exp, Date.now()));
   return c.json({ claims });
 });
