@@ -12,18 +12,15 @@
  * markers) and the top functions. The sampling profiler slows the code down;
  * read the shares, not the absolute times.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-if (typeof WebSocket === 'undefined') {
-  // Node 20 has a WebSocket client behind a flag.
-  const r = spawnSync(process.execPath, ['--experimental-websocket', '--no-warnings', ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+import { cdp, reexecWithWebSocket } from './lib/cdp.mjs';
+import { selfTimeByModule } from './lib/cpu-profile.mjs';
 
+reexecWithWebSocket();
 const { buildAll } = await import('./lib/build.mjs');
 const { pool, enrollUser, prepareTickets } = await import('./lib/prep.mjs');
 const { freePort } = await import('./lib/procs.mjs');
@@ -43,34 +40,6 @@ if (!process.argv.includes('--no-build')) await buildAll(root, tmp, (m) => conso
 const { SoftAuthenticator } = await import(pathToFileURL(join(tmp, 'node/soft-auth.mjs')).href);
 const inspectorPort = await freePort();
 const s = await startServers({ root, tmp, storageRoot, SoftAuthenticator, inspectorPort });
-
-/** A minimal CDP client over the inspector WebSocket. */
-async function cdp(url) {
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  });
-  let id = 0;
-  const waiting = new Map();
-  ws.onmessage = (e) => {
-    const msg = JSON.parse(e.data);
-    if (msg.id && waiting.has(msg.id)) {
-      const { resolve, reject } = waiting.get(msg.id);
-      waiting.delete(msg.id);
-      if (msg.error) reject(new Error(msg.error.message));
-      else resolve(msg.result);
-    }
-  };
-  return {
-    send: (method, params = {}) =>
-      new Promise((resolve, reject) => {
-        waiting.set(++id, { resolve, reject });
-        ws.send(JSON.stringify({ id, method, params }));
-      }),
-    close: () => ws.close(),
-  };
-}
 
 try {
   const warm = 100;
@@ -96,43 +65,7 @@ try {
   if (result.ok !== n) throw new Error(`profiled batch: ${JSON.stringify(result)}`);
   await writeFile(join(tmp, `${kind}.cpuprofile`), JSON.stringify(profile));
 
-  // Map bundle lines to source modules through esbuild's `// path` markers.
-  const bundle = (await readFile(join(tmp, 'cpu/index.js'), 'utf8')).split('\n');
-  const markers = [];
-  bundle.forEach((line, i) => {
-    const m = /^\/\/ ((?:node_modules|worker|bench|test)\/\S+)$/.exec(line);
-    if (m) markers.push([i, m[1].replace(/^node_modules\/(@[^/]+\/[^/]+|[^/]+)\/.*/, 'node_modules/$1 (package)')]);
-  });
-  const moduleOf = (line) => {
-    let lo = 0;
-    let hi = markers.length - 1;
-    let found = '(bundle prelude)';
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (markers[mid][0] <= line) {
-        found = markers[mid][1];
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found;
-  };
-
-  const self = new Map(profile.nodes.map((node) => [node.id, 0]));
-  profile.samples.forEach((id, i) => self.set(id, self.get(id) + (profile.timeDeltas[i] ?? 0)));
-  const byModule = new Map();
-  const byFunction = new Map();
-  let total = 0;
-  for (const node of profile.nodes) {
-    const t = self.get(node.id);
-    if (!t) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url.endsWith('index.js') ? moduleOf(lineNumber) : url ? url : `(${functionName || 'native'})`;
-    const fn = `${functionName || '(anonymous)'} — ${where}${url.endsWith('index.js') ? `:${lineNumber + 1}` : ''}`;
-    if (functionName === '(idle)') continue;
-    total += t;
-    byModule.set(where, (byModule.get(where) ?? 0) + t);
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + t);
-  }
+  const { total, byModule, byFunction } = selfTimeByModule(profile, await readFile(join(tmp, 'cpu/index.js'), 'utf8'));
   const show = (title, map, top) => {
     console.log(`\n${title}`);
     for (const [k, v] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
