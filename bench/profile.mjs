@@ -16,7 +16,6 @@ import { existsSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-
 import { cdp, reexecWithWebSocket } from './lib/cdp.mjs';
 import { selfTimeByModule } from './lib/cpu-profile.mjs';
 
