@@ -10,14 +10,12 @@
  *
  * B is this checkout. A needs its own node_modules (a symlink will do).
  */
-import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildAll } from './lib/build.mjs';
+import { fileURLToPath } from 'node:url';
+import { devServers } from './lib/dev-servers.mjs';
 import { median } from './lib/load.mjs';
 import { enrollUser, pool, prepareTickets } from './lib/prep.mjs';
 import { cpuTimes } from './lib/procs.mjs';
-import { startServers } from './lib/servers.mjs';
 
 process.env.WRANGLER_SEND_METRICS = 'false';
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
@@ -30,12 +28,7 @@ const kinds = arg('kinds', 'verify,stateful-floor').split(',');
 const USERS = 24;
 
 async function side(label, root) {
-  const tmp = join(root, 'bench', '.tmp');
-  await buildAll(root, tmp, () => {});
-  const storageRoot = existsSync('/dev/shm') ? `/dev/shm/psea-ab-cpu-${label}-${process.pid}` : join(tmp, 'do-storage-ab');
-  process.on('exit', () => storageRoot.startsWith('/dev/shm/') && rmSync(storageRoot, { recursive: true, force: true }));
-  const { SoftAuthenticator } = await import(pathToFileURL(join(tmp, 'node/soft-auth.mjs')).href);
-  const s = await startServers({ root, tmp, storageRoot, SoftAuthenticator });
+  const { s, SoftAuthenticator } = await devServers({ root, label: `ab-cpu-${label}` });
   const users = await pool(Array.from({ length: USERS }, (_, i) => `cpu-user-${i}`), 4, (id) => enrollUser(s.cpu, SoftAuthenticator, id));
   // The scratch-row kinds start from one approved ticket.
   await s.cpu.must(200, '/__bench/stash?kind=verify', { method: 'POST', body: await prepareTickets(s.cpu, users.slice(0, 1), 1) });

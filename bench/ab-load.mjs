@@ -12,17 +12,15 @@
  * With --profile, writes bench/.tmp/http-<kind>.cpuprofile and prints self
  * time per request by source module, as bench/profile.mjs does.
  */
-import { existsSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildAll } from './lib/build.mjs';
+import { fileURLToPath } from 'node:url';
 import { loadRun, median } from './lib/load.mjs';
 import { enrollUser, pool, prepareFloorItems, prepareTickets } from './lib/prep.mjs';
 import { freePort } from './lib/procs.mjs';
 import { cdp, reexecWithWebSocket } from './lib/cdp.mjs';
 import { selfTimeByModule } from './lib/cpu-profile.mjs';
-import { startServers } from './lib/servers.mjs';
+import { devServers } from './lib/dev-servers.mjs';
 
 if (process.argv.includes('--profile')) reexecWithWebSocket();
 process.env.WRANGLER_SEND_METRICS = 'false';
@@ -34,13 +32,9 @@ const n = arg('n', 1000);
 const c = arg('c', 16);
 const userCount = arg('users', 200);
 const profile = process.argv.includes('--profile');
-const storageRoot = existsSync('/dev/shm') ? `/dev/shm/psea-ab-${process.pid}` : join(tmp, 'do-storage-ab');
-process.on('exit', () => storageRoot.startsWith('/dev/shm/') && rmSync(storageRoot, { recursive: true, force: true }));
 
-if (!process.argv.includes('--no-build')) await buildAll(root, tmp, (m) => console.log(m));
-const { SoftAuthenticator } = await import(pathToFileURL(join(tmp, 'node/soft-auth.mjs')).href);
 const inspectorPort = profile ? await freePort() : undefined;
-const s = await startServers({ root, tmp, storageRoot, SoftAuthenticator, inspectorPort });
+const { s, SoftAuthenticator } = await devServers({ root, label: 'ab-load', build: !process.argv.includes('--no-build'), log: console.log, inspectorPort });
 const pid = s.workerd.pid;
 
 try {

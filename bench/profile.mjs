@@ -12,18 +12,16 @@
  * markers) and the top functions. The sampling profiler slows the code down;
  * read the shares, not the absolute times.
  */
-import { existsSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { cdp, reexecWithWebSocket } from './lib/cdp.mjs';
 import { selfTimeByModule } from './lib/cpu-profile.mjs';
 
 reexecWithWebSocket();
-const { buildAll } = await import('./lib/build.mjs');
 const { pool, enrollUser, prepareTickets } = await import('./lib/prep.mjs');
 const { freePort } = await import('./lib/procs.mjs');
-const { startServers } = await import('./lib/servers.mjs');
+const { devServers } = await import('./lib/dev-servers.mjs');
 
 process.env.WRANGLER_SEND_METRICS = 'false';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,14 +29,10 @@ const tmp = join(root, 'bench', '.tmp');
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
 const n = Number(arg('n', '400'));
 const kind = arg('kind', 'verify');
-const storageRoot = existsSync('/dev/shm') ? `/dev/shm/psea-profile-${process.pid}` : join(tmp, 'do-storage');
 
-process.on('exit', () => storageRoot.startsWith('/dev/shm/') && rmSync(storageRoot, { recursive: true, force: true }));
 process.stdout.on('error', () => process.exit(1));
-if (!process.argv.includes('--no-build')) await buildAll(root, tmp, (m) => console.log(m));
-const { SoftAuthenticator } = await import(pathToFileURL(join(tmp, 'node/soft-auth.mjs')).href);
 const inspectorPort = await freePort();
-const s = await startServers({ root, tmp, storageRoot, SoftAuthenticator, inspectorPort });
+const { s, SoftAuthenticator } = await devServers({ root, label: 'profile', build: !process.argv.includes('--no-build'), log: console.log, inspectorPort });
 
 try {
   const warm = 100;
