@@ -99,6 +99,8 @@ export interface IssueOptions extends Name {
   notBefore?: Date;
   notAfter?: Date;
   serial?: number;
+  /** More extensions, as DER values (e.g. Android's KeyDescription). */
+  extensions?: { id: string; value: Uint8Array }[];
 }
 
 let serials = 1;
@@ -133,6 +135,7 @@ export class TestCert {
       extension('2.5.29.19', true, opts.ca ? seq(bool(true)) : seq()),
       ...(opts.ca ? [extension('2.5.29.15', true, tlv(0x03, bytes([1, 0x06])))] : []),
       ...(opts.aaguid ? [extension(ID_FIDO_GEN_CE_AAGUID, false, octets(uuidToBytes(opts.aaguid)))] : []),
+      ...(opts.extensions ?? []).map((e) => extension(e.id, false, e.value)),
     ];
     const now = Date.now();
     const tbs = seq(

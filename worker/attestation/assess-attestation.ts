@@ -3,6 +3,8 @@
  *
  * - android-key, android-safetynet, apple: the library checked the chain
  *   against the vendor roots it ships, so a verified response is attested.
+ *   An android-key must also be one the TEE generated for signing
+ *   (refuse-imported-android-key.ts).
  * - packed, tpm, fido-u2f: the library checked the statement's signature and
  *   leaf but no chain (it ships no roots), so PSEA checks the chain against
  *   the metadata roots for the AAGUID, then the POLICY `trustAnchors` for
@@ -21,6 +23,7 @@ import { attestationChain } from './attestation-chain';
 import { chainReachesAnchor } from './chain-to-anchor';
 import { canonicalPem, certificateDer } from './certificates';
 import { isRefused } from './metadata';
+import { refuseImportedAndroidKey } from './refuse-imported-android-key';
 import { refuseRevoked } from './refuse-revoked';
 import { ANCHORED_FORMATS, VENDOR_ROOTED_FORMATS, type AnchoredFormat, type AttestationFacts, type MetadataEntry, type Trust } from './types';
 
@@ -88,6 +91,8 @@ export async function assessAttestation(
   const chain = attestationChain(reg.fmt, reg.attStmt);
   // Refuse chains with a certificate the relying party knows is revoked.
   await refuseRevoked(chain, trust.revoked);
+  // Refuse an Android key imported into Keystore: it could exist outside the device.
+  if (reg.fmt === 'android-key') refuseImportedAndroidKey(chain[0]);
 
   let attested = false;
   if (VENDOR_ROOTED_FORMATS.has(reg.fmt)) attested = chain.length > 0;

@@ -1,0 +1,116 @@
+/**
+ * Android Keystore keys: WebAuthn §8.4.1's origin and purpose checks, which
+ * the library leaves out. A refused leaf cannot be made to chain to Google's
+ * hardware roots here, so these tests call the assessment the vault runs
+ * after the library's chain check (assessAttestation) on hand-made leaves,
+ * and show that both real hardware leaves of the fixture file pass it.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AuthorizationList, id_ce_keyDescription, IntegerSet, KeyDescription, SecurityLevel } from '@peculiar/asn1-android';
+import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { getCertificateInfo } from '@simplewebauthn/server/helpers';
+import fixtureFile from '../../../shared/fixtures/webauthn-real.json';
+import { assessAttestation } from '../../worker/attestation/assess-attestation';
+import { attestationChain } from '../../worker/attestation/attestation-chain';
+import type { Trust } from '../../worker/attestation/types';
+import { PseaError } from '../../worker/errors';
+import { decodeAttestationObject } from '../../worker/webauthn/attestation-object';
+import { TestCert } from '../support/test-ca';
+
+const KM_ORIGIN_GENERATED = 0;
+const KM_ORIGIN_IMPORTED = 2;
+const KM_PURPOSE_SIGN = 2;
+const KM_PURPOSE_VERIFY = 3;
+const TRUST: Trust = { anchors: {}, revoked: new Set(), metadata: { no: 1, nextUpdate: null, entries: new Map() } };
+const AAGUID = '00000000-0000-0000-0000-000000000000';
+
+interface Lists {
+  level?: SecurityLevel;
+  tee?: Partial<AuthorizationList>;
+  software?: Partial<AuthorizationList>;
+}
+
+/** A KeyDescription as Keystore writes one, generated in the TEE for signing unless told otherwise. */
+function keyDescription({ level = SecurityLevel.trustedEnvironment, tee, software = {} }: Lists = {}): Uint8Array {
+  const kd = new KeyDescription({
+    attestationVersion: 4,
+    attestationSecurityLevel: level,
+    keymasterVersion: 4,
+    keymasterSecurityLevel: level,
+    attestationChallenge: new OctetString(new Uint8Array(32)),
+    uniqueId: new OctetString(new Uint8Array(0)),
+    softwareEnforced: new AuthorizationList(software),
+    teeEnforced: new AuthorizationList(tee ?? { purpose: new IntegerSet([KM_PURPOSE_SIGN]), origin: KM_ORIGIN_GENERATED }),
+  });
+  return new Uint8Array(AsnSerializer.serialize(kd));
+}
+
+let root: TestCert;
+beforeEach(async () => {
+  vi.stubGlobal('fetch', () => Promise.reject(new Error('network disabled in tests')));
+  root = await TestCert.root('PSEA Test Android Root');
+});
+afterEach(() => vi.unstubAllGlobals());
+
+async function leafWith(value?: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  const leaf = await root.issue({ CN: 'Android Keystore Key', extensions: value ? [{ id: id_ce_keyDescription, value }] : [] });
+  return leaf.der;
+}
+
+/** The vault's assessment of an android-key statement whose chain the library has verified. */
+function assess(chain: Uint8Array<ArrayBuffer>[]) {
+  return assessAttestation({ fmt: 'android-key', aaguid: AAGUID, attStmt: new Map([['x5c', chain]]) }, TRUST);
+}
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  if (!(err instanceof PseaError)) throw new Error(`expected a PseaError, got ${String(err)}`);
+  expect(err.code).toBe('attestation_rejected');
+  return err.detail ?? '';
+}
+
+describe('android-key: the TEE must vouch for a key generated inside it, for signing', () => {
+  it('accepts a key generated in the TEE (or StrongBox) for signing', async () => {
+    expect(await assess([await leafWith(keyDescription())])).toEqual({ attested: true, name: null });
+    expect(await assess([await leafWith(keyDescription({ level: SecurityLevel.strongBox }))])).toEqual({ attested: true, name: null });
+  });
+
+  it('refuses a key imported into Keystore: it existed outside the device', async () => {
+    const imported = keyDescription({ tee: { purpose: new IntegerSet([KM_PURPOSE_SIGN]), origin: KM_ORIGIN_IMPORTED } });
+    expect(await refusal(assess([await leafWith(imported)]))).toMatch(/not generated/);
+  });
+
+  it('refuses origin and purpose that only Android\'s software vouches for', async () => {
+    const softwareOnly = keyDescription({ tee: {}, software: { purpose: new IntegerSet([KM_PURPOSE_SIGN]), origin: KM_ORIGIN_GENERATED } });
+    expect(await refusal(assess([await leafWith(softwareOnly)]))).toMatch(/not generated/);
+  });
+
+  it('refuses a key whose purpose is not signing, or not stated', async () => {
+    const verifyOnly = keyDescription({ tee: { purpose: new IntegerSet([KM_PURPOSE_VERIFY]), origin: KM_ORIGIN_GENERATED } });
+    expect(await refusal(assess([await leafWith(verifyOnly)]))).toMatch(/purpose/);
+    const noPurpose = keyDescription({ tee: { origin: KM_ORIGIN_GENERATED } });
+    expect(await refusal(assess([await leafWith(noPurpose)]))).toMatch(/purpose/);
+  });
+
+  it('refuses an attestation made by software, whatever its lists say', async () => {
+    expect(await refusal(assess([await leafWith(keyDescription({ level: SecurityLevel.software }))]))).toMatch(/software/);
+  });
+
+  it('fails closed without a readable KeyDescription', async () => {
+    expect(await refusal(assess([await leafWith()]))).toMatch(/KeyDescription/);
+    expect(await refusal(assess([await leafWith(new Uint8Array([0x30, 0x03, 0x02, 0x01]))]))).toMatch(/KeyDescription/);
+    expect(await refusal(assess([]))).toMatch(/KeyDescription/);
+  });
+
+  it('passes both real hardware leaves of the fixture file, which say generated, sign, TEE', async () => {
+    const entries = (fixtureFile as unknown as { entries: { id: string; response: { response: { attestationObject: string } } }[] }).entries;
+    for (const id of ['swa-reg-android-key-pixel-8a', 'swa-reg-android-key-galaxy-s9plus']) {
+      const e = entries.find((x) => x.id === id)!;
+      const chain = attestationChain('android-key', decodeAttestationObject(e.response.response.attestationObject).attStmt);
+      const ext = getCertificateInfo(chain[0]!).parsedCertificate.tbsCertificate.extensions!.find((x) => x.extnID === id_ce_keyDescription)!;
+      const kd = AsnParser.parse(ext.extnValue, KeyDescription);
+      expect([kd.attestationSecurityLevel, kd.teeEnforced.origin, [...kd.teeEnforced.purpose!]], id).toEqual([SecurityLevel.trustedEnvironment, KM_ORIGIN_GENERATED, [KM_PURPOSE_SIGN]]);
+      expect((await assess(chain)).attested, id).toBe(true);
+    }
+  });
+});
