@@ -8,10 +8,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthorizationList, id_ce_keyDescription, IntegerSet, KeyDescription, SecurityLevel } from '@peculiar/asn1-android';
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
-import { getCertificateInfo } from '@simplewebauthn/server/helpers';
 import fixtureFile from '../../../shared/fixtures/webauthn-real.json';
 import { assessAttestation } from '../../worker/attestation/assess-attestation';
 import { attestationChain } from '../../worker/attestation/attestation-chain';
+import { certificateExtension } from '../../worker/attestation/certificates';
 import type { Trust } from '../../worker/attestation/types';
 import { PseaError } from '../../worker/errors';
 import { decodeAttestationObject } from '../../worker/webauthn/attestation-object';
@@ -107,8 +107,7 @@ describe('android-key: the TEE must vouch for a key generated inside it, for sig
     for (const id of ['swa-reg-android-key-pixel-8a', 'swa-reg-android-key-galaxy-s9plus']) {
       const e = entries.find((x) => x.id === id)!;
       const chain = attestationChain('android-key', decodeAttestationObject(e.response.response.attestationObject).attStmt);
-      const ext = getCertificateInfo(chain[0]!).parsedCertificate.tbsCertificate.extensions!.find((x) => x.extnID === id_ce_keyDescription)!;
-      const kd = AsnParser.parse(ext.extnValue, KeyDescription);
+      const kd = AsnParser.parse(certificateExtension(chain[0]!, id_ce_keyDescription)!, KeyDescription);
       expect([kd.attestationSecurityLevel, kd.teeEnforced.origin, [...kd.teeEnforced.purpose!]], id).toEqual([SecurityLevel.trustedEnvironment, KM_ORIGIN_GENERATED, [KM_PURPOSE_SIGN]]);
       expect((await assess(chain)).attested, id).toBe(true);
     }

@@ -16,12 +16,11 @@
  * Whatever the format, a model that metadata reports revoked or compromised,
  * or a chain with a certificate the relying party lists as revoked, is refused.
  */
-import { getCertificateInfo } from '@simplewebauthn/server/helpers';
 import { PseaError } from '../errors';
 import type { VerifiedRegistration } from '../webauthn/verify-registration';
 import { attestationChain } from './attestation-chain';
 import { chainReachesAnchor } from './chain-to-anchor';
-import { canonicalPem, certificateDer } from './certificates';
+import { canonicalPem, certificateDer, certificateExtension } from './certificates';
 import { isRefused } from './metadata';
 import { refuseImportedAndroidKey } from './refuse-imported-android-key';
 import { refuseRevoked } from './refuse-revoked';
@@ -52,12 +51,7 @@ const NO_AAGUID = '00000000-0000-0000-0000-000000000000';
  * library already refused a leaf whose extension differs from authData's AAGUID.
  */
 function leafNamesModel(leaf: Uint8Array<ArrayBuffer> | undefined): boolean {
-  if (!leaf) return false;
-  try {
-    return getCertificateInfo(leaf).parsedCertificate.tbsCertificate.extensions?.some((e) => e.extnID === ID_FIDO_GEN_CE_AAGUID) ?? false;
-  } catch {
-    return false;
-  }
+  return leaf !== undefined && certificateExtension(leaf, ID_FIDO_GEN_CE_AAGUID) !== undefined;
 }
 
 /**

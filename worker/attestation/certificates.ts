@@ -40,3 +40,16 @@ export function normaliseFingerprint(text: string): string | undefined {
   const hex = text.replace(/:/g, '').toLowerCase();
   return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
+
+/**
+ * The DER value of one extension of a certificate, or undefined when the
+ * certificate lacks it or cannot be parsed: callers treat both as "not said".
+ * @example certificateExtension(leafDer, '1.3.6.1.4.1.45724.1.1.4') // id-fido-gen-ce-aaguid
+ */
+export function certificateExtension(der: Uint8Array<ArrayBuffer>, oid: string): ArrayBuffer | undefined {
+  try {
+    return getCertificateInfo(der).parsedCertificate.tbsCertificate.extensions?.find((e) => e.extnID === oid)?.extnValue.buffer;
+  } catch {
+    return undefined;
+  }
+}

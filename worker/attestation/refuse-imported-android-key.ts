@@ -13,16 +13,16 @@
  */
 import { id_ce_keyDescription, KeyDescription, SecurityLevel } from '@peculiar/asn1-android';
 import { AsnParser } from '@peculiar/asn1-schema';
-import { getCertificateInfo } from '@simplewebauthn/server/helpers';
 import { PseaError } from '../errors';
+import { certificateExtension } from './certificates';
 
 const KM_ORIGIN_GENERATED = 0;
 const KM_PURPOSE_SIGN = 2;
 
 function keyDescription(leaf: Uint8Array<ArrayBuffer>): KeyDescription | undefined {
+  const value = certificateExtension(leaf, id_ce_keyDescription);
   try {
-    const ext = getCertificateInfo(leaf).parsedCertificate.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_keyDescription);
-    return ext ? AsnParser.parse(ext.extnValue, KeyDescription) : undefined;
+    return value ? AsnParser.parse(value, KeyDescription) : undefined;
   } catch {
     return undefined;
   }
