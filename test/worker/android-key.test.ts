@@ -1,12 +1,13 @@
 /**
- * Android Keystore keys: WebAuthn §8.4.1's origin and purpose checks, which
- * the library leaves out. A refused leaf cannot be made to chain to Google's
- * hardware roots here, so these tests call the assessment the vault runs
- * after the library's chain check (assessAttestation) on hand-made leaves,
- * and show that both real hardware leaves of the fixture file pass it.
+ * Android statements: WebAuthn §8.4.1's origin and purpose checks, which the
+ * library leaves out, and which app made the statement (only Google Play
+ * services' count as attested). A hand-made leaf cannot be made to chain to
+ * Google's roots here, so these tests call the assessment the vault runs
+ * after the library's chain check (assessAttestation) on hand-made
+ * statements, and show that the real ones of the fixture file pass it.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AuthorizationList, id_ce_keyDescription, IntegerSet, KeyDescription, SecurityLevel } from '@peculiar/asn1-android';
+import { AttestationApplicationId, AttestationPackageInfo, AuthorizationList, id_ce_keyDescription, IntegerSet, KeyDescription, SecurityLevel } from '@peculiar/asn1-android';
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import fixtureFile from '../../../shared/fixtures/webauthn-real.json';
 import { assessAttestation } from '../../worker/attestation/assess-attestation';
@@ -24,6 +25,22 @@ const KM_PURPOSE_VERIFY = 3;
 const TRUST: Trust = { anchors: {}, revoked: new Set(), metadata: { no: 1, nextUpdate: null, entries: new Map() } };
 const AAGUID = '00000000-0000-0000-0000-000000000000';
 
+const PLAY_SERVICES = 'com.google.android.gms';
+const PLAY_SIGNER = 'f0fd6c5b410f25cb25c3b53346c8972fae30f8ee7411df910480ad6b2d60db83';
+const OTHER_SIGNER = '5ad05ec221c8f83a226127dec557500c3e574bc60125a9dc21cb0be4a0066095';
+const fromHex = (h: string) => new Uint8Array(h.match(/../g)!.map((b) => parseInt(b, 16)));
+
+/** Keystore's attestationApplicationId: the app's packages and signing certificates. */
+function appId(packages: string[], signer: string): OctetString {
+  const app = new AttestationApplicationId({
+    // The schema says OctetString; the serializer wants the bytes (as the parser hands them back).
+    packageInfos: packages.map((name) => new AttestationPackageInfo({ packageName: new TextEncoder().encode(name).buffer as unknown as OctetString, version: 1 })),
+    signatureDigests: [fromHex(signer).buffer as unknown as OctetString],
+  });
+  return new OctetString(AsnSerializer.serialize(app));
+}
+const PLAY_APP = appId(['com.google.android.gsf', PLAY_SERVICES], PLAY_SIGNER);
+
 interface Lists {
   level?: SecurityLevel;
   tee?: Partial<AuthorizationList>;
@@ -31,7 +48,7 @@ interface Lists {
 }
 
 /** A KeyDescription as Keystore writes one, generated in the TEE for signing unless told otherwise. */
-function keyDescription({ level = SecurityLevel.trustedEnvironment, tee, software = {} }: Lists = {}): Uint8Array {
+function keyDescription({ level = SecurityLevel.trustedEnvironment, tee, software = { attestationApplicationId: PLAY_APP } }: Lists = {}): Uint8Array {
   const kd = new KeyDescription({
     attestationVersion: 4,
     attestationSecurityLevel: level,
@@ -60,6 +77,15 @@ async function leafWith(value?: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
 /** The vault's assessment of an android-key statement whose chain the library has verified. */
 function assess(chain: Uint8Array<ArrayBuffer>[]) {
   return assessAttestation({ fmt: 'android-key', aaguid: AAGUID, attStmt: new Map([['x5c', chain]]) }, TRUST);
+}
+
+/** The same for a SafetyNet statement: its JWS names the app (the signature is the library's to check). */
+async function assessSafetyNet(apkPackageName: string, signer: string) {
+  const b64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
+  const part = (v: unknown) => btoa(JSON.stringify(v)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  const leaf = await root.issue({ CN: 'attest.android.com' });
+  const jws = `${part({ alg: 'RS256', x5c: [b64(leaf.der)] })}.${part({ apkPackageName, apkCertificateDigestSha256: [b64(fromHex(signer))], ctsProfileMatch: true })}.c2ln`;
+  return assessAttestation({ fmt: 'android-safetynet', aaguid: AAGUID, attStmt: new Map([['response', new TextEncoder().encode(jws)]]) }, TRUST);
 }
 
 async function refusal(p: Promise<unknown>): Promise<string> {
@@ -100,6 +126,22 @@ describe('android-key: the TEE must vouch for a key generated inside it, for sig
     expect(await refusal(assess([await leafWith()]))).toMatch(/KeyDescription/);
     expect(await refusal(assess([await leafWith(new Uint8Array([0x30, 0x03, 0x02, 0x01]))]))).toMatch(/KeyDescription/);
     expect(await refusal(assess([]))).toMatch(/KeyDescription/);
+  });
+
+  it('calls a key attested only when Google Play services made it: another app writes any AAGUID and flags it likes', async () => {
+    const madeBy = (attestationApplicationId?: OctetString) => keyDescription({ software: attestationApplicationId ? { attestationApplicationId } : {} });
+    expect((await assess([await leafWith(madeBy(PLAY_APP))])).attested).toBe(true);
+    // Enrolled all the same, as `none` would be: the key is real, the model and flags are the app's word.
+    expect(await assess([await leafWith(madeBy(appId(['com.evil.app'], OTHER_SIGNER)))])).toEqual({ attested: false, name: null });
+    expect((await assess([await leafWith(madeBy(appId([PLAY_SERVICES], OTHER_SIGNER)))])).attested).toBe(false);
+    expect((await assess([await leafWith(madeBy(appId(['com.evil.app'], PLAY_SIGNER)))])).attested).toBe(false);
+    expect((await assess([await leafWith(madeBy())])).attested).toBe(false);
+  });
+
+  it('android-safetynet: attested only when the JWS names Google Play services', async () => {
+    expect(await assessSafetyNet(PLAY_SERVICES, PLAY_SIGNER)).toEqual({ attested: true, name: null });
+    expect((await assessSafetyNet('com.evil.app', OTHER_SIGNER)).attested).toBe(false);
+    expect((await assessSafetyNet(PLAY_SERVICES, OTHER_SIGNER)).attested).toBe(false);
   });
 
   it('passes both real hardware leaves of the fixture file, which say generated, sign, TEE', async () => {

@@ -2,8 +2,10 @@
  * What an enrollment's attestation proves, beyond "the library verified it":
  *
  * - android-key, android-safetynet, apple: the library checked the chain
- *   against the vendor roots it ships, so a verified response is attested.
- *   An android-key must also be one the TEE generated for signing
+ *   against the vendor roots it ships. Apple's statement comes from Apple's
+ *   own authenticator, so it is attested; an Android statement is attested
+ *   only when Google Play services made it (play-services.ts), and an
+ *   android-key must be one the TEE generated for signing
  *   (refuse-imported-android-key.ts).
  * - packed, tpm, fido-u2f: the library checked the statement's signature and
  *   leaf but no chain (it ships no roots), so PSEA checks the chain against
@@ -16,12 +18,15 @@
  * Whatever the format, a model that metadata reports revoked or compromised,
  * or a chain with a certificate the relying party lists as revoked, is refused.
  */
+import type { KeyDescription } from '@peculiar/asn1-android';
 import { PseaError } from '../errors';
 import type { VerifiedRegistration } from '../webauthn/verify-registration';
 import { attestationChain } from './attestation-chain';
 import { chainReachesAnchor } from './chain-to-anchor';
 import { canonicalPem, certificateDer, certificateExtension } from './certificates';
 import { isRefused } from './metadata';
+import { keyDescription } from './android-key-description';
+import { keystoreAppIsPlayServices, safetyNetAppIsPlayServices } from './play-services';
 import { refuseImportedAndroidKey } from './refuse-imported-android-key';
 import { refuseRevoked } from './refuse-revoked';
 import { ANCHORED_FORMATS, VENDOR_ROOTED_FORMATS, type AnchoredFormat, type AttestationFacts, type MetadataEntry, type Trust } from './types';
@@ -69,6 +74,17 @@ async function attestsModel(fmt: AnchoredFormat, chain: Uint8Array<ArrayBuffer>[
 }
 
 /**
+ * Whether a vendor-rooted statement vouches for the authenticator, not only
+ * for a key or a device: Apple's always comes from Apple's authenticator;
+ * an Android one only when Google Play services made it.
+ */
+function vendorVouchesForModel(reg: Pick<VerifiedRegistration, 'fmt' | 'attStmt'>, kd: KeyDescription | undefined): boolean {
+  if (reg.fmt === 'android-key') return kd !== undefined && keystoreAppIsPlayServices(kd);
+  if (reg.fmt === 'android-safetynet') return safetyNetAppIsPlayServices(reg.attStmt);
+  return true;
+}
+
+/**
  * Assess a registration the library has verified.
  * @throws PseaError `attestation_rejected` for a refused model or a revoked certificate.
  * @example const { attested, name } = await assessAttestation(reg, trust);
@@ -86,10 +102,11 @@ export async function assessAttestation(
   // Refuse chains with a certificate the relying party knows is revoked.
   await refuseRevoked(chain, trust.revoked);
   // Refuse an Android key imported into Keystore: it could exist outside the device.
-  if (reg.fmt === 'android-key') refuseImportedAndroidKey(chain[0]);
+  const kd = reg.fmt === 'android-key' ? keyDescription(chain[0]) : undefined;
+  if (reg.fmt === 'android-key') refuseImportedAndroidKey(kd);
 
   let attested = false;
-  if (VENDOR_ROOTED_FORMATS.has(reg.fmt)) attested = chain.length > 0;
+  if (VENDOR_ROOTED_FORMATS.has(reg.fmt)) attested = chain.length > 0 && vendorVouchesForModel(reg, kd);
   else if (isAnchored(reg.fmt)) attested = await attestsModel(reg.fmt, chain, reg.aaguid, trust, entry);
   return { attested, name: entry?.name ?? null };
 }

@@ -11,31 +11,19 @@
  * software claims, its secure hardware did not vouch for, and a device-bound
  * claim must rest on the hardware.
  */
-import { id_ce_keyDescription, KeyDescription, SecurityLevel } from '@peculiar/asn1-android';
-import { AsnParser } from '@peculiar/asn1-schema';
+import { SecurityLevel, type KeyDescription } from '@peculiar/asn1-android';
 import { PseaError } from '../errors';
-import { certificateExtension } from './certificates';
 
 const KM_ORIGIN_GENERATED = 0;
 const KM_PURPOSE_SIGN = 2;
-
-function keyDescription(leaf: Uint8Array<ArrayBuffer>): KeyDescription | undefined {
-  const value = certificateExtension(leaf, id_ce_keyDescription);
-  try {
-    return value ? AsnParser.parse(value, KeyDescription) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Refuse an android-key attestation whose key the TEE does not vouch was
  * generated inside it for signing.
  * @throws PseaError `attestation_rejected`
- * @example if (reg.fmt === 'android-key') refuseImportedAndroidKey(chain[0]);
+ * @example if (reg.fmt === 'android-key') refuseImportedAndroidKey(keyDescription(chain[0]));
  */
-export function refuseImportedAndroidKey(leaf: Uint8Array<ArrayBuffer> | undefined): void {
-  const kd = leaf && keyDescription(leaf);
+export function refuseImportedAndroidKey(kd: KeyDescription | undefined): void {
   // Fail closed: without a readable KeyDescription nothing is known of the key.
   if (!kd) throw new PseaError('attestation_rejected', 'android-key: no readable KeyDescription');
   // Require the attestation itself to come from secure hardware.
