@@ -10,8 +10,10 @@ import { assessAttestation } from '../../worker/attestation/assess-attestation';
 import { certificateFingerprint } from '../../worker/attestation/certificates';
 import { REFUSED_STATUSES, type MetadataEntry, type Trust } from '../../worker/attestation/types';
 import { PseaError } from '../../worker/errors';
+import { refuseDuplicableTpmKey } from '../../worker/attestation/refuse-duplicable-tpm-key';
 import { refuseWeakAttestation } from '../../worker/attestation/refuse-weak-attestation';
 import { verifyRegistration } from '../../worker/webauthn/verify-registration';
+import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
 import { SoftAuthenticator, b64url, sha256 } from '../support/soft-authenticator';
 import { TestCert, packedFullAttestation } from '../support/test-ca';
 
@@ -179,5 +181,83 @@ describe('SHA-1', () => {
     const response = await packedFullAttestation(await auth.register(options, { origin: ORIGIN }), [leaf], -65535);
     const code = await rejection(verifyRegistration(response, { challenge, rpId: RP, rpIdHash: await sha256(RP), allowedOrigins: new Set([ORIGIN]) }));
     expect(code).toBe('attestation_rejected');
+  });
+});
+
+/** Reason of a PseaError `attestation_rejected`, or 'ok'. */
+async function refusedDetail(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  if (err === undefined) return 'ok';
+  if (!(err instanceof PseaError) || err.code !== 'attestation_rejected') throw new Error(`expected attestation_rejected, got ${String(err)}`);
+  return err.detail ?? '';
+}
+
+/** A soft registration, its attestation object rewritten (fmt and statement). */
+async function rewritten(fmt: string, attStmt: (authData: Uint8Array) => Map<string, unknown>, chain?: TestCert[], alg?: number) {
+  const auth = await SoftAuthenticator.create({ aaguid: AAGUID });
+  const challenge = b64url(crypto.getRandomValues(new Uint8Array(32)));
+  const options = { rp: { id: RP, name: 'PSEA' }, user: { id: 'AAAA', name: 'a', displayName: 'A' }, challenge, pubKeyCredParams: [{ type: 'public-key' as const, alg: -7 }] };
+  let response = await auth.register(options, { origin: ORIGIN });
+  if (chain) response = await packedFullAttestation(response, chain, alg);
+  else {
+    const obj = isoCBOR.decodeFirst<Map<string, unknown>>(isoBase64URL.toBuffer(response.response.attestationObject));
+    const authData = obj.get('authData') as Uint8Array;
+    const encoded = isoCBOR.encode(new Map<string, any>([['fmt', fmt], ['attStmt', attStmt(authData)], ['authData', authData]]));
+    response = { ...response, response: { ...response.response, attestationObject: isoBase64URL.fromBuffer(encoded) } };
+  }
+  return verifyRegistration(response, { challenge, rpId: RP, rpIdHash: await sha256(RP), allowedOrigins: new Set([ORIGIN]) });
+}
+
+describe('packed statements: alg must be the signer\'s (WebAuthn §8.2; the library does not check)', () => {
+  it('refuses a full attestation naming an alg its leaf\'s key cannot make (RS256 for an EC leaf)', async () => {
+    expect(await refusedDetail(rewritten('packed', () => new Map(), [leaf], -7))).toBe('ok');
+    expect(await refusedDetail(rewritten('packed', () => new Map(), [leaf], -257))).toMatch(/alg is not one/);
+    expect(await refusedDetail(rewritten('packed', () => new Map(), [leaf], -8))).toMatch(/alg is not one/);
+  });
+});
+
+describe('tpm: the key must be generated in and fixed to the TPM (objectAttributes; the library reads none)', () => {
+  const pubArea = (attributes: number) => {
+    const p = new Uint8Array(16);
+    new DataView(p.buffer).setUint16(0, 0x0023); // TPM_ALG_ECC
+    new DataView(p.buffer).setUint16(2, 0x000b); // TPM_ALG_SHA256
+    new DataView(p.buffer).setUint32(4, attributes);
+    return p;
+  };
+  const tpm = (p: Uint8Array | undefined) => new Map<string, unknown>([['ver', '2.0'], ['alg', -7], ...(p ? [['pubArea', p] as [string, unknown]] : [])]);
+
+  it('passes the attributes real Windows Hello keys carry, refuses a key missing fixedTPM, fixedParent or sensitiveDataOrigin', () => {
+    for (const ok of [0x40072, 0x60472]) expect(() => refuseDuplicableTpmKey('tpm', tpm(pubArea(ok)))).not.toThrow();
+    for (const bad of [0x40000, 0x40070, 0x40062, 0x40052]) {
+      expect(() => refuseDuplicableTpmKey('tpm', tpm(pubArea(bad))), bad.toString(16)).toThrow(/not generated in and fixed to the TPM/);
+    }
+    expect(() => refuseDuplicableTpmKey('tpm', tpm(undefined))).toThrow(/no readable pubArea/);
+    expect(() => refuseDuplicableTpmKey('tpm', tpm(new Uint8Array(7)))).toThrow(/no readable pubArea/);
+    expect(() => refuseDuplicableTpmKey('packed', tpm(pubArea(0)))).not.toThrow();
+  });
+
+  it('refuses through verifyRegistration, before the library', async () => {
+    expect(await refusedDetail(rewritten('tpm', () => tpm(pubArea(0x40000))))).toMatch(/not generated in and fixed to the TPM/);
+    // Bound attributes pass this check; the made-up statement then fails the library's own.
+    expect(await refusedDetail(rewritten('tpm', () => tpm(pubArea(0x40072))))).toBe('attestation did not verify');
+  });
+});
+
+describe('configured roots: which chains may skip naming their model', () => {
+  it('only fido-u2f, which claims no model; a packed leaf claiming the zero AAGUID must still name it', async () => {
+    const vendorLeaf = await root.issue(LEAF); // no id-fido-gen-ce-aaguid
+    const zero = '00000000-0000-0000-0000-000000000000';
+    const statement = new Map<string, unknown>([['x5c', [vendorLeaf.der]]]);
+    expect((await assessAttestation({ fmt: 'packed', aaguid: zero, attStmt: statement }, trust({ anchors: { packed: [root.pem] } }))).attested).toBe(false);
+    expect((await assessAttestation({ fmt: 'fido-u2f', aaguid: zero, attStmt: statement }, trust({ anchors: { 'fido-u2f': [root.pem] } }))).attested).toBe(true);
+  });
+
+  it('an attestation certificate configured as a root itself attests only while it is valid', async () => {
+    const lone = await TestCert.root('Lone U2F Key');
+    const expired = await TestCert.root('Expired U2F Key', { notBefore: new Date('2000-01-01'), notAfter: new Date('2001-01-01') });
+    const zero = '00000000-0000-0000-0000-000000000000';
+    const assess = (c: TestCert) => assessAttestation({ fmt: 'fido-u2f', aaguid: zero, attStmt: new Map([['x5c', [c.der]]]) }, trust({ anchors: { 'fido-u2f': [c.pem] } }));
+    expect((await assess(lone)).attested).toBe(true);
+    expect((await assess(expired)).attested).toBe(false);
   });
 });

@@ -110,6 +110,7 @@ describe('422 on enrollment', () => {
     ['packed with a garbage attestation signature', { fmt: 'packed', attestationSignature: 'der-garbage' }, 'attestation_rejected'],
     ['packed self attestation naming another alg (RS256)', { fmt: 'packed', attestationObject: editAttStmt((st) => st.set('alg', -257)) }, 'attestation_rejected'],
     ['packed self attestation naming EdDSA for an EC key', { fmt: 'packed', attestationObject: editAttStmt((st) => st.set('alg', -8)) }, 'attestation_rejected'],
+    ['packed with x5c null naming RS256 (the library reads a falsy x5c as self attestation)', { fmt: 'packed', attestationObject: editAttStmt((st) => st.set('x5c', null).set('alg', -257)) }, 'attestation_rejected'],
     ['packed signature with bytes after the DER', { fmt: 'packed', attestationObject: withSig((sig) => [...sig, 0]) }, 'attestation_rejected'],
     ['packed signature with another outer tag', { fmt: 'packed', attestationObject: withSig((sig) => [0xb0, ...sig.slice(1)]) }, 'attestation_rejected'],
     ['packed without a signature', { fmt: 'packed', attestationObject: editAttStmt((st) => st.delete('sig')) }, 'attestation_rejected'],

@@ -49,7 +49,6 @@ function modelRoots(entry: MetadataEntry | undefined): string[] {
 }
 
 const ID_FIDO_GEN_CE_AAGUID = '1.3.6.1.4.1.45724.1.1.4';
-const NO_AAGUID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Whether the leaf certificate names its model (id-fido-gen-ce-aaguid). The
@@ -65,12 +64,13 @@ function leafNamesModel(leaf: Uint8Array<ArrayBuffer> | undefined): boolean {
  * names the model. A configured root vouches for a vendor, and one vendor's
  * root may sign many models: without the extension, its leaf could claim
  * any AAGUID, and policies that list AAGUIDs would trust the claim.
- * (fido-u2f claims no model: the zero AAGUID needs no naming.)
+ * (fido-u2f claims no model: the library holds its AAGUID to zero. Any other
+ * format must name its model, even one that claims the zero AAGUID.)
  */
-async function attestsModel(fmt: AnchoredFormat, chain: Uint8Array<ArrayBuffer>[], aaguid: string, trust: Trust, entry: MetadataEntry | undefined): Promise<boolean> {
+async function attestsModel(fmt: AnchoredFormat, chain: Uint8Array<ArrayBuffer>[], trust: Trust, entry: MetadataEntry | undefined): Promise<boolean> {
   if (await chainReachesAnchor(chain, modelRoots(entry))) return true;
   const configured = trust.anchors[fmt] ?? [];
-  return (aaguid === NO_AAGUID || leafNamesModel(chain[0])) && chainReachesAnchor(chain, configured);
+  return (fmt === 'fido-u2f' || leafNamesModel(chain[0])) && chainReachesAnchor(chain, configured);
 }
 
 /**
@@ -107,6 +107,6 @@ export async function assessAttestation(
 
   let attested = false;
   if (VENDOR_ROOTED_FORMATS.has(reg.fmt)) attested = chain.length > 0 && vendorVouchesForModel(reg, kd);
-  else if (isAnchored(reg.fmt)) attested = await attestsModel(reg.fmt, chain, reg.aaguid, trust, entry);
+  else if (isAnchored(reg.fmt)) attested = await attestsModel(reg.fmt, chain, trust, entry);
   return { attested, name: entry?.name ?? null };
 }

@@ -8,6 +8,17 @@ import { getCertificateInfo, validateCertificatePath } from '@simplewebauthn/ser
 import { PseaError } from '../errors';
 import { canonicalPem } from './certificates';
 
+/** Whether a certificate is valid now: the library's path check does this for every chain but a lone anchor. */
+function isCurrent(der: Uint8Array<ArrayBuffer>): boolean {
+  try {
+    const { notBefore, notAfter } = getCertificateInfo(der);
+    const now = Date.now();
+    return notBefore.getTime() <= now && now <= notAfter.getTime();
+  } catch {
+    return false;
+  }
+}
+
 function isCa(der: Uint8Array<ArrayBuffer>): boolean {
   try {
     return getCertificateInfo(der).basicConstraintsCA;
@@ -31,7 +42,7 @@ export async function chainReachesAnchor(chain: readonly Uint8Array<ArrayBuffer>
   const known = new Set(roots.map((r) => r.replace(/\s+/g, '')));
   const isAnchor = (pem: string) => known.has(pem.replace(/\s+/g, ''));
   // An attestation certificate listed as a root itself ("self-referencing" in FIDO metadata).
-  if (pems.length === 1 && isAnchor(pems[0]!)) return true;
+  if (pems.length === 1 && isAnchor(pems[0]!)) return isCurrent(chain[0]!);
   // A chain that ends in a root we trust: check the rest against that root alone.
   let path = pems;
   let candidates = roots;

@@ -4,6 +4,8 @@ import {
   type VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
 import { convertAAGUIDToString, isoBase64URL } from '@simplewebauthn/server/helpers';
+import { refuseDuplicableTpmKey } from '../attestation/refuse-duplicable-tpm-key';
+import { refuseMismatchedPackedAlg } from '../attestation/refuse-mismatched-packed-alg';
 import { refuseWeakAttestation } from '../attestation/refuse-weak-attestation';
 import { PseaError } from '../errors';
 import { decodeAttestationObject } from './attestation-object';
@@ -59,10 +61,10 @@ export async function verifyRegistration(
   const alg = await checkCosePublicKey(authData.credentialPublicKey);
   // Refuse SHA-1 attestation signatures, which the library accepts.
   refuseWeakAttestation(attestation.attStmt);
-  // Self attestation is signed by the credential key itself, so it must name that key's alg (the library does not check).
-  if (attestation.fmt === 'packed' && !attestation.attStmt.has('x5c') && attestation.attStmt.get('alg') !== alg) {
-    throw new PseaError('attestation_rejected', 'self attestation alg is not the credential key\'s');
-  }
+  // A packed statement's alg must be its signer's (the library does not check).
+  refuseMismatchedPackedAlg(attestation.fmt, attestation.attStmt, alg);
+  // A TPM key the TPM could let go of is no hardware key.
+  refuseDuplicableTpmKey(attestation.fmt, attestation.attStmt);
   const sig = attestation.attStmt.get('sig');
   if (attestation.fmt === 'packed' && attestation.attStmt.get('alg') === -7 && !(sig instanceof Uint8Array && isStrictDerEcdsaP256(sig))) {
     throw new PseaError('attestation_rejected', 'attestation signature is not DER');
