@@ -79,6 +79,17 @@ describe('packed full attestation (the library checks no chain for packed)', () 
     expect((await assessAttestation(reg, trust({ entries }))).attested).toBe(true);
   });
 
+  it('a metadata root listed for several models attests a packed leaf only when it names its model (§8.2.1)', async () => {
+    const rootB64 = b64url(root.der).replace(/-/g, '+').replace(/_/g, '/');
+    const entries = {
+      [AAGUID]: { name: 'PSEA Test Key', statuses: ['FIDO_CERTIFIED_L1'], roots: [rootB64] },
+      'c0ffee00-0000-4000-8000-000000000001': { name: 'PSEA Other Key', statuses: ['FIDO_CERTIFIED_L1'], roots: [rootB64] },
+    };
+    const vendorLeaf = await root.issue(LEAF); // no id-fido-gen-ce-aaguid
+    expect((await assessAttestation(await register([vendorLeaf]), trust({ entries }))).attested).toBe(false);
+    expect((await assessAttestation(await register([leaf]), trust({ entries }))).attested).toBe(true);
+  });
+
   it('is NOT attested without a root: the signature verifies, but nobody vouches for the signer', async () => {
     const reg = await register([leaf]);
     expect(await assessAttestation(reg, trust())).toEqual({ attested: false, name: null });

@@ -23,8 +23,9 @@ import { PseaError } from '../errors';
 import type { VerifiedRegistration } from '../webauthn/verify-registration';
 import { attestationChain } from './attestation-chain';
 import { chainReachesAnchor } from './chain-to-anchor';
-import { canonicalPem, certificateDer, certificateExtension } from './certificates';
+import { certificateExtension } from './certificates';
 import { isRefused } from './metadata';
+import { modelRoots, sharedRoots } from './model-roots';
 import { keyDescription } from './android-key-description';
 import { keystoreAppIsPlayServices, safetyNetAppIsPlayServices } from './play-services';
 import { refuseImportedAndroidKey } from './refuse-imported-android-key';
@@ -33,19 +34,6 @@ import { ANCHORED_FORMATS, VENDOR_ROOTED_FORMATS, type AnchoredFormat, type Atte
 
 function isAnchored(fmt: string): fmt is AnchoredFormat {
   return (ANCHORED_FORMATS as readonly string[]).includes(fmt);
-}
-
-/** The metadata statement's roots for this model. */
-function modelRoots(entry: MetadataEntry | undefined): string[] {
-  const roots: string[] = [];
-  for (const b64 of entry?.roots ?? []) {
-    try {
-      roots.push(canonicalPem(certificateDer(b64)));
-    } catch {
-      // A root the metadata mangled cannot vouch for anything; skip it.
-    }
-  }
-  return roots;
 }
 
 const ID_FIDO_GEN_CE_AAGUID = '1.3.6.1.4.1.45724.1.1.4';
@@ -63,12 +51,16 @@ function leafNamesModel(leaf: Uint8Array<ArrayBuffer> | undefined): boolean {
  * roots, or a root the relying party configured for the format and its leaf
  * names the model. A configured root vouches for a vendor, and one vendor's
  * root may sign many models: without the extension, its leaf could claim
- * any AAGUID, and policies that list AAGUIDs would trust the claim.
+ * any AAGUID, and policies that list AAGUIDs would trust the claim. So may a
+ * metadata root listed for several models, which a packed leaf must then
+ * name its model under (§8.2.1); a TPM's AIK need not (§8.3).
  * (fido-u2f claims no model: the library holds its AAGUID to zero. Any other
  * format must name its model, even one that claims the zero AAGUID.)
  */
 async function attestsModel(fmt: AnchoredFormat, chain: Uint8Array<ArrayBuffer>[], trust: Trust, entry: MetadataEntry | undefined): Promise<boolean> {
-  if (await chainReachesAnchor(chain, modelRoots(entry))) return true;
+  let roots = modelRoots(entry);
+  if (fmt === 'packed' && !leafNamesModel(chain[0])) roots = roots.filter((r) => !sharedRoots(trust.metadata).has(r));
+  if (await chainReachesAnchor(chain, roots)) return true;
   const configured = trust.anchors[fmt] ?? [];
   return (fmt === 'fido-u2f' || leafNamesModel(chain[0])) && chainReachesAnchor(chain, configured);
 }
