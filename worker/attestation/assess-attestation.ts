@@ -21,12 +21,12 @@
 import type { KeyDescription } from '@peculiar/asn1-android';
 import { PseaError } from '../errors';
 import type { VerifiedRegistration } from '../webauthn/verify-registration';
+import { keyDescription } from './android-key-description';
 import { attestationChain } from './attestation-chain';
-import { chainReachesAnchor } from './chain-to-anchor';
 import { certificateExtension } from './certificates';
+import { chainReachesAnchor } from './chain-to-anchor';
 import { isRefused } from './metadata';
 import { modelRoots, sharedRoots } from './model-roots';
-import { keyDescription } from './android-key-description';
 import { keystoreAppIsPlayServices, safetyNetAppIsPlayServices } from './play-services';
 import { refuseImportedAndroidKey } from './refuse-imported-android-key';
 import { refuseRevoked } from './refuse-revoked';
