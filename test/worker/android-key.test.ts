@@ -9,13 +9,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AttestationApplicationId, AttestationPackageInfo, AuthorizationList, id_ce_keyDescription, IntegerSet, KeyDescription, SecurityLevel } from '@peculiar/asn1-android';
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import fixtureFile from '../../../shared/fixtures/webauthn-real.json';
 import { assessAttestation } from '../../worker/attestation/assess-attestation';
 import { attestationChain } from '../../worker/attestation/attestation-chain';
 import { certificateExtension } from '../../worker/attestation/certificates';
 import type { Trust } from '../../worker/attestation/types';
-import { PseaError } from '../../worker/errors';
 import { decodeAttestationObject } from '../../worker/webauthn/attestation-object';
+import { attestationRefusal } from '../support/attestation-refusal';
 import { TestCert } from '../support/test-ca';
 
 const KM_ORIGIN_GENERATED = 0;
@@ -82,17 +83,10 @@ function assess(chain: Uint8Array<ArrayBuffer>[]) {
 /** The same for a SafetyNet statement: its JWS names the app (the signature is the library's to check). */
 async function assessSafetyNet(apkPackageName: string, signer: string) {
   const b64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
-  const part = (v: unknown) => btoa(JSON.stringify(v)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  const part = (v: unknown) => isoBase64URL.fromUTF8String(JSON.stringify(v));
   const leaf = await root.issue({ CN: 'attest.android.com' });
   const jws = `${part({ alg: 'RS256', x5c: [b64(leaf.der)] })}.${part({ apkPackageName, apkCertificateDigestSha256: [b64(fromHex(signer))], ctsProfileMatch: true })}.c2ln`;
   return assessAttestation({ fmt: 'android-safetynet', aaguid: AAGUID, attStmt: new Map([['response', new TextEncoder().encode(jws)]]) }, TRUST);
-}
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  if (!(err instanceof PseaError)) throw new Error(`expected a PseaError, got ${String(err)}`);
-  expect(err.code).toBe('attestation_rejected');
-  return err.detail ?? '';
 }
 
 describe('android-key: the TEE must vouch for a key generated inside it, for signing', () => {
@@ -103,29 +97,29 @@ describe('android-key: the TEE must vouch for a key generated inside it, for sig
 
   it('refuses a key imported into Keystore: it existed outside the device', async () => {
     const imported = keyDescription({ tee: { purpose: new IntegerSet([KM_PURPOSE_SIGN]), origin: KM_ORIGIN_IMPORTED } });
-    expect(await refusal(assess([await leafWith(imported)]))).toMatch(/not generated/);
+    expect(await attestationRefusal(assess([await leafWith(imported)]))).toMatch(/not generated/);
   });
 
   it('refuses origin and purpose that only Android\'s software vouches for', async () => {
     const softwareOnly = keyDescription({ tee: {}, software: { purpose: new IntegerSet([KM_PURPOSE_SIGN]), origin: KM_ORIGIN_GENERATED } });
-    expect(await refusal(assess([await leafWith(softwareOnly)]))).toMatch(/not generated/);
+    expect(await attestationRefusal(assess([await leafWith(softwareOnly)]))).toMatch(/not generated/);
   });
 
   it('refuses a key whose purpose is not signing, or not stated', async () => {
     const verifyOnly = keyDescription({ tee: { purpose: new IntegerSet([KM_PURPOSE_VERIFY]), origin: KM_ORIGIN_GENERATED } });
-    expect(await refusal(assess([await leafWith(verifyOnly)]))).toMatch(/purpose/);
+    expect(await attestationRefusal(assess([await leafWith(verifyOnly)]))).toMatch(/purpose/);
     const noPurpose = keyDescription({ tee: { origin: KM_ORIGIN_GENERATED } });
-    expect(await refusal(assess([await leafWith(noPurpose)]))).toMatch(/purpose/);
+    expect(await attestationRefusal(assess([await leafWith(noPurpose)]))).toMatch(/purpose/);
   });
 
   it('refuses an attestation made by software, whatever its lists say', async () => {
-    expect(await refusal(assess([await leafWith(keyDescription({ level: SecurityLevel.software }))]))).toMatch(/software/);
+    expect(await attestationRefusal(assess([await leafWith(keyDescription({ level: SecurityLevel.software }))]))).toMatch(/software/);
   });
 
   it('fails closed without a readable KeyDescription', async () => {
-    expect(await refusal(assess([await leafWith()]))).toMatch(/KeyDescription/);
-    expect(await refusal(assess([await leafWith(new Uint8Array([0x30, 0x03, 0x02, 0x01]))]))).toMatch(/KeyDescription/);
-    expect(await refusal(assess([]))).toMatch(/KeyDescription/);
+    expect(await attestationRefusal(assess([await leafWith()]))).toMatch(/KeyDescription/);
+    expect(await attestationRefusal(assess([await leafWith(new Uint8Array([0x30, 0x03, 0x02, 0x01]))]))).toMatch(/KeyDescription/);
+    expect(await attestationRefusal(assess([]))).toMatch(/KeyDescription/);
   });
 
   it('calls a key attested only when Google Play services made it: another app writes any AAGUID and flags it likes', async () => {

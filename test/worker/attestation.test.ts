@@ -15,6 +15,7 @@ import { refuseWeakAttestation } from '../../worker/attestation/refuse-weak-atte
 import { verifyRegistration } from '../../worker/webauthn/verify-registration';
 import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
 import { SoftAuthenticator, b64url, sha256 } from '../support/soft-authenticator';
+import { attestationRefusal } from '../support/attestation-refusal';
 import { TestCert, packedFullAttestation } from '../support/test-ca';
 
 const RP = 'localhost';
@@ -195,14 +196,6 @@ describe('SHA-1', () => {
   });
 });
 
-/** Reason of a PseaError `attestation_rejected`, or 'ok'. */
-async function refusedDetail(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  if (err === undefined) return 'ok';
-  if (!(err instanceof PseaError) || err.code !== 'attestation_rejected') throw new Error(`expected attestation_rejected, got ${String(err)}`);
-  return err.detail ?? '';
-}
-
 /** A soft registration, its attestation object rewritten (fmt and statement). */
 async function rewritten(fmt: string, attStmt: (authData: Uint8Array) => Map<string, unknown>, chain?: TestCert[], alg?: number) {
   const auth = await SoftAuthenticator.create({ aaguid: AAGUID });
@@ -221,9 +214,9 @@ async function rewritten(fmt: string, attStmt: (authData: Uint8Array) => Map<str
 
 describe('packed statements: alg must be the signer\'s (WebAuthn §8.2; the library does not check)', () => {
   it('refuses a full attestation naming an alg its leaf\'s key cannot make (RS256 for an EC leaf)', async () => {
-    expect(await refusedDetail(rewritten('packed', () => new Map(), [leaf], -7))).toBe('ok');
-    expect(await refusedDetail(rewritten('packed', () => new Map(), [leaf], -257))).toMatch(/alg is not one/);
-    expect(await refusedDetail(rewritten('packed', () => new Map(), [leaf], -8))).toMatch(/alg is not one/);
+    expect(await attestationRefusal(rewritten('packed', () => new Map(), [leaf], -7))).toBe('ok');
+    expect(await attestationRefusal(rewritten('packed', () => new Map(), [leaf], -257))).toMatch(/alg is not one/);
+    expect(await attestationRefusal(rewritten('packed', () => new Map(), [leaf], -8))).toMatch(/alg is not one/);
   });
 });
 
@@ -248,9 +241,9 @@ describe('tpm: the key must be generated in and fixed to the TPM (objectAttribut
   });
 
   it('refuses through verifyRegistration, before the library', async () => {
-    expect(await refusedDetail(rewritten('tpm', () => tpm(pubArea(0x40000))))).toMatch(/not generated in and fixed to the TPM/);
+    expect(await attestationRefusal(rewritten('tpm', () => tpm(pubArea(0x40000))))).toMatch(/not generated in and fixed to the TPM/);
     // Bound attributes pass this check; the made-up statement then fails the library's own.
-    expect(await refusedDetail(rewritten('tpm', () => tpm(pubArea(0x40072))))).toBe('attestation did not verify');
+    expect(await attestationRefusal(rewritten('tpm', () => tpm(pubArea(0x40072))))).toBe('attestation did not verify');
   });
 });
 

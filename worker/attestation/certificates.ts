@@ -3,7 +3,7 @@
  * as FIDO metadata lists them); chains arrive as DER. Comparing them goes
  * through one canonical PEM so formatting never decides trust.
  */
-import { convertCertBufferToPEM, getCertificateInfo, isoBase64URL } from '@simplewebauthn/server/helpers';
+import { convertCertBufferToPEM, getCertificateInfo, isoBase64URL, isoUint8Array } from '@simplewebauthn/server/helpers';
 
 const ARMOR = /-----(BEGIN|END) CERTIFICATE-----/g;
 
@@ -31,8 +31,7 @@ export function canonicalPem(der: Uint8Array<ArrayBuffer>): string {
  * (`openssl x509 -noout -fingerprint -sha256` prints the same digits).
  */
 export async function certificateFingerprint(der: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', der));
-  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return isoUint8Array.toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', der)));
 }
 
 /** Normalise a configured fingerprint: hex, any case, colons allowed. */

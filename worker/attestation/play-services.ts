@@ -13,7 +13,7 @@
  */
 import { AttestationApplicationId, type KeyDescription } from '@peculiar/asn1-android';
 import { AsnParser } from '@peculiar/asn1-schema';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { isoBase64URL, isoUint8Array } from '@simplewebauthn/server/helpers';
 
 const PLAY_SERVICES = 'com.google.android.gms';
 /** SHA-256 of Play services' signing certificate, as both formats carry it (the real fixtures show it). */
@@ -21,7 +21,7 @@ const PLAY_SERVICES_SIGNER = 'f0fd6c5b410f25cb25c3b53346c8972fae30f8ee7411df9104
 
 /** The schema types these OCTET STRINGs as OctetString, but the parser hands back bare ArrayBuffers: take either. */
 const raw = (v: ArrayBuffer | { buffer: ArrayBuffer }): ArrayBuffer => (v instanceof ArrayBuffer ? v : v.buffer);
-const hex = (b: ArrayBuffer | Uint8Array) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
+const hex = (b: ArrayBuffer | Uint8Array) => isoUint8Array.toHex(new Uint8Array(b));
 
 /**
  * Whether Keystore names Play services, by package and signing certificate,
