@@ -15,7 +15,7 @@ const held = (userId: string) =>
 
 const row = (id: string, state: CredentialMeta['state']): CredentialMeta => ({
   id, alg: -7, counter: 0, aaguid: '00000000-0000-0000-0000-000000000000', backup_eligible: 0, backed_up: 0,
-  transports: '[]', fmt: 'none', attested: 0, authenticator_name: null, state, created_at: 0, last_used_at: null,
+  transports: '[]', fmt: 'none', attested: 0, authenticator_name: null, state, created_at: 0, last_used_at: null, approved_by: null, pending_ticket: null,
 });
 
 describe('ActiveCredentials', () => {

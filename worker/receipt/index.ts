@@ -7,6 +7,7 @@
 export { canonicalJson } from './canonical-json.ts';
 export { sha256B64url } from './sha256-b64url.ts';
 export { hashAction } from './hash-action.ts';
+export { hashDisplay } from './hash-display.ts';
 export { statementChallenge, statementFromClaims } from './statement.ts';
 export { randomId } from './random-id.ts';
 export { loadSigningKeys } from './signing-keys.ts';

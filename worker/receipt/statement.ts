@@ -21,7 +21,8 @@ export async function statementChallenge(statement: Statement): Promise<string> 
 
 /**
  * Rebuild the signed statement from a receipt's claims (SPEC.md "Receipt"),
- * taking only the statement's members so extra claims cannot leak in.
+ * taking only the statement's members so extra claims cannot leak in;
+ * `dsp` (v2) is part of it when the receipt carries one.
  *
  * @example
  * ```ts
@@ -31,5 +32,6 @@ export async function statementChallenge(statement: Statement): Promise<string> 
  * ```
  */
 export function statementFromClaims(claims: ReceiptClaims): Statement {
-  return { v: 1, iss: claims.iss, aud: claims.aud, sub: claims.sub, act: claims.act, nonce: claims.nonce };
+  const { iss, aud, sub, act, dsp, nonce } = claims;
+  return dsp === undefined ? { v: 1, iss, aud, sub, act, nonce } : { v: 1, iss, aud, sub, act, dsp, nonce };
 }

@@ -6,6 +6,8 @@ export interface Statement {
   sub: string;
   /** actionHash: base64url SHA-256 of JCS(action). */
   act: string;
+  /** v2: displayHash, base64url SHA-256 of JCS(display) as the service served it. */
+  dsp?: string;
   /** base64url, at least 16 random bytes. */
   nonce: string;
 }
@@ -29,6 +31,8 @@ export interface ReceiptClaims {
   jti: string;
   act: string;
   act_type: string;
+  /** v2: the statement's display commitment. */
+  dsp?: string;
   nonce: string;
   uv: true;
   cred: ReceiptCredential;

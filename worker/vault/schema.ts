@@ -2,6 +2,11 @@
  * SQLite schema of one user's vault. Every single-use thing (tickets,
  * receipt redemptions) lives here, beside the credentials whose counters it
  * advances, so one synchronous transaction can check and consume.
+ *
+ * `SCHEMA` is the v1 layout, created if absent; `MIGRATIONS` then bring any
+ * vault, new or old, to the current layout, each once, in order. The
+ * version is kept in `meta` (`schema_version`), not `PRAGMA user_version`,
+ * which Durable Object storage does not promise to allow.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -41,3 +46,57 @@ CREATE TABLE IF NOT EXISTS redemptions (
   exp INTEGER NOT NULL
 );
 `;
+
+/**
+ * Schema changes after v1, in order; entry i brings version i to i + 1.
+ * Never edit one that has shipped: append another.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1 (v2): a credential may be held `pending` until an existing one approves it
+  // (SPEC "Adding a passkey"); `approved_by` says who let it in ('first',
+  // 'recovery', 'open' or the approving credential's id); `pending_ticket` is
+  // the enrollment ticket holding it. SQLite cannot alter a CHECK, so the table
+  // is rebuilt. Tickets keep the accepted response's hash and the first
+  // answer's body, so a byte-identical retry after a 503 gets that answer.
+  `
+  CREATE TABLE credentials_v2 (
+    id TEXT PRIMARY KEY,
+    public_key BLOB NOT NULL,
+    alg INTEGER NOT NULL,
+    counter INTEGER NOT NULL,
+    aaguid TEXT NOT NULL,
+    backup_eligible INTEGER NOT NULL,
+    backed_up INTEGER NOT NULL,
+    transports TEXT NOT NULL,
+    fmt TEXT NOT NULL,
+    attested INTEGER NOT NULL DEFAULT 0,
+    authenticator_name TEXT,
+    state TEXT NOT NULL CHECK (state IN ('active', 'revoked', 'locked', 'pending')),
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    approved_by TEXT,
+    pending_ticket TEXT
+  );
+  INSERT INTO credentials_v2 (id, public_key, alg, counter, aaguid, backup_eligible, backed_up, transports, fmt,
+      attested, authenticator_name, state, created_at, last_used_at)
+    SELECT id, public_key, alg, counter, aaguid, backup_eligible, backed_up, transports, fmt,
+      attested, authenticator_name, state, created_at, last_used_at FROM credentials;
+  DROP TABLE credentials;
+  ALTER TABLE credentials_v2 RENAME TO credentials;
+  ALTER TABLE tickets ADD COLUMN accepted TEXT;
+  ALTER TABLE tickets ADD COLUMN result TEXT;
+  `,
+];
+
+/** Create the v1 tables if absent, then apply every migration this vault has not had, in one transaction each. */
+export function migrate(storage: DurableObjectStorage): void {
+  const sql = storage.sql;
+  sql.exec(SCHEMA);
+  const read = () => Number(sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'schema_version'").toArray()[0]?.v ?? 0);
+  for (let version = read(); version < MIGRATIONS.length; version++) {
+    storage.transactionSync(() => {
+      sql.exec(MIGRATIONS[version]!);
+      sql.exec("INSERT INTO meta (k, v) VALUES ('schema_version', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", String(version + 1));
+    });
+  }
+}

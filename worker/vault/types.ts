@@ -5,7 +5,7 @@ import type { Statement } from '../receipt/types';
 /** RPC results carry a problem as data: thrown errors lose their code across the boundary. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: { code: ProblemCode; detail?: string } };
 
-export type CredentialState = 'active' | 'revoked' | 'locked';
+export type CredentialState = 'active' | 'revoked' | 'locked' | 'pending';
 
 export type CredentialRow = {
   id: string;
@@ -22,6 +22,10 @@ export type CredentialRow = {
   state: CredentialState;
   created_at: number;
   last_used_at: number | null;
+  /** Who let it in: 'first', 'recovery', 'open' or the approving credential's id; null before v2. */
+  approved_by: string | null;
+  /** The enrollment ticket (hash) holding a pending credential. */
+  pending_ticket: string | null;
 };
 
 export type TicketRow = {
@@ -34,6 +38,10 @@ export type TicketRow = {
   data: string;
   receipt: string | null;
   created_at: number;
+  /** base64url SHA-256 of the accepted response body, for a byte-identical retry. */
+  accepted: string | null;
+  /** JSON of the first success answer (an enrollment's body), for that retry. */
+  result: string | null;
 };
 
 export interface EnrollTicketData {

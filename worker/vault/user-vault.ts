@@ -25,7 +25,7 @@ import { allCredentials, credentialJSON, descriptor, facts, getCredential, getPu
 import { ActiveCredentials, type KnownCredential } from './active-credentials';
 import { commitApproval } from './commit-approval';
 import { pendingAction, PendingActions, type PendingAction } from './pending-actions';
-import { SCHEMA } from './schema';
+import { migrate } from './schema';
 import { actionState, loadTicket, pruneTickets, recheckTicket, recordFailure, usableTicket, type ActionState } from './tickets';
 import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 
@@ -79,7 +79,7 @@ export class UserVault extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(SCHEMA);
+    migrate(ctx.storage);
   }
 
   // ---- server side (API key checked by the Worker) ----
