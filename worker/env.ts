@@ -12,7 +12,7 @@ export interface Env {
   ISSUER?: string;
   RECEIPT_TTL_SECONDS?: string;
   TICKET_TTL_SECONDS?: string;
-  /** JSON policy document (see README "Policy"); empty means the default catch-all rule. */
+  /** JSON policy document (see docs/policy.md); empty means the default catch-all rule. */
   POLICY?: string;
   /** "true" turns on the demo bank at `/` (npm start sets it in .dev.vars). */
   DEMO?: string;

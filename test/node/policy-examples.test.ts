@@ -1,6 +1,6 @@
 /**
- * The policies the README's Policy section shows must parse, and choose the
- * rules the prose says they choose.
+ * The policies docs/policy.md shows (between its policy markers) must parse,
+ * and choose the rules the prose says they choose.
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
@@ -9,8 +9,8 @@ import { selectRule } from '../../worker/policy/select-rule';
 import type { Policy } from '../../worker/policy/types';
 
 async function examples(): Promise<{ toml: Policy; json: Policy[] }> {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-  const doc = /<!-- policy:start -->([\s\S]*?)<!-- policy:end -->/.exec(readme)?.[1] ?? '';
+  const page = await readFile(new URL('../../docs/policy.md', import.meta.url), 'utf8');
+  const doc = /<!-- policy:start -->([\s\S]*?)<!-- policy:end -->/.exec(page)?.[1] ?? '';
   const toml = /POLICY = '''([\s\S]*?)'''/.exec(doc)?.[1];
   const json = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((block) => block.includes('"rules"'));
   return { toml: parsePolicy(toml), json: json.map((block) => parsePolicy(block)) };
@@ -18,7 +18,7 @@ async function examples(): Promise<{ toml: Policy; json: Policy[] }> {
 
 const rule = (p: Policy, action: Record<string, unknown> & { type: string }) => selectRule(p, action).id;
 
-describe('README: Policy', () => {
+describe('docs/policy.md', () => {
   it('the wrangler.toml example is the 10,000 rule', async () => {
     const { toml } = await examples();
     expect(rule(toml, { type: 'wire.transfer', amount: '12500.00' })).toBe('large-transfer');
