@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AttestationApplicationId, AttestationPackageInfo, AuthorizationList, id_ce_keyDescription, IntegerSet, KeyDescription, SecurityLevel } from '@peculiar/asn1-android';
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import fixtureFile from '../../../shared/fixtures/webauthn-real.json';
+import fixtureFile from '../fixtures/webauthn-real/webauthn-real.json';
 import { assessAttestation } from '../../worker/attestation/assess-attestation';
 import { attestationChain } from '../../worker/attestation/attestation-chain';
 import { certificateExtension } from '../../worker/attestation/certificates';

@@ -1,5 +1,5 @@
 /**
- * Every real authenticator response in ../shared/fixtures/webauthn-real.json
+ * Every real authenticator response in test/fixtures/webauthn-real/webauthn-real.json
  * (44 entries, see its README), through the service's own code:
  *
  * - registrations through checkEnrollment() — the function the vault's
@@ -20,7 +20,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import fixtureFile from '../../../shared/fixtures/webauthn-real.json';
+import fixtureFile from '../fixtures/webauthn-real/webauthn-real.json';
 import { checkEnrollment } from '../../worker/attestation/check-enrollment';
 import { certificateDer, canonicalPem, certificateFingerprint } from '../../worker/attestation/certificates';
 import { attestationChain } from '../../worker/attestation/attestation-chain';
