@@ -77,7 +77,9 @@ describe('embedded in a host app on another allowed origin', () => {
     expect(errors).toEqual([]); // widget.js evaluated twice: the guarded define() keeps quiet
 
     const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
-    const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', action: TRANSFER, actionHash });
+    // The host backend: its own user and the transfer it asked for.
+    const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action: TRANSFER });
+    expect(claims.act).toBe(actionHash);
     expect(claims.sub).toBe(user);
     expect(claims.cred.id).toBe(enrolled!.detail.credentialId);
     await d.context.close();

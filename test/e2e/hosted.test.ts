@@ -69,7 +69,7 @@ describe('hosted pages', () => {
     const status = await server<{ state: string; receipt?: string }>(`/v1/actions/${ticket}/status`);
     expect(status.data).toMatchObject({ state: 'approved', receipt });
     const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
-    const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', action: TRANSFER });
+    const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action: TRANSFER });
     expect(claims).toMatchObject({ sub: user, act: actionHash, act_type: 'wire.transfer', uv: true });
     expect(claims.cred.id).toBe(detail.credentialId);
 

@@ -28,7 +28,7 @@ describe('enroll → action → verify → receipt', () => {
     expect(ok.status).toBe(200);
 
     const jwks = (await call('GET', '/.well-known/jwks.json')).body;
-    const verified = await verifyReceipt(ok.body.receipt, { jwks, issuer: BASE, audience: 'payments-api', action: WIRE });
+    const verified = await verifyReceipt(ok.body.receipt, { jwks, issuer: BASE, audience: 'payments-api', subject: userId, action: WIRE });
     expect(verified.claims).toMatchObject({
       sub: userId,
       aud: 'payments-api',
