@@ -60,7 +60,7 @@ describe('the receipt', () => {
     const header = decodeProtectedHeader(a.receipt);
     expect(header).toEqual({ alg: 'ES256', kid: 'test-es256', typ: 'psea-receipt+jwt' });
     const claims = payload(a.receipt);
-    expect(claims).toMatchObject({ iss: BASE, sub: a.userId, aud: 'payments-api', act: a.actionHash, act_type: 'wire.transfer', nonce: a.statement.nonce, uv: true, pol: 'default' });
+    expect(claims).toMatchObject({ iss: BASE, sub: a.userId, aud: 'payments-api', act: a.actionHash, act_type: 'wire.transfer', dsp: a.dsp, nonce: a.statement.nonce, uv: true, pol: 'default' });
     expect(claims.cred).toMatchObject({ id: a.auth.credentialId, aaguid: '00000000-0000-0000-0000-000000000000', device_bound: true, backed_up: false });
     expect(claims.exp).toBe(claims.iat + 300);
     expect(Math.abs(claims.iat - Date.now() / 1000)).toBeLessThan(60);
