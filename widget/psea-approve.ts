@@ -14,7 +14,8 @@ export interface ActionJSON {
   action: { type: string; [key: string]: unknown };
   display?: { title?: string; fields?: DisplayField[] };
   actionHash: string;
-  statement: { v: 1; iss: string; aud: string; sub: string; act: string; nonce: string };
+  /** `dsp` (v2): base64url SHA-256 of JCS(display), the display exactly as served here. */
+  statement: { v: 1; iss: string; aud: string; sub: string; act: string; dsp?: string; nonce: string };
   options: PublicKeyCredentialRequestOptionsJSON;
 }
 

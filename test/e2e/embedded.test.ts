@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../worker/receipt/index.ts';
 import {
   TRANSFER,
+  TRANSFER_DISPLAY,
   actionButton,
   actionTicket,
   axe,
@@ -77,7 +78,9 @@ describe('embedded in a host app on another allowed origin', () => {
     expect(errors).toEqual([]); // widget.js evaluated twice: the guarded define() keeps quiet
 
     const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
-    const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', action: TRANSFER, actionHash });
+    // The host backend: its own user, the transfer it asked for, the display it sent.
+    const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action: TRANSFER, display: TRANSFER_DISPLAY });
+    expect(claims.act).toBe(actionHash);
     expect(claims.sub).toBe(user);
     expect(claims.cred.id).toBe(enrolled!.detail.credentialId);
     await d.context.close();

@@ -82,20 +82,23 @@ export async function enrollment(userId: string): Promise<{ ticket: string; enro
 
 export const TRANSFER = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89 3704 0044 0532 0130 00' };
 
+/** The display sent with TRANSFER unless a test gives another. */
+export const TRANSFER_DISPLAY = {
+  title: 'Send €1,250.00',
+  fields: [
+    { label: 'To', value: TRANSFER.to },
+    { label: 'Amount', value: '€1,250.00' },
+  ],
+};
+
 export async function actionTicket(
   userId: string,
   extra: { display?: unknown; action?: Record<string, unknown> } = {},
-): Promise<{ ticket: string; approveUrl: string; actionHash: string }> {
-  const { status, data } = await server<{ ticket: string; approveUrl: string; actionHash: string }>('/v1/actions', {
+): Promise<{ ticket: string; approveUrl: string; actionHash: string; dsp: string }> {
+  const { status, data } = await server<{ ticket: string; approveUrl: string; actionHash: string; dsp: string }>('/v1/actions', {
     user: { id: userId },
     action: extra.action ?? TRANSFER,
-    display: extra.display ?? {
-      title: 'Send €1,250.00',
-      fields: [
-        { label: 'To', value: TRANSFER.to },
-        { label: 'Amount', value: '€1,250.00' },
-      ],
-    },
+    display: extra.display ?? TRANSFER_DISPLAY,
     audience: 'payments-api',
   });
   if (status !== 201) throw new Error(`POST /v1/actions: ${status} ${JSON.stringify(data)}`);

@@ -7,7 +7,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../worker/receipt/index.ts';
-import { TRANSFER, actionButton, actionTicket, axe, ctx, device, enrollment, events, launch, newUser, recordEvents, server, shot, waitForState } from './helpers';
+import { TRANSFER, TRANSFER_DISPLAY, actionButton, actionTicket, axe, ctx, device, enrollment, events, launch, newUser, recordEvents, server, shot, waitForState } from './helpers';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -69,7 +69,7 @@ describe('hosted pages', () => {
     const status = await server<{ state: string; receipt?: string }>(`/v1/actions/${ticket}/status`);
     expect(status.data).toMatchObject({ state: 'approved', receipt });
     const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
-    const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', action: TRANSFER });
+    const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action: TRANSFER, display: TRANSFER_DISPLAY });
     expect(claims).toMatchObject({ sub: user, act: actionHash, act_type: 'wire.transfer', uv: true });
     expect(claims.cred.id).toBe(detail.credentialId);
 

@@ -44,15 +44,15 @@ async function approveHosted(page: Page, user: string, amount: string, label: st
   await waitForState(page, 'psea-approve', 'ready');
   expect(await page.locator('psea-approve [part~="title"]').textContent()).toBe(`Send ${label}`);
   await actionButton(page, 'psea-approve').click();
-  return { ...made, action };
+  return { ...made, action, shown: display(label) };
 }
 
 /** The host backend's side: the status route, then verifyReceipt against the published keys. */
-async function receiptOf(ticket: string, receipt: string, action: Record<string, unknown>) {
+async function receiptOf(ticket: string, receipt: string, user: string, action: Record<string, unknown>, shown: unknown) {
   const status = await server<{ state: string; receipt?: string }>(`/v1/actions/${ticket}/status`);
   expect(status.data).toMatchObject({ state: 'approved', receipt });
   const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
-  const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', action });
+  const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action, display: shown });
   return claims;
 }
 
@@ -86,7 +86,7 @@ describe('policy in the hosted flow (POLICY: wires over 10,000 need a device-bou
     const seen = await events(page);
     expect(seen.map((e) => e.type)).toEqual(['psea-approved']);
     const { receipt } = seen[0]!.detail as { receipt: string };
-    const claims = await receiptOf(small.ticket, receipt, small.action);
+    const claims = await receiptOf(small.ticket, receipt, user, small.action, small.shown);
     expect(claims).toMatchObject({ sub: user, act: small.actionHash, act_type: 'wire.transfer', pol: 'default' });
     expect(claims.cred).toMatchObject({ id: enrolled.credentialId, device_bound: false, backed_up: true });
     await context.close();
@@ -106,7 +106,7 @@ describe('policy in the hosted flow (POLICY: wires over 10,000 need a device-bou
     await expect.poll(() => page.locator('#heading').textContent()).toBe('Approved');
     await shot(page, 'policy-large-transfer-device-bound');
     const { receipt } = seen[0]!.detail as { receipt: string };
-    const claims = await receiptOf(big.ticket, receipt, big.action);
+    const claims = await receiptOf(big.ticket, receipt, user, big.action, big.shown);
     expect(claims).toMatchObject({ sub: user, act: big.actionHash, act_type: 'wire.transfer', pol: 'large-transfer' });
     expect(claims.cred).toMatchObject({ id: enrolled.credentialId, device_bound: true, backed_up: false });
     await context.close();

@@ -74,8 +74,10 @@ function claims(overrides: Partial<Record<keyof ReceiptClaims | 'nbf', unknown>>
   return base as unknown as ReceiptClaims;
 }
 
+/** A backend's options: user u-123 and this action (or the given actionHash instead), unless `extra` says otherwise. */
 function opts(extra: Partial<VerifyReceiptOptions> = {}): VerifyReceiptOptions {
-  return { jwks: both.jwks, issuer: ISS, audience: AUD, now: new Date(NOW * 1000 + 10_000), ...extra };
+  const action = 'actionHash' in extra ? {} : { action: ACTION };
+  return { jwks: both.jwks, issuer: ISS, audience: AUD, subject: 'u-123', ...action, now: new Date(NOW * 1000 + 10_000), ...extra };
 }
 
 async function rejectsWith(token: string, code: ReceiptErrorCode, extra: Partial<VerifyReceiptOptions> = {}): Promise<void> {
@@ -258,6 +260,13 @@ describe('verifyReceipt refuses', () => {
     ['no act_type', { act_type: undefined }],
     ['a short nonce', { nonce: 'abc' }],
     ['pol as a number', { pol: 1 }],
+    ['dsp of the wrong length', { dsp: 'abc' }],
+    ['dsp as a number', { dsp: 42 }],
+    ['dsp with a character outside base64url', { dsp: `${'A'.repeat(42)}=` }],
+    ['offline as a string', { offline: 'true' }],
+    ['offline as 1', { offline: 1 }],
+    ['signed_at as a string', { signed_at: String(NOW) }],
+    ['signed_at as null', { signed_at: null }],
   ] as const)('a receipt with %s', async (_name, overrides) => {
     await rejectsWith(await signReceipt(claims(overrides as never), es.signer), 'claim_invalid', { now: new Date(NOW * 1000) });
   });

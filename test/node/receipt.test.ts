@@ -20,6 +20,7 @@ const ISS = 'https://approve.example.com';
 const AUD = 'payments-api';
 const NOW = 1_800_000_000; // seconds; every test passes its clock
 const ACTION = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89…' };
+const SUB = 'u-123';
 
 function privateJwk(alg: ReceiptAlg): JsonWebKey {
   const pair = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
@@ -47,11 +48,13 @@ async function claimsFor(statement: Statement, iat = NOW): Promise<ReceiptClaims
 }
 
 async function statementFor(): Promise<Statement> {
-  return { v: 1, iss: ISS, aud: AUD, sub: 'u-123', act: await hashAction(ACTION), nonce: randomId() };
+  return { v: 1, iss: ISS, aud: AUD, sub: SUB, act: await hashAction(ACTION), nonce: randomId() };
 }
 
+/** A backend's options: this user and this action (or the given actionHash instead), unless `extra` says otherwise. */
 function options(keys: SigningKeySet, extra: Partial<VerifyReceiptOptions> = {}): VerifyReceiptOptions {
-  return { jwks: keys.jwks, issuer: ISS, audience: AUD, now: new Date(NOW * 1000 + 10_000), ...extra };
+  const action = 'actionHash' in extra ? {} : { action: ACTION };
+  return { jwks: keys.jwks, issuer: ISS, audience: AUD, subject: SUB, ...action, now: new Date(NOW * 1000 + 10_000), ...extra };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ReceiptError> {
@@ -76,8 +79,9 @@ describe.each(['ES256', 'EdDSA'] as const)('%s round trip', (alg) => {
 
     expect(decodeProtectedHeader(token)).toEqual({ alg, kid: keys.signer.kid, typ: 'psea-receipt+jwt' });
 
-    const result = await verifyReceipt(token, options(keys, { action: ACTION, actionHash: statement.act }));
+    const result = await verifyReceipt(token, options(keys, { action: ACTION }));
     expect(result.claims).toEqual(claims);
+    await expect(verifyReceipt(token, options(keys, { actionHash: statement.act }))).resolves.toMatchObject({ claims });
     expect(result.header).toEqual({ alg, kid: keys.signer.kid, typ: 'psea-receipt+jwt' });
     expect(result.statement).toEqual(statement);
     // The claims rebuild the challenge the passkey signed.
@@ -132,7 +136,7 @@ describe('verifyReceipt', () => {
       return Response.json(keys.jwks);
     });
 
-    const opts = { issuer: ISS, audience: AUD, jwksUrl: url, now: new Date(NOW * 1000) };
+    const opts = { issuer: ISS, audience: AUD, subject: SUB, action: ACTION, jwksUrl: url, now: new Date(NOW * 1000) };
     await expect(verifyReceipt(token, opts)).resolves.toBeDefined();
     await expect(verifyReceipt(token, { ...opts, jwksUrl: new URL(url) })).resolves.toBeDefined();
     expect(calls).toEqual([url]);
@@ -145,18 +149,18 @@ describe('verifyReceipt', () => {
       throw new TypeError('network down');
     });
     const url = `https://down-${randomId()}.example/jwks.json`;
-    const err = await failure(verifyReceipt(token, { issuer: ISS, audience: AUD, jwksUrl: url, now: NOW * 1000 }));
+    const err = await failure(verifyReceipt(token, { issuer: ISS, audience: AUD, subject: SUB, action: ACTION, jwksUrl: url, now: NOW * 1000 }));
     expect(err.code).toBe('jwks_unavailable');
 
     vi.stubGlobal('fetch', async () => new Response('nope', { status: 500 }));
     const url2 = `https://error-${randomId()}.example/jwks.json`;
-    expect((await failure(verifyReceipt(token, { issuer: ISS, audience: AUD, jwksUrl: url2, now: NOW * 1000 }))).code).toBe('jwks_unavailable');
+    expect((await failure(verifyReceipt(token, { issuer: ISS, audience: AUD, subject: SUB, action: ACTION, jwksUrl: url2, now: NOW * 1000 }))).code).toBe('jwks_unavailable');
   });
 
   it('rejects options that cannot work, before looking at the token', async () => {
     const keys = await keySet(privateJwk('ES256'));
     const token = await signReceipt(await claimsFor(await statementFor()), keys.signer);
-    const base = { issuer: ISS, audience: AUD, now: NOW * 1000 };
+    const base = { issuer: ISS, audience: AUD, subject: SUB, action: ACTION as unknown, now: NOW * 1000 };
     const cases: VerifyReceiptOptions[] = [
       base,
       { ...base, jwks: keys.jwks, jwksUrl: 'https://x.example/jwks.json' },
@@ -166,7 +170,7 @@ describe('verifyReceipt', () => {
       { ...base, jwks: keys.jwks, issuer: '' },
       { ...base, jwks: keys.jwks, audience: undefined as never },
       { ...base, jwks: keys.jwks, action: undefined },
-      { ...base, jwks: keys.jwks, actionHash: undefined },
+      { ...base, jwks: keys.jwks, action: false, actionHash: undefined },
       { ...base, jwks: keys.jwks, maxAge: -1 },
       { ...base, jwks: keys.jwks, clockTolerance: Number.NaN },
       { ...base, jwks: keys.jwks, now: new Date('nonsense') },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashAction, statementChallenge, verifyReceipt } from '../../worker/receipt/index';
+import { hashAction, hashDisplay, statementChallenge, verifyReceipt } from '../../worker/receipt/index';
 import { BASE, WIRE, assertion, call, enroll, newUserId, requestAction, verify } from './harness';
 
 describe('enroll → action → verify → receipt', () => {
@@ -17,7 +17,8 @@ describe('enroll → action → verify → receipt', () => {
     const details = await call('GET', `/v1/actions/${action.ticket}`, undefined, { auth: false });
     expect(details.status).toBe(200);
     const { statement, options } = details.body;
-    expect(statement).toMatchObject({ v: 1, iss: BASE, aud: 'payments-api', sub: userId, act: action.actionHash });
+    expect(statement).toEqual({ v: 1, iss: BASE, aud: 'payments-api', sub: userId, act: action.actionHash, dsp: action.dsp, nonce: statement.nonce });
+    expect(action.dsp).toBe(await hashDisplay(details.body.display));
     expect(options.challenge).toBe(await statementChallenge(statement));
     expect(options.userVerification).toBe('required');
     expect(options.rpId).toBe('localhost');
@@ -28,12 +29,13 @@ describe('enroll → action → verify → receipt', () => {
     expect(ok.status).toBe(200);
 
     const jwks = (await call('GET', '/.well-known/jwks.json')).body;
-    const verified = await verifyReceipt(ok.body.receipt, { jwks, issuer: BASE, audience: 'payments-api', action: WIRE });
+    const verified = await verifyReceipt(ok.body.receipt, { jwks, issuer: BASE, audience: 'payments-api', subject: userId, action: WIRE, display: details.body.display });
     expect(verified.claims).toMatchObject({
       sub: userId,
       aud: 'payments-api',
       act: action.actionHash,
       act_type: 'wire.transfer',
+      dsp: action.dsp,
       nonce: statement.nonce,
       uv: true,
       cred: { id: auth.credentialId, device_bound: true, backed_up: false },

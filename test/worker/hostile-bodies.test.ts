@@ -145,7 +145,7 @@ describe('the action exactly as sent', () => {
     ]);
     const r = await verify(created.body.ticket, await assertion(created.body.ticket, auth));
     const jwks = (await call('GET', '/.well-known/jwks.json', undefined, { auth: false })).body;
-    const { claims } = await verifyReceipt(r.body.receipt, { jwks, issuer: BASE, audience: 'payments-api', action: sent });
+    const { claims } = await verifyReceipt(r.body.receipt, { jwks, issuer: BASE, audience: 'payments-api', subject: userId, action: sent, display: d.body.display });
     expect(claims.act).toBe(created.body.actionHash);
   });
 

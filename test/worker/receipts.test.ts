@@ -60,7 +60,7 @@ describe('the receipt', () => {
     const header = decodeProtectedHeader(a.receipt);
     expect(header).toEqual({ alg: 'ES256', kid: 'test-es256', typ: 'psea-receipt+jwt' });
     const claims = payload(a.receipt);
-    expect(claims).toMatchObject({ iss: BASE, sub: a.userId, aud: 'payments-api', act: a.actionHash, act_type: 'wire.transfer', nonce: a.statement.nonce, uv: true, pol: 'default' });
+    expect(claims).toMatchObject({ iss: BASE, sub: a.userId, aud: 'payments-api', act: a.actionHash, act_type: 'wire.transfer', dsp: a.dsp, nonce: a.statement.nonce, uv: true, pol: 'default' });
     expect(claims.cred).toMatchObject({ id: a.auth.credentialId, aaguid: '00000000-0000-0000-0000-000000000000', device_bound: true, backed_up: false });
     expect(claims.exp).toBe(claims.iat + 300);
     expect(Math.abs(claims.iat - Date.now() / 1000)).toBeLessThan(60);
@@ -72,7 +72,7 @@ describe('the receipt', () => {
 
     // It verifies against the published JWKS, and its claims rebuild the signed challenge.
     const jwks = (await call('GET', '/.well-known/jwks.json', undefined, { auth: false })).body;
-    const verified = await verifyReceipt(a.receipt, { jwks, issuer: BASE, audience: 'payments-api', actionHash: a.actionHash });
+    const verified = await verifyReceipt(a.receipt, { jwks, issuer: BASE, audience: 'payments-api', subject: a.userId, actionHash: a.actionHash });
     expect(verified.claims).toEqual(claims);
     const rebuilt = statementFromClaims(claims);
     expect(rebuilt).toEqual(a.statement);
@@ -93,6 +93,21 @@ describe('POST /v1/receipts/redeem', () => {
     const replies = await Promise.all(Array.from({ length: 20 }, () => redeem(b.receipt)));
     expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
     for (const r of replies) if (r.status !== 200) expectProblem(r, 409, 'receipt_redeemed');
+  });
+
+  it('spends an offline receipt like any other: redeem acts for no user and compares no action', async () => {
+    // The route checks the token alone (verify-token.ts); were it verifyReceipt without allowOffline,
+    // an offline approval could never be spent. Its backend still checks subject, action and offline.
+    const { signer } = await loadSigningKeys(env.RECEIPT_SIGNING_KEYS!);
+    const now = Math.floor(Date.now() / 1000);
+    const offline = await signReceipt(await claimsFor({ iat: now, exp: now + 300, offline: true, signed_at: now - 60 }), signer);
+    const first = await redeem(offline);
+    expect(first.status).toBe(200);
+    expect(first.body.claims).toMatchObject({ offline: true, signed_at: now - 60 });
+    expectProblem(await redeem(offline), 409, 'receipt_redeemed');
+    // A claim of the wrong type is still refused.
+    const bent = await signReceipt(await claimsFor({ iat: now, exp: now + 300, dsp: 'short' }), signer);
+    expectProblem(await redeem(bent), 401, 'receipt_invalid');
   });
 
   it('a failed redeem (wrong audience) does not spend the receipt', async () => {
@@ -157,7 +172,7 @@ describe('POST /v1/receipts/redeem', () => {
     const other = await requestAction(a.userId, { action: { type: 'wire.transfer', amount: '5', currency: 'EUR', to: 'x' } });
     expect(payload(a.receipt).act).not.toBe(other.actionHash);
     const jwks = (await call('GET', '/.well-known/jwks.json', undefined, { auth: false })).body;
-    await expect(verifyReceipt(a.receipt, { jwks, issuer: BASE, audience: 'payments-api', actionHash: other.actionHash })).rejects.toMatchObject({ code: 'action_mismatch' });
+    await expect(verifyReceipt(a.receipt, { jwks, issuer: BASE, audience: 'payments-api', subject: a.userId, actionHash: other.actionHash })).rejects.toMatchObject({ code: 'action_mismatch' });
     // And a status look-up of the other ticket shows no receipt.
     expect((await call('GET', `/v1/actions/${other.ticket}/status`)).body).toEqual({ state: 'pending' });
     expect(await assertion(other.ticket, a.auth)).toBeTruthy();

@@ -189,7 +189,7 @@ function showReceipt(v: Verified, jwt: string): void {
       return row;
     }),
   );
-  $('receipt-badge').textContent = `✓ Verified with verifyReceipt: signature, issuer, audience and the hash of this transfer. ${
+  $('receipt-badge').textContent = `✓ Verified with verifyReceipt: signature, issuer, audience, this user, and the hashes of this transfer and its display. ${
     v.redeemed ? 'Redeemed once.' : `Redeem: ${v.redeemCode ?? 'failed'}.`
   }`;
   $('statement').textContent = JSON.stringify(v.statement, null, 2);

@@ -10,7 +10,11 @@ export type ReceiptErrorCode =
   | 'invalid_json'
   /** RECEIPT_SIGNING_KEYS is not a usable JWK Set of ES256 / EdDSA private keys. */
   | 'invalid_key_set'
-  /** The verifier was called with options that cannot work (no key set, two key sets, a bad clock). */
+  /**
+   * The verifier was called with options that cannot work or would skip a check: no `subject`, not
+   * exactly one of `action`, `actionHash` and `action: false`, an unknown option (a typo), no key
+   * set or two, a bad clock. Thrown before the token is looked at.
+   */
   | 'invalid_options'
   /** Not a compact JWS with a JSON object payload, or a required header is missing. */
   | 'malformed'
@@ -32,8 +36,14 @@ export type ReceiptErrorCode =
   | 'issuer_mismatch'
   /** `aud` is not the expected audience. */
   | 'audience_mismatch'
+  /** `sub` is not the user the backend acts for: a receipt approved in another account. */
+  | 'subject_mismatch'
   /** `act` is not the hash of the action the backend is about to execute. */
   | 'action_mismatch'
+  /** A `display` was given and its hash is not the receipt's `dsp`, or the receipt has no `dsp`. */
+  | 'display_mismatch'
+  /** The receipt is from an offline approval (`offline: true`) and `allowOffline: true` was not given. */
+  | 'offline_not_allowed'
   /** The remote JWKS could not be fetched or parsed. */
   | 'jwks_unavailable';
 
@@ -43,11 +53,12 @@ export type ReceiptErrorCode =
  * @example
  * ```ts
  * try {
- *   await verifyReceipt(token, { jwksUrl, issuer, audience: 'payments-api', action });
+ *   await verifyReceipt(token, { jwksUrl, issuer, audience: 'payments-api', subject: session.userId, action });
  * } catch (err) {
  *   if (err instanceof ReceiptError) {
  *     switch (err.code) {
  *       case 'expired': return reply(401, 'approval expired, ask again');
+ *       case 'subject_mismatch': return reply(403, 'approved by someone else');
  *       case 'action_mismatch': return reply(403, 'approved a different action');
  *       default: return reply(401, 'receipt invalid');
  *     }

@@ -7,7 +7,8 @@
 import { ReceiptError } from './errors.ts';
 import type { ReceiptClaims } from './types.ts';
 
-const ACT = /^[A-Za-z0-9_-]{43}$/;
+/** A base64url SHA-256: `act` and `dsp`. */
+const HASH = /^[A-Za-z0-9_-]{43}$/;
 /** At least 16 random bytes, base64url without padding. */
 const NONCE = /^[A-Za-z0-9_-]{22,}$/;
 
@@ -44,7 +45,15 @@ export function receiptClaims(claims: Record<string, unknown>, now: number, tole
   // jose checks iat only together with maxTokenAge; a receipt from the future is never valid.
   if (iat > now + tolerance) throw new ReceiptError('not_yet_valid', 'receipt "iat" is in the future');
 
-  if (typeof claims.act !== 'string' || !ACT.test(claims.act)) throw invalid('act', 'must be a base64url SHA-256 (43 characters)');
+  if (typeof claims.act !== 'string' || !HASH.test(claims.act)) throw invalid('act', 'must be a base64url SHA-256 (43 characters)');
+  // v2 claims, each optional; typed when present, so a display or offline check reads what it expects.
+  if (claims.dsp !== undefined && (typeof claims.dsp !== 'string' || !HASH.test(claims.dsp))) {
+    throw invalid('dsp', 'must be a base64url SHA-256 (43 characters) when present');
+  }
+  if (claims.offline !== undefined && typeof claims.offline !== 'boolean') throw invalid('offline', 'must be a boolean when present');
+  if (claims.signed_at !== undefined && (typeof claims.signed_at !== 'number' || !Number.isFinite(claims.signed_at))) {
+    throw invalid('signed_at', 'must be a number when present');
+  }
   if (typeof claims.nonce !== 'string' || !NONCE.test(claims.nonce)) throw invalid('nonce', 'must be base64url of at least 16 bytes');
   if (claims.uv !== true) throw invalid('uv', 'must be true');
   if (claims.pol !== undefined && typeof claims.pol !== 'string') throw invalid('pol', 'must be a string when present');

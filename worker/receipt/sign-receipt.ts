@@ -39,7 +39,7 @@ function protectedHeader(signer: SigningKey): string {
  * const iat = Math.floor(Date.now() / 1000);
  * const receipt = await signReceipt(
  *   { iss, sub: 'u-123', aud: 'payments-api', iat, exp: iat + 300, jti: randomId(),
- *     act, act_type: 'wire.transfer', nonce, uv: true,
+ *     act, act_type: 'wire.transfer', dsp, nonce, uv: true,
  *     cred: { id, aaguid, device_bound: true, backed_up: false } },
  *   signer,
  * );

@@ -5,13 +5,13 @@ import type { ReceiptClaims, Statement } from './types.ts';
 /**
  * The WebAuthn challenge for a statement: base64url(SHA-256(UTF-8(JCS(statement)))).
  * The passkey signs this, so the signature binds the exact action, user,
- * audience and nonce, checkable by anyone who holds the statement.
+ * audience, display (v2 `dsp`) and nonce, checkable by anyone who holds the statement.
  *
  * @example
  * ```ts
  * const challenge = await statementChallenge({
  *   v: 1, iss: 'https://approve.example.com', aud: 'payments-api',
- *   sub: 'u-123', act: actionHash, nonce: randomId(),
+ *   sub: 'u-123', act: await hashAction(action), dsp: await hashDisplay(display), nonce: randomId(),
  * });
  * ```
  */
@@ -26,7 +26,7 @@ export async function statementChallenge(statement: Statement): Promise<string> 
  *
  * @example
  * ```ts
- * const { claims } = await verifyReceipt(token, options);
+ * const { claims } = await verifyReceipt(token, { jwks, issuer, audience: 'payments-api', subject: 'u-123', action });
  * const challenge = await statementChallenge(statementFromClaims(claims));
  * // equals the challenge in the passkey's clientDataJSON
  * ```

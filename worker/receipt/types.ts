@@ -37,6 +37,13 @@ export interface ReceiptClaims {
   uv: true;
   cred: ReceiptCredential;
   pol?: string;
+  /**
+   * v2: the approval was made offline, on a device, against a grant (SPEC.md "Offline approvals").
+   * The service writes only `true`; verifyReceipt refuses such a receipt unless `allowOffline: true`.
+   */
+  offline?: boolean;
+  /** v2, offline only: the device's clock when the person signed, in seconds. The device's claim, not a trusted time. */
+  signed_at?: number;
 }
 
 export type ReceiptAlg = 'ES256' | 'EdDSA';

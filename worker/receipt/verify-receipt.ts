@@ -1,21 +1,12 @@
-import { jwtVerify } from 'jose';
 import { ReceiptError } from './errors.ts';
-import { fromJoseError } from './jose-error.ts';
-import { receiptClaims } from './receipt-claims.ts';
 import { sha256B64url } from './sha256-b64url.ts';
-import { RECEIPT_TYP } from './sign-receipt.ts';
 import { statementFromClaims } from './statement.ts';
-import type { ReceiptAlg, ReceiptClaims, Statement } from './types.ts';
+import type { ReceiptClaims, Statement } from './types.ts';
 import { checkOptions, type VerifyReceiptOptions } from './verify-options.ts';
+import { verifyReceiptToken, type ReceiptHeader } from './verify-token.ts';
 
 export type { VerifyReceiptOptions } from './verify-options.ts';
-
-/** A verified receipt's protected header. `typ` is reported in its canonical form. */
-export interface ReceiptHeader {
-  alg: ReceiptAlg;
-  kid: string;
-  typ: typeof RECEIPT_TYP;
-}
+export type { ReceiptHeader } from './verify-token.ts';
 
 export interface VerifiedReceipt {
   claims: ReceiptClaims;
@@ -29,13 +20,7 @@ export interface VerifiedReceipt {
   statement: Statement;
 }
 
-// An allow-list, so `none`, HS256 (keyed with the public key) and RS256 never reach a key.
-const ALGORITHMS: ReceiptAlg[] = ['ES256', 'EdDSA'];
-const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'iat', 'exp', 'jti'];
-/** Receipts are well under 2 KiB; refuse to parse megabytes. */
-const MAX_TOKEN_LENGTH = 16_384;
-
-/** Equal-length strings compared without an early exit. */
+/** Strings compared without an early exit on the first differing character. */
 function sameText(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
@@ -43,14 +28,25 @@ function sameText(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** Start a hash while the signature is checked; the catch only keeps an early failure from going unhandled. */
+function early(json: string | undefined): Promise<string> | undefined {
+  const hash = json === undefined ? undefined : sha256B64url(json);
+  hash?.catch(() => undefined);
+  return hash;
+}
+
 /**
  * Verify a PSEA execution receipt, for a host backend about to execute an
- * action. Checks, all of them: a compact JWS signed with ES256 or EdDSA by a
- * key from the given JWKS (never a key named in the token's own `jwk`, `jku`,
- * `x5u` or `x5c` header); `typ: psea-receipt+jwt`; `iss` and `aud` exactly;
- * `exp`, `nbf`, `iat` and `maxAge` against `now` with `clockTolerance`; every
- * claim SPEC.md lists, typed (`uv` true, `cred` complete); and, when given,
- * `act` equal to `hashAction(action)` and to `actionHash`.
+ * action for one of its users. Checks, all of them, in this order: the
+ * options (`subject` and exactly one of `action`, `actionHash` and
+ * `action: false` are required, unknown options refused); a compact JWS
+ * signed with ES256 or EdDSA by a key from the given JWKS (never a key named
+ * in the token's own `jwk`, `jku`, `x5u` or `x5c` header);
+ * `typ: psea-receipt+jwt`; `iss` and `aud` exactly; `exp`, `nbf`, `iat` and
+ * `maxAge` against `now` with `clockTolerance`; every claim SPEC.md lists,
+ * typed; then `sub` equal to `subject`; `act` equal to `hashAction(action)`
+ * or to `actionHash`; with `display`, `dsp` equal to `hashDisplay(display)`;
+ * and no `offline: true` unless `allowOffline`.
  *
  * Verification costs about what bare jose `jwtVerify` does when the same `jwks`
  * object (or `jwksUrl`) is passed each time: imported keys are cached per
@@ -64,56 +60,41 @@ function sameText(a: string, b: string): boolean {
  * ```ts
  * import { verifyReceipt, ReceiptError } from 'psea/receipt';
  *
+ * const pending = await db.pendingTransfer(session.userId, req.body.transferId); // our record, not the page's
  * const { claims } = await verifyReceipt(req.body.receipt, {
  *   jwksUrl: 'https://approve.example.com/.well-known/jwks.json',
  *   issuer: 'https://approve.example.com',
  *   audience: 'payments-api',
- *   action: pendingTransfer, // the exact object sent to POST /v1/actions
+ *   subject: session.userId,   // the user this backend acts for
+ *   action: pending.action,    // the exact object sent to POST /v1/actions
  * });
- * if (claims.sub !== session.userId) throw new Error('approved by someone else');
- * await executeTransfer(pendingTransfer);
+ * await executeTransfer(pending, { receipt: claims.jti });
  * ```
  */
 export async function verifyReceipt(token: string, options: VerifyReceiptOptions): Promise<VerifiedReceipt> {
   const opts = checkOptions(options);
-  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
-    throw new ReceiptError('malformed', 'receipt must be a compact JWS string of at most 16 KiB');
-  }
-  // Hash the action while the signature is checked; the catch only keeps an early failure from going unhandled.
-  const expectedAct = opts.actionJson === undefined ? undefined : sha256B64url(opts.actionJson);
-  expectedAct?.catch(() => undefined);
+  const expectedAct = opts.action && 'json' in opts.action ? early(opts.action.json) : undefined;
+  const expectedDsp = early(opts.displayJson);
 
-  let verified: Awaited<ReturnType<typeof jwtVerify>>;
-  try {
-    verified = await jwtVerify(token, opts.getKey, {
-      algorithms: ALGORITHMS,
-      typ: RECEIPT_TYP,
-      issuer: opts.issuer,
-      audience: opts.audience,
-      requiredClaims: REQUIRED_CLAIMS,
-      currentDate: opts.now,
-      clockTolerance: opts.tolerance,
-      maxTokenAge: opts.maxAge,
-    });
-  } catch (err) {
-    throw fromJoseError(err);
-  }
+  const { claims, header } = await verifyReceiptToken(token, opts.token);
 
-  const nowSeconds = Math.floor(opts.now.getTime() / 1000);
-  const claims = receiptClaims(verified.payload, nowSeconds, opts.tolerance);
-
-  // Compare act with what the caller is about to execute.
+  // Whose approval: a genuine receipt from another account is the substitution attack.
+  if (!sameText(opts.subject, claims.sub)) throw new ReceiptError('subject_mismatch', 'receipt sub is not the given subject');
+  // For what: act against what the caller is about to execute.
   if (expectedAct !== undefined && !sameText(await expectedAct, claims.act)) {
     throw new ReceiptError('action_mismatch', 'receipt act is not the hash of the given action');
   }
-  if (opts.actionHash !== undefined && !sameText(opts.actionHash, claims.act)) {
+  if (opts.action && 'hash' in opts.action && !sameText(opts.action.hash, claims.act)) {
     throw new ReceiptError('action_mismatch', 'receipt act is not the given actionHash');
   }
+  // Shown how: a receipt without dsp proves no display, so it cannot pass a display check.
+  if (expectedDsp !== undefined && (claims.dsp === undefined || !sameText(await expectedDsp, claims.dsp))) {
+    throw new ReceiptError('display_mismatch', claims.dsp === undefined ? 'receipt has no dsp' : 'receipt dsp is not the hash of the given display');
+  }
+  // Offline, the action was chosen on a device, not by this backend: only when asked for.
+  if (claims.offline === true && !opts.allowOffline) {
+    throw new ReceiptError('offline_not_allowed', 'receipt is from an offline approval; pass allowOffline: true to accept one');
+  }
 
-  const { alg, kid } = verified.protectedHeader;
-  return {
-    claims,
-    header: { alg: alg as ReceiptAlg, kid: kid as string, typ: RECEIPT_TYP },
-    statement: statementFromClaims(claims),
-  };
+  return { claims, header, statement: statementFromClaims(claims) };
 }

@@ -10,6 +10,7 @@ import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http
 import { jsonBody } from '../http/validate';
 import { selectRule } from '../policy/select-rule';
 import { canonicalJson } from '../receipt/canonical-json';
+import { hashDisplay } from '../receipt/hash-display';
 import { randomId } from '../receipt/random-id';
 import { sha256B64url } from '../receipt/sha256-b64url';
 import { statementChallenge } from '../receipt/statement';
@@ -47,12 +48,22 @@ actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) =>
     throw new PseaError('invalid_request', 'action: canonical form over 16 KiB');
   }
   const actionHash = await sha256B64url(canonical);
+  // The one display object that is hashed, stored and served: the schema's output (defaults applied,
+  // unknown members dropped) or the default display, so `dsp` covers exactly what GET returns.
+  const display: Display = body.display ?? defaultDisplay(body.action);
+  let dsp: string;
+  try {
+    dsp = await hashDisplay(display);
+  } catch {
+    throw new PseaError('invalid_request', 'display: not representable as canonical JSON');
+  }
   const statement: Statement = {
     v: 1,
     iss: issuerFor(vars, c.req.url),
     aud: body.audience,
     sub: body.user.id,
     act: actionHash,
+    dsp,
     nonce: randomId(16),
   };
   const { ticket, vault } = newTicket(c.env, body.user.id);
@@ -62,7 +73,7 @@ actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) =>
       data: {
         userId: body.user.id,
         action: body.action,
-        display: body.display ?? defaultDisplay(body.action),
+        display,
         actionHash,
         statement,
         rule: selectRule(getPolicy(c.env), body.action),
@@ -73,7 +84,7 @@ actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) =>
     }),
   );
   const origin = new URL(c.req.url).origin;
-  return c.json({ ticket, actionHash, expiresAt: isoSeconds(expiresAt), approveUrl: `${origin}/approve/${ticket}` }, 201);
+  return c.json({ ticket, actionHash, dsp, expiresAt: isoSeconds(expiresAt), approveUrl: `${origin}/approve/${ticket}` }, 201);
 });
 
 // Server: where an approval stands; carries the receipt once approved.

@@ -3,7 +3,8 @@
  * It plays the host backend: it calls the real server routes in-process with
  * the first API key (which never reaches the browser), and verifies receipts
  * the way a bank would: `verifyReceipt` with the service's own JWKS, the
- * issuer, audience `payments-api` and the exact transfer, then a redeem.
+ * issuer, audience `payments-api`, the demo user as subject, the exact
+ * transfer and its display, then a redeem.
  *
  *   GET  /demo/app.js               the bank page's script
  *   GET  /demo/api/state            { enrolled, passkeys } for demo-user
@@ -134,7 +135,8 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
     const body = (await c.req.json().catch(() => null)) as { receipt?: unknown } | null;
     const receipt = body?.receipt;
     if (typeof receipt !== 'string' || receipt.length > 16_384) return problem('invalid_request', 'receipt must be a string');
-    // Verify first, as a bank must: the service's keys, its issuer, our audience, this exact transfer.
+    // Verify first, as a bank must: the service's keys, its issuer, our audience, our user, this exact
+    // transfer and the display we sent with it.
     let verified;
     try {
       const [{ jwks }, vars] = await Promise.all([getSigningKeys(c.env), Promise.resolve(getVars(c.env))]);
@@ -142,7 +144,9 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
         jwks,
         issuer: issuerFor(vars, c.req.url),
         audience: DEMO_AUDIENCE,
+        subject: DEMO_USER.id,
         action: DEMO_ACTION,
+        display: DEMO_DISPLAY,
       });
     } catch (err) {
       if (err instanceof PseaError) return problemResponse(err);

@@ -3,9 +3,10 @@ import { z } from 'zod';
 
 const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 
-/** No lone surrogates: ids and audiences go into the statement, whose JCS form the passkey signs. */
-const wellFormed = (max: number) =>
-  z.string().min(1).max(max).refine((v) => !/\p{Cs}/u.test(v), 'must be well-formed Unicode (no lone surrogates)');
+/** No lone surrogates: ids, audiences and (through `dsp`) the display go into the statement, whose JCS form the passkey signs. */
+const wellFormedText = (min: number, max: number) =>
+  z.string().min(min).max(max).refine((v) => !/\p{Cs}/u.test(v), 'must be well-formed Unicode (no lone surrogates)');
+const wellFormed = (max: number) => wellFormedText(1, max);
 
 /** Any id, except the two that URL parsing turns into path navigation: `/v1/users/../credentials` could never be reached. */
 export const UserId = wellFormed(128).refine((v) => v !== '.' && v !== '..', 'cannot be "." or "..", which a URL path cannot carry');
@@ -18,7 +19,7 @@ export const EnrollmentRequest = z.object({
   }),
 });
 
-const DisplayField = z.object({ label: z.string().min(1).max(100), value: z.string().max(1000) });
+const DisplayField = z.object({ label: wellFormedText(1, 100), value: wellFormedText(0, 1000) });
 
 const ActionShape = z.looseObject({ type: z.string().min(1).max(128) });
 type Action = z.infer<typeof ActionShape>;
@@ -38,7 +39,7 @@ export const ActionRequest = z.object({
   action: Action,
   display: z
     .object({
-      title: z.string().min(1).max(200),
+      title: wellFormedText(1, 200),
       fields: z.array(DisplayField).max(50).default([]),
     })
     .optional(),

@@ -253,6 +253,8 @@ export class UserVault extends DurableObject<Env> {
         jti: randomId(16),
         act: ticket.actionHash,
         act_type: ticket.actionType,
+        // The display commitment the passkey signed, so the claims rebuild its statement (absent on pre-v2 tickets).
+        ...(ticket.statement.dsp === undefined ? {} : { dsp: ticket.statement.dsp }),
         nonce: ticket.statement.nonce,
         uv: true,
         cred: {
