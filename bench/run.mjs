@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: every figure of bench/README.md, from one command.
+ * `npm run bench`: every figure of docs/performance.md, from one command.
  *
  *   node bench/run.mjs                 the full run (about 3–4 minutes on 2 cores)
  *   node bench/run.mjs --quick         a smoke run with small counts (numbers not for publishing)
  *   --no-browser                       skip figure 6 (Chromium)
  *   --no-wrangler-dev                  skip the `wrangler dev` reference figure
- *   --no-write                         print only; leave results.json and the READMEs alone
+ *   --no-write                         print only; leave results.json and docs/performance.md alone
  *   --cpu-only                         figure 1 alone, printed, not written (for optimisation work)
+ *   --storage=disk                     the SQLite files on disk for every figure (default: tmpfs)
  *
  * Everything listens on 127.0.0.1 and every load loop is bounded in count
  * (autocannon `amount`) and time (a hard limit on the whole run).
- * Method notes for each figure: bench/README.md.
+ * How each figure is measured: docs/performance.md; how to run: bench/README.md.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
