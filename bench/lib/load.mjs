@@ -6,7 +6,7 @@
  * the server's CPU time over the run (from /proc).
  */
 import autocannon from 'autocannon';
-import { cpuTimes, treeCpuNs } from './procs.mjs';
+import { cpuTimes } from './procs.mjs';
 
 export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -32,7 +32,6 @@ export const median = (xs) => {
  * @param {Array<string>} [o.bodies]  fixed path, bodies cycled
  * @param {Record<string,string>} [o.headers]
  * @param {number} [o.pid]        server process to read CPU time from
- * @param {boolean} [o.tree]      count the server's child processes too
  */
 export async function loadRun(o) {
   const latencies = [];
@@ -83,7 +82,7 @@ export async function loadRun(o) {
   } else {
     requests = [{ method: o.fixed.method, path: o.fixed.path, ...(o.fixed.body ? { body: o.fixed.body } : {}) }];
   }
-  const readCpu = () => (o.pid ? (o.tree ? { main: NaN, total: treeCpuNs(o.pid) } : cpuTimes(o.pid)) : { main: NaN, total: NaN });
+  const readCpu = () => (o.pid ? cpuTimes(o.pid) : { main: NaN, total: NaN });
   const cpu0 = readCpu();
   const t0 = performance.now();
   const instance = autocannon({

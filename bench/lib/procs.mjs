@@ -41,23 +41,6 @@ export function cpuTimes(pid) {
   return { main, total };
 }
 
-/** CPU time (ns) of every thread of `pid`. */
-export const cpuNs = (pid) => cpuTimes(pid).total;
-
-/** CPU time (ns) of `pid` and all its descendants (wrangler dev runs workerd as a child). */
-export function treeCpuNs(pid) {
-  const kids = [];
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const c = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-      if (c) kids.push(...c.split(/\s+/).map(Number));
-    }
-  } catch {
-    // gone
-  }
-  return cpuNs(pid) + kids.reduce((n, k) => n + treeCpuNs(k), 0);
-}
-
 /** Children still running: ended, by process group, however this process exits. */
 const running = new Set();
 process.on('exit', () => {

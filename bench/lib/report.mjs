@@ -1,11 +1,13 @@
 /**
- * The table: printed, written to bench/results.json, and put between the
- * markers of bench/README.md (`<!-- bench:table:start -->` … `end`) and of
- * the root README.md (`<!-- bench:start -->` … `<!-- bench:end -->`, only
- * when both markers are there).
+ * The table: printed, and on a full run put between the markers of
+ * docs/performance.md (`<!-- bench:table:start -->` … `end`, and the step
+ * table between `bench:steps:…`), with each figure's medians in
+ * bench/results.json and every round in bench/.tmp/results-raw.json.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+const PAGE = 'docs/performance.md';
 
 const ms = (x) => (x < 1 ? `${(x * 1000).toFixed(0)} µs` : `${x.toFixed(2)} ms`);
 const us = (x) => (x < 0.5 ? '< 0.5 µs' : `${x.toFixed(1)} µs`);
@@ -192,22 +194,31 @@ async function replaceBetween(path, start, end, body) {
   return true;
 }
 
+/** What results.json keeps: each figure's medians, counts and checks, not every round. */
+function summaryOf(res) {
+  const { cpu, load, receipt, evicted, ...rest } = res.figures;
+  const figures = { ...rest };
+  if (cpu) figures.cpu = { rounds: cpu.rounds, n: cpu.n, medians: cpu.medians };
+  if (load) figures.load = { summaries: load.summaries, validity: load.validity };
+  if (receipt) figures.receipt = { rounds: receipt.rounds, iterations: receipt.iterations, usPerCall: receipt.usPerCall };
+  if (evicted) {
+    const { evicted: _e, inMemory: _m, ...kept } = evicted;
+    figures.evicted = kept;
+  }
+  return { ...res, figures };
+}
+
 export async function report(root, res, { write, log }) {
   const rs = rows(res);
-  res.table = rs.map((r) => ({ ...r, ratio: Number.isFinite(r.ratio) ? Number(r.ratio.toFixed(3)) : null }));
   console.log(`\n${textTable(rs)}\n\n${machineLine(res.machine)}\n`);
   const m = res.figures.cpu?.medians;
   if (m) console.log(`Figure 1, step by step (µs CPU per call, median):\n${STEPS.filter(([k]) => m[k]).map(([k, label]) => `  ${m[k].cpuUs.toFixed(1).padStart(7)}  ${label}`).join('\n')}\n`);
   if (!write) return;
-  await writeFile(join(root, 'bench/results.json'), JSON.stringify(res, null, 2) + '\n');
-  const md = markdown(res, rs);
-  const benchReadme = await replaceBetween(join(root, 'bench/README.md'), '<!-- bench:table:start -->', '<!-- bench:table:end -->', md);
-  await replaceBetween(join(root, 'bench/README.md'), '<!-- bench:steps:start -->', '<!-- bench:steps:end -->', stepsTable(res));
-  const rootReadme = await replaceBetween(
-    join(root, 'README.md'),
-    '<!-- bench:start -->',
-    '<!-- bench:end -->',
-    `${md}\n\nHow each figure is measured, and what it means: [bench/README.md](bench/README.md). Rerun with \`npm run bench\`.`,
-  );
-  log(`wrote bench/results.json${benchReadme ? ', bench/README.md' : ''}${rootReadme ? ', README.md (Performance)' : ''}`);
+  await mkdir(join(root, 'bench/.tmp'), { recursive: true });
+  await writeFile(join(root, 'bench/.tmp/results-raw.json'), JSON.stringify(res, null, 2) + '\n');
+  await writeFile(join(root, 'bench/results.json'), JSON.stringify(summaryOf(res), null, 2) + '\n');
+  const table = await replaceBetween(join(root, PAGE), '<!-- bench:table:start -->', '<!-- bench:table:end -->', markdown(res, rs));
+  const steps = await replaceBetween(join(root, PAGE), '<!-- bench:steps:start -->', '<!-- bench:steps:end -->', stepsTable(res));
+  if (!table || !steps) log(`${PAGE} lacks its bench:table or bench:steps markers: not refreshed`);
+  log(`wrote bench/results.json, bench/.tmp/results-raw.json${table && steps ? `, ${PAGE}` : ''}`);
 }

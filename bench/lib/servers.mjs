@@ -14,7 +14,7 @@ import { freePort, start, waitFor } from './procs.mjs';
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
 const q = (s) => JSON.stringify(String(s));
 
-export async function startServers({ root, tmp, storageRoot, SoftAuthenticator, inspectorPort }) {
+export async function startServers({ root, tmp, storageRoot, SoftAuthenticator }) {
   const ports = { psea: await freePort(), disk: await freePort(), cpu: await freePort(), baseline: await freePort(), proxy: await freePort(), host: await freePort() };
   const origin = (p) => `http://localhost:${p}`;
   const apiKey = randomBytes(32).toString('base64url');
@@ -71,9 +71,7 @@ export async function startServers({ root, tmp, storageRoot, SoftAuthenticator, 
     .replace('{{CPU_BINDINGS}}', bindings(vars([origin(ports.cpu)])));
   await writeFile(join(wdDir, 'config.capnp'), config);
 
-  const args = ['serve', join(wdDir, 'config.capnp')];
-  if (inspectorPort) args.push(`--inspector-addr=127.0.0.1:${inspectorPort}`);
-  const workerd = start(join(root, 'node_modules/workerd/bin/workerd'), args, { cwd: wdDir });
+  const workerd = start(join(root, 'node_modules/workerd/bin/workerd'), ['serve', join(wdDir, 'config.capnp')], { cwd: wdDir });
   try {
     await waitFor(`http://127.0.0.1:${ports.psea}/healthz`, workerd);
     await waitFor(`http://127.0.0.1:${ports.disk}/healthz`, workerd);

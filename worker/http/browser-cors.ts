@@ -29,7 +29,7 @@ export function earlyCorsHeaders(c: Context<AppEnv>): Record<string, string> {
  *
  * Ours rather than hono/cors, for the verify route's sake: hono/cors sets its
  * headers on `c.res` before the handler runs and appends `Vary` after it, so
- * every answer built three Responses (bench/README.md, figure 1). Headers set
+ * every answer built three Responses (docs/performance.md, figure 1). Headers set
  * with `c.header()` before the handler are carried by the one Response that
  * `c.json()` or the error handler builds.
  */

@@ -47,7 +47,7 @@ export interface JsonBodyOptions {
  * `invalid_request` naming the first failing field. Our own rather than
  * @hono/zod-validator: that one reads only bodies labelled JSON, so
  * `text/plain` meant copying the Request, and the verify route paid for it
- * (bench/README.md, figure 1). The body limit still applies: its error passes through.
+ * (docs/performance.md, figure 1). The body limit still applies: its error passes through.
  */
 export function jsonBody<T extends ZodType>(
   schema: T,

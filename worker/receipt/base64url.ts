@@ -4,7 +4,7 @@ import { base64url } from 'jose';
  * base64url (no padding) both ways. Uses the platform's
  * `Uint8Array.fromBase64`/`toBase64` where there is one (workerd, recent V8)
  * and jose's codec elsewhere (Node 20): on the verify path the native codec
- * is several times faster than any JS one (bench/README.md, figure 1).
+ * is several times faster than any JS one (docs/performance.md, figure 1).
  */
 interface NativeBase64 {
   toBase64(options: { alphabet: 'base64url'; omitPadding: boolean }): string;

@@ -31,7 +31,7 @@ function protectedHeader(signer: SigningKey): string {
  *
  * WebCrypto directly rather than jose's CompactSign: on the verify path
  * jose's header validation and codec cost 60% on top of the signature
- * itself (bench/README.md, figure 1). The tests verify every receipt with jose.
+ * itself (docs/performance.md, figure 1). The tests verify every receipt with jose.
  *
  * @example
  * ```ts

@@ -5,7 +5,7 @@ export type KnownCredential = Pick<CredentialMeta, 'id' | 'aaguid' | 'backup_eli
 
 /**
  * Active credentials this object has read, so an approval reads no
- * credential row (bench/README.md, figure 1).
+ * credential row (docs/performance.md, figure 1).
  *
  * The invariant: an entry exists only while its row is `active`. Revoking or
  * locking a credential removes its entry in the same turn as the write, and

@@ -18,7 +18,7 @@ export function pendingAction(challenge: string, expiresAt: number, data: Action
 
 /**
  * Action tickets this object knows to be pending, so an approval skips the
- * ticket read and parse (bench/README.md, figure 1); a person approves
+ * ticket read and parse (docs/performance.md, figure 1); a person approves
  * seconds after the ticket is issued, while the object is still in memory.
  *
  * The invariant: an entry exists only while its row is `pending`. Every

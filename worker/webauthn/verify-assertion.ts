@@ -14,7 +14,7 @@ const PARAMS = {
  * WebCrypto on the credential's imported key. Every other check the library's
  * verifyAuthenticationResponse makes was made before this with its own code
  * (checkAssertion, the credential checks); its re-parsing cost twice the
- * crypto itself (bench/README.md, figure 1), so only the signature is left.
+ * crypto itself (docs/performance.md, figure 1), so only the signature is left.
  * ES256 signatures must be strict DER: one signature, one encoding.
  */
 export async function verifyAssertionSignature(assertion: CheckedAssertion, credential: CredentialKey): Promise<void> {

@@ -1,0 +1,177 @@
+// @ts-check
+/**
+ * The cpu worker's Durable Object: the real UserVault, plus bench-only
+ * methods that run storage steps of verifyAction inside the object, and the
+ * object's half of the stateful floor. The methods the Worker calls are
+ * inherited unchanged.
+ */
+import { decodeB64url } from '../../worker/receipt/base64url';
+import { commitApproval } from '../../worker/vault/commit-approval';
+import { getCredential } from '../../worker/vault/credentials';
+import { loadTicket } from '../../worker/vault/tickets';
+import { UserVault as RealUserVault } from '../../worker/vault/user-vault';
+import { derToRaw, floorKeys, floorOnce } from './floor.js';
+
+/** @typedef {import('../../worker/env').Env & { BENCH: import('./fixture.js').BenchFixture }} BenchEnv */
+
+/**
+ * Pending scratch tickets made for `do-commit-real-rpc` and `stateful-floor`,
+ * one per call: more than a full run uses (50 + 5 × 400 and 50 + 7 × 400).
+ */
+export const SCRATCH_TICKETS = 8192;
+const SCRATCH_CREDENTIAL = 'bench-scratch';
+
+/** Storage loops run inside the object: one RPC per batch, not per iteration. */
+export class UserVault extends RealUserVault {
+  /** @returns {null} */
+  benchPing() {
+    return null;
+  }
+
+  /** Empty the object's memory of pending tickets and credentials, as if it had just started, so the next approvals read their rows (verify-cold). */
+  benchForget() {
+    // @ts-expect-error -- private to the Worker's code; the bench reaches in on purpose.
+    this.pending.clear();
+    // @ts-expect-error -- likewise.
+    this.credentials.clear();
+    return null;
+  }
+
+  /** Next unused scratch ticket, and how many there are. */
+  #scratch = { next: 0, made: 0 };
+
+  /**
+   * N iterations of one storage step, inside the object:
+   * `reads` — verifyAction's reads (`loadTicket`, `getCredential`);
+   * `commit` — a write transaction of two small unguarded UPDATEs, for scale.
+   * @param {'reads' | 'commit'} kind
+   * @param {number} n
+   * @param {string} hash a consumed ticket of this user
+   * @param {string} credentialId this user's credential
+   */
+  benchSql(kind, n, hash, credentialId) {
+    const sql = this.ctx.storage.sql;
+    let rows = 0;
+    for (let i = 0; i < n; i++) {
+      if (kind === 'reads') {
+        rows += loadTicket(sql, hash, 'action') ? 1 : 0;
+        rows += getCredential(sql, credentialId) ? 1 : 0;
+      } else {
+        this.ctx.storage.transactionSync(() => {
+          rows += sql.exec('UPDATE credentials SET last_used_at = ? WHERE id = ?', Date.now() + i, credentialId).rowsWritten;
+          rows += sql.exec('UPDATE tickets SET receipt = receipt WHERE hash = ?', hash).rowsWritten;
+        });
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Scratch rows for benchCommit, so real tickets and counters stay as they
+   * are: `count` pending copies of a real ticket (same data, same size) and a
+   * copy of a real credential at counter 0. Made once, before any timed batch.
+   * @param {number} count
+   * @param {string} hash a ticket of this user
+   * @param {string} credentialId this user's credential
+   */
+  benchScratch(count, hash, credentialId) {
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      sql.exec(
+        `INSERT OR IGNORE INTO credentials (id, public_key, alg, counter, aaguid, backup_eligible, backed_up, transports, fmt,
+           attested, authenticator_name, state, created_at, last_used_at)
+         SELECT ?, public_key, alg, 0, aaguid, backup_eligible, backed_up, transports, fmt,
+           attested, authenticator_name, 'active', created_at, last_used_at FROM credentials WHERE id = ?`,
+        SCRATCH_CREDENTIAL, credentialId,
+      );
+      for (let k = this.#scratch.made; k < count; k++) {
+        sql.exec(
+          `INSERT INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
+           SELECT ?, kind, 'pending', challenge, expires_at, 0, data, NULL, created_at FROM tickets WHERE hash = ?`,
+          `bench-scratch-${k}`, hash,
+        );
+      }
+    });
+    this.#scratch.made = Math.max(this.#scratch.made, count);
+    return this.#scratch.made;
+  }
+
+  /** @type {Promise<import('./floor.js').FloorKeys> | undefined} */
+  #floorKeys;
+
+  /**
+   * The object's half of the stateful floor: decode the assertion's three
+   * fields, the crypto floor (floor.js), then consume one pending ticket with a
+   * single guarded UPDATE, the least an exactly-once commit writes (the next
+   * scratch ticket, so real tickets stay as they are).
+   * @param {{ response: { clientDataJSON: string, authenticatorData: string, signature: string } }} assertion
+   * @param {string} ticket the raw ticket, hashed by the floor
+   * @param {string} [row] the pending row to consume (the route of figure 2's stateful floor names it); else the next scratch ticket
+   * @returns {Promise<Uint8Array>} the receipt's signature
+   */
+  async benchStatefulFloor(assertion, ticket, row) {
+    if (row === undefined && this.#scratch.next >= this.#scratch.made) throw new Error('benchStatefulFloor: out of scratch tickets (raise SCRATCH_TICKETS)');
+    this.#floorKeys ??= floorKeys(/** @type {BenchEnv} */ (this.env).BENCH);
+    const r = assertion.response;
+    const signature = await floorOnce(await this.#floorKeys, {
+      clientDataJSON: decodeB64url(r.clientDataJSON),
+      authenticatorData: decodeB64url(r.authenticatorData),
+      signature: derToRaw(decodeB64url(r.signature)),
+      ticket: /** @type {Uint8Array<ArrayBuffer>} */ (new TextEncoder().encode(ticket)),
+    });
+    const consumed = this.ctx.storage.sql.exec(
+      "UPDATE tickets SET state = 'consumed', receipt = 'floor' WHERE hash = ? AND state = 'pending' AND expires_at > ?",
+      row ?? `bench-scratch-${this.#scratch.next++}`, Date.now(),
+    ).rowsWritten;
+    if (consumed !== 1) throw new Error('benchStatefulFloor: scratch ticket not consumed');
+    return signature;
+  }
+
+  /**
+   * Pending rows `bench-floor-0` … `bench-floor-<count − 1>` for the stateful
+   * floor route (figure 2), in an object with no real ticket to copy. They
+   * are named, not counted in memory: an object idle for 10 s is evicted, and
+   * its memory with it. Their data is as long as a real action ticket's.
+   * @param {number} count
+   * @param {string} data
+   */
+  benchFloorTickets(count, data) {
+    const sql = this.ctx.storage.sql;
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      for (let k = 0; k < count; k++) {
+        sql.exec(
+          `INSERT OR IGNORE INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
+           VALUES (?, 'action', 'pending', ?, ?, 0, ?, NULL, ?)`,
+          `bench-floor-${k}`, 'A'.repeat(43), now + 3_600_000, data, now,
+        );
+      }
+    });
+    return count;
+  }
+
+  /**
+   * verifyAction's commit, the real `commitApproval` (two guarded UPDATEs in
+   * one transaction), on the next scratch ticket and the scratch credential
+   * (counter 0 stays 0, as a synced passkey's does).
+   * @param {string} receipt a real receipt, written into the ticket row as verifyAction does
+   */
+  benchCommit(receipt) {
+    if (this.#scratch.next >= this.#scratch.made) throw new Error('benchCommit: out of scratch tickets (raise SCRATCH_TICKETS)');
+    commitApproval(this.ctx.storage.sql, {
+      hash: `bench-scratch-${this.#scratch.next++}`,
+      now: Date.now(),
+      receipt,
+      credentialId: SCRATCH_CREDENTIAL,
+      counter: 0,
+      backedUp: false,
+    });
+    return 1;
+  }
+}
+
+/**
+ * The namespace typed with the bench methods (the binding is this class).
+ * @param {BenchEnv} env
+ */
+export const benchVaults = (env) => /** @type {DurableObjectNamespace<UserVault>} */ (/** @type {unknown} */ (env.VAULT));
