@@ -8,6 +8,7 @@ import { browserCors } from '../http/browser-cors';
 import { isoSeconds, unwrap } from '../http/outcome';
 import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
 import { jsonBody } from '../http/validate';
+import { refuseHidingChars } from '../policy/refuse-hiding-chars';
 import { selectRule } from '../policy/select-rule';
 import { canonicalJson } from '../receipt/canonical-json';
 import { randomId } from '../receipt/random-id';
@@ -46,6 +47,9 @@ actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) =>
   if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES) {
     throw new PseaError('invalid_request', 'action: canonical form over 16 KiB');
   }
+  const rule = selectRule(getPolicy(c.env), body.action);
+  const display = body.display ?? defaultDisplay(body.action);
+  if (rule.refuseFormatChars) refuseHidingChars(rule.id, { action: body.action, display });
   const actionHash = await sha256B64url(canonical);
   const statement: Statement = {
     v: 1,
@@ -62,10 +66,10 @@ actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) =>
       data: {
         userId: body.user.id,
         action: body.action,
-        display: body.display ?? defaultDisplay(body.action),
+        display,
         actionHash,
         statement,
-        rule: selectRule(getPolicy(c.env), body.action),
+        rule,
       },
       challenge: await statementChallenge(statement),
       ttlSeconds: body.ttl ?? vars.ticketTtlSeconds,
