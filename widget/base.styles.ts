@@ -80,6 +80,22 @@ export const base = css`
     text-align: end;
     white-space: pre-wrap;
   }
+  /* Every shown string is a bdi: its direction stays inside it (restated, as the UA sheet has it). */
+  bdi {
+    unicode-bidi: isolate;
+  }
+  /* A character that hides, shown as ⟨U+XXXX⟩: a mark no typed text can look like. */
+  .cp {
+    margin: 0 0.0625rem;
+    padding: 0 0.25rem;
+    border: 1px solid var(--_danger);
+    border-radius: 4px;
+    background: #fef3f2;
+    background: color-mix(in srgb, var(--_danger) 12%, var(--_bg));
+    color: var(--_danger);
+    font: 600 0.75em/1.5 ui-monospace, SFMono-Regular, Menlo, monospace;
+    white-space: nowrap;
+  }
   .status {
     display: flex;
     align-items: flex-start;

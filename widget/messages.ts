@@ -21,6 +21,7 @@ export const MESSAGES = {
   cancelled: 'Cancelled. Nothing was signed.',
   retry: 'Try again',
   details: 'What you sign',
+  signed: 'Every part of the action, exactly as your passkey signs it:',
   audience: 'For',
   fingerprint: 'Action fingerprint',
   error: 'Something went wrong. Please try again.',

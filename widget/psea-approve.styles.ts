@@ -22,6 +22,31 @@ export const styles = [
     details dl {
       margin: 0.25rem 0 0;
     }
+    .hint {
+      margin: 0.25rem 0 0;
+    }
+    .signed {
+      margin-bottom: 0.75rem;
+    }
+    .signed dt,
+    .signed dd {
+      overflow-wrap: anywhere;
+    }
+    .signed dd {
+      color: var(--_fg);
+    }
+    .path {
+      font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
+      font-size: 0.8125rem;
+    }
+    .punct {
+      color: var(--_muted);
+      opacity: 0.8;
+    }
+    .literal {
+      font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
+      font-size: 0.8125rem;
+    }
     details dd {
       font-weight: 400;
     }

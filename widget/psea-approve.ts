@@ -2,6 +2,8 @@ import { html, type TemplateResult } from 'lit';
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { PseaElement, define, type PseaErrorDetail } from './base';
 import { styles } from './psea-approve.styles';
+import { signedMembers } from './signed-members';
+import { memberPath, memberValue, visible } from './visible';
 
 /** One row the person checks before approving. Values are shown as text, never as HTML. */
 export interface DisplayField {
@@ -27,9 +29,11 @@ export interface PseaApprovedDetail {
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
 
 /**
- * Shows one action — its title and every field, as text — and lets the person
- * approve exactly that action with a user-verified passkey. The service
- * answers with a signed execution receipt.
+ * Shows one action — its title and every field, as text, then every member
+ * of the action as signed — and lets the person approve exactly that action
+ * with a user-verified passkey. The service answers with a signed execution
+ * receipt. Every string is direction-isolated, and every character that hides
+ * is shown as ⟨U+XXXX⟩ (docs/display.md).
  *
  * @summary Passkey approval of one exact action.
  *
@@ -46,7 +50,10 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify
  * @csspart title - The action's title.
  * @csspart fields - The list of fields (`dl`).
  * @csspart field - One row. @csspart label - A field's label. @csspart value - A field's value.
- * @csspart details - The "What you sign" disclosure (audience and action fingerprint).
+ * @csspart details - "What you sign", open from the start: every member of the action, the audience and the action fingerprint.
+ * @csspart signed - The list of the action's members (`dl`). @csspart member - One member.
+ * @csspart member-name - Its path (`fee.amount`). @csspart member-value - Its value as signed (strings in quotes).
+ * @csspart codepoint - A character that hides, shown as ⟨U+XXXX⟩ instead of being applied.
  * @csspart status - The live status line.
  * @csspart action - The primary button that starts the passkey ceremony.
  *
@@ -77,16 +84,22 @@ export class PseaApprove extends PseaElement<ActionJSON> {
       Object.entries(data.action)
         .filter(([k]) => k !== 'type')
         .map(([label, value]) => ({ label, value }));
-    return html`<div class="title" id="title" part="title">${text(display.title ?? data.action.type)}</div>
+    return html`<div class="title" id="title" part="title">${visible(text(display.title ?? data.action.type))}</div>
       <dl part="fields">
         ${fields.map(
-          (f) => html`<div part="field"><dt part="label">${text(f.label)}</dt><dd part="value">${text(f.value)}</dd></div>`,
+          (f) => html`<div part="field"><dt part="label">${visible(text(f.label))}</dt><dd part="value">${visible(text(f.value))}</dd></div>`,
         )}
       </dl>
-      <details part="details">
+      <details part="details" open>
         <summary>${this.msg('details')}</summary>
+        <p class="hint">${this.msg('signed')}</p>
+        <dl part="signed" class="signed">
+          ${signedMembers(data.action).map(
+            (m) => html`<div part="member"><dt part="member-name">${memberPath(m.path)}</dt><dd part="member-value">${memberValue(m.value)}</dd></div>`,
+          )}
+        </dl>
         <dl>
-          <div><dt>${this.msg('audience')}</dt><dd>${text(data.statement?.aud)}</dd></div>
+          <div><dt>${this.msg('audience')}</dt><dd>${visible(text(data.statement?.aud))}</dd></div>
           <div><dt>${this.msg('fingerprint')}</dt><dd class="mono">${text(data.actionHash)}</dd></div>
         </dl>
       </details>`;

@@ -2,6 +2,7 @@ import { html, type TemplateResult } from 'lit';
 import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
 import { PseaElement, define } from './base';
 import { styles } from './psea-enroll.styles';
+import { visible } from './visible';
 
 /** `GET /v1/enrollments/:ticket` (SPEC.md "Browser routes"). */
 export interface EnrollmentJSON {
@@ -32,6 +33,7 @@ export interface PseaEnrolledDetail {
  *
  * @csspart base - The card. @csspart title - The heading. @csspart intro - The explanation.
  * @csspart fields - The account (`dl`). @csspart field - One row. @csspart label - Its label. @csspart value - Its value.
+ * @csspart codepoint - A character that hides, shown as ⟨U+XXXX⟩ instead of being applied.
  * @csspart status - The live status line.
  * @csspart action - The primary button that starts the passkey ceremony.
  *
@@ -62,7 +64,7 @@ export class PseaEnroll extends PseaElement<EnrollmentJSON> {
         ? html`<dl part="fields">
             <div part="field">
               <dt part="label">${this.msg('account')}</dt>
-              <dd part="value">${user.displayName ? `${user.displayName} · ${user.name}` : user.name}</dd>
+              <dd part="value">${user.displayName ? html`${visible(user.displayName)} · ${visible(user.name)}` : visible(user.name)}</dd>
             </div>
           </dl>`
         : html`<div class="skeleton lines"></div>`}`;

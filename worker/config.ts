@@ -4,6 +4,7 @@
  * `misconfigured` and logs which setting is wrong, never its content.
  */
 import { PseaError } from './errors';
+import { bareOrigin } from './lib/bare-origin';
 import type { Env } from './env';
 import { loadSigningKeys } from './receipt/signing-keys';
 import type { SigningKeySet } from './receipt/types';
@@ -57,16 +58,9 @@ function parseOrigins(raw: string | undefined): Set<string> {
   for (const part of (raw ?? '').split(',')) {
     const text = part.trim();
     if (!text) continue;
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      throw misconfigured('ALLOWED_ORIGINS', `not a URL: ${JSON.stringify(text)}`);
-    }
-    if (url.origin === 'null' || url.origin !== text.replace(/\/$/, '')) {
-      throw misconfigured('ALLOWED_ORIGINS', `not a bare origin: ${JSON.stringify(text)}`);
-    }
-    origins.add(url.origin);
+    const origin = bareOrigin(text);
+    if (!origin) throw misconfigured('ALLOWED_ORIGINS', `not a bare origin (scheme://host[:port]): ${JSON.stringify(text)}`);
+    origins.add(origin);
   }
   if (origins.size === 0) throw misconfigured('ALLOWED_ORIGINS', 'required');
   return origins;
@@ -179,9 +173,31 @@ function loadPolicy(env: Env): { policy: Policy; trust: Trust } {
   return loaded;
 }
 
+/**
+ * A rule origin outside ALLOWED_ORIGINS could never pass the origin check:
+ * every approval for that rule would fail. Two vars, so checked here, where
+ * both are at hand, rather than in parsePolicy.
+ */
+function ruleOriginOutside(policy: Policy, allowed: ReadonlySet<string>): string | undefined {
+  for (const [i, rule] of policy.rules.entries()) {
+    const outside = rule.origins?.find((o) => !allowed.has(o));
+    if (outside) return `rules.${i}.origins: ${outside} is not in ALLOWED_ORIGINS`;
+  }
+  return undefined;
+}
+
+const checkedPolicies = new WeakMap<Env, Policy>();
+
 /** The authenticator policy (POLICY var); the default catch-all rule when empty. */
 export function getPolicy(env: Env): Policy {
-  return loadPolicy(env).policy;
+  let policy = checkedPolicies.get(env);
+  if (!policy) {
+    policy = loadPolicy(env).policy;
+    const problem = ruleOriginOutside(policy, getVars(env).allowedOrigins);
+    if (problem) throw misconfigured('POLICY', problem);
+    checkedPolicies.set(env, policy);
+  }
+  return policy;
 }
 
 /** What attestation assessment trusts: POLICY's anchors and revocation list, and the bundled metadata. */

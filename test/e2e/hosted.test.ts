@@ -111,10 +111,14 @@ describe('hosted pages', () => {
     const { approveUrl } = await actionTicket(user);
     await page.goto(approveUrl);
     await waitForState(page, 'psea-approve', 'ready');
-    // The "What you sign" disclosure opens with the keyboard too.
+    // "What you sign" is open from the start; it folds and unfolds with the keyboard too.
+    const open = () => page.locator('psea-approve details').evaluate((d) => (d as HTMLDetailsElement).open);
+    expect(await open()).toBe(true);
     await tabTo('summary');
     await page.keyboard.press('Enter');
-    expect(await page.locator('psea-approve details').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect(await open()).toBe(false);
+    await page.keyboard.press('Enter');
+    expect(await open()).toBe(true);
     await tabTo('button[part=action]');
     await shot(page, 'keyboard-approve-focus-dark');
     await page.keyboard.press('Space');

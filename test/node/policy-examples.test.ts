@@ -1,6 +1,6 @@
 /**
- * The policies docs/policy.md shows (between its policy markers) must parse,
- * and choose the rules the prose says they choose.
+ * The policies docs/policy.md and docs/display.md show (between their policy
+ * markers) must parse, and choose the rules the prose says they choose.
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
@@ -8,9 +8,10 @@ import { parsePolicy } from '../../worker/policy/parse-policy';
 import { selectRule } from '../../worker/policy/select-rule';
 import type { Policy } from '../../worker/policy/types';
 
-async function examples(): Promise<{ toml: Policy; json: Policy[] }> {
-  const page = await readFile(new URL('../../docs/policy.md', import.meta.url), 'utf8');
-  const doc = /<!-- policy:start -->([\s\S]*?)<!-- policy:end -->/.exec(page)?.[1] ?? '';
+/** The policy examples between a page's `<!-- policy:start -->` and `<!-- policy:end -->`. */
+async function examples(page = '../../docs/policy.md'): Promise<{ toml: Policy; json: Policy[] }> {
+  const text = await readFile(new URL(page, import.meta.url), 'utf8');
+  const doc = /<!-- policy:start -->([\s\S]*?)<!-- policy:end -->/.exec(text)?.[1] ?? '';
   const toml = /POLICY = '''([\s\S]*?)'''/.exec(doc)?.[1];
   const json = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((block) => block.includes('"rules"'));
   return { toml: parsePolicy(toml), json: json.map((block) => parsePolicy(block)) };
@@ -52,5 +53,24 @@ describe('docs/policy.md', () => {
     expect(rule(agents, { type: 'agent.purchase', amount: 'about 40' })).toBe('agent-powers');
     expect(rule(agents, { type: 'agent.credentials.rotate' })).toBe('agent-powers');
     expect(rule(agents, { type: 'agent.delete_all_data' })).toBe('agent-powers');
+  });
+});
+
+describe('docs/display.md: refuseFormatChars and origins', () => {
+  it('the agent-platform and bank examples parse and apply the options as described', async () => {
+    const { json } = await examples('../../docs/display.md');
+    expect(json).toHaveLength(2);
+    const [agents, bank] = json as [Policy, Policy];
+
+    expect(selectRule(agents, { type: 'agent.purchase', amount: 12 })).toEqual({
+      id: 'agent-payment', require: {}, origins: ['https://approve.example.com'], refuseFormatChars: true,
+    });
+    expect(selectRule(agents, { type: 'note.send' })).toEqual({ id: 'default', require: {} });
+
+    expect(selectRule(bank, { type: 'payee.add', iban: 'DE89…' })).toEqual({
+      id: 'new-payee', require: { deviceBound: true }, origins: ['https://approve.bank.example'], refuseFormatChars: true,
+    });
+    expect(selectRule(bank, { type: 'wire.transfer', amount: '10.00' })).toEqual({ id: 'wire', require: {}, refuseFormatChars: true });
+    expect(selectRule(bank, { type: 'balance.check' })).toEqual({ id: 'default', require: {} });
   });
 });

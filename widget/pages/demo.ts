@@ -7,6 +7,7 @@
 import type { PseaApprovedDetail } from '../psea-approve';
 import type { PseaEnrolledDetail } from '../psea-enroll';
 import type { PseaErrorDetail } from '../base';
+import { showText } from './visible-dom';
 
 export {};
 
@@ -183,7 +184,7 @@ function showReceipt(v: Verified, jwt: string): void {
       const dt = document.createElement('dt');
       const dd = document.createElement('dd');
       dt.textContent = label;
-      dd.textContent = String(value ?? '');
+      showText(dd, String(value ?? ''));
       if (mono) dd.className = 'mono';
       row.append(dt, dd);
       return row;
@@ -192,7 +193,7 @@ function showReceipt(v: Verified, jwt: string): void {
   $('receipt-badge').textContent = `✓ Verified with verifyReceipt: signature, issuer, audience, this user, and the hashes of this transfer and its display. ${
     v.redeemed ? 'Redeemed once.' : `Redeem: ${v.redeemCode ?? 'failed'}.`
   }`;
-  $('statement').textContent = JSON.stringify(v.statement, null, 2);
+  showText($('statement'), JSON.stringify(v.statement, null, 2), true);
   $('challenge').textContent = v.challenge;
   $('jwt').textContent = jwt;
   $('receipt-empty').hidden = true;

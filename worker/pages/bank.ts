@@ -3,11 +3,12 @@
  * transfer, approves it and shows the verified receipt, all through the real
  * routes (widget/pages/demo.ts drives it; worker/routes/demo.ts is its backend).
  */
-import { WIDGET_SRC, asset, escapeHtml, logo, page } from './html';
+import { WIDGET_SRC, asset, logo, page } from './html';
+import { visibleHtml } from './visible-html';
 
 export function bankPage(o: { rpName: string; nonce: string; amount: string; to: string }): string {
-  const amount = escapeHtml(o.amount);
-  const to = escapeHtml(o.to);
+  const amount = visibleHtml(o.amount);
+  const to = visibleHtml(o.to);
   return page({
     title: 'Northwind Bank · PSEA demo',
     nonce: o.nonce,

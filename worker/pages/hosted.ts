@@ -4,6 +4,7 @@
  * QR code), or for the human behind an agent. They run the same widget.
  */
 import { WIDGET_SRC, asset, escapeHtml, logo, page } from './html';
+import { visibleHtml } from './visible-html';
 
 export type HostedKind = 'enroll' | 'approve';
 
@@ -28,7 +29,7 @@ export function hostedPage(kind: HostedKind, o: { ticket: string; endpoint: stri
     bodyClass: 'hosted',
     scripts: [asset('/pages/hosted.js'), WIDGET_SRC],
     body: `<main class="sheet">
-<header class="brand">${logo}<span>${escapeHtml(o.rpName)}</span></header>
+<header class="brand">${logo}<span>${visibleHtml(o.rpName)}</span></header>
 <h1 id="heading">${copy.title}</h1>
 <p id="note" class="lead">${copy.lead}</p>
 <${tag} endpoint="${escapeHtml(o.endpoint)}" ticket="${escapeHtml(o.ticket)}"></${tag}>
@@ -45,7 +46,7 @@ export function invalidLinkPage(o: { rpName: string; nonce: string }): string {
     bodyClass: 'hosted',
     scripts: [],
     body: `<main class="sheet">
-<header class="brand">${logo}<span>${escapeHtml(o.rpName)}</span></header>
+<header class="brand">${logo}<span>${visibleHtml(o.rpName)}</span></header>
 <h1>This link is not valid</h1>
 <p class="lead">Check that you opened the whole link, or ask for a new one.</p>
 </main>`,

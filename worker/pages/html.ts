@@ -8,6 +8,7 @@
  * hands it to Lit as `litNonce`). No inline script, no `'unsafe-inline'`.
  */
 import { ASSETS, WIDGET_ETAG } from '../generated/widget';
+import { reveal } from '../lib/visible-text';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -55,6 +56,7 @@ export function pageHeaders(nonceValue: string): Record<string, string> {
 }
 
 export interface PageOptions {
+  /** Plain text: a title holds no markup, so characters that hide are written as ⟨U+XXXX⟩ in it. */
   title: string;
   nonce: string;
   /** Already-escaped HTML. */
@@ -79,7 +81,7 @@ export function page(o: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <meta name="robots" content="noindex">
-<title>${escapeHtml(o.title)}</title>
+<title>${escapeHtml(reveal(o.title))}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${asset('/pages/pages.css')}">
 ${scripts}

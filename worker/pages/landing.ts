@@ -1,12 +1,13 @@
 /** `/` when the demo is off: what the service is and where its public parts are. No secrets, no state. */
-import { escapeHtml, logo, page } from './html';
+import { logo, page } from './html';
+import { visibleHtml } from './visible-html';
 
 export function landingPage(o: { rpName: string; nonce: string }): string {
   return page({
     title: `PSEA · ${o.rpName}`,
     nonce: o.nonce,
     scripts: [],
-    body: `<header class="topbar"><div class="wrap">${logo}<span class="name">PSEA</span><span class="pill">${escapeHtml(o.rpName)}</span></div></header>
+    body: `<header class="topbar"><div class="wrap">${logo}<span class="name">PSEA</span><span class="pill">${visibleHtml(o.rpName)}</span></div></header>
 <main class="wrap">
 <section class="hero">
 <h1>Passkey-signed approval of one exact action</h1>

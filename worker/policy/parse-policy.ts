@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { certificateDer, canonicalPem, normaliseFingerprint } from '../attestation/certificates';
 import { ANCHORED_FORMATS, type AnchoredFormat } from '../attestation/types';
+import { bareOrigin } from '../lib/bare-origin';
 import { findStrictest, STRICTEST_ID } from './strictest';
 import type { Policy, PolicyRule } from './types';
 
@@ -30,6 +31,11 @@ const fingerprint = z.string().transform((text, ctx) => {
   return hex ?? z.NEVER;
 });
 const anchors = z.array(certificate).min(1).optional();
+const origin = z.string().transform((text, ctx) => {
+  const o = bareOrigin(text);
+  if (!o) ctx.addIssue({ code: 'custom', message: 'not a bare origin (scheme://host[:port])' });
+  return o ?? z.NEVER;
+});
 
 const PolicySchema = z.strictObject({
   attestation: z.enum(['none', 'direct', 'enterprise']).optional(),
@@ -60,6 +66,8 @@ const PolicySchema = z.strictObject({
             aaguids: z.array(aaguid).min(1).optional(),
           })
           .default({}),
+        origins: z.array(origin).min(1).optional(),
+        refuseFormatChars: z.boolean().optional(),
       }),
     )
     .min(1),
@@ -127,10 +135,19 @@ export function parsePolicy(raw: string | undefined): Policy {
   const p = result.data;
   const problem = contradiction(p);
   if (problem) throw new Error(problem);
-  const rules: PolicyRule[] = p.rules.map((r) => (r.match ? { id: r.id, match: r.match, require: r.require } : { id: r.id, require: r.require }));
+  const rules: PolicyRule[] = p.rules.map((r) => ({
+    id: r.id,
+    ...(r.match ? { match: r.match } : {}),
+    require: r.require,
+    ...(r.origins ? { origins: [...new Set(r.origins)] } : {}),
+    ...(r.refuseFormatChars ? { refuseFormatChars: true } : {}),
+  }));
   const strictest = findStrictest(rules);
   if (strictest.require.aaguids?.length === 0) {
     throw new Error('rules: their aaguids lists share no model, so an action no rule decides could never be approved');
+  }
+  if (strictest.origins?.length === 0) {
+    throw new Error('rules: their origins lists share no origin, so an action no rule decides could never be approved');
   }
   const trustAnchors: Policy['trustAnchors'] = {};
   for (const fmt of ANCHORED_FORMATS) if (p.trustAnchors[fmt]) trustAnchors[fmt] = p.trustAnchors[fmt];

@@ -81,5 +81,8 @@ export function selectRule(policy: Policy, action: Action): AppliedRule {
     if (verdict === 'match') chosen = rule;
     break;
   }
-  return { id: chosen.id, require: effectiveRequirement(policy, chosen.require) };
+  const applied: AppliedRule = { id: chosen.id, require: effectiveRequirement(policy, chosen.require) };
+  if (chosen.origins) applied.origins = [...chosen.origins];
+  if (chosen.refuseFormatChars) applied.refuseFormatChars = true;
+  return applied;
 }

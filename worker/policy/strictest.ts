@@ -5,7 +5,7 @@
  * when one exists, and otherwise every requirement combined: an unforeseen
  * action must never get the loosest treatment, nor a merely different one.
  */
-import type { PolicyRule, Requirement } from './types';
+import type { DisplayRequirement, PolicyRule, Requirement } from './types';
 
 /** Reserved rule id of the combined requirement; receipts show it in `pol`. */
 export const STRICTEST_ID = 'strictest';
@@ -18,18 +18,34 @@ export function atLeastAsStrict(a: Requirement, b: Requirement): boolean {
   return true;
 }
 
+/** True when `a` narrows what the person sees and where they approve at least as much as `b`. */
+function displayAtLeastAsStrict(a: DisplayRequirement, b: DisplayRequirement): boolean {
+  if (b.refuseFormatChars && !a.refuseFormatChars) return false;
+  if (b.origins && !(a.origins && a.origins.every((o) => b.origins!.includes(o)))) return false;
+  return true;
+}
+
+const stricter = (a: PolicyRule, b: PolicyRule): boolean => atLeastAsStrict(a.require, b.require) && displayAtLeastAsStrict(a, b);
+
 /**
  * The first rule at least as strict as all others, else the combination of
- * all of them (`aaguids` intersected; an empty intersection is left for the
- * caller to refuse).
+ * all of them (`aaguids` and `origins` intersected; an empty intersection is
+ * left for the caller to refuse).
  */
 export function findStrictest(rules: readonly PolicyRule[]): PolicyRule {
-  const top = rules.find((a) => rules.every((b) => atLeastAsStrict(a.require, b.require)));
-  if (top) return { id: top.id, require: top.require };
+  const top = rules.find((a) => rules.every((b) => stricter(a, b)));
+  if (top) {
+    const { match: _match, ...rule } = top;
+    return rule;
+  }
   const require: Requirement = {};
   if (rules.some((r) => r.require.deviceBound)) require.deviceBound = true;
   if (rules.some((r) => r.require.attested)) require.attested = true;
   const lists = rules.map((r) => r.require.aaguids).filter((l): l is string[] => l !== undefined);
   if (lists.length > 0) require.aaguids = lists.reduce((acc, l) => acc.filter((m) => l.includes(m)));
-  return { id: STRICTEST_ID, require };
+  const combined: PolicyRule = { id: STRICTEST_ID, require };
+  const origins = rules.map((r) => r.origins).filter((l): l is string[] => l !== undefined);
+  if (origins.length > 0) combined.origins = origins.reduce((acc, l) => acc.filter((o) => l.includes(o)));
+  if (rules.some((r) => r.refuseFormatChars)) combined.refuseFormatChars = true;
+  return combined;
 }

@@ -27,7 +27,18 @@ export interface RuleMatch {
   lte?: Record<string, number>;
 }
 
-export interface PolicyRule {
+/** What the person sees and where they approve (SPEC.md v2 "What the person sees cannot hide what is signed"). */
+export interface DisplayRequirement {
+  /**
+   * Approvals only with a `clientDataJSON.origin` among these (each also in
+   * ALLOWED_ORIGINS): the hosted page, say, out of a host page's reach.
+   */
+  origins?: string[];
+  /** `POST /v1/actions` refuses characters that hide in any member name or string of the action or display. */
+  refuseFormatChars?: boolean;
+}
+
+export interface PolicyRule extends DisplayRequirement {
   id: string;
   /** Absent: the rule matches every action (a catch-all). */
   match?: RuleMatch;
@@ -64,8 +75,11 @@ export interface CredentialFacts {
   attested: boolean;
 }
 
-/** The rule an action got, frozen into its ticket at creation. */
-export interface AppliedRule {
+/**
+ * The rule an action got, frozen into its ticket at creation. Tickets made
+ * before v2 have no `origins` or `refuseFormatChars`: absent means neither.
+ */
+export interface AppliedRule extends DisplayRequirement {
   id: string;
   require: Requirement;
 }

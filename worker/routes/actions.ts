@@ -8,6 +8,7 @@ import { browserCors } from '../http/browser-cors';
 import { isoSeconds, unwrap } from '../http/outcome';
 import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
 import { jsonBody } from '../http/validate';
+import { refuseHidingChars } from '../policy/refuse-hiding-chars';
 import { selectRule } from '../policy/select-rule';
 import { canonicalJson } from '../receipt/canonical-json';
 import { hashDisplay } from '../receipt/hash-display';
@@ -47,10 +48,12 @@ actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) =>
   if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES) {
     throw new PseaError('invalid_request', 'action: canonical form over 16 KiB');
   }
-  const actionHash = await sha256B64url(canonical);
-  // The one display object that is hashed, stored and served: the schema's output (defaults applied,
-  // unknown members dropped) or the default display, so `dsp` covers exactly what GET returns.
+  const rule = selectRule(getPolicy(c.env), body.action);
+  // The one display object that is checked, hashed, stored and served: the schema's output (defaults
+  // applied, unknown members dropped) or the default display, so `dsp` covers exactly what GET returns.
   const display: Display = body.display ?? defaultDisplay(body.action);
+  if (rule.refuseFormatChars) refuseHidingChars(rule.id, { action: body.action, display });
+  const actionHash = await sha256B64url(canonical);
   let dsp: string;
   try {
     dsp = await hashDisplay(display);
@@ -76,7 +79,7 @@ actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) =>
         display,
         actionHash,
         statement,
-        rule: selectRule(getPolicy(c.env), body.action),
+        rule,
       },
       challenge: await statementChallenge(statement),
       ttlSeconds: body.ttl ?? vars.ticketTtlSeconds,

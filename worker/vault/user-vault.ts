@@ -226,6 +226,7 @@ export class UserVault extends DurableObject<Env> {
         challenge: ticket.challenge,
         rpIdHash: await rpIdHash(vars.rpId),
         allowedOrigins: vars.allowedOrigins,
+        ...(ticket.rule.origins ? { ruleOrigins: new Set(ticket.rule.origins) } : {}),
       });
       const { authData } = assertion;
 

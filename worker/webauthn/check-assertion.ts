@@ -8,6 +8,8 @@ export interface AssertionExpectation {
   challenge: string;
   rpIdHash: Uint8Array<ArrayBuffer>;
   allowedOrigins: ReadonlySet<string>;
+  /** The ticket's rule's `origins`, when it names any. */
+  ruleOrigins?: ReadonlySet<string>;
 }
 
 /** The assertion's bytes, decoded once and checked, ready for the signature check. */
@@ -29,7 +31,12 @@ interface AssertionResponse {
  */
 export function checkAssertion(response: AssertionResponse, expected: AssertionExpectation): CheckedAssertion {
   const clientDataJSON = b64urlField(response.response.clientDataJSON, 'response.clientDataJSON');
-  checkClientData(parseClientData(clientDataJSON), { type: 'webauthn.get', challenge: expected.challenge, allowedOrigins: expected.allowedOrigins });
+  checkClientData(parseClientData(clientDataJSON), {
+    type: 'webauthn.get',
+    challenge: expected.challenge,
+    allowedOrigins: expected.allowedOrigins,
+    ...(expected.ruleOrigins ? { ruleOrigins: expected.ruleOrigins } : {}),
+  });
   const authenticatorData = b64urlField(response.response.authenticatorData, 'response.authenticatorData');
   const authData = decodeAuthenticatorData(authenticatorData, 'response.authenticatorData');
   checkAuthenticatorData(authData, expected.rpIdHash);

@@ -14,6 +14,8 @@ export interface ClientDataExpectation {
   /** base64url challenge the ticket issued. */
   challenge: string;
   allowedOrigins: ReadonlySet<string>;
+  /** The policy rule's narrower set (`origins`), when it has one: the origin must be in both. */
+  ruleOrigins?: ReadonlySet<string>;
 }
 
 /** Strict UTF-8: an invalid byte is a malformed body, not a replacement character. */
@@ -47,6 +49,10 @@ export function checkClientData(cd: ClientData, expected: ClientDataExpectation)
   // Refuse origins outside ALLOWED_ORIGINS.
   if (typeof cd.origin !== 'string' || !expected.allowedOrigins.has(cd.origin)) {
     throw new PseaError('origin_mismatch', 'clientDataJSON.origin is not an allowed origin');
+  }
+  // Refuse allowed origins the action's rule leaves out (a host page, when the rule wants the hosted one).
+  if (expected.ruleOrigins && !expected.ruleOrigins.has(cd.origin)) {
+    throw new PseaError('origin_mismatch', 'clientDataJSON.origin is not one of the origins this action\'s policy rule allows');
   }
   // Refuse ceremonies run inside a cross-origin iframe: the library lets some through.
   if (cd.crossOrigin === true || cd.topOrigin !== undefined) {
