@@ -60,7 +60,6 @@ describe('refuseFormatChars: POST /v1/actions refuses characters that hide', () 
     ['the display title', { display: { title: 'Send\u3000€1,250.00', fields: [] } }, 'display.title: holds U+3000'],
     ['a display label', { display: { title: 'Send', fields: [{ label: 'To', value: 'x' }, { label: 'Fee\uFEFF', value: '0' }] } }, 'display.fields.1.label: holds U+FEFF'],
     ['a display value', { display: { title: 'Send', fields: [{ label: 'To', value: '\u202Eelpmaxe.knab@ecila' }] } }, 'display.fields.0.value: holds U+202E'],
-    ['a lone surrogate in the display', { display: { title: 'Send', fields: [{ label: 'To', value: 'a\uD800' }] } }, 'display.fields.0.value: holds U+D800'],
   ])('refuses %s with 400 invalid_request naming the field', async (_what, extra, detail) => {
     const reply = await create(POLICY, newUserId('fmt'), extra);
     expectProblem(reply, 400, 'invalid_request');
@@ -68,6 +67,15 @@ describe('refuseFormatChars: POST /v1/actions refuses characters that hide', () 
     expect(reply.body.detail).toContain('"wire"');
     // The detail names the character; it never carries one.
     expect(reply.body.detail).not.toMatch(/[\u202E\u200B\u00A0\u2066\u3000\uFEFF\n]|\uD800|\u{E0001}/u);
+  });
+
+  // The request schema refuses a lone surrogate in any display string before any rule is
+  // chosen (it has no canonical form, so no dsp), naming the field as well.
+  it('refuses a lone surrogate in the display with 400 invalid_request naming the field, for every rule', async () => {
+    const reply = await create(POLICY, newUserId('fmt'), { display: { title: 'Send', fields: [{ label: 'To', value: 'a\uD800' }] } });
+    expectProblem(reply, 400, 'invalid_request');
+    expect(reply.body.detail).toMatch(/^display\.fields\.0\.value: /);
+    expect(reply.body.detail).not.toMatch(/\uD800/u);
   });
 
   it('lets the same characters through for an action of another rule, and for any action without the option', async () => {
