@@ -98,6 +98,8 @@ async function registerHeld(d: Device, url: string, keyB: string): Promise<strin
   await actionButton(d.page, 'psea-enroll').click();
   await expect.poll(async () => (await shown(d.page)).step).toBe('approve');
   await waitForState(d.page, 'psea-enroll', 'ready');
+  // The same button, still focused, now starts the approval: a keyboard user goes on with Enter.
+  expect(await d.page.evaluate(() => document.querySelector('psea-enroll')?.shadowRoot?.activeElement?.getAttribute('part'))).toBe('action');
   const [b] = await passkeysOn(d, keyB);
   return b64url(b!.credentialId);
 }
