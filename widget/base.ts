@@ -4,8 +4,11 @@
  * options as soon as it has a ticket (so the click starts the ceremony at
  * once, and only one round trip follows it), maps every failure to a stable
  * code, announces each state in an `aria-live` region and fires the events.
+ * A ceremony's answer may open another step on the same ticket (a new
+ * passkey held for an existing one's approval): the element is then ready
+ * again, for that step, and only the last step's answer is success.
  */
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { WebAuthnAbortService, browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { Failure, call, route } from './api';
 import { MESSAGES, type MessageKey, type Messages } from './messages';
@@ -45,7 +48,7 @@ const icons = {
 };
 
 export abstract class PseaElement<Data extends { options: unknown }> extends LitElement {
-  static override properties = {
+  static override properties: PropertyDeclarations = {
     endpoint: {},
     ticket: {},
     // Bad JSON in the attribute falls back to the defaults instead of throwing.
@@ -68,11 +71,21 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
 
   /** `enrollments` or `actions`. */
   protected abstract readonly kind: string;
-  /** Path after the ticket for the POST that completes the ceremony. */
-  protected abstract readonly tail: string;
+  /** Path after the ticket for the POST that completes this step's ceremony. */
+  protected abstract tail(data: Data): string;
   /** Message key of the primary button's label. */
-  protected abstract readonly label: MessageKey;
-  protected abstract ceremony(options: Data['options']): Promise<unknown>;
+  protected abstract label(data: Data | undefined): MessageKey;
+  /** Message key of the status line in `state` (when nothing failed). */
+  protected abstract statusKey(state: PseaState, data: Data | undefined): MessageKey;
+  protected abstract ceremony(data: Data): Promise<unknown>;
+  /** The data of the next step when the service's answer opens one; else undefined, and the answer is success. */
+  protected next(_data: Data, _result: unknown): Data | undefined {
+    return undefined;
+  }
+  /** A failure known before any ceremony (a step nobody can complete), or undefined. */
+  protected blocked(_data: Data): Failure | undefined {
+    return undefined;
+  }
   protected abstract succeed(result: unknown): void;
   protected abstract renderBody(data: Data | undefined): TemplateResult;
 
@@ -153,6 +166,8 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
       if (gen !== this._gen) return;
       this._data = data;
       this._loaded = key;
+      const blocked = this.blocked(data);
+      if (blocked) return this._failed(blocked);
       this._to('ready');
       if (this._queued === key) void this.start();
     } catch (e) {
@@ -182,11 +197,20 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
     this._fail = undefined;
     this._to('waiting');
     try {
-      const response = await this.ceremony(data.options);
+      const response = await this.ceremony(data);
       if (gen !== this._gen) return;
       this._to('verifying');
-      const result = await call(route(this.endpoint || SCRIPT_ORIGIN, this.kind, this.ticket, this.tail), response);
+      const result = await call(route(this.endpoint || SCRIPT_ORIGIN, this.kind, this.ticket, this.tail(data)), response);
       if (gen !== this._gen) return;
+      const next = this.next(data, result);
+      if (next) {
+        // Another step on this ticket: the person checks it, then acts again (a click, not an automatic prompt).
+        this._data = next;
+        const blocked = this.blocked(next);
+        if (blocked) return this._failed(blocked);
+        this._to('ready');
+        return;
+      }
       this._to('done');
       this.succeed(result);
     } catch (e) {
@@ -208,8 +232,7 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
 
   private _status(): string {
     const { state, _fail: fail } = this;
-    if (fail) return this.msg(fail.code);
-    return this.msg(state === 'ready' ? (this.kind === 'actions' ? 'ready' : 'readyEnroll') : state === 'done' ? (this.kind === 'actions' ? 'approved' : 'enrolled') : state);
+    return this.msg(fail ? fail.code : this.statusKey(state, this._data));
   }
 
   protected override render(): TemplateResult {
@@ -222,7 +245,7 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
       ${state === 'done' || (fail && !fail.retry)
         ? nothing
         : html`<button part="action" class="action" type="button" aria-disabled=${busy} aria-describedby="status" @click=${this.start}>
-            ${busy ? spinner : nothing}<span>${this.msg(fail ? 'retry' : this.label)}</span>
+            ${busy ? spinner : nothing}<span>${this.msg(fail ? 'retry' : this.label(this._data))}</span>
           </button>`}
     </div>`;
   }

@@ -1,6 +1,7 @@
 import { html, type TemplateResult } from 'lit';
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
-import { PseaElement, define, type PseaErrorDetail } from './base';
+import { PseaElement, define, type PseaErrorDetail, type PseaState } from './base';
+import type { MessageKey } from './messages';
 import { styles } from './psea-approve.styles';
 import { signedMembers } from './signed-members';
 import { memberPath, memberValue, visible } from './visible';
@@ -65,11 +66,21 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify
 export class PseaApprove extends PseaElement<ActionJSON> {
   static override styles = styles;
   protected readonly kind = 'actions';
-  protected readonly tail = '/verify';
-  protected readonly label = 'approve';
 
-  protected ceremony(optionsJSON: PublicKeyCredentialRequestOptionsJSON): Promise<unknown> {
-    return startAuthentication({ optionsJSON });
+  protected tail(): string {
+    return '/verify';
+  }
+
+  protected label(): MessageKey {
+    return 'approve';
+  }
+
+  protected statusKey(state: PseaState): MessageKey {
+    return state === 'ready' ? 'ready' : state === 'done' ? 'approved' : state;
+  }
+
+  protected ceremony(data: ActionJSON): Promise<unknown> {
+    return startAuthentication({ optionsJSON: data.options });
   }
 
   protected succeed(result: { receipt: string }): void {

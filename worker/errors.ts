@@ -38,23 +38,32 @@ export const CEREMONY_FAILURES: ReadonlySet<ProblemCode> = new Set(
   (Object.keys(PROBLEMS) as ProblemCode[]).filter((code) => PROBLEMS[code][0] === 422),
 );
 
+/**
+ * Extension members of a problem (RFC 9457 §3.2): what a retried request
+ * must not lose, such as the first answer's body on a 409 `ticket_used`.
+ */
+export type ProblemExtras = Record<string, unknown>;
+
 /** A problem the client may see: its code, status and an optional detail (never a secret). */
 export class PseaError extends Error {
   readonly code: ProblemCode;
   readonly status: number;
   readonly detail: string | undefined;
+  readonly extras: ProblemExtras | undefined;
 
-  constructor(code: ProblemCode, detail?: string) {
+  constructor(code: ProblemCode, detail?: string, extras?: ProblemExtras) {
     super(detail ?? PROBLEMS[code][1]);
     this.name = 'PseaError';
     this.code = code;
     this.status = PROBLEMS[code][0];
     this.detail = detail;
+    this.extras = extras;
   }
 }
 
 /** Plain-data form, for crossing the Durable Object RPC boundary without losing the code. */
 export interface ProblemJSON {
+  [extra: string]: unknown;
   type: 'about:blank';
   status: number;
   title: string;
@@ -63,7 +72,8 @@ export interface ProblemJSON {
 }
 
 export function toProblem(err: PseaError): ProblemJSON {
-  const body: ProblemJSON = { type: 'about:blank', status: err.status, title: PROBLEMS[err.code][1], code: err.code };
+  // Extras first: they can never overwrite the standard members.
+  const body: ProblemJSON = { ...err.extras, type: 'about:blank', status: err.status, title: PROBLEMS[err.code][1], code: err.code };
   if (err.detail !== undefined) body.detail = err.detail;
   return body;
 }

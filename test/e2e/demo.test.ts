@@ -1,13 +1,17 @@
 /**
  * The demo bank at `/` (DEMO=true): enroll this device, send the transfer,
  * approve it, and see the claims the bank's backend verified with
- * verifyReceipt, all through the real routes.
+ * verifyReceipt, all through the real routes. demo-user is one user for the
+ * whole file: once this device enrolled, every later passkey (the phone's,
+ * a security key's) is held until this device's passkey approves it.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionButton, axe, ctx, device, enrollment, launch, recordEvents, shot, waitForState } from './helpers';
+import { actionButton, addAuthenticator, axe, ctx, device, enrollment, launch, recordEvents, shot, waitForState, type Device } from './helpers';
 
 let browser: Browser;
+/** The bank's device, holding demo-user's first passkey (made by the first test). */
+let bank: Device | undefined;
 beforeAll(async () => {
   browser = await launch();
 });
@@ -17,7 +21,8 @@ afterAll(async () => {
 
 describe('demo bank', () => {
   it('enrolls, transfers, approves and shows the verified receipt', async () => {
-    const { page, context } = await device(browser, { viewport: { width: 1280, height: 900 } });
+    bank = await device(browser, { viewport: { width: 1280, height: 900 } });
+    const { page, context } = bank;
     await recordEvents(context);
     await page.goto(`${ctx.service}/`);
     await expect.poll(() => page.title()).toContain('Northwind Bank');
@@ -47,17 +52,21 @@ describe('demo bank', () => {
     expect(await page.locator('#challenge').textContent()).toMatch(/^[\w-]{43}$/);
     await shot(page, 'demo-receipt');
     expect(await axe(page)).toEqual([]);
-    await context.close();
   });
 
   it('notices an approval made on a second device through the hosted page', async () => {
-    const bank = await device(browser, { viewport: { width: 1280, height: 900 } });
+    if (!bank) throw new Error('needs the first test: the bank device holds the first passkey');
     const phone = await device(browser, { viewport: { width: 390, height: 844 } });
-    // The phone holds its own passkey for demo-user.
+    // The phone makes its own passkey for demo-user; the service holds it for an approval.
     const { enrollUrl } = await enrollment('demo-user');
     await phone.page.goto(enrollUrl);
     await actionButton(phone.page, 'psea-enroll').click();
-    await waitForState(phone.page, 'psea-enroll', 'done');
+    await phone.page.locator('psea-enroll[step="approve"][state="ready"]').waitFor();
+    // The person opens the same link on the device that holds their passkey, and approves it there.
+    await bank.page.goto(enrollUrl);
+    await bank.page.locator('psea-enroll[step="approve"][state="ready"]').waitFor();
+    await actionButton(bank.page, 'psea-enroll').click();
+    await waitForState(bank.page, 'psea-enroll', 'done');
 
     await bank.page.goto(`${ctx.service}/`);
     await bank.page.getByRole('button', { name: /Send €1,250\.00 to DE89/ }).click();
@@ -69,8 +78,34 @@ describe('demo bank', () => {
 
     await bank.page.locator('#receipt').waitFor({ timeout: 15_000 });
     expect(await bank.page.locator('#receipt-badge').textContent()).toContain('Redeemed once');
-    await bank.context.close();
     await phone.context.close();
+  });
+
+  it('adds another passkey on the bank page: the element creates it, then this device\'s passkey approves it', async () => {
+    if (!bank) throw new Error('needs the first test: the bank device holds the first passkey');
+    const { page, cdp, authenticatorId } = bank;
+    await recordEvents(bank.context);
+    await page.goto(`${ctx.service}/`);
+    await page.getByRole('button', { name: 'Add another passkey' }).click();
+    await waitForState(page, 'psea-enroll', 'ready');
+    // A security key plugged in makes the new passkey (this device's platform authenticator waits).
+    const key = await addAuthenticator(bank, 'usb');
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: false });
+    await actionButton(page, 'psea-enroll').click();
+    await page.locator('psea-enroll[step="approve"][state="ready"]').waitFor();
+    await shot(page, 'demo-add-passkey-approve');
+    expect(await axe(page)).toEqual([]);
+    // This device's passkey approves it.
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: true });
+    await actionButton(page, 'psea-enroll').click();
+    await expect.poll(() => page.locator('#enroll-msg').textContent()).toContain('Passkey created (device-bound)');
+    const made = (await cdp.send('WebAuthn.getCredentials', { authenticatorId: key })).credentials;
+    expect(made).toHaveLength(1);
+    const { credentials } = await (
+      await fetch(`${ctx.service}/v1/users/demo-user/credentials`, { headers: { authorization: `Bearer ${ctx.apiKey}` } })
+    ).json();
+    expect(credentials.map((c: { state: string }) => c.state)).toEqual(['active', 'active', 'active']);
+    await bank.context.close();
   });
 
   it('keeps its API to the bank page: no cross-origin posts, JSON only', async () => {

@@ -44,18 +44,37 @@ export async function device(browser: Browser, opts: AuthenticatorOptions & { co
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: opts.isUserVerified ?? true,
-      automaticPresenceSimulation: opts.automaticPresenceSimulation ?? true,
-      ...(opts.synced ? { defaultBackupEligibility: true, defaultBackupState: true } : {}),
-    },
-  });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: authenticatorOptions('internal', opts) });
   return { context, page, cdp, authenticatorId };
+}
+
+/** The options of `WebAuthn.addVirtualAuthenticator` that `device` uses, for any transport. */
+const authenticatorOptions = (transport: 'internal' | 'usb', opts: AuthenticatorOptions = {}) => ({
+  protocol: 'ctap2' as const,
+  transport,
+  hasResidentKey: true,
+  hasUserVerification: true,
+  isUserVerified: opts.isUserVerified ?? true,
+  automaticPresenceSimulation: opts.automaticPresenceSimulation ?? true,
+  ...(opts.synced ? { defaultBackupEligibility: true, defaultBackupState: true } : {}),
+});
+
+/** Another authenticator on a device's page: Chromium allows one `internal`, so a second is a security key (`usb`). */
+export async function addAuthenticator(d: Device, transport: 'internal' | 'usb' = 'usb'): Promise<string> {
+  const { authenticatorId } = await d.cdp.send('WebAuthn.addVirtualAuthenticator', { options: authenticatorOptions(transport) });
+  return authenticatorId;
+}
+
+/** The passkeys an authenticator holds, private keys included (to put them back later with `restoreAuthenticator`). */
+export async function passkeysOn(d: Device, authenticatorId: string) {
+  return (await d.cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+}
+
+/** Put an internal authenticator back with the passkeys it held: the person's device returns. */
+export async function restoreAuthenticator(d: Device, passkeys: Awaited<ReturnType<typeof passkeysOn>>): Promise<string> {
+  const id = await addAuthenticator(d, 'internal');
+  for (const credential of passkeys) await d.cdp.send('WebAuthn.addCredential', { authenticatorId: id, credential });
+  return id;
 }
 
 /** Call a server route with the API key, as the host backend does. */

@@ -248,6 +248,7 @@ describe('verifyReceipt refuses', () => {
     ['no cred', { cred: undefined }],
     ['cred without device_bound', { cred: { id: 'c', aaguid: 'a', backed_up: false } }],
     ['cred.backed_up as a string', { cred: { id: 'c', aaguid: 'a', device_bound: true, backed_up: 'false' } }],
+    ['cred.enrolled_at as a string', { cred: { id: 'c', aaguid: 'a', device_bound: true, backed_up: false, enrolled_at: '2026-11-22' } }],
     ['uv false', { uv: false }],
     ['uv "true"', { uv: 'true' }],
     ['no jti', { jti: undefined }],

@@ -39,7 +39,7 @@ describe('ActiveCredentials', () => {
   it('keeps no counter: only what enrollment fixed, and the state', () => {
     const memory = new ActiveCredentials();
     memory.lookup('a', () => ({ ...row('a', 'active'), counter: 41 }));
-    expect(Object.keys(memory.lookup('a', () => undefined)!).sort()).toEqual(['aaguid', 'attested', 'authenticator_name', 'backup_eligible', 'id', 'state']);
+    expect(Object.keys(memory.lookup('a', () => undefined)!).sort()).toEqual(['aaguid', 'attested', 'authenticator_name', 'backup_eligible', 'created_at', 'id', 'state']);
   });
 
   it('stays bounded', () => {

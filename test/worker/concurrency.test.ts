@@ -11,6 +11,7 @@ import {
   call,
   credentialsOf,
   enroll,
+  enrollAnother,
   enrollmentOptions,
   enrollmentTicket,
   expectProblem,
@@ -77,7 +78,8 @@ describe('exactly-once approval', () => {
   it('tickets of one user approved concurrently by three credentials: all succeed', async () => {
     const userId = newUserId('three');
     const auths: SoftAuthenticator[] = [];
-    for (let i = 0; i < 3; i++) auths.push((await enroll(userId)).auth);
+    auths.push((await enroll(userId)).auth);
+    for (let i = 0; i < 2; i++) auths.push((await enrollAnother(userId, auths[0]!)).auth);
     const tickets = await Promise.all(auths.map(() => requestAction(userId)));
     const responses = await Promise.all(tickets.map((t, i) => assertion(t.ticket, auths[i]!)));
     const replies = await Promise.all(tickets.map((t, i) => verify(t.ticket, responses[i])));

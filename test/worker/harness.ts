@@ -71,6 +71,48 @@ export async function enroll(
   return { auth, ticket, reply };
 }
 
+/** POST /v1/enrollments/:ticket/approve: an existing credential's assertion for the held one. */
+export function approveEnrollment(ticket: string, response: unknown): Promise<Reply> {
+  return call('POST', `/v1/enrollments/${ticket}/approve`, response, { auth: false });
+}
+
+/**
+ * Register a new soft authenticator on a new enrollment ticket and return the
+ * answer as is: 201 for a first enrollment, 202 (held) for a user who has
+ * enrolled before (SPEC v2 "Adding a passkey needs an existing passkey").
+ */
+export async function register(
+  userId: string,
+  options: SoftAuthenticatorOptions = {},
+  bend?: RegistrationBend,
+  extra: Record<string, unknown> = {},
+): Promise<{ auth: SoftAuthenticator; ticket: string; reply: Reply }> {
+  const auth = await SoftAuthenticator.create(options);
+  const r = await call('POST', '/v1/enrollments', { user: { id: userId, name: `${userId}@example.com`, displayName: 'Test' }, ...extra });
+  if (r.status !== 201) throw new Error(`enrollment ticket: ${r.status} ${JSON.stringify(r.body)}`);
+  const ticket = r.body.ticket as string;
+  const opts = await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false });
+  const reply = await call('POST', `/v1/enrollments/${ticket}`, await auth.register(opts.body.options, { origin: ORIGIN, bend }), { auth: false });
+  return { auth, ticket, reply };
+}
+
+/**
+ * Add a credential for a user who already has one: the registration is held
+ * (202), then `approver` approves that very credential (201). Throws unless both happen.
+ */
+export async function enrollAnother(
+  userId: string,
+  approver: SoftAuthenticator,
+  options: SoftAuthenticatorOptions = {},
+  bend?: RegistrationBend,
+): Promise<{ auth: SoftAuthenticator; ticket: string; held: Reply; reply: Reply }> {
+  const { auth, ticket, reply: held } = await register(userId, options, bend);
+  if (held.status !== 202) throw new Error(`held registration: ${held.status} ${JSON.stringify(held.body)}`);
+  const reply = await approveEnrollment(ticket, await approver.assert(held.body.approval.options, { origin: ORIGIN }));
+  if (reply.status !== 201) throw new Error(`enrollment approval: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return { auth, ticket, held, reply };
+}
+
 export const WIRE = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89370400440532013000' };
 
 /** One call per server route (method, path, a valid-shaped body): they all need an API key. */

@@ -17,7 +17,7 @@ import app from '../../worker/index';
 import { ticketHash } from '../../worker/http/ticket';
 import { UserVault } from '../../worker/vault/user-vault';
 import type { Outcome } from '../../worker/vault/types';
-import type { EnrolledCredential } from '../../worker/vault/user-vault';
+import type { RegistrationOutcome } from '../../worker/vault/user-vault';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import type { SoftAuthenticatorOptions } from '../support/soft-authenticator/types';
 import { TestCert, packedFullAttestation } from '../support/test-ca';
@@ -62,7 +62,7 @@ async function enrollUnder(
   userId: string,
   opts: SoftAuthenticatorOptions = {},
   chain?: (root: TestCert) => Promise<TestCert[]>,
-): Promise<{ auth: SoftAuthenticator; outcome: Outcome<EnrolledCredential> }> {
+): Promise<{ auth: SoftAuthenticator; ticket: string; outcome: Outcome<RegistrationOutcome> }> {
   const auth = await SoftAuthenticator.create(opts);
   const ticket = await enrollmentTicket(userId);
   const options = await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false });
@@ -71,14 +71,27 @@ async function enrollUnder(
   const stub = env.VAULT.get(env.VAULT.idFromName(userId));
   const hash = await ticketHash(ticket);
   const outcome = await runInDurableObject(stub, (_vault, state) => new UserVault(state, { ...env, POLICY: policy }).enroll(hash, response, Date.now()));
-  return { auth, outcome };
+  return { auth, ticket, outcome };
 }
 
 const attestedChain = (aaguid: string) => async (r: TestCert) => [await r.issue({ ...LEAF, aaguid })];
 
-async function enrolled(policy: string | undefined, userId: string, opts: SoftAuthenticatorOptions = {}, chain?: (root: TestCert) => Promise<TestCert[]>) {
-  const { auth, outcome } = await enrollUnder(policy, userId, opts, chain);
+/** Enroll under a policy; a later credential is held (v2) until `approver` approves it. */
+async function enrolled(
+  policy: string | undefined,
+  userId: string,
+  opts: SoftAuthenticatorOptions = {},
+  chain?: (root: TestCert) => Promise<TestCert[]>,
+  approver?: SoftAuthenticator,
+) {
+  const { auth, ticket, outcome } = await enrollUnder(policy, userId, opts, chain);
   if (!outcome.ok) throw new Error(`enrollment refused: ${JSON.stringify(outcome.problem)}`);
+  if ('pending' in outcome.value) {
+    if (!approver) throw new Error('enrollment held for approval, and no approver given');
+    const approval = await approver.assert(outcome.value.approval.options, { origin: ORIGIN });
+    const approved = await callWith(policy, 'POST', `/v1/enrollments/${ticket}/approve`, approval, false);
+    if (approved.status !== 201) throw new Error(`approval refused: ${approved.status} ${JSON.stringify(approved.body)}`);
+  }
   return auth;
 }
 
@@ -113,17 +126,17 @@ describe('"transfers over 10,000 need a device-bound, attested authenticator; ev
 
     const small = claims(await approve(BANK, userId, wire('1250.00'), phone));
     expect(small.pol).toBe('default');
-    expect(small.cred).toEqual({ id: phone.credentialId, aaguid: ICLOUD, device_bound: false, backed_up: true, attested: false });
+    expect(small.cred).toEqual({ id: phone.credentialId, aaguid: ICLOUD, device_bound: false, backed_up: true, attested: false, enrolled_at: expect.any(Number) });
 
     const refused = await approve(BANK, userId, wire('12500.00'), phone);
     expectProblem(refused, 422, 'policy_unmet');
     expect(refused.body.detail).toMatch(/device-bound/);
 
     // A hardware key with packed attestation chaining to the bank's configured root.
-    const key = await enrolled(BANK, userId, { aaguid: YUBIKEY }, attestedChain(YUBIKEY));
+    const key = await enrolled(BANK, userId, { aaguid: YUBIKEY }, attestedChain(YUBIKEY), phone);
     const large = claims(await approve(BANK, userId, wire('12500.00'), key));
     expect(large.pol).toBe('large-transfer');
-    expect(large.cred).toEqual({ id: key.credentialId, aaguid: YUBIKEY, device_bound: true, backed_up: false, attested: true });
+    expect(large.cred).toEqual({ id: key.credentialId, aaguid: YUBIKEY, device_bound: true, backed_up: false, attested: true, enrolled_at: expect.any(Number) });
 
     // The listing shows the same facts.
     const listed = await call('GET', `/v1/users/${userId}/credentials`);
@@ -142,7 +155,7 @@ describe('"transfers over 10,000 need a device-bound, attested authenticator; ev
     // Self attestation, and full attestation from a CA the bank does not trust: both enroll unattested.
     const selfAttested = await enrolled(BANK, userId);
     const stranger = await TestCert.root('Unknown Vendor');
-    const foreign = await enrolled(BANK, userId, { aaguid: YUBIKEY }, async () => [await stranger.issue({ ...LEAF, aaguid: YUBIKEY })]);
+    const foreign = await enrolled(BANK, userId, { aaguid: YUBIKEY }, async () => [await stranger.issue({ ...LEAF, aaguid: YUBIKEY })], selfAttested);
     for (const auth of [selfAttested, foreign]) {
       const reply = await approve(BANK, userId, wire('10000.01'), auth);
       expectProblem(reply, 422, 'policy_unmet');
@@ -198,8 +211,9 @@ describe('an action no rule matches gets the strictest rule', () => {
       ],
     });
     const userId = newUserId('agents');
-    const phone = await enrolled(AGENTS, userId, { backupEligible: true });
+    // The key first: adding the phone is an action no rule matches too, so only the key can approve it.
     const key = await enrolled(AGENTS, userId, { aaguid: YUBIKEY }, attestedChain(YUBIKEY));
+    const phone = await enrolled(AGENTS, userId, { backupEligible: true }, undefined, key);
     expect(claims(await approve(AGENTS, userId, { type: 'agent.purchase', amount: '20.00' }, phone)).pol).toBe('agent-spend');
     expectProblem(await approve(AGENTS, userId, { type: 'agent.delete_all_data' }, phone), 422, 'policy_unmet');
     expect(claims(await approve(AGENTS, userId, { type: 'agent.delete_all_data' }, key)).pol).toBe('agent-deploy');

@@ -85,8 +85,11 @@ describe('404 ticket_not_found', () => {
     const reg = await second.register(await enrollmentOptions(enrollTicket), { origin: ORIGIN });
     expectProblem(await postEnrollment(actionTicket, reg), 404, 'ticket_not_found');
 
-    // Both tickets are still good for their own kind.
-    expect((await postEnrollment(enrollTicket, reg)).status).toBe(201);
+    // Nor is an action ticket one whose held passkey can be approved.
+    expectProblem(await call('POST', `/v1/enrollments/${actionTicket}/approve`, good, { auth: false }), 404, 'ticket_not_found');
+
+    // Both tickets are still good for their own kind (the user has a passkey: the new one is held).
+    expect((await postEnrollment(enrollTicket, reg)).status).toBe(202);
     expect((await verify(actionTicket, good)).status).toBe(200);
   });
 });

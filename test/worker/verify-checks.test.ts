@@ -11,6 +11,7 @@ import {
   credentialsOf,
   details,
   enroll,
+  enrollAnother,
   expectProblem,
   newUserId,
   requestAction,
@@ -201,7 +202,7 @@ describe('422 credential_revoked', () => {
   it('with two credentials, the revoked one is refused and the other still approves', async () => {
     const userId = newUserId('rev2');
     const { auth: first } = await enroll(userId);
-    const { auth: second } = await enroll(userId);
+    const { auth: second } = await enrollAnother(userId, first);
     expect((await call('DELETE', `/v1/users/${userId}/credentials/${first.credentialId}`)).status).toBe(204);
     const { ticket } = await requestAction(userId);
     const d = await details(ticket);

@@ -6,8 +6,8 @@ const ALLOW_METHODS = 'GET,POST,OPTIONS';
 const ALLOW_HEADERS = 'content-type';
 const MAX_AGE = '600';
 
-/** The browser routes: the three the widget calls. */
-const BROWSER_PATH = /^\/v1\/(actions\/[^/]+(\/verify)?|enrollments\/[^/]+)$/;
+/** The browser routes: the ones the widget calls. */
+const BROWSER_PATH = /^\/v1\/(actions\/[^/]+(\/verify)?|enrollments\/[^/]+(\/approve)?)$/;
 
 /**
  * CORS headers for an answer made before the routes run (the 413 of the body

@@ -40,11 +40,13 @@ export function userVault(env: Env, userId: string) {
 /**
  * For a body that fails validation on a ticket route: a ticket that cannot be
  * used answers first (404, 409, 410 or 429), as it would with any body; only a
- * usable ticket gets the 400, which does not count against it.
+ * usable ticket gets the 400, which does not count against it. On an
+ * enrollment ticket, `step` says which post: one that holds a credential
+ * takes no registration (409), one that holds none has nothing to approve (404).
  */
-export function refuseUnusableTicket(kind: 'action' | 'enroll') {
+export function refuseUnusableTicket(kind: 'action' | 'enroll', step?: 'register' | 'approve') {
   return async (c: Context<AppEnv>): Promise<void> => {
     const { vault, hash } = await openTicket(c.env, c.req.param('ticket') ?? '');
-    unwrap(await vault.ticketUsable(hash, kind, Date.now()));
+    unwrap(await vault.ticketUsable(hash, kind, Date.now(), step));
   };
 }

@@ -11,7 +11,7 @@ export type HostedKind = 'enroll' | 'approve';
 const COPY = {
   enroll: {
     title: 'Set up a passkey',
-    lead: 'Create a passkey on this device. You will use it to approve sensitive actions.',
+    lead: 'Create a passkey on this device. You will use it to approve sensitive actions. If your account already has a passkey, you will confirm the new one with it.',
   },
   approve: {
     title: 'Approve this action',

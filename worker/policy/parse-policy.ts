@@ -46,6 +46,8 @@ const PolicySchema = z.strictObject({
     .strictObject({ packed: anchors, tpm: anchors, 'fido-u2f': anchors } satisfies Record<AnchoredFormat, unknown>)
     .default({}),
   revokedCertificates: z.array(fingerprint).default([]),
+  // SPEC "Adding a passkey": "open" lets a later passkey in without an existing one's approval (v1).
+  enrollment: z.strictObject({ addCredential: z.enum(['approved', 'open']).default('approved') }).default({ addCredential: 'approved' }),
   rules: z
     .array(
       z.strictObject({
@@ -112,6 +114,7 @@ export const DEFAULT_POLICY: Policy = {
   strictest: { id: 'default', require: {} },
   trustAnchors: {},
   revokedCertificates: [],
+  enrollment: { addCredential: 'approved' },
 };
 
 /**
@@ -161,5 +164,6 @@ export function parsePolicy(raw: string | undefined): Policy {
     strictest,
     trustAnchors,
     revokedCertificates: [...new Set(p.revokedCertificates)],
+    enrollment: { addCredential: p.enrollment.addCredential },
   };
 }

@@ -64,6 +64,11 @@ export interface Policy {
   trustAnchors: Partial<Record<AnchoredFormat, string[]>>;
   /** SHA-256 fingerprints (lowercase hex) of certificates refused in any attestation chain. */
   revokedCertificates: string[];
+  /**
+   * How a passkey after the first gets in: `approved` (default) holds it until
+   * one of the user's active passkeys approves it; `open` enrolls it at once, as v1 did.
+   */
+  enrollment: { addCredential: 'approved' | 'open' };
   /** AAGUIDs the loaded FIDO metadata reports revoked or compromised (set by `getPolicy`). */
   compromised?: string[];
 }

@@ -64,6 +64,9 @@ export function receiptClaims(claims: Record<string, unknown>, now: number, tole
   if (typeof cred.aaguid !== 'string') throw invalid('cred.aaguid', 'must be a string');
   if (typeof cred.device_bound !== 'boolean') throw invalid('cred.device_bound', 'must be a boolean');
   if (typeof cred.backed_up !== 'boolean') throw invalid('cred.backed_up', 'must be a boolean');
+  if (cred.enrolled_at !== undefined && (typeof cred.enrolled_at !== 'number' || !Number.isFinite(cred.enrolled_at))) {
+    throw invalid('cred.enrolled_at', 'must be a NumericDate when present');
+  }
 
   return claims as unknown as ReceiptClaims;
 }

@@ -18,6 +18,8 @@ export interface ReceiptCredential {
   aaguid: string;
   device_bound: boolean;
   backed_up: boolean;
+  /** v2: when the credential enrolled (NumericDate); absent on receipts made before. */
+  enrolled_at?: number;
   [fact: string]: unknown;
 }
 

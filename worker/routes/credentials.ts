@@ -16,15 +16,15 @@ function userId(raw: string): string {
   return parsed.data;
 }
 
-// Server: a user's credentials with their assurance facts and state.
+// Server: a user's credentials with their assurance facts and state (`pending`: held for an approval).
 credentials.get('/v1/users/:id/credentials', async (c) => {
   const vault = userVault(c.env, userId(c.req.param('id')));
-  return c.json({ credentials: unwrap(await vault.listCredentials()) });
+  return c.json({ credentials: unwrap(await vault.listCredentials(Date.now())) });
 });
 
 // Server: revoke one credential; it can no longer approve anything.
 credentials.delete('/v1/users/:id/credentials/:credentialId', async (c) => {
   const vault = userVault(c.env, userId(c.req.param('id')));
-  unwrap(await vault.revokeCredential(c.req.param('credentialId')));
+  unwrap(await vault.revokeCredential(c.req.param('credentialId'), Date.now()));
   return c.body(null, 204);
 });

@@ -1,5 +1,6 @@
 /** Request body schemas (SPEC.md). Limits are the SPEC's where it gives them, else generous but finite. */
 import { z } from 'zod';
+import { SERVICE_AUDIENCE } from '../vault/credential-add-approval';
 
 const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 
@@ -17,11 +18,26 @@ export const EnrollmentRequest = z.object({
     name: z.string().min(1).max(64),
     displayName: z.string().max(64).optional(),
   }),
+  /** The RP's identity proofing stands in for an existing passkey's approval (every device lost). */
+  recovery: z.boolean().optional(),
 });
+
+/**
+ * The service's own approvals (a new passkey's, audience `psea`, types
+ * `psea.…`): no RP action may look like one, so no statement the RP can
+ * have signed ever reads as the service's.
+ */
+const SERVICE_TYPE_PREFIX = 'psea.';
 
 const DisplayField = z.object({ label: wellFormedText(1, 100), value: wellFormedText(0, 1000) });
 
-const ActionShape = z.looseObject({ type: z.string().min(1).max(128) });
+const ActionShape = z.looseObject({
+  type: z
+    .string()
+    .min(1)
+    .max(128)
+    .refine((t) => !t.startsWith(SERVICE_TYPE_PREFIX), `types beginning "${SERVICE_TYPE_PREFIX}" are the service's own`),
+});
 type Action = z.infer<typeof ActionShape>;
 
 /**
@@ -43,7 +59,9 @@ export const ActionRequest = z.object({
       fields: z.array(DisplayField).max(50).default([]),
     })
     .optional(),
-  audience: wellFormed(256).default('default'),
+  audience: wellFormed(256)
+    .refine((a) => a !== SERVICE_AUDIENCE, `"${SERVICE_AUDIENCE}" is the service's own audience`)
+    .default('default'),
   ttl: z.number().int().min(1).max(3600).optional(),
 });
 

@@ -1,7 +1,7 @@
 import type { CredentialMeta } from './credentials';
 
 /** What an approval reads of a credential: fixed at enrollment, plus its state. */
-export type KnownCredential = Pick<CredentialMeta, 'id' | 'aaguid' | 'backup_eligible' | 'attested' | 'authenticator_name' | 'state'>;
+export type KnownCredential = Pick<CredentialMeta, 'id' | 'aaguid' | 'backup_eligible' | 'attested' | 'authenticator_name' | 'state' | 'created_at'>;
 
 /**
  * Active credentials this object has read, so an approval reads no
@@ -26,8 +26,8 @@ export class ActiveCredentials {
     const row = read(id);
     if (row?.state === 'active') {
       if (this.#entries.size >= this.max) this.#entries.clear();
-      const { aaguid, backup_eligible, attested, authenticator_name, state } = row;
-      this.#entries.set(id, { id, aaguid, backup_eligible, attested, authenticator_name, state });
+      const { aaguid, backup_eligible, attested, authenticator_name, state, created_at } = row;
+      this.#entries.set(id, { id, aaguid, backup_eligible, attested, authenticator_name, state, created_at });
     }
     return row;
   }

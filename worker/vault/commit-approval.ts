@@ -32,11 +32,20 @@ export function commitApproval(sql: SqlStorage, a: Approval): void {
     sql.exec('UPDATE credentials SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ?', a.counter, a.backedUp ? 1 : 0, a.now, a.credentialId);
     return;
   }
+  refuseCommit(sql, a.hash, a.now, a.credentialId);
+}
+
+/**
+ * Say why a guarded commit wrote nothing, for both ceremonies that advance a
+ * counter (an action's approval, a new passkey's approval). Runs in the same
+ * synchronous turn as the failed guard.
+ */
+export function refuseCommit(sql: SqlStorage, hash: string, now: number, credentialId: string): never {
   // The ticket decides first: a lost race is ticket_used, never a counter problem.
-  recheckTicket(sql, a.hash, a.now);
-  const current = sql.exec<{ state: string }>('SELECT state FROM credentials WHERE id = ?', a.credentialId).toArray()[0];
+  recheckTicket(sql, hash, now);
+  const current = sql.exec<{ state: string }>('SELECT state FROM credentials WHERE id = ?', credentialId).toArray()[0];
   if (!current || current.state !== 'active') throw new PseaError('credential_revoked');
   // A cloned authenticator is the likely cause: stop trusting the credential.
-  sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ?", a.credentialId);
+  sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ?", credentialId);
   throw new PseaError('counter_regression');
 }

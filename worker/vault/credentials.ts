@@ -1,6 +1,9 @@
 import { PseaError } from '../errors';
 import type { CredentialFacts } from '../policy/types';
 import type { CredentialDescriptor } from '../webauthn/options';
+import { LIVE } from './held-credentials';
+import type { AttestationFacts } from '../attestation/types';
+import type { VerifiedRegistration } from '../webauthn/verify-registration';
 import type { CredentialJSON, CredentialRow } from './types';
 
 /** A credential without its public key: the vault keeps the imported key, so the blob is read only on a miss. */
@@ -9,7 +12,7 @@ export type CredentialMeta = Omit<CredentialRow, 'public_key'>;
 export function getCredential(sql: SqlStorage, id: string): CredentialMeta | undefined {
   return sql.exec<CredentialMeta>(
     `SELECT id, alg, counter, aaguid, backup_eligible, backed_up, transports, fmt, attested, authenticator_name,
-       state, created_at, last_used_at FROM credentials WHERE id = ?`,
+       state, created_at, last_used_at, approved_by, pending_ticket FROM credentials WHERE id = ?`,
     id,
   ).toArray()[0];
 }
@@ -20,12 +23,35 @@ export function getPublicKey(sql: SqlStorage, id: string): Uint8Array<ArrayBuffe
   return new Uint8Array(row.public_key);
 }
 
-export function allCredentials(sql: SqlStorage): CredentialRow[] {
-  return sql.exec<CredentialRow>('SELECT * FROM credentials ORDER BY created_at, id').toArray();
+/** Every credential that exists at `now`: a held one whose hold has lapsed does not (held-credentials.ts). */
+export function allCredentials(sql: SqlStorage, now: number): CredentialRow[] {
+  return sql.exec<CredentialRow>(`SELECT * FROM credentials WHERE ${LIVE} ORDER BY created_at, id`, now).toArray();
 }
 
 export function hasActiveCredential(sql: SqlStorage): boolean {
   return sql.exec("SELECT 1 FROM credentials WHERE state = 'active' LIMIT 1").toArray().length > 0;
+}
+
+/**
+ * Store a verified registration: active with who let it in, or `pending`,
+ * held by the enrollment ticket with this hash.
+ */
+export function insertCredential(
+  sql: SqlStorage,
+  reg: VerifiedRegistration,
+  attestation: Pick<AttestationFacts, 'attested' | 'name'>,
+  admitted: { approvedBy: string } | { heldBy: string },
+  now: number,
+): void {
+  const held = 'heldBy' in admitted;
+  sql.exec(
+    `INSERT INTO credentials (id, public_key, alg, counter, aaguid, backup_eligible, backed_up, transports, fmt,
+       attested, authenticator_name, state, created_at, last_used_at, approved_by, pending_ticket)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+    reg.credentialId, reg.publicKey, reg.alg, reg.counter, reg.aaguid, reg.backupEligible ? 1 : 0, reg.backedUp ? 1 : 0,
+    JSON.stringify(reg.transports), reg.fmt, attestation.attested ? 1 : 0, attestation.name, held ? 'pending' : 'active', now,
+    held ? null : admitted.approvedBy, held ? admitted.heldBy : null,
+  );
 }
 
 export function descriptor(row: CredentialRow): CredentialDescriptor {
@@ -36,6 +62,9 @@ export function facts(row: Pick<CredentialMeta, 'aaguid' | 'backup_eligible' | '
   return { aaguid: row.aaguid, deviceBound: !row.backup_eligible, attested: !!row.attested };
 }
 
+/** A credential's enrollment time in whole seconds: the receipt's `cred.enrolled_at`. */
+export const enrolledAt = (row: Pick<CredentialRow, 'created_at'>): number => Math.floor(row.created_at / 1000);
+
 export function credentialJSON(row: CredentialRow): CredentialJSON {
   return {
     id: row.id,
@@ -43,8 +72,11 @@ export function credentialJSON(row: CredentialRow): CredentialJSON {
     deviceBound: !row.backup_eligible,
     backedUp: !!row.backed_up,
     createdAt: new Date(row.created_at).toISOString(),
+    // Whole seconds, so it reads the same instant as a receipt's cred.enrolled_at.
+    enrolledAt: new Date(enrolledAt(row) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
     state: row.state,
+    approvedBy: row.approved_by,
     fmt: row.fmt,
     attested: !!row.attested,
     authenticatorName: row.authenticator_name,

@@ -86,6 +86,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE tickets ADD COLUMN accepted TEXT;
   ALTER TABLE tickets ADD COLUMN result TEXT;
   `,
+  // 2 (v2): the durable "has enrolled before" marker (SPEC "Adding a passkey").
+  // Every later credential needs an existing one's approval; rows alone could
+  // be lost to a bug that deletes them, and the next enrollment would then be
+  // a first one again. Set for any vault that already holds a credential.
+  `
+  INSERT INTO meta (k, v) SELECT 'has_enrolled', '1' WHERE EXISTS (SELECT 1 FROM credentials)
+    ON CONFLICT (k) DO NOTHING;
+  `,
 ];
 
 /** Create the v1 tables if absent, then apply every migration this vault has not had, in one transaction each. */

@@ -29,6 +29,17 @@ export function recheckTicket(sql: SqlStorage, hash: string, now: number): void 
   assertUsable(row, now);
 }
 
+/**
+ * A byte-identical retry of a post that was accepted (its answer may have
+ * been lost to a 503): 409 `ticket_used`, carrying the first answer's body,
+ * so a retry never loses what the first post won (SPEC "Service hygiene").
+ */
+export function refuseRetry(row: Pick<TicketRow, 'state' | 'accepted' | 'result'>, accepted: string): void {
+  if (row.state === 'consumed' && row.accepted !== null && row.accepted === accepted && row.result !== null) {
+    throw new PseaError('ticket_used', 'this answer was already accepted; the first answer is attached', JSON.parse(row.result) as Record<string, unknown>);
+  }
+}
+
 /** Count one failed check; the fifth burns the ticket for good. */
 export function recordFailure(sql: SqlStorage, hash: string): void {
   sql.exec(

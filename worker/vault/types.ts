@@ -1,9 +1,10 @@
-import type { ProblemCode } from '../errors';
+import type { ProblemCode, ProblemExtras } from '../errors';
 import type { AppliedRule } from '../policy/types';
 import type { Statement } from '../receipt/types';
+import type { Hold } from './credential-add-approval';
 
 /** RPC results carry a problem as data: thrown errors lose their code across the boundary. */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: { code: ProblemCode; detail?: string } };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: { code: ProblemCode; detail?: string; extras?: ProblemExtras } };
 
 export type CredentialState = 'active' | 'revoked' | 'locked' | 'pending';
 
@@ -46,6 +47,12 @@ export type TicketRow = {
 
 export interface EnrollTicketData {
   user: { id: string; name: string; displayName: string };
+  /** The statement issuer for an approval (v2; absent on tickets made before). */
+  iss?: string;
+  /** The RP's recovery: the next registration enrolls without approval. */
+  recovery?: boolean;
+  /** Set by a registration that is held: what its approval must sign. */
+  held?: Hold;
 }
 
 export interface ActionTicketData {
@@ -69,8 +76,12 @@ export interface CredentialJSON {
   deviceBound: boolean;
   backedUp: boolean;
   createdAt: string;
+  /** v2: the enrollment time in whole seconds (ISO 8601), the receipt's `cred.enrolled_at`. */
+  enrolledAt: string;
   lastUsedAt: string | null;
   state: CredentialState;
+  /** v2: who let it in ('first', 'recovery', 'open', or the approving credential's id); null while held, and before v2. */
+  approvedBy: string | null;
   fmt: string;
   attested: boolean;
   authenticatorName: string | null;

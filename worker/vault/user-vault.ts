@@ -6,7 +6,7 @@
  * for one ticket exactly one commits; the others see it consumed.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { getPolicy, getSigningKeys, getTrust, getVars } from '../config';
 import type { Env } from '../env';
 import { checkEnrollment } from '../attestation/check-enrollment';
@@ -21,12 +21,28 @@ import { checkAssertion } from '../webauthn/check-assertion';
 import { importCosePublicKey, type CredentialKey } from '../webauthn/cose-key';
 import { authenticationOptions, registrationOptions } from '../webauthn/options';
 import { verifyAssertionSignature } from '../webauthn/verify-assertion';
-import { allCredentials, credentialJSON, descriptor, facts, getCredential, getPublicKey, hasActiveCredential } from './credentials';
+import type { CheckedAssertion } from '../webauthn/check-assertion';
+import { selectRule } from '../policy/select-rule';
+import {
+  allCredentials,
+  credentialJSON,
+  descriptor,
+  enrolledAt,
+  facts,
+  getCredential,
+  getPublicKey,
+  hasActiveCredential,
+  insertCredential,
+} from './credentials';
 import { ActiveCredentials, type KnownCredential } from './active-credentials';
 import { commitApproval } from './commit-approval';
+import { commitEnrollmentApproval } from './commit-enrollment-approval';
+import { credentialAddHold, type Hold } from './credential-add-approval';
+import { dropBurnedHold, dropLapsedHolds, markEnrolled } from './held-credentials';
+import { admissionOf, holdingTicket, holdOf, refuseHolding } from './enrollment-tickets';
 import { pendingAction, PendingActions, type PendingAction } from './pending-actions';
 import { migrate } from './schema';
-import { actionState, loadTicket, pruneTickets, recheckTicket, recordFailure, usableTicket, type ActionState } from './tickets';
+import { actionState, assertUsable, loadTicket, pruneTickets, recordFailure, usableTicket, type ActionState } from './tickets';
 import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 
 /**
@@ -47,6 +63,10 @@ const REDEMPTION_RETENTION_SECONDS = DEFAULT_CLOCK_TOLERANCE_SECONDS + 60;
 export interface NewEnrollment {
   hash: string;
   user: { id: string; name: string; displayName: string };
+  /** The issuer named in an approval statement, should the registration be held. */
+  iss: string;
+  /** The RP's recovery: the next registration enrolls without approval. */
+  recovery: boolean;
   ttlSeconds: number;
   now: number;
 }
@@ -65,6 +85,23 @@ export interface EnrolledCredential {
   deviceBound: boolean;
   backedUp: boolean;
 }
+
+/** The 202 of a held registration (SPEC "Adding a passkey"): the new credential, and what an existing one must approve. */
+export interface HeldEnrollment {
+  pending: { credentialId: string; aaguid: string; deviceBound: boolean };
+  approval: ApprovalJSON;
+}
+
+export interface ApprovalJSON {
+  /** The action the statement's `act` hashes, so the approver can check it. */
+  action: Hold['action'];
+  statement: Statement;
+  display: Display;
+  options: PublicKeyCredentialRequestOptionsJSON;
+}
+
+/** A registration's outcome: enrolled at once (201), or held for approval (202, with `pending`). */
+export type RegistrationOutcome = EnrolledCredential | HeldEnrollment;
 
 export class UserVault extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -87,10 +124,11 @@ export class UserVault extends DurableObject<Env> {
   async createEnrollment(input: NewEnrollment): Promise<Outcome<{ expiresAt: number }>> {
     return this.outcome(async () => {
       const expiresAt = expiryOf(input.now, input.ttlSeconds);
+      const data: EnrollTicketData = { user: input.user, iss: input.iss, ...(input.recovery ? { recovery: true } : {}) };
       this.ctx.storage.transactionSync(() => {
         this.setUser(input.user);
-        pruneTickets(this.sql, input.now);
-        this.insertTicket(input.hash, 'enroll', randomId(32), expiresAt, { user: input.user } satisfies EnrollTicketData, input.now);
+        this.prune(input.now);
+        this.insertTicket(input.hash, 'enroll', randomId(32), expiresAt, data, input.now);
       });
       return { expiresAt };
     });
@@ -102,7 +140,7 @@ export class UserVault extends DurableObject<Env> {
       if (!hasActiveCredential(this.sql)) throw new PseaError('not_enrolled');
       const expiresAt = expiryOf(input.now, input.ttlSeconds);
       this.ctx.storage.transactionSync(() => {
-        pruneTickets(this.sql, input.now);
+        this.prune(input.now);
         this.insertTicket(input.hash, 'action', input.challenge, expiresAt, input.data, input.now);
       });
       this.pending.remember(input.hash, pendingAction(input.challenge, expiresAt, input.data));
@@ -118,10 +156,16 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  /** Whether a ticket of this kind can still be used; reads only. */
-  async ticketUsable(hash: string, kind: TicketRow['kind'], now: number): Promise<Outcome<null>> {
+  /**
+   * Whether a ticket of this kind can still be used, for `step` on an
+   * enrollment ticket: one that holds a credential takes no registration, one
+   * that holds none has nothing to approve. Reads only.
+   */
+  async ticketUsable(hash: string, kind: TicketRow['kind'], now: number, step?: 'register' | 'approve'): Promise<Outcome<null>> {
     return this.outcome(async () => {
-      usableTicket(this.sql, hash, kind, now);
+      const row = usableTicket(this.sql, hash, kind, now);
+      if (step === 'register') refuseHolding(row);
+      if (step === 'approve') holdOf(this.sql, row);
       return null;
     });
   }
@@ -138,14 +182,16 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  async listCredentials(): Promise<Outcome<CredentialJSON[]>> {
-    return this.outcome(async () => allCredentials(this.sql).map(credentialJSON));
+  async listCredentials(now: number): Promise<Outcome<CredentialJSON[]>> {
+    return this.outcome(async () => allCredentials(this.sql, now).map(credentialJSON));
   }
 
-  async revokeCredential(id: string): Promise<Outcome<null>> {
+  async revokeCredential(id: string, now: number): Promise<Outcome<null>> {
     return this.outcome(async () => {
+      dropLapsedHolds(this.sql, now);
       // A locked credential stays locked: that state is the only sign it may have been cloned.
-      this.sql.exec("UPDATE credentials SET state = 'revoked' WHERE id = ? AND state = 'active'", id);
+      // A held one is revoked too: its ticket can then no longer let it in.
+      this.sql.exec("UPDATE credentials SET state = 'revoked', pending_ticket = NULL WHERE id = ? AND state IN ('active', 'pending')", id);
       this.credentials.forget(id);
       if (!getCredential(this.sql, id)) throw new PseaError('not_found', 'no such credential for this user');
       return null;
@@ -154,56 +200,138 @@ export class UserVault extends DurableObject<Env> {
 
   // ---- browser side (the ticket is the authorisation) ----
 
+  /**
+   * Creation options for the ticket's user. A ticket that already holds a
+   * credential also answers with its `pending` and `approval` (as the 202
+   * did), so a page reloaded between the two steps can finish the second.
+   */
   async enrollmentOptions(hash: string, now: number) {
     return this.outcome(async () => {
       const row = usableTicket(this.sql, hash, 'enroll', now);
       const { rpId, rpName } = getVars(this.env);
-      const { user } = JSON.parse(row.data) as EnrollTicketData;
+      const data = JSON.parse(row.data) as EnrollTicketData;
+      const { user } = data;
       const options = await registrationOptions({
         rpId,
         rpName,
         user: { handle: this.userHandle(), name: user.name, displayName: user.displayName },
         challenge: row.challenge,
-        exclude: allCredentials(this.sql).map(descriptor),
+        exclude: allCredentials(this.sql, now).map(descriptor),
         attestation: getPolicy(this.env).attestation,
       });
-      return { user: { name: user.name, displayName: user.displayName }, options };
+      const answer = { user: { name: user.name, displayName: user.displayName }, options };
+      if (!data.held) return answer;
+      return { ...answer, ...(await this.heldAnswer(holdOf(this.sql, row), now)) };
     });
   }
 
-  async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<EnrolledCredential>> {
-    return this.ceremony(hash, () => usableTicket(this.sql, hash, 'enroll', now), async (row) => {
+  /**
+   * A registration. The user's first credential, a recovery ticket's, or any
+   * under the policy `addCredential: "open"` enrolls at once (201); any later
+   * one is stored `pending`, held by this ticket until one of the user's
+   * active credentials approves it (202, then {@link approveEnrollment}).
+   */
+  async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<RegistrationOutcome>> {
+    return this.ceremony(hash, () => refuseHolding(usableTicket(this.sql, hash, 'enroll', now)), async (row) => {
       const vars = getVars(this.env);
-      // WebAuthn checks, attestation (chain, metadata, revocation), then the policy.
+      const policy = getPolicy(this.env);
+      // 1. WebAuthn checks, attestation (chain, metadata, revocation), then the policy.
       const { reg, attestation, deviceBound } = await checkEnrollment(
         response,
         { challenge: row.challenge, rpId: vars.rpId, rpIdHash: await rpIdHash(vars.rpId), allowedOrigins: vars.allowedOrigins },
-        getPolicy(this.env),
+        policy,
         getTrust(this.env),
       );
-      // One credential id, one user, across every vault (WebAuthn §7.1). The claim is an await,
+      // 2. One credential id, one user, across every vault (WebAuthn §7.1). The claim is an await,
       // so it comes before the re-check; a claim whose commit then fails stays this user's.
       const owners = this.env.CREDENTIAL_OWNERS;
-      const { user } = JSON.parse(row.data) as EnrollTicketData;
-      if (!(await owners.get(owners.idFromName(reg.credentialId)).claim(user.id))) {
+      const data = JSON.parse(row.data) as EnrollTicketData;
+      if (!(await owners.get(owners.idFromName(reg.credentialId)).claim(data.user.id))) {
         throw new PseaError('attestation_rejected', 'credential id already enrolled for another user');
       }
+      // 3. The approval it would wait for, made before the commit, which cannot await.
+      const hold = await credentialAddHold(
+        {
+          iss: data.iss ?? vars.issuer,
+          userId: data.user.id,
+          credentialId: reg.credentialId,
+          publicKey: reg.publicKey,
+          aaguid: reg.aaguid,
+          deviceBound,
+          backedUp: reg.backedUp,
+          authenticatorName: attestation.name,
+          createdAt: now,
+        },
+        (action) => selectRule(policy, action),
+      );
 
-      // Re-check after the awaits, then write: nothing awaits from here on.
-      recheckTicket(this.sql, hash, now);
+      // 4. Re-check after the awaits, then decide and write: nothing awaits from here on, so of two
+      // registrations racing for a new user, only the first to commit is a first enrollment.
+      const current = loadTicket(this.sql, hash, 'enroll');
+      assertUsable(current, now);
+      refuseHolding(current);
+      dropLapsedHolds(this.sql, now);
       if (getCredential(this.sql, reg.credentialId)) throw new PseaError('attestation_rejected', 'credential already enrolled');
+      const admission = admissionOf(this.sql, data, policy.enrollment.addCredential);
       this.ctx.storage.transactionSync(() => {
-        this.sql.exec(
-          `INSERT INTO credentials (id, public_key, alg, counter, aaguid, backup_eligible, backed_up, transports, fmt,
-             attested, authenticator_name, state, created_at, last_used_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, NULL)`,
-          reg.credentialId, reg.publicKey, reg.alg, reg.counter, reg.aaguid, reg.backupEligible ? 1 : 0,
-          reg.backedUp ? 1 : 0, JSON.stringify(reg.transports), reg.fmt, attestation.attested ? 1 : 0,
-          attestation.name, now,
-        );
-        this.sql.exec("UPDATE tickets SET state = 'consumed' WHERE hash = ?", hash);
+        insertCredential(this.sql, reg, attestation, admission ? { approvedBy: admission } : { heldBy: hash }, now);
+        if (admission) {
+          this.sql.exec("UPDATE tickets SET state = 'consumed' WHERE hash = ?", hash);
+          markEnrolled(this.sql);
+        } else {
+          this.sql.exec('UPDATE tickets SET data = ? WHERE hash = ?', JSON.stringify({ ...data, held: hold } satisfies EnrollTicketData), hash);
+        }
       });
-      return { credentialId: reg.credentialId, aaguid: reg.aaguid, deviceBound, backedUp: reg.backedUp };
+      // The audit trail of a recovery: who was let in without an existing passkey (no secret in it).
+      if (admission === 'recovery') {
+        console.log(`[psea] audit ${JSON.stringify({ event: 'enrolled', approvedBy: 'recovery', user: data.user.id, credentialId: reg.credentialId })}`);
+      }
+      if (admission) return { credentialId: reg.credentialId, aaguid: reg.aaguid, deviceBound, backedUp: reg.backedUp };
+      return this.heldAnswer(hold, now);
+    });
+  }
+
+  /**
+   * An existing credential approves the credential this ticket holds. Every
+   * check of an action's approval applies, each with its code, and a 422
+   * counts against the enrollment ticket; its fifth burns the ticket and
+   * drops the held credential. The approver is judged now, not when the
+   * registration was held. `accepted` is the SHA-256 of the request body: a
+   * byte-identical retry of the accepted post gets 409 with the 201 body.
+   */
+  async approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string): Promise<Outcome<EnrolledCredential>> {
+    return this.ceremony(hash, () => holdingTicket(this.sql, hash, now, accepted), async (hold) => {
+      const vars = getVars(this.env);
+      // 1. The assertion signed this hold's statement, on an allowed origin, for this RP, with UP and UV.
+      const assertion = checkAssertion(response, {
+        challenge: hold.challenge,
+        rpIdHash: await rpIdHash(vars.rpId),
+        allowedOrigins: vars.allowedOrigins,
+      });
+      // 2. By an active credential of this user (never the held one), meeting the rule frozen into the hold.
+      const approver = this.approver(response, assertion);
+      checkRequirement(hold.rule.require, facts(approver));
+      // 3. Its signature.
+      await verifyAssertionSignature(assertion, await this.credentialKey(approver));
+
+      // 4. Commit: consume, advance the approver's counter and activate, in one transaction. No await below.
+      const enrolled: EnrolledCredential = { credentialId: hold.credentialId, aaguid: hold.aaguid, deviceBound: hold.deviceBound, backedUp: hold.backedUp };
+      try {
+        commitEnrollmentApproval(this.ctx.storage, {
+          hash,
+          now,
+          heldId: hold.credentialId,
+          approverId: approver.id,
+          counter: assertion.authData.counter,
+          backedUp: assertion.authData.flags.bs,
+          accepted,
+          result: JSON.stringify(enrolled),
+        });
+      } catch (err) {
+        this.credentials.forget(approver.id);
+        throw err;
+      }
+      return enrolled;
     });
   }
 
@@ -213,8 +341,7 @@ export class UserVault extends DurableObject<Env> {
       const data = JSON.parse(row.data) as ActionTicketData;
       // The person is about to approve: keep what the approval needs at hand.
       this.pending.remember(hash, pendingAction(row.challenge, row.expires_at, data));
-      const active = allCredentials(this.sql).filter((c) => c.state === 'active');
-      const options = await authenticationOptions({ rpId: getVars(this.env).rpId, challenge: row.challenge, allow: active.map(descriptor) });
+      const options = await this.requestOptions(row.challenge, now);
       return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options };
     });
   }
@@ -229,17 +356,7 @@ export class UserVault extends DurableObject<Env> {
         ...(ticket.rule.origins ? { ruleOrigins: new Set(ticket.rule.origins) } : {}),
       });
       const { authData } = assertion;
-
-      // Accept only a credential enrolled for this user, named consistently.
-      const cred = response.id === response.rawId ? this.credentials.lookup(response.id, (id) => getCredential(this.sql, id)) : undefined;
-      if (!cred) throw new PseaError('credential_unknown');
-      const userHandle = response.response.userHandle;
-      if (userHandle !== undefined && userHandle !== this.userHandle()) {
-        throw new PseaError('credential_unknown', 'userHandle is not this user\'s');
-      }
-      if (cred.state !== 'active') throw new PseaError('credential_revoked');
-      // BE is fixed for a credential's life: a change means another authenticator.
-      if (authData.flags.be !== !!cred.backup_eligible) throw new PseaError('flags_invalid', 'BE differs from enrollment');
+      const cred = this.approver(response, assertion);
       checkRequirement(ticket.rule.require, facts(cred));
 
       await verifyAssertionSignature(assertion, await this.credentialKey(cred));
@@ -263,6 +380,7 @@ export class UserVault extends DurableObject<Env> {
           aaguid: cred.aaguid,
           device_bound: !cred.backup_eligible,
           backed_up: authData.flags.bs,
+          enrolled_at: enrolledAt(cred),
           attested: !!cred.attested,
           ...(cred.authenticator_name ? { name: cred.authenticator_name } : {}),
         },
@@ -288,7 +406,45 @@ export class UserVault extends DurableObject<Env> {
 
   // ---- internals ----
 
-  /** Run a ceremony on a usable ticket; a failed check (422) counts against it. */
+  /**
+   * The credential an assertion names, accepted only when it is enrolled for
+   * this user, named consistently, active and as backup-eligible as it was at
+   * enrollment. A held credential is not enrolled yet: it is unknown.
+   */
+  private approver(response: AuthenticationResponseJSON, assertion: CheckedAssertion): KnownCredential {
+    const cred = response.id === response.rawId ? this.credentials.lookup(response.id, (id) => getCredential(this.sql, id)) : undefined;
+    if (!cred || cred.state === 'pending') throw new PseaError('credential_unknown');
+    const userHandle = response.response.userHandle;
+    if (userHandle !== undefined && userHandle !== this.userHandle()) {
+      throw new PseaError('credential_unknown', 'userHandle is not this user\'s');
+    }
+    if (cred.state !== 'active') throw new PseaError('credential_revoked');
+    // BE is fixed for a credential's life: a change means another authenticator.
+    if (assertion.authData.flags.be !== !!cred.backup_eligible) throw new PseaError('flags_invalid', 'BE differs from enrollment');
+    return cred;
+  }
+
+  /** The `pending` and `approval` members of a held registration's answer; options for the credentials active now. */
+  private async heldAnswer(hold: Hold, now: number): Promise<HeldEnrollment> {
+    return {
+      pending: { credentialId: hold.credentialId, aaguid: hold.aaguid, deviceBound: hold.deviceBound },
+      approval: { action: hold.action, statement: hold.statement, display: hold.display, options: await this.requestOptions(hold.challenge, now) },
+    };
+  }
+
+  /** Request options for a challenge: only this user's active credentials, UV required. */
+  private requestOptions(challenge: string, now: number): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const active = allCredentials(this.sql, now).filter((c) => c.state === 'active');
+    return authenticationOptions({ rpId: getVars(this.env).rpId, challenge, allow: active.map(descriptor) });
+  }
+
+  /** What every write drops first: tickets long past expiry, holds whose ticket can no longer be used. */
+  private prune(now: number): void {
+    pruneTickets(this.sql, now);
+    dropLapsedHolds(this.sql, now);
+  }
+
+  /** Run a ceremony on a usable ticket; a failed check (422) counts against it, and the fifth drops what it held. */
   private ceremony<R, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
     return this.outcome(async () => {
       const ticket = open();
@@ -298,6 +454,7 @@ export class UserVault extends DurableObject<Env> {
         if (err instanceof PseaError && CEREMONY_FAILURES.has(err.code)) {
           this.pending.forget(hash);
           recordFailure(this.sql, hash);
+          dropBurnedHold(this.sql, hash);
         }
         throw err;
       }
@@ -317,7 +474,10 @@ export class UserVault extends DurableObject<Env> {
       return { ok: true, value: await run() };
     } catch (err) {
       if (err instanceof PseaError) {
-        return { ok: false, problem: err.detail === undefined ? { code: err.code } : { code: err.code, detail: err.detail } };
+        return {
+          ok: false,
+          problem: { code: err.code, ...(err.detail === undefined ? {} : { detail: err.detail }), ...(err.extras === undefined ? {} : { extras: err.extras }) },
+        };
       }
       throw err;
     }
