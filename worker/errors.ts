@@ -29,6 +29,7 @@ export const PROBLEMS = {
   rate_limited: [429, 'Too many failed attempts'],
   misconfigured: [500, 'Service misconfigured'],
   internal_error: [500, 'Internal error'],
+  unavailable: [503, 'Service unavailable'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
@@ -38,18 +39,29 @@ export const CEREMONY_FAILURES: ReadonlySet<ProblemCode> = new Set(
   (Object.keys(PROBLEMS) as ProblemCode[]).filter((code) => PROBLEMS[code][0] === 422),
 );
 
+/**
+ * RFC 9457 extension members of a problem: what a byte-identical retry of an
+ * accepted write is owed (its `receipt`), never a secret of anyone else's.
+ */
+export type ProblemExtensions = Readonly<Record<string, unknown>>;
+
+/** Seconds a client waits before retrying a 503 `unavailable`. */
+export const RETRY_AFTER_SECONDS = 1;
+
 /** A problem the client may see: its code, status and an optional detail (never a secret). */
 export class PseaError extends Error {
   readonly code: ProblemCode;
   readonly status: number;
   readonly detail: string | undefined;
+  readonly extensions: ProblemExtensions | undefined;
 
-  constructor(code: ProblemCode, detail?: string) {
+  constructor(code: ProblemCode, detail?: string, extensions?: ProblemExtensions) {
     super(detail ?? PROBLEMS[code][1]);
     this.name = 'PseaError';
     this.code = code;
     this.status = PROBLEMS[code][0];
     this.detail = detail;
+    this.extensions = extensions;
   }
 }
 
@@ -60,10 +72,12 @@ export interface ProblemJSON {
   title: string;
   code: ProblemCode;
   detail?: string;
+  [extension: string]: unknown;
 }
 
 export function toProblem(err: PseaError): ProblemJSON {
-  const body: ProblemJSON = { type: 'about:blank', status: err.status, title: PROBLEMS[err.code][1], code: err.code };
+  // Extensions first: they never overwrite the standard members.
+  const body: ProblemJSON = { ...err.extensions, type: 'about:blank', status: err.status, title: PROBLEMS[err.code][1], code: err.code };
   if (err.detail !== undefined) body.detail = err.detail;
   return body;
 }
@@ -72,5 +86,7 @@ export function problemResponse(err: PseaError, headers?: HeadersInit): Response
   const h = new Headers(headers);
   h.set('content-type', 'application/problem+json');
   h.set('cache-control', 'no-store');
+  h.set('x-content-type-options', 'nosniff');
+  if (err.code === 'unavailable') h.set('retry-after', String(RETRY_AFTER_SECONDS));
   return new Response(JSON.stringify(toProblem(err)), { status: err.status, headers: h });
 }

@@ -1,4 +1,5 @@
 import { PseaError } from '../errors';
+import { refuseCounterRegression } from './counter-regression';
 import { recheckTicket } from './tickets';
 
 export interface Approval {
@@ -8,6 +9,10 @@ export interface Approval {
   credentialId: string;
   counter: number;
   backedUp: boolean;
+  /** The ticket's `created_at`, for the counter rule. */
+  ticketCreatedAt: number;
+  /** base64url SHA-256 of the request body, kept so a byte-identical retry gets this receipt. */
+  accepted: string;
 }
 
 /**
@@ -22,21 +27,20 @@ export interface Approval {
  */
 export function commitApproval(sql: SqlStorage, a: Approval): void {
   const consumed = sql.exec(
-    `UPDATE tickets SET state = 'consumed', receipt = ?
+    `UPDATE tickets SET state = 'consumed', receipt = ?, accepted = ?
      WHERE hash = ? AND state = 'pending' AND expires_at > ?
        AND EXISTS (SELECT 1 FROM credentials
                    WHERE id = ? AND state = 'active' AND (? > counter OR (? = 0 AND counter = 0)))`,
-    a.receipt, a.hash, a.now, a.credentialId, a.counter, a.counter,
+    a.receipt, a.accepted, a.hash, a.now, a.credentialId, a.counter, a.counter,
   ).rowsWritten;
   if (consumed === 1) {
     sql.exec('UPDATE credentials SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ?', a.counter, a.backedUp ? 1 : 0, a.now, a.credentialId);
     return;
   }
-  // The ticket decides first: a lost race is ticket_used, never a counter problem.
-  recheckTicket(sql, a.hash, a.now);
+  // The ticket decides first: a lost race is ticket_used, never a counter problem; a
+  // byte-identical twin of the winner is told the winner's receipt.
+  recheckTicket(sql, a.hash, a.now, a.accepted);
   const current = sql.exec<{ state: string }>('SELECT state FROM credentials WHERE id = ?', a.credentialId).toArray()[0];
   if (!current || current.state !== 'active') throw new PseaError('credential_revoked');
-  // A cloned authenticator is the likely cause: stop trusting the credential.
-  sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ?", a.credentialId);
-  throw new PseaError('counter_regression');
+  refuseCounterRegression(sql, a.credentialId, a.ticketCreatedAt);
 }

@@ -3,7 +3,9 @@ import type { AppliedRule } from '../policy/types';
 import type { Statement } from '../receipt/types';
 
 /** RPC results carry a problem as data: thrown errors lose their code across the boundary. */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: { code: ProblemCode; detail?: string } };
+export type Outcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; problem: { code: ProblemCode; detail?: string; extensions?: Record<string, unknown> } };
 
 export type CredentialState = 'active' | 'revoked' | 'locked' | 'pending';
 
