@@ -33,6 +33,7 @@ export const MESSAGES = {
   not_enrolled: 'No passkey is set up for this account yet.',
   rate_limited: 'Too many failed attempts. This request is blocked; ask for a new one.',
   misconfigured: 'The approval service is not configured correctly.',
+  unavailable: 'The approval service is busy. Please try again in a moment.',
   user_verification_required: 'Your device did not verify you (fingerprint, face or PIN). Please try again.',
   user_presence_required: 'Your device did not confirm your presence. Please try again.',
   credential_unknown: 'This passkey is not registered for this account. Try another one.',

@@ -10,7 +10,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { PseaError } from '../../worker/errors';
 import { callObject } from '../../worker/http/vault-call';
 import type { UserVault } from '../../worker/vault/user-vault';
-import { assertion, callApp, expectProblem, pendingApproval, ticketRow, type Reply } from './harness';
+import { OTHER_ALLOWED_ORIGIN, assertion, callApp, expectProblem, pendingApproval, ticketRow, type Reply } from './harness';
 
 let errors: MockInstance<typeof console.error>;
 beforeEach(() => {
@@ -119,6 +119,11 @@ describe('through the routes', () => {
     }));
     expectUnavailable(await callApp({ VAULT: always.VAULT }, 'GET', `/v1/actions/${ticket}/status`));
     expectUnavailable(await callApp({ VAULT: always.VAULT }, 'GET', '/v1/users/u-1/credentials'));
+    // On a browser route the widget, on another origin, can read the status and how long to wait.
+    const browser = await callApp({ VAULT: always.VAULT }, 'POST', `/v1/actions/${ticket}/verify`, { nope: 1 }, { auth: false, headers: { origin: OTHER_ALLOWED_ORIGIN } });
+    expectUnavailable(browser);
+    expect(browser.headers.get('access-control-allow-origin')).toBe(OTHER_ALLOWED_ORIGIN);
+    expect(browser.headers.get('access-control-expose-headers')).toBe('Retry-After');
     // A malformed body on a ticket route asks ticketUsable first: 503 too, not a 400 or 500.
     expectUnavailable(await callApp({ VAULT: always.VAULT }, 'POST', `/v1/actions/${ticket}/verify`, { nope: 1 }, { auth: false }));
     expect(logged()).toContain('[psea] unavailable: actionStatus failed after 2 attempt(s)');
