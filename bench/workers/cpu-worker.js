@@ -323,7 +323,7 @@ async function stepOf(kind, env, ctx) {
         const item = queues.doVerify[heads.doVerify++];
         if (!item) return 599;
         const vault = env.VAULT.get(env.VAULT.idFromString(item.id));
-        const out = await vault.verifyAction(item.hash, item.response, Date.now());
+        const out = await vault.verifyAction(item.hash, item.response, Date.now(), item.hash);
         return out.ok ? 200 : 422;
       };
 
@@ -413,7 +413,7 @@ async function stepOf(kind, env, ctx) {
       // verifyAction on the object for a ticket hash it does not have: RPC + one SELECT + a PseaError → problem.
       if (!done) return undefined;
       const stub = env.VAULT.get(env.VAULT.idFromString(done.ticket.slice(0, 64)));
-      return async (i) => ((await stub.verifyAction('unknown', pick(i), Date.now())).ok ? 500 : 200);
+      return async (i) => ((await stub.verifyAction('unknown', pick(i), Date.now(), 'bench')).ok ? 500 : 200);
     }
     case 'do-ping':
       // One JS RPC round trip to a user's Durable Object, doing nothing.
