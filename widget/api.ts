@@ -17,28 +17,70 @@ export class Failure {
  */
 const retryable = (status: number): boolean => status === 400 || status === 422 || status >= 500;
 
+/** Tries of one request when the service answers 503 or cannot be reached: the first and two more. */
+export const MAX_TRIES = 3;
+/** The longest `Retry-After` honoured, in seconds; a longer one is cut to this. */
+const MAX_RETRY_AFTER_S = 3;
+
+/** Seconds to wait before the next try: the service's `Retry-After` (0 to 3 s), else 1 s. */
+function retryDelayMs(res: Response | undefined): number {
+  const raw = res?.headers.get('retry-after')?.trim() ?? '';
+  const s = /^\d+$/.test(raw) ? Number(raw) : 1;
+  return Math.min(s, MAX_RETRY_AFTER_S) * 1000 + Math.random() * 250;
+}
+
+const PROBLEM_MEMBERS = new Set(['type', 'status', 'title', 'code', 'detail']);
+
+/**
+ * What a 409 `ticket_used` tells a byte-identical retry: the first answer's
+ * members (the `receipt`), when the service had accepted this very body. Any
+ * other 409 has none.
+ */
+function firstAnswer(res: Response, data: Record<string, unknown> | null): Record<string, unknown> | undefined {
+  if (res.status !== 409 || data?.code !== 'ticket_used') return undefined;
+  const rest = Object.fromEntries(Object.entries(data).filter(([k]) => !PROBLEM_MEMBERS.has(k)));
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
 /**
  * One JSON request to the service. Resolves the parsed body of a 2xx; rejects
  * with a `Failure` carrying the problem+json `code` (never the message text),
  * `network_error` when the service cannot be reached.
+ *
+ * A 503 (or no answer at all) is tried again with the very same body, up to
+ * `MAX_TRIES` times, after `Retry-After`. That is safe for the POST that ends
+ * a ceremony: the service may have committed the first try, and then answers
+ * the identical body with 409 `ticket_used` carrying what the first answer
+ * held, which resolves here like the 2xx it replaces.
  */
 export async function call<T>(url: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(
-      url,
-      body === undefined
-        ? { cache: 'no-store', credentials: 'omit' }
-        : // text/plain keeps the POST a CORS "simple" request: no preflight, one round trip after the click.
-          { method: 'POST', credentials: 'omit', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: JSON.stringify(body) },
-    );
-  } catch {
-    throw new Failure(NETWORK_ERROR, true);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  for (let attempt = 1; ; attempt++) {
+    let res: Response | undefined;
+    try {
+      res = await fetch(
+        url,
+        text === undefined
+          ? { cache: 'no-store', credentials: 'omit' }
+          : // text/plain keeps the POST a CORS "simple" request: no preflight, one round trip after the click.
+            { method: 'POST', credentials: 'omit', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: text },
+      );
+    } catch {
+      res = undefined;
+    }
+    if ((res === undefined || res.status === 503) && attempt < MAX_TRIES) {
+      await new Promise((r) => setTimeout(r, retryDelayMs(res)));
+      continue;
+    }
+    if (res === undefined) throw new Failure(NETWORK_ERROR, true);
+    const data = await res.json().catch(() => null);
+    if (res.ok && data) return data as T;
+    // Also on a first try: the browser itself may have resent a POST whose connection dropped.
+    const replayed = firstAnswer(res, data);
+    if (replayed) return replayed as T;
+    const code = data && typeof data.code === 'string' ? data.code : res.ok ? 'invalid_response' : `http_${res.status}`;
+    throw new Failure(code, retryable(res.status));
   }
-  const data = await res.json().catch(() => null);
-  if (res.ok && data) return data as T;
-  const code = data && typeof data.code === 'string' ? data.code : res.ok ? 'invalid_response' : `http_${res.status}`;
-  throw new Failure(code, retryable(res.status));
 }
 
 /** `{endpoint}/v1/{kind}/{ticket}`, with the ticket path-encoded. */

@@ -39,6 +39,7 @@ export const MESSAGES = {
   no_approver: 'No passkey of this account can approve a new one. Ask the service to recover your account.',
   rate_limited: 'Too many failed attempts. This request is blocked; ask for a new one.',
   misconfigured: 'The approval service is not configured correctly.',
+  unavailable: 'The approval service is busy. Please try again in a moment.',
   user_verification_required: 'Your device did not verify you (fingerprint, face or PIN). Please try again.',
   user_presence_required: 'Your device did not confirm your presence. Please try again.',
   credential_unknown: 'This passkey is not registered for this account. Try another one.',

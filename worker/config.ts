@@ -13,13 +13,20 @@ import type { Metadata, Trust } from './attestation/types';
 import { parsePolicy } from './policy/parse-policy';
 import { sha256 } from './webauthn/bytes';
 import type { Policy } from './policy/types';
+import { isLoopbackUrl } from './http/loopback';
 
 export interface Vars {
   rpId: string;
   rpName: string;
   allowedOrigins: ReadonlySet<string>;
-  /** Empty: the service's own origin, taken from the request. */
+  /**
+   * The service's public origin: receipt `iss`, and the base of every URL it
+   * returns. Required unless RP_ID is `localhost`; empty only in development,
+   * where the request's own origin stands in (see `serviceOrigin`).
+   */
   issuer: string;
+  /** DEMO is "true": the demo bank is on (loopback deployments only). */
+  demo: boolean;
   receiptTtlSeconds: number;
   ticketTtlSeconds: number;
 }
@@ -78,18 +85,52 @@ export function getVars(env: Env): Vars {
   return vars;
 }
 
+/**
+ * ISSUER: exactly an origin. Outside development it is required and https,
+ * since without it the Host header of whoever calls would name the issuer and
+ * the host of every returned URL.
+ */
+function parseIssuer(raw: string | undefined, rpId: string): string {
+  const text = (raw ?? '').trim();
+  const production = rpId !== 'localhost';
+  if (!text) {
+    if (production) throw misconfigured('ISSUER', 'required when RP_ID is not localhost');
+    return '';
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw misconfigured('ISSUER', 'not a URL');
+  }
+  const scheme = url.protocol === 'https:' || (!production && url.protocol === 'http:');
+  // `origin` drops any path, query, user info, default port and trailing slash, and lower-cases the host.
+  if (!scheme || url.origin !== text) {
+    throw misconfigured('ISSUER', `must be exactly an origin, ${production ? 'https' : 'http(s)'}://host[:port], with no path or trailing slash`);
+  }
+  return text;
+}
+
 function parseVars(env: Env): Vars {
-  const rpId = env.RP_ID?.trim();
+  const rawRpId = env.RP_ID?.trim();
   // A domain (WebAuthn allows no IP address), with no empty label or trailing dot.
-  if (!rpId || !HOST_NAME.test(rpId) || /^[\d.]+$/.test(rpId)) throw misconfigured('RP_ID', 'required, a host name');
+  if (!rawRpId || !HOST_NAME.test(rawRpId) || /^[\d.]+$/.test(rawRpId)) throw misconfigured('RP_ID', 'required, a host name');
+  const rpId = rawRpId.toLowerCase();
   const rpName = env.RP_NAME?.trim();
   if (!rpName) throw misconfigured('RP_NAME', 'required');
-  const issuer = (env.ISSUER ?? '').trim();
+  const allowedOrigins = parseOrigins(env.ALLOWED_ORIGINS);
+  const issuer = parseIssuer(env.ISSUER, rpId);
+  const demo = env.DEMO?.trim() === 'true';
+  // The demo enrolls anyone for its one user: only where nobody else can reach it.
+  if (demo && (rpId !== 'localhost' || ![...allowedOrigins, ...(issuer ? [issuer] : [])].every(isLoopbackUrl))) {
+    throw misconfigured('DEMO', 'true only with RP_ID localhost and loopback ALLOWED_ORIGINS and ISSUER');
+  }
   return {
-    rpId: rpId.toLowerCase(),
+    rpId,
     rpName,
-    allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
+    allowedOrigins,
     issuer,
+    demo,
     receiptTtlSeconds: seconds('RECEIPT_TTL_SECONDS', env.RECEIPT_TTL_SECONDS, 300, 86_400),
     ticketTtlSeconds: seconds('TICKET_TTL_SECONDS', env.TICKET_TTL_SECONDS, 300, MAX_TICKET_TTL_SECONDS),
   };
@@ -134,8 +175,13 @@ export async function getSigningKeys(env: Env): Promise<SigningKeySet> {
   return keys;
 }
 
-/** The receipt issuer: ISSUER, or the origin the service was reached on. */
-export function issuerFor(vars: Vars, requestUrl: string): string {
+/**
+ * The service's public origin: receipt `iss` and the base of `enrollUrl`,
+ * `approveUrl` and the hosted pages' endpoint. ISSUER whenever it is set,
+ * which it must be unless RP_ID is `localhost`; only then, in development,
+ * the origin the request came to (its Host header).
+ */
+export function serviceOrigin(vars: Vars, requestUrl: string): string {
   return vars.issuer || new URL(requestUrl).origin;
 }
 

@@ -29,6 +29,7 @@ export const PROBLEMS = {
   rate_limited: [429, 'Too many failed attempts'],
   misconfigured: [500, 'Service misconfigured'],
   internal_error: [500, 'Internal error'],
+  unavailable: [503, 'Service unavailable'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
@@ -39,41 +40,44 @@ export const CEREMONY_FAILURES: ReadonlySet<ProblemCode> = new Set(
 );
 
 /**
- * Extension members of a problem (RFC 9457 §3.2): what a retried request
- * must not lose, such as the first answer's body on a 409 `ticket_used`.
+ * RFC 9457 extension members of a problem: what a byte-identical retry of an
+ * accepted write is owed (its `receipt`), never a secret of anyone else's.
  */
-export type ProblemExtras = Record<string, unknown>;
+export type ProblemExtensions = Readonly<Record<string, unknown>>;
+
+/** Seconds a client waits before retrying a 503 `unavailable`. */
+export const RETRY_AFTER_SECONDS = 1;
 
 /** A problem the client may see: its code, status and an optional detail (never a secret). */
 export class PseaError extends Error {
   readonly code: ProblemCode;
   readonly status: number;
   readonly detail: string | undefined;
-  readonly extras: ProblemExtras | undefined;
+  readonly extensions: ProblemExtensions | undefined;
 
-  constructor(code: ProblemCode, detail?: string, extras?: ProblemExtras) {
+  constructor(code: ProblemCode, detail?: string, extensions?: ProblemExtensions) {
     super(detail ?? PROBLEMS[code][1]);
     this.name = 'PseaError';
     this.code = code;
     this.status = PROBLEMS[code][0];
     this.detail = detail;
-    this.extras = extras;
+    this.extensions = extensions;
   }
 }
 
 /** Plain-data form, for crossing the Durable Object RPC boundary without losing the code. */
 export interface ProblemJSON {
-  [extra: string]: unknown;
   type: 'about:blank';
   status: number;
   title: string;
   code: ProblemCode;
   detail?: string;
+  [extension: string]: unknown;
 }
 
 export function toProblem(err: PseaError): ProblemJSON {
-  // Extras first: they can never overwrite the standard members.
-  const body: ProblemJSON = { ...err.extras, type: 'about:blank', status: err.status, title: PROBLEMS[err.code][1], code: err.code };
+  // Extensions first: they never overwrite the standard members.
+  const body: ProblemJSON = { ...err.extensions, type: 'about:blank', status: err.status, title: PROBLEMS[err.code][1], code: err.code };
   if (err.detail !== undefined) body.detail = err.detail;
   return body;
 }
@@ -82,5 +86,7 @@ export function problemResponse(err: PseaError, headers?: HeadersInit): Response
   const h = new Headers(headers);
   h.set('content-type', 'application/problem+json');
   h.set('cache-control', 'no-store');
+  h.set('x-content-type-options', 'nosniff');
+  if (err.code === 'unavailable') h.set('retry-after', String(RETRY_AFTER_SECONDS));
   return new Response(JSON.stringify(toProblem(err)), { status: err.status, headers: h });
 }

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { getVars } from './config';
 import type { AppEnv } from './env';
 import { PseaError, problemResponse } from './errors';
 import { earlyCorsHeaders } from './http/browser-cors';
@@ -24,6 +25,20 @@ export { CredentialOwner } from './vault/credential-owners';
 const MAX_BODY_BYTES = 64 * 1024;
 
 const app = new Hono<AppEnv>();
+
+// Every answer, problems and the body limit's 413 included: its type is the one it says. Set on
+// the Response the route made, not with c.header() after the fact, which would copy it.
+app.use('*', async (c, next) => {
+  await next();
+  if (!c.res.headers.has('x-content-type-options')) c.res.headers.set('x-content-type-options', 'nosniff');
+});
+
+// A deployment that could never be safe (no ISSUER outside localhost, a demo reachable from
+// outside) answers nothing but 500 misconfigured, as for a missing secret.
+app.use('*', async (c, next) => {
+  getVars(c.env);
+  await next();
+});
 
 // Cap bodies before anything parses them.
 app.use(

@@ -44,7 +44,7 @@ const figureSteps = {
     const item = queues.doVerify[heads.doVerify++];
     if (!item) return 599;
     const vault = c.env.VAULT.get(c.env.VAULT.idFromString(item.id));
-    const out = await vault.verifyAction(item.hash, item.response, Date.now());
+    const out = await vault.verifyAction(item.hash, item.response, Date.now(), item.hash);
     return out.ok ? 200 : 422;
   },
   // The least an exactly-once approval on Durable Objects does, whole (cpu-context.js, cpu-vault.js).

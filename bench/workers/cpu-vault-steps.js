@@ -43,7 +43,7 @@ export const vaultSteps = {
   'do-unknown': async (c) => {
     if (!c.done) return undefined;
     const { stub } = await realUser(c, c.done);
-    return async (i) => ((await stub.verifyAction('unknown', c.pick(i), Date.now())).ok ? 500 : 200);
+    return async (i) => ((await stub.verifyAction('unknown', c.pick(i), Date.now(), 'bench')).ok ? 500 : 200);
   },
   // One RPC per write transaction of two small unguarded UPDATEs: RPC + transaction + the storage commit after it.
   'do-commit-rpc': async (c) => {

@@ -165,6 +165,8 @@ export class UserVault extends RealUserVault {
       credentialId: SCRATCH_CREDENTIAL,
       counter: 0,
       backedUp: false,
+      ticketCreatedAt: 0,
+      accepted: 'bench',
     });
     return 1;
   }

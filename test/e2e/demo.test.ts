@@ -44,11 +44,13 @@ describe('demo bank', () => {
 
     await page.locator('#receipt').waitFor({ timeout: 15_000 });
     const claims = await page.locator('#claims').innerText();
-    expect(claims).toContain('payments-api');
+    // The demo's own audience: no backend that expects payments-api would take a demo receipt.
+    expect(claims).toContain('psea-demo');
+    expect(claims).not.toContain('payments-api');
     expect(claims).toContain('wire.transfer');
     expect(claims).toContain('demo-user');
     expect(await page.locator('#receipt-badge').textContent()).toContain('Redeemed once');
-    expect(JSON.parse((await page.locator('#statement').textContent())!)).toMatchObject({ v: 1, aud: 'payments-api', sub: 'demo-user' });
+    expect(JSON.parse((await page.locator('#statement').textContent())!)).toMatchObject({ v: 1, aud: 'psea-demo', sub: 'demo-user' });
     expect(await page.locator('#challenge').textContent()).toMatch(/^[\w-]{43}$/);
     await shot(page, 'demo-receipt');
     expect(await axe(page)).toEqual([]);

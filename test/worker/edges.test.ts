@@ -15,6 +15,7 @@ import {
   enroll,
   expectProblem,
   newUserId,
+  nextMillisecond,
   pendingApproval,
   requestAction,
   ticketRow,
@@ -49,6 +50,7 @@ describe('revoking a locked credential', () => {
     const { auth } = await enroll(userId);
     const first = await requestAction(userId);
     expect((await verify(first.ticket, await assertion(first.ticket, auth, { counter: 5 }))).status).toBe(200);
+    await nextMillisecond();
     const second = await requestAction(userId);
     expectProblem(await verify(second.ticket, await assertion(second.ticket, auth, { counter: 3 })), 422, 'counter_regression');
     const [cred] = await credentialsOf(userId);
@@ -65,7 +67,7 @@ describe('configuration that could never work fails closed', () => {
 
   it('RP_ID must be a domain: no IP address, empty label, leading hyphen or trailing dot', async () => {
     for (const rpId of ['127.0.0.1', '..', '-', 'localhost.', 'a..b', '-a.example']) expectProblem(await create({ RP_ID: rpId }), 500, 'misconfigured');
-    for (const rpId of ['localhost', 'approve.example.com', 'xn--bcher-kva.example']) expect((await create({ RP_ID: rpId })).status).toBe(409);
+    for (const rpId of ['localhost', 'approve.example.com', 'xn--bcher-kva.example']) expect((await create({ RP_ID: rpId, ISSUER: rpId === 'localhost' ? '' : `https://${rpId}` })).status).toBe(409);
   });
 
   it('TTLs are plain decimal integers: "0x10" and "1e3" are not', async () => {
@@ -106,16 +108,18 @@ describe('HTTP', () => {
 });
 
 describe('the demo (DEMO=true)', () => {
+  // The demo is refused unless every origin is loopback.
+  const DEMO = { DEMO: 'true', ALLOWED_ORIGINS: ORIGIN };
   it("relays the status of the demo user's tickets only, and takes POSTs from its own page only", async () => {
     const { ticket, auth } = await pendingApproval();
     expect((await verify(ticket, await assertion(ticket, auth))).status).toBe(200);
     // Another user's approved ticket: the relay must not hand out its receipt.
-    const relayed = await callApp({ DEMO: 'true' }, 'GET', `/demo/api/status/${ticket}`, undefined, { auth: false });
+    const relayed = await callApp(DEMO, 'GET', `/demo/api/status/${ticket}`, undefined, { auth: false });
     expectProblem(relayed, 404, 'ticket_not_found');
     expect(JSON.stringify(relayed.body)).not.toContain('receipt');
-    const noOrigin = await callApp({ DEMO: 'true' }, 'POST', '/demo/api/enroll', {}, { auth: false });
+    const noOrigin = await callApp(DEMO, 'POST', '/demo/api/enroll', {}, { auth: false });
     expectProblem(noOrigin, 401, 'unauthorized');
-    const fromPage = await callApp({ DEMO: 'true' }, 'POST', '/demo/api/enroll', {}, { auth: false, headers: { origin: new URL(BASE).origin } });
+    const fromPage = await callApp(DEMO, 'POST', '/demo/api/enroll', {}, { auth: false, headers: { origin: new URL(BASE).origin } });
     expect(fromPage.status).toBe(200);
     expect(fromPage.body.ticket).toEqual(expect.any(String));
   });

@@ -30,9 +30,9 @@ describe('action tickets expire (injected clock)', () => {
     const { vault, hash } = await openTicket(env, ticket);
     const { expires_at: expiresAt } = await ticketRow(userId, ticket);
 
-    const late = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, valid, expiresAt));
+    const late = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, valid, expiresAt, 'x'));
     expect(late).toEqual({ ok: false, problem: { code: 'ticket_expired' } });
-    const muchLater = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, valid, expiresAt + 86_400_000));
+    const muchLater = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, valid, expiresAt + 86_400_000, 'x'));
     expect(muchLater).toEqual({ ok: false, problem: { code: 'ticket_expired' } });
 
     const before = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt - 1));

@@ -2,6 +2,7 @@
 import { createExecutionContext, env, runInDurableObject, SELF } from 'cloudflare:test';
 import app from '../../worker/index';
 import { ticketHash } from '../../worker/http/ticket';
+import { sha256B64url } from '../../worker/receipt/sha256-b64url';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import type { AssertionBend, RegistrationBend, SoftAuthenticatorOptions } from '../support/soft-authenticator/types';
@@ -145,6 +146,20 @@ export function verify(ticket: string, response: unknown): Promise<Reply> {
   return call('POST', `/v1/actions/${ticket}/verify`, response, { auth: false });
 }
 
+/** What the verify route hands the vault as `accepted` for a body `verify()` posts. */
+export function bodyHash(response: unknown): Promise<string> {
+  return sha256B64url(JSON.stringify(response));
+}
+
+/**
+ * Wait until the clock has moved on by a millisecond, so the next ticket is
+ * created strictly after the last use (the counter rule compares times).
+ */
+export async function nextMillisecond(): Promise<void> {
+  const start = Date.now();
+  while (Date.now() <= start) await scheduler.wait(1);
+}
+
 /** An enrolled user with one pending action ticket. */
 export async function pendingApproval(options: SoftAuthenticatorOptions = {}, extra: Record<string, unknown> = {}) {
   const userId = newUserId();
@@ -203,12 +218,12 @@ export async function callApp<T = any>(
   method: string,
   path: string,
   body?: unknown,
-  opts: { auth?: boolean | string; headers?: Record<string, string> } = {},
+  opts: { auth?: boolean | string; headers?: Record<string, string>; base?: string } = {},
 ): Promise<Reply<T>> {
   const headers = new Headers(opts.headers);
   if (body !== undefined) headers.set('content-type', 'application/json');
   if (opts.auth !== false) headers.set('authorization', `Bearer ${typeof opts.auth === 'string' ? opts.auth : apiKey()}`);
-  const req = new Request(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const req = new Request(`${opts.base ?? BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const res = await app.fetch(req, { ...env, ...overrides }, createExecutionContext());
   return reply<T>(res);
 }

@@ -13,6 +13,7 @@ import { actionState, assertion, expectProblem, pendingApproval, requestAction, 
 const entry = (expiresAt: number): PendingAction => ({
   challenge: 'c',
   expiresAt,
+  createdAt: 0,
   statement: { v: 1, iss: 'i', aud: 'a', sub: 's', act: 'h', nonce: 'n' },
   actionHash: 'h',
   actionType: 't',

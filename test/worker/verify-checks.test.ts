@@ -14,6 +14,7 @@ import {
   enrollAnother,
   expectProblem,
   newUserId,
+  nextMillisecond,
   requestAction,
   ticketRow,
   vaultRows,
@@ -223,6 +224,7 @@ describe('422 counter_regression locks the credential', () => {
     const [row] = await vaultRows<{ counter: number }>(userId, 'SELECT counter FROM credentials');
     expect(row?.counter).toBe(stored);
 
+    await nextMillisecond(); // fresh tickets, made after the last use: a regression on them is a clone
     const a = await requestAction(userId);
     const b = await requestAction(userId);
     expectProblem(await verify(a.ticket, await assertion(a.ticket, auth, { counter: stored })), 422, 'counter_regression');
@@ -238,6 +240,7 @@ describe('422 counter_regression locks the credential', () => {
     for (const counter of [3, 0]) {
       const userId = newUserId('ctr');
       const { auth } = await enroll(userId, { initialCounter: 10 });
+      await nextMillisecond();
       const { ticket } = await requestAction(userId);
       expectProblem(await verify(ticket, await assertion(ticket, auth, { counter })), 422, 'counter_regression');
       expect((await credentialsOf(userId))[0].state).toBe('locked');

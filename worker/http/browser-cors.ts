@@ -35,7 +35,11 @@ export function earlyCorsHeaders(c: Context<AppEnv>): Record<string, string> {
  */
 export const browserCors: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header('origin');
-  if (origin !== undefined && getVars(c.env).allowedOrigins.has(origin)) c.header('Access-Control-Allow-Origin', origin);
+  if (origin !== undefined && getVars(c.env).allowedOrigins.has(origin)) {
+    c.header('Access-Control-Allow-Origin', origin);
+    // Not a safelisted header: without this the widget could not honour a 503's wait.
+    c.header('Access-Control-Expose-Headers', 'Retry-After');
+  }
   if (c.req.method === 'OPTIONS') {
     c.header('Access-Control-Allow-Methods', ALLOW_METHODS);
     c.header('Access-Control-Allow-Headers', ALLOW_HEADERS);

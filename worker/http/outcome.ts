@@ -3,7 +3,7 @@ import type { Outcome } from '../vault/types';
 
 /** Unwrap a vault RPC result, re-throwing its problem as a typed error. */
 export function unwrap<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw new PseaError(outcome.problem.code, outcome.problem.detail, outcome.problem.extras);
+  if (!outcome.ok) throw new PseaError(outcome.problem.code, outcome.problem.detail, outcome.problem.extensions);
   return outcome.value;
 }
 

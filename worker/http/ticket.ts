@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { AppEnv, Env } from '../env';
 import { PseaError } from '../errors';
-import { unwrap } from './outcome';
 import { randomId } from '../receipt/random-id';
+import { readVault } from './vault-call';
 import { sha256B64url } from '../receipt/sha256-b64url';
 
 /**
@@ -47,6 +47,7 @@ export function userVault(env: Env, userId: string) {
 export function refuseUnusableTicket(kind: 'action' | 'enroll', step?: 'register' | 'approve') {
   return async (c: Context<AppEnv>): Promise<void> => {
     const { vault, hash } = await openTicket(c.env, c.req.param('ticket') ?? '');
-    unwrap(await vault.ticketUsable(hash, kind, Date.now(), step));
+    const now = Date.now();
+    await readVault(c.env, vault, 'ticketUsable', (v) => v.ticketUsable(hash, kind, now, step));
   };
 }

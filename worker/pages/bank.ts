@@ -42,7 +42,7 @@ export function bankPage(o: { rpName: string; nonce: string; amount: string; to:
 </li>
 <li class="card step" id="step-receipt">
 <div class="step-head"><span class="num" aria-hidden="true">3</span><h2>Verify the receipt</h2></div>
-<p id="receipt-empty">Before it moves the money, the bank's backend checks the receipt with <code>verifyReceipt</code>: signature against the service's keys, issuer, audience <code>payments-api</code>, that it is <code>demo-user</code>'s, and the hashes of this exact transfer and of what was shown. Then it redeems it, once.</p>
+<p id="receipt-empty">Before it moves the money, the bank's backend checks the receipt with <code>verifyReceipt</code>: signature against the service's keys, issuer, audience <code>psea-demo</code>, that it is <code>demo-user</code>'s, and the hashes of this exact transfer and of what was shown. Then it redeems it, once.</p>
 <div id="receipt" hidden>
 <p class="badge" id="receipt-badge" role="status" tabindex="-1"></p>
 <dl class="claims" id="claims"></dl>

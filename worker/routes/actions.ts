@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { getPolicy, getSigningKeys, getVars, issuerFor } from '../config';
+import { getPolicy, getSigningKeys, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { PseaError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { browserCors } from '../http/browser-cors';
-import { isoSeconds, unwrap } from '../http/outcome';
+import { isoSeconds } from '../http/outcome';
 import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
 import { jsonBody } from '../http/validate';
 import { refuseHidingChars } from '../policy/refuse-hiding-chars';
+import { readVault, writeVault } from '../http/vault-call';
 import { selectRule } from '../policy/select-rule';
 import { canonicalJson } from '../receipt/canonical-json';
 import { hashDisplay } from '../receipt/hash-display';
@@ -62,7 +63,7 @@ actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) =>
   }
   const statement: Statement = {
     v: 1,
-    iss: issuerFor(vars, c.req.url),
+    iss: serviceOrigin(vars, c.req.url),
     aud: body.audience,
     sub: body.user.id,
     act: actionHash,
@@ -70,30 +71,29 @@ actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) =>
     nonce: randomId(16),
   };
   const { ticket, vault } = newTicket(c.env, body.user.id);
-  const { expiresAt } = unwrap(
-    await vault.createAction({
-      hash: await ticketHash(ticket),
-      data: {
-        userId: body.user.id,
-        action: body.action,
-        display,
-        actionHash,
-        statement,
-        rule,
-      },
-      challenge: await statementChallenge(statement),
-      ttlSeconds: body.ttl ?? vars.ticketTtlSeconds,
-      now: Date.now(),
-    }),
-  );
-  const origin = new URL(c.req.url).origin;
-  return c.json({ ticket, actionHash, dsp, expiresAt: isoSeconds(expiresAt), approveUrl: `${origin}/approve/${ticket}` }, 201);
+  const input = {
+    hash: await ticketHash(ticket),
+    data: {
+      userId: body.user.id,
+      action: body.action,
+      display,
+      actionHash,
+      statement,
+      rule,
+    },
+    challenge: await statementChallenge(statement),
+    ttlSeconds: body.ttl ?? vars.ticketTtlSeconds,
+    now: Date.now(),
+  };
+  const { expiresAt } = await writeVault(c.env, vault, 'createAction', (v) => v.createAction(input));
+  return c.json({ ticket, actionHash, dsp, expiresAt: isoSeconds(expiresAt), approveUrl: `${statement.iss}/approve/${ticket}` }, 201);
 });
 
 // Server: where an approval stands; carries the receipt once approved.
 actions.get('/v1/actions/:ticket/status', requireApiKey, async (c) => {
   const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
-  return c.json(unwrap(await vault.actionStatus(hash, Date.now())));
+  const now = Date.now();
+  return c.json(await readVault(c.env, vault, 'actionStatus', (v) => v.actionStatus(hash, now)));
 });
 
 actions.use('/v1/actions/:ticket', browserCors);
@@ -102,7 +102,8 @@ actions.use('/v1/actions/:ticket/verify', browserCors);
 // Browser: what the person is approving, and the request options for their passkey.
 actions.get('/v1/actions/:ticket', async (c) => {
   const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
-  return c.json(unwrap(await vault.actionDetails(hash, Date.now())));
+  const now = Date.now();
+  return c.json(await readVault(c.env, vault, 'actionDetails', (v) => v.actionDetails(hash, now)));
 });
 
 // Browser: the signed assertion; exactly one valid submission gets the receipt.
@@ -111,5 +112,8 @@ actions.post('/v1/actions/:ticket/verify', jsonBody(AuthenticationResponse, { te
   await getSigningKeys(c.env);
   const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
   const response = c.req.valid('json') satisfies AuthenticationResponseJSON;
-  return c.json(unwrap(await vault.verifyAction(hash, response, Date.now())));
+  // The body as posted (jsonBody read it; Hono keeps it): a byte-identical retry is told the receipt.
+  const accepted = await sha256B64url(await c.req.text());
+  const now = Date.now();
+  return c.json(await writeVault(c.env, vault, 'verifyAction', (v) => v.verifyAction(hash, response, now, accepted)));
 });

@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { PseaError } from '../errors';
 import { requireApiKey } from '../http/api-key';
-import { unwrap } from '../http/outcome';
 import { userVault } from '../http/ticket';
+import { readVault, writeVault } from '../http/vault-call';
 import { UserId } from './schemas';
 
 export const credentials = new Hono<AppEnv>();
@@ -19,12 +19,15 @@ function userId(raw: string): string {
 // Server: a user's credentials with their assurance facts and state (`pending`: held for an approval).
 credentials.get('/v1/users/:id/credentials', async (c) => {
   const vault = userVault(c.env, userId(c.req.param('id')));
-  return c.json({ credentials: unwrap(await vault.listCredentials(Date.now())) });
+  const now = Date.now();
+  return c.json({ credentials: await readVault(c.env, vault, 'listCredentials', (v) => v.listCredentials(now)) });
 });
 
 // Server: revoke one credential; it can no longer approve anything.
 credentials.delete('/v1/users/:id/credentials/:credentialId', async (c) => {
   const vault = userVault(c.env, userId(c.req.param('id')));
-  unwrap(await vault.revokeCredential(c.req.param('credentialId'), Date.now()));
+  const id = c.req.param('credentialId');
+  const now = Date.now();
+  await writeVault(c.env, vault, 'revokeCredential', (v) => v.revokeCredential(id, now));
   return c.body(null, 204);
 });

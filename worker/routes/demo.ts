@@ -1,10 +1,15 @@
 /**
- * The demo bank's backend, mounted at /demo, alive only when DEMO is "true".
- * It plays the host backend: it calls the real server routes in-process with
- * the first API key (which never reaches the browser), and verifies receipts
- * the way a bank would: `verifyReceipt` with the service's own JWKS, the
- * issuer, audience `payments-api`, the demo user as subject, the exact
- * transfer and its display, then a redeem.
+ * The demo bank's backend, mounted at /demo, alive only when DEMO is "true"
+ * and only on a loopback host. It plays the host backend: it calls the real
+ * server routes in-process with the first API key (which never reaches the
+ * browser), and verifies receipts the way a bank would: `verifyReceipt` with
+ * the service's own JWKS, the issuer, audience `psea-demo`, the demo user as
+ * subject, the exact transfer and its display, then a redeem.
+ *
+ * Anyone who reaches it can enroll a passkey for demo-user (an Origin header
+ * is easy to forge outside a browser), so config.ts refuses DEMO unless RP_ID
+ * is localhost and every origin loopback, and its receipts name an audience
+ * of their own: no backend that expects `payments-api` accepts one.
  *
  *   GET  /demo/app.js               the bank page's script
  *   GET  /demo/api/state            { enrolled, passkeys } for demo-user
@@ -14,7 +19,8 @@
  *   POST /demo/api/confirm          { receipt } → verified { claims, header, statement, challenge } + redeem
  */
 import { Hono, type Context } from 'hono';
-import { getSigningKeys, getVars, issuerFor } from '../config';
+import { getSigningKeys, getVars, serviceOrigin } from '../config';
+import { isLoopbackHost } from '../http/loopback';
 import type { AppEnv, Env } from '../env';
 import { PseaError, problemResponse } from '../errors';
 import { ASSETS } from '../generated/widget';
@@ -28,7 +34,8 @@ export interface ApiFetcher {
 }
 
 export const DEMO_USER = { id: 'demo-user', name: 'demo-user', displayName: 'Demo User' };
-export const DEMO_AUDIENCE = 'payments-api';
+/** Its own audience: a demo receipt is never one a real backend expects. */
+export const DEMO_AUDIENCE = 'psea-demo';
 export const DEMO_TO = 'DE89 3704 0044 0532 0130 00';
 export const DEMO_DISPLAY_AMOUNT = '€1,250.00';
 /** The transfer the bank will execute, and so the action the passkey signs. */
@@ -49,6 +56,11 @@ function ctxOf(c: Context<AppEnv>): ExecutionContext {
   } catch {
     return { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
   }
+}
+
+/** The demo is on (DEMO=true) and this request came to a loopback host. */
+export function demoHere(c: Context<AppEnv>): boolean {
+  return getVars(c.env).demo && isLoopbackHost(new URL(c.req.url).hostname);
 }
 
 const problem = (code: ConstructorParameters<typeof PseaError>[0], detail?: string): Response =>
@@ -84,8 +96,8 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
   }
 
   app.use('*', async (c, next) => {
-    // Off unless DEMO is "true": the demo spends the first API key.
-    if (c.env.DEMO !== 'true') return problem('not_found');
+    // Off unless DEMO is "true", and then only on loopback: the demo spends the first API key.
+    if (!demoHere(c)) return problem('not_found');
     if (c.req.method === 'POST') {
       // Only the bank page itself may drive the demo: JSON from the same origin. Browsers send
       // Origin on every POST, so a request without one is not from the page.
@@ -142,7 +154,7 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
       const [{ jwks }, vars] = await Promise.all([getSigningKeys(c.env), Promise.resolve(getVars(c.env))]);
       verified = await verifyReceipt(receipt, {
         jwks,
-        issuer: issuerFor(vars, c.req.url),
+        issuer: serviceOrigin(vars, c.req.url),
         audience: DEMO_AUDIENCE,
         subject: DEMO_USER.id,
         action: DEMO_ACTION,

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import type { AuthenticationResponseJSON, AuthenticatorTransport, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { getVars, issuerFor } from '../config';
+import { getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { requireApiKey } from '../http/api-key';
 import { browserCors } from '../http/browser-cors';
-import { isoSeconds, unwrap } from '../http/outcome';
+import { isoSeconds } from '../http/outcome';
 import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
 import { jsonBody } from '../http/validate';
+import { readVault, writeVault } from '../http/vault-call';
 import { sha256B64url } from '../receipt/sha256-b64url';
 import type { RegistrationOutcome } from '../vault/user-vault';
 import { AuthenticationResponse, EnrollmentRequest, RegistrationResponse } from './schemas';
@@ -18,17 +19,16 @@ enroll.post('/v1/enrollments', requireApiKey, jsonBody(EnrollmentRequest), async
   const { user, recovery } = c.req.valid('json');
   const vars = getVars(c.env);
   const { ticket, vault } = newTicket(c.env, user.id);
-  const { expiresAt } = unwrap(
-    await vault.createEnrollment({
-      hash: await ticketHash(ticket),
-      user: { id: user.id, name: user.name, displayName: user.displayName ?? user.name },
-      iss: issuerFor(vars, c.req.url),
-      recovery: recovery === true,
-      ttlSeconds: vars.ticketTtlSeconds,
-      now: Date.now(),
-    }),
-  );
-  const origin = new URL(c.req.url).origin;
+  const origin = serviceOrigin(vars, c.req.url);
+  const input = {
+    hash: await ticketHash(ticket),
+    user: { id: user.id, name: user.name, displayName: user.displayName ?? user.name },
+    iss: origin,
+    recovery: recovery === true,
+    ttlSeconds: vars.ticketTtlSeconds,
+    now: Date.now(),
+  };
+  const { expiresAt } = await writeVault(c.env, vault, 'createEnrollment', (v) => v.createEnrollment(input));
   return c.json({ ticket, expiresAt: isoSeconds(expiresAt), enrollUrl: `${origin}/enroll/${ticket}` }, 201);
 });
 
@@ -38,7 +38,8 @@ enroll.use('/v1/enrollments/:ticket/approve', browserCors);
 // Browser: creation options for the ticket's user (and, once a credential is held, its approval).
 enroll.get('/v1/enrollments/:ticket', async (c) => {
   const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
-  return c.json(unwrap(await vault.enrollmentOptions(hash, Date.now())));
+  const now = Date.now();
+  return c.json(await readVault(c.env, vault, 'enrollmentOptions', (v) => v.enrollmentOptions(hash, now)));
 });
 
 // Browser: the authenticator's answer. 201 when it enrolls; 202 when an existing passkey must approve it.
@@ -52,7 +53,8 @@ enroll.post(
       ...body,
       response: { ...body.response, transports: body.response.transports as AuthenticatorTransport[] | undefined },
     } satisfies RegistrationResponseJSON;
-    const outcome: RegistrationOutcome = unwrap(await vault.enroll(hash, response, Date.now()));
+    const now = Date.now();
+    const outcome: RegistrationOutcome = await writeVault(c.env, vault, 'enroll', (v) => v.enroll(hash, response, now));
     return 'pending' in outcome ? c.json(outcome, 202) : c.json(outcome, 201);
   },
 );
@@ -66,6 +68,7 @@ enroll.post(
     // The body as sent, hashed: a byte-identical retry of the accepted post gets its answer back.
     const accepted = await sha256B64url(await c.req.text());
     const response = c.req.valid('json') satisfies AuthenticationResponseJSON;
-    return c.json(unwrap(await vault.approveEnrollment(hash, response, Date.now(), accepted)), 201);
+    const now = Date.now();
+    return c.json(await writeVault(c.env, vault, 'approveEnrollment', (v) => v.approveEnrollment(hash, response, now, accepted)), 201);
   },
 );

@@ -5,13 +5,14 @@
  *   GET /pages/:file         scripts and styles of the hosted pages
  *   GET /enroll/:ticket      hosted enrollment page
  *   GET /approve/:ticket     hosted approval page
- *   GET /                    the demo bank when DEMO is "true", else a landing page
+ *   GET /                    the demo bank when DEMO is "true" (on loopback), else a landing page
  *
  * Assets are compiled into the Worker (worker/generated/widget.ts), so there
  * is no asset binding to configure. Pages carry a strict CSP, deny framing
  * and send no referrer, since a ticket in a URL is an authorisation.
  */
 import { Hono, type Context } from 'hono';
+import { getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { ASSETS, WIDGET_ETAG, WIDGET_JS } from '../generated/widget';
 import { bankPage } from '../pages/bank';
@@ -19,17 +20,17 @@ import { hostedPage, invalidLinkPage, type HostedKind } from '../pages/hosted';
 import { TICKET_RE, nonce, pageHeaders } from '../pages/html';
 import { landingPage } from '../pages/landing';
 import { serveAsset } from '../pages/serve';
-import { DEMO_DISPLAY_AMOUNT, DEMO_TO } from './demo';
+import { DEMO_DISPLAY_AMOUNT, DEMO_TO, demoHere } from './demo';
 
-/** The name shown on pages; the pages render even when the rest of the config is broken. */
-const rpName = (c: Context<AppEnv>): string => c.env.RP_NAME?.trim() || 'PSEA';
+/** The name shown on pages (every route has checked the config by now). */
+const rpName = (c: Context<AppEnv>): string => getVars(c.env).rpName;
 
 function hosted(kind: HostedKind) {
   return (c: Context<AppEnv>): Response => {
     const ticket = c.req.param('ticket') ?? '';
     const n = nonce();
     if (!TICKET_RE.test(ticket)) return new Response(invalidLinkPage({ rpName: rpName(c), nonce: n }), { status: 404, headers: pageHeaders(n) });
-    const endpoint = new URL(c.req.url).origin;
+    const endpoint = serviceOrigin(getVars(c.env), c.req.url);
     return new Response(hostedPage(kind, { ticket, endpoint, rpName: rpName(c), nonce: n }), { headers: pageHeaders(n) });
   };
 }
@@ -49,7 +50,7 @@ pages.get('/approve/:ticket', hosted('approve'));
 pages.get('/', (c) => {
   const n = nonce();
   const html =
-    c.env.DEMO === 'true'
+    demoHere(c)
       ? bankPage({ rpName: rpName(c), nonce: n, amount: DEMO_DISPLAY_AMOUNT, to: DEMO_TO })
       : landingPage({ rpName: rpName(c), nonce: n });
   return new Response(html, { headers: pageHeaders(n) });

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { getSigningKeys, getVars, issuerFor } from '../config';
+import { getSigningKeys, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { PseaError } from '../errors';
 import { requireApiKey } from '../http/api-key';
-import { unwrap } from '../http/outcome';
 import { userVault } from '../http/ticket';
 import { jsonBody } from '../http/validate';
+import { writeVault } from '../http/vault-call';
 import { checkTokenOptions } from '../receipt/token-options';
 import { verifyReceiptToken } from '../receipt/verify-token';
 import { RedeemRequest } from './schemas';
@@ -23,7 +23,7 @@ export const receipts = new Hono<AppEnv>();
 receipts.post('/v1/receipts/redeem', requireApiKey, jsonBody(RedeemRequest), async (c) => {
   const { receipt, audience } = c.req.valid('json');
   const keys = await getSigningKeys(c.env);
-  const issuer = issuerFor(getVars(c.env), c.req.url);
+  const issuer = serviceOrigin(getVars(c.env), c.req.url);
   let claims;
   try {
     ({ claims } = await verifyReceiptToken(receipt, checkTokenOptions({ jwks: keys.jwks, issuer, audience })));
@@ -32,6 +32,7 @@ receipts.post('/v1/receipts/redeem', requireApiKey, jsonBody(RedeemRequest), asy
     throw new PseaError('receipt_invalid', `receipt failed verification (${code})`);
   }
   if (claims.exp <= Math.floor(Date.now() / 1000)) throw new PseaError('receipt_invalid', 'receipt failed verification (expired)');
-  unwrap(await userVault(c.env, claims.sub).redeem(claims.jti, claims.exp, Date.now()));
+  const now = Date.now();
+  await writeVault(c.env, userVault(c.env, claims.sub), 'redeem', (v) => v.redeem(claims.jti, claims.exp, now));
   return c.json({ claims });
 });

@@ -1,4 +1,5 @@
 import { PseaError } from '../errors';
+import { refuseCounterRegression } from './counter-regression';
 import { recheckTicket } from './tickets';
 
 export interface Approval {
@@ -8,6 +9,10 @@ export interface Approval {
   credentialId: string;
   counter: number;
   backedUp: boolean;
+  /** The ticket's `created_at`, for the counter rule. */
+  ticketCreatedAt: number;
+  /** base64url SHA-256 of the request body, kept so a byte-identical retry gets this receipt. */
+  accepted: string;
 }
 
 /**
@@ -22,17 +27,17 @@ export interface Approval {
  */
 export function commitApproval(sql: SqlStorage, a: Approval): void {
   const consumed = sql.exec(
-    `UPDATE tickets SET state = 'consumed', receipt = ?
+    `UPDATE tickets SET state = 'consumed', receipt = ?, accepted = ?
      WHERE hash = ? AND state = 'pending' AND expires_at > ?
        AND EXISTS (SELECT 1 FROM credentials
                    WHERE id = ? AND state = 'active' AND (? > counter OR (? = 0 AND counter = 0)))`,
-    a.receipt, a.hash, a.now, a.credentialId, a.counter, a.counter,
+    a.receipt, a.accepted, a.hash, a.now, a.credentialId, a.counter, a.counter,
   ).rowsWritten;
   if (consumed === 1) {
     sql.exec('UPDATE credentials SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ?', a.counter, a.backedUp ? 1 : 0, a.now, a.credentialId);
     return;
   }
-  refuseCommit(sql, a.hash, a.now, a.credentialId);
+  refuseCommit(sql, a.hash, a.now, a.credentialId, a.ticketCreatedAt, a.accepted);
 }
 
 /**
@@ -40,12 +45,11 @@ export function commitApproval(sql: SqlStorage, a: Approval): void {
  * counter (an action's approval, a new passkey's approval). Runs in the same
  * synchronous turn as the failed guard.
  */
-export function refuseCommit(sql: SqlStorage, hash: string, now: number, credentialId: string): never {
-  // The ticket decides first: a lost race is ticket_used, never a counter problem.
-  recheckTicket(sql, hash, now);
+export function refuseCommit(sql: SqlStorage, hash: string, now: number, credentialId: string, ticketCreatedAt: number, accepted?: string): never {
+  // The ticket decides first: a lost race is ticket_used, never a counter problem; a
+  // byte-identical twin of the winner is told the winner's answer.
+  recheckTicket(sql, hash, now, accepted);
   const current = sql.exec<{ state: string }>('SELECT state FROM credentials WHERE id = ?', credentialId).toArray()[0];
   if (!current || current.state !== 'active') throw new PseaError('credential_revoked');
-  // A cloned authenticator is the likely cause: stop trusting the credential.
-  sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ?", credentialId);
-  throw new PseaError('counter_regression');
+  refuseCounterRegression(sql, credentialId, ticketCreatedAt);
 }

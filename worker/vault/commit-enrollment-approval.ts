@@ -50,7 +50,9 @@ export function commitEnrollmentApproval(storage: DurableObjectStorage, a: Enrol
   });
   if (committed) return;
   // A byte-identical retry that lost to its own first post still gets the first answer.
-  const row = sql.exec<Pick<TicketRow, 'state' | 'accepted' | 'result'>>('SELECT state, accepted, result FROM tickets WHERE hash = ?', a.hash).toArray()[0];
+  const row = sql
+    .exec<Pick<TicketRow, 'state' | 'accepted' | 'result' | 'created_at'>>('SELECT state, accepted, result, created_at FROM tickets WHERE hash = ?', a.hash)
+    .toArray()[0];
   if (row) refuseRetry(row, a.accepted);
-  refuseCommit(sql, a.hash, a.now, a.approverId);
+  refuseCommit(sql, a.hash, a.now, a.approverId, row?.created_at ?? a.now);
 }

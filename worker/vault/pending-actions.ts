@@ -6,14 +6,17 @@ import type { ActionTicketData } from './types';
 export interface PendingAction {
   challenge: string;
   expiresAt: number;
+  /** When the ticket was made: a counter regression on it locks only if this is after the credential's last use. */
+  createdAt: number;
   statement: Statement;
   actionHash: string;
   actionType: string;
   rule: AppliedRule;
 }
 
-export function pendingAction(challenge: string, expiresAt: number, data: ActionTicketData): PendingAction {
-  return { challenge, expiresAt, statement: data.statement, actionHash: data.actionHash, actionType: data.action.type, rule: data.rule };
+export function pendingAction(row: { challenge: string; expiresAt: number; createdAt: number }, data: ActionTicketData): PendingAction {
+  const { challenge, expiresAt, createdAt } = row;
+  return { challenge, expiresAt, createdAt, statement: data.statement, actionHash: data.actionHash, actionType: data.action.type, rule: data.rule };
 }
 
 /**

@@ -8,25 +8,47 @@ export function loadTicket(sql: SqlStorage, hash: string, kind: TicketRow['kind'
   return row;
 }
 
-/** The ticket of the asked kind, refused unless it can still be used. */
-export function usableTicket(sql: SqlStorage, hash: string, kind: TicketRow['kind'], now: number): TicketRow {
+/**
+ * The ticket of the asked kind, refused unless it can still be used.
+ * `replay`: the base64url SHA-256 of the body being posted, when it is a
+ * ceremony's answer (see `assertUsable`).
+ */
+export function usableTicket(sql: SqlStorage, hash: string, kind: TicketRow['kind'], now: number, replay?: string): TicketRow {
   const row = loadTicket(sql, hash, kind);
-  assertUsable(row, now);
+  assertUsable(row, now, replay);
   return row;
 }
 
-/** Refuse a ticket that can no longer be used, most final state first. */
-export function assertUsable(row: Pick<TicketRow, 'state' | 'expires_at'>, now: number): void {
-  if (row.state === 'consumed') throw new PseaError('ticket_used');
+type UsableFields = Pick<TicketRow, 'state' | 'expires_at' | 'accepted' | 'receipt' | 'result'>;
+
+/**
+ * Refuse a ticket that can no longer be used, most final state first. A
+ * consumed ticket posted again with the byte-identical accepted body is told
+ * what the first answer said (`result`, or its `receipt`): that body holds
+ * the signed assertion, which only the page that made it has, so the retry
+ * of a write whose answer was lost (a 503) learns nothing it was not owed.
+ */
+export function assertUsable(row: Pick<TicketRow, 'state' | 'expires_at'> & Partial<UsableFields>, now: number, replay?: string): void {
+  if (row.state === 'consumed') {
+    const same = replay !== undefined && row.accepted != null && row.accepted === replay;
+    throw new PseaError('ticket_used', undefined, same ? firstAnswer(row) : undefined);
+  }
   if (row.state === 'burned') throw new PseaError('rate_limited');
   if (now >= row.expires_at) throw new PseaError('ticket_expired');
 }
 
+function firstAnswer(row: Partial<UsableFields>): Record<string, unknown> | undefined {
+  if (row.result) return JSON.parse(row.result) as Record<string, unknown>;
+  return row.receipt ? { receipt: row.receipt } : undefined;
+}
+
 /** Re-check a ticket already loaded, reading only what may have changed since. */
-export function recheckTicket(sql: SqlStorage, hash: string, now: number): void {
-  const row = sql.exec<Pick<TicketRow, 'state' | 'expires_at'>>('SELECT state, expires_at FROM tickets WHERE hash = ?', hash).toArray()[0];
+export function recheckTicket(sql: SqlStorage, hash: string, now: number, replay?: string): void {
+  const row = sql
+    .exec<UsableFields>('SELECT state, expires_at, accepted, receipt, result FROM tickets WHERE hash = ?', hash)
+    .toArray()[0];
   if (!row) throw new PseaError('ticket_not_found');
-  assertUsable(row, now);
+  assertUsable(row, now, replay);
 }
 
 /**

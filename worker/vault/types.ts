@@ -1,10 +1,12 @@
-import type { ProblemCode, ProblemExtras } from '../errors';
+import type { ProblemCode } from '../errors';
 import type { AppliedRule } from '../policy/types';
 import type { Statement } from '../receipt/types';
 import type { Hold } from './credential-add-approval';
 
 /** RPC results carry a problem as data: thrown errors lose their code across the boundary. */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: { code: ProblemCode; detail?: string; extras?: ProblemExtras } };
+export type Outcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; problem: { code: ProblemCode; detail?: string; extensions?: Record<string, unknown> } };
 
 export type CredentialState = 'active' | 'revoked' | 'locked' | 'pending';
 

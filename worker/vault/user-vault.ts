@@ -11,6 +11,7 @@ import { getPolicy, getSigningKeys, getTrust, getVars } from '../config';
 import type { Env } from '../env';
 import { checkEnrollment } from '../attestation/check-enrollment';
 import { CEREMONY_FAILURES, PseaError } from '../errors';
+import { callObject } from '../http/vault-call';
 import { checkRequirement } from '../policy/check-credential';
 import { randomId } from '../receipt/random-id';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../receipt/verify-options';
@@ -53,6 +54,8 @@ import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outco
 function expiryOf(now: number, ttlSeconds: number): number {
   return Math.ceil(now / 1000 + ttlSeconds) * 1000;
 }
+
+const ticketTimes = (row: TicketRow) => ({ challenge: row.challenge, expiresAt: row.expires_at, createdAt: row.created_at });
 
 /**
  * How long a spent `jti` is kept after `exp`. The redeem route allows no clock
@@ -143,7 +146,7 @@ export class UserVault extends DurableObject<Env> {
         this.prune(input.now);
         this.insertTicket(input.hash, 'action', input.challenge, expiresAt, input.data, input.now);
       });
-      this.pending.remember(input.hash, pendingAction(input.challenge, expiresAt, input.data));
+      this.pending.remember(input.hash, pendingAction({ challenge: input.challenge, expiresAt, createdAt: input.now }, input.data));
       return { expiresAt };
     });
   }
@@ -246,7 +249,9 @@ export class UserVault extends DurableObject<Env> {
       // so it comes before the re-check; a claim whose commit then fails stays this user's.
       const owners = this.env.CREDENTIAL_OWNERS;
       const data = JSON.parse(row.data) as EnrollTicketData;
-      if (!(await owners.get(owners.idFromName(reg.credentialId)).claim(data.user.id))) {
+      const owner = () => owners.get(owners.idFromName(reg.credentialId));
+      // A runtime failure of the claim is 503 unavailable (not a failed attempt): the ticket stays usable.
+      if (!(await callObject('claim', false, owner(), owner, (o) => o.claim(data.user.id)))) {
         throw new PseaError('attestation_rejected', 'credential id already enrolled for another user');
       }
       // 3. The approval it would wait for, made before the commit, which cannot await.
@@ -340,14 +345,19 @@ export class UserVault extends DurableObject<Env> {
       const row = usableTicket(this.sql, hash, 'action', now);
       const data = JSON.parse(row.data) as ActionTicketData;
       // The person is about to approve: keep what the approval needs at hand.
-      this.pending.remember(hash, pendingAction(row.challenge, row.expires_at, data));
+      this.pending.remember(hash, pendingAction(ticketTimes(row), data));
       const options = await this.requestOptions(row.challenge, now);
       return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options };
     });
   }
 
-  async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number): Promise<Outcome<{ receipt: string }>> {
-    return this.ceremony(hash, () => this.pendingTicket(hash, now), async (ticket) => {
+  /**
+   * `accepted`: base64url SHA-256 of the request body as posted. It is kept
+   * with the receipt, so the same body posted again (a retry of an answer
+   * lost to a 503) gets 409 `ticket_used` carrying that receipt.
+   */
+  async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string): Promise<Outcome<{ receipt: string }>> {
+    return this.ceremony(hash, () => this.pendingTicket(hash, now, accepted), async (ticket) => {
       const vars = getVars(this.env);
       const assertion = checkAssertion(response, {
         challenge: ticket.challenge,
@@ -394,6 +404,7 @@ export class UserVault extends DurableObject<Env> {
       try {
         commitApproval(this.sql, {
           hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs,
+          ticketCreatedAt: ticket.createdAt, accepted,
         });
       } catch (err) {
         // The commit may have found the credential revoked, or locked it: read it afresh next time.
@@ -462,11 +473,11 @@ export class UserVault extends DurableObject<Env> {
   }
 
   /** A usable action ticket: from memory when this object knows it pending, else from its row. */
-  private pendingTicket(hash: string, now: number): PendingAction {
+  private pendingTicket(hash: string, now: number, replay: string): PendingAction {
     const known = this.pending.recall(hash, now);
     if (known) return known;
-    const row = usableTicket(this.sql, hash, 'action', now);
-    return pendingAction(row.challenge, row.expires_at, JSON.parse(row.data) as ActionTicketData);
+    const row = usableTicket(this.sql, hash, 'action', now, replay);
+    return pendingAction(ticketTimes(row), JSON.parse(row.data) as ActionTicketData);
   }
 
   private async outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
@@ -474,10 +485,8 @@ export class UserVault extends DurableObject<Env> {
       return { ok: true, value: await run() };
     } catch (err) {
       if (err instanceof PseaError) {
-        return {
-          ok: false,
-          problem: { code: err.code, ...(err.detail === undefined ? {} : { detail: err.detail }), ...(err.extras === undefined ? {} : { extras: err.extras }) },
-        };
+        const { code, detail, extensions } = err;
+        return { ok: false, problem: { code, ...(detail === undefined ? {} : { detail }), ...(extensions ? { extensions } : {}) } };
       }
       throw err;
     }
