@@ -101,7 +101,7 @@ describe('characters that hide', () => {
     expect(isolation.every(Boolean)).toBe(true);
   });
 
-  it('escapes every hiding character: ZWJ, NBSP, line separator, private use, unassigned, BOM, ideographic space, tags, plane 16, lone surrogates', async () => {
+  it('escapes every hiding character: ZWJ, NBSP, line separator, private use, unassigned, BOM, ideographic space, tags, plane 16', async () => {
     const cases: [string, string][] = [
       ['\u200D', '⟨U+200D⟩'],
       ['\u00A0', '⟨U+00A0⟩'],
@@ -121,13 +121,13 @@ describe('characters that hide', () => {
       ['\uFE0F', '⟨U+FE0F⟩'],
     ];
     const fields = cases.map(([ch], i) => ({ label: `Case ${i}`, value: `a${ch}b` }));
-    // A lone surrogate cannot be signed (the action's JCS form refuses it), but a display may carry one.
-    fields.push({ label: 'Lone', value: 'a\uD800b' });
+    // A lone surrogate never reaches the page: the request schema refuses it in an action or a display
+    // (it has no canonical form); test/node/visible-text.test.ts shows how one would be drawn.
     const action = { type: 'note.send', note: cases.map(([ch]) => ch).join('|') };
     const { approveUrl } = await actionTicket(d.user, { action, display: { title: 'Hidden characters', fields } });
     await open(d.page, approveUrl);
     const values = await approve(d.page).locator('[part~="value"]').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).innerText));
-    expect(values).toEqual([...cases.map(([, shown]) => `a${shown}b`), 'a⟨U+D800⟩b']);
+    expect(values).toEqual(cases.map(([, shown]) => `a${shown}b`));
     const note = await approve(d.page).locator('[part~="member-value"]').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).innerText));
     expect(note).toContain(`"${cases.map(([, shown]) => shown).join('|')}"`);
     // None of them reached the DOM's text; an ordinary space did.
