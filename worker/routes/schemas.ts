@@ -1,4 +1,7 @@
-/** Request body schemas (SPEC.md). Limits are the SPEC's where it gives them, else generous but finite. */
+/**
+ * Request body schemas (SPEC.md). Limits are the SPEC's where it gives them, else generous but finite.
+ * These validate; /openapi.json is generated from these very objects (worker/openapi/).
+ */
 import { z } from 'zod';
 
 const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
@@ -20,7 +23,8 @@ export const EnrollmentRequest = z.object({
 
 const DisplayField = z.object({ label: z.string().min(1).max(100), value: z.string().max(1000) });
 
-const ActionShape = z.looseObject({ type: z.string().min(1).max(128) });
+/** What an action must be: an object with a string `type`; every other member is the RP's. */
+export const ActionShape = z.looseObject({ type: z.string().min(1).max(128) });
 type Action = z.infer<typeof ActionShape>;
 
 /**
@@ -28,7 +32,7 @@ type Action = z.infer<typeof ActionShape>;
  * A rebuilt object loses an own `__proto__` member (JSON.parse keeps one), and
  * then the hash and the page would cover another action than the RP's.
  */
-const Action = z.custom<Action>().superRefine((value, ctx) => {
+export const Action = z.custom<Action>().superRefine((value, ctx) => {
   const shape = ActionShape.safeParse(value);
   if (!shape.success) for (const issue of shape.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
 });
