@@ -5,7 +5,7 @@
  */
 const FIXED = new Set([
   'v1', 'actions', 'enrollments', 'verify', 'status', 'receipts', 'redeem', 'users', 'credentials',
-  'approve', 'enroll', 'demo', 'pages', '.well-known', 'jwks.json', 'healthz', 'widget.js',
+  'approve', 'enroll', 'demo', 'pages', '.well-known', 'jwks.json', 'healthz', 'widget.js', 'openapi.json',
 ]);
 
 export function logPath(pathname: string): string {

@@ -42,6 +42,23 @@ export interface JsonBodyOptions {
   beforeInvalid?: (c: Context<AppEnv>) => Promise<void>;
 }
 
+/** What a `jsonBody` middleware validates with: the schema itself, and whether it takes `text/plain`. */
+export interface BodyContract {
+  schema: ZodType;
+  textPlain: boolean;
+}
+
+const CONTRACTS = new WeakMap<object, BodyContract>();
+
+/**
+ * The contract of a mounted `jsonBody` middleware (`app.routes[i].handler`),
+ * or undefined for any other handler: the OpenAPI test reads it off the routes
+ * the app really mounts, so the document cannot describe another schema.
+ */
+export function bodyContractOf(handler: unknown): BodyContract | undefined {
+  return typeof handler === 'function' ? CONTRACTS.get(handler) : undefined;
+}
+
 /**
  * Read, parse and validate a JSON body in one step; any failure is 400
  * `invalid_request` naming the first failing field. Our own rather than
@@ -57,7 +74,7 @@ export function jsonBody<T extends ZodType>(
     await options.beforeInvalid?.(c);
     throw new PseaError('invalid_request', detail);
   };
-  return async (c, next) => {
+  const middleware: MiddlewareHandler<AppEnv, string, { in: { json: z.input<T> }; out: { json: z.output<T> } }> = async (c, next) => {
     const type = c.req.header('content-type') ?? '';
     if (!JSON_MEDIA.test(type) && !(options.textPlain && TEXT_PLAIN.test(type))) {
       return invalid(c, 'content-type: must be application/json');
@@ -80,4 +97,6 @@ export function jsonBody<T extends ZodType>(
     c.req.addValidatedData('json', result.data as object);
     await next();
   };
+  CONTRACTS.set(middleware, { schema, textPlain: options.textPlain ?? false });
+  return middleware;
 }

@@ -1,4 +1,7 @@
-/** Request body schemas (SPEC.md). Limits are the SPEC's where it gives them, else generous but finite. */
+/**
+ * Request body schemas (SPEC.md). Limits are the SPEC's where it gives them, else generous but finite.
+ * These validate; /openapi.json is generated from these very objects (worker/openapi/).
+ */
 import { z } from 'zod';
 import { SERVICE_AUDIENCE } from '../vault/credential-add-approval';
 
@@ -31,7 +34,8 @@ const SERVICE_TYPE_PREFIX = 'psea.';
 
 const DisplayField = z.object({ label: wellFormedText(1, 100), value: wellFormedText(0, 1000) });
 
-const ActionShape = z.looseObject({
+/** What an action must be: an object with a string `type` (not one of the service's own); every other member is the RP's. */
+export const ActionShape = z.looseObject({
   type: z
     .string()
     .min(1)
@@ -45,7 +49,7 @@ type Action = z.infer<typeof ActionShape>;
  * A rebuilt object loses an own `__proto__` member (JSON.parse keeps one), and
  * then the hash and the page would cover another action than the RP's.
  */
-const Action = z.custom<Action>().superRefine((value, ctx) => {
+export const Action = z.custom<Action>().superRefine((value, ctx) => {
   const shape = ActionShape.safeParse(value);
   if (!shape.success) for (const issue of shape.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
 });

@@ -1,0 +1,171 @@
+/**
+ * Success bodies, for the document only: nothing parses an answer with these.
+ * The request schemas in routes/schemas.ts are the ones that validate; these
+ * describe what the routes build (test/worker/openapi.test.ts checks real
+ * answers against them, member by member). Objects stay open, as SPEC.md
+ * promises: "more assurance facts may be added".
+ */
+import { z } from 'zod';
+
+const b64url = z.string().regex(/^[A-Za-z0-9_-]*$/);
+// Readable patterns rather than zod's exact date regex: a person reads these.
+const isoSeconds = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/).meta({ format: 'date-time', description: 'UTC, whole seconds (`2026-11-22T10:00:00Z`)' });
+const isoTime = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/).meta({ format: 'date-time' });
+const ticket = z.string().max(512).describe('Opaque, single use; the authorisation of one enrollment or one approval. Keep it secret.');
+
+export const EnrollmentTicket = z.object({ ticket, expiresAt: isoSeconds, enrollUrl: z.url().describe('The hosted enrollment page for this ticket') });
+
+export const ActionTicket = z.object({
+  ticket,
+  actionHash: b64url.describe('base64url (no padding) of SHA-256 over UTF-8(JCS(action))'),
+  dsp: b64url.describe('v2: base64url SHA-256 of JCS(display) as it will be served; also in the statement and the receipt'),
+  expiresAt: isoSeconds,
+  approveUrl: z.url().describe('The hosted approval page for this ticket'),
+});
+
+export const ActionStatus = z.object({
+  state: z.enum(['pending', 'approved', 'expired', 'burned']).describe('`burned`: five failed attempts'),
+  receipt: z.string().optional().describe('The receipt JWT, once approved'),
+});
+
+export const Display = z.object({
+  title: z.string(),
+  fields: z.array(z.object({ label: z.string(), value: z.string() })),
+});
+
+export const Statement = z
+  .object({
+    v: z.literal(1),
+    iss: z.string(),
+    aud: z.string(),
+    sub: z.string(),
+    act: b64url.describe('actionHash'),
+    dsp: b64url.optional().describe('v2: base64url SHA-256 of JCS(display) as served'),
+    nonce: b64url.describe('at least 16 random bytes'),
+  })
+  .describe('What the passkey signs: options.challenge = base64url(SHA-256(UTF-8(JCS(statement))))');
+
+const CredentialDescriptor = z.object({ id: b64url, type: z.literal('public-key'), transports: z.array(z.string()).optional() });
+
+/** As @simplewebauthn/server makes it; hand it to @simplewebauthn/browser's startRegistration. */
+export const CreationOptions = z
+  .looseObject({
+    rp: z.object({ id: z.string().optional(), name: z.string() }),
+    user: z.object({ id: b64url, name: z.string(), displayName: z.string() }),
+    challenge: b64url,
+    pubKeyCredParams: z.array(z.object({ type: z.literal('public-key'), alg: z.number().int() })),
+    timeout: z.number().int().optional(),
+    excludeCredentials: z.array(CredentialDescriptor).optional(),
+    authenticatorSelection: z
+      .object({
+        authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+        residentKey: z.enum(['discouraged', 'preferred', 'required']).optional(),
+        requireResidentKey: z.boolean().optional(),
+        userVerification: z.enum(['discouraged', 'preferred', 'required']).optional(),
+      })
+      .optional(),
+    hints: z.array(z.string()).optional(),
+    attestation: z.enum(['none', 'indirect', 'direct', 'enterprise']).optional(),
+    attestationFormats: z.array(z.string()).optional(),
+    extensions: z.record(z.string(), z.unknown()).optional(),
+  })
+  .describe('PublicKeyCredentialCreationOptionsJSON');
+
+/** As @simplewebauthn/server makes it; hand it to @simplewebauthn/browser's startAuthentication. */
+export const RequestOptions = z
+  .looseObject({
+    challenge: b64url,
+    timeout: z.number().int().optional(),
+    rpId: z.string().optional(),
+    allowCredentials: z.array(CredentialDescriptor).optional(),
+    userVerification: z.enum(['discouraged', 'preferred', 'required']).optional(),
+    hints: z.array(z.string()).optional(),
+    extensions: z.record(z.string(), z.unknown()).optional(),
+  })
+  .describe('PublicKeyCredentialRequestOptionsJSON');
+
+export const EnrollmentOptions = z.object({ user: z.object({ name: z.string(), displayName: z.string() }), options: CreationOptions });
+
+export const EnrolledCredential = z.object({
+  credentialId: b64url,
+  aaguid: z.string(),
+  deviceBound: z.boolean().describe('BE clear: the key cannot leave the authenticator'),
+  backedUp: z.boolean(),
+});
+
+/** v2: a later passkey of a user who has enrolled before waits for an existing one to approve it. */
+export const PendingEnrollment = z.object({
+  pending: EnrolledCredential.pick({ credentialId: true, aaguid: true, deviceBound: true }),
+  approval: z
+    .object({
+      action: z.looseObject({ type: z.literal('psea.credential.add') }).optional().describe('The action the statement commits to (`act`)'),
+      statement: Statement,
+      display: Display,
+      options: RequestOptions,
+    })
+    .describe('Sign with an active credential of this user, then POST it to /v1/enrollments/{ticket}/approve'),
+});
+
+export const ActionDetails = z.object({
+  action: z.looseObject({ type: z.string() }),
+  display: Display,
+  actionHash: b64url,
+  statement: Statement,
+  options: RequestOptions,
+});
+
+export const Receipt = z.object({ receipt: z.string().describe('A psea-receipt+jwt (JWS compact)') });
+
+export const ReceiptClaims = z.looseObject({
+  iss: z.string(),
+  sub: z.string(),
+  aud: z.string(),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  jti: z.string(),
+  act: b64url,
+  act_type: z.string(),
+  dsp: b64url.optional(),
+  nonce: b64url,
+  uv: z.literal(true),
+  cred: z
+    .looseObject({ id: b64url, aaguid: z.string(), device_bound: z.boolean(), backed_up: z.boolean(), attested: z.boolean().optional(), name: z.string().optional(), enrolled_at: z.number().int().optional().describe('v2: when the credential was enrolled (seconds)') })
+    .describe('Assurance facts about the credential that approved; more may be added'),
+  pol: z.string().optional(),
+  offline: z.boolean().optional().describe('v2: the approval was made offline'),
+  signed_at: z.number().optional().describe("v2, offline: the device's clock when it signed (claimed, not trusted)"),
+});
+
+export const Redeemed = z.object({ claims: ReceiptClaims });
+
+export const Credential = z.object({
+  id: b64url,
+  aaguid: z.string(),
+  deviceBound: z.boolean(),
+  backedUp: z.boolean(),
+  createdAt: isoTime,
+  lastUsedAt: isoTime.nullable(),
+  enrolledAt: isoSeconds.describe('v2: when the credential was enrolled (`cred.enrolled_at` in receipts)'),
+  approvedBy: z.string().nullable().describe('v2: who let it in: "first", "recovery", "open" or the approving credential id; null before v2'),
+  state: z.enum(['active', 'revoked', 'locked', 'pending']),
+  fmt: z.string().describe('The attestation format it enrolled with'),
+  attested: z.boolean(),
+  authenticatorName: z.string().nullable(),
+});
+
+export const CredentialList = z.object({ credentials: z.array(Credential) });
+
+export const Jwks = z.object({
+  keys: z.array(
+    z.looseObject({ kty: z.string(), kid: z.string(), alg: z.enum(['ES256', 'EdDSA']), use: z.literal('sig'), crv: z.string().optional(), x: b64url.optional(), y: b64url.optional() }),
+  ),
+});
+
+export const Health = z.object({ ok: z.literal(true) });
+
+/** Named in `components.schemas`, in this order. */
+export const RESPONSE_SCHEMAS = {
+  EnrollmentTicket, ActionTicket, ActionStatus, Redeemed, ReceiptClaims, CredentialList, Credential,
+  EnrollmentOptions, CreationOptions, EnrolledCredential, PendingEnrollment,
+  ActionDetails, Display, Statement, RequestOptions, Receipt, Jwks, Health,
+} as const;
