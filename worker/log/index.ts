@@ -1,6 +1,7 @@
 /**
  * The per-user transparency log (SPEC.md v2 "The log"): an RFC 9162 Merkle
  * tree over a store of complete subtrees, its proofs and their verification,
+ * and C2SP signed-note checkpoints with Go `note` keys. Runtime agnostic:
  * WebCrypto only, no `cloudflare:*` or `node:*` imports. The tree is
  * synchronous and takes its SHA-256 from the caller (see `merkle-hash.ts`).
  */
@@ -15,3 +16,6 @@ export { MAX_ENTRIES_PER_READ, TransparencyLog } from './transparency-log.ts';
 export type * from './log-entry.ts';
 export { leafHashOf, rootFromInclusionProof, verifyConsistency, verifyInclusion } from './verify-proofs.ts';
 export { decodeHash, decodeHashes, encodeHashes } from './hash-wire.ts';
+export { generateSignerKey, isKeyName, keyHash, parseSignerKey, parseVerifierKey, verifierKeyOf, type NoteSigner, type NoteVerifier } from './note-keys.ts';
+export { openNote, signNote, type NoteSignature, type OpenedNote } from './signed-note.ts';
+export { formatCheckpoint, logOrigin, openCheckpoint, parseCheckpoint, signCheckpoint, type Checkpoint } from './checkpoint.ts';
