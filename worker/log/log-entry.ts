@@ -1,0 +1,53 @@
+/**
+ * The entries of a user's log (SPEC.md v2 "The log"). Each is hashed in its
+ * JCS form, so the key order here means nothing; `at` is in seconds, `sub`
+ * the user id. `key` = base64url(SHA-256(COSE public key)); `challenge` the
+ * ticket's challenge.
+ */
+interface Common {
+  v: 1;
+  at: number;
+  sub: string;
+}
+
+/** A passkey was enrolled; `approvedBy` is the approving credential's id, `"first"`, `"recovery"`, or `"open"`. */
+export interface EnrolledEntry extends Common {
+  kind: 'enrolled';
+  cred: string;
+  key: string;
+  aaguid: string;
+  attested: boolean;
+  approvedBy: string;
+}
+
+/** An action was approved and a receipt issued. */
+export interface ApprovedEntry extends Common {
+  kind: 'approved';
+  cred: string;
+  challenge: string;
+  act: string;
+  aud: string;
+  jti: string;
+  offline?: boolean;
+}
+
+/** A ticket's first failure (only its first). */
+export interface FailedEntry extends Common {
+  kind: 'failed';
+  challenge: string;
+  code: string;
+}
+
+/** A ticket was burned. */
+export interface BurnedEntry extends Common {
+  kind: 'burned';
+  challenge: string;
+}
+
+/** A credential was revoked, or locked. */
+export interface CredentialStateEntry extends Common {
+  kind: 'revoked' | 'locked';
+  cred: string;
+}
+
+export type LogEntry = EnrolledEntry | ApprovedEntry | FailedEntry | BurnedEntry | CredentialStateEntry;
