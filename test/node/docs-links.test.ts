@@ -12,13 +12,6 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/**
- * Pages other branches are writing in parallel. A link to one is allowed only
- * while the file does not exist; once it does, its anchors are checked too.
- * The lead removes this list after merging those branches.
- */
-const PENDING = ['docs/backend.md', 'docs/configuration.md', 'docs/performance.md', 'docs/display.md', 'docs/adding-a-passkey.md', 'docs/threat-model.md'];
-
 const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
 /** The text outside fenced code blocks and inline code, where a `[x](y)` is a link. */
@@ -71,7 +64,7 @@ function check(page: string, text = readFileSync(join(ROOT, page), 'utf8')): Pro
     }
     const rel = inRepo.split(sep).join('/');
     if (!existsSync(target)) {
-      if (!PENDING.includes(rel)) problems.push({ page, link, why: `no file ${rel}` });
+      problems.push({ page, link, why: `no file ${rel}` });
       continue;
     }
     const targetText = path === '' ? text : statSync(target).isFile() && target.endsWith('.md') ? readFileSync(target, 'utf8') : undefined;
@@ -111,10 +104,5 @@ describe('documentation links', () => {
   it('catches a missing file, a missing heading and a link out of the repository', () => {
     const page = ['[a](../../shared/SPEC.md)', '[b](../shared/SPEC.md)', '[c](nope.md)', '[d](api.md#no-such-heading)', '[e](#here)', '[f](#gone)', '[g](api.md#errors)', '[h](https://example.com/x.md)', '## Here'].join('\n');
     expect(check('docs/fake.md', page).map((p) => p.link)).toEqual(['../../shared/SPEC.md', '../shared/SPEC.md', 'nope.md', 'api.md#no-such-heading', '#gone']);
-    // A pending page passes only while it is absent.
-    for (const pending of PENDING) {
-      const problems = check('README.md', `[p](${pending}#no-such-heading)`);
-      expect(problems).toHaveLength(existsSync(join(ROOT, pending)) ? 1 : 0);
-    }
   });
 });
