@@ -1,16 +1,25 @@
-// Builds the runtime-agnostic receipt library into dist/receipt/ so that
-// `import { verifyReceipt } from 'psea/receipt'` works in plain Node too.
-// jose and canonicalize stay external: the consumer's copies are used.
+// Builds the runtime-agnostic libraries into dist/ so that
+// `import { verifyReceipt } from 'psea/receipt'` and
+// `import { verifyOfflineProof } from 'psea/offline'` work in plain Node too.
+// Their dependencies stay external: the consumer's copies are used.
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['worker/receipt/index.ts'],
-  outfile: 'dist/receipt/index.js',
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  external: ['jose', 'canonicalize'],
-  logLevel: 'warning',
-});
-console.log('dist/receipt/index.js built');
+const LIBRARIES = [
+  { name: 'receipt', external: ['jose', 'canonicalize'] },
+  // The offline verifier reuses the Worker's WebAuthn checks, which parse with @simplewebauthn/server's helpers.
+  { name: 'offline', external: ['jose', 'canonicalize', '@simplewebauthn/server', '@simplewebauthn/server/helpers'] },
+];
+
+for (const { name, external } of LIBRARIES) {
+  await build({
+    entryPoints: [`worker/${name}/index.ts`],
+    outfile: `dist/${name}/index.js`,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    external,
+    logLevel: 'warning',
+  });
+  console.log(`dist/${name}/index.js built`);
+}
