@@ -110,3 +110,46 @@ describe('a session thief\'s passkey names itself on the approval display', () =
     expect(display.fields[0]!.value).toBe(UNRECOGNIZED);
   });
 });
+
+describe('confusion between tickets and races (these hold)', () => {
+  it('two registrations racing for a brand-new user: exactly one is first (201), the other is held (202)', async () => {
+    const userId = newUserId('rev-race');
+    const prepare = async () => {
+      const auth = await SoftAuthenticator.create();
+      const t = await callWith(undefined, 'POST', '/v1/enrollments', { user: { id: userId, name: 'race' } });
+      const opts = await callWith(undefined, 'GET', `/v1/enrollments/${t.body.ticket}`, undefined, false);
+      return { ticket: t.body.ticket as string, body: await auth.register(opts.body.options, { origin: ORIGIN }) };
+    };
+    const [a, b] = await Promise.all([prepare(), prepare()]);
+    const replies = await Promise.all([a, b].map((x) => callWith(undefined, 'POST', `/v1/enrollments/${x.ticket}`, x.body, false)));
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 202]);
+  });
+
+  it('an approval made for ticket A, posted on ticket B, or on an action ticket: 422 challenge_mismatch', async () => {
+    const userId = newUserId('rev-cross');
+    const { auth: first } = await registerWith(undefined, userId);
+    const heldA = await registerWith(undefined, userId);
+    const heldB = await registerWith(undefined, userId);
+    const forA = await first.assert(heldA.reply.body.approval.options, { origin: ORIGIN });
+    const onB = await callWith(undefined, 'POST', `/v1/enrollments/${heldB.ticket}/approve`, forA, false);
+    expect([onB.status, onB.body.code]).toEqual([422, 'challenge_mismatch']);
+    const action = await callWith(undefined, 'POST', '/v1/actions', { user: { id: userId }, action: { type: 'note', t: 'x' } });
+    const onAction = await callWith(undefined, 'POST', `/v1/actions/${action.body.ticket}/verify`, forA, false);
+    expect([onAction.status, onAction.body.code]).toEqual([422, 'challenge_mismatch']);
+    // The held credential of ticket A cannot approve ticket B's hold either.
+    const heldAsApprover = await heldA.auth.assert({ ...heldB.reply.body.approval.options, allowCredentials: [] }, { origin: ORIGIN });
+    const r = await callWith(undefined, 'POST', `/v1/enrollments/${heldB.ticket}/approve`, heldAsApprover, false);
+    expect([r.status, r.body.code]).toEqual([422, 'credential_unknown']);
+  });
+
+  it('a recovery ticket lets one registration in, and a second on it is 409 ticket_used', async () => {
+    const userId = newUserId('rev-recovery');
+    await registerWith(undefined, userId);
+    const t = await callWith(undefined, 'POST', '/v1/enrollments', { user: { id: userId, name: 'r' }, recovery: true });
+    const opts = await callWith(undefined, 'GET', `/v1/enrollments/${t.body.ticket}`, undefined, false);
+    const one = await callWith(undefined, 'POST', `/v1/enrollments/${t.body.ticket}`, await (await SoftAuthenticator.create()).register(opts.body.options, { origin: ORIGIN }), false);
+    expect(one.status).toBe(201);
+    const two = await callWith(undefined, 'POST', `/v1/enrollments/${t.body.ticket}`, await (await SoftAuthenticator.create()).register(opts.body.options, { origin: ORIGIN }), false);
+    expect([two.status, two.body.code]).toEqual([409, 'ticket_used']);
+  });
+});
