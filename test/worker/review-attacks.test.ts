@@ -4,7 +4,9 @@
  * until the lead fixes it (then flip it to `it`).
  */
 import { describe, expect, it } from 'vitest';
-import { createExecutionContext, env } from 'cloudflare:test';
+import { createExecutionContext, env, runInDurableObject } from 'cloudflare:test';
+import { ticketHash } from '../../worker/http/ticket';
+import { UserVault } from '../../worker/vault/user-vault';
 import app from '../../worker/index';
 import { BASE, ORIGIN, OTHER_ALLOWED_ORIGIN, apiKey, type Reply } from './harness';
 import { newUserId } from './harness';
@@ -43,18 +45,28 @@ describe('a malicious host page: the "origins" (hosted only) rule', () => {
     expect([r.status, r.body.code]).toEqual([422, 'origin_mismatch']);
   });
 
-  // HOLE: approveEnrollment calls checkAssertion without `ruleOrigins` (user-vault.ts), although the hold
-  // froze a rule (`hold.rule`, selected for psea.credential.add) that carries `origins`. The most
-  // sensitive approval of all (a new approver) is thus accepted from the embedded element on the host
-  // page, whose scripts can draw anything ("Confirm your sign-in") over the credential-add display.
-  it.fails('refuses a new passkey\'s approval from the host page origin: 422 origin_mismatch', async () => {
+  // HOLE (fixed with this test): approveEnrollment called checkAssertion without `ruleOrigins`, although
+  // the hold froze a rule (`hold.rule`, selected for psea.credential.add) carrying `origins`. The most
+  // sensitive approval of all (a new approver) was accepted from the embedded element on the host page,
+  // whose scripts can draw anything ("Confirm your sign-in") over the credential-add display.
+  // The vault reads POLICY from its own env, so the registration is held by a vault built with it.
+  it('refuses a new passkey\'s approval from the host page origin: 422 origin_mismatch', async () => {
     const userId = newUserId('rev-origins');
-    const { auth: first } = await registerWith(HOSTED_ONLY, userId);
-    const { ticket, reply: held } = await registerWith(HOSTED_ONLY, userId);
-    expect(held.status).toBe(202);
-    const assertion = await first.assert(held.body.approval.options, { origin: OTHER_ALLOWED_ORIGIN });
-    const r = await callWith(HOSTED_ONLY, 'POST', `/v1/enrollments/${ticket}/approve`, assertion, false);
+    const { auth: first } = await registerWith(undefined, userId);
+    const t = await callWith(undefined, 'POST', '/v1/enrollments', { user: { id: userId, name: 'n' } });
+    const ticket = t.body.ticket as string;
+    const opts = await callWith(undefined, 'GET', `/v1/enrollments/${ticket}`, undefined, false);
+    const response = await (await SoftAuthenticator.create()).register(opts.body.options, { origin: ORIGIN });
+    const hash = await ticketHash(ticket);
+    const stub = env.VAULT.get(env.VAULT.idFromName(userId));
+    const held = await runInDurableObject(stub, (_v, state) => new UserVault(state, { ...env, POLICY: HOSTED_ONLY }).enroll(hash, response, Date.now()));
+    if (!held.ok || !('pending' in held.value)) throw new Error(`not held: ${JSON.stringify(held)}`);
+    const fromHostPage = await first.assert(held.value.approval.options, { origin: OTHER_ALLOWED_ORIGIN });
+    const r = await callWith(undefined, 'POST', `/v1/enrollments/${ticket}/approve`, fromHostPage, false);
     expect([r.status, r.body?.code]).toEqual([422, 'origin_mismatch']);
+    // The hosted page (ORIGIN) still can.
+    const fromHosted = await first.assert(held.value.approval.options, { origin: ORIGIN });
+    expect((await callWith(undefined, 'POST', `/v1/enrollments/${ticket}/approve`, fromHosted, false)).status).toBe(201);
   });
 });
 
