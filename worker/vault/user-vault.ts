@@ -312,6 +312,8 @@ export class UserVault extends DurableObject<Env> {
         challenge: hold.challenge,
         rpIdHash: await rpIdHash(vars.rpId),
         allowedOrigins: vars.allowedOrigins,
+        // The hold's frozen rule may be hosted only, as for any approval (SPEC: every verify check applies).
+        ...(hold.rule.origins ? { ruleOrigins: new Set(hold.rule.origins) } : {}),
       });
       // 2. By an active credential of this user (never the held one), meeting the rule frozen into the hold.
       const approver = this.approver(response, assertion);

@@ -1,0 +1,76 @@
+/**
+ * Review of verifyReceipt's required options (issue 14): what a backend's
+ * own prototype pollution (a vulnerable deep merge of request JSON with
+ * `__proto__`, a common bug class) turns into. verifyReceipt reads its
+ * options with `in` and plain property reads, so inherited members count as
+ * options the caller passed: a polluted `Object.prototype.clockTolerance`
+ * revives every expired receipt, `allowOffline` accepts offline approvals the
+ * backend never opted into. Own members only would close this (checkOptions
+ * already lists `Object.keys`; it should read nothing else).
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hashAction, loadSigningKeys, randomId, ReceiptError, signReceipt, verifyReceipt, type SigningKeySet } from '../../worker/receipt/index.ts';
+
+const ISS = 'https://approve.example.com';
+const AUD = 'payments-api';
+const NOW = 1_800_000_000;
+const SUB = 'u-123';
+const ACTION = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89…' };
+
+let keys: SigningKeySet;
+let act: string;
+beforeAll(async () => {
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  keys = await loadSigningKeys(JSON.stringify({ keys: [jwk] }));
+  act = await hashAction(ACTION);
+});
+
+const receipt = (extra: Record<string, unknown> = {}) =>
+  signReceipt(
+    {
+      iss: ISS, sub: SUB, aud: AUD, iat: NOW, exp: NOW + 300, jti: randomId(), act, act_type: ACTION.type, nonce: randomId(), uv: true,
+      cred: { id: 'cred-1', aaguid: '00000000-0000-0000-0000-000000000000', device_bound: true, backed_up: false },
+      ...extra,
+    } as never,
+    keys.signer,
+  );
+
+/** Run `fn` with `Object.prototype[name] = value`, always cleaning up. */
+async function polluted<T>(name: string, value: unknown, fn: () => Promise<T>): Promise<T> {
+  Object.defineProperty(Object.prototype, name, { value, configurable: true, writable: true, enumerable: false });
+  try {
+    return await fn();
+  } finally {
+    delete (Object.prototype as Record<string, unknown>)[name];
+  }
+}
+
+const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ReceiptError ? e.code : `threw ${String(e)}`));
+
+describe('verifyReceipt reads only the options the caller passed', () => {
+  const options = (now: number) => ({ jwks: keys.jwks, issuer: ISS, audience: AUD, subject: SUB, action: ACTION, now: new Date(now * 1000) });
+
+  it('refuses an expired receipt (holds without pollution)', async () => {
+    expect(await codeOf(verifyReceipt(await receipt(), options(NOW + 3600)))).toBe('expired');
+  });
+
+  // HOLE (low): an inherited clockTolerance is taken as the caller's. Found: 'ok' for a receipt an hour expired.
+  it.fails('an inherited clockTolerance does not revive an expired receipt', async () => {
+    const token = await receipt();
+    expect(await polluted('clockTolerance', 10 ** 9, () => codeOf(verifyReceipt(token, options(NOW + 3600))))).toBe('expired');
+  });
+
+  // HOLE (low): an inherited allowOffline accepts an offline receipt the backend never opted into.
+  it.fails('an inherited allowOffline does not accept an offline receipt', async () => {
+    const token = await receipt({ offline: true });
+    expect(await polluted('allowOffline', true, () => codeOf(verifyReceipt(token, options(NOW + 10))))).toBe('offline_not_allowed');
+  });
+
+  // HOLE (low): an inherited `action: false` turns a missing action (a caller bug, invalid_options) into "compare none".
+  it.fails('an inherited action: false does not stand in for a missing action', async () => {
+    const token = await receipt();
+    const { action: _a, ...noAction } = options(NOW + 10);
+    expect(await polluted('action', false, () => codeOf(verifyReceipt(token, noAction as never)))).toBe('invalid_options');
+  });
+});
