@@ -29,6 +29,8 @@ export default defineConfig({
                 ...testSecrets(),
                 ALLOWED_ORIGINS: 'http://localhost:8787,https://app.example.com',
                 TICKET_TTL_SECONDS: '300',
+                // A developer's .dev.vars (npm start writes DEMO=true) must not reach the tests.
+                DEMO: 'false',
               },
             },
           }),
