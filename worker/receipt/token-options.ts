@@ -85,8 +85,10 @@ function nowOf(value: Date | number | undefined): Date {
 }
 
 /** Validate the token options once per call. */
-export function checkTokenOptions(options: ReceiptTokenOptions): TokenChecks {
-  if (typeof options !== 'object' || options === null) throw badOptions('options are required');
+export function checkTokenOptions(given: ReceiptTokenOptions): TokenChecks {
+  if (typeof given !== 'object' || given === null) throw badOptions('options are required');
+  // Own members only (see checkOptions): nothing inherited stretches the clock or picks the keys.
+  const options = Object.assign(Object.create(null), given) as ReceiptTokenOptions;
   if (typeof options.issuer !== 'string' || options.issuer === '') throw badOptions('issuer must be a non-empty string');
   if (typeof options.audience !== 'string' || options.audience === '') throw badOptions('audience must be a non-empty string');
   return {

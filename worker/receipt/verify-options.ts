@@ -66,8 +66,11 @@ function actionOf(options: VerifyReceiptOptions): ActionCheck {
 }
 
 /** Validate verifyReceipt's options once per call. */
-export function checkOptions(options: VerifyReceiptOptions): CheckedOptions {
-  if (!isObject(options)) throw bad('options are required');
+export function checkOptions(given: VerifyReceiptOptions): CheckedOptions {
+  if (!isObject(given)) throw bad('options are required');
+  // Own members only, read once: a value inherited from a polluted Object.prototype, or a getter
+  // that answers differently the second time, must not switch a check off.
+  const options = Object.assign(Object.create(null), given) as VerifyReceiptOptions;
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw bad(`unknown option "${key}"`);
   if (typeof options.subject !== 'string' || options.subject === '') {
     throw bad('subject must be the id of the user the backend acts for (a non-empty string)');

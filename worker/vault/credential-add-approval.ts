@@ -65,11 +65,13 @@ const isoSeconds = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000
 
 /** The display: which authenticator, whether its key can leave it, and when it was made. */
 export function credentialAddDisplay(r: Pick<HeldRegistration, 'authenticatorName' | 'deviceBound' | 'createdAt'>): Display {
+  // A name is known only for an attested model; without one, BE is only the passkey's own word.
+  const claimed = r.authenticatorName === null ? ' (as the passkey itself reports)' : '';
   return {
     title: 'Add a passkey to your account',
     fields: [
       { label: 'Passkey', value: r.authenticatorName ?? UNRECOGNIZED },
-      { label: 'Device-bound', value: r.deviceBound ? 'Yes: it cannot leave its device' : 'No: a synced passkey, it can be copied to other devices' },
+      { label: 'Device-bound', value: (r.deviceBound ? 'Yes: it cannot leave its device' : 'No: a synced passkey, it can be copied to other devices') + claimed },
       { label: 'Created', value: isoSeconds(r.createdAt) },
     ],
   };
