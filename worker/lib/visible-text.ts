@@ -18,9 +18,13 @@
  * separator but U+0020. Also Cs: a lone surrogate cannot be drawn, and
  * UTF-8 turns it into U+FFFD, so it is shown by its number too.
  * Cn follows the engine's Unicode version: a character newer than that is
- * shown escaped, never hidden.
+ * shown escaped, never hidden. Beyond SPEC's categories, the symbols that
+ * draw as a blank the width of a letter (U+2800 BRAILLE PATTERN BLANK,
+ * U+1D159 MUSICAL SYMBOL NULL NOTEHEAD): "DE89\u28003704" would read as a
+ * spaced IBAN.
  */
-const CLASS = String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\p{Default_Ignorable_Code_Point}]|(?!\x20)\p{Zs}`;
+export const BLANK_SYMBOLS = '\u2800\u{1D159}';
+const CLASS = String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\p{Default_Ignorable_Code_Point}${BLANK_SYMBOLS}]|(?!\x20)\p{Zs}`;
 
 /** Tests one character (or finds the first) without state: no `g` flag. */
 export const HIDING = new RegExp(CLASS, 'u');
