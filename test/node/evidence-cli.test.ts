@@ -1,0 +1,55 @@
+/** `psea verify` (scripts/psea-cli.mjs, on the built dist/evidence) against a valid and a failing vector: lines and exit codes. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = new URL('../../', import.meta.url).pathname;
+let dir = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'psea-cli-'));
+  // The CLI imports ../dist/evidence/index.js; build exactly what npm run build builds.
+  await run(process.execPath, ['scripts/build-evidence.mjs'], { cwd: root });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function cli(vector: string, extra: string[] = []) {
+  const v = JSON.parse(await readFile(join(root, 'test/vectors/evidence', `${vector}.json`), 'utf8'));
+  const bundle = join(dir, `${vector}.json`);
+  const jwks = join(dir, `${vector}.jwks.json`);
+  await writeFile(bundle, JSON.stringify(v.bundle));
+  await writeFile(jwks, JSON.stringify(v.options.jwks));
+  const args = ['scripts/psea-cli.mjs', 'verify', bundle, '--rp-id', v.options.rpId, ...v.options.origins.flatMap((o: string) => ['--origin', o]), '--log-key', v.options.logKey, '--jwks', jwks, ...extra];
+  try {
+    const { stdout } = await run(process.execPath, args, { cwd: root });
+    return { code: 0, lines: stdout.trim().split('\n') };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, lines: e.stdout.trim().split('\n'), stderr: e.stderr };
+  }
+}
+
+describe('psea verify', () => {
+  it('prints a pass line per check and exits 0 for a valid bundle', async () => {
+    const { code, lines } = await cli('valid-es256-device-bound');
+    expect(lines).toEqual(['pass statement', 'pass challenge', 'pass authenticator', 'pass signature', 'pass enrollment', 'pass log', 'pass receipt']);
+    expect(code).toBe(0);
+  });
+
+  it('prints the failing check with why and exits 1', async () => {
+    const { code, lines } = await cli('bad-signature');
+    expect(lines[3]).toBe('fail signature: the signature does not verify with credential.publicKey');
+    expect(lines.filter((l) => l.startsWith('fail '))).toHaveLength(1);
+    expect(code).toBe(1);
+  });
+
+  it('exits 2 on bad usage, naming what is wrong', async () => {
+    const { code, stderr } = await cli('valid-es256-device-bound', ['--log-key', 'not-a-key']);
+    expect(stderr).toContain('logKey');
+    expect(code).toBe(2);
+  });
+});

@@ -1,0 +1,9 @@
+/**
+ * `psea/evidence`: check an evidence bundle (SPEC.md v2 "Evidence and the
+ * transparency log") with no trust in the service beyond a pinned log key.
+ * Runtime agnostic: WebCrypto, jose and @simplewebauthn/server, no
+ * `cloudflare:*` or `node:*` imports.
+ */
+export { verifyEvidence } from './verify-evidence.ts';
+export { EvidenceError } from './errors.ts';
+export { CHECK_NAMES, type Check, type CheckName, type EvidenceResult, type VerifyEvidenceOptions } from './types.ts';
