@@ -5,7 +5,7 @@
  * object's half of the stateful floor. The methods the Worker calls are
  * inherited unchanged.
  */
-import { decodeB64url } from '../../worker/receipt/base64url';
+import { decodeB64url } from '../../worker/lib/base64url';
 import { commitApproval } from '../../worker/vault/commit-approval';
 import { getCredential } from '../../worker/vault/credentials';
 import { loadTicket } from '../../worker/vault/tickets';

@@ -4,7 +4,9 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { userVault } from '../../worker/http/ticket';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../../worker/receipt/verify-options';
 import type { UserVault } from '../../worker/vault/user-vault';
-import { loadSigningKeys, signReceipt, type ReceiptClaims } from '../../worker/receipt/index';
+import { type ReceiptClaims } from '../../worker/receipt/index';
+import { loadSigningKeys } from '../../worker/receipt/signing-keys';
+import { signReceipt } from '../../worker/receipt/sign-receipt';
 import { BASE, call, details, expectProblem, pendingApproval, verify } from './harness';
 
 function payload(jwt: string): ReceiptClaims {

@@ -13,7 +13,7 @@ import { checkEnrollment } from '../attestation/check-enrollment';
 import { CEREMONY_FAILURES, PseaError } from '../errors';
 import { callObject } from '../http/vault-call';
 import { checkRequirement } from '../policy/check-credential';
-import { randomId } from '../receipt/random-id';
+import { randomId } from '../lib/random-id';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../receipt/verify-options';
 import { signReceipt } from '../receipt/sign-receipt';
 import type { ReceiptClaims, Statement } from '../receipt/types';
