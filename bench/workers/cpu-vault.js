@@ -7,8 +7,8 @@
  */
 import { decodeB64url } from '../../worker/lib/base64url';
 import { commitApproval } from '../../worker/vault/commit-approval';
-import { getCredential } from '../../worker/vault/credentials';
-import { loadTicket } from '../../worker/vault/tickets';
+import { getCredential } from '../../worker/vault/storage/credentials';
+import { loadTicket } from '../../worker/vault/storage/tickets';
 import { UserVault as RealUserVault } from '../../worker/vault/user-vault';
 import { derToRaw, floorKeys, floorOnce } from './floor.js';
 

@@ -31,7 +31,7 @@ import { sha256 } from '../../worker/webauthn/bytes';
 import { checkCosePublicKey, importCosePublicKey } from '../../worker/webauthn/cose-key';
 import { checkAssertion } from '../../worker/webauthn/check-assertion';
 import { decodeAttestationObject } from '../../worker/webauthn/attestation-object';
-import { verifyAssertionSignature } from '../../worker/webauthn/verify-assertion';
+import { verifyAssertionSignature } from '../../worker/webauthn/verify-assertion-signature';
 
 interface Entry {
   id: string;
