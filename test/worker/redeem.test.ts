@@ -1,4 +1,4 @@
-/** Findings of the security review, each pinned by a test that failed before its fix. */
+/** Redeeming a receipt: expiry is exact, and a spent jti outlives it (each test failed before its fix). */
 import { describe, expect, it } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
 import { userVault } from '../../worker/http/ticket';
