@@ -1,6 +1,6 @@
 import { PseaError } from '../errors';
 import { refuseCommit } from './commit-approval';
-import { markEnrolled } from './held-credentials';
+import { markEnrolled } from './storage/held-credentials';
 import { refuseRetry } from './storage/tickets';
 import type { TicketRow } from './types';
 

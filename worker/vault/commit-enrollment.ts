@@ -3,7 +3,7 @@ import type { AttestationFacts } from '../attestation/types';
 import type { VerifiedRegistration } from '../webauthn/verify-registration';
 import type { Hold } from './credential-add-approval';
 import { admissionOf, refuseHolding, type Admission } from './enrollment-tickets';
-import { dropLapsedHolds, markEnrolled } from './held-credentials';
+import { dropLapsedHolds, markEnrolled } from './storage/held-credentials';
 import { getCredential, insertCredential } from './storage/credentials';
 import { assertUsable, consumeTicket, holdOnTicket, loadTicket } from './storage/tickets';
 import type { EnrollTicketData } from './types';

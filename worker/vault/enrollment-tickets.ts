@@ -6,7 +6,7 @@
 import { PseaError } from '../errors';
 import type { Hold } from './credential-add-approval';
 import { getCredential } from './storage/credentials';
-import { hasEnrolledBefore } from './held-credentials';
+import { hasEnrolledBefore } from './storage/held-credentials';
 import { assertUsable, loadTicket, refuseRetry } from './storage/tickets';
 import type { EnrollTicketData, TicketRow } from './types';
 

@@ -1,7 +1,7 @@
 import { PseaError } from '../errors';
 import { randomId } from '../lib/random-id';
 import type { NewAction, NewEnrollment } from './ceremony-types';
-import { dropLapsedHolds } from './held-credentials';
+import { dropLapsedHolds } from './storage/held-credentials';
 import { hasActiveCredential } from './storage/credentials';
 import { setUser } from './storage/meta';
 import { expiryOf, insertTicket, pruneTickets } from './storage/tickets';

@@ -32,7 +32,7 @@ import { commitEnrollment } from './commit-enrollment';
 import { commitEnrollmentApproval } from './commit-enrollment-approval';
 import { credentialAddHold } from './credential-add-approval';
 import { holdingTicket, refuseHolding, refuseStep } from './enrollment-tickets';
-import { dropBurnedHold, dropLapsedHolds } from './held-credentials';
+import { dropBurnedHold, dropLapsedHolds } from './storage/held-credentials';
 import { issueAction, issueEnrollment } from './issue-tickets';
 import { KeyCache } from './key-cache';
 import { ceremony, outcome } from './outcome';

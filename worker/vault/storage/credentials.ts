@@ -2,7 +2,7 @@ import { PseaError } from '../../errors';
 import type { ReceiptCredential } from '../../receipt/types';
 import type { CredentialFacts } from '../../policy/types';
 import type { CredentialDescriptor } from '../../webauthn/options';
-import { LIVE } from '../held-credentials';
+import { LIVE } from './held-credentials';
 import type { AttestationFacts } from '../../attestation/types';
 import type { VerifiedRegistration } from '../../webauthn/verify-registration';
 import type { CredentialJSON, CredentialRow } from '../types';
