@@ -76,7 +76,7 @@ const hash = (text) => createHash('sha256').update(text).digest('base64url').sli
 const widget = await bundle('widget/index.ts', { tsconfig: join(root, 'widget/tsconfig.json'), plugins: [minifyLitCss] });
 const assets = {
   '/pages/hosted.js': { body: await bundle('widget/pages/hosted.ts'), type: 'text/javascript; charset=utf-8' },
-  '/demo/app.js': { body: await bundle('widget/pages/demo.ts'), type: 'text/javascript; charset=utf-8' },
+  '/demo/app.js': { body: await bundle('demo/app.ts'), type: 'text/javascript; charset=utf-8' },
   '/pages/pages.css': { body: await bundle('worker/pages/pages.css', { format: undefined }), type: 'text/css; charset=utf-8' },
 };
 for (const a of Object.values(assets)) a.etag = hash(a.body);

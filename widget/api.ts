@@ -1,10 +1,12 @@
+import type { PseaErrorCode } from './error-code';
+
 /** Problem codes this module adds to SPEC.md's. */
 export const NETWORK_ERROR = 'network_error';
 
 /** A failure the element can show: a stable code, and whether trying again can help. */
 export class Failure {
   constructor(
-    readonly code: string,
+    readonly code: PseaErrorCode,
     readonly retry: boolean,
     readonly cancel = false,
   ) {}
@@ -78,7 +80,8 @@ export async function call<T>(url: string, body?: unknown): Promise<T> {
     // Also on a first try: the browser itself may have resent a POST whose connection dropped.
     const replayed = firstAnswer(res, data);
     if (replayed) return replayed as T;
-    const code = data && typeof data.code === 'string' ? data.code : res.ok ? 'invalid_response' : `http_${res.status}`;
+    // The service answers only SPEC problem codes.
+    const code: PseaErrorCode = data && typeof data.code === 'string' ? (data.code as PseaErrorCode) : res.ok ? 'invalid_response' : `http_${res.status}`;
     throw new Failure(code, retryable(res.status));
   }
 }

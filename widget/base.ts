@@ -11,14 +11,15 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { WebAuthnAbortService, browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { Failure, call, route } from './api';
+import type { PseaErrorCode } from './error-code';
 import { MESSAGES, type MessageKey, type Messages } from './messages';
 
 /** What a person can see; reflected to the `state` attribute for host styling. */
 export type PseaState = 'loading' | 'ready' | 'waiting' | 'verifying' | 'done' | 'error' | 'cancelled';
 
-/** `psea-error` detail: a problem code from SPEC.md, a `WebAuthnError` code, or `network_error`/`unsupported`. */
+/** `psea-error` detail: a problem code from SPEC.md, a `WebAuthnError` code, or one the widget adds (PseaErrorCode). */
 export interface PseaErrorDetail {
-  code: string;
+  code: PseaErrorCode;
   message: string;
 }
 
@@ -26,7 +27,7 @@ export interface PseaErrorDetail {
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
 /** WebAuthn failures that no retry on this page can fix. */
-const FINAL = new Set(['ERROR_INVALID_DOMAIN', 'ERROR_INVALID_RP_ID', 'unsupported']);
+const FINAL = new Set<PseaErrorCode>(['ERROR_INVALID_DOMAIN', 'ERROR_INVALID_RP_ID', 'unsupported']);
 
 /**
  * A ceremony failure as a `Failure`. `NotAllowedError` (the person dismissed
@@ -37,7 +38,8 @@ function ceremonyFailure(e: unknown): Failure {
   if (e instanceof Failure) return e;
   const err = e as { name?: string; code?: unknown } | null;
   if (err?.name === 'NotAllowedError') return new Failure('cancelled', true, true);
-  const code = typeof err?.code === 'string' ? err.code : err?.name === 'AbortError' ? 'ERROR_CEREMONY_ABORTED' : 'webauthn_error';
+  // A WebAuthnError's code is one of its closed set.
+  const code: PseaErrorCode = typeof err?.code === 'string' ? (err.code as PseaErrorCode) : err?.name === 'AbortError' ? 'ERROR_CEREMONY_ABORTED' : 'webauthn_error';
   return new Failure(code, !FINAL.has(code));
 }
 
@@ -249,9 +251,4 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
           </button>`}
     </div>`;
   }
-}
-
-/** Register `name` unless a copy of this script already did (loading it twice is harmless). */
-export function define(name: string, ctor: CustomElementConstructor): void {
-  if (!customElements.get(name)) customElements.define(name, ctor);
 }

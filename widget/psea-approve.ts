@@ -1,6 +1,6 @@
 import { html, type TemplateResult } from 'lit';
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
-import { PseaElement, define, type PseaErrorDetail, type PseaState } from './base';
+import { PseaElement, type PseaErrorDetail, type PseaState } from './base';
 import type { MessageKey } from './messages';
 import { styles } from './psea-approve.styles';
 import { signedMembers } from './signed-members';
@@ -117,7 +117,6 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 }
 
-define('psea-approve', PseaApprove);
 
 declare global {
   interface HTMLElementTagNameMap {

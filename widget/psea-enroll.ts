@@ -6,7 +6,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
 import { Failure } from './api';
-import { PseaElement, define, type PseaState } from './base';
+import { PseaElement, type PseaState } from './base';
 import type { MessageKey } from './messages';
 import type { DisplayField } from './psea-approve';
 import { styles } from './psea-enroll.styles';
@@ -135,7 +135,6 @@ export class PseaEnroll extends PseaElement<EnrollmentJSON> {
   }
 }
 
-define('psea-enroll', PseaEnroll);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -13,7 +13,7 @@ import { earlyCorsHeaders } from './http/browser-cors';
 import { logPath } from './http/log-path';
 import { actions } from './routes/actions';
 import { credentials } from './routes/credentials';
-import { demo } from './routes/demo';
+import { demo } from '../demo/routes';
 import { enroll } from './routes/enroll';
 import { pages } from './routes/pages';
 import { publicRoutes } from './routes/public';

@@ -5,7 +5,7 @@
  *   cpu/index.js        bench/workers/cpu-worker.js: the real Worker + /__bench/* batch routes (esbuild, wrangler's settings)
  *   baseline/index.js   bench/workers/baseline-worker.js: stateless baseline, floor and empty routes
  *   node/soft-auth.mjs  test/support/soft-authenticator.ts for Node
- *   node/receipt.mjs    worker/receipt (psea/receipt) for Node, jose left external
+ *   node/receipt.mjs    worker/receipt (psea/receipt, signing too) for Node, jose left external
  */
 import { execFile } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
@@ -52,7 +52,12 @@ export async function buildAll(root, tmp, log) {
       bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning',
     }),
     build({
-      entryPoints: [join(root, 'worker/receipt/index.ts')],
+      // psea/receipt plus what the Worker signs with, which psea/receipt does not export.
+      stdin: {
+        contents: ['index', 'sign-receipt', 'signing-keys'].map((f) => `export * from './worker/receipt/${f}.ts';`).join('\n')
+          + "\nexport { randomId } from './worker/lib/random-id.ts';",
+        resolveDir: root, loader: 'ts',
+      },
       outfile: join(tmp, 'node/receipt.mjs'),
       bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning',
     }),

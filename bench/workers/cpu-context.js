@@ -8,7 +8,7 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import app from '../../worker/index';
 import { getVars } from '../../worker/config';
 import { ticketHash } from '../../worker/http/ticket';
-import { encodeB64url } from '../../worker/receipt/base64url';
+import { encodeB64url } from '../../worker/lib/base64url';
 import { rpIdHash } from '../../worker/webauthn/bytes';
 import { checkAssertion } from '../../worker/webauthn/check-assertion';
 import { importCosePublicKey } from '../../worker/webauthn/cose-key';

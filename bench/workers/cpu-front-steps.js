@@ -13,7 +13,7 @@ import { AuthenticationResponse } from '../../worker/routes/schemas';
 import { rpIdHash } from '../../worker/webauthn/bytes';
 import { checkAssertion } from '../../worker/webauthn/check-assertion';
 import { importCosePublicKey } from '../../worker/webauthn/cose-key';
-import { verifyAssertionSignature } from '../../worker/webauthn/verify-assertion';
+import { verifyAssertionSignature } from '../../worker/webauthn/verify-assertion-signature';
 import { receiptClaims } from './fixture.js';
 
 /**

@@ -5,10 +5,10 @@
  * object's half of the stateful floor. The methods the Worker calls are
  * inherited unchanged.
  */
-import { decodeB64url } from '../../worker/receipt/base64url';
+import { decodeB64url } from '../../worker/lib/base64url';
 import { commitApproval } from '../../worker/vault/commit-approval';
-import { getCredential } from '../../worker/vault/credentials';
-import { loadTicket } from '../../worker/vault/tickets';
+import { getCredential } from '../../worker/vault/storage/credentials';
+import { loadTicket } from '../../worker/vault/storage/tickets';
 import { UserVault as RealUserVault } from '../../worker/vault/user-vault';
 import { derToRaw, floorKeys, floorOnce } from './floor.js';
 

@@ -7,16 +7,16 @@ import { base64url, calculateJwkThumbprint, CompactSign, exportJWK, generateKeyP
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   hashAction,
-  loadSigningKeys,
-  randomId,
   ReceiptError,
-  signReceipt,
   verifyReceipt,
   type ReceiptClaims,
   type ReceiptErrorCode,
   type SigningKeySet,
   type VerifyReceiptOptions,
 } from '../../worker/receipt/index.ts';
+import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
+import { randomId } from '../../worker/lib/random-id.ts';
+import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
 
 const ISS = 'https://approve.example.com';
 const AUD = 'payments-api';

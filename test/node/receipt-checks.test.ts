@@ -9,10 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   hashAction,
   hashDisplay,
-  loadSigningKeys,
-  randomId,
   ReceiptError,
-  signReceipt,
   statementChallenge,
   verifyReceipt,
   type ReceiptClaims,
@@ -20,6 +17,9 @@ import {
   type SigningKeySet,
   type VerifyReceiptOptions,
 } from '../../worker/receipt/index.ts';
+import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
+import { randomId } from '../../worker/lib/random-id.ts';
+import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
 
 const ISS = 'https://approve.example.com';
 const AUD = 'payments-api';

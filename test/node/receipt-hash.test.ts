@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  canonicalJson,
   hashAction,
-  randomId,
   ReceiptError,
-  sha256B64url,
   statementChallenge,
   statementFromClaims,
   type ReceiptClaims,
   type Statement,
 } from '../../worker/receipt/index.ts';
+import { canonicalJson } from '../../worker/lib/canonical-json.ts';
+import { randomId } from '../../worker/lib/random-id.ts';
+import { sha256B64url } from '../../worker/lib/sha256-b64url.ts';
 
 // Expected hashes below were computed outside JS (Python hashlib over the RFC's printed output).
 

@@ -3,10 +3,7 @@ import { decodeProtectedHeader } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   hashAction,
-  loadSigningKeys,
-  randomId,
   ReceiptError,
-  signReceipt,
   statementChallenge,
   verifyReceipt,
   type ReceiptAlg,
@@ -15,6 +12,9 @@ import {
   type Statement,
   type VerifyReceiptOptions,
 } from '../../worker/receipt/index.ts';
+import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
+import { randomId } from '../../worker/lib/random-id.ts';
+import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
 
 const ISS = 'https://approve.example.com';
 const AUD = 'payments-api';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
 import { ActiveCredentials } from '../../worker/vault/active-credentials';
-import type { CredentialMeta } from '../../worker/vault/credentials';
+import type { CredentialMeta } from '../../worker/vault/storage/credentials';
 import { actionState, assertion, call, credentialsOf, enroll, expectProblem, newUserId, requestAction, ticketRow, vaultRows, verify } from './harness';
 
 /** How many credentials the user's vault holds in memory. */

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { ticketHash } from '../../worker/http/ticket';
-import { hashAction, hashDisplay, sha256B64url, statementChallenge } from '../../worker/receipt/index.ts';
+import { hashAction, hashDisplay, statementChallenge } from '../../worker/receipt/index.ts';
+import { sha256B64url } from '../../worker/lib/sha256-b64url.ts';
 import {
   ORIGIN,
   approveEnrollment,

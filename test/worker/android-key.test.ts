@@ -13,7 +13,7 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import fixtureFile from '../fixtures/webauthn-real/webauthn-real.json';
 import { assessAttestation } from '../../worker/attestation/assess-attestation';
 import { attestationChain } from '../../worker/attestation/attestation-chain';
-import { certificateExtension } from '../../worker/attestation/certificates';
+import { certificateExtension } from '../../worker/lib/certificates';
 import type { Trust } from '../../worker/attestation/types';
 import { decodeAttestationObject } from '../../worker/webauthn/attestation-object';
 import { attestationRefusal } from '../support/attestation-refusal';

@@ -7,11 +7,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { assessAttestation } from '../../worker/attestation/assess-attestation';
-import { certificateFingerprint } from '../../worker/attestation/certificates';
+import { certificateFingerprint } from '../../worker/lib/certificates';
 import { REFUSED_STATUSES, type MetadataEntry, type Trust } from '../../worker/attestation/types';
 import { PseaError } from '../../worker/errors';
-import { refuseDuplicableTpmKey } from '../../worker/attestation/refuse-duplicable-tpm-key';
-import { refuseWeakAttestation } from '../../worker/attestation/refuse-weak-attestation';
+import { refuseDuplicableTpmKey } from '../../worker/webauthn/refuse-duplicable-tpm-key';
+import { refuseWeakAttestation } from '../../worker/webauthn/refuse-weak-attestation';
 import { verifyRegistration } from '../../worker/webauthn/verify-registration';
 import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
 import { SoftAuthenticator, b64url, sha256 } from '../support/soft-authenticator';

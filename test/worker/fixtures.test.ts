@@ -22,7 +22,7 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import fixtureFile from '../fixtures/webauthn-real/webauthn-real.json';
 import { checkEnrollment } from '../../worker/attestation/check-enrollment';
-import { certificateDer, canonicalPem, certificateFingerprint } from '../../worker/attestation/certificates';
+import { certificateDer, canonicalPem, certificateFingerprint } from '../../worker/lib/certificates';
 import { attestationChain } from '../../worker/attestation/attestation-chain';
 import type { Trust } from '../../worker/attestation/types';
 import { PseaError, type ProblemCode } from '../../worker/errors';
@@ -31,7 +31,7 @@ import { sha256 } from '../../worker/webauthn/bytes';
 import { checkCosePublicKey, importCosePublicKey } from '../../worker/webauthn/cose-key';
 import { checkAssertion } from '../../worker/webauthn/check-assertion';
 import { decodeAttestationObject } from '../../worker/webauthn/attestation-object';
-import { verifyAssertionSignature } from '../../worker/webauthn/verify-assertion';
+import { verifyAssertionSignature } from '../../worker/webauthn/verify-assertion-signature';
 
 interface Entry {
   id: string;

@@ -23,14 +23,15 @@ import { PseaError } from '../errors';
 import type { VerifiedRegistration } from '../webauthn/verify-registration';
 import { keyDescription } from './android-key-description';
 import { attestationChain } from './attestation-chain';
-import { certificateExtension } from './certificates';
+import { certificateExtension } from '../lib/certificates';
 import { chainReachesAnchor } from './chain-to-anchor';
 import { isRefused } from './metadata';
 import { modelRoots, sharedRoots } from './model-roots';
 import { keystoreAppIsPlayServices, safetyNetAppIsPlayServices } from './play-services';
 import { refuseImportedAndroidKey } from './refuse-imported-android-key';
 import { refuseRevoked } from './refuse-revoked';
-import { ANCHORED_FORMATS, VENDOR_ROOTED_FORMATS, type AnchoredFormat, type AttestationFacts, type MetadataEntry, type Trust } from './types';
+import { ANCHORED_FORMATS, type AnchoredFormat } from '../policy/types';
+import { VENDOR_ROOTED_FORMATS, type AttestationFacts, type MetadataEntry, type Trust } from './types';
 
 function isAnchored(fmt: string): fmt is AnchoredFormat {
   return (ANCHORED_FORMATS as readonly string[]).includes(fmt);

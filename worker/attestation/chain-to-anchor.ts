@@ -6,7 +6,7 @@
  */
 import { getCertificateInfo, validateCertificatePath } from '@simplewebauthn/server/helpers';
 import { PseaError } from '../errors';
-import { canonicalPem } from './certificates';
+import { canonicalPem } from '../lib/certificates';
 
 /** Whether a certificate is valid now: the library's path check does this for every chain but a lone anchor. */
 function isCurrent(der: Uint8Array<ArrayBuffer>): boolean {

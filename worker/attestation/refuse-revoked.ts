@@ -6,7 +6,7 @@
  * `revokedCertificates`, and a chain containing one is refused.
  */
 import { PseaError } from '../errors';
-import { certificateFingerprint } from './certificates';
+import { certificateFingerprint } from '../lib/certificates';
 
 /**
  * @throws PseaError `attestation_rejected` when any certificate of the chain is listed.

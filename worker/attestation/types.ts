@@ -1,10 +1,4 @@
-/**
- * Formats whose certificate chains PSEA itself checks against configured
- * or metadata roots: @simplewebauthn/server ships no roots for them, and
- * without roots it checks the leaf and the signature but no chain.
- */
-export const ANCHORED_FORMATS = ['packed', 'tpm', 'fido-u2f'] as const;
-export type AnchoredFormat = (typeof ANCHORED_FORMATS)[number];
+import type { AnchoredFormat } from '../policy/types';
 
 /**
  * Formats the library checks against the vendor roots it ships (Google

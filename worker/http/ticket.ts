@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import type { AppEnv, Env } from '../env';
 import { PseaError } from '../errors';
-import { randomId } from '../receipt/random-id';
+import { randomId } from '../lib/random-id';
 import { readVault } from './vault-call';
-import { sha256B64url } from '../receipt/sha256-b64url';
+import { sha256B64url } from '../lib/sha256-b64url';
 
 /**
  * A ticket is `<vault id>.<32 random bytes>`: the first half routes to the

@@ -5,7 +5,7 @@
  * the user too, `<log key name>/<base64url(SHA-256(user id))>`, so a
  * checkpoint of one user's log can never pass for another's.
  */
-import { sha256B64url } from '../receipt/sha256-b64url.ts';
+import { sha256B64url } from '../lib/sha256-b64url.ts';
 import { decodeBase64, encodeBase64 } from './base64.ts';
 import { LogError } from './errors.ts';
 import { HASH_SIZE } from './merkle-hash.ts';

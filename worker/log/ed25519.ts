@@ -5,7 +5,7 @@
  * half), so a seed is wrapped in the fixed 16-byte PKCS#8 prefix of RFC 8410
  * and the public key read back from the key's JWK export.
  */
-import { decodeB64url } from '../receipt/base64url.ts';
+import { decodeB64url } from '../lib/base64url.ts';
 
 /** DER of PKCS#8 `PrivateKeyInfo` for id-Ed25519 up to the 32-byte seed (RFC 8410 §7). */
 const PKCS8_PREFIX = new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]);

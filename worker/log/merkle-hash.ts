@@ -7,7 +7,7 @@
  * these take a synchronous SHA-256 (`Sha256`) from the caller; WebCrypto's
  * digest is async only. Verifiers, who may await, use `verify-proofs.ts`.
  */
-import { canonicalJson } from '../receipt/canonical-json.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 
 /** A synchronous SHA-256: 32 bytes out. */
 export type Sha256 = (data: Uint8Array) => Uint8Array;

@@ -4,7 +4,7 @@
  * and synchronously, so a Durable Object calls it inside the same
  * `transactionSync` as the state change it records.
  */
-import { canonicalJson } from '../receipt/canonical-json.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 import { LogError } from './errors.ts';
 import type { LogEntry } from './log-entry.ts';
 import type { LogStore } from './log-store.ts';

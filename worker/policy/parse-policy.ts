@@ -6,11 +6,10 @@
  * start instead of surprising someone at approval time.
  */
 import { z } from 'zod';
-import { certificateDer, canonicalPem, normaliseFingerprint } from '../attestation/certificates';
-import { ANCHORED_FORMATS, type AnchoredFormat } from '../attestation/types';
+import { certificateDer, canonicalPem, normaliseFingerprint } from '../lib/certificates';
 import { bareOrigin } from '../lib/bare-origin';
 import { findStrictest, STRICTEST_ID } from './strictest';
-import type { Policy, PolicyRule } from './types';
+import { ANCHORED_FORMATS, type AnchoredFormat, type Policy, type PolicyRule } from './types';
 
 const aaguid = z
   .string()

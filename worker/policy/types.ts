@@ -1,4 +1,10 @@
-import type { AnchoredFormat } from '../attestation/types';
+/**
+ * Formats whose certificate chains PSEA itself checks against configured
+ * or metadata roots: @simplewebauthn/server ships no roots for them, and
+ * without roots it checks the leaf and the signature but no chain.
+ */
+export const ANCHORED_FORMATS = ['packed', 'tpm', 'fido-u2f'] as const;
+export type AnchoredFormat = (typeof ANCHORED_FORMATS)[number];
 
 /** What a credential must be to approve an action under a rule. */
 export interface Requirement {

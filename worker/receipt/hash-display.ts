@@ -1,5 +1,5 @@
-import { canonicalJson } from './canonical-json.ts';
-import { sha256B64url } from './sha256-b64url.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
+import { sha256B64url } from '../lib/sha256-b64url.ts';
 
 /**
  * The display commitment `dsp` (SPEC.md v2 "The statement commits to the

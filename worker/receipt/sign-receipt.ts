@@ -1,4 +1,4 @@
-import { encodeB64url } from './base64url.ts';
+import { encodeB64url } from '../lib/base64url.ts';
 import type { ReceiptAlg, ReceiptClaims, SigningKey } from './types.ts';
 
 /** The media type in every receipt's header; verifiers reject any other, so other JWTs from the same key cannot pass as receipts. */

@@ -6,7 +6,7 @@
  * counts. All checked before the token is looked at. An option nobody knows
  * is refused too: a typo (`subjet`) must not pass for a check that was made.
  */
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 import { badOptions as bad, checkTokenOptions, type ReceiptTokenOptions, type TokenChecks } from './token-options.ts';
 
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './token-options.ts';

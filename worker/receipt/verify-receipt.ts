@@ -1,5 +1,5 @@
 import { ReceiptError } from './errors.ts';
-import { sha256B64url } from './sha256-b64url.ts';
+import { sha256B64url } from '../lib/sha256-b64url.ts';
 import { statementFromClaims } from './statement.ts';
 import type { ReceiptClaims, Statement } from './types.ts';
 import { checkOptions, type VerifyReceiptOptions } from './verify-options.ts';

@@ -5,22 +5,21 @@
  *   GET /pages/:file         scripts and styles of the hosted pages
  *   GET /enroll/:ticket      hosted enrollment page
  *   GET /approve/:ticket     hosted approval page
- *   GET /                    the demo bank when DEMO is "true" (on loopback), else a landing page
+ *   GET /                    the demo bank when DEMO is "true" (on loopback; demo/home.ts), else a landing page
  *
  * Assets are compiled into the Worker (worker/generated/widget.ts), so there
  * is no asset binding to configure. Pages carry a strict CSP, deny framing
  * and send no referrer, since a ticket in a URL is an authorisation.
  */
 import { Hono, type Context } from 'hono';
+import { demoHome } from '../../demo/home';
 import { getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { ASSETS, WIDGET_ETAG, WIDGET_JS } from '../generated/widget';
-import { bankPage } from '../pages/bank';
 import { hostedPage, invalidLinkPage, type HostedKind } from '../pages/hosted';
 import { TICKET_RE, nonce, pageHeaders } from '../pages/html';
 import { landingPage } from '../pages/landing';
 import { serveAsset } from '../pages/serve';
-import { DEMO_DISPLAY_AMOUNT, DEMO_TO, demoHere } from './demo';
 
 /** The name shown on pages (every route has checked the config by now). */
 const rpName = (c: Context<AppEnv>): string => getVars(c.env).rpName;
@@ -49,9 +48,6 @@ pages.get('/approve/:ticket', hosted('approve'));
 
 pages.get('/', (c) => {
   const n = nonce();
-  const html =
-    demoHere(c)
-      ? bankPage({ rpName: rpName(c), nonce: n, amount: DEMO_DISPLAY_AMOUNT, to: DEMO_TO })
-      : landingPage({ rpName: rpName(c), nonce: n });
+  const html = demoHome(c, { rpName: rpName(c), nonce: n }) ?? landingPage({ rpName: rpName(c), nonce: n });
   return new Response(html, { headers: pageHeaders(n) });
 });

@@ -1,4 +1,4 @@
-import type { CredentialMeta } from './credentials';
+import type { CredentialMeta } from './storage/credentials';
 
 /** What an approval reads of a credential: fixed at enrollment, plus its state. */
 export type KnownCredential = Pick<CredentialMeta, 'id' | 'aaguid' | 'backup_eligible' | 'attested' | 'authenticator_name' | 'state' | 'created_at'>;

@@ -1,6 +1,6 @@
 import { PseaError } from '../errors';
 import { refuseCounterRegression } from './counter-regression';
-import { recheckTicket } from './tickets';
+import { recheckTicket } from './storage/tickets';
 
 export interface Approval {
   hash: string;

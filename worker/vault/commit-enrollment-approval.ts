@@ -1,7 +1,7 @@
 import { PseaError } from '../errors';
 import { refuseCommit } from './commit-approval';
-import { markEnrolled } from './held-credentials';
-import { refuseRetry } from './tickets';
+import { markEnrolled } from './storage/held-credentials';
+import { refuseRetry } from './storage/tickets';
 import type { TicketRow } from './types';
 
 export interface EnrollmentApproval {

@@ -9,8 +9,8 @@
 import type { AppliedRule } from '../policy/types';
 import { hashAction } from '../receipt/hash-action';
 import { hashDisplay } from '../receipt/hash-display';
-import { randomId } from '../receipt/random-id';
-import { sha256B64url } from '../receipt/sha256-b64url';
+import { randomId } from '../lib/random-id';
+import { sha256B64url } from '../lib/sha256-b64url';
 import { statementChallenge } from '../receipt/statement';
 import type { Statement } from '../receipt/types';
 import type { Display } from './types';

@@ -5,9 +5,9 @@
  */
 import { PseaError } from '../errors';
 import type { Hold } from './credential-add-approval';
-import { getCredential } from './credentials';
-import { hasEnrolledBefore } from './held-credentials';
-import { assertUsable, loadTicket, refuseRetry } from './tickets';
+import { getCredential } from './storage/credentials';
+import { hasEnrolledBefore } from './storage/held-credentials';
+import { assertUsable, loadTicket, refuseRetry } from './storage/tickets';
 import type { EnrollTicketData, TicketRow } from './types';
 
 /** Who lets a credential in without an approval: the RP's recovery, a first enrollment, or an open policy. */
@@ -38,6 +38,12 @@ export function holdOf(sql: SqlStorage, row: TicketRow): Hold {
     throw new PseaError('ticket_used', 'the passkey held on this ticket is no longer waiting');
   }
   return held;
+}
+
+/** Refuse a usable ticket for `step`: one that holds a credential takes no registration, one that holds none has nothing to approve. */
+export function refuseStep(sql: SqlStorage, row: TicketRow, step?: 'register' | 'approve'): void {
+  if (step === 'register') refuseHolding(row);
+  if (step === 'approve') holdOf(sql, row);
 }
 
 /** The ticket an approval is posted to, and its hold; the byte-identical retry of the accepted post gets that post's answer. */

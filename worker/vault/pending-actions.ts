@@ -1,5 +1,6 @@
 import type { AppliedRule } from '../policy/types';
 import type { Statement } from '../receipt/types';
+import { ticketTimes, usableTicket } from './storage/tickets';
 import type { ActionTicketData } from './types';
 
 /** What an approval needs of its ticket: fixed when the ticket is issued. */
@@ -64,4 +65,12 @@ export class PendingActions {
   get size(): number {
     return this.#entries.size;
   }
+}
+
+/** A usable action ticket: from memory when this object knows it pending, else from its row. */
+export function pendingTicket(pending: PendingActions, sql: SqlStorage, hash: string, now: number, replay: string): PendingAction {
+  const known = pending.recall(hash, now);
+  if (known) return known;
+  const row = usableTicket(sql, hash, 'action', now, replay);
+  return pendingAction(ticketTimes(row), JSON.parse(row.data) as ActionTicketData);
 }

@@ -1,5 +1,5 @@
 import { PseaError } from '../errors';
-import { decodeB64url } from '../receipt/base64url';
+import { decodeB64url } from '../lib/base64url';
 
 /** Decode a base64url field of a client response; malformed input is a 400 naming the field. */
 export function b64urlField(value: string, field: string): Uint8Array<ArrayBuffer> {

@@ -4,9 +4,9 @@ import {
   type VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
 import { convertAAGUIDToString, isoBase64URL } from '@simplewebauthn/server/helpers';
-import { refuseDuplicableTpmKey } from '../attestation/refuse-duplicable-tpm-key';
-import { refuseMismatchedPackedAlg } from '../attestation/refuse-mismatched-packed-alg';
-import { refuseWeakAttestation } from '../attestation/refuse-weak-attestation';
+import { refuseDuplicableTpmKey } from './refuse-duplicable-tpm-key';
+import { refuseMismatchedPackedAlg } from './refuse-mismatched-packed-alg';
+import { refuseWeakAttestation } from './refuse-weak-attestation';
 import { PseaError } from '../errors';
 import { decodeAttestationObject } from './attestation-object';
 import { checkAuthenticatorData, decodeAuthenticatorData } from './authenticator-data';

@@ -1,5 +1,5 @@
-import { PseaError } from '../errors';
-import { MAX_FAILED_ATTEMPTS, type TicketRow } from './types';
+import { PseaError } from '../../errors';
+import { MAX_FAILED_ATTEMPTS, type EnrollTicketData, type TicketRow } from '../types';
 
 /** The ticket, only of the asked kind: an enrollment ticket does not exist on action routes. */
 export function loadTicket(sql: SqlStorage, hash: string, kind: TicketRow['kind']): TicketRow {
@@ -81,9 +81,53 @@ export function actionState(row: TicketRow, now: number): ActionState {
   return now >= row.expires_at ? 'expired' : 'pending';
 }
 
+/** An action ticket's status answer: its state, and its receipt once approved. */
+export function actionStatusOf(row: TicketRow, now: number): { state: ActionState; receipt?: string } {
+  const state = actionState(row, now);
+  return row.receipt ? { state, receipt: row.receipt } : { state };
+}
+
 /** Tickets are kept a day past expiry for status look-ups, then dropped. */
 export const TICKET_RETENTION_MS = 24 * 3600 * 1000;
 
 export function pruneTickets(sql: SqlStorage, now: number): void {
   sql.exec('DELETE FROM tickets WHERE expires_at < ?', now - TICKET_RETENTION_MS);
+}
+
+/**
+ * A ticket's expiry, rounded up to a whole second: exactly the `expiresAt`
+ * its creator is shown. Rounding up, a ticket lives at least its ttl (up to a
+ * second more), so even a ttl of 1 s leaves time to use it.
+ */
+export function expiryOf(now: number, ttlSeconds: number): number {
+  return Math.ceil(now / 1000 + ttlSeconds) * 1000;
+}
+
+export const ticketTimes = (row: TicketRow) => ({ challenge: row.challenge, expiresAt: row.expires_at, createdAt: row.created_at });
+
+export interface NewTicket {
+  hash: string;
+  kind: TicketRow['kind'];
+  challenge: string;
+  expiresAt: number;
+  data: unknown;
+  now: number;
+}
+
+export function insertTicket(sql: SqlStorage, t: NewTicket): void {
+  sql.exec(
+    `INSERT INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
+     VALUES (?, ?, 'pending', ?, ?, 0, ?, NULL, ?)`,
+    t.hash, t.kind, t.challenge, t.expiresAt, JSON.stringify(t.data), t.now,
+  );
+}
+
+/** An enrollment ticket whose registration enrolled at once: used up. */
+export function consumeTicket(sql: SqlStorage, hash: string): void {
+  sql.exec("UPDATE tickets SET state = 'consumed' WHERE hash = ?", hash);
+}
+
+/** An enrollment ticket that now holds a credential awaiting approval (`data.held`). */
+export function holdOnTicket(sql: SqlStorage, hash: string, data: EnrollTicketData): void {
+  sql.exec('UPDATE tickets SET data = ? WHERE hash = ?', JSON.stringify(data), hash);
 }

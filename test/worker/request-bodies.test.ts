@@ -11,7 +11,7 @@ import app from '../../worker/index';
 import { logPath } from '../../worker/http/log-path';
 import { tooDeep } from '../../worker/http/validate';
 import { verifyReceipt } from '../../worker/receipt/index';
-import { sha256B64url } from '../../worker/receipt/sha256-b64url';
+import { sha256B64url } from '../../worker/lib/sha256-b64url';
 import {
   BASE,
   WIRE,

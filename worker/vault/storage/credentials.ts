@@ -1,10 +1,11 @@
-import { PseaError } from '../errors';
-import type { CredentialFacts } from '../policy/types';
-import type { CredentialDescriptor } from '../webauthn/options';
+import { PseaError } from '../../errors';
+import type { ReceiptCredential } from '../../receipt/types';
+import type { CredentialFacts } from '../../policy/types';
+import type { CredentialDescriptor } from '../../webauthn/options';
 import { LIVE } from './held-credentials';
-import type { AttestationFacts } from '../attestation/types';
-import type { VerifiedRegistration } from '../webauthn/verify-registration';
-import type { CredentialJSON, CredentialRow } from './types';
+import type { AttestationFacts } from '../../attestation/types';
+import type { VerifiedRegistration } from '../../webauthn/verify-registration';
+import type { CredentialJSON, CredentialRow } from '../types';
 
 /** A credential without its public key: the vault keeps the imported key, so the blob is read only on a miss. */
 export type CredentialMeta = Omit<CredentialRow, 'public_key'>;
@@ -54,6 +55,15 @@ export function insertCredential(
   );
 }
 
+/**
+ * Revoke a credential. A locked credential stays locked: that state is the
+ * only sign it may have been cloned. A held one is revoked too: its ticket
+ * can then no longer let it in.
+ */
+export function revokeCredential(sql: SqlStorage, id: string): void {
+  sql.exec("UPDATE credentials SET state = 'revoked', pending_ticket = NULL WHERE id = ? AND state IN ('active', 'pending')", id);
+}
+
 export function descriptor(row: CredentialRow): CredentialDescriptor {
   return { id: row.id, transports: JSON.parse(row.transports) as CredentialDescriptor['transports'] };
 }
@@ -80,5 +90,18 @@ export function credentialJSON(row: CredentialRow): CredentialJSON {
     fmt: row.fmt,
     attested: !!row.attested,
     authenticatorName: row.authenticator_name,
+  };
+}
+
+/** The receipt's `cred` claim: who approved, and whether the key was backed up as it signed (`backedUp`, the assertion's BS). */
+export function receiptCredential(cred: Pick<CredentialMeta, 'id' | 'aaguid' | 'backup_eligible' | 'attested' | 'authenticator_name' | 'created_at'>, backedUp: boolean): ReceiptCredential {
+  return {
+    id: cred.id,
+    aaguid: cred.aaguid,
+    device_bound: !cred.backup_eligible,
+    backed_up: backedUp,
+    enrolled_at: enrolledAt(cred),
+    attested: !!cred.attested,
+    ...(cred.authenticator_name ? { name: cred.authenticator_name } : {}),
   };
 }

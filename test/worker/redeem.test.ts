@@ -1,10 +1,12 @@
-/** Findings of the security review, each pinned by a test that failed before its fix. */
+/** Redeeming a receipt: expiry is exact, and a spent jti outlives it (each test failed before its fix). */
 import { describe, expect, it } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
 import { userVault } from '../../worker/http/ticket';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../../worker/receipt/verify-options';
 import type { UserVault } from '../../worker/vault/user-vault';
-import { loadSigningKeys, signReceipt, type ReceiptClaims } from '../../worker/receipt/index';
+import { type ReceiptClaims } from '../../worker/receipt/index';
+import { loadSigningKeys } from '../../worker/receipt/signing-keys';
+import { signReceipt } from '../../worker/receipt/sign-receipt';
 import { BASE, call, details, expectProblem, pendingApproval, verify } from './harness';
 
 function payload(jwt: string): ReceiptClaims {

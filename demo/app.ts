@@ -4,10 +4,10 @@
  * the widget's elements, and on `psea-approved` hands the receipt to the
  * backend, which verifies and redeems it and answers with the claims shown.
  */
-import type { PseaApprovedDetail } from '../psea-approve';
-import type { PseaEnrolledDetail } from '../psea-enroll';
-import type { PseaErrorDetail } from '../base';
-import { showText } from './visible-dom';
+import type { PseaApprovedDetail } from '../widget/psea-approve';
+import type { PseaEnrolledDetail } from '../widget/psea-enroll';
+import type { PseaErrorDetail } from '../widget/base';
+import { showText } from '../widget/pages/visible-dom';
 
 export {};
 

@@ -1,10 +1,10 @@
 /**
  * `/` when DEMO is "true": a small bank that enrolls the demo user, sends a
  * transfer, approves it and shows the verified receipt, all through the real
- * routes (widget/pages/demo.ts drives it; worker/routes/demo.ts is its backend).
+ * routes (demo/app.ts drives it; demo/routes.ts is its backend).
  */
-import { WIDGET_SRC, asset, logo, page } from './html';
-import { visibleHtml } from './visible-html';
+import { WIDGET_SRC, asset, logo, page } from '../worker/pages/html';
+import { visibleHtml } from '../worker/pages/visible-html';
 
 export function bankPage(o: { rpName: string; nonce: string; amount: string; to: string }): string {
   const amount = visibleHtml(o.amount);

@@ -19,14 +19,14 @@
  *   POST /demo/api/confirm          { receipt } → verified { claims, header, statement, challenge } + redeem
  */
 import { Hono, type Context } from 'hono';
-import { getSigningKeys, getVars, serviceOrigin } from '../config';
-import { isLoopbackHost } from '../http/loopback';
-import type { AppEnv, Env } from '../env';
-import { PseaError, problemResponse } from '../errors';
-import { ASSETS } from '../generated/widget';
-import { TICKET_RE } from '../pages/html';
-import { serveAsset } from '../pages/serve';
-import { statementChallenge, verifyReceipt } from '../receipt/index.ts';
+import { getSigningKeys, getVars, serviceOrigin } from '../worker/config';
+import { isLoopbackHost } from '../worker/http/loopback';
+import type { AppEnv, Env } from '../worker/env';
+import { PseaError, problemResponse } from '../worker/errors';
+import { ASSETS } from '../worker/generated/widget';
+import { TICKET_RE } from '../worker/pages/html';
+import { serveAsset } from '../worker/pages/serve';
+import { statementChallenge, verifyReceipt } from '../worker/receipt/index.ts';
 
 /** Something that answers like the Worker: the app itself, so the demo runs the real routes. */
 export interface ApiFetcher {

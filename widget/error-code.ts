@@ -1,0 +1,19 @@
+import type { WebAuthnErrorCode } from '@simplewebauthn/browser';
+// A type only: the problem codes' table stays out of the bundle.
+import type { ProblemCode } from '../worker/errors';
+
+/**
+ * Every `code` a `psea-error` can carry, a closed union: a SPEC problem code
+ * from the service, a `WebAuthnError` code, or one the widget adds itself
+ * (`http_<status>`: a non-JSON error answer, e.g. from a proxy).
+ */
+export type PseaErrorCode =
+  | ProblemCode
+  | WebAuthnErrorCode
+  | 'network_error'
+  | 'unsupported'
+  | 'cancelled'
+  | 'invalid_response'
+  | 'no_approver'
+  | 'webauthn_error'
+  | `http_${number}`;

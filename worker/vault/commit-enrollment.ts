@@ -1,0 +1,51 @@
+import { PseaError } from '../errors';
+import type { AttestationFacts } from '../attestation/types';
+import type { VerifiedRegistration } from '../webauthn/verify-registration';
+import type { Hold } from './credential-add-approval';
+import { admissionOf, refuseHolding, type Admission } from './enrollment-tickets';
+import { dropLapsedHolds, markEnrolled } from './storage/held-credentials';
+import { getCredential, insertCredential } from './storage/credentials';
+import { assertUsable, consumeTicket, holdOnTicket, loadTicket } from './storage/tickets';
+import type { EnrollTicketData } from './types';
+
+export interface Registration {
+  hash: string;
+  now: number;
+  data: EnrollTicketData;
+  reg: VerifiedRegistration;
+  attestation: Pick<AttestationFacts, 'attested' | 'name'>;
+  /** The approval it waits for, should it be held. */
+  hold: Hold;
+  addCredential: 'approved' | 'open';
+}
+
+/**
+ * Re-check after the awaits, then decide, write and audit a recovery: store the credential
+ * active (and consume the ticket) when someone lets it in without an
+ * approval, else store it held by the ticket. Must run with no await between
+ * the caller's last await and here, so of two registrations racing for a new
+ * user, only the first to commit is a first enrollment.
+ */
+export function commitEnrollment(storage: DurableObjectStorage, r: Registration): Admission | undefined {
+  const sql = storage.sql;
+  const current = loadTicket(sql, r.hash, 'enroll');
+  assertUsable(current, r.now);
+  refuseHolding(current);
+  dropLapsedHolds(sql, r.now);
+  if (getCredential(sql, r.reg.credentialId)) throw new PseaError('attestation_rejected', 'credential already enrolled');
+  const admission = admissionOf(sql, r.data, r.addCredential);
+  storage.transactionSync(() => {
+    insertCredential(sql, r.reg, r.attestation, admission ? { approvedBy: admission } : { heldBy: r.hash }, r.now);
+    if (admission) {
+      consumeTicket(sql, r.hash);
+      markEnrolled(sql);
+    } else {
+      holdOnTicket(sql, r.hash, { ...r.data, held: r.hold });
+    }
+  });
+  // The audit trail of a recovery: who was let in without an existing passkey (no secret in it).
+  if (admission === 'recovery') {
+    console.log(`[psea] audit ${JSON.stringify({ event: 'enrolled', approvedBy: 'recovery', user: r.data.user.id, credentialId: r.reg.credentialId })}`);
+  }
+  return admission;
+}

@@ -1,0 +1,31 @@
+import { CEREMONY_FAILURES, PseaError } from '../errors';
+import type { Outcome } from './types';
+
+/**
+ * Run a vault method and answer with an Outcome: a PseaError becomes its
+ * problem (code, detail, extensions), anything else is thrown on.
+ */
+export async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (err) {
+    if (err instanceof PseaError) {
+      const { code, detail, extensions } = err;
+      return { ok: false, problem: { code, ...(detail === undefined ? {} : { detail }), ...(extensions ? { extensions } : {}) } };
+    }
+    throw err;
+  }
+}
+
+/** Run a ceremony on the ticket `open` returns; a failed check (422) calls `failed`, which counts it against the ticket. */
+export function ceremony<R, T>(open: () => R, run: (ticket: R) => Promise<T>, failed: () => void): Promise<Outcome<T>> {
+  return outcome(async () => {
+    const ticket = open();
+    try {
+      return await run(ticket);
+    } catch (err) {
+      if (err instanceof PseaError && CEREMONY_FAILURES.has(err.code)) failed();
+      throw err;
+    }
+  });
+}
