@@ -15,7 +15,9 @@ import {
   type SeenNonces,
   type VerifyOfflineProofOptions,
 } from '../../worker/offline/index.ts';
-import { hashAction, randomId, signReceipt, type SigningKeySet } from '../../worker/receipt/index.ts';
+import { hashAction, type SigningKeySet } from '../../worker/receipt/index.ts';
+import { randomId } from '../../worker/lib/random-id.ts';
+import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
 import { OFFLINE, bundleClaims, makeProof, offlineKeys, signBundle, type ProofInput } from '../support/offline-proofs';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 

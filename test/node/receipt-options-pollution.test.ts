@@ -8,7 +8,10 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hashAction, loadSigningKeys, randomId, ReceiptError, signReceipt, verifyReceipt, type SigningKeySet } from '../../worker/receipt/index.ts';
+import { hashAction, ReceiptError, verifyReceipt, type SigningKeySet } from '../../worker/receipt/index.ts';
+import { randomId } from '../../worker/lib/random-id.ts';
+import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
+import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
 
 const ISS = 'https://approve.example.com';
 const AUD = 'payments-api';

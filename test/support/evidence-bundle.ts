@@ -7,7 +7,11 @@
  */
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { encodeHashes, logOrigin, MemoryLogStore, parseSignerKey, signCheckpoint, TransparencyLog, type LogEntry } from '../../worker/log/index.ts';
-import { hashAction, hashDisplay, loadSigningKeys, randomId, sha256B64url, signReceipt, statementChallenge } from '../../worker/receipt/index.ts';
+import { hashAction, hashDisplay, statementChallenge } from '../../worker/receipt/index.ts';
+import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
+import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
+import { randomId } from '../../worker/lib/random-id.ts';
+import { sha256B64url } from '../../worker/lib/sha256-b64url.ts';
 import type { PublicJWKSet, SigningKey } from '../../worker/receipt/types.ts';
 import { SoftAuthenticator, b64url, type AssertionBend, type CoseAlg } from './soft-authenticator.ts';
 import { packedFullAttestation, type TestCert } from './test-ca.ts';

@@ -10,7 +10,7 @@ import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { SignJWT, type JWTHeaderParameters } from 'jose';
 import { offlineChallenge, offlineStatement } from '../../worker/offline/offline-statement.ts';
 import type { OfflineBundleClaims, OfflineCredential, OfflineProof, OfflineStatement } from '../../worker/offline/types.ts';
-import { randomId } from '../../worker/receipt/random-id.ts';
+import { randomId } from '../../worker/lib/random-id.ts';
 import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
 import type { SigningKey, SigningKeySet } from '../../worker/receipt/types.ts';
 import { b64url, type AssertionBend, type SoftAuthenticator } from './soft-authenticator';

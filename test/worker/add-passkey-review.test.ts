@@ -1,7 +1,8 @@
 /**
- * Review of issue 14 as merged: attacks that still get through. Each failing
- * test is `it.fails` with a comment naming the hole, so `npm test` stays green
- * until the lead fixes it (then flip it to `it`).
+ * Attacks an attacker's review of issue 14 tried on the held enrollment: the
+ * approval from a host page under a hosted-only rule, a held or another
+ * ticket's credential approving, a thief's authenticator naming itself.
+ * Each found hole is fixed; these pin the fixes.
  */
 import { describe, expect, it } from 'vitest';
 import { createExecutionContext, env, runInDurableObject } from 'cloudflare:test';
@@ -106,9 +107,9 @@ describe('a session thief\'s passkey names itself on the approval display', () =
   // "none" every AAGUID is a self-claim: a thief's authenticator claims the victim's model and BE clear,
   // and the victim would approve "Passkey: YubiKey 5 Series · Device-bound: Yes". Now a name is given
   // only for an attested model, and an unattested BE is marked as the passkey's own word.
-  it.fails('an unattested AAGUID is not shown as the authenticator\'s name', async () => {
+  it('an unattested AAGUID is not shown as the authenticator\'s name', async () => {
     const { assessAttestation } = await import('../../worker/attestation/assess-attestation');
-    const { credentialAddDisplay, UNRECOGNIZED } = await import('../../worker/vault/credential-add-approval');
+    const { credentialAddDisplay, shownName, UNRECOGNIZED } = await import('../../worker/vault/credential-add-approval');
     const YUBIKEY = 'cb69481e-8ff7-4039-93ec-0a2729a154a8';
     const trust = {
       anchors: {},
@@ -117,7 +118,8 @@ describe('a session thief\'s passkey names itself on the approval display', () =
     };
     const facts = await assessAttestation({ fmt: 'none', aaguid: YUBIKEY, attStmt: new Map() } as never, trust as never);
     expect(facts.attested).toBe(false);
-    const display = credentialAddDisplay({ authenticatorName: facts.name, deviceBound: true, createdAt: Date.now() });
+    expect(facts.name).toBe('YubiKey 5 Series'); // listings and receipts carry it beside attested: false
+    const display = credentialAddDisplay({ authenticatorName: shownName(facts), deviceBound: true, createdAt: Date.now() });
     expect(display.fields[0]!.value).toBe(UNRECOGNIZED);
     expect(display.fields[1]!.value).toContain('as the passkey itself reports');
   });

@@ -1,5 +1,5 @@
 /** Reading a bundle that may be anything: each getter throws a plain Error saying what is missing, which its check reports. */
-import { decodeB64url } from '../receipt/base64url.ts';
+import { decodeB64url } from '../lib/base64url.ts';
 
 export class BundleFault extends Error {}
 

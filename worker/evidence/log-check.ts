@@ -5,7 +5,7 @@
  */
 import { decodeHashes, leafHashOf, logOrigin, openNote, parseCheckpoint, verifyConsistency, verifyInclusion } from '../log/index.ts';
 import { LogError } from '../log/errors.ts';
-import { sha256B64url } from '../receipt/sha256-b64url.ts';
+import { sha256B64url } from '../lib/sha256-b64url.ts';
 import { BundleFault, bytes, isObject, member, text } from './bundle-parts.ts';
 import type { CheckedOptions } from './options.ts';
 

@@ -1,6 +1,6 @@
 /** verifyEvidence's options, checked before the bundle is looked at. */
 import { parseVerifierKey, openNote, type NoteVerifier } from '../log/index.ts';
-import { canonicalJson } from '../receipt/canonical-json.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 import { EvidenceError } from './errors.ts';
 import type { VerifyEvidenceOptions } from './types.ts';
 

@@ -3,12 +3,12 @@
  * display, the statement is the one the receipt's claims rebuild, and sub and
  * act are the caller's when given.
  */
-import { canonicalJson } from '../receipt/canonical-json.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 import { hashAction } from '../receipt/hash-action.ts';
 import { hashDisplay } from '../receipt/hash-display.ts';
 import { BundleFault, isObject, member } from './bundle-parts.ts';
 import type { CheckedOptions } from './options.ts';
-import { sha256B64url } from '../receipt/sha256-b64url.ts';
+import { sha256B64url } from '../lib/sha256-b64url.ts';
 
 const MEMBERS = new Set(['v', 'iss', 'aud', 'sub', 'act', 'dsp', 'nonce']);
 

@@ -5,7 +5,7 @@
 import { parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { PseaError } from '../errors.ts';
 import { importCosePublicKey } from '../webauthn/cose-key.ts';
-import { verifyAssertionSignature } from '../webauthn/verify-assertion.ts';
+import { verifyAssertionSignature } from '../webauthn/verify-assertion-signature.ts';
 import { BundleFault, bytes, clientData, equalBytes, sha256, text } from './bundle-parts.ts';
 import type { CheckedOptions } from './options.ts';
 

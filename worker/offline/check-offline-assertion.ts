@@ -14,11 +14,11 @@
  */
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { PseaError, type ProblemCode } from '../errors';
-import { decodeB64url } from '../receipt/base64url.ts';
+import { decodeB64url } from '../lib/base64url.ts';
 import { rpIdHash } from '../webauthn/bytes';
 import { checkAssertion, type CheckedAssertion } from '../webauthn/check-assertion';
 import { importCosePublicKey, type CredentialKey } from '../webauthn/cose-key';
-import { verifyAssertionSignature } from '../webauthn/verify-assertion';
+import { verifyAssertionSignature } from '../webauthn/verify-assertion-signature';
 import { OfflineProofError, type OfflineProofErrorCode } from './errors.ts';
 import type { OfflineBundleClaims, OfflineCredential } from './types.ts';
 

@@ -6,8 +6,8 @@
  * grant covers its type. The challenge over the statement is checked later,
  * with the assertion: this file decides whether the statement is worth it.
  */
-import { canonicalJson } from '../receipt/canonical-json.ts';
-import { sha256B64url } from '../receipt/sha256-b64url.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
+import { sha256B64url } from '../lib/sha256-b64url.ts';
 import { OfflineProofError } from './errors.ts';
 import { grantCoversType } from './grant-types.ts';
 import type { OfflineBundleClaims, OfflineProof } from './types.ts';

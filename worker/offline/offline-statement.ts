@@ -3,10 +3,10 @@
  * the offline statement for a grant and an action, and its challenge. The
  * verifier recomputes both, so the device and the verifier share this code.
  */
-import { canonicalJson } from '../receipt/canonical-json.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 import { hashAction } from '../receipt/hash-action.ts';
 import { hashDisplay } from '../receipt/hash-display.ts';
-import { sha256B64url } from '../receipt/sha256-b64url.ts';
+import { sha256B64url } from '../lib/sha256-b64url.ts';
 import type { OfflineBundleClaims, OfflineStatement } from './types.ts';
 
 export interface OfflineStatementInput {

@@ -5,7 +5,7 @@
  * so a typo (`subjet`) cannot pass for a check that was made.
  */
 import type { JSONWebKeySet } from 'jose';
-import { canonicalJson } from '../receipt/canonical-json.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 import { localResolver, type KeyResolver } from '../receipt/jwks-resolver.ts';
 import type { PublicJWKSet } from '../receipt/types.ts';
 import { OfflineProofError } from './errors.ts';

@@ -60,6 +60,14 @@ export interface HeldRegistration {
   createdAt: number;
 }
 
+/**
+ * The authenticator's name for the person to see: only an attested model's. An unattested AAGUID
+ * is the authenticator's own claim, and a thief's authenticator can claim the victim's model.
+ */
+export function shownName(attestation: { attested: boolean; name: string | null }): string | null {
+  return attestation.attested ? attestation.name : null;
+}
+
 /** `2026-11-22T10:00:00Z`: whole seconds, as SPEC shows times. */
 const isoSeconds = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 

@@ -30,7 +30,7 @@ import { claimCredentialId } from './claim-credential-id';
 import { commitApproval } from './commit-approval';
 import { commitEnrollment } from './commit-enrollment';
 import { commitEnrollmentApproval } from './commit-enrollment-approval';
-import { credentialAddHold } from './credential-add-approval';
+import { credentialAddHold, shownName } from './credential-add-approval';
 import { holdingTicket, refuseHolding, refuseStep } from './enrollment-tickets';
 import { dropBurnedHold, dropLapsedHolds } from './storage/held-credentials';
 import { issueAction, issueEnrollment } from './issue-tickets';
@@ -136,7 +136,7 @@ export class UserVault extends DurableObject<Env> {
       // 3. The approval it would wait for, made before the commit, which cannot await.
       const { credentialId, publicKey, aaguid, backedUp } = reg;
       const hold = await credentialAddHold(
-        { iss: data.iss ?? vars.issuer, userId: data.user.id, credentialId, publicKey, aaguid, deviceBound, backedUp, authenticatorName: attestation.name, createdAt: now },
+        { iss: data.iss ?? vars.issuer, userId: data.user.id, credentialId, publicKey, aaguid, deviceBound, backedUp, authenticatorName: shownName(attestation), createdAt: now },
         (action) => selectRule(policy, action),
       );
 
