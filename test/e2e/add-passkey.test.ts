@@ -119,7 +119,7 @@ describe('a second passkey, held until an existing one approves it', () => {
     expect(view.values).toEqual([
       `Ada Lovelace · ${user}@example.com`,
       'an unrecognized passkey',
-      'Yes: it cannot leave its device',
+      'Yes: it cannot leave its device (as the passkey itself reports)',
       expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
     ]);
     expect(view.status).toContain('approve it with a passkey you already have');
