@@ -1,6 +1,7 @@
 import { PseaError } from '../errors';
 import { refuseCounterRegression } from './counter-regression';
-import { recheckTicket } from './storage/tickets';
+import { advanceCounter, credentialState } from './storage/credentials';
+import { consumeGuarded, recheckTicket } from './storage/tickets';
 
 export interface Approval {
   hash: string;
@@ -26,15 +27,8 @@ export interface Approval {
  * Must run with no await between the caller's checks and here.
  */
 export function commitApproval(sql: SqlStorage, a: Approval): void {
-  const consumed = sql.exec(
-    `UPDATE tickets SET state = 'consumed', receipt = ?, accepted = ?
-     WHERE hash = ? AND state = 'pending' AND expires_at > ?
-       AND EXISTS (SELECT 1 FROM credentials
-                   WHERE id = ? AND state = 'active' AND (? > counter OR (? = 0 AND counter = 0)))`,
-    a.receipt, a.accepted, a.hash, a.now, a.credentialId, a.counter, a.counter,
-  ).rowsWritten;
-  if (consumed === 1) {
-    sql.exec('UPDATE credentials SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ?', a.counter, a.backedUp ? 1 : 0, a.now, a.credentialId);
+  if (consumeGuarded(sql, a)) {
+    advanceCounter(sql, a.credentialId, a.counter, a.backedUp, a.now);
     return;
   }
   refuseCommit(sql, a.hash, a.now, a.credentialId, a.ticketCreatedAt, a.accepted);
@@ -49,7 +43,6 @@ export function refuseCommit(sql: SqlStorage, hash: string, now: number, credent
   // The ticket decides first: a lost race is ticket_used, never a counter problem; a
   // byte-identical twin of the winner is told the winner's answer.
   recheckTicket(sql, hash, now, accepted);
-  const current = sql.exec<{ state: string }>('SELECT state FROM credentials WHERE id = ?', credentialId).toArray()[0];
-  if (!current || current.state !== 'active') throw new PseaError('credential_revoked');
+  if (credentialState(sql, credentialId) !== 'active') throw new PseaError('credential_revoked');
   refuseCounterRegression(sql, credentialId, ticketCreatedAt);
 }

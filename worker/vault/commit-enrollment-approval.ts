@@ -1,8 +1,8 @@
 import { PseaError } from '../errors';
 import { refuseCommit } from './commit-approval';
-import { markEnrolled } from './storage/held-credentials';
-import { refuseRetry } from './storage/tickets';
-import type { TicketRow } from './types';
+import { advanceCounter } from './storage/credentials';
+import { activateHeld, markEnrolled } from './storage/held-credentials';
+import { consumeGuarded, refuseRetry, ticketAfterCommit } from './storage/tickets';
 
 export interface EnrollmentApproval {
   hash: string;
@@ -30,29 +30,16 @@ export interface EnrollmentApproval {
 export function commitEnrollmentApproval(storage: DurableObjectStorage, a: EnrollmentApproval): void {
   const sql = storage.sql;
   const committed = storage.transactionSync(() => {
-    const consumed = sql.exec(
-      `UPDATE tickets SET state = 'consumed', accepted = ?, result = ?
-       WHERE hash = ? AND state = 'pending' AND expires_at > ?
-         AND EXISTS (SELECT 1 FROM credentials
-                     WHERE id = ? AND state = 'active' AND (? > counter OR (? = 0 AND counter = 0)))`,
-      a.accepted, a.result, a.hash, a.now, a.approverId, a.counter, a.counter,
-    ).rowsWritten;
-    if (consumed !== 1) return false;
-    sql.exec('UPDATE credentials SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ?', a.counter, a.backedUp ? 1 : 0, a.now, a.approverId);
-    const activated = sql.exec(
-      "UPDATE credentials SET state = 'active', approved_by = ?, pending_ticket = NULL WHERE id = ? AND state = 'pending' AND pending_ticket = ?",
-      a.approverId, a.heldId, a.hash,
-    ).rowsWritten;
+    if (!consumeGuarded(sql, { hash: a.hash, now: a.now, credentialId: a.approverId, counter: a.counter, accepted: a.accepted, result: a.result })) return false;
+    advanceCounter(sql, a.approverId, a.counter, a.backedUp, a.now);
     // Revoked while held: nothing is left to let in, and the throw undoes the consumption.
-    if (activated !== 1) throw new PseaError('ticket_used', 'the passkey held on this ticket is no longer waiting');
+    if (!activateHeld(sql, a.heldId, a.approverId, a.hash)) throw new PseaError('ticket_used', 'the passkey held on this ticket is no longer waiting');
     markEnrolled(sql);
     return true;
   });
   if (committed) return;
   // A byte-identical retry that lost to its own first post still gets the first answer.
-  const row = sql
-    .exec<Pick<TicketRow, 'state' | 'accepted' | 'result' | 'created_at'>>('SELECT state, accepted, result, created_at FROM tickets WHERE hash = ?', a.hash)
-    .toArray()[0];
+  const row = ticketAfterCommit(sql, a.hash);
   if (row) refuseRetry(row, a.accepted);
   refuseCommit(sql, a.hash, a.now, a.approverId, row?.created_at ?? a.now);
 }

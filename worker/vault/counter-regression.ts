@@ -1,4 +1,5 @@
 import { PseaError } from '../errors';
+import { lastAcceptedUse, lockCredential } from './storage/credentials';
 
 /**
  * A counter that did not increase: lock the credential only when the
@@ -18,11 +19,9 @@ import { PseaError } from '../errors';
  * passkey ceremonies, which is what the order has to tell apart.
  */
 export function refuseCounterRegression(sql: SqlStorage, credentialId: string, ticketCreatedAt: number): never {
-  const cred = sql
-    .exec<{ created_at: number; last_used_at: number | null }>('SELECT created_at, last_used_at FROM credentials WHERE id = ?', credentialId)
-    .toArray()[0];
-  if (cred && ticketCreatedAt > (cred.last_used_at ?? cred.created_at)) {
-    sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ? AND state = 'active'", credentialId);
+  const lastUse = lastAcceptedUse(sql, credentialId);
+  if (lastUse !== undefined && ticketCreatedAt > lastUse) {
+    lockCredential(sql, credentialId);
     throw new PseaError('counter_regression', 'signature counter did not increase: the credential is locked');
   }
   throw new PseaError('counter_regression', 'signature counter did not increase for a ticket older than its last use');

@@ -105,3 +105,24 @@ export function receiptCredential(cred: Pick<CredentialMeta, 'id' | 'aaguid' | '
     ...(cred.authenticator_name ? { name: cred.authenticator_name } : {}),
   };
 }
+
+/** Record an accepted use: the new counter, this assertion's BS flag, and when. */
+export function advanceCounter(sql: SqlStorage, id: string, counter: number, backedUp: boolean, now: number): void {
+  sql.exec('UPDATE credentials SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ?', counter, backedUp ? 1 : 0, now, id);
+}
+
+/** The credential's state, or undefined when there is no such credential. */
+export function credentialState(sql: SqlStorage, id: string): CredentialRow['state'] | undefined {
+  return sql.exec<{ state: CredentialRow['state'] }>('SELECT state FROM credentials WHERE id = ?', id).toArray()[0]?.state;
+}
+
+/** When the credential was last accepted, or enrolled if never used (ms); undefined when unknown. */
+export function lastAcceptedUse(sql: SqlStorage, id: string): number | undefined {
+  const row = sql.exec<{ created_at: number; last_used_at: number | null }>('SELECT created_at, last_used_at FROM credentials WHERE id = ?', id).toArray()[0];
+  return row ? (row.last_used_at ?? row.created_at) : undefined;
+}
+
+/** Stop trusting an active credential (a likely clone); a revoked one stays revoked. */
+export function lockCredential(sql: SqlStorage, id: string): void {
+  sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ? AND state = 'active'", id);
+}

@@ -49,3 +49,13 @@ export function hasEnrolledBefore(sql: SqlStorage): boolean {
 export function markEnrolled(sql: SqlStorage): void {
   sql.exec("INSERT INTO meta (k, v) VALUES (?, '1') ON CONFLICT (k) DO NOTHING", MARKER);
 }
+
+/** Make the credential this ticket holds active, approved by `approverId`; false when it is no longer held. */
+export function activateHeld(sql: SqlStorage, heldId: string, approverId: string, hash: string): boolean {
+  return (
+    sql.exec(
+      "UPDATE credentials SET state = 'active', approved_by = ?, pending_ticket = NULL WHERE id = ? AND state = 'pending' AND pending_ticket = ?",
+      approverId, heldId, hash,
+    ).rowsWritten === 1
+  );
+}

@@ -131,3 +131,41 @@ export function consumeTicket(sql: SqlStorage, hash: string): void {
 export function holdOnTicket(sql: SqlStorage, hash: string, data: EnrollTicketData): void {
   sql.exec('UPDATE tickets SET data = ? WHERE hash = ?', JSON.stringify(data), hash);
 }
+
+/** What a guarded consumption writes beside the state: the receipt (an action) or the first answer (an enrollment approval). */
+export interface Consumption {
+  hash: string;
+  now: number;
+  /** The credential whose counter the approval advances, and the counter it signed. */
+  credentialId: string;
+  counter: number;
+  accepted: string;
+  receipt?: string;
+  result?: string;
+}
+
+/**
+ * Consume a ticket only if every guard of an approval still holds: the ticket
+ * pending and unexpired, the credential active, its counter strictly
+ * increasing unless the authenticator keeps none (both 0). One statement, so
+ * of any number of concurrent approvals one writes; true when this one did.
+ * Shared by an action's approval and a new passkey's approval.
+ */
+export function consumeGuarded(sql: SqlStorage, c: Consumption): boolean {
+  return (
+    sql.exec(
+      `UPDATE tickets SET state = 'consumed', receipt = ?, accepted = ?, result = ?
+       WHERE hash = ? AND state = 'pending' AND expires_at > ?
+         AND EXISTS (SELECT 1 FROM credentials
+                     WHERE id = ? AND state = 'active' AND (? > counter OR (? = 0 AND counter = 0)))`,
+      c.receipt ?? null, c.accepted, c.result ?? null, c.hash, c.now, c.credentialId, c.counter, c.counter,
+    ).rowsWritten === 1
+  );
+}
+
+/** What a failed commit needs to say why: the ticket's retry members and its creation time. */
+export function ticketAfterCommit(sql: SqlStorage, hash: string): Pick<TicketRow, 'state' | 'accepted' | 'result' | 'created_at'> | undefined {
+  return sql
+    .exec<Pick<TicketRow, 'state' | 'accepted' | 'result' | 'created_at'>>('SELECT state, accepted, result, created_at FROM tickets WHERE hash = ?', hash)
+    .toArray()[0];
+}
