@@ -3,6 +3,7 @@
  * device carries (a `psea-offline+jwt`), the statement it builds and the
  * proof it hands over.
  */
+import type { Statement } from '../receipt/types.ts';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 
 /** One of the user's active credentials, as the bundle lists it. */
@@ -38,18 +39,12 @@ export interface OfflineBundleClaims {
   creds: OfflineCredential[];
 }
 
-/** The statement a device builds and the passkey signs (its JCS's SHA-256 is the challenge). */
-export interface OfflineStatement {
-  v: 1;
-  iss: string;
-  aud: string;
-  sub: string;
-  /** hashAction(action). */
-  act: string;
-  /** hashDisplay(display), when the proof carries a display. */
-  dsp?: string;
-  /** One of the bundle's grants. */
-  nonce: string;
+/**
+ * The statement a device builds and the passkey signs (its JCS's SHA-256 is the challenge):
+ * an online statement (`act` = hashAction(action), `dsp` when the proof carries a display,
+ * `nonce` one of the bundle's grants) marked offline.
+ */
+export interface OfflineStatement extends Statement {
   mode: 'offline';
   /** The device's clock when the person signed, in seconds: its claim, not a trusted time. */
   signed_at: number;
