@@ -2,7 +2,7 @@ import { PseaError } from '../errors';
 import { refuseCommit } from './commit-approval';
 import { advanceCounter } from './storage/credentials';
 import { activateHeld, markEnrolled } from './storage/held-credentials';
-import { consumeGuarded, refuseRetry, ticketAfterCommit } from './storage/tickets';
+import { consumeGuarded, ticketCreatedAt } from './storage/tickets';
 
 export interface EnrollmentApproval {
   hash: string;
@@ -38,8 +38,7 @@ export function commitEnrollmentApproval(storage: DurableObjectStorage, a: Enrol
     return true;
   });
   if (committed) return;
-  // A byte-identical retry that lost to its own first post still gets the first answer.
-  const row = ticketAfterCommit(sql, a.hash);
-  if (row) refuseRetry(row, a.accepted);
-  refuseCommit(sql, a.hash, a.now, a.approverId, row?.created_at ?? a.now);
+  // refuseCommit re-checks the ticket with `accepted`: a byte-identical retry that lost to its
+  // own first post still gets the first answer.
+  refuseCommit(sql, a.hash, a.now, a.approverId, ticketCreatedAt(sql, a.hash) ?? a.now, a.accepted);
 }

@@ -7,7 +7,7 @@ import { PseaError } from '../errors';
 import type { Hold } from './credential-add-approval';
 import { getCredential } from './storage/credentials';
 import { hasEnrolledBefore } from './storage/held-credentials';
-import { assertUsable, loadTicket, refuseRetry } from './storage/tickets';
+import { assertUsable, loadTicket } from './storage/tickets';
 import type { EnrollTicketData, TicketRow } from './types';
 
 /** Who lets a credential in without an approval: the RP's recovery, a first enrollment, or an open policy. */
@@ -49,7 +49,6 @@ export function refuseStep(sql: SqlStorage, row: TicketRow, step?: 'register' | 
 /** The ticket an approval is posted to, and its hold; the byte-identical retry of the accepted post gets that post's answer. */
 export function holdingTicket(sql: SqlStorage, hash: string, now: number, accepted: string): Hold {
   const row = loadTicket(sql, hash, 'enroll');
-  refuseRetry(row, accepted);
-  assertUsable(row, now);
+  assertUsable(row, now, accepted);
   return holdOf(sql, row);
 }

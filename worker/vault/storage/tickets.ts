@@ -51,17 +51,6 @@ export function recheckTicket(sql: SqlStorage, hash: string, now: number, replay
   assertUsable(row, now, replay);
 }
 
-/**
- * A byte-identical retry of a post that was accepted (its answer may have
- * been lost to a 503): 409 `ticket_used`, carrying the first answer's body,
- * so a retry never loses what the first post won (SPEC "Service hygiene").
- */
-export function refuseRetry(row: Pick<TicketRow, 'state' | 'accepted' | 'result'>, accepted: string): void {
-  if (row.state === 'consumed' && row.accepted !== null && row.accepted === accepted && row.result !== null) {
-    throw new PseaError('ticket_used', 'this answer was already accepted; the first answer is attached', JSON.parse(row.result) as Record<string, unknown>);
-  }
-}
-
 /** Count one failed check; the fifth burns the ticket for good. */
 export function recordFailure(sql: SqlStorage, hash: string): void {
   sql.exec(
@@ -163,9 +152,7 @@ export function consumeGuarded(sql: SqlStorage, c: Consumption): boolean {
   );
 }
 
-/** What a failed commit needs to say why: the ticket's retry members and its creation time. */
-export function ticketAfterCommit(sql: SqlStorage, hash: string): Pick<TicketRow, 'state' | 'accepted' | 'result' | 'created_at'> | undefined {
-  return sql
-    .exec<Pick<TicketRow, 'state' | 'accepted' | 'result' | 'created_at'>>('SELECT state, accepted, result, created_at FROM tickets WHERE hash = ?', hash)
-    .toArray()[0];
+/** When the ticket was created (ms), for the counter rule of a failed commit; undefined when it is gone. */
+export function ticketCreatedAt(sql: SqlStorage, hash: string): number | undefined {
+  return sql.exec<{ created_at: number }>('SELECT created_at FROM tickets WHERE hash = ?', hash).toArray()[0]?.created_at;
 }
