@@ -31,6 +31,8 @@ export interface E2EContext {
   apiKey: string;
   /** The log's verifier key, known from the secret itself (pinned, never fetched beside the data). */
   logKey: string;
+  /** The log's signer key itself, so a test can forge what a rewritten log would show. */
+  logSigner: string;
 }
 
 declare module 'vitest' {
@@ -147,6 +149,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err;
   }
 
-  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner) });
+  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner), logSigner });
   return stop;
 }
