@@ -17,6 +17,8 @@ import type { OfflineBundleClaims, OfflineProof } from '../../worker/offline/typ
 import { hashAction, hashDisplay, statementChallenge, statementFromClaims, verifyReceipt } from '../../worker/receipt/index';
 import { randomId } from '../../worker/lib/random-id';
 import type { UserVault } from '../../worker/vault/user-vault';
+import type { LogEntry } from '../../worker/log/log-entry';
+import { offlineChallenge } from '../../worker/offline/offline-statement';
 import { makeProof, type ProofInput } from '../support/offline-proofs';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { b64url } from '../support/soft-authenticator';
@@ -133,6 +135,26 @@ describe('a genuine proof', () => {
     const pre = await call('OPTIONS', '/v1/offline-proofs', undefined, { auth: false, headers: { origin: OTHER_ALLOWED_ORIGIN, 'access-control-request-method': 'POST' } });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe(OTHER_ALLOWED_ORIGIN);
+  });
+});
+
+describe('logged like an online approval', () => {
+  const logOf = async (userId: string): Promise<LogEntry[]> =>
+    (await vaultRows<{ entry: string }>(userId, 'SELECT entry FROM log_entries ORDER BY idx')).map((r) => JSON.parse(r.entry) as LogEntry);
+
+  it('an approved entry with offline: true, the offline statement\'s challenge and the receipt\'s jti, once; refusals log nothing', async () => {
+    const g = await granted();
+    const proof = await prove(g);
+    expectProblem(await submit(await prove(g, { bend: { signature: 'flip' } })), 422, 'signature_invalid');
+    const r = await submit(proof);
+    expect(r.status).toBe(200);
+    expectProblem(await submit(proof), 409, 'ticket_used');
+    const claims = decodeJwt(r.body.receipt);
+    const approved = (await logOf(g.userId)).filter((e) => e.kind !== 'enrolled');
+    expect(approved).toEqual([{
+      v: 1, kind: 'approved', at: expect.any(Number), sub: g.userId, cred: g.auth.credentialId,
+      challenge: await offlineChallenge(proof.statement), act: claims.act, aud: 'door-7', jti: claims.jti, offline: true,
+    }]);
   });
 });
 
