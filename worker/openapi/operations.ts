@@ -110,7 +110,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'post', path: '/v1/users/{id}/offline-grants', operationId: 'createOfflineGrants', audience: 'server',
     summary: 'v2: single-use offline grants for one user, audience and list of types, and the signed bundle a device carries',
-    description: 'Each grant nonce (16 random bytes) can be used once, until `ttl` seconds from now. `bundle` is a `psea-offline+jwt` signed by the receipt key, listing the user\'s active credentials. Offline proofs are accepted only for actions whose policy rule has `"offline": true`.',
+    description: 'Each grant nonce (the user\'s vault id, then 16 random bytes) can be used once, until `ttl` seconds from now. `bundle` is a `psea-offline+jwt` signed by the receipt key, listing the user\'s active credentials. Offline proofs are accepted only for actions whose policy rule has `"offline": true`.',
     parameters: ['id'],
     body: { schema: 'OfflineGrantRequest' },
     answers: { 201: { description: 'The grants and the bundle', schema: 'OfflineGrants' } },

@@ -165,7 +165,7 @@ export const Health = z.object({ ok: z.literal(true) });
 
 /** v2: POST /v1/users/{id}/offline-grants. */
 export const OfflineGrants = z.object({
-  grants: z.array(z.object({ nonce: b64url.describe('16 random bytes; the offline statement\'s nonce, usable once'), expiresAt: isoSeconds })),
+  grants: z.array(z.object({ nonce: b64url.describe('48 bytes: the user\'s vault id, then 16 random bytes; the offline statement\'s nonce, usable once'), expiresAt: isoSeconds })),
   bundle: z.string().describe('A psea-offline+jwt: iss, sub, aud, exp, rp { id, origins }, grants, types, creds [{ id, publicKey, alg, deviceBound }]'),
 });
 
