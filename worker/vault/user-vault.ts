@@ -47,7 +47,12 @@ import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outco
 import { verifyAssertion } from './verify-assertion';
 import { authorisedTicket, settleWaiters, waitForStatus, type StatusAnswer, type StatusQuery } from './action-status';
 import { StatusWaiters } from './status-waiters';
-import { setTicketHooks } from './storage/ticket-hooks';
+import { burnedJustNow, setTicketHooks } from './storage/ticket-hooks';
+import { credentialWebhookUrl } from '../webhooks/config';
+import type { CredentialEventType } from '../webhooks/events';
+import { runWebhookAlarm } from './webhook-alarm';
+import { queueActionEvent, queueCredentialEvent, scheduleAlarm } from './webhook-queue';
+import { credentialState } from './storage/credentials';
 
 export type * from './ceremony-types';
 
@@ -60,6 +65,8 @@ export class UserVault extends DurableObject<Env> {
   private readonly credentials = new ActiveCredentials();
   /** Long polls of the status route, woken by the commit that ends their ticket. */
   private readonly waiters = new StatusWaiters<StatusAnswer>();
+  /** Webhook deliveries being tried right now (webhook-alarm.ts). */
+  private readonly inFlight = new Set<string>();
   private handle: string | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -79,6 +86,8 @@ export class UserVault extends DurableObject<Env> {
       const expiresAt = issueAction(this.ctx.storage, input);
       // Same synchronous turn as the insert, so one implicit transaction.
       if (input.hooks) setTicketHooks(this.sql, input.hash, input.hooks);
+      // Its expiry is told by the alarm, whether anyone looks or not.
+      if (input.hooks?.callbackUrl) scheduleAlarm(this.ctx.storage);
       this.pending.remember(input.hash, pendingAction({ challenge: input.challenge, expiresAt, createdAt: input.now }, input.data));
       return { expiresAt };
     });
@@ -109,8 +118,11 @@ export class UserVault extends DurableObject<Env> {
 
   async revokeCredential(id: string, now: number): Promise<Outcome<null>> {
     return outcome(async () => {
+      const hook = credentialWebhookUrl(this.env);
       dropLapsedHolds(this.sql, now);
+      const was = credentialState(this.sql, id);
       revokeCredential(this.sql, id);
+      if (was === 'active') this.credentialChanged(hook, 'credential.revoked', id, now);
       this.credentials.forget(id);
       if (!getCredential(this.sql, id)) throw new PseaError('not_found', 'no such credential for this user');
       return null;
@@ -132,6 +144,7 @@ export class UserVault extends DurableObject<Env> {
    */
   async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<RegistrationOutcome>> {
     return this.ceremony(hash, () => refuseHolding(usableTicket(this.sql, hash, 'enroll', now)), async (row) => {
+      const hook = credentialWebhookUrl(this.env);
       const vars = getVars(this.env);
       const policy = getPolicy(this.env);
       // 1. WebAuthn checks, attestation (chain, metadata, revocation), then the policy.
@@ -150,7 +163,10 @@ export class UserVault extends DurableObject<Env> {
 
       // 4. Re-check after the awaits, then decide and write. No await below.
       const admission = commitEnrollment(this.ctx.storage, { hash, now, data, reg, attestation, hold, addCredential: policy.enrollment.addCredential });
-      if (admission) return { credentialId, aaguid, deviceBound, backedUp };
+      if (admission) {
+        this.credentialChanged(hook, 'credential.enrolled', credentialId, now, admission);
+        return { credentialId, aaguid, deviceBound, backedUp };
+      }
       return heldAnswer(this.sql, vars.rpId, hold, now);
     });
   }
@@ -165,6 +181,7 @@ export class UserVault extends DurableObject<Env> {
    */
   async approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string): Promise<Outcome<EnrolledCredential>> {
     return this.ceremony(hash, () => holdingTicket(this.sql, hash, now, accepted), async (hold) => {
+      const hook = credentialWebhookUrl(this.env);
       // 1. Every assertion check: this hold's statement, by an active credential of this user (never
       // the held one) meeting the rule frozen into the hold (hosted only when it names origins), and its signature.
       const ruleOrigins = hold.rule.origins ? { ruleOrigins: new Set(hold.rule.origins) } : {};
@@ -173,7 +190,8 @@ export class UserVault extends DurableObject<Env> {
       // 2. Commit: consume, advance the approver's counter and activate, in one transaction. No await below.
       const enrolled: EnrolledCredential = { credentialId: hold.credentialId, aaguid: hold.aaguid, deviceBound: hold.deviceBound, backedUp: hold.backedUp };
       const commit = { hash, now, heldId: hold.credentialId, approverId: approver.id, counter: authData.counter, backedUp: authData.flags.bs, accepted, result: JSON.stringify(enrolled) };
-      this.committing(approver.id, () => commitEnrollmentApproval(this.ctx.storage, commit));
+      this.committing(approver.id, () => commitEnrollmentApproval(this.ctx.storage, commit), hook);
+      this.credentialChanged(hook, 'credential.enrolled', hold.credentialId, now, approver.id);
       return enrolled;
     });
   }
@@ -196,6 +214,7 @@ export class UserVault extends DurableObject<Env> {
    */
   async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string): Promise<Outcome<{ receipt: string }>> {
     return this.ceremony(hash, () => pendingTicket(this.pending, this.sql, hash, now, accepted), async (ticket) => {
+      const hook = credentialWebhookUrl(this.env);
       // 1. Every assertion check, the rule's origins and requirement included.
       const ruleOrigins = ticket.rule.origins ? { ruleOrigins: new Set(ticket.rule.origins) } : {};
       const { credential: cred, authData } = await this.verifyAssertion(response, ticket.challenge, ticket.rule.require, ruleOrigins);
@@ -210,7 +229,8 @@ export class UserVault extends DurableObject<Env> {
       // Whatever the commit finds, the ticket is no longer known pending.
       this.pending.forget(hash);
       const commit = { hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs, ticketCreatedAt: ticket.createdAt, accepted };
-      this.committing(cred.id, () => commitApproval(this.sql, commit));
+      this.committing(cred.id, () => commitApproval(this.sql, commit), hook);
+      if (queueActionEvent(this.sql, hash, 'action.approved', now)) scheduleAlarm(this.ctx.storage);
       this.settled(hash, now);
       return { receipt };
     });
@@ -228,14 +248,32 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  /** Run a commit; one that throws may have found the credential revoked, or locked it: read it afresh next time. */
-  private committing(credentialId: string, commit: () => void): void {
+  /**
+   * Run a commit; one that throws may have found the credential revoked, or locked it: read it
+   * afresh next time. A lock is told (`hook`) in the same turn as the lock's write.
+   */
+  private committing(credentialId: string, commit: () => void, hook?: string): void {
     try {
       commit();
     } catch (err) {
       this.credentials.forget(credentialId);
+      if (err instanceof PseaError && err.code === 'counter_regression' && credentialState(this.sql, credentialId) === 'locked') {
+        this.credentialChanged(hook, 'credential.locked', credentialId, Date.now());
+      }
       throw err;
     }
+  }
+
+  /** Queue a credential event to CREDENTIAL_WEBHOOK_URL (`hook`, when set), in the turn of the change. */
+  private credentialChanged(hook: string | undefined, type: CredentialEventType, credentialId: string, now: number, approvedBy?: string): void {
+    if (!hook) return;
+    queueCredentialEvent(this.sql, hook, { type, credentialId, approvedBy, now });
+    scheduleAlarm(this.ctx.storage);
+  }
+
+  /** The one alarm: webhooks due, expiries to tell (webhook-alarm.ts). */
+  override async alarm(): Promise<void> {
+    await runWebhookAlarm(this.ctx.storage, this.env, this.inFlight, (hash) => settleWaiters(this.sql, this.waiters, hash, Date.now()));
   }
 
   /** Run a ceremony on a usable ticket; a failed check (422) counts against it, and the fifth drops what it held. */
@@ -244,7 +282,9 @@ export class UserVault extends DurableObject<Env> {
       this.pending.forget(hash);
       recordFailure(this.sql, hash);
       dropBurnedHold(this.sql, hash);
-      this.settled(hash, Date.now());
+      const now = Date.now();
+      if (burnedJustNow(this.sql, hash) && queueActionEvent(this.sql, hash, 'action.burned', now)) scheduleAlarm(this.ctx.storage);
+      this.settled(hash, now);
     });
   }
 

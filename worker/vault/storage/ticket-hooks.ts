@@ -1,4 +1,4 @@
-import type { TicketRow } from '../types';
+import { MAX_FAILED_ATTEMPTS, type TicketRow } from '../types';
 
 /** What an agent or a host asked for beside the action (SPEC "Waiting for an approval"). */
 export interface TicketHooks {
@@ -41,4 +41,10 @@ export function nextUntoldExpiry(sql: SqlStorage): number | undefined {
       )
       .toArray()[0]?.t ?? undefined
   );
+}
+
+/** Whether the failure just recorded burned the ticket: `failures` reaches the limit once, while pending. */
+export function burnedJustNow(sql: SqlStorage, hash: string): boolean {
+  const row = sql.exec<{ state: string; failures: number }>('SELECT state, failures FROM tickets WHERE hash = ?', hash).toArray()[0];
+  return row?.state === 'burned' && row.failures === MAX_FAILED_ATTEMPTS;
 }
