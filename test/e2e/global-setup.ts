@@ -26,6 +26,8 @@ export interface E2EContext {
   /** The host-page server on a second allowed origin. */
   host: string;
   apiKey: string;
+  /** WEBHOOK_SECRET (`whsec_…`), to verify the webhooks the service sends. */
+  webhookSecret: string;
 }
 
 declare module 'vitest' {
@@ -61,6 +63,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const dir = await mkdtemp(join(tmpdir(), 'psea-e2e-'));
   const apiKey = randomBytes(32).toString('base64url');
+  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   const vars: Record<string, string> = {
     API_KEYS: apiKey,
@@ -68,6 +71,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ALLOWED_ORIGINS: `${service},${host}`,
     RP_ID: 'localhost',
     RP_NAME: 'PSEA e2e',
+    WEBHOOK_SECRET: webhookSecret,
     DEMO: 'true',
     // Issue 5's example policy: wires over 10,000 need a device-bound passkey
     // (policy.test.ts); the 1,250 transfer of the other tests gets `default`.
@@ -140,6 +144,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err;
   }
 
-  project.provide('psea', { service, host, apiKey });
+  project.provide('psea', { service, host, apiKey, webhookSecret });
   return stop;
 }
