@@ -24,7 +24,7 @@ import {
   requestAction,
   verify,
 } from './harness';
-import { deliveriesOf, receiver, untilSent, verified } from './webhook-receiver';
+import { checkpointSize, deliveriesOf, receiver, untilSent, verified } from './webhook-receiver';
 
 const mutable = env as { CREDENTIAL_WEBHOOK_URL?: string; WEBHOOK_SECRET?: string };
 const secret = env.WEBHOOK_SECRET;
@@ -60,8 +60,10 @@ describe('credential events', () => {
       user: { id: userId },
       credential: { id: firstId, aaguid: first.reply.body.aaguid, deviceBound: first.reply.body.deviceBound },
       approvedBy: 'first',
+      checkpoint: expect.any(String),
       at: expect.any(Number),
     });
+    expect(await checkpointSize(verified(sent[0]!).checkpoint, userId)).toBe(1);
     // A later passkey is told only once an existing one approves it, never while it is held.
     const second = await enrollAnother(userId, first.auth);
     await untilSent(sent, 2, userId, 0);
@@ -81,7 +83,8 @@ describe('credential events', () => {
     await untilSent(sent, 2, userId, 0);
     expect(sent.map((s) => verified(s).type)).toEqual(['credential.enrolled', 'credential.revoked']);
     const revoked = verified(sent[1]!);
-    expect(revoked).toEqual({ type: 'credential.revoked', user: { id: userId }, credential: { id, aaguid: reply.body.aaguid, deviceBound: reply.body.deviceBound }, at: expect.any(Number) });
+    expect(revoked).toEqual({ type: 'credential.revoked', user: { id: userId }, credential: { id, aaguid: reply.body.aaguid, deviceBound: reply.body.deviceBound }, checkpoint: expect.any(String), at: expect.any(Number) });
+    expect(await checkpointSize(revoked.checkpoint, userId)).toBe(2);
   });
 
   it('credential.locked when a counter regression locks a passkey (a likely clone)', async () => {
