@@ -7,6 +7,8 @@
 import { vi } from 'vitest';
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
+import { logOrigin, openCheckpoint } from '../../worker/log/checkpoint';
+import { verifierKeyOf } from '../../worker/log/note-keys';
 import { vaultRows } from './harness';
 
 const vaultOf = (userId: string) => env.VAULT.get(env.VAULT.idFromName(userId));
@@ -59,4 +61,10 @@ export async function untilSent(sent: Sent[], n: number, userId: string, rows?: 
     },
     { timeout: 15_000, interval: 20 },
   );
+}
+
+/** The size of a body's `checkpoint`, once its signature verifies under the pinned log key for this user's log. */
+export async function checkpointSize(note: string, userId: string): Promise<number> {
+  const key = await verifierKeyOf(env.LOG_SIGNING_KEY!);
+  return (await openCheckpoint(note, [key], await logOrigin(key.split('+')[0]!, userId))).checkpoint.size;
 }

@@ -10,7 +10,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { RETRY_DELAYS_MS, MAX_TRIES } from '../../worker/webhooks/backoff';
 import { expiredUntold } from '../../worker/vault/storage/ticket-hooks';
 import { assertion, call, expectProblem, pendingApproval, verify } from './harness';
-import { deliveriesOf, nextTry, receiver, untilSent, verified } from './webhook-receiver';
+import { checkpointSize, deliveriesOf, nextTry, receiver, untilSent, verified } from './webhook-receiver';
 
 let HOOK = '';
 let restore: (() => void) | undefined;
@@ -42,7 +42,9 @@ describe('action.approved', () => {
     expect(s!.headers['webhook-id']).toMatch(/^msg_[A-Za-z0-9_-]{22}$/);
     expect(s!.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
     const event = verified(s!);
-    expect(event).toEqual({ type: 'action.approved', actionHash, user: { id: userId }, reference: 'order-7', receipt: approved.body.receipt, at: expect.any(Number) });
+    expect(event).toEqual({ type: 'action.approved', actionHash, user: { id: userId }, reference: 'order-7', receipt: approved.body.receipt, checkpoint: expect.any(String), at: expect.any(Number) });
+    // The user's log after the event: enrolled, approved.
+    expect(await checkpointSize(event.checkpoint, userId)).toBe(2);
     expect(Math.abs(event.at - Date.now() / 1000)).toBeLessThan(600);
     const everything = JSON.stringify(s);
     for (const secret of [ticket, ticket.split('.')[1]!, statusToken]) expect(everything).not.toContain(secret);
@@ -153,14 +155,19 @@ describe('action.burned and action.expired', () => {
     expectProblem(await verify(ticket, bad), 429, 'rate_limited');
     await untilSent(sent, 1, userId, 0);
     expect(sent).toHaveLength(1);
-    expect(verified(sent[0]!)).toEqual({ type: 'action.burned', actionHash, user: { id: userId }, reference: 'b-1', at: expect.any(Number) });
+    const event = verified(sent[0]!);
+    expect(event).toEqual({ type: 'action.burned', actionHash, user: { id: userId }, reference: 'b-1', checkpoint: expect.any(String), at: expect.any(Number) });
+    // enrolled, failed (the first failure), burned.
+    expect(await checkpointSize(event.checkpoint, userId)).toBe(3);
   });
 
   it('the expiry is told by the alarm at the expiry, with nobody polling', async () => {
     const sent = listen();
     const { userId, actionHash, expiresAt } = await pendingApproval({}, { callbackUrl: HOOK, ttl: 1 });
     await untilSent(sent, 1, userId, 0);
-    expect(verified(sent[0]!)).toEqual({ type: 'action.expired', actionHash, user: { id: userId }, at: Date.parse(expiresAt) / 1000 });
+    const event = verified(sent[0]!);
+    expect(event).toEqual({ type: 'action.expired', actionHash, user: { id: userId }, checkpoint: expect.any(String), at: Date.parse(expiresAt) / 1000 });
+    expect(await checkpointSize(event.checkpoint, userId)).toBe(1);
   });
 
   it('an approved ticket is never told as expired: once its approval is delivered, the alarm has nothing left', async () => {

@@ -8,10 +8,13 @@
  * receiver's own secret), never the body.
  */
 import type { Env } from '../env';
+import { getLogSigner } from '../log-config';
 import { MAX_TRIES, nextTryAt } from '../webhooks/backoff';
 import { webhookSecret } from '../webhooks/config';
 import { deliverOnce } from '../webhooks/deliver';
-import { deleteDelivery, dueDeliveries, postponeDelivery, type DeliveryRow } from './storage/deliveries';
+import { withCheckpoint } from '../webhooks/events';
+import { deleteDelivery, dueDeliveries, fillDelivery, postponeDelivery, type DeliveryRow } from './storage/deliveries';
+import type { VaultLog } from './vault-log';
 import { expiredUntold, markExpirySent } from './storage/ticket-hooks';
 import { queueActionEvent, scheduleAlarm } from './webhook-queue';
 
@@ -25,6 +28,24 @@ const originOf = (url: string): string => {
     return '(unparsable)';
   }
 };
+
+/**
+ * The body to send: at the first try, the row's body gets the signed
+ * checkpoint of the log as it was right after the event (`log_size`), and
+ * keeps it, so every try sends the same body. Undefined when it cannot be
+ * signed now (LOG_SIGNING_KEY misconfigured, logged): the try then fails.
+ */
+async function bodyOf(sql: SqlStorage, log: VaultLog, env: Env, d: DeliveryRow): Promise<string | undefined> {
+  if (d.log_size === null) return d.body;
+  try {
+    const userId = (JSON.parse(d.body) as { user: { id: string } }).user.id;
+    const body = withCheckpoint(d.body, await log.checkpoint(await getLogSigner(env), userId, d.log_size));
+    fillDelivery(sql, d.id, body);
+    return body;
+  } catch {
+    return undefined;
+  }
+}
 
 function settle(sql: SqlStorage, d: DeliveryRow, ok: boolean, status: number | undefined, now: number): void {
   if (ok) return deleteDelivery(sql, d.id);
@@ -40,12 +61,12 @@ function settle(sql: SqlStorage, d: DeliveryRow, ok: boolean, status: number | u
  * that starts while another's fetches are out does not send them twice.
  * `expired(hash)`: told for each expiry queued (the object wakes its waiters).
  */
-export async function runWebhookAlarm(storage: DurableObjectStorage, env: Env, inFlight: Set<string>, expired: (hash: string) => void): Promise<void> {
+export async function runWebhookAlarm(storage: DurableObjectStorage, env: Env, log: VaultLog, inFlight: Set<string>, expired: (hash: string) => void): Promise<void> {
   const sql = storage.sql;
   try {
     const now = Date.now();
     for (const row of expiredUntold(sql, now)) {
-      queueActionEvent(sql, row.hash, 'action.expired', row.expires_at);
+      queueActionEvent(sql, row.hash, 'action.expired', row.expires_at, log.size());
       markExpirySent(sql, row.hash);
       expired(row.hash);
     }
@@ -58,7 +79,13 @@ export async function runWebhookAlarm(storage: DurableObjectStorage, env: Env, i
       // Logged as misconfigured; each try counts, so a secret that never comes back ends the retries.
     }
     for (const d of due) inFlight.add(d.id);
-    const results = await Promise.all(due.map((d) => (secret ? deliverOnce(d, secret) : Promise.resolve({ ok: false, status: undefined }))));
+    // Neither bodyOf nor deliverOnce throws: every id in flight is settled below.
+    const results = await Promise.all(
+      due.map(async (d) => {
+        const body = secret ? await bodyOf(sql, log, env, d) : undefined;
+        return body !== undefined && secret ? deliverOnce({ ...d, body }, secret) : { ok: false, status: undefined };
+      }),
+    );
     const after = Date.now();
     due.forEach((d, i) => {
       inFlight.delete(d.id);

@@ -16,8 +16,12 @@ import type { ActionTicketData, TicketRow } from './types';
 /** A Standard Webhooks message id: the same on every try of one event. */
 const messageId = (): string => `msg_${randomId(16)}`;
 
-/** Queue an action event to the ticket's callbackUrl; false when it has none. */
-export function queueActionEvent(sql: SqlStorage, hash: string, type: ActionEventType, now: number, checkpoint?: string): boolean {
+/**
+ * Queue an action event to the ticket's callbackUrl; false when it has none.
+ * `logSize`: the user's log size after the event, whose signed checkpoint
+ * (an await, so not here) the first try puts into the body.
+ */
+export function queueActionEvent(sql: SqlStorage, hash: string, type: ActionEventType, now: number, logSize: number): boolean {
   const row = sql
     .exec<Pick<TicketRow, 'callback_url' | 'reference' | 'receipt' | 'data'>>(
       "SELECT callback_url, reference, receipt, data FROM tickets WHERE hash = ? AND kind = 'action' AND callback_url IS NOT NULL",
@@ -26,8 +30,8 @@ export function queueActionEvent(sql: SqlStorage, hash: string, type: ActionEven
     .toArray()[0];
   if (!row?.callback_url) return false;
   const data = JSON.parse(row.data) as ActionTicketData;
-  const event = actionEvent({ type, actionHash: data.actionHash, userId: data.userId, reference: row.reference, receipt: row.receipt, checkpoint, now });
-  insertDelivery(sql, { id: messageId(), url: row.callback_url, body: JSON.stringify(event), now });
+  const event = actionEvent({ type, actionHash: data.actionHash, userId: data.userId, reference: row.reference, receipt: row.receipt, now });
+  insertDelivery(sql, { id: messageId(), url: row.callback_url, body: JSON.stringify(event), now, logSize });
   return true;
 }
 
@@ -35,7 +39,7 @@ export function queueActionEvent(sql: SqlStorage, hash: string, type: ActionEven
 export function queueCredentialEvent(
   sql: SqlStorage,
   url: string,
-  e: { type: CredentialEventType; credentialId: string; approvedBy?: string; checkpoint?: string; now: number },
+  e: { type: CredentialEventType; credentialId: string; approvedBy?: string; now: number; logSize: number },
 ): void {
   const cred = sql.exec<{ aaguid: string; backup_eligible: number }>('SELECT aaguid, backup_eligible FROM credentials WHERE id = ?', e.credentialId).toArray()[0];
   if (!cred) return;
@@ -44,10 +48,9 @@ export function queueCredentialEvent(
     userId: getMeta(sql, 'user_id') ?? '',
     credential: { id: e.credentialId, aaguid: cred.aaguid, deviceBound: !cred.backup_eligible },
     approvedBy: e.approvedBy,
-    checkpoint: e.checkpoint,
     now: e.now,
   });
-  insertDelivery(sql, { id: messageId(), url, body: JSON.stringify(event), now: e.now });
+  insertDelivery(sql, { id: messageId(), url, body: JSON.stringify(event), now: e.now, logSize: e.logSize });
 }
 
 /** The object's one alarm: at the next delivery due or the next expiry to tell, whichever is first. */

@@ -1,5 +1,8 @@
 /**
  * Webhook bodies, exactly as SPEC "Waiting for an approval" shapes them. The
+ * `checkpoint` (the user's signed log checkpoint after the event) is added
+ * at the first try, by {@link withCheckpoint}: signing is an await, and the
+ * row is written inside the commit, which cannot await. The
  * ticket is never in one: it is the browser's authorisation, and a receiver
  * (or its logs) holding it could open the approval page. `at` is in seconds.
  */
@@ -27,11 +30,10 @@ export interface CredentialEvent {
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
-export function actionEvent(e: { type: ActionEventType; actionHash: string; userId: string; reference?: string | null; receipt?: string | null; checkpoint?: string; now: number }): ActionEvent {
+export function actionEvent(e: { type: ActionEventType; actionHash: string; userId: string; reference?: string | null; receipt?: string | null; now: number }): ActionEvent {
   const event = { type: e.type, actionHash: e.actionHash, user: { id: e.userId } } as ActionEvent;
   if (e.reference != null) event.reference = e.reference;
   if (e.type === 'action.approved' && e.receipt) event.receipt = e.receipt;
-  if (e.checkpoint !== undefined) event.checkpoint = e.checkpoint;
   event.at = seconds(e.now);
   return event;
 }
@@ -41,12 +43,16 @@ export function credentialEvent(e: {
   userId: string;
   credential: { id: string; aaguid: string; deviceBound: boolean };
   approvedBy?: string | null;
-  checkpoint?: string;
   now: number;
 }): CredentialEvent {
   const event = { type: e.type, user: { id: e.userId }, credential: e.credential } as CredentialEvent;
   if (e.type === 'credential.enrolled' && e.approvedBy) event.approvedBy = e.approvedBy;
-  if (e.checkpoint !== undefined) event.checkpoint = e.checkpoint;
   event.at = seconds(e.now);
   return event;
+}
+
+/** The body with its `checkpoint` member, placed before `at` as SPEC lists them. */
+export function withCheckpoint(body: string, checkpoint: string): string {
+  const { at, ...rest } = JSON.parse(body) as { at: number } & Record<string, unknown>;
+  return JSON.stringify({ ...rest, checkpoint, at });
 }

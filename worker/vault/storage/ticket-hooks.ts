@@ -1,4 +1,4 @@
-import { MAX_FAILED_ATTEMPTS, type TicketRow } from '../types';
+import type { TicketRow } from '../types';
 
 /** What an agent or a host asked for beside the action (SPEC "Waiting for an approval"). */
 export interface TicketHooks {
@@ -43,8 +43,3 @@ export function nextUntoldExpiry(sql: SqlStorage): number | undefined {
   );
 }
 
-/** Whether the failure just recorded burned the ticket: `failures` reaches the limit once, while pending. */
-export function burnedJustNow(sql: SqlStorage, hash: string): boolean {
-  const row = sql.exec<{ state: string; failures: number }>('SELECT state, failures FROM tickets WHERE hash = ?', hash).toArray()[0];
-  return row?.state === 'burned' && row.failures === MAX_FAILED_ATTEMPTS;
-}
