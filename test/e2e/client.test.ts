@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PseaClient, PseaError, verifyWebhook } from '../../worker/client/index.ts';
+import { verifyEvidence } from '../../worker/evidence/index.ts';
 import { verifyReceipt } from '../../worker/receipt/index.ts';
 import { TRANSFER, TRANSFER_DISPLAY, actionButton, ctx, device, launch, newUser, waitForState } from './helpers';
 
@@ -81,6 +82,12 @@ describe('psea/client against wrangler dev', () => {
     const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
     const { claims } = await verifyReceipt(done.receipt!, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action: TRANSFER, display: TRANSFER_DISPLAY });
     expect(claims.act).toBe(approval.actionHash);
+    // The evidence, checked with no trust in the service beyond the pinned log key.
+    const bundle = await psea.evidence(approval.ticket, { attestation: true });
+    expect(bundle.receipt).toBe(done.receipt);
+    const checked = await verifyEvidence(bundle, { rpId: 'localhost', origins: [ctx.service, ctx.host], logKey: ctx.logKey, jwks, subject: user, action: TRANSFER });
+    expect(checked.checks.filter((c) => c.result === 'fail')).toEqual([]);
+    expect(checked.ok).toBe(true);
     expect((await psea.redeem(done.receipt!, 'payments-api')).claims.jti).toBe(claims.jti);
     expect(await rejection(psea.redeem(done.receipt!, 'payments-api'))).toMatchObject({ code: 'receipt_redeemed', status: 409 });
 
@@ -117,6 +124,7 @@ describe('psea/client against wrangler dev', () => {
     expect(await rejection(psea.status(other.ticket, { statusToken }))).toMatchObject({ code: 'unauthorized', status: 401 });
     expect(await rejection(new PseaClient({ baseUrl: ctx.service, apiKey: statusToken }).credentials.list(user))).toMatchObject({ code: 'unauthorized' });
     expect(await rejection(psea.waitForApproval(ticket, { timeoutMs: 1_500, statusToken }))).toMatchObject({ code: 'timeout' });
+    expect(await rejection(psea.evidence(ticket))).toMatchObject({ code: 'not_approved', status: 409 });
     const controller = new AbortController();
     const waiting = rejection(psea.waitForApproval(ticket, { timeoutMs: 50_000, signal: controller.signal }));
     setTimeout(() => controller.abort(), 200);
