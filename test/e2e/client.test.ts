@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PseaClient, PseaError, verifyWebhook } from '../../worker/client/index.ts';
@@ -94,6 +95,14 @@ describe('psea/client against wrangler dev', () => {
     // A finished ticket answers a waiter at once.
     expect((await waiter.waitForApproval(approval.ticket, { timeoutMs: 10_000, statusToken: approval.statusToken })).state).toBe('approved');
 
+    // Offline grants: single-use nonces, and a bundle signed by the receipt key naming the active passkey.
+    const offline = await psea.offlineGrants(user, { count: 2, ttl: 600, audience: 'door-7', types: ['door.open'] });
+    expect(offline.grants).toHaveLength(2);
+    const { payload, protectedHeader } = await jwtVerify(offline.bundle, createLocalJWKSet(jwks), { issuer: ctx.service, audience: 'door-7', subject: user });
+    expect(protectedHeader.typ).toBe('psea-offline+jwt');
+    expect((payload.grants as string[]).sort()).toEqual(offline.grants.map((g) => g.nonce).sort());
+    expect((payload.creds as { id: string }[]).map((c) => c.id)).toEqual([credentials[0]!.id]);
+
     expect(await psea.credentials.revoke(user, credentials[0]!.id)).toBeUndefined();
     expect(await psea.credentials.revoke(user, credentials[0]!.id)).toBeUndefined(); // idempotent in effect
     expect((await psea.credentials.list(user)).credentials.map((c) => c.state)).toEqual(['revoked']);
@@ -106,6 +115,7 @@ describe('psea/client against wrangler dev', () => {
     expect(bad).toMatchObject({ code: 'invalid_request', status: 400 });
     expect(bad.detail).toMatch(/^action\.type/);
     expect(await rejection(psea.requestApproval({ user: { id: newUser('client-none') }, action: TRANSFER }))).toMatchObject({ code: 'not_enrolled' });
+    expect(await rejection(psea.offlineGrants(newUser('client-none'), { count: 1, ttl: 60, audience: 'door-7', types: ['door.open'] }))).toMatchObject({ code: 'not_enrolled', status: 409 });
     expect(await rejection(psea.status('no-such-ticket'))).toMatchObject({ code: 'ticket_not_found', status: 404 });
     expect(await rejection(new PseaClient({ baseUrl: ctx.service, apiKey: 'x'.repeat(40) }).credentials.list('u'))).toMatchObject({ code: 'unauthorized', status: 401 });
   });
