@@ -3,15 +3,17 @@
  * approves in the embedded widget against `wrangler dev`, and the bundle the
  * service serves passes `psea verify` (scripts/psea-cli.mjs), with the log key
  * pinned from the secret the run was started with, and a checkpoint kept from
- * before the approval; a bent copy fails.
+ * before the approval; a bent copy fails. The auditor of examples/evidence-audit/
+ * runs against it too: it sees the log grow, and a rewritten one.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logOrigin, parseSignerKey, signCheckpoint } from '../../worker/log/index.ts';
 import { actionButton, actionTicket, ctx, embedUrl, enrolledDevice, launch, server, waitForState } from './helpers';
 
 const run = promisify(execFile);
@@ -68,6 +70,52 @@ describe('an evidence bundle from the running service', () => {
     const bent = await psea({ ...bundle, action: { ...bundle.action, amount: '9999.00' } });
     expect(bent.code).toBe(1);
     expect(bent.lines[0]).toMatch(/^fail statement/);
+    await d.context.close();
+  });
+});
+
+async function audit(stateFile: string, ...users: string[]): Promise<{ code: number; out: string }> {
+  const env = { ...process.env, PSEA_URL: ctx.service, PSEA_API_KEY: ctx.apiKey, PSEA_LOG_KEY: ctx.logKey };
+  try {
+    const { stdout } = await run(process.execPath, ['examples/evidence-audit/audit.mjs', stateFile, ...users], { cwd: root, env });
+    return { code: 0, out: stdout };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: e.stdout + e.stderr };
+  }
+}
+
+describe('the log auditor (examples/evidence-audit/audit.mjs)', () => {
+  it('keeps the last checkpoint per user, sees the log only grow and reports new entries; a rewritten log fails', async () => {
+    const d = await enrolledDevice(browser);
+    const stateFile = join(dir, 'checkpoints.json');
+    const first = await audit(stateFile, d.user);
+    expect(first.out).toContain(`${d.user} #0 enrolled`);
+    expect(first.out).toContain('a passkey was added (approved by first)');
+    expect(first.out).toContain(`${d.user}: the log grew from 0 to 1 entries`);
+    expect(first.code).toBe(0);
+
+    const { ticket } = await actionTicket(d.user);
+    await d.page.goto(embedUrl('approve', ticket));
+    await actionButton(d.page, 'psea-approve').click();
+    await waitForState(d.page, 'psea-approve', 'done');
+    const second = await audit(stateFile, d.user);
+    expect(second.out).toContain(`${d.user} #1 approved`);
+    expect(second.out).not.toContain('#0');
+    expect(second.out).toContain('the log grew from 1 to 2 entries; nothing before was changed');
+    expect(second.code).toBe(0);
+
+    // What a kept checkpoint looks like when the service later shows another history of size 1:
+    // signed by the very log key, for this user, with another root.
+    const signer = await parseSignerKey(ctx.logSigner);
+    const forked = await signCheckpoint({ origin: await logOrigin(signer.name, d.user), size: 1, root: new Uint8Array(32).fill(7) }, signer);
+    await writeFile(stateFile, JSON.stringify({ [d.user]: forked }));
+    const third = await audit(stateFile, d.user);
+    expect(third.out).toContain(`${d.user}: RE-WRITTEN OR FORKED LOG`);
+    expect(third.code).toBe(1);
+    const kept = JSON.parse(await readFile(stateFile, 'utf8'));
+    expect(kept[d.user]).toBe(forked);
+    expect(kept[`${d.user} (rewritten)`]).toMatchObject({ kept: forked, served: expect.stringContaining('\n2\n') });
     await d.context.close();
   });
 });

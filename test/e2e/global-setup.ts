@@ -31,6 +31,8 @@ export interface E2EContext {
   apiKey: string;
   /** The log's verifier key, known from the secret itself (pinned, never fetched beside the data). */
   logKey: string;
+  /** The log's signer key itself, so a test can forge what a rewritten log would show. */
+  logSigner: string;
   /** WEBHOOK_SECRET (`whsec_…`): receivers on loopback verify deliveries with it (callbackUrl http://localhost:<port> is allowed, RP_ID being localhost). */
   webhookSecret: string;
 }
@@ -151,6 +153,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err;
   }
 
-  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner), webhookSecret });
+  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner), logSigner, webhookSecret });
   return stop;
 }
