@@ -16,6 +16,7 @@ function testSecrets() {
         { ...ed, alg: 'EdDSA' },
       ],
     }),
+    WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
     // The log key, named as npm start names it for the tests' origin.
     LOG_SIGNING_KEY: newLogSigningKey('localhost:8787/psea') as string,
   };
@@ -33,6 +34,8 @@ export default defineConfig({
                 ...testSecrets(),
                 ALLOWED_ORIGINS: 'http://localhost:8787,https://app.example.com',
                 TICKET_TTL_SECONDS: '300',
+                // Webhook receivers of the worker tests: fetch is stood in for (test/worker/webhooks.test.ts).
+                CALLBACK_ORIGINS: 'https://hooks.example.test',
                 // A developer's .dev.vars (npm start writes DEMO=true) must not reach the tests.
                 DEMO: 'false',
               },

@@ -1,6 +1,7 @@
 // Builds the runtime-agnostic libraries into dist/ so that
 // `import { verifyReceipt } from 'psea/receipt'` and
-// `import { verifyOfflineProof } from 'psea/offline'` work in plain Node too.
+// `import { verifyOfflineProof } from 'psea/offline'` and
+// `import { PseaClient } from 'psea/client'` work in plain Node too.
 // Their dependencies stay external: the consumer's copies are used.
 import { build } from 'esbuild';
 
@@ -8,6 +9,8 @@ const LIBRARIES = [
   { name: 'receipt', external: ['jose', 'canonicalize'] },
   // The offline verifier reuses the Worker's WebAuthn checks, which parse with @simplewebauthn/server's helpers.
   { name: 'offline', external: ['jose', 'canonicalize', '@simplewebauthn/server', '@simplewebauthn/server/helpers'] },
+  // The typed client: fetch and timers, and standardwebhooks for verifyWebhook.
+  { name: 'client', external: ['standardwebhooks'] },
 ];
 
 for (const { name, external } of LIBRARIES) {

@@ -33,6 +33,8 @@ export interface E2EContext {
   logKey: string;
   /** The log's signer key itself, so a test can forge what a rewritten log would show. */
   logSigner: string;
+  /** WEBHOOK_SECRET (`whsec_…`): receivers on loopback verify deliveries with it (callbackUrl http://localhost:<port> is allowed, RP_ID being localhost). */
+  webhookSecret: string;
 }
 
 declare module 'vitest' {
@@ -70,10 +72,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const apiKey = randomBytes(32).toString('base64url');
   const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   const logSigner = newLogSigningKey(logKeyName(service)) as string;
+  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const vars: Record<string, string> = {
     API_KEYS: apiKey,
     RECEIPT_SIGNING_KEYS: JSON.stringify({ keys: [{ ...jwk, kid: 'e2e', alg: 'ES256' }] }),
     LOG_SIGNING_KEY: logSigner,
+    WEBHOOK_SECRET: webhookSecret,
     ALLOWED_ORIGINS: `${service},${host}`,
     RP_ID: 'localhost',
     RP_NAME: 'PSEA e2e',
@@ -149,6 +153,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err;
   }
 
-  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner), logSigner });
+  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner), logSigner, webhookSecret });
   return stop;
 }

@@ -117,6 +117,28 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS evidence_age ON evidence (approved_at);
   `,
+  // 4 (v2, agents; SPEC "Waiting for an approval"): an action ticket's `reference`, the hash of its
+  // `statusToken` (never the token), its `callbackUrl`, and whether its expiry has been told.
+  // `deliveries`: webhooks owed, each retried under its own id until a 2xx or its last try;
+  // written in the same transaction as the change it tells of (worker/webhooks/); `log_size`: the
+  // user's log size after that change, whose checkpoint the body gets at its first try.
+  `
+  ALTER TABLE tickets ADD COLUMN reference TEXT;
+  ALTER TABLE tickets ADD COLUMN status_token TEXT;
+  ALTER TABLE tickets ADD COLUMN callback_url TEXT;
+  ALTER TABLE tickets ADD COLUMN expiry_sent INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX tickets_callback_expiry ON tickets (expires_at) WHERE callback_url IS NOT NULL AND expiry_sent = 0;
+  CREATE TABLE IF NOT EXISTS deliveries (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    log_size INTEGER
+  );
+  CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_at);
+  `,
   // 5 (v2, offline; the lead renumbers at merge): offline grants (SPEC "Offline
   // approvals"). A grant is a service-made nonce a device signs into an offline
   // statement; it is used once, like a ticket, and keeps the receipt of its use

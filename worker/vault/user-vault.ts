@@ -49,9 +49,17 @@ import { logConsistency, logPage } from './log-reads';
 import { getEvidence } from './storage/evidence';
 import { getMeta } from './storage/meta';
 import { redeemOnce } from './storage/redemptions';
-import { actionStatusOf, loadTicket, recordFailure, ticketTimes, usableTicket, type ActionState } from './storage/tickets';
+import { recordFailure, ticketTimes, usableTicket } from './storage/tickets';
 import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 import { verifyAssertion } from './verify-assertion';
+import { authorisedTicket, settleWaiters, waitForStatus, type StatusAnswer, type StatusQuery } from './action-status';
+import { StatusWaiters } from './status-waiters';
+import { setTicketHooks } from './storage/ticket-hooks';
+import { credentialWebhookUrl } from '../webhooks/config';
+import type { CredentialEventType } from '../webhooks/events';
+import { runWebhookAlarm } from './webhook-alarm';
+import { queueActionEvent, queueCredentialEvent, scheduleAlarm } from './webhook-queue';
+import { credentialState } from './storage/credentials';
 import { commitOfflineApproval, issueGrants, offlineEntry, offlineReceiptClaims, openGrant, type OfflineSubmission } from './offline-approval';
 import type { NewGrants } from './storage/offline-grants';
 import type { OfflineCredential } from '../offline/types';
@@ -66,6 +74,10 @@ export class UserVault extends DurableObject<Env> {
   private readonly pending = new PendingActions();
   /** Active credentials read before, in memory: an approval then reads no credential row. */
   private readonly credentials = new ActiveCredentials();
+  /** Long polls of the status route, woken by the commit that ends their ticket. */
+  private readonly waiters = new StatusWaiters<StatusAnswer>();
+  /** Webhook deliveries being tried right now (webhook-alarm.ts). */
+  private readonly inFlight = new Set<string>();
   private handle: string | undefined;
   /** The user's transparency log: every entry appended inside its state change's transaction. */
   private readonly log: VaultLog;
@@ -86,13 +98,18 @@ export class UserVault extends DurableObject<Env> {
   async createAction(input: NewAction): Promise<Outcome<{ expiresAt: number }>> {
     return outcome(async () => {
       const expiresAt = issueAction(this.ctx.storage, input);
+      // Same synchronous turn as the insert, so one implicit transaction.
+      if (input.hooks) setTicketHooks(this.sql, input.hash, input.hooks);
+      // Its expiry is told by the alarm, whether anyone looks or not.
+      if (input.hooks?.callbackUrl) scheduleAlarm(this.ctx.storage);
       this.pending.remember(input.hash, pendingAction({ challenge: input.challenge, expiresAt, createdAt: input.now }, input.data));
       return { expiresAt };
     });
   }
 
-  async actionStatus(hash: string, now: number): Promise<Outcome<{ state: ActionState; receipt?: string }>> {
-    return outcome(async () => actionStatusOf(loadTicket(this.sql, hash, 'action'), now));
+  /** Where the ticket stands; with `waitMs`, held here until it is no longer pending or the wait ends (action-status.ts). */
+  async actionStatus(hash: string, now: number, query: StatusQuery = {}): Promise<Outcome<StatusAnswer>> {
+    return outcome(async () => waitForStatus(this.sql, this.waiters, hash, authorisedTicket(this.sql, hash, query.tokenHash), now, query.waitMs ?? 0));
   }
 
   /**
@@ -115,8 +132,12 @@ export class UserVault extends DurableObject<Env> {
 
   async revokeCredential(id: string, now: number): Promise<Outcome<null>> {
     return outcome(async () => {
+      const hook = credentialWebhookUrl(this.env);
       dropLapsedHolds(this.sql, now);
+      const was = credentialState(this.sql, id);
       revokeLogged(this.ctx.storage, this.log, id, now);
+      // Same synchronous turn as the revocation and its entry: one implicit transaction.
+      if (was === 'active') this.credentialChanged(hook, 'credential.revoked', id, now);
       this.credentials.forget(id);
       if (!getCredential(this.sql, id)) throw new PseaError('not_found', 'no such credential for this user');
       return null;
@@ -175,6 +196,7 @@ export class UserVault extends DurableObject<Env> {
    */
   async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<RegistrationOutcome>> {
     return this.ceremony(hash, () => refuseHolding(usableTicket(this.sql, hash, 'enroll', now)), async (row) => {
+      const hook = credentialWebhookUrl(this.env);
       const vars = getVars(this.env);
       const policy = getPolicy(this.env);
       // 1. WebAuthn checks, attestation (chain, metadata, revocation), then the policy.
@@ -194,7 +216,10 @@ export class UserVault extends DurableObject<Env> {
       // 4. Re-check after the awaits, then decide and write. No await below.
       const enrollment = enrollmentRecord(response);
       const admission = commitEnrollment(this.ctx.storage, this.log, { hash, now, data, reg, attestation, hold, addCredential: policy.enrollment.addCredential, enrollment });
-      if (admission) return { credentialId, aaguid, deviceBound, backedUp };
+      if (admission) {
+        this.credentialChanged(hook, 'credential.enrolled', credentialId, now, admission);
+        return { credentialId, aaguid, deviceBound, backedUp };
+      }
       return heldAnswer(this.sql, vars.rpId, hold, now);
     });
   }
@@ -209,6 +234,7 @@ export class UserVault extends DurableObject<Env> {
    */
   async approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string): Promise<Outcome<EnrolledCredential>> {
     return this.ceremony(hash, () => holdingTicket(this.sql, hash, now, accepted), async (hold) => {
+      const hook = credentialWebhookUrl(this.env);
       // 1. Every assertion check: this hold's statement, by an active credential of this user (never
       // the held one) meeting the rule frozen into the hold (hosted only when it names origins), and its signature.
       const ruleOrigins = hold.rule.origins ? { ruleOrigins: new Set(hold.rule.origins) } : {};
@@ -217,7 +243,8 @@ export class UserVault extends DurableObject<Env> {
       // 2. Commit: consume, advance the approver's counter and activate, in one transaction. No await below.
       const enrolled: EnrolledCredential = { credentialId: hold.credentialId, aaguid: hold.aaguid, deviceBound: hold.deviceBound, backedUp: hold.backedUp };
       const commit = { hash, now, heldId: hold.credentialId, approverId: approver.id, counter: authData.counter, backedUp: authData.flags.bs, accepted, result: JSON.stringify(enrolled) };
-      this.committing(approver.id, () => commitEnrollmentApproval(this.ctx.storage, this.log, commit));
+      this.committing(approver.id, () => commitEnrollmentApproval(this.ctx.storage, this.log, commit), hook);
+      this.credentialChanged(hook, 'credential.enrolled', hold.credentialId, now, approver.id);
       return enrolled;
     });
   }
@@ -241,6 +268,7 @@ export class UserVault extends DurableObject<Env> {
    */
   async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string, posted?: string): Promise<Outcome<{ receipt: string }>> {
     return this.ceremony(hash, () => pendingTicket(this.pending, this.sql, hash, now, accepted), async (ticket) => {
+      const hook = credentialWebhookUrl(this.env);
       // 1. Every assertion check, the rule's origins and requirement included.
       const ruleOrigins = ticket.rule.origins ? { ruleOrigins: new Set(ticket.rule.origins) } : {};
       const { credential: cred, authData } = await this.verifyAssertion(response, ticket.challenge, ticket.rule.require, ruleOrigins);
@@ -258,7 +286,10 @@ export class UserVault extends DurableObject<Env> {
       const evidenceKeptSince = now - getVars(this.env).evidenceTtlDays * 86_400_000;
       const evidence = { assertion: posted ?? JSON.stringify(response) };
       const commit = { hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs, ticketCreatedAt: ticket.createdAt, accepted, entry, evidence, evidenceKeptSince };
-      this.committing(cred.id, () => commitApproval(this.ctx.storage, this.log, commit));
+      this.committing(cred.id, () => commitApproval(this.ctx.storage, this.log, commit), hook);
+      // Same synchronous turn as the commit: its webhook row, with the log size after the approval.
+      if (queueActionEvent(this.sql, hash, 'action.approved', now, this.log.size())) scheduleAlarm(this.ctx.storage);
+      this.settled(hash, now);
       return { receipt };
     });
   }
@@ -297,30 +328,58 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  /** Run a commit; one that throws may have found the credential revoked, or locked it: read it afresh next time. */
-  private committing(credentialId: string, commit: () => void): void {
+  /**
+   * Run a commit; one that throws may have found the credential revoked, or locked it: read it
+   * afresh next time. A lock is told (`hook`) in the same turn as the lock's write.
+   */
+  private committing(credentialId: string, commit: () => void, hook?: string): void {
     try {
       commit();
     } catch (err) {
       this.credentials.forget(credentialId);
+      if (err instanceof PseaError && err.code === 'counter_regression' && credentialState(this.sql, credentialId) === 'locked') {
+        this.credentialChanged(hook, 'credential.locked', credentialId, Date.now());
+      }
       throw err;
     }
   }
 
+  /** Queue a credential event to CREDENTIAL_WEBHOOK_URL (`hook`, when set), in the turn of the change. */
+  private credentialChanged(hook: string | undefined, type: CredentialEventType, credentialId: string, now: number, approvedBy?: string): void {
+    if (!hook) return;
+    queueCredentialEvent(this.sql, hook, { type, credentialId, approvedBy, now, logSize: this.log.size() });
+    scheduleAlarm(this.ctx.storage);
+  }
+
+  /** The one alarm: webhooks due, expiries to tell (webhook-alarm.ts). */
+  override async alarm(): Promise<void> {
+    await runWebhookAlarm(this.ctx.storage, this.env, this.log, this.inFlight, (hash) => settleWaiters(this.sql, this.waiters, hash, Date.now()));
+  }
+
   /**
    * Run a ceremony on a usable ticket; a failed check (422) counts against it, and the fifth
-   * drops what it held. Its first failure and its burning are logged with the count.
+   * drops what it held. Its first failure and its burning are logged with the count; a burn
+   * queues its webhook in the same transaction.
    */
   private ceremony<R extends { challenge: string }, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
     return ceremony(open, run, (ticket, code) => {
       this.pending.forget(hash);
       const now = Date.now();
+      let told = false;
       this.ctx.storage.transactionSync(() => {
         const counted = recordFailure(this.sql, hash);
         if (counted) logFailure(this.log, this.sql, now, ticket.challenge, code, counted);
         dropBurnedHold(this.sql, hash);
+        if (counted?.state === 'burned') told = queueActionEvent(this.sql, hash, 'action.burned', now, this.log.size());
       });
+      if (told) scheduleAlarm(this.ctx.storage);
+      this.settled(hash, now);
     });
+  }
+
+  /** An action ticket's state may have changed: wake its long polls (v2 agents). */
+  private settled(hash: string, now: number): void {
+    settleWaiters(this.sql, this.waiters, hash, now);
   }
 
   /** The WebAuthn user.id: random, so it reveals nothing about the RP's user id. Never changes once set. */

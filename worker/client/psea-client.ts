@@ -1,0 +1,191 @@
+/**
+ * The typed client of the server routes. Each method is one route, resolves
+ * its body as SPEC.md gives it and rejects with `PseaError`; the retry rule
+ * (GET and DELETE only) is request.ts's. Nothing here reads a global but
+ * `fetch` (when none is given) and the clock.
+ */
+import { checkBaseUrl, segment } from './base-url.ts';
+import { PseaError } from './errors.ts';
+import { request, type Call } from './request.ts';
+import { waitForApproval } from './wait-for-approval.ts';
+import type { CallOptions, PseaClientOptions, StatusOptions, WaitOptions } from './options.ts';
+import type {
+  Action, Approval, ApprovalRequest, ApprovalStatus, CredentialList, Enrollment, EnrollmentRequest, EvidenceBundle,
+  EvidenceOptions, OfflineGrants, OfflineGrantsRequest, Redemption,
+} from './types.ts';
+
+/** A bearer token as it may go in a header: visible ASCII only, so a CR or LF in it can never add a header. */
+function bearer(token: unknown, name: string): string {
+  if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) throw new PseaError('invalid_options', `${name} must be a non-empty string of visible ASCII`);
+  return token;
+}
+
+const STATES: ReadonlySet<string> = new Set(['pending', 'approved', 'expired', 'burned']);
+
+/**
+ * A client for PSEA's server routes, for Node 20, Deno, Bun and Workers.
+ *
+ * @example
+ * ```ts
+ * import { PseaClient } from 'psea/client';
+ * const psea = new PseaClient({ baseUrl: 'https://approve.example.com', apiKey: process.env.PSEA_API_KEY });
+ * const { ticket, approveUrl, statusToken } = await psea.requestApproval({
+ *   user: { id: 'u-123' }, action: { type: 'repo.delete', repo: 'acme/site' }, audience: 'github-agent',
+ * });
+ * tellTheHuman(approveUrl);
+ * const { state, receipt } = await psea.waitForApproval(ticket, { timeoutMs: 5 * 60_000, statusToken });
+ * if (state === 'approved') await verifyReceipt(receipt!, { ... }); // psea/receipt, before acting
+ * ```
+ */
+export class PseaClient {
+  readonly #transport: { baseUrl: string; fetch: typeof fetch; retries: number };
+  readonly #apiKey: string | undefined;
+
+  /**
+   * Credentials of a user.
+   *
+   * @example
+   * ```ts
+   * const { credentials } = await psea.credentials.list('u-123');
+   * for (const c of credentials.filter((c) => c.state === 'active' && !c.deviceBound)) await psea.credentials.revoke('u-123', c.id);
+   * ```
+   */
+  readonly credentials: {
+    /** `GET /v1/users/:id/credentials`. Retried on 503. */
+    list(userId: string, options?: CallOptions): Promise<CredentialList>;
+    /** `DELETE /v1/users/:id/credentials/:credentialId`: 204, and it can approve nothing more. Retried on 503 (idempotent). */
+    revoke(userId: string, credentialId: string, options?: CallOptions): Promise<void>;
+  };
+
+  constructor(options: PseaClientOptions) {
+    const retries = options.retries ?? 2;
+    if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new PseaError('invalid_options', 'retries must be an integer from 0 to 10');
+    if (options.apiKey !== undefined) bearer(options.apiKey, 'apiKey');
+    const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#transport = { baseUrl: checkBaseUrl(options.baseUrl), fetch: fetchFn, retries };
+    this.#apiKey = options.apiKey;
+    this.credentials = {
+      list: async (userId, o) => this.#server('GET', `/v1/users/${segment(userId, 'userId')}/credentials`, undefined, o),
+      revoke: async (userId, credentialId, o) =>
+        this.#server('DELETE', `/v1/users/${segment(userId, 'userId')}/credentials/${segment(credentialId, 'credentialId')}`, undefined, o),
+    };
+  }
+
+  /**
+   * `POST /v1/enrollments`: a single-use enrollment ticket. Not retried.
+   *
+   * @example
+   * ```ts
+   * const { ticket, enrollUrl } = await psea.createEnrollment({ user: { id: 'u-123', name: 'ada@example.com', displayName: 'Ada' } });
+   * ```
+   */
+  async createEnrollment(body: EnrollmentRequest, options?: CallOptions): Promise<Enrollment> {
+    return this.#server('POST', '/v1/enrollments', body, options);
+  }
+
+  /**
+   * `POST /v1/actions`: a ticket for one exact action. Not retried: a 503 may have made the ticket,
+   * and a second call makes a second one. Keep `actionHash` (or the action) to check the receipt.
+   *
+   * @example
+   * ```ts
+   * const { ticket, approveUrl, statusToken, actionHash } = await psea.requestApproval({
+   *   user: { id: 'u-123' }, action: { type: 'wire.transfer', amount: '1250.00', to: 'DE89…' },
+   *   audience: 'payments-api', display: { title: 'Send €1,250.00' }, ttl: 300, reference: 'order-42',
+   * });
+   * ```
+   */
+  async requestApproval<A extends Action>(body: ApprovalRequest<A>, options?: CallOptions): Promise<Approval> {
+    return this.#server('POST', '/v1/actions', body, options);
+  }
+
+  /**
+   * `GET /v1/actions/:ticket/status[?wait=S]`, with the API key or the ticket's `statusToken`. Retried on 503.
+   *
+   * @example
+   * ```ts
+   * const { state, receipt, reference } = await psea.status(ticket, { wait: 30, statusToken });
+   * ```
+   */
+  async status(ticket: string, options: StatusOptions = {}): Promise<ApprovalStatus> {
+    const query = options.wait === undefined ? '' : `?wait=${encodeURIComponent(String(options.wait))}`;
+    const token = options.statusToken === undefined ? this.#key() : bearer(options.statusToken, 'statusToken');
+    const answer = await request<ApprovalStatus>(this.#transport, {
+      method: 'GET', path: `/v1/actions/${segment(ticket, 'ticket')}/status${query}`, token, signal: options.signal,
+    });
+    if (typeof answer?.state !== 'string' || !STATES.has(answer.state)) throw new PseaError('invalid_response', 'status answer without a known state', { status: 200 });
+    return answer;
+  }
+
+  /**
+   * Long-poll `status` until the state is no longer `pending`; resolves that status (`approved` with
+   * its `receipt`, `expired` or `burned`). Rejects with `timeout` after `timeoutMs`, `aborted` when
+   * `signal` fires, or the service's error (e.g. `ticket_not_found`). A 503 or a lost connection
+   * does not end the wait.
+   *
+   * @example
+   * ```ts
+   * const done = await psea.waitForApproval(ticket, { timeoutMs: 120_000, statusToken, signal: req.signal });
+   * if (done.state !== 'approved') return `not approved (${done.state})`;
+   * ```
+   */
+  async waitForApproval(ticket: string, options: WaitOptions): Promise<ApprovalStatus> {
+    const { statusToken } = options;
+    segment(ticket, 'ticket');
+    if (statusToken === undefined) this.#key();
+    return waitForApproval((wait, signal) => this.status(ticket, { wait, statusToken, signal }), options.timeoutMs, options.signal);
+  }
+
+  /**
+   * `GET /v1/actions/:ticket/evidence`: the evidence bundle of an approved ticket (409 `not_approved` before).
+   * Check it with `verifyEvidence` from `psea/evidence` and a log key you pinned. Retried on 503.
+   *
+   * @example
+   * ```ts
+   * const bundle = await psea.evidence(ticket, { since: lastCheckpointSize });
+   * ```
+   */
+  async evidence(ticket: string, options: EvidenceOptions & CallOptions = {}): Promise<EvidenceBundle> {
+    const query = new URLSearchParams();
+    if (options.since !== undefined) query.set('since', String(options.since));
+    if (options.attestation) query.set('attestation', '1');
+    const tail = query.toString() === '' ? '' : `?${query}`;
+    return this.#server('GET', `/v1/actions/${segment(ticket, 'ticket')}/evidence${tail}`, undefined, options);
+  }
+
+  /**
+   * `POST /v1/receipts/redeem`: spend the receipt's `jti`, once across all your backends. Rejects
+   * `receipt_redeemed` after the first; `receipt_invalid` when it does not verify. Not retried: a
+   * repeat after a 503 cannot tell your own first try from someone else's. Verify the user and the
+   * action with `verifyReceipt` first.
+   *
+   * @example
+   * ```ts
+   * const { claims } = await psea.redeem(receipt, 'payments-api');
+   * ```
+   */
+  async redeem(receipt: string, audience: string, options?: CallOptions): Promise<Redemption> {
+    return this.#server('POST', '/v1/receipts/redeem', { receipt, audience }, options);
+  }
+
+  /**
+   * `POST /v1/users/:id/offline-grants`: single-use grants and the bundle a device approves against. Not retried.
+   *
+   * @example
+   * ```ts
+   * const { bundle, grants } = await psea.offlineGrants('u-123', { count: 10, ttl: 86_400, audience: 'door-7', types: ['door.open'] });
+   * ```
+   */
+  async offlineGrants(userId: string, body: OfflineGrantsRequest, options?: CallOptions): Promise<OfflineGrants> {
+    return this.#server('POST', `/v1/users/${segment(userId, 'userId')}/offline-grants`, body, options);
+  }
+
+  #key(): string {
+    if (this.#apiKey === undefined) throw new PseaError('invalid_options', 'this route needs the apiKey option');
+    return this.#apiKey;
+  }
+
+  #server<T>(method: Call['method'], path: string, body: unknown, options: CallOptions = {}): Promise<T> {
+    return request<T>(this.#transport, { method, path, token: this.#key(), body, signal: options.signal });
+  }
+}
