@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { PSEA_SUBPATHS } from './test/e2e/psea-subpaths.ts';
 
 /** Fresh secrets for every run: tests never depend on a checked-in key. */
 function testSecrets() {
@@ -41,6 +42,7 @@ export default defineConfig({
         test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node' },
       },
       {
+        resolve: { alias: PSEA_SUBPATHS },
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
