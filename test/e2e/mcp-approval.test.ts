@@ -49,6 +49,9 @@ async function approveAt(url: string): Promise<void> {
   await page.goto(url);
   await waitForState(page, 'psea-approve', 'ready');
   expect(await page.locator('psea-approve [part~="title"]').textContent()).toBe(TITLE);
+  // What is signed, member by member: the tool call itself, not only the display.
+  const signed = (await page.locator('psea-approve [part~="member"]').allTextContents()).join('\n');
+  for (const part of ['mcp.tool_call', 'psea-example-bank', 'transfer_funds', CALL.from, CALL.to, CALL.amount]) expect(signed).toContain(part);
   await actionButton(page, 'psea-approve').click();
   await waitForState(page, 'psea-approve', 'done');
 }
@@ -139,6 +142,9 @@ describe('examples/mcp-approval', () => {
     expect(url?.startsWith(`${ctx.service}/approve/`)).toBe(true);
     expect(approval).toBeTruthy();
     expect(await transfers()).toEqual([]);
+    const unknown = await client.callTool({ name: 'transfer_funds', arguments: { ...CALL, approval: 'made-up' } });
+    expect(unknown.isError).toBe(true);
+    expect(text(unknown)).toContain('No approval "made-up" is waiting');
 
     // The agent changes an argument after the person was asked: the receipt is for the original call.
     const tampered = client.callTool({ name: 'transfer_funds', arguments: { ...CALL, to: 'attacker-account', approval } });
