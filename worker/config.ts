@@ -33,7 +33,7 @@ export interface Vars {
 
 export const MAX_TICKET_TTL_SECONDS = 3600;
 
-function misconfigured(name: string, why: string): PseaError {
+export function misconfigured(name: string, why: string): PseaError {
   console.error(`[psea] misconfigured: ${name}: ${why}`);
   return new PseaError('misconfigured', `${name} is missing or malformed`);
 }

@@ -18,6 +18,12 @@ export interface Env {
   DEMO?: string;
   API_KEYS?: string;
   RECEIPT_SIGNING_KEYS?: string;
+  /** v2 (agents): comma-separated https origins an action's callbackUrl may name (worker/webhooks/config.ts). */
+  CALLBACK_ORIGINS?: string;
+  /** v2 (agents): where credential events are POSTed, when set. */
+  CREDENTIAL_WEBHOOK_URL?: string;
+  /** v2 (agents), secret: `whsec_…`, the Standard Webhooks signing key. */
+  WEBHOOK_SECRET?: string;
 }
 
 /** Hono environment shared by every route group. */

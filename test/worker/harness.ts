@@ -129,7 +129,7 @@ export const SERVER_ROUTES: [string, string, unknown?][] = [
 export async function requestAction(
   userId: string,
   extra: Record<string, unknown> = {},
-): Promise<{ ticket: string; actionHash: string; dsp: string; expiresAt: string; approveUrl: string }> {
+): Promise<{ ticket: string; actionHash: string; dsp: string; expiresAt: string; approveUrl: string; statusToken: string }> {
   const r = await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, audience: 'payments-api', ...extra });
   if (r.status !== 201) throw new Error(`action ticket: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;

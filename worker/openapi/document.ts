@@ -24,6 +24,7 @@ function parameters(): Record<ParameterName, JsonSchema> {
     credentialId: { name: 'credentialId', in: 'path', required: true, description: 'A credential id (base64url)', schema: { type: 'string' } },
     file: { name: 'file', in: 'path', required: true, description: 'An asset name', schema: { type: 'string' } },
     v: { name: 'v', in: 'query', required: false, description: "The asset's ETag: the answer is then cacheable for a year", schema: { type: 'string' } },
+    wait: { name: 'wait', in: 'query', required: false, description: 'v2: hold the answer up to this many whole seconds while the state is `pending`', schema: { type: 'integer', minimum: 0, maximum: 60, default: 0 } },
   };
 }
 

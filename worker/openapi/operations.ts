@@ -21,7 +21,7 @@ export const UNDOCUMENTED_PREFIXES: readonly string[] = ['/demo/'];
 /** `server`: API key, no CORS. `browser`: the ticket authorises, CORS for ALLOWED_ORIGINS. `public`: anyone. */
 export type Audience = 'server' | 'browser' | 'public';
 
-export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v';
+export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v' | 'wait';
 
 export interface Answer {
   description: string;
@@ -71,7 +71,8 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'post', path: '/v1/actions', operationId: 'createAction', audience: 'server',
     summary: 'Ask for approval of one exact action',
-    description: 'The canonical form (RFC 8785 JCS) of `action` is at most 16 KiB. The statement made here fixes what the passkey will sign.',
+    description:
+      'The canonical form (RFC 8785 JCS) of `action` is at most 16 KiB. The statement made here fixes what the passkey will sign. v2: `reference` is echoed in status and webhooks; `callbackUrl` receives action.approved / action.burned / action.expired, signed per Standard Webhooks with WEBHOOK_SECRET (500 `misconfigured` when a callbackUrl is given and the secret is missing or malformed).',
     body: { schema: 'ActionRequest' },
     answers: { 201: { description: 'The ticket, the action hash and the hosted approval page', schema: 'ActionTicket' } },
     problems: [...SERVER, ...BODY, 'not_enrolled'],
@@ -79,9 +80,11 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'get', path: '/v1/actions/{ticket}/status', operationId: 'getActionStatus', audience: 'server',
     summary: 'Where an approval stands; carries the receipt once approved',
-    parameters: ['ticket'],
+    description:
+      "v2: authorised by an API key or by this ticket's `statusToken` (which works on no other route or ticket: anything else is 401). With `wait=S`, answers as soon as the state is no longer `pending`, or after S seconds (or at the ticket's expiry) with the state then.",
+    parameters: ['ticket', 'wait'],
     answers: { 200: { description: 'The state', schema: 'ActionStatus' } },
-    problems: [...SERVER, 'ticket_not_found'],
+    problems: [...SERVER, 'ticket_not_found', 'invalid_request'],
   },
   {
     method: 'post', path: '/v1/receipts/redeem', operationId: 'redeemReceipt', audience: 'server',

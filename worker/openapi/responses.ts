@@ -21,11 +21,13 @@ export const ActionTicket = z.object({
   dsp: b64url.describe('v2: base64url SHA-256 of JCS(display) as it will be served; also in the statement and the receipt'),
   expiresAt: isoSeconds,
   approveUrl: z.url().describe('The hosted approval page for this ticket'),
+  statusToken: b64url.describe("v2: 256 random bits that authorise only this ticket's status route (`Authorization: Bearer <statusToken>`), so whoever waits needs no API key. Keep it secret."),
 });
 
 export const ActionStatus = z.object({
   state: z.enum(['pending', 'approved', 'expired', 'burned']).describe('`burned`: five failed attempts'),
   receipt: z.string().optional().describe('The receipt JWT, once approved'),
+  reference: z.string().optional().describe("v2: the action's `reference`, when one was given"),
 });
 
 export const Display = z.object({

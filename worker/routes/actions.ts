@@ -19,6 +19,9 @@ import { statementChallenge } from '../receipt/statement';
 import type { Statement } from '../receipt/types';
 import type { Display } from '../vault/types';
 import { ActionRequest, AuthenticationResponse } from './schemas';
+import { statusCaller } from '../http/status-caller';
+import { waitSeconds } from '../http/wait-param';
+import { actionHooks } from '../webhooks/action-hooks';
 
 export const actions = new Hono<AppEnv>();
 
@@ -70,6 +73,7 @@ actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) =>
     dsp,
     nonce: randomId(16),
   };
+  const { statusToken, hooks } = await actionHooks(c.env, body);
   const { ticket, vault } = newTicket(c.env, body.user.id);
   const input = {
     hash: await ticketHash(ticket),
@@ -84,16 +88,28 @@ actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) =>
     challenge: await statementChallenge(statement),
     ttlSeconds: body.ttl ?? vars.ticketTtlSeconds,
     now: Date.now(),
+    hooks,
   };
   const { expiresAt } = await writeVault(c.env, vault, 'createAction', (v) => v.createAction(input));
-  return c.json({ ticket, actionHash, dsp, expiresAt: isoSeconds(expiresAt), approveUrl: `${statement.iss}/approve/${ticket}` }, 201);
+  return c.json({ ticket, actionHash, dsp, expiresAt: isoSeconds(expiresAt), approveUrl: `${statement.iss}/approve/${ticket}`, statusToken }, 201);
 });
 
-// Server: where an approval stands; carries the receipt once approved.
-actions.get('/v1/actions/:ticket/status', requireApiKey, async (c) => {
-  const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
+// Server: where an approval stands; carries the receipt once approved. An API key or this
+// ticket's statusToken; `?wait=S` holds the answer in the vault until the state changes.
+actions.get('/v1/actions/:ticket/status', async (c) => {
+  const caller = await statusCaller(c);
+  const waitMs = waitSeconds(c) * 1000;
+  let opened: Awaited<ReturnType<typeof openTicket>>;
+  try {
+    opened = await openTicket(c.env, c.req.param('ticket'));
+  } catch (err) {
+    // A token is no key: it learns nothing about tickets, not even which are malformed.
+    if (caller.tokenHash !== undefined) throw new PseaError('unauthorized', "a valid API key or this ticket's statusToken is required");
+    throw err;
+  }
+  const { vault, hash } = opened;
   const now = Date.now();
-  return c.json(await readVault(c.env, vault, 'actionStatus', (v) => v.actionStatus(hash, now)));
+  return c.json(await readVault(c.env, vault, 'actionStatus', (v) => v.actionStatus(hash, now, { ...caller, waitMs })));
 });
 
 actions.use('/v1/actions/:ticket', browserCors);

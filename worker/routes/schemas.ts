@@ -67,6 +67,15 @@ export const ActionRequest = z.object({
     .refine((a) => a !== SERVICE_AUDIENCE, `"${SERVICE_AUDIENCE}" is the service's own audience`)
     .default('default'),
   ttl: z.number().int().min(1).max(3600).optional(),
+  /** v2 (agents): the host's own id for the action, echoed in status and webhooks; never signed. */
+  reference: wellFormed(128).optional(),
+  /** v2 (agents): where action.approved / burned / expired are POSTed; its origin is checked against CALLBACK_ORIGINS by the route. */
+  callbackUrl: z
+    .string()
+    .min(1)
+    .max(2048)
+    .optional()
+    .describe('https on an origin in CALLBACK_ORIGINS (or, when RP_ID is localhost, http on a loopback host); no user info, no fragment'),
 });
 
 export const RedeemRequest = z.object({

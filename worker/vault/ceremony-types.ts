@@ -1,6 +1,7 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Statement } from '../receipt/types';
 import type { Hold } from './credential-add-approval';
+import type { TicketHooks } from './storage/ticket-hooks';
 import type { ActionTicketData, Display } from './types';
 
 /** What the Worker hands the vault to issue an enrollment ticket. */
@@ -22,6 +23,8 @@ export interface NewAction {
   challenge: string;
   ttlSeconds: number;
   now: number;
+  /** v2 (agents): reference, statusToken hash, callbackUrl. */
+  hooks?: TicketHooks;
 }
 
 export interface EnrolledCredential {

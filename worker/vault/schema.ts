@@ -94,6 +94,26 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO meta (k, v) SELECT 'has_enrolled', '1' WHERE EXISTS (SELECT 1 FROM credentials)
     ON CONFLICT (k) DO NOTHING;
   `,
+  // agents (v2, SPEC "Waiting for an approval"): an action ticket's `reference`, the hash of its
+  // `statusToken` (never the token), its `callbackUrl`, and whether its expiry has been told.
+  // `deliveries`: webhooks owed, each retried under its own id until a 2xx or its last try;
+  // written in the same transaction as the change it tells of (worker/webhooks/).
+  `
+  ALTER TABLE tickets ADD COLUMN reference TEXT;
+  ALTER TABLE tickets ADD COLUMN status_token TEXT;
+  ALTER TABLE tickets ADD COLUMN callback_url TEXT;
+  ALTER TABLE tickets ADD COLUMN expiry_sent INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX tickets_callback_expiry ON tickets (expires_at) WHERE callback_url IS NOT NULL AND expiry_sent = 0;
+  CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX deliveries_due ON deliveries (next_at);
+  `,
 ];
 
 /** Create the v1 tables if absent, then apply every migration this vault has not had, in one transaction each. */

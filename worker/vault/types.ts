@@ -45,6 +45,14 @@ export type TicketRow = {
   accepted: string | null;
   /** JSON of the first success answer (an enrollment's body), for that retry. */
   result: string | null;
+  /** v2 (agents): the host's own id for the action, echoed in status and webhooks. */
+  reference?: string | null;
+  /** v2 (agents): base64url SHA-256 of the ticket's statusToken. */
+  status_token?: string | null;
+  /** v2 (agents): where this action's webhooks go. */
+  callback_url?: string | null;
+  /** v2 (agents): 1 once the action.expired event is queued. */
+  expiry_sent?: number;
 };
 
 export interface EnrollTicketData {

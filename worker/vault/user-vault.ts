@@ -42,9 +42,12 @@ import { migrate } from './schema';
 import { allCredentials, credentialJSON, getCredential, getPublicKey, receiptCredential, revokeCredential } from './storage/credentials';
 import { getMeta } from './storage/meta';
 import { redeemOnce } from './storage/redemptions';
-import { actionStatusOf, loadTicket, recordFailure, ticketTimes, usableTicket, type ActionState } from './storage/tickets';
+import { recordFailure, ticketTimes, usableTicket } from './storage/tickets';
 import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 import { verifyAssertion } from './verify-assertion';
+import { authorisedTicket, settleWaiters, waitForStatus, type StatusAnswer, type StatusQuery } from './action-status';
+import { StatusWaiters } from './status-waiters';
+import { setTicketHooks } from './storage/ticket-hooks';
 
 export type * from './ceremony-types';
 
@@ -55,6 +58,8 @@ export class UserVault extends DurableObject<Env> {
   private readonly pending = new PendingActions();
   /** Active credentials read before, in memory: an approval then reads no credential row. */
   private readonly credentials = new ActiveCredentials();
+  /** Long polls of the status route, woken by the commit that ends their ticket. */
+  private readonly waiters = new StatusWaiters<StatusAnswer>();
   private handle: string | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -72,13 +77,16 @@ export class UserVault extends DurableObject<Env> {
   async createAction(input: NewAction): Promise<Outcome<{ expiresAt: number }>> {
     return outcome(async () => {
       const expiresAt = issueAction(this.ctx.storage, input);
+      // Same synchronous turn as the insert, so one implicit transaction.
+      if (input.hooks) setTicketHooks(this.sql, input.hash, input.hooks);
       this.pending.remember(input.hash, pendingAction({ challenge: input.challenge, expiresAt, createdAt: input.now }, input.data));
       return { expiresAt };
     });
   }
 
-  async actionStatus(hash: string, now: number): Promise<Outcome<{ state: ActionState; receipt?: string }>> {
-    return outcome(async () => actionStatusOf(loadTicket(this.sql, hash, 'action'), now));
+  /** Where the ticket stands; with `waitMs`, held here until it is no longer pending or the wait ends (action-status.ts). */
+  async actionStatus(hash: string, now: number, query: StatusQuery = {}): Promise<Outcome<StatusAnswer>> {
+    return outcome(async () => waitForStatus(this.sql, this.waiters, hash, authorisedTicket(this.sql, hash, query.tokenHash), now, query.waitMs ?? 0));
   }
 
   /**
@@ -203,6 +211,7 @@ export class UserVault extends DurableObject<Env> {
       this.pending.forget(hash);
       const commit = { hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs, ticketCreatedAt: ticket.createdAt, accepted };
       this.committing(cred.id, () => commitApproval(this.sql, commit));
+      this.settled(hash, now);
       return { receipt };
     });
   }
@@ -235,7 +244,13 @@ export class UserVault extends DurableObject<Env> {
       this.pending.forget(hash);
       recordFailure(this.sql, hash);
       dropBurnedHold(this.sql, hash);
+      this.settled(hash, Date.now());
     });
+  }
+
+  /** An action ticket's state may have changed: wake its long polls (v2 agents). */
+  private settled(hash: string, now: number): void {
+    settleWaiters(this.sql, this.waiters, hash, now);
   }
 
   /** The WebAuthn user.id: random, so it reveals nothing about the RP's user id. Never changes once set. */

@@ -1,0 +1,44 @@
+import type { TicketRow } from '../types';
+
+/** What an agent or a host asked for beside the action (SPEC "Waiting for an approval"). */
+export interface TicketHooks {
+  reference?: string;
+  /** base64url SHA-256 of the statusToken: a storage leak yields no token. */
+  statusTokenHash: string;
+  callbackUrl?: string;
+}
+
+/** Set on the ticket just inserted, in the same transaction. */
+export function setTicketHooks(sql: SqlStorage, hash: string, hooks: TicketHooks): void {
+  sql.exec(
+    'UPDATE tickets SET reference = ?, status_token = ?, callback_url = ? WHERE hash = ?',
+    hooks.reference ?? null, hooks.statusTokenHash, hooks.callbackUrl ?? null, hash,
+  );
+}
+
+/** Action tickets whose expiry is past and not yet told to their callbackUrl (pending: never approved nor burned). */
+export function expiredUntold(sql: SqlStorage, now: number, limit = 50): TicketRow[] {
+  return sql
+    .exec<TicketRow>(
+      `SELECT * FROM tickets WHERE callback_url IS NOT NULL AND expiry_sent = 0 AND expires_at <= ?
+         AND kind = 'action' AND state = 'pending' ORDER BY expires_at LIMIT ?`,
+      now, limit,
+    )
+    .toArray();
+}
+
+export function markExpirySent(sql: SqlStorage, hash: string): void {
+  sql.exec('UPDATE tickets SET expiry_sent = 1 WHERE hash = ?', hash);
+}
+
+/** The earliest expiry still to be told, or undefined. */
+export function nextUntoldExpiry(sql: SqlStorage): number | undefined {
+  return (
+    sql
+      .exec<{ t: number | null }>(
+        `SELECT MIN(expires_at) AS t FROM tickets WHERE callback_url IS NOT NULL AND expiry_sent = 0
+           AND kind = 'action' AND state = 'pending'`,
+      )
+      .toArray()[0]?.t ?? undefined
+  );
+}
