@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBankServer } from '../../examples/mcp-approval/bank-server.ts';
 import { Ledger } from '../../examples/mcp-approval/ledger.ts';
 import { PSEA_SUBPATHS } from './psea-subpaths';
-import { actionButton, ctx, device, enrollment, launch, newUser, waitForState } from './helpers';
+import { actionButton, ctx, device, enrollment, launch, newUser, server, waitForState } from './helpers';
 
 const CALL = { from: 'checking-1', to: 'DE89 3704 0044 0532 0130 00', amount: '1250.00', currency: 'EUR' };
 const TITLE = `Transfer 1250.00 EUR to ${CALL.to}`;
@@ -97,6 +97,9 @@ describe('examples/mcp-approval', () => {
     expect(asked[0]).toMatchObject({ mode: 'url', message: `Approve with your passkey: ${TITLE}` });
     expect(asked[0]!.url.startsWith(`${ctx.service}/approve/`)).toBe(true);
     expect(completed).toEqual([asked[0]!.elicitationId]);
+    // The elicitation id is the action's reference at the service, echoed in its status (and webhooks).
+    const ticket = decodeURIComponent(new URL(asked[0]!.url).pathname.split('/').pop()!);
+    expect((await server(`/v1/actions/${ticket}/status`)).data).toMatchObject({ state: 'approved', reference: asked[0]!.elicitationId });
     expect(ledger.entries).toMatchObject([{ id: 1, ...CALL }]);
 
     // The same call again is a new transfer: it needs a new approval, and the person declines this one.
