@@ -76,7 +76,7 @@ export class HumanApproval {
   }
 
   /** Ask for, wait for and check the approval of `call`; then, and only then, `run` it. */
-  async run(ctx: CallContext, call: GuardedCall, run: (claims: ReceiptClaims) => CallToolResult): Promise<CallToolResult> {
+  async run(ctx: CallContext, call: GuardedCall, run: (claims: ReceiptClaims) => CallToolResult | Promise<CallToolResult>): Promise<CallToolResult> {
     const action: ToolCallAction = { type: 'mcp.tool_call', server: this.serverName, tool: call.tool, arguments: call.arguments };
     this.#prune();
     const asked = call.approval === undefined ? await this.#ask(ctx, call, action) : this.#pendingFor(call);
@@ -113,6 +113,7 @@ export class HumanApproval {
       throw err;
     }
     // Spent once, by the service: the same approval again, here or on another replica, is refused.
+    // Any other failure throws before `run`: at most once, never twice.
     try {
       await psea.redeem(outcome.receipt, audience);
     } catch (err) {

@@ -56,22 +56,26 @@ async function approveAt(url: string): Promise<void> {
   await waitForState(page, 'psea-approve', 'done');
 }
 
+/** The example's server in this process, acting for the enrolled user. */
+const bank = (ledger: Ledger, waitMs: number) =>
+  createBankServer(
+    {
+      psea: new PseaClient({ baseUrl: ctx.service, apiKey: ctx.apiKey }),
+      issuer: ctx.service,
+      jwksUrl: `${ctx.service}/.well-known/jwks.json`,
+      userId: user,
+      audience: 'mcp-bank',
+      waitMs,
+    },
+    ledger,
+  );
+
 const text = (r: unknown): string => ((r as CallToolResult).content[0] as { text: string }).text;
 
 describe('examples/mcp-approval', () => {
   it('asks through URL elicitation, runs the tool once after the passkey approval, and asks afresh for the next call', async () => {
     const ledger = new Ledger();
-    const mcp = createBankServer(
-      {
-        psea: new PseaClient({ baseUrl: ctx.service, apiKey: ctx.apiKey }),
-        issuer: ctx.service,
-        jwksUrl: `${ctx.service}/.well-known/jwks.json`,
-        userId: user,
-        audience: 'mcp-bank',
-        waitMs: 30_000,
-      },
-      ledger,
-    );
+    const mcp = bank(ledger, 30_000);
     const client = new Client({ name: 'e2e', version: '1.0.0' }, { capabilities: { elicitation: { url: {} } } });
     const asked: ElicitRequestURLParams[] = [];
     const opened: Promise<void>[] = [];
@@ -113,6 +117,20 @@ describe('examples/mcp-approval', () => {
     await client.close();
   });
 
+  it('answers "still waiting" when the person is slower than the wait, and runs nothing', async () => {
+    const ledger = new Ledger();
+    const client = new Client({ name: 'e2e-slow', version: '1.0.0' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await Promise.all([bank(ledger, 1_000).connect(serverSide), client.connect(clientSide)]);
+    const first = await client.callTool({ name: 'transfer_funds', arguments: CALL });
+    const approval = /"approval": "([^"]+)"/.exec(text(first))?.[1];
+    const waited = await client.callTool({ name: 'transfer_funds', arguments: { ...CALL, approval } });
+    expect(waited.isError).toBeFalsy();
+    expect(text(waited)).toMatch(new RegExp(`^Still waiting for the person to approve at ${ctx.service}/approve/\\S+\\. Call transfer_funds again with the same arguments and "approval": "${approval}"\\.$`));
+    expect(ledger.entries).toEqual([]);
+    await client.close();
+  });
+
   it('over stdio, without URL elicitation: the approve URL in the result, a tampered call refused, one execution, a replay refused', async () => {
     // server.ts as an MCP client launches it, bundled because Node 20 runs no TypeScript.
     const bundle = join(dir, 'server.mjs');
@@ -124,7 +142,7 @@ describe('examples/mcp-approval', () => {
       format: 'esm',
       // The SDK's CommonJS dependencies require Node built-ins.
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-      plugins: [{ name: 'psea-subpaths', setup: (b) => b.onResolve({ filter: /^psea\// }, (a) => ({ path: PSEA_SUBPATHS[a.path] })) }],
+      plugins: [{ name: 'psea-subpaths', setup: (b) => b.onResolve({ filter: /^psea\// }, (a) => (PSEA_SUBPATHS[a.path] ? { path: PSEA_SUBPATHS[a.path] } : undefined)) }],
       logLevel: 'error',
     });
     const client = new Client({ name: 'e2e-plain', version: '1.0.0' });
