@@ -26,6 +26,7 @@ export type StatusCall = (wait: number, signal: AbortSignal) => Promise<Approval
 
 export async function waitForApproval(status: StatusCall, timeoutMs: number, signal: AbortSignal | undefined): Promise<ApprovalStatus> {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new PseaError('invalid_options', 'timeoutMs must be a positive number of milliseconds');
+  if (signal?.aborted) throw abortError(signal);
   const deadline = Date.now() + timeoutMs;
   const linked = linkSignals([signal], timeoutMs);
   let transient: PseaError | undefined;

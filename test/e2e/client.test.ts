@@ -1,0 +1,97 @@
+/**
+ * psea/client against the real service (`wrangler dev`) and a real passkey
+ * (Chromium's virtual authenticator on the hosted pages), as an agent's host
+ * uses it: enroll, ask for approval of one exact action, wait for the human
+ * with only the status token (long-poll, woken by the commit), check the
+ * receipt, redeem it once, revoke the passkey. And the service's own errors,
+ * reaching the caller as `PseaError` with the SPEC's codes.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PseaClient, PseaError } from '../../worker/client/index.ts';
+import { verifyReceipt } from '../../worker/receipt/index.ts';
+import { TRANSFER, TRANSFER_DISPLAY, actionButton, ctx, device, launch, newUser, waitForState } from './helpers';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const psea = new PseaClient({ baseUrl: ctx.service, apiKey: ctx.apiKey });
+const rejection = (p: Promise<unknown>) => p.then(() => expect.unreachable('resolved'), (e: unknown) => e as PseaError);
+
+describe('psea/client against wrangler dev', () => {
+  it('enroll, request, wait with the status token, approve on the hosted page, verify, redeem once, revoke', async () => {
+    const d = await device(browser);
+    const user = newUser('client');
+    const enrollment = await psea.createEnrollment({ user: { id: user, name: `${user}@example.com`, displayName: 'Ada' } });
+    expect(enrollment.enrollUrl).toBe(`${ctx.service}/enroll/${enrollment.ticket}`);
+    await d.page.goto(enrollment.enrollUrl);
+    await actionButton(d.page, 'psea-enroll').click();
+    await waitForState(d.page, 'psea-enroll', 'done');
+    const { credentials } = await psea.credentials.list(user);
+    expect(credentials.map((c) => c.state)).toEqual(['active']);
+
+    const approval = await psea.requestApproval({ user: { id: user }, action: TRANSFER, display: TRANSFER_DISPLAY, audience: 'payments-api', reference: 'order-42' });
+    expect(approval.statusToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The agent that waits holds the status token only, never the API key.
+    const waiter = new PseaClient({ baseUrl: ctx.service });
+    expect(await waiter.status(approval.ticket, { statusToken: approval.statusToken })).toEqual({ state: 'pending', reference: 'order-42' });
+    const waiting = waiter.waitForApproval(approval.ticket, { timeoutMs: 50_000, statusToken: approval.statusToken });
+
+    await d.page.goto(approval.approveUrl);
+    await actionButton(d.page, 'psea-approve').click();
+    await waitForState(d.page, 'psea-approve', 'done');
+    const done = await waiting;
+    expect(done.state).toBe('approved');
+    expect(done.reference).toBe('order-42');
+
+    const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
+    const { claims } = await verifyReceipt(done.receipt!, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action: TRANSFER, display: TRANSFER_DISPLAY });
+    expect(claims.act).toBe(approval.actionHash);
+    expect((await psea.redeem(done.receipt!, 'payments-api')).claims.jti).toBe(claims.jti);
+    expect(await rejection(psea.redeem(done.receipt!, 'payments-api'))).toMatchObject({ code: 'receipt_redeemed', status: 409 });
+
+    // A finished ticket answers a waiter at once.
+    expect((await waiter.waitForApproval(approval.ticket, { timeoutMs: 10_000, statusToken: approval.statusToken })).state).toBe('approved');
+
+    expect(await psea.credentials.revoke(user, credentials[0]!.id)).toBeUndefined();
+    expect(await psea.credentials.revoke(user, credentials[0]!.id)).toBeUndefined(); // idempotent in effect
+    expect((await psea.credentials.list(user)).credentials.map((c) => c.state)).toEqual(['revoked']);
+    expect(await rejection(psea.requestApproval({ user: { id: user }, action: TRANSFER }))).toMatchObject({ code: 'not_enrolled', status: 409 });
+    await d.context.close();
+  });
+
+  it("the service's errors arrive as PseaError with the SPEC's codes", async () => {
+    const bad = await rejection(psea.requestApproval({ user: { id: newUser('client-bad') }, action: { type: 'psea.credential.add' } }));
+    expect(bad).toMatchObject({ code: 'invalid_request', status: 400 });
+    expect(bad.detail).toMatch(/^action\.type/);
+    expect(await rejection(psea.requestApproval({ user: { id: newUser('client-none') }, action: TRANSFER }))).toMatchObject({ code: 'not_enrolled' });
+    expect(await rejection(psea.status('no-such-ticket'))).toMatchObject({ code: 'ticket_not_found', status: 404 });
+    expect(await rejection(new PseaClient({ baseUrl: ctx.service, apiKey: 'x'.repeat(40) }).credentials.list('u'))).toMatchObject({ code: 'unauthorized', status: 401 });
+  });
+
+  it('waitForApproval on a ticket nobody approves: timeout; and aborted when the caller gives up', async () => {
+    const d = await device(browser);
+    const user = newUser('client-wait');
+    const { enrollUrl } = await psea.createEnrollment({ user: { id: user, name: `${user}@example.com` } });
+    await d.page.goto(enrollUrl);
+    await actionButton(d.page, 'psea-enroll').click();
+    await waitForState(d.page, 'psea-enroll', 'done');
+    await d.context.close();
+    const { ticket, statusToken } = await psea.requestApproval({ user: { id: user }, action: TRANSFER, audience: 'payments-api' });
+    // Attack: a status token authorises its own ticket's status and nothing else, not even a sibling ticket's.
+    const other = await psea.requestApproval({ user: { id: user }, action: TRANSFER, audience: 'payments-api' });
+    expect(await rejection(psea.status(other.ticket, { statusToken }))).toMatchObject({ code: 'unauthorized', status: 401 });
+    expect(await rejection(new PseaClient({ baseUrl: ctx.service, apiKey: statusToken }).credentials.list(user))).toMatchObject({ code: 'unauthorized' });
+    expect(await rejection(psea.waitForApproval(ticket, { timeoutMs: 1_500, statusToken }))).toMatchObject({ code: 'timeout' });
+    const controller = new AbortController();
+    const waiting = rejection(psea.waitForApproval(ticket, { timeoutMs: 50_000, signal: controller.signal }));
+    setTimeout(() => controller.abort(), 200);
+    expect(await waiting).toMatchObject({ code: 'aborted' });
+    expect((await psea.status(ticket)).state).toBe('pending');
+  });
+});
