@@ -2,6 +2,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { PSEA_SUBPATHS } from './test/e2e/psea-subpaths.ts';
+// @ts-expect-error: a plain .mjs module of the repository's scripts, without types
+import { newLogSigningKey } from './scripts/dev-secrets.mjs';
 
 /** Fresh secrets for every run: tests never depend on a checked-in key. */
 function testSecrets() {
@@ -15,6 +17,9 @@ function testSecrets() {
         { ...ed, alg: 'EdDSA' },
       ],
     }),
+    WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+    // The log key, named as npm start names it for the tests' origin.
+    LOG_SIGNING_KEY: newLogSigningKey('localhost:8787/psea') as string,
   };
 }
 
@@ -30,6 +35,8 @@ export default defineConfig({
                 ...testSecrets(),
                 ALLOWED_ORIGINS: 'http://localhost:8787,https://app.example.com',
                 TICKET_TTL_SECONDS: '300',
+                // Webhook receivers of the worker tests: fetch is stood in for (test/worker/webhooks.test.ts).
+                CALLBACK_ORIGINS: 'https://hooks.example.test',
                 // A developer's .dev.vars (npm start writes DEMO=true) must not reach the tests.
                 DEMO: 'false',
               },

@@ -21,7 +21,7 @@ export const UNDOCUMENTED_PREFIXES: readonly string[] = ['/demo/'];
 /** `server`: API key, no CORS. `browser`: the ticket authorises, CORS for ALLOWED_ORIGINS. `public`: anyone. */
 export type Audience = 'server' | 'browser' | 'public';
 
-export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v' | 'wait';
+export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v' | 'start' | 'end' | 'from' | 'since' | 'attestation' | 'wait';
 
 export interface Answer {
   description: string;
@@ -107,6 +107,28 @@ export const OPERATIONS: readonly Operation[] = [
     answers: { 204: { description: 'Revoked (a locked credential stays locked)' } },
     problems: [...SERVER, 'invalid_request', 'not_found'],
   },
+  {
+    method: 'get', path: '/v1/actions/{ticket}/evidence', operationId: 'getEvidence', audience: 'server',
+    summary: 'v2: the evidence bundle of an approval, checkable without trusting the service',
+    description: 'Check it with verifyEvidence (psea/evidence) or `npx psea verify` against a log key pinned beforehand. Kept EVIDENCE_TTL_DAYS (default 90) after approval.',
+    parameters: ['ticket', 'since', 'attestation'],
+    answers: { 200: { description: 'The bundle: receipt, action, display, statement, the assertion as accepted, the credential and its enrollment, the log entries with their proofs', schema: 'Evidence' } },
+    problems: [...SERVER, 'invalid_request', 'ticket_not_found', 'not_found', 'not_approved'],
+  },
+  {
+    method: 'get', path: '/v1/users/{id}/log', operationId: 'getLog', audience: 'server',
+    summary: "v2: a page of the user's transparency log and its current checkpoint",
+    parameters: ['id', 'start', 'end'],
+    answers: { 200: { description: 'The signed checkpoint and entries [start, end)', schema: 'LogPage' } },
+    problems: [...SERVER, 'invalid_request'],
+  },
+  {
+    method: 'get', path: '/v1/users/{id}/log/consistency', operationId: 'getLogConsistency', audience: 'server',
+    summary: "v2: proof that the user's log only grew since an earlier size",
+    parameters: ['id', 'from'],
+    answers: { 200: { description: 'The current checkpoint and the RFC 9162 consistency proof from size `from` to it', schema: 'LogConsistency' } },
+    problems: [...SERVER, 'invalid_request'],
+  },
   // ---- browser (the ticket is the authorisation) ----
   {
     method: 'get', path: '/v1/enrollments/{ticket}', operationId: 'getEnrollmentOptions', audience: 'browser',
@@ -160,6 +182,13 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get', path: '/.well-known/jwks.json', operationId: 'getJwks', audience: 'public', anyOrigin: true,
     summary: 'Public halves of every receipt signing key (cacheable for 300 s)',
     answers: { 200: { description: 'JWK Set', schema: 'Jwks' } },
+    problems: ['misconfigured', 'internal_error'],
+  },
+  {
+    method: 'get', path: '/.well-known/psea-log-key', operationId: 'getLogKeys', audience: 'public', anyOrigin: true,
+    summary: 'v2: the log verifier keys, one a line, the current one first (cacheable for 300 s)',
+    description: 'Go note verifier keys (`<name>+<hash>+<key>`). Pin one out of band: a key fetched beside the data it checks proves nothing.',
+    answers: { 200: { description: 'Verifier key strings, one a line', media: ['text/plain'] } },
     problems: ['misconfigured', 'internal_error'],
   },
   {

@@ -39,7 +39,14 @@ import { ceremony, outcome } from './outcome';
 import { pendingAction, PendingActions, pendingTicket } from './pending-actions';
 import { enrollmentAnswer, heldAnswer, requestOptions } from './request-options';
 import { migrate } from './schema';
-import { allCredentials, credentialJSON, getCredential, getPublicKey, receiptCredential, revokeCredential } from './storage/credentials';
+import { allCredentials, credentialJSON, getCredential, getPublicKey, receiptCredential } from './storage/credentials';
+import { enrollmentRecord } from './enrollment-record';
+import { logFailure, revokeLogged } from './log-writes';
+import { VaultLog, entryTime } from './vault-log';
+import { getLogSigner } from '../log-config';
+import { evidenceBundle, refuseNoEvidence, type BundleRequest } from './evidence-bundle';
+import { logConsistency, logPage } from './log-reads';
+import { getEvidence } from './storage/evidence';
 import { getMeta } from './storage/meta';
 import { redeemOnce } from './storage/redemptions';
 import { recordFailure, ticketTimes, usableTicket } from './storage/tickets';
@@ -48,6 +55,11 @@ import { verifyAssertion } from './verify-assertion';
 import { authorisedTicket, settleWaiters, waitForStatus, type StatusAnswer, type StatusQuery } from './action-status';
 import { StatusWaiters } from './status-waiters';
 import { setTicketHooks } from './storage/ticket-hooks';
+import { credentialWebhookUrl } from '../webhooks/config';
+import type { CredentialEventType } from '../webhooks/events';
+import { runWebhookAlarm } from './webhook-alarm';
+import { queueActionEvent, queueCredentialEvent, scheduleAlarm } from './webhook-queue';
+import { credentialState } from './storage/credentials';
 
 export type * from './ceremony-types';
 
@@ -60,12 +72,17 @@ export class UserVault extends DurableObject<Env> {
   private readonly credentials = new ActiveCredentials();
   /** Long polls of the status route, woken by the commit that ends their ticket. */
   private readonly waiters = new StatusWaiters<StatusAnswer>();
+  /** Webhook deliveries being tried right now (webhook-alarm.ts). */
+  private readonly inFlight = new Set<string>();
   private handle: string | undefined;
+  /** The user's transparency log: every entry appended inside its state change's transaction. */
+  private readonly log: VaultLog;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     migrate(ctx.storage);
+    this.log = new VaultLog(this.sql);
   }
 
   // ---- server side (API key checked by the Worker) ----
@@ -79,6 +96,8 @@ export class UserVault extends DurableObject<Env> {
       const expiresAt = issueAction(this.ctx.storage, input);
       // Same synchronous turn as the insert, so one implicit transaction.
       if (input.hooks) setTicketHooks(this.sql, input.hash, input.hooks);
+      // Its expiry is told by the alarm, whether anyone looks or not.
+      if (input.hooks?.callbackUrl) scheduleAlarm(this.ctx.storage);
       this.pending.remember(input.hash, pendingAction({ challenge: input.challenge, expiresAt, createdAt: input.now }, input.data));
       return { expiresAt };
     });
@@ -109,11 +128,47 @@ export class UserVault extends DurableObject<Env> {
 
   async revokeCredential(id: string, now: number): Promise<Outcome<null>> {
     return outcome(async () => {
+      const hook = credentialWebhookUrl(this.env);
       dropLapsedHolds(this.sql, now);
-      revokeCredential(this.sql, id);
+      const was = credentialState(this.sql, id);
+      revokeLogged(this.ctx.storage, this.log, id, now);
+      // Same synchronous turn as the revocation and its entry: one implicit transaction.
+      if (was === 'active') this.credentialChanged(hook, 'credential.revoked', id, now);
       this.credentials.forget(id);
       if (!getCredential(this.sql, id)) throw new PseaError('not_found', 'no such credential for this user');
       return null;
+    });
+  }
+
+  // ---- the log and evidence (server side; SPEC v2 "Evidence and the transparency log") ----
+  // Each reads the tree size with what it proves, synchronously, then signs that size's checkpoint.
+
+  /** Entries [start, end) of this user's log and the current checkpoint. */
+  async readLog(userId: string, start: number, end: number | undefined) {
+    return outcome(async () => {
+      const signer = await getLogSigner(this.env);
+      const { size, entries } = logPage(this.log, start, end);
+      return { checkpoint: await this.log.checkpoint(signer, userId, size), entries };
+    });
+  }
+
+  /** The current checkpoint and the consistency proof from size `from` to it. */
+  async logConsistency(userId: string, from: number) {
+    return outcome(async () => {
+      const signer = await getLogSigner(this.env);
+      const { size, proof } = logConsistency(this.log, from);
+      return { checkpoint: await this.log.checkpoint(signer, userId, size), proof };
+    });
+  }
+
+  /** An approved ticket's evidence bundle; 409 `not_approved` until it is approved. */
+  async evidence(hash: string, req: BundleRequest, now: number) {
+    return outcome(async () => {
+      const signer = await getLogSigner(this.env);
+      const row = getEvidence(this.sql, hash, now - getVars(this.env).evidenceTtlDays * 86_400_000) ?? refuseNoEvidence(this.sql, hash, now);
+      const size = this.log.size();
+      const { log, ...bundle } = evidenceBundle(this.sql, this.log, row, size, req);
+      return { ...bundle, log: { checkpoint: await this.log.checkpoint(signer, bundle.statement.sub, size), ...log } };
     });
   }
 
@@ -132,6 +187,7 @@ export class UserVault extends DurableObject<Env> {
    */
   async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<RegistrationOutcome>> {
     return this.ceremony(hash, () => refuseHolding(usableTicket(this.sql, hash, 'enroll', now)), async (row) => {
+      const hook = credentialWebhookUrl(this.env);
       const vars = getVars(this.env);
       const policy = getPolicy(this.env);
       // 1. WebAuthn checks, attestation (chain, metadata, revocation), then the policy.
@@ -149,8 +205,12 @@ export class UserVault extends DurableObject<Env> {
       );
 
       // 4. Re-check after the awaits, then decide and write. No await below.
-      const admission = commitEnrollment(this.ctx.storage, { hash, now, data, reg, attestation, hold, addCredential: policy.enrollment.addCredential });
-      if (admission) return { credentialId, aaguid, deviceBound, backedUp };
+      const enrollment = enrollmentRecord(response);
+      const admission = commitEnrollment(this.ctx.storage, this.log, { hash, now, data, reg, attestation, hold, addCredential: policy.enrollment.addCredential, enrollment });
+      if (admission) {
+        this.credentialChanged(hook, 'credential.enrolled', credentialId, now, admission);
+        return { credentialId, aaguid, deviceBound, backedUp };
+      }
       return heldAnswer(this.sql, vars.rpId, hold, now);
     });
   }
@@ -165,6 +225,7 @@ export class UserVault extends DurableObject<Env> {
    */
   async approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string): Promise<Outcome<EnrolledCredential>> {
     return this.ceremony(hash, () => holdingTicket(this.sql, hash, now, accepted), async (hold) => {
+      const hook = credentialWebhookUrl(this.env);
       // 1. Every assertion check: this hold's statement, by an active credential of this user (never
       // the held one) meeting the rule frozen into the hold (hosted only when it names origins), and its signature.
       const ruleOrigins = hold.rule.origins ? { ruleOrigins: new Set(hold.rule.origins) } : {};
@@ -173,7 +234,8 @@ export class UserVault extends DurableObject<Env> {
       // 2. Commit: consume, advance the approver's counter and activate, in one transaction. No await below.
       const enrolled: EnrolledCredential = { credentialId: hold.credentialId, aaguid: hold.aaguid, deviceBound: hold.deviceBound, backedUp: hold.backedUp };
       const commit = { hash, now, heldId: hold.credentialId, approverId: approver.id, counter: authData.counter, backedUp: authData.flags.bs, accepted, result: JSON.stringify(enrolled) };
-      this.committing(approver.id, () => commitEnrollmentApproval(this.ctx.storage, commit));
+      this.committing(approver.id, () => commitEnrollmentApproval(this.ctx.storage, this.log, commit), hook);
+      this.credentialChanged(hook, 'credential.enrolled', hold.credentialId, now, approver.id);
       return enrolled;
     });
   }
@@ -192,10 +254,12 @@ export class UserVault extends DurableObject<Env> {
   /**
    * `accepted`: base64url SHA-256 of the request body as posted. It is kept
    * with the receipt, so the same body posted again (a retry of an answer
-   * lost to a 503) gets 409 `ticket_used` carrying that receipt.
+   * lost to a 503) gets 409 `ticket_used` carrying that receipt. `posted`:
+   * that body's text, kept as the evidence's assertion exactly as accepted.
    */
-  async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string): Promise<Outcome<{ receipt: string }>> {
+  async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string, posted?: string): Promise<Outcome<{ receipt: string }>> {
     return this.ceremony(hash, () => pendingTicket(this.pending, this.sql, hash, now, accepted), async (ticket) => {
+      const hook = credentialWebhookUrl(this.env);
       // 1. Every assertion check, the rule's origins and requirement included.
       const ruleOrigins = ticket.rule.origins ? { ruleOrigins: new Set(ticket.rule.origins) } : {};
       const { credential: cred, authData } = await this.verifyAssertion(response, ticket.challenge, ticket.rule.require, ruleOrigins);
@@ -209,8 +273,13 @@ export class UserVault extends DurableObject<Env> {
       // 3. Commit: guarded writes re-check what may have changed during the awaits. No await below.
       // Whatever the commit finds, the ticket is no longer known pending.
       this.pending.forget(hash);
-      const commit = { hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs, ticketCreatedAt: ticket.createdAt, accepted };
-      this.committing(cred.id, () => commitApproval(this.sql, commit));
+      const entry = { v: 1, kind: 'approved', at: entryTime(now), sub: statement.sub, cred: cred.id, challenge: ticket.challenge, act: claims.act, aud: claims.aud, jti: claims.jti } as const;
+      const evidenceKeptSince = now - getVars(this.env).evidenceTtlDays * 86_400_000;
+      const evidence = { assertion: posted ?? JSON.stringify(response) };
+      const commit = { hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs, ticketCreatedAt: ticket.createdAt, accepted, entry, evidence, evidenceKeptSince };
+      this.committing(cred.id, () => commitApproval(this.ctx.storage, this.log, commit), hook);
+      // Same synchronous turn as the commit: its webhook row, with the log size after the approval.
+      if (queueActionEvent(this.sql, hash, 'action.approved', now, this.log.size())) scheduleAlarm(this.ctx.storage);
       this.settled(hash, now);
       return { receipt };
     });
@@ -228,23 +297,52 @@ export class UserVault extends DurableObject<Env> {
     });
   }
 
-  /** Run a commit; one that throws may have found the credential revoked, or locked it: read it afresh next time. */
-  private committing(credentialId: string, commit: () => void): void {
+  /**
+   * Run a commit; one that throws may have found the credential revoked, or locked it: read it
+   * afresh next time. A lock is told (`hook`) in the same turn as the lock's write.
+   */
+  private committing(credentialId: string, commit: () => void, hook?: string): void {
     try {
       commit();
     } catch (err) {
       this.credentials.forget(credentialId);
+      if (err instanceof PseaError && err.code === 'counter_regression' && credentialState(this.sql, credentialId) === 'locked') {
+        this.credentialChanged(hook, 'credential.locked', credentialId, Date.now());
+      }
       throw err;
     }
   }
 
-  /** Run a ceremony on a usable ticket; a failed check (422) counts against it, and the fifth drops what it held. */
-  private ceremony<R, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
-    return ceremony(open, run, () => {
+  /** Queue a credential event to CREDENTIAL_WEBHOOK_URL (`hook`, when set), in the turn of the change. */
+  private credentialChanged(hook: string | undefined, type: CredentialEventType, credentialId: string, now: number, approvedBy?: string): void {
+    if (!hook) return;
+    queueCredentialEvent(this.sql, hook, { type, credentialId, approvedBy, now, logSize: this.log.size() });
+    scheduleAlarm(this.ctx.storage);
+  }
+
+  /** The one alarm: webhooks due, expiries to tell (webhook-alarm.ts). */
+  override async alarm(): Promise<void> {
+    await runWebhookAlarm(this.ctx.storage, this.env, this.log, this.inFlight, (hash) => settleWaiters(this.sql, this.waiters, hash, Date.now()));
+  }
+
+  /**
+   * Run a ceremony on a usable ticket; a failed check (422) counts against it, and the fifth
+   * drops what it held. Its first failure and its burning are logged with the count; a burn
+   * queues its webhook in the same transaction.
+   */
+  private ceremony<R extends { challenge: string }, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
+    return ceremony(open, run, (ticket, code) => {
       this.pending.forget(hash);
-      recordFailure(this.sql, hash);
-      dropBurnedHold(this.sql, hash);
-      this.settled(hash, Date.now());
+      const now = Date.now();
+      let told = false;
+      this.ctx.storage.transactionSync(() => {
+        const counted = recordFailure(this.sql, hash);
+        if (counted) logFailure(this.log, this.sql, now, ticket.challenge, code, counted);
+        dropBurnedHold(this.sql, hash);
+        if (counted?.state === 'burned') told = queueActionEvent(this.sql, hash, 'action.burned', now, this.log.size());
+      });
+      if (told) scheduleAlarm(this.ctx.storage);
+      this.settled(hash, now);
     });
   }
 

@@ -11,10 +11,20 @@ export type DeliveryRow = {
   attempts: number;
   next_at: number;
   created_at: number;
+  /** The user's log size after the event; its checkpoint goes into the body at the first try, then null. */
+  log_size: number | null;
 };
 
-export function insertDelivery(sql: SqlStorage, d: { id: string; url: string; body: string; now: number }): void {
-  sql.exec('INSERT INTO deliveries (id, url, body, attempts, next_at, created_at) VALUES (?, ?, ?, 0, ?, ?)', d.id, d.url, d.body, d.now, d.now);
+export function insertDelivery(sql: SqlStorage, d: { id: string; url: string; body: string; now: number; logSize?: number }): void {
+  sql.exec(
+    'INSERT INTO deliveries (id, url, body, attempts, next_at, created_at, log_size) VALUES (?, ?, ?, 0, ?, ?, ?)',
+    d.id, d.url, d.body, d.now, d.now, d.logSize ?? null,
+  );
+}
+
+/** The body with its checkpoint, kept so that every later try sends the very same body. */
+export function fillDelivery(sql: SqlStorage, id: string, body: string): void {
+  sql.exec('UPDATE deliveries SET body = ?, log_size = NULL WHERE id = ?', body, id);
 }
 
 /** Deliveries due at `now`, oldest first. */

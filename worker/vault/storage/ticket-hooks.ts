@@ -42,3 +42,4 @@ export function nextUntoldExpiry(sql: SqlStorage): number | undefined {
       .toArray()[0]?.t ?? undefined
   );
 }
+
