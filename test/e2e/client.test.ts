@@ -6,9 +6,11 @@
  * receipt, redeem it once, revoke the passkey. And the service's own errors,
  * reaching the caller as `PseaError` with the SPEC's codes.
  */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PseaClient, PseaError } from '../../worker/client/index.ts';
+import { PseaClient, PseaError, verifyWebhook } from '../../worker/client/index.ts';
 import { verifyReceipt } from '../../worker/receipt/index.ts';
 import { TRANSFER, TRANSFER_DISPLAY, actionButton, ctx, device, launch, newUser, waitForState } from './helpers';
 
@@ -21,6 +23,33 @@ afterAll(async () => {
 });
 
 const psea = new PseaClient({ baseUrl: ctx.service, apiKey: ctx.apiKey });
+/** A webhook receiver on a loopback port: every POST it gets, as a fetch `Request`, in order of arrival. */
+async function receiver() {
+  const got: Request[] = [];
+  let arrived = () => {};
+  const server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+      got.push(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) }));
+      res.writeHead(204).end();
+      arrived();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/psea`,
+    /** The next delivery (bounded by the test's timeout). */
+    next: async (): Promise<Request> => {
+      while (got.length === 0) await new Promise<void>((r) => (arrived = r));
+      return got.shift()!;
+    },
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
 const rejection = (p: Promise<unknown>) => p.then(() => expect.unreachable('resolved'), (e: unknown) => e as PseaError);
 
 describe('psea/client against wrangler dev', () => {
@@ -93,5 +122,29 @@ describe('psea/client against wrangler dev', () => {
     setTimeout(() => controller.abort(), 200);
     expect(await waiting).toMatchObject({ code: 'aborted' });
     expect((await psea.status(ticket)).state).toBe('pending');
+  });
+
+  it("the service's action.approved webhook verifies with verifyWebhook, and a tampered copy does not", async () => {
+    const hooks = await receiver();
+    const d = await device(browser);
+    const user = newUser('client-hook');
+    const { enrollUrl } = await psea.createEnrollment({ user: { id: user, name: `${user}@example.com` } });
+    await d.page.goto(enrollUrl);
+    await actionButton(d.page, 'psea-enroll').click();
+    await waitForState(d.page, 'psea-enroll', 'done');
+    const approval = await psea.requestApproval({ user: { id: user }, action: TRANSFER, audience: 'payments-api', reference: 'order-77', callbackUrl: hooks.url });
+    await d.page.goto(approval.approveUrl);
+    await actionButton(d.page, 'psea-approve').click();
+    await waitForState(d.page, 'psea-approve', 'done');
+    const { receipt } = await psea.status(approval.ticket);
+
+    const delivery = await hooks.next();
+    const tampered = new Request(delivery.url, { method: 'POST', headers: delivery.headers, body: (await delivery.clone().text()).replace('order-77', 'order-78') });
+    const event = await verifyWebhook(delivery, ctx.webhookSecret);
+    expect(event).toMatchObject({ type: 'action.approved', actionHash: approval.actionHash, user: { id: user }, reference: 'order-77', receipt });
+    expect(JSON.stringify(event)).not.toContain(approval.ticket);
+    expect(await rejection(verifyWebhook(tampered, ctx.webhookSecret))).toMatchObject({ code: 'webhook_invalid' });
+    await d.context.close();
+    await hooks.close();
   });
 });

@@ -31,6 +31,8 @@ export interface E2EContext {
   apiKey: string;
   /** The log's verifier key, known from the secret itself (pinned, never fetched beside the data). */
   logKey: string;
+  /** WEBHOOK_SECRET (`whsec_…`), to verify the webhooks the service sends. */
+  webhookSecret: string;
 }
 
 declare module 'vitest' {
@@ -66,6 +68,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const dir = await mkdtemp(join(tmpdir(), 'psea-e2e-'));
   const apiKey = randomBytes(32).toString('base64url');
+  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   const logSigner = newLogSigningKey(logKeyName(service)) as string;
   const vars: Record<string, string> = {
@@ -75,6 +78,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ALLOWED_ORIGINS: `${service},${host}`,
     RP_ID: 'localhost',
     RP_NAME: 'PSEA e2e',
+    WEBHOOK_SECRET: webhookSecret,
     DEMO: 'true',
     // Issue 5's example policy: wires over 10,000 need a device-bound passkey
     // (policy.test.ts); the 1,250 transfer of the other tests gets `default`.
@@ -147,6 +151,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err;
   }
 
-  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner) });
+  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner), webhookSecret });
   return stop;
 }

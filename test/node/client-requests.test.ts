@@ -86,8 +86,16 @@ describe('psea/client requests', () => {
     for (const baseUrl of ['http://localhost:8787', 'http://127.0.0.1:1/', 'http://[::1]:2', 'https://approve.example.com/psea/']) {
       expect(() => new PseaClient({ baseUrl, apiKey: API_KEY }), baseUrl).not.toThrow();
     }
-    expect(() => new PseaClient({ baseUrl: BASE, apiKey: '' })).toThrow(PseaError);
+    for (const apiKey of ['', 'key with space', 'key\r\nx-evil: 1']) expect(() => new PseaClient({ baseUrl: BASE, apiKey })).toThrow(PseaError);
     expect(() => new PseaClient({ baseUrl: BASE, apiKey: API_KEY, retries: -1 })).toThrow(PseaError);
+  });
+
+  it('attack: a status token with a CR LF cannot add a header; it is refused before any request', async () => {
+    const { fetch, calls } = fakeFetch(() => json({ state: 'pending' }));
+    const err = await rejection(client(fetch).status('t1', { statusToken: 'st\r\nx-api-key: stolen' }));
+    expect(err.code).toBe('invalid_options');
+    expect(err.message).not.toContain('stolen');
+    expect(calls).toHaveLength(0);
   });
 
   it('keeps a path prefix of the base URL', async () => {

@@ -7,7 +7,14 @@
  * token or a body the service did not send as a problem.
  */
 
-/** The problem codes the service answers with (SPEC.md "Errors", docs/api.md "Errors"). */
+/**
+ * The problem codes the service answers with (SPEC.md "Errors", docs/api.md "Errors").
+ *
+ * @example
+ * ```ts
+ * const fromService = err instanceof PseaError && (SERVICE_ERROR_CODES as readonly string[]).includes(err.code);
+ * ```
+ */
 export const SERVICE_ERROR_CODES = [
   'invalid_request',
   'unauthorized',
@@ -38,7 +45,14 @@ export const SERVICE_ERROR_CODES = [
   'unavailable',
 ] as const;
 
-/** Codes of the client's own, for failures that are not a problem answered by the service. */
+/**
+ * Codes of the client's own, for failures that are not a problem answered by the service.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof PseaError && CLIENT_ERROR_CODES.includes(err.code as ClientErrorCode)) log.warn('no answer from PSEA', err.code);
+ * ```
+ */
 export const CLIENT_ERROR_CODES = [
   /** `waitForApproval`'s `timeoutMs` passed while the approval was still pending (or unreachable). */
   'timeout',
@@ -54,15 +68,33 @@ export const CLIENT_ERROR_CODES = [
   'invalid_options',
 ] as const;
 
+/** A code the service answers with, e.g. `'not_enrolled'`. */
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
+/** A code of the client's own, e.g. `'timeout'`. */
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
-/** Every code a `PseaError` can carry. The set is closed: a new code is a breaking change. */
+/**
+ * Every code a `PseaError` can carry. The set is closed: a new code is a breaking change.
+ *
+ * @example
+ * ```ts
+ * function retryable(code: PseaErrorCode): boolean {
+ *   return code === 'unavailable' || code === 'network_error' || code === 'timeout';
+ * }
+ * ```
+ */
 export type PseaErrorCode = ServiceErrorCode | ClientErrorCode;
 
 const SERVICE_CODES: ReadonlySet<string> = new Set(SERVICE_ERROR_CODES);
 export const isServiceErrorCode = (code: unknown): code is ServiceErrorCode => typeof code === 'string' && SERVICE_CODES.has(code);
 
-/** An RFC 9457 problem as the service sends it, extension members included (a `ticket_used` may carry a `receipt`). */
+/**
+ * An RFC 9457 problem as the service sends it, extension members included (a `ticket_used` may carry a `receipt`).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof PseaError && err.problem) console.log(err.problem.title, err.problem.detail);
+ * ```
+ */
 export interface Problem {
   type: string;
   status: number;

@@ -1,5 +1,13 @@
 /** The options of `PseaClient` and of its methods. */
 
+/**
+ * What `new PseaClient(...)` takes.
+ *
+ * @example
+ * ```ts
+ * const options: PseaClientOptions = { baseUrl: env.PSEA_ORIGIN, apiKey: env.PSEA_API_KEY, fetch: env.PSEA.fetch.bind(env.PSEA), retries: 3 };
+ * ```
+ */
 export interface PseaClientOptions {
   /** The service's origin, e.g. `https://approve.example.com` (https, or http on a loopback host). */
   baseUrl: string;
@@ -11,11 +19,26 @@ export interface PseaClientOptions {
   retries?: number;
 }
 
-/** Every method takes a signal: aborting rejects with `PseaError` code `aborted`. */
+/**
+ * Every method takes a signal: aborting rejects with `PseaError` code `aborted`.
+ *
+ * @example
+ * ```ts
+ * await psea.credentials.list('u-123', { signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
 export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Options of `status`.
+ *
+ * @example
+ * ```ts
+ * await psea.status(ticket, { wait: 20, statusToken });
+ * ```
+ */
 export interface StatusOptions extends CallOptions {
   /** Seconds (0–60) the service may hold the request until the state is no longer `pending`. */
   wait?: number;
@@ -23,6 +46,14 @@ export interface StatusOptions extends CallOptions {
   statusToken?: string;
 }
 
+/**
+ * Options of `waitForApproval`.
+ *
+ * @example
+ * ```ts
+ * await psea.waitForApproval(ticket, { timeoutMs: 120_000, statusToken, signal: request.signal });
+ * ```
+ */
 export interface WaitOptions extends CallOptions {
   /** Give up after this many milliseconds: rejects with `PseaError` code `timeout`. */
   timeoutMs: number;

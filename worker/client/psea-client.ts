@@ -14,6 +14,12 @@ import type {
   EvidenceOptions, OfflineGrants, OfflineGrantsRequest, Redemption,
 } from './types.ts';
 
+/** A bearer token as it may go in a header: visible ASCII only, so a CR or LF in it can never add a header. */
+function bearer(token: unknown, name: string): string {
+  if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) throw new PseaError('invalid_options', `${name} must be a non-empty string of visible ASCII`);
+  return token;
+}
+
 const STATES: ReadonlySet<string> = new Set(['pending', 'approved', 'expired', 'burned']);
 
 /**
@@ -54,9 +60,7 @@ export class PseaClient {
   constructor(options: PseaClientOptions) {
     const retries = options.retries ?? 2;
     if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new PseaError('invalid_options', 'retries must be an integer from 0 to 10');
-    if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) {
-      throw new PseaError('invalid_options', 'apiKey must be a non-empty string');
-    }
+    if (options.apiKey !== undefined) bearer(options.apiKey, 'apiKey');
     const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#transport = { baseUrl: checkBaseUrl(options.baseUrl), fetch: fetchFn, retries };
     this.#apiKey = options.apiKey;
@@ -105,7 +109,7 @@ export class PseaClient {
    */
   async status(ticket: string, options: StatusOptions = {}): Promise<ApprovalStatus> {
     const query = options.wait === undefined ? '' : `?wait=${encodeURIComponent(String(options.wait))}`;
-    const token = options.statusToken ?? this.#key();
+    const token = options.statusToken === undefined ? this.#key() : bearer(options.statusToken, 'statusToken');
     const answer = await request<ApprovalStatus>(this.#transport, {
       method: 'GET', path: `/v1/actions/${segment(ticket, 'ticket')}/status${query}`, token, signal: options.signal,
     });

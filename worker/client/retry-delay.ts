@@ -8,7 +8,15 @@
  * do not return together.
  */
 
-/** The longest `Retry-After` the client waits for; a longer one is answered with the error. */
+/**
+ * The longest `Retry-After` the client waits for; a longer one is answered with the error.
+ *
+ * @example
+ * ```ts
+ * // A 503 that asked for more than MAX_RETRY_AFTER_MS reaches you as code 'unavailable': queue the work.
+ * if (err instanceof PseaError && err.code === 'unavailable') await queue.later(job);
+ * ```
+ */
 export const MAX_RETRY_AFTER_MS = 10_000;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 4_000;

@@ -2,6 +2,13 @@
  * The wire shapes of the server routes (SPEC.md, docs/api.md), as the client
  * sends and receives them. Types only: nothing here is checked at run time
  * except where the client's own behaviour depends on it (a status `state`).
+ * Each is what a method of `PseaClient` takes or resolves, e.g.
+ *
+ * @example
+ * ```ts
+ * import type { ApprovalRequest, ApprovalStatus, WebhookEvent } from 'psea/client';
+ * const ask: ApprovalRequest = { user: { id: 'u-123' }, action: { type: 'repo.delete', repo: 'acme/site' } };
+ * ```
  */
 import type { ReceiptClaims, Statement } from '../receipt/types.ts';
 
@@ -170,4 +177,15 @@ export interface CredentialWebhookEvent {
   at: number;
 }
 
+/**
+ * What `verifyWebhook` returns. A type added by a later service version may also arrive: ignore it with a 2xx.
+ *
+ * @example
+ * ```ts
+ * switch (event.type) {
+ *   case 'action.approved': return resume(event.reference!, event.receipt!);
+ *   case 'credential.enrolled': return notify(event.user.id, event.credential);
+ * }
+ * ```
+ */
 export type WebhookEvent = ActionWebhookEvent | CredentialWebhookEvent;

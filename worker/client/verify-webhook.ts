@@ -37,7 +37,7 @@ const HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as cons
  *       if (err instanceof PseaError && err.code === 'webhook_invalid') return new Response(null, { status: 400 });
  *       throw err;
  *     }
- *     if (await env.SEEN.get(req.headers.get('webhook-id')!)) return new Response(null, { status: 204 });
+ *     if (await alreadyHandled(req.headers.get('webhook-id')!)) return new Response(null, { status: 204 });
  *     switch (event.type) {
  *       case 'action.approved': await resume(event.reference!, event.receipt!); break;
  *       case 'credential.enrolled': await tellTheUser(event.user.id, event.credential); break;

@@ -17,9 +17,23 @@ import { abortError } from './problem.ts';
 import { linkSignals, sleep } from './signals.ts';
 import type { ApprovalStatus } from './types.ts';
 
-/** The longest `wait` the service takes (SPEC.md: 0–60 seconds). */
+/**
+ * The longest `wait` the service takes (SPEC.md: 0–60 seconds).
+ *
+ * @example
+ * ```ts
+ * const s = await psea.status(ticket, { wait: MAX_WAIT_SECONDS, statusToken });
+ * ```
+ */
 export const MAX_WAIT_SECONDS = 60;
-/** The fewest milliseconds between two polls, whatever the service does. */
+/**
+ * The fewest milliseconds between two polls of `waitForApproval`, whatever the service does.
+ *
+ * @example
+ * ```ts
+ * const mostPolls = Math.ceil(timeoutMs / MIN_POLL_INTERVAL_MS); // an upper bound on status requests
+ * ```
+ */
 export const MIN_POLL_INTERVAL_MS = 2_000;
 
 export type StatusCall = (wait: number, signal: AbortSignal) => Promise<ApprovalStatus>;
