@@ -25,6 +25,7 @@ import { enrollUser, pool, prepareFloorItems, prepareTickets } from './lib/prep.
 import { figureDisk, figureEvicted, figureWranglerDev } from './lib/reference-figures.mjs';
 import { startServers } from './lib/servers.mjs';
 import { receiptBench } from './lib/receipt-bench.mjs';
+import { evidenceBench } from './lib/evidence-bench.mjs';
 import { report } from './lib/report.mjs';
 import { roundTrips } from './lib/round-trips.mjs';
 import { machineInfo } from './lib/machine.mjs';
@@ -87,6 +88,11 @@ async function main() {
   results.figures.receipt = await receiptBench(receiptLib, { rounds: N.receiptRounds, iterations: N.receiptIters });
   const ru = results.figures.receipt.usPerCall;
   log(`figure 4: verifyReceipt ${ru.verifyReceipt.toFixed(1)} µs, jose jwtVerify ${ru.jose.toFixed(1)} µs (${(ru.verifyReceipt / ru.jose).toFixed(2)}×)`);
+  const evidenceLib = await import(pathToFileURL(join(tmp, 'node/evidence.mjs')).href);
+  results.figures.evidence = await evidenceBench(evidenceLib, root, QUICK ? { rounds: 3, iterations: 50, logSize: 100_000, proofs: 200 } : {});
+  const eu = results.figures.evidence.usPerCall;
+  const ep = results.figures.evidence.proof;
+  log(`figure 7: verifyEvidence ${eu.verifyEvidence.toFixed(0)} µs, bare verifyAuthenticationResponse ${eu.bare.toFixed(0)} µs (${(eu.verifyEvidence / eu.bare).toFixed(2)}×); inclusion proof at ${ep.logSize} entries: ${ep.hashes} hashes, made in ${ep.makeUs.toFixed(1)} µs, verified in ${ep.verifyUs.toFixed(1)} µs`);
 
   // ---- servers: one workerd with the real bundle (twice), the cpu worker and the baseline worker ----
   const servers = await startServers({ root, tmp, storageRoot, SoftAuthenticator });

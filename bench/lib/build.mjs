@@ -6,6 +6,7 @@
  *   baseline/index.js   bench/workers/baseline-worker.js: stateless baseline, floor and empty routes
  *   node/soft-auth.mjs  test/support/soft-authenticator.ts for Node
  *   node/receipt.mjs    worker/receipt (psea/receipt, signing too) for Node, jose left external
+ *   node/evidence.mjs   worker/evidence (psea/evidence) and the log's tree, for figure 7
  */
 import { execFile } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
@@ -59,6 +60,15 @@ export async function buildAll(root, tmp, log) {
         resolveDir: root, loader: 'ts',
       },
       outfile: join(tmp, 'node/receipt.mjs'),
+      bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning',
+    }),
+    build({
+      // psea/evidence and the log's tree, for figure 7.
+      stdin: {
+        contents: "export * from './worker/evidence/index.ts';\nexport { MerkleTree, MemoryLogStore, encodeHashes } from './worker/log/index.ts';",
+        resolveDir: root, loader: 'ts',
+      },
+      outfile: join(tmp, 'node/evidence.mjs'),
       bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning',
     }),
   ]);

@@ -81,6 +81,18 @@ export function rows(res) {
     add('4. verifyReceipt (Node), JWKS object cached', us(u.verifyReceipt), `jose jwtVerify ${us(u.jose)}`, u.verifyReceipt / u.jose, '≤ 1.2×', u.verifyReceipt / u.jose <= 1.2);
     add('4a. … with the action check (JCS + SHA-256 of the action)', us(u.verifyReceiptWithAction), `jose jwtVerify ${us(u.jose)}`, u.verifyReceiptWithAction / u.jose, '—', null);
   }
+  const cm = f.cpu?.medians;
+  if (cm?.['do-log-append'] && cm.verify) {
+    const share = cm['do-log-append'].cpuUs / cm.verify.cpuUs;
+    add("7a. The log's append in a verify (the `approved` entry, in the object's transaction)", us(cm['do-log-append'].cpuUs), `whole verify ${ms(cm.verify.cpuUs / 1000)}`, share, '≤ 10% of a verify', share <= 0.1);
+  }
+  if (f.evidence) {
+    const u = f.evidence.usPerCall;
+    const p = f.evidence.proof;
+    add('7b. verifyEvidence (Node), all seven checks, receipt included', us(u.verifyEvidence), `bare verifyAuthenticationResponse ${us(u.bare)}`, u.verifyEvidence / u.bare, '≤ 2×', u.verifyEvidence / u.bare <= 2);
+    add('7b. … without jwks (the receipt check unavailable)', us(u.verifyEvidenceNoReceipt), `bare verifyAuthenticationResponse ${us(u.bare)}`, u.verifyEvidenceNoReceipt / u.bare, '—', null);
+    add(`7c. Inclusion proof at ${int(p.logSize)} entries: size; made from the store; verified (WebCrypto)`, `${p.hashes} hashes = ${p.bytes} B (${p.wireBytes} B as JSON); made ${us(p.makeUs)}; verified ${us(p.verifyUs)}`, '—', NaN, '≤ ⌈log2 n⌉ hashes', p.hashes <= Math.ceil(Math.log2(p.logSize)));
+  }
   if (f.widget) {
     const w = f.widget;
     add('5. widget.js size', `${kb(w.gzip)} gzip (${kb(w.raw)} raw, ${kb(w.brotli)} brotli)`, `budget ${kb(w.budgetGzip)} gzip`, w.gzip / w.budgetGzip, '≤ 15 KB gzip', w.gzip <= w.budgetGzip);
@@ -135,6 +147,7 @@ const STEPS = [
   ['do-unknown', 'RPC `verifyAction` on an unknown ticket (read + error result)'],
   ['do-sql-reads', "verifyAction's reads of a ticket not held in memory (`loadTicket` + `getCredential`), no RPC"],
   ['do-sql-commit', 'Write transaction of two small unguarded UPDATEs, no RPC'],
+  ['do-log-append', "The log's append of one `approved` entry (JCS, leaf hash, O(log n) tree nodes, the entry row) in its own transaction, no RPC"],
   ['do-commit-rpc', 'RPC + two small unguarded UPDATEs + storage commit'],
   ['do-commit-real-rpc', "RPC + verifyAction's commit (`commitApproval`: one UPDATE with every guard, then the counter; the receipt into the ticket row) + storage commit"],
   ['baseline', 'Stateless baseline: library verify + jose sign'],

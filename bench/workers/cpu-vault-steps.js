@@ -63,6 +63,11 @@ export const vaultSteps = {
     const { stub, hash, credentialId } = await realUser(c, c.done);
     return { batch: (n) => stub.benchSql('reads', n, hash, credentialId) };
   },
+  // One RPC for the whole batch: N log appends (JCS, leaf hash, tree nodes, entry row), each its own transaction.
+  'do-log-append': (c) => {
+    const stub = benchVaults(c.env).get(c.env.VAULT.idFromName('cpu-log-append'));
+    return { batch: (n) => stub.benchLogAppend(n) };
+  },
   'do-sql-commit': async (c) => {
     if (!c.done) return undefined;
     const { stub, hash, credentialId } = await realUser(c, c.done);

@@ -67,6 +67,25 @@ export class UserVault extends RealUserVault {
   }
 
   /**
+   * N appends of an `approved`-sized entry to this object's log, each in its
+   * own transactionSync, as a verify's commit appends one (figure 7a: the
+   * log's share of a verify). The scratch object's log only grows.
+   * @param {number} n
+   */
+  benchLogAppend(n) {
+    // @ts-expect-error -- private to the Worker's code; the bench reaches in on purpose.
+    const log = /** @type {import('../../worker/vault/vault-log').VaultLog} */ (this.log);
+    let last = 0;
+    for (let i = 0; i < n; i++) {
+      const at = Math.floor(Date.now() / 1000);
+      last = this.ctx.storage.transactionSync(() =>
+        log.append({ v: 1, kind: 'approved', at, sub: 'bench-user-log', cred: 'A'.repeat(43), challenge: 'B'.repeat(43), act: 'C'.repeat(43), aud: 'payments-api', jti: `bench-${i}-${at}-${'D'.repeat(12)}` }),
+      );
+    }
+    return last + 1;
+  }
+
+  /**
    * Scratch rows for benchCommit, so real tickets and counters stay as they
    * are: `count` pending copies of a real ticket (same data, same size) and a
    * copy of a real credential at counter 0. Made once, before any timed batch.
@@ -151,22 +170,29 @@ export class UserVault extends RealUserVault {
   }
 
   /**
-   * verifyAction's commit, the real `commitApproval` (two guarded UPDATEs in
-   * one transaction), on the next scratch ticket and the scratch credential
+   * verifyAction's commit, the real `commitApproval` (the guarded UPDATE, the
+   * counter, the `approved` log entry and the evidence row, in one
+   * transaction), on the next scratch ticket and the scratch credential
    * (counter 0 stays 0, as a synced passkey's does).
    * @param {string} receipt a real receipt, written into the ticket row as verifyAction does
    */
   benchCommit(receipt) {
     if (this.#scratch.next >= this.#scratch.made) throw new Error('benchCommit: out of scratch tickets (raise SCRATCH_TICKETS)');
-    commitApproval(this.ctx.storage.sql, {
+    const now = Date.now();
+    // @ts-expect-error -- private to the Worker's code; the bench reaches in on purpose.
+    const log = /** @type {import('../../worker/vault/vault-log').VaultLog} */ (this.log);
+    commitApproval(this.ctx.storage, log, {
       hash: `bench-scratch-${this.#scratch.next++}`,
-      now: Date.now(),
+      now,
       receipt,
       credentialId: SCRATCH_CREDENTIAL,
       counter: 0,
       backedUp: false,
       ticketCreatedAt: 0,
       accepted: 'bench',
+      entry: { v: 1, kind: 'approved', at: Math.floor(now / 1000), sub: 'bench', cred: SCRATCH_CREDENTIAL, challenge: 'A'.repeat(43), act: 'A'.repeat(43), aud: 'bench', jti: `bench-${this.#scratch.next}` },
+      evidence: { assertion: '{}' },
+      evidenceKeptSince: 0,
     });
     return 1;
   }

@@ -8,9 +8,11 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PseaClient, PseaError, verifyWebhook } from '../../worker/client/index.ts';
+import { verifyEvidence } from '../../worker/evidence/index.ts';
 import { verifyReceipt } from '../../worker/receipt/index.ts';
 import { TRANSFER, TRANSFER_DISPLAY, actionButton, ctx, device, launch, newUser, waitForState } from './helpers';
 
@@ -81,11 +83,25 @@ describe('psea/client against wrangler dev', () => {
     const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
     const { claims } = await verifyReceipt(done.receipt!, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action: TRANSFER, display: TRANSFER_DISPLAY });
     expect(claims.act).toBe(approval.actionHash);
+    // The evidence, checked with no trust in the service beyond the pinned log key.
+    const bundle = await psea.evidence(approval.ticket, { attestation: true });
+    expect(bundle.receipt).toBe(done.receipt);
+    const checked = await verifyEvidence(bundle, { rpId: 'localhost', origins: [ctx.service, ctx.host], logKey: ctx.logKey, jwks, subject: user, action: TRANSFER });
+    expect(checked.checks.filter((c) => c.result === 'fail')).toEqual([]);
+    expect(checked.ok).toBe(true);
     expect((await psea.redeem(done.receipt!, 'payments-api')).claims.jti).toBe(claims.jti);
     expect(await rejection(psea.redeem(done.receipt!, 'payments-api'))).toMatchObject({ code: 'receipt_redeemed', status: 409 });
 
     // A finished ticket answers a waiter at once.
     expect((await waiter.waitForApproval(approval.ticket, { timeoutMs: 10_000, statusToken: approval.statusToken })).state).toBe('approved');
+
+    // Offline grants: single-use nonces, and a bundle signed by the receipt key naming the active passkey.
+    const offline = await psea.offlineGrants(user, { count: 2, ttl: 600, audience: 'door-7', types: ['door.open'] });
+    expect(offline.grants).toHaveLength(2);
+    const { payload, protectedHeader } = await jwtVerify(offline.bundle, createLocalJWKSet(jwks), { issuer: ctx.service, audience: 'door-7', subject: user });
+    expect(protectedHeader.typ).toBe('psea-offline+jwt');
+    expect((payload.grants as string[]).sort()).toEqual(offline.grants.map((g) => g.nonce).sort());
+    expect((payload.creds as { id: string }[]).map((c) => c.id)).toEqual([credentials[0]!.id]);
 
     expect(await psea.credentials.revoke(user, credentials[0]!.id)).toBeUndefined();
     expect(await psea.credentials.revoke(user, credentials[0]!.id)).toBeUndefined(); // idempotent in effect
@@ -99,6 +115,7 @@ describe('psea/client against wrangler dev', () => {
     expect(bad).toMatchObject({ code: 'invalid_request', status: 400 });
     expect(bad.detail).toMatch(/^action\.type/);
     expect(await rejection(psea.requestApproval({ user: { id: newUser('client-none') }, action: TRANSFER }))).toMatchObject({ code: 'not_enrolled' });
+    expect(await rejection(psea.offlineGrants(newUser('client-none'), { count: 1, ttl: 60, audience: 'door-7', types: ['door.open'] }))).toMatchObject({ code: 'not_enrolled', status: 409 });
     expect(await rejection(psea.status('no-such-ticket'))).toMatchObject({ code: 'ticket_not_found', status: 404 });
     expect(await rejection(new PseaClient({ baseUrl: ctx.service, apiKey: 'x'.repeat(40) }).credentials.list('u'))).toMatchObject({ code: 'unauthorized', status: 401 });
   });
@@ -117,6 +134,7 @@ describe('psea/client against wrangler dev', () => {
     expect(await rejection(psea.status(other.ticket, { statusToken }))).toMatchObject({ code: 'unauthorized', status: 401 });
     expect(await rejection(new PseaClient({ baseUrl: ctx.service, apiKey: statusToken }).credentials.list(user))).toMatchObject({ code: 'unauthorized' });
     expect(await rejection(psea.waitForApproval(ticket, { timeoutMs: 1_500, statusToken }))).toMatchObject({ code: 'timeout' });
+    expect(await rejection(psea.evidence(ticket))).toMatchObject({ code: 'not_approved', status: 409 });
     const controller = new AbortController();
     const waiting = rejection(psea.waitForApproval(ticket, { timeoutMs: 50_000, signal: controller.signal }));
     setTimeout(() => controller.abort(), 200);

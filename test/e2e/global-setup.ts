@@ -31,7 +31,9 @@ export interface E2EContext {
   apiKey: string;
   /** The log's verifier key, known from the secret itself (pinned, never fetched beside the data). */
   logKey: string;
-  /** WEBHOOK_SECRET (`whsec_…`), to verify the webhooks the service sends. */
+  /** The log's signer key itself, so a test can forge what a rewritten log would show. */
+  logSigner: string;
+  /** WEBHOOK_SECRET (`whsec_…`): receivers on loopback verify deliveries with it (callbackUrl http://localhost:<port> is allowed, RP_ID being localhost). */
   webhookSecret: string;
 }
 
@@ -68,17 +70,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const dir = await mkdtemp(join(tmpdir(), 'psea-e2e-'));
   const apiKey = randomBytes(32).toString('base64url');
-  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   const logSigner = newLogSigningKey(logKeyName(service)) as string;
+  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const vars: Record<string, string> = {
     API_KEYS: apiKey,
     RECEIPT_SIGNING_KEYS: JSON.stringify({ keys: [{ ...jwk, kid: 'e2e', alg: 'ES256' }] }),
     LOG_SIGNING_KEY: logSigner,
+    WEBHOOK_SECRET: webhookSecret,
     ALLOWED_ORIGINS: `${service},${host}`,
     RP_ID: 'localhost',
     RP_NAME: 'PSEA e2e',
-    WEBHOOK_SECRET: webhookSecret,
     DEMO: 'true',
     // Issue 5's example policy: wires over 10,000 need a device-bound passkey
     // (policy.test.ts); the 1,250 transfer of the other tests gets `default`.
@@ -151,6 +153,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err;
   }
 
-  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner), webhookSecret });
+  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner), logSigner, webhookSecret });
   return stop;
 }

@@ -115,7 +115,7 @@ describe('webhook configuration fails closed', () => {
     callApp(over, 'POST', '/v1/actions', { user: { id: newUserId('cfg-hook') }, action: WIRE, ...(callbackUrl ? { callbackUrl } : {}) });
 
   it('an action with a callbackUrl needs a good WEBHOOK_SECRET; one without does not', async () => {
-    const bad = [undefined, '', 'secret', 'whsec_', 'whsec_!!!', `whsec_${btoa('too short')}`, `whsec_${btoa('x'.repeat(65))}`, btoa('x'.repeat(32))];
+    const bad = [undefined, '', 'secret', 'whsec_', 'whsec_!!!', `whsec_${btoa('too short')}`, `whsec_${btoa('x'.repeat(65))}`, btoa('x'.repeat(32)), `whsec_${btoa('x'.repeat(31)).replace(/=+$/, '')}`];
     for (const WEBHOOK_SECRET of bad) {
       const r = await create({ WEBHOOK_SECRET }, 'https://hooks.example.test/');
       expectProblem(r, 500, 'misconfigured');

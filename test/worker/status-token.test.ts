@@ -43,11 +43,21 @@ describe('statusToken', () => {
     expectProblem(await statusWith('not-a-ticket', a.statusToken), 401, 'unauthorized');
   });
 
-  it('works on no other route: every server route refuses it as it refuses a wrong key', async () => {
-    const { statusToken } = await pendingApproval();
-    for (const [method, path, body] of SERVER_ROUTES.filter(([, p]) => !p.endsWith('/status'))) {
+  it('works on no other route: every server route refuses it as it refuses a wrong key, its own ticket\'s evidence and its user\'s log included', async () => {
+    const { statusToken, ticket, auth, userId } = await pendingApproval();
+    await verify(ticket, await assertion(ticket, auth));
+    const own: [string, string, unknown?][] = [
+      ['GET', `/v1/actions/${ticket}/evidence`],
+      ['GET', `/v1/users/${userId}/log`],
+      ['GET', `/v1/users/${userId}/log/consistency?from=0`],
+      ['GET', `/v1/users/${userId}/credentials`],
+      ['POST', '/v1/actions', { user: { id: userId }, action: WIRE }],
+    ];
+    for (const [method, path, body] of [...SERVER_ROUTES.filter(([, p]) => !p.endsWith('/status')), ...own]) {
       expectProblem(await call(method, path, body, { auth: statusToken }), 401, 'unauthorized');
     }
+    // The API key still reads it: the token was refused, not the route.
+    expect((await call('GET', `/v1/actions/${ticket}/evidence`)).status).toBe(200);
   });
 
   it('neither the ticket nor a near-miss token authorises status', async () => {

@@ -8,7 +8,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
 import { RETRY_DELAYS_MS, MAX_TRIES } from '../../worker/webhooks/backoff';
-import { expiredUntold } from '../../worker/vault/storage/ticket-hooks';
+import { EXPIRY_GRACE_MS, expiredUntold } from '../../worker/vault/storage/ticket-hooks';
+import { openTicket } from '../../worker/http/ticket';
 import { assertion, call, expectProblem, pendingApproval, verify } from './harness';
 import { checkpointSize, deliveriesOf, nextTry, receiver, untilSent, verified } from './webhook-receiver';
 
@@ -161,7 +162,19 @@ describe('action.burned and action.expired', () => {
     expect(await checkpointSize(event.checkpoint, userId)).toBe(3);
   });
 
-  it('the expiry is told by the alarm at the expiry, with nobody polling', async () => {
+  it('an expiry is decided only after a grace, so a verify that began before it can still commit and be told approved', async () => {
+    listen();
+    const { ticket, expiresAt } = await pendingApproval({}, { callbackUrl: HOOK, ttl: 60 });
+    const { vault } = await openTicket(env, ticket);
+    const expiry = Date.parse(expiresAt);
+    const untold = (at: number) => runInDurableObject(vault, (_i, state) => expiredUntold(state.storage.sql, at).length);
+    expect(await untold(expiry)).toBe(0);
+    expect(await untold(expiry + EXPIRY_GRACE_MS - 1)).toBe(0);
+    expect(await untold(expiry + EXPIRY_GRACE_MS)).toBe(1);
+    expect(EXPIRY_GRACE_MS).toBeLessThan(60_000);
+  });
+
+  it('the expiry is told by the alarm soon after the expiry, with nobody polling', async () => {
     const sent = listen();
     const { userId, actionHash, expiresAt } = await pendingApproval({}, { callbackUrl: HOOK, ttl: 1 });
     await untilSent(sent, 1, userId, 0);
@@ -178,7 +191,7 @@ describe('action.burned and action.expired', () => {
     const vault = env.VAULT.get(env.VAULT.idFromName(userId));
     const left = await runInDurableObject(vault, async (_i, state) => ({
       alarm: await state.storage.getAlarm(),
-      untold: expiredUntold(state.storage.sql, Date.parse(expiresAt) + 1).length,
+      untold: expiredUntold(state.storage.sql, Date.parse(expiresAt) + 3_600_000).length,
     }));
     expect(left).toEqual({ alarm: null, untold: 0 });
     expect(sent.map((s) => verified(s).type)).toEqual(['action.approved']);

@@ -2,7 +2,7 @@
  * The per-user transparency log (SPEC.md v2 "The log"): an RFC 9162 Merkle
  * tree over a store of complete subtrees, its proofs and their verification,
  * and C2SP signed-note checkpoints with Go `note` keys. Runtime agnostic:
- * WebCrypto only, no `cloudflare:*` or `node:*` imports. The tree is
+ * WebCrypto and @noble/hashes, no `cloudflare:*` or `node:*` imports. The tree is
  * synchronous and takes its SHA-256 from the caller (see `merkle-hash.ts`).
  */
 export { LogError, type LogErrorCode } from './errors.ts';

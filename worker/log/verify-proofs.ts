@@ -1,18 +1,21 @@
 /**
  * Proof verification for anyone who holds a root they trust (from a
  * checkpoint they verified): RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2
- * (consistency), step for step. WebCrypto only, so a verifier needs no
- * dependency. Each throws `LogError` `proof_invalid` saying why, and
+ * (consistency), step for step. Runtime agnostic: WebCrypto, and
+ * @noble/hashes (pure JS) for the proof steps' node hashes. Each throws `LogError` `proof_invalid` saying why, and
  * resolves to nothing when the proof holds.
  *
  * Sizes are plain numbers, exact up to 2^53: halving is done by division,
  * never by bitwise shifts, which would cut them to 32 bits.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import { LogError } from './errors.ts';
 import { entryBytes, HASH_SIZE, leafPreimage, nodePreimage } from './merkle-hash.ts';
 
+// A node's 65 bytes hashed synchronously (@noble/hashes): one WebCrypto digest, with its await,
+// per proof step made proofs the slowest part of verifyEvidence (docs/performance.md, figure 7b).
 async function node(left: Uint8Array, right: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', nodePreimage(left, right)));
+  return sha256(nodePreimage(left, right));
 }
 
 const odd = (n: number) => n % 2 === 1;

@@ -165,6 +165,12 @@ export const Jwks = z.object({
 
 export const Health = z.object({ ok: z.literal(true) });
 
+/** v2: POST /v1/users/{id}/offline-grants. */
+export const OfflineGrants = z.object({
+  grants: z.array(z.object({ nonce: b64url.describe('48 bytes: the user\'s vault id, then 16 random bytes; the offline statement\'s nonce, usable once'), expiresAt: isoSeconds })),
+  bundle: z.string().describe('A psea-offline+jwt: iss, sub, aud, exp, rp { id, origins }, grants, types, creds [{ id, publicKey, alg, deviceBound }]'),
+});
+
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/).describe('A 32-byte hash, standard base64');
 const checkpoint = z.string().describe('C2SP tlog-checkpoint signed note: origin `<log key name>/<base64url(SHA-256(user id))>`, tree size, root hash, signature');
 const entry = <K extends string, M extends z.ZodRawShape>(kind: K, members: M) =>
@@ -223,5 +229,5 @@ export const Evidence = z.object({
 export const RESPONSE_SCHEMAS = {
   EnrollmentTicket, ActionTicket, ActionStatus, Redeemed, ReceiptClaims, CredentialList, Credential,
   EnrollmentOptions, CreationOptions, EnrolledCredential, PendingEnrollment,
-  ActionDetails, Display, Statement, RequestOptions, Receipt, Jwks, Health, Evidence, LogPage, LogConsistency,
+  ActionDetails, Display, Statement, RequestOptions, Receipt, Jwks, Health, OfflineGrants, Evidence, LogPage, LogConsistency,
 } as const;

@@ -60,6 +60,10 @@ import type { CredentialEventType } from '../webhooks/events';
 import { runWebhookAlarm } from './webhook-alarm';
 import { queueActionEvent, queueCredentialEvent, scheduleAlarm } from './webhook-queue';
 import { credentialState } from './storage/credentials';
+import { commitOfflineApproval, issueGrants, offlineEntry, offlineReceiptClaims, openGrant, type OfflineSubmission } from './offline-approval';
+import type { NewGrants } from './storage/offline-grants';
+import type { OfflineCredential } from '../offline/types';
+import { offlineChallenge } from '../offline/offline-statement';
 
 export type * from './ceremony-types';
 
@@ -138,6 +142,11 @@ export class UserVault extends DurableObject<Env> {
       if (!getCredential(this.sql, id)) throw new PseaError('not_found', 'no such credential for this user');
       return null;
     });
+  }
+
+  /** Single-use offline grants (SPEC "Offline approvals"), with the active credentials their bundle lists. */
+  async createOfflineGrants(input: NewGrants): Promise<Outcome<{ creds: OfflineCredential[] }>> {
+    return outcome(async () => issueGrants(this.sql, input));
   }
 
   // ---- the log and evidence (server side; SPEC v2 "Evidence and the transparency log") ----
@@ -281,6 +290,28 @@ export class UserVault extends DurableObject<Env> {
       // Same synchronous turn as the commit: its webhook row, with the log size after the approval.
       if (queueActionEvent(this.sql, hash, 'action.approved', now, this.log.size())) scheduleAlarm(this.ctx.storage);
       this.settled(hash, now);
+      return { receipt };
+    });
+  }
+
+  /**
+   * An offline proof on one of this user's grants (offline-approval.ts).
+   * Every verify check but the counter, which is neither checked nor advanced;
+   * a failure leaves the grant unused and counts nothing.
+   */
+  async approveOffline(s: OfflineSubmission): Promise<Outcome<{ receipt: string }>> {
+    return outcome(async () => {
+      // 1. The grant and the statement against it, then every assertion check under the rule.
+      openGrant(this.sql, s);
+      const ruleOrigins = s.rule.origins ? { ruleOrigins: new Set(s.rule.origins) } : {};
+      const challenge = await offlineChallenge(s.statement);
+      const { credential: cred, authData } = await this.verifyAssertion(s.assertion, challenge, s.rule.require, ruleOrigins);
+      // 2. Sign the receipt before the commit, which cannot await (see the header).
+      const claims = offlineReceiptClaims(s, receiptCredential(cred, authData.flags.bs), getVars(this.env).receiptTtlSeconds);
+      const receipt = await signReceipt(claims, (await getSigningKeys(this.env)).signer);
+      // 3. Re-check, use the grant and log the approval in one transaction. No await below.
+      const entry = offlineEntry(claims, cred.id, challenge, s.now);
+      this.committing(cred.id, () => commitOfflineApproval(this.ctx.storage, this.log, s, { credentialId: cred.id, receipt, entry }));
       return { receipt };
     });
   }

@@ -79,6 +79,7 @@ export async function runWebhookAlarm(storage: DurableObjectStorage, env: Env, l
       // Logged as misconfigured; each try counts, so a secret that never comes back ends the retries.
     }
     for (const d of due) inFlight.add(d.id);
+    // Neither bodyOf nor deliverOnce throws: every id in flight is settled below.
     const results = await Promise.all(
       due.map(async (d) => {
         const body = secret ? await bodyOf(sql, log, env, d) : undefined;

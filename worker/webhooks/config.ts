@@ -13,19 +13,23 @@ import type { Env } from '../env';
 import { bareOrigin } from '../lib/bare-origin';
 import { isLoopbackHost } from '../http/loopback';
 import { callbackUrlProblem, isIpLiteral } from './callback-url';
+import { Webhook } from 'standardwebhooks';
 
-const SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
+const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
 function secretProblem(raw: string | undefined): string | undefined {
   const text = raw?.trim() ?? '';
   if (!text) return 'required when a webhook is owed (an action with a callbackUrl, or CREDENTIAL_WEBHOOK_URL set)';
-  const m = SECRET.exec(text);
-  if (!m) return 'must be whsec_ followed by base64';
+  if (!SECRET.test(text)) return 'must be whsec_ followed by base64';
+  // Decoded as the signer will decode it (standardwebhooks), so what passes here signs.
+  const key = text.slice('whsec_'.length);
   let bytes: number;
   try {
-    bytes = atob(m[1]!).length;
+    if (key.length % 4 !== 0) throw new Error('unpadded');
+    bytes = atob(key).length;
+    new Webhook(text);
   } catch {
-    return 'must be whsec_ followed by base64';
+    return 'must be whsec_ followed by padded base64';
   }
   if (bytes < 24 || bytes > 64) return 'the key must be 24 to 64 bytes';
   return undefined;

@@ -18,8 +18,8 @@ export interface Delivery {
 
 /** Whether the receiver answered 2xx. Never throws: a network failure is a failed try. */
 export async function deliverOnce(d: Delivery, secret: string, now = new Date()): Promise<{ ok: boolean; status?: number }> {
-  const signature = new Webhook(secret).sign(d.id, now, d.body);
   try {
+    const signature = new Webhook(secret).sign(d.id, now, d.body);
     // globalThis.fetch, read at call time, so tests can stand in for the receiver.
     const res = await globalThis.fetch(d.url, {
       method: 'POST',

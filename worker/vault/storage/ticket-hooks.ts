@@ -16,13 +16,21 @@ export function setTicketHooks(sql: SqlStorage, hash: string, hooks: TicketHooks
   );
 }
 
-/** Action tickets whose expiry is past and not yet told to their callbackUrl (pending: never approved nor burned). */
+/**
+ * How long after a ticket's expiry its `action.expired` is decided. A verify
+ * that began before the expiry may still commit (its guard compares the time
+ * it began): the grace lets it, so a ticket is never told expired and then
+ * approved. Well inside SPEC's 60 s.
+ */
+export const EXPIRY_GRACE_MS = 5_000;
+
+/** Action tickets whose expiry (and its grace) is past and not yet told to their callbackUrl (pending: never approved nor burned). */
 export function expiredUntold(sql: SqlStorage, now: number, limit = 50): TicketRow[] {
   return sql
     .exec<TicketRow>(
       `SELECT * FROM tickets WHERE callback_url IS NOT NULL AND expiry_sent = 0 AND expires_at <= ?
          AND kind = 'action' AND state = 'pending' ORDER BY expires_at LIMIT ?`,
-      now, limit,
+      now - EXPIRY_GRACE_MS, limit,
     )
     .toArray();
 }
@@ -31,15 +39,15 @@ export function markExpirySent(sql: SqlStorage, hash: string): void {
   sql.exec('UPDATE tickets SET expiry_sent = 1 WHERE hash = ?', hash);
 }
 
-/** The earliest expiry still to be told, or undefined. */
+/** When the earliest expiry still to be told is decided (its expiry and grace), or undefined. */
 export function nextUntoldExpiry(sql: SqlStorage): number | undefined {
-  return (
+  const t =
     sql
       .exec<{ t: number | null }>(
         `SELECT MIN(expires_at) AS t FROM tickets WHERE callback_url IS NOT NULL AND expiry_sent = 0
            AND kind = 'action' AND state = 'pending'`,
       )
-      .toArray()[0]?.t ?? undefined
-  );
+      .toArray()[0]?.t ?? undefined;
+  return t === undefined ? undefined : t + EXPIRY_GRACE_MS;
 }
 
