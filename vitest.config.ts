@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { PSEA_SUBPATHS } from './test/e2e/psea-subpaths.ts';
 // @ts-expect-error: a plain .mjs module of the repository's scripts, without types
 import { newLogSigningKey } from './scripts/dev-secrets.mjs';
 
@@ -48,6 +49,7 @@ export default defineConfig({
         test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node' },
       },
       {
+        resolve: { alias: PSEA_SUBPATHS },
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
