@@ -1,6 +1,24 @@
-import { html, type TemplateResult } from 'lit';
+import { html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
-import { PseaElement, type PseaErrorDetail, type PseaState } from './base';
+import { Failure } from './api';
+import { PseaElement, SCRIPT_ORIGIN, type PseaErrorDetail, type PseaState } from './base';
+import type { OfflineData } from './offline/approval';
+import type { OfflineEngine } from './offline/engine';
+import type { GrantRecord } from './offline/store';
+import { submitStored, type Outcome } from './offline/submit';
+
+/** Path and version of the offline part (scripts/build-widget.mjs fills it in). */
+declare const PSEA_OFFLINE_PATH: string;
+let engine: Promise<OfflineEngine> | undefined;
+/** The offline part, from widget.js's own origin, loaded once per page; a failed load is tried again next time. */
+const offlineEngine = (): Promise<OfflineEngine> =>
+  (engine ??= (import(SCRIPT_ORIGIN + PSEA_OFFLINE_PATH) as Promise<{ init: (d: unknown) => OfflineEngine }>).then(
+    (m) => m.init({ Failure, sign: startAuthentication }),
+    () => {
+      engine = undefined;
+      throw new Failure('network_error', true);
+    },
+  ));
 import type { MessageKey } from './messages';
 import { styles } from './psea-approve.styles';
 import { signedMembers } from './signed-members';
@@ -20,6 +38,11 @@ export interface ActionJSON {
   /** `dsp` (v2): base64url SHA-256 of JCS(display), the display exactly as served here. */
   statement: { v: 1; iss: string; aud: string; sub: string; act: string; dsp?: string; nonce: string };
   options: PublicKeyCredentialRequestOptionsJSON;
+}
+
+/** `psea-proof` (offline): the proof, `{ action, display?, statement, assertion }`, kept on this device until the service takes it. */
+export interface PseaProofDetail {
+  proof: Record<string, unknown>;
 }
 
 export interface PseaApprovedDetail {
@@ -65,7 +88,98 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify
  */
 export class PseaApprove extends PseaElement<ActionJSON> {
   static override styles = styles;
+  static override properties: PropertyDeclarations = {
+    offline: { type: Boolean, reflect: true },
+    bundle: { attribute: false },
+    action: { attribute: false },
+    display: { attribute: false },
+  };
   protected readonly kind = 'actions';
+
+  /** Approve on the device, with no request: the proof is kept here and sent when the browser is online. */
+  declare offline: boolean;
+  /** Offline: the `psea-offline+jwt` from `POST /v1/users/:id/offline-grants`. */
+  declare bundle: string | undefined;
+  /** Offline: the action to sign (an object with a string `type`). */
+  declare action: Record<string, unknown> | undefined;
+  /** Offline: what the person is shown; the statement commits to it as `dsp`. */
+  declare display: ActionJSON['display'];
+  /** Offline: the nonce of the proof this element shows. */
+  private _nonce: string | undefined;
+  private _sending = false;
+  private readonly _online = (): void => void this.send();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('online', this._online);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('online', this._online);
+  }
+
+  protected override hasSource(): boolean {
+    return this.offline ? this.bundle !== undefined && this.action !== undefined : super.hasSource();
+  }
+
+  protected override sourceKey(): string {
+    return this.offline ? `offline ${this.endpoint} ${this.bundle} ${JSON.stringify([this.action, this.display])}` : super.sourceKey();
+  }
+
+  protected override reloads(changed: PropertyValues): boolean {
+    return super.reloads(changed) || changed.has('offline') || changed.has('bundle') || changed.has('action') || changed.has('display');
+  }
+
+  protected override fetchData(): Promise<ActionJSON> {
+    return this.offline ? offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display)) : super.fetchData();
+  }
+
+  protected override blocked(data: ActionJSON): Failure | undefined {
+    const o = data as OfflineData;
+    return o.stored ? undefined : o.blocked;
+  }
+
+  protected override readyState(data: ActionJSON): PseaState {
+    this._nonce = (data as OfflineData).stored?.nonce;
+    // Once this state is set: proofs kept from an earlier page go out as soon as the element is ready.
+    queueMicrotask(() => void this.send());
+    return this._nonce ? 'stored' : 'ready';
+  }
+
+  protected override async complete(data: ActionJSON, response: unknown): Promise<unknown> {
+    if (!this.offline) return super.complete(data, response);
+    const rec = response as GrantRecord;
+    await (await offlineEngine()).save(rec);
+    this._nonce = rec.nonce;
+    this.to('stored');
+    this.emit<PseaProofDetail>('psea-proof', { proof: rec.proof! });
+    void this.send();
+    return undefined;
+  }
+
+  /**
+   * Offline: post every proof this device keeps for this user to the service,
+   * when the browser is online. Fires `psea-approved` for each one taken, and
+   * `psea-error` for each one refused; the element shows what became of its own.
+   */
+  async send(): Promise<void> {
+    const data = this._data as OfflineData | undefined;
+    if (!this.offline || !data?.bundle || !navigator.onLine || this._sending) return;
+    this._sending = true;
+    if (this.state === 'stored') this.to('verifying');
+    try {
+      const all = await submitStored(await offlineEngine(), this.endpoint, data.bundle.sub, (o: Outcome) => {
+        const mine = o.rec.nonce === this._nonce;
+        if (o.fail) return mine ? this.failed(o.fail) : this.emit<PseaErrorDetail>('psea-error', { code: o.fail.code, message: this.msg(o.fail.code) });
+        if (mine) this.to('done');
+        this.emit<PseaApprovedDetail>('psea-approved', { receipt: o.receipt });
+      });
+      if (!all && this.state === 'verifying') this.to('stored');
+    } finally {
+      this._sending = false;
+    }
+  }
 
   protected tail(): string {
     return '/verify';
@@ -76,11 +190,11 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 
   protected statusKey(state: PseaState): MessageKey {
-    return state === 'ready' ? 'ready' : state === 'done' ? 'approved' : state;
+    return state === 'ready' ? 'ready' : state === 'done' ? (this.offline ? 'verified' : 'approved') : state === 'verifying' && this.offline ? 'sending' : state;
   }
 
   protected ceremony(data: ActionJSON): Promise<unknown> {
-    return startAuthentication({ optionsJSON: data.options });
+    return this.offline ? offlineEngine().then((e) => e.offlineCeremony(data as OfflineData)) : startAuthentication({ optionsJSON: data.options });
   }
 
   protected succeed(result: { receipt: string }): void {
@@ -124,6 +238,7 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'psea-approved': CustomEvent<PseaApprovedDetail>;
+    'psea-proof': CustomEvent<PseaProofDetail>;
     'psea-error': CustomEvent<PseaErrorDetail>;
     'psea-cancel': CustomEvent<Record<string, never>>;
   }
