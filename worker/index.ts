@@ -15,6 +15,7 @@ import { actions } from './routes/actions';
 import { credentials } from './routes/credentials';
 import { demo } from '../demo/routes';
 import { enroll } from './routes/enroll';
+import { offline } from './routes/offline';
 import { pages } from './routes/pages';
 import { publicRoutes } from './routes/public';
 import { receipts } from './routes/receipts';
@@ -57,6 +58,7 @@ app.route('/', enroll);
 app.route('/', actions);
 app.route('/', receipts);
 app.route('/', credentials);
+app.route('/', offline);
 app.route('/', pages);
 app.route('/demo', demo(app));
 

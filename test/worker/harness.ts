@@ -124,6 +124,7 @@ export const SERVER_ROUTES: [string, string, unknown?][] = [
   ['POST', '/v1/receipts/redeem', { receipt: 'a.b.c', audience: 'x' }],
   ['GET', '/v1/users/u-1/credentials'],
   ['DELETE', '/v1/users/u-1/credentials/abc'],
+  ['POST', '/v1/users/u-1/offline-grants', { count: 1, ttl: 60, audience: 'door-7', types: ['door.open'] }],
 ];
 
 export async function requestAction(

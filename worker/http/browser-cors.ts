@@ -7,7 +7,7 @@ const ALLOW_HEADERS = 'content-type';
 const MAX_AGE = '600';
 
 /** The browser routes: the ones the widget calls. */
-const BROWSER_PATH = /^\/v1\/(actions\/[^/]+(\/verify)?|enrollments\/[^/]+(\/approve)?)$/;
+const BROWSER_PATH = /^\/v1\/(actions\/[^/]+(\/verify)?|enrollments\/[^/]+(\/approve)?|offline-proofs)$/;
 
 /**
  * CORS headers for an answer made before the routes run (the 413 of the body

@@ -6,6 +6,7 @@
  */
 import { z, type ZodType } from 'zod';
 import { Action, ActionShape } from '../routes/schemas';
+import { OfflineDisplay } from '../routes/offline-schemas';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -23,8 +24,12 @@ function lineage(schema: z.core.$ZodType): Set<z.core.$ZodType> {
  * The route keeps the action exactly as sent (a custom check, never a rebuilt
  * object), which JSON Schema cannot name; what that check accepts is ActionShape.
  */
-const unrepresentable: z.core.UnrepresentableHandler = ({ zodSchema }) =>
-  lineage(Action).has(zodSchema) ? (toJsonSchema(ActionShape) as z.core.JSONSchema.BaseSchema) : 'throw';
+const unrepresentable: z.core.UnrepresentableHandler = ({ zodSchema }) => {
+  if (lineage(Action).has(zodSchema)) return toJsonSchema(ActionShape) as z.core.JSONSchema.BaseSchema;
+  // An offline proof's display, likewise kept as sent: any JSON object.
+  if (lineage(OfflineDisplay).has(zodSchema)) return { type: 'object' };
+  return 'throw';
+};
 
 export const JSON_SCHEMA_OPTIONS = { target: 'draft-2020-12', io: 'input', unrepresentable } as const satisfies z.core.ToJSONSchemaParams;
 

@@ -6,10 +6,13 @@
  */
 import type { ProblemCode } from '../errors';
 import { ActionRequest, AuthenticationResponse, EnrollmentRequest, RedeemRequest, RegistrationResponse } from '../routes/schemas';
+import { OfflineGrantRequest, OfflineProofRequest } from '../routes/offline-schemas';
 import type { RESPONSE_SCHEMAS } from './responses';
 
 /** The schemas that validate request bodies, named in `components.schemas`. */
-export const REQUEST_SCHEMAS = { EnrollmentRequest, ActionRequest, RedeemRequest, RegistrationResponse, AuthenticationResponse } as const;
+export const REQUEST_SCHEMAS = {
+  EnrollmentRequest, ActionRequest, RedeemRequest, RegistrationResponse, AuthenticationResponse, OfflineGrantRequest, OfflineProofRequest,
+} as const;
 
 /**
  * Mounted, not documented: the demo bank (DEMO=true only) plays an RP's own
@@ -104,6 +107,15 @@ export const OPERATIONS: readonly Operation[] = [
     answers: { 204: { description: 'Revoked (a locked credential stays locked)' } },
     problems: [...SERVER, 'invalid_request', 'not_found'],
   },
+  {
+    method: 'post', path: '/v1/users/{id}/offline-grants', operationId: 'createOfflineGrants', audience: 'server',
+    summary: 'v2: single-use offline grants for one user, audience and list of types, and the signed bundle a device carries',
+    description: 'Each grant nonce (16 random bytes) can be used once, until `ttl` seconds from now. `bundle` is a `psea-offline+jwt` signed by the receipt key, listing the user\'s active credentials. Offline proofs are accepted only for actions whose policy rule has `"offline": true`.',
+    parameters: ['id'],
+    body: { schema: 'OfflineGrantRequest' },
+    answers: { 201: { description: 'The grants and the bundle', schema: 'OfflineGrants' } },
+    problems: [...SERVER, ...BODY, 'not_enrolled'],
+  },
   // ---- browser (the ticket is the authorisation) ----
   {
     method: 'get', path: '/v1/enrollments/{ticket}', operationId: 'getEnrollmentOptions', audience: 'browser',
@@ -151,6 +163,14 @@ export const OPERATIONS: readonly Operation[] = [
     body: { schema: 'AuthenticationResponse', textPlain: true },
     answers: { 200: { description: 'The receipt', schema: 'Receipt' } },
     problems: [...BODY, ...TICKET, ...ASSERTION],
+  },
+  {
+    method: 'post', path: '/v1/offline-proofs', operationId: 'submitOfflineProof', audience: 'browser',
+    summary: 'v2: an offline proof; the first valid submission on a grant gets a receipt marked offline',
+    description: 'The grant is the authorisation (a server may post too). Every verify check applies but the counter, which is neither checked nor advanced. A failed proof leaves its grant unused and counts no attempt. The same proof posted again after it was accepted gets 409 `ticket_used` carrying its `receipt`.',
+    body: { schema: 'OfflineProofRequest', textPlain: true },
+    answers: { 200: { description: 'The receipt (`offline: true`, `signed_at`)', schema: 'Receipt' } },
+    problems: [...BODY, 'ticket_not_found', 'ticket_used', 'ticket_expired', 'misconfigured', 'internal_error', ...ASSERTION.filter((code) => code !== 'counter_regression')],
   },
   // ---- public ----
   {

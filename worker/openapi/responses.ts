@@ -163,9 +163,15 @@ export const Jwks = z.object({
 
 export const Health = z.object({ ok: z.literal(true) });
 
+/** v2: POST /v1/users/{id}/offline-grants. */
+export const OfflineGrants = z.object({
+  grants: z.array(z.object({ nonce: b64url.describe('16 random bytes; the offline statement\'s nonce, usable once'), expiresAt: isoSeconds })),
+  bundle: z.string().describe('A psea-offline+jwt: iss, sub, aud, exp, rp { id, origins }, grants, types, creds [{ id, publicKey, alg, deviceBound }]'),
+});
+
 /** Named in `components.schemas`, in this order. */
 export const RESPONSE_SCHEMAS = {
   EnrollmentTicket, ActionTicket, ActionStatus, Redeemed, ReceiptClaims, CredentialList, Credential,
   EnrollmentOptions, CreationOptions, EnrolledCredential, PendingEnrollment,
-  ActionDetails, Display, Statement, RequestOptions, Receipt, Jwks, Health,
+  ActionDetails, Display, Statement, RequestOptions, Receipt, Jwks, Health, OfflineGrants,
 } as const;

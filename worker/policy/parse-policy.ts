@@ -69,6 +69,7 @@ const PolicySchema = z.strictObject({
           .default({}),
         origins: z.array(origin).min(1).optional(),
         refuseFormatChars: z.boolean().optional(),
+        offline: z.boolean().optional(),
       }),
     )
     .min(1),
@@ -143,6 +144,7 @@ export function parsePolicy(raw: string | undefined): Policy {
     require: r.require,
     ...(r.origins ? { origins: [...new Set(r.origins)] } : {}),
     ...(r.refuseFormatChars ? { refuseFormatChars: true } : {}),
+    ...(r.offline ? { offline: true } : {}),
   }));
   const strictest = findStrictest(rules);
   if (strictest.require.aaguids?.length === 0) {

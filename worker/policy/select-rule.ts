@@ -84,5 +84,6 @@ export function selectRule(policy: Policy, action: Action): AppliedRule {
   const applied: AppliedRule = { id: chosen.id, require: effectiveRequirement(policy, chosen.require) };
   if (chosen.origins) applied.origins = [...chosen.origins];
   if (chosen.refuseFormatChars) applied.refuseFormatChars = true;
+  if (chosen.offline) applied.offline = true;
   return applied;
 }

@@ -5,7 +5,7 @@
  * when one exists, and otherwise every requirement combined: an unforeseen
  * action must never get the loosest treatment, nor a merely different one.
  */
-import type { DisplayRequirement, PolicyRule, Requirement } from './types';
+import type { DisplayRequirement, OfflineOption, PolicyRule, Requirement } from './types';
 
 /** Reserved rule id of the combined requirement; receipts show it in `pol`. */
 export const STRICTEST_ID = 'strictest';
@@ -19,9 +19,11 @@ export function atLeastAsStrict(a: Requirement, b: Requirement): boolean {
 }
 
 /** True when `a` narrows what the person sees and where they approve at least as much as `b`. */
-function displayAtLeastAsStrict(a: DisplayRequirement, b: DisplayRequirement): boolean {
+function displayAtLeastAsStrict(a: DisplayRequirement & OfflineOption, b: DisplayRequirement & OfflineOption): boolean {
   if (b.refuseFormatChars && !a.refuseFormatChars) return false;
   if (b.origins && !(a.origins && a.origins.every((o) => b.origins!.includes(o)))) return false;
+  // Allowing offline approvals is looser than not: the action is then chosen on a device.
+  if (a.offline && !b.offline) return false;
   return true;
 }
 
@@ -47,5 +49,6 @@ export function findStrictest(rules: readonly PolicyRule[]): PolicyRule {
   const origins = rules.map((r) => r.origins).filter((l): l is string[] => l !== undefined);
   if (origins.length > 0) combined.origins = origins.reduce((acc, l) => acc.filter((o) => l.includes(o)));
   if (rules.some((r) => r.refuseFormatChars)) combined.refuseFormatChars = true;
+  if (rules.every((r) => r.offline)) combined.offline = true;
   return combined;
 }

@@ -44,7 +44,13 @@ export interface DisplayRequirement {
   refuseFormatChars?: boolean;
 }
 
-export interface PolicyRule extends DisplayRequirement {
+/** SPEC.md v2 "Offline approvals": off unless the rule chosen for the action turns it on. */
+export interface OfflineOption {
+  /** Offline proofs (`POST /v1/offline-proofs`) of actions under this rule are accepted. */
+  offline?: boolean;
+}
+
+export interface PolicyRule extends DisplayRequirement, OfflineOption {
   id: string;
   /** Absent: the rule matches every action (a catch-all). */
   match?: RuleMatch;
@@ -90,7 +96,7 @@ export interface CredentialFacts {
  * The rule an action got, frozen into its ticket at creation. Tickets made
  * before v2 have no `origins` or `refuseFormatChars`: absent means neither.
  */
-export interface AppliedRule extends DisplayRequirement {
+export interface AppliedRule extends DisplayRequirement, OfflineOption {
   id: string;
   require: Requirement;
 }

@@ -5,12 +5,12 @@
 import { z } from 'zod';
 import { SERVICE_AUDIENCE } from '../vault/credential-add-approval';
 
-const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
+export const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 
 /** No lone surrogates: ids, audiences and (through `dsp`) the display go into the statement, whose JCS form the passkey signs. */
 const wellFormedText = (min: number, max: number) =>
   z.string().min(min).max(max).refine((v) => !/\p{Cs}/u.test(v), 'must be well-formed Unicode (no lone surrogates)');
-const wellFormed = (max: number) => wellFormedText(1, max);
+export const wellFormed = (max: number) => wellFormedText(1, max);
 
 /** Any id, except the two that URL parsing turns into path navigation: `/v1/users/../credentials` could never be reached. */
 export const UserId = wellFormed(128).refine((v) => v !== '.' && v !== '..', 'cannot be "." or "..", which a URL path cannot carry');
@@ -30,7 +30,7 @@ export const EnrollmentRequest = z.object({
  * `psea.…`): no RP action may look like one, so no statement the RP can
  * have signed ever reads as the service's.
  */
-const SERVICE_TYPE_PREFIX = 'psea.';
+export const SERVICE_TYPE_PREFIX = 'psea.';
 
 const DisplayField = z.object({ label: wellFormedText(1, 100), value: wellFormedText(0, 1000) });
 

@@ -94,6 +94,26 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO meta (k, v) SELECT 'has_enrolled', '1' WHERE EXISTS (SELECT 1 FROM credentials)
     ON CONFLICT (k) DO NOTHING;
   `,
+  // 5 (v2, offline; the lead renumbers at merge): offline grants (SPEC "Offline
+  // approvals"). A grant is a service-made nonce a device signs into an offline
+  // statement; it is used once, like a ticket, and keeps the receipt of its use
+  // and the accepted proof's hash, so a retry of the same proof is told it.
+  `
+  CREATE TABLE offline_grants (
+    nonce TEXT PRIMARY KEY,
+    iss TEXT NOT NULL,
+    aud TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    types TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'used')),
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    used_at INTEGER,
+    receipt TEXT,
+    accepted TEXT
+  );
+  CREATE INDEX offline_grants_expiry ON offline_grants (expires_at);
+  `,
 ];
 
 /** Create the v1 tables if absent, then apply every migration this vault has not had, in one transaction each. */

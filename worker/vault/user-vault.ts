@@ -45,6 +45,10 @@ import { redeemOnce } from './storage/redemptions';
 import { actionStatusOf, loadTicket, recordFailure, ticketTimes, usableTicket, type ActionState } from './storage/tickets';
 import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 import { verifyAssertion } from './verify-assertion';
+import { commitOfflineApproval, issueGrants, offlineReceiptClaims, openGrant, type OfflineSubmission } from './offline-approval';
+import type { NewGrants } from './storage/offline-grants';
+import type { OfflineCredential } from '../offline/types';
+import { offlineChallenge } from '../offline/offline-statement';
 
 export type * from './ceremony-types';
 
@@ -107,6 +111,11 @@ export class UserVault extends DurableObject<Env> {
       if (!getCredential(this.sql, id)) throw new PseaError('not_found', 'no such credential for this user');
       return null;
     });
+  }
+
+  /** Single-use offline grants (SPEC "Offline approvals"), with the active credentials their bundle lists. */
+  async createOfflineGrants(input: NewGrants): Promise<Outcome<{ creds: OfflineCredential[] }>> {
+    return outcome(async () => issueGrants(this.sql, input));
   }
 
   // ---- browser side (the ticket is the authorisation) ----
@@ -203,6 +212,26 @@ export class UserVault extends DurableObject<Env> {
       this.pending.forget(hash);
       const commit = { hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs, ticketCreatedAt: ticket.createdAt, accepted };
       this.committing(cred.id, () => commitApproval(this.sql, commit));
+      return { receipt };
+    });
+  }
+
+  /**
+   * An offline proof on one of this user's grants (offline-approval.ts).
+   * Every verify check but the counter, which is neither checked nor advanced;
+   * a failure leaves the grant unused and counts nothing.
+   */
+  async approveOffline(s: OfflineSubmission): Promise<Outcome<{ receipt: string }>> {
+    return outcome(async () => {
+      // 1. The grant and the statement against it, then every assertion check under the rule.
+      openGrant(this.sql, s);
+      const ruleOrigins = s.rule.origins ? { ruleOrigins: new Set(s.rule.origins) } : {};
+      const { credential: cred, authData } = await this.verifyAssertion(s.assertion, await offlineChallenge(s.statement), s.rule.require, ruleOrigins);
+      // 2. Sign the receipt before the commit, which cannot await (see the header).
+      const claims = offlineReceiptClaims(s, receiptCredential(cred, authData.flags.bs), getVars(this.env).receiptTtlSeconds);
+      const receipt = await signReceipt(claims, (await getSigningKeys(this.env)).signer);
+      // 3. Re-check and use the grant in one guarded write. No await below.
+      this.committing(cred.id, () => commitOfflineApproval(this.sql, s, cred.id, receipt));
       return { receipt };
     });
   }
