@@ -1,6 +1,7 @@
 import { html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { Failure } from './api';
+import type { PseaErrorCode } from './error-code';
 import { PseaElement, SCRIPT_ORIGIN, type PseaErrorDetail, type PseaState } from './base';
 import type { OfflineData } from './offline/approval';
 import type { OfflineEngine } from './offline/engine';
@@ -162,6 +163,8 @@ export class PseaApprove extends PseaElement<ActionJSON> {
    * Offline: post every proof this device keeps for this user to the service,
    * when the browser is online. Fires `psea-approved` for each one taken, and
    * `psea-error` for each one refused; the element shows what became of its own.
+   * Called on connect, on the `online` event and after each approval; a proof
+   * kept for want of an answer is tried again 30 s later.
    */
   async send(): Promise<void> {
     const data = this._data as OfflineData | undefined;
@@ -169,13 +172,21 @@ export class PseaApprove extends PseaElement<ActionJSON> {
     this._sending = true;
     if (this.state === 'stored') this.to('verifying');
     try {
-      const all = await submitStored(await offlineEngine(), this.endpoint, data.bundle.sub, (o: Outcome) => {
+      const e = await offlineEngine();
+      const all = await submitStored(e, this.endpoint, data.bundle.sub, (o: Outcome) => {
         const mine = o.rec.nonce === this._nonce;
         if (o.fail) return mine ? this.failed(o.fail) : this.emit<PseaErrorDetail>('psea-error', { code: o.fail.code, message: this.msg(o.fail.code) });
         if (mine) this.to('done');
         this.emit<PseaApprovedDetail>('psea-approved', { receipt: o.receipt });
       });
-      if (!all && this.state === 'verifying') this.to('stored');
+      if (!all && this.isConnected) setTimeout(() => void this.send(), 30_000);
+      if (this.state === 'verifying') {
+        // Not settled here: kept for a retry, or settled by another tab (which heard its receipt).
+        const outcome = (await e.records()).find((r) => r.nonce === this._nonce)?.outcome;
+        if (outcome === 'approved') this.to('done');
+        else if (outcome) this.failed(new Failure(outcome as PseaErrorCode, false));
+        else this.to('stored');
+      }
     } finally {
       this._sending = false;
     }
