@@ -8,11 +8,13 @@ import { newApiKey, newSigningKeySet, toDotenv } from './dev-secrets.mjs';
 const PORT = Number(process.env.PORT ?? 8787);
 const ORIGIN = `http://localhost:${PORT}`;
 const DEV_VARS = '.dev.vars';
+// The demo bank's offline switch needs a rule that takes offline proofs of its transfer (docs/offline.md).
+const DEMO_POLICY = JSON.stringify({ rules: [{ id: 'demo-transfer', match: { type: 'wire.transfer' }, offline: true }, { id: 'default' }] });
 
 if (!existsSync(DEV_VARS)) {
   writeFileSync(
     DEV_VARS,
-    toDotenv({ API_KEYS: newApiKey(), RECEIPT_SIGNING_KEYS: newSigningKeySet(), ALLOWED_ORIGINS: ORIGIN, DEMO: 'true' }),
+    toDotenv({ API_KEYS: newApiKey(), RECEIPT_SIGNING_KEYS: newSigningKeySet(), ALLOWED_ORIGINS: ORIGIN, DEMO: 'true', POLICY: DEMO_POLICY }),
     { mode: 0o600 },
   );
   console.log(`Wrote ${DEV_VARS} with a new API key and signing key (kept out of git).`);

@@ -49,6 +49,8 @@ const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 const icons = {
   done: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12.5l4.5 4.5L19 7.5"/></svg>`,
   error: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v6M12 16.5v.5"/></svg>`,
+  // A clock: approved, waiting to be verified.
+  stored: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v5l3 2"/></svg>`,
 };
 
 export abstract class PseaElement<Data extends { options: unknown }> extends LitElement {
@@ -264,7 +266,7 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   protected override render(): TemplateResult {
     const { state, _fail: fail } = this;
     const busy = state === 'loading' || state === 'waiting' || state === 'verifying';
-    const icon = state === 'done' || state === 'stored' ? icons.done : state === 'error' ? icons.error : nothing;
+    const icon = state === 'done' || state === 'error' || state === 'stored' ? icons[state] : nothing;
     return html`<div part="base" class="base" role="group" aria-labelledby="title">
       ${this.renderBody(this._data)}
       <p part="status" class="status" id="status" role="status" aria-live="polite" tabindex="-1">${icon}<span>${this._status()}</span></p>
