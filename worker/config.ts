@@ -29,11 +29,13 @@ export interface Vars {
   demo: boolean;
   receiptTtlSeconds: number;
   ticketTtlSeconds: number;
+  /** Days an approval's evidence is kept (EVIDENCE_TTL_DAYS, default 90); the log is kept for good. */
+  evidenceTtlDays: number;
 }
 
 export const MAX_TICKET_TTL_SECONDS = 3600;
 
-function misconfigured(name: string, why: string): PseaError {
+export function misconfigured(name: string, why: string): PseaError {
   console.error(`[psea] misconfigured: ${name}: ${why}`);
   return new PseaError('misconfigured', `${name} is missing or malformed`);
 }
@@ -133,6 +135,7 @@ function parseVars(env: Env): Vars {
     demo,
     receiptTtlSeconds: seconds('RECEIPT_TTL_SECONDS', env.RECEIPT_TTL_SECONDS, 300, 86_400),
     ticketTtlSeconds: seconds('TICKET_TTL_SECONDS', env.TICKET_TTL_SECONDS, 300, MAX_TICKET_TTL_SECONDS),
+    evidenceTtlDays: seconds('EVIDENCE_TTL_DAYS', env.EVIDENCE_TTL_DAYS, 90, 36_500),
   };
 }
 

@@ -18,6 +18,12 @@ export interface Env {
   DEMO?: string;
   API_KEYS?: string;
   RECEIPT_SIGNING_KEYS?: string;
+  /** Days an approval's evidence is kept (default 90). */
+  EVIDENCE_TTL_DAYS?: string;
+  /** The log's Ed25519 note signer key, `PRIVATE+KEY+<name>+<hash>+<key>` (secret). */
+  LOG_SIGNING_KEY?: string;
+  /** Older log verifier keys still published at /.well-known/psea-log-key, comma- or newline-separated. */
+  LOG_VERIFIER_KEYS?: string;
 }
 
 /** Hono environment shared by every route group. */

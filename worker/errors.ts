@@ -27,6 +27,7 @@ export const PROBLEMS = {
   receipt_invalid: [401, 'Receipt invalid'],
   receipt_redeemed: [409, 'Receipt already redeemed'],
   rate_limited: [429, 'Too many failed attempts'],
+  not_approved: [409, 'Not approved'],
   misconfigured: [500, 'Service misconfigured'],
   internal_error: [500, 'Internal error'],
   unavailable: [503, 'Service unavailable'],

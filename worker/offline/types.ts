@@ -3,7 +3,7 @@
  * device carries (a `psea-offline+jwt`), the statement it builds and the
  * proof it hands over.
  */
-import type { Statement } from '../receipt/types.ts';
+import type { OfflineStatement } from '../receipt/types.ts';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 
 /** One of the user's active credentials, as the bundle lists it. */
@@ -42,13 +42,10 @@ export interface OfflineBundleClaims {
 /**
  * The statement a device builds and the passkey signs (its JCS's SHA-256 is the challenge):
  * an online statement (`act` = hashAction(action), `dsp` when the proof carries a display,
- * `nonce` one of the bundle's grants) marked offline.
+ * `nonce` one of the bundle's grants) marked offline. One definition, shared with
+ * psea/receipt, whose statementFromClaims rebuilds it from an offline receipt.
  */
-export interface OfflineStatement extends Statement {
-  mode: 'offline';
-  /** The device's clock when the person signed, in seconds: its claim, not a trusted time. */
-  signed_at: number;
-}
+export type { OfflineStatement } from '../receipt/types.ts';
 
 /** What a device hands over after an offline approval. */
 export interface OfflineProof {

@@ -54,6 +54,8 @@ export function receiptClaims(claims: Record<string, unknown>, now: number, tole
   if (claims.signed_at !== undefined && (typeof claims.signed_at !== 'number' || !Number.isFinite(claims.signed_at))) {
     throw invalid('signed_at', 'must be a number when present');
   }
+  // An offline receipt rebuilds its statement with signed_at: without one it rebuilds none.
+  if (claims.offline === true && claims.signed_at === undefined) throw invalid('signed_at', 'is required when offline is true');
   if (typeof claims.nonce !== 'string' || !NONCE.test(claims.nonce)) throw invalid('nonce', 'must be base64url of at least 16 bytes');
   if (claims.uv !== true) throw invalid('uv', 'must be true');
   if (claims.pol !== undefined && typeof claims.pol !== 'string') throw invalid('pol', 'must be a string when present');

@@ -1,6 +1,6 @@
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { sha256B64url } from '../lib/sha256-b64url.ts';
-import type { ReceiptClaims, Statement } from './types.ts';
+import type { OfflineStatement, ReceiptClaims, Statement } from './types.ts';
 
 /**
  * The WebAuthn challenge for a statement: base64url(SHA-256(UTF-8(JCS(statement)))).
@@ -22,7 +22,9 @@ export async function statementChallenge(statement: Statement): Promise<string> 
 /**
  * Rebuild the signed statement from a receipt's claims (SPEC.md "Receipt"),
  * taking only the statement's members so extra claims cannot leak in;
- * `dsp` (v2) is part of it when the receipt carries one.
+ * `dsp` (v2) is part of it when the receipt carries one, and an offline
+ * receipt (`offline: true`) rebuilds the offline statement, with
+ * `mode: "offline"` and the device's `signed_at`.
  *
  * @example
  * ```ts
@@ -31,7 +33,10 @@ export async function statementChallenge(statement: Statement): Promise<string> 
  * // equals the challenge in the passkey's clientDataJSON
  * ```
  */
-export function statementFromClaims(claims: ReceiptClaims): Statement {
+export function statementFromClaims(claims: ReceiptClaims): Statement | OfflineStatement {
   const { iss, aud, sub, act, dsp, nonce } = claims;
-  return dsp === undefined ? { v: 1, iss, aud, sub, act, nonce } : { v: 1, iss, aud, sub, act, dsp, nonce };
+  const statement: Statement = dsp === undefined ? { v: 1, iss, aud, sub, act, nonce } : { v: 1, iss, aud, sub, act, dsp, nonce };
+  // v2 offline: the device signed the statement marked offline, with its own clock.
+  if (claims.offline === true && claims.signed_at !== undefined) return { ...statement, mode: 'offline', signed_at: claims.signed_at };
+  return statement;
 }

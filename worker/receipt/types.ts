@@ -12,6 +12,16 @@ export interface Statement {
   nonce: string;
 }
 
+/**
+ * v2 "Offline approvals": the statement a device builds and the passkey signs,
+ * an online statement marked offline. Rebuilt from an offline receipt's claims.
+ */
+export interface OfflineStatement extends Statement {
+  mode: 'offline';
+  /** The device's clock when the person signed, in seconds: its claim, not a trusted time. */
+  signed_at: number;
+}
+
 /** Assurance facts about the credential that approved. More members may be added. */
 export interface ReceiptCredential {
   id: string;

@@ -113,7 +113,8 @@ actions.post('/v1/actions/:ticket/verify', jsonBody(AuthenticationResponse, { te
   const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
   const response = c.req.valid('json') satisfies AuthenticationResponseJSON;
   // The body as posted (jsonBody read it; Hono keeps it): a byte-identical retry is told the receipt.
-  const accepted = await sha256B64url(await c.req.text());
+  const posted = await c.req.text();
+  const accepted = await sha256B64url(posted);
   const now = Date.now();
-  return c.json(await writeVault(c.env, vault, 'verifyAction', (v) => v.verifyAction(hash, response, now, accepted)));
+  return c.json(await writeVault(c.env, vault, 'verifyAction', (v) => v.verifyAction(hash, response, now, accepted, posted)));
 });

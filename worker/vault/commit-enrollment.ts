@@ -4,7 +4,10 @@ import type { VerifiedRegistration } from '../webauthn/verify-registration';
 import type { Hold } from './credential-add-approval';
 import { admissionOf, refuseHolding, type Admission } from './enrollment-tickets';
 import { dropLapsedHolds, markEnrolled } from './storage/held-credentials';
-import { getCredential, insertCredential } from './storage/credentials';
+import { getCredential, insertCredential, setEnrollment } from './storage/credentials';
+import type { EnrollmentRecord } from './enrollment-record';
+import { keyOf, logEnrolled } from './log-writes';
+import type { VaultLog } from './vault-log';
 import { assertUsable, consumeTicket, holdOnTicket, loadTicket } from './storage/tickets';
 import type { EnrollTicketData } from './types';
 
@@ -17,6 +20,8 @@ export interface Registration {
   /** The approval it waits for, should it be held. */
   hold: Hold;
   addCredential: 'approved' | 'open';
+  /** The registration's signed parts as received, kept for its evidence. */
+  enrollment: EnrollmentRecord;
 }
 
 /**
@@ -24,9 +29,11 @@ export interface Registration {
  * active (and consume the ticket) when someone lets it in without an
  * approval, else store it held by the ticket. Must run with no await between
  * the caller's last await and here, so of two registrations racing for a new
- * user, only the first to commit is a first enrollment.
+ * user, only the first to commit is a first enrollment. A credential let in
+ * gets its `enrolled` entry in the same transaction; a held one gets it when
+ * it is approved (commit-enrollment-approval.ts).
  */
-export function commitEnrollment(storage: DurableObjectStorage, r: Registration): Admission | undefined {
+export function commitEnrollment(storage: DurableObjectStorage, log: VaultLog, r: Registration): Admission | undefined {
   const sql = storage.sql;
   const current = loadTicket(sql, r.hash, 'enroll');
   assertUsable(current, r.now);
@@ -36,9 +43,12 @@ export function commitEnrollment(storage: DurableObjectStorage, r: Registration)
   const admission = admissionOf(sql, r.data, r.addCredential);
   storage.transactionSync(() => {
     insertCredential(sql, r.reg, r.attestation, admission ? { approvedBy: admission } : { heldBy: r.hash }, r.now);
+    setEnrollment(sql, r.reg.credentialId, JSON.stringify(r.enrollment));
     if (admission) {
       consumeTicket(sql, r.hash);
       markEnrolled(sql);
+      const { credentialId, publicKey, aaguid } = r.reg;
+      logEnrolled(log, sql, { now: r.now, credentialId, key: keyOf(publicKey), aaguid, attested: r.attestation.attested, approvedBy: admission });
     } else {
       holdOnTicket(sql, r.hash, { ...r.data, held: r.hold });
     }

@@ -1,5 +1,5 @@
 import { PseaError } from '../errors';
-import { lastAcceptedUse, lockCredential } from './storage/credentials';
+import { lastAcceptedUse } from './storage/credentials';
 
 /**
  * A counter that did not increase: lock the credential only when the
@@ -14,14 +14,16 @@ import { lastAcceptedUse, lockCredential } from './storage/credentials';
  * 422 and counts as a failed attempt (the caller records it); the credential
  * stays active.
  *
+ * `lock` locks it and logs the lock, in one transaction (log-writes.ts).
+ *
  * Times are those of the Workers that created the ticket and accepted the
  * use; machine clock skew (milliseconds) is far below the seconds between two
  * passkey ceremonies, which is what the order has to tell apart.
  */
-export function refuseCounterRegression(sql: SqlStorage, credentialId: string, ticketCreatedAt: number): never {
+export function refuseCounterRegression(sql: SqlStorage, credentialId: string, ticketCreatedAt: number, lock: (credentialId: string) => void): never {
   const lastUse = lastAcceptedUse(sql, credentialId);
   if (lastUse !== undefined && ticketCreatedAt > lastUse) {
-    lockCredential(sql, credentialId);
+    lock(credentialId);
     throw new PseaError('counter_regression', 'signature counter did not increase: the credential is locked');
   }
   throw new PseaError('counter_regression', 'signature counter did not increase for a ticket older than its last use');

@@ -18,7 +18,9 @@ import type { OfflineCredential, OfflineStatement } from '../offline/types';
 import type { AppliedRule } from '../policy/types';
 import { buildReceiptClaims } from '../receipt/build-receipt-claims';
 import type { ReceiptClaims, ReceiptCredential } from '../receipt/types';
+import type { ApprovedEntry } from '../log/log-entry';
 import { credentialState } from './storage/credentials';
+import { entryTime, type VaultLog } from './vault-log';
 import { bundleCredentials, insertGrants, usableGrant, useGrantGuarded, type GrantRow, type NewGrants } from './storage/offline-grants';
 
 /** What the Worker hands the vault for a proof: the statement as signed, and the hashes it computed of the action and display. */
@@ -78,15 +80,35 @@ export function offlineReceiptClaims(s: OfflineSubmission, credential: ReceiptCr
   return { ...claims, offline: true, signed_at: s.statement.signed_at };
 }
 
+export interface OfflineCommit {
+  credentialId: string;
+  receipt: string;
+  /** The `approved` entry (`offline: true`) that records it. */
+  entry: ApprovedEntry;
+}
+
+/** The `approved` entry of an offline approval: as an online one's, `challenge` the offline statement's, and `offline: true`. */
+export function offlineEntry(claims: ReceiptClaims, credentialId: string, challenge: string, now: number): ApprovedEntry {
+  return { v: 1, kind: 'approved', at: entryTime(now), sub: claims.sub, cred: credentialId, challenge, act: claims.act, aud: claims.aud, jti: claims.jti, offline: true };
+}
+
 /**
- * Use the grant, or say why not. No await may come between the caller's
- * checks and here. A lost race is `ticket_used` (with the receipt for the
+ * Use the grant and log it, or say why not. No await may come between the
+ * caller's checks and here. A lost race is `ticket_used` (with the receipt for the
  * same proof), a grant that expired meanwhile 410, a credential revoked
  * during the awaits `credential_revoked`.
  */
-export function commitOfflineApproval(sql: SqlStorage, s: OfflineSubmission, credentialId: string, receipt: string): void {
-  const use = { nonce: s.statement.nonce, now: s.now, credentialId, receipt, accepted: s.accepted };
-  if (useGrantGuarded(sql, use)) return;
+export function commitOfflineApproval(storage: DurableObjectStorage, log: VaultLog, s: OfflineSubmission, c: OfflineCommit): void {
+  const sql = storage.sql;
+  const use = { nonce: s.statement.nonce, now: s.now, credentialId: c.credentialId, receipt: c.receipt, accepted: s.accepted };
+  // The grant's use and its `approved` entry in one transaction: an approval that cannot be logged is not granted.
+  const committed = storage.transactionSync(() => {
+    if (!useGrantGuarded(sql, use)) return false;
+    log.append(c.entry);
+    return true;
+  });
+  if (committed) return;
+  const credentialId = c.credentialId;
   usableGrant(sql, use.nonce, s.now, s.accepted);
   if (credentialState(sql, credentialId) !== 'active') throw new PseaError('credential_revoked');
   throw new PseaError('ticket_used', 'this offline grant was already used');

@@ -1,4 +1,4 @@
-import { CEREMONY_FAILURES, PseaError } from '../errors';
+import { CEREMONY_FAILURES, PseaError, type ProblemCode } from '../errors';
 import type { Outcome } from './types';
 
 /**
@@ -17,14 +17,14 @@ export async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-/** Run a ceremony on the ticket `open` returns; a failed check (422) calls `failed`, which counts it against the ticket. */
-export function ceremony<R, T>(open: () => R, run: (ticket: R) => Promise<T>, failed: () => void): Promise<Outcome<T>> {
+/** Run a ceremony on the ticket `open` returns; a failed check (422) calls `failed` with its code, which counts it against the ticket. */
+export function ceremony<R, T>(open: () => R, run: (ticket: R) => Promise<T>, failed: (ticket: R, code: ProblemCode) => void): Promise<Outcome<T>> {
   return outcome(async () => {
     const ticket = open();
     try {
       return await run(ticket);
     } catch (err) {
-      if (err instanceof PseaError && CEREMONY_FAILURES.has(err.code)) failed();
+      if (err instanceof PseaError && CEREMONY_FAILURES.has(err.code)) failed(ticket, err.code);
       throw err;
     }
   });

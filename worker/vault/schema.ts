@@ -8,6 +8,8 @@
  * version is kept in `meta` (`schema_version`), not `PRAGMA user_version`,
  * which Durable Object storage does not promise to allow.
  */
+import { LOG_SCHEMA } from '../log/sql-store';
+
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
   k TEXT PRIMARY KEY,
@@ -93,6 +95,27 @@ export const MIGRATIONS: readonly string[] = [
   `
   INSERT INTO meta (k, v) SELECT 'has_enrolled', '1' WHERE EXISTS (SELECT 1 FROM credentials)
     ON CONFLICT (k) DO NOTHING;
+  `,
+  // 3 (v2): the per-user transparency log (SPEC "The log": complete subtrees and
+  // entries, worker/log/sql-store.ts) and what evidence bundles need, stored at the
+  // moment of the change: each credential's registration as received
+  // (`enrollment`, JSON; null for credentials enrolled before, whose evidence has
+  // `enrollment: null`) and its `enrolled` entry's index; each approval's accepted
+  // assertion, its ticket's data (action, display, statement) and `approved` entry's index (storage/evidence.ts).
+  `
+  ${LOG_SCHEMA}
+  ALTER TABLE credentials ADD COLUMN enrollment TEXT;
+  ALTER TABLE credentials ADD COLUMN enrolled_index INTEGER;
+  CREATE TABLE IF NOT EXISTS evidence (
+    hash TEXT PRIMARY KEY,
+    credential_id TEXT NOT NULL,
+    assertion TEXT NOT NULL,
+    receipt TEXT NOT NULL,
+    ticket_data TEXT NOT NULL,
+    approved_index INTEGER NOT NULL,
+    approved_at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS evidence_age ON evidence (approved_at);
   `,
   // 5 (v2, offline; the lead renumbers at merge): offline grants (SPEC "Offline
   // approvals"). A grant is a service-made nonce a device signs into an offline

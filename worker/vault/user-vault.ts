@@ -39,13 +39,20 @@ import { ceremony, outcome } from './outcome';
 import { pendingAction, PendingActions, pendingTicket } from './pending-actions';
 import { enrollmentAnswer, heldAnswer, requestOptions } from './request-options';
 import { migrate } from './schema';
-import { allCredentials, credentialJSON, getCredential, getPublicKey, receiptCredential, revokeCredential } from './storage/credentials';
+import { allCredentials, credentialJSON, getCredential, getPublicKey, receiptCredential } from './storage/credentials';
+import { enrollmentRecord } from './enrollment-record';
+import { logFailure, revokeLogged } from './log-writes';
+import { VaultLog, entryTime } from './vault-log';
+import { getLogSigner } from '../log-config';
+import { evidenceBundle, refuseNoEvidence, type BundleRequest } from './evidence-bundle';
+import { logConsistency, logPage } from './log-reads';
+import { getEvidence } from './storage/evidence';
 import { getMeta } from './storage/meta';
 import { redeemOnce } from './storage/redemptions';
 import { actionStatusOf, loadTicket, recordFailure, ticketTimes, usableTicket, type ActionState } from './storage/tickets';
 import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 import { verifyAssertion } from './verify-assertion';
-import { commitOfflineApproval, issueGrants, offlineReceiptClaims, openGrant, type OfflineSubmission } from './offline-approval';
+import { commitOfflineApproval, issueGrants, offlineEntry, offlineReceiptClaims, openGrant, type OfflineSubmission } from './offline-approval';
 import type { NewGrants } from './storage/offline-grants';
 import type { OfflineCredential } from '../offline/types';
 import { offlineChallenge } from '../offline/offline-statement';
@@ -60,11 +67,14 @@ export class UserVault extends DurableObject<Env> {
   /** Active credentials read before, in memory: an approval then reads no credential row. */
   private readonly credentials = new ActiveCredentials();
   private handle: string | undefined;
+  /** The user's transparency log: every entry appended inside its state change's transaction. */
+  private readonly log: VaultLog;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     migrate(ctx.storage);
+    this.log = new VaultLog(this.sql);
   }
 
   // ---- server side (API key checked by the Worker) ----
@@ -106,7 +116,7 @@ export class UserVault extends DurableObject<Env> {
   async revokeCredential(id: string, now: number): Promise<Outcome<null>> {
     return outcome(async () => {
       dropLapsedHolds(this.sql, now);
-      revokeCredential(this.sql, id);
+      revokeLogged(this.ctx.storage, this.log, id, now);
       this.credentials.forget(id);
       if (!getCredential(this.sql, id)) throw new PseaError('not_found', 'no such credential for this user');
       return null;
@@ -116,6 +126,38 @@ export class UserVault extends DurableObject<Env> {
   /** Single-use offline grants (SPEC "Offline approvals"), with the active credentials their bundle lists. */
   async createOfflineGrants(input: NewGrants): Promise<Outcome<{ creds: OfflineCredential[] }>> {
     return outcome(async () => issueGrants(this.sql, input));
+  }
+
+  // ---- the log and evidence (server side; SPEC v2 "Evidence and the transparency log") ----
+  // Each reads the tree size with what it proves, synchronously, then signs that size's checkpoint.
+
+  /** Entries [start, end) of this user's log and the current checkpoint. */
+  async readLog(userId: string, start: number, end: number | undefined) {
+    return outcome(async () => {
+      const signer = await getLogSigner(this.env);
+      const { size, entries } = logPage(this.log, start, end);
+      return { checkpoint: await this.log.checkpoint(signer, userId, size), entries };
+    });
+  }
+
+  /** The current checkpoint and the consistency proof from size `from` to it. */
+  async logConsistency(userId: string, from: number) {
+    return outcome(async () => {
+      const signer = await getLogSigner(this.env);
+      const { size, proof } = logConsistency(this.log, from);
+      return { checkpoint: await this.log.checkpoint(signer, userId, size), proof };
+    });
+  }
+
+  /** An approved ticket's evidence bundle; 409 `not_approved` until it is approved. */
+  async evidence(hash: string, req: BundleRequest, now: number) {
+    return outcome(async () => {
+      const signer = await getLogSigner(this.env);
+      const row = getEvidence(this.sql, hash, now - getVars(this.env).evidenceTtlDays * 86_400_000) ?? refuseNoEvidence(this.sql, hash, now);
+      const size = this.log.size();
+      const { log, ...bundle } = evidenceBundle(this.sql, this.log, row, size, req);
+      return { ...bundle, log: { checkpoint: await this.log.checkpoint(signer, bundle.statement.sub, size), ...log } };
+    });
   }
 
   // ---- browser side (the ticket is the authorisation) ----
@@ -150,7 +192,8 @@ export class UserVault extends DurableObject<Env> {
       );
 
       // 4. Re-check after the awaits, then decide and write. No await below.
-      const admission = commitEnrollment(this.ctx.storage, { hash, now, data, reg, attestation, hold, addCredential: policy.enrollment.addCredential });
+      const enrollment = enrollmentRecord(response);
+      const admission = commitEnrollment(this.ctx.storage, this.log, { hash, now, data, reg, attestation, hold, addCredential: policy.enrollment.addCredential, enrollment });
       if (admission) return { credentialId, aaguid, deviceBound, backedUp };
       return heldAnswer(this.sql, vars.rpId, hold, now);
     });
@@ -174,7 +217,7 @@ export class UserVault extends DurableObject<Env> {
       // 2. Commit: consume, advance the approver's counter and activate, in one transaction. No await below.
       const enrolled: EnrolledCredential = { credentialId: hold.credentialId, aaguid: hold.aaguid, deviceBound: hold.deviceBound, backedUp: hold.backedUp };
       const commit = { hash, now, heldId: hold.credentialId, approverId: approver.id, counter: authData.counter, backedUp: authData.flags.bs, accepted, result: JSON.stringify(enrolled) };
-      this.committing(approver.id, () => commitEnrollmentApproval(this.ctx.storage, commit));
+      this.committing(approver.id, () => commitEnrollmentApproval(this.ctx.storage, this.log, commit));
       return enrolled;
     });
   }
@@ -193,9 +236,10 @@ export class UserVault extends DurableObject<Env> {
   /**
    * `accepted`: base64url SHA-256 of the request body as posted. It is kept
    * with the receipt, so the same body posted again (a retry of an answer
-   * lost to a 503) gets 409 `ticket_used` carrying that receipt.
+   * lost to a 503) gets 409 `ticket_used` carrying that receipt. `posted`:
+   * that body's text, kept as the evidence's assertion exactly as accepted.
    */
-  async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string): Promise<Outcome<{ receipt: string }>> {
+  async verifyAction(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string, posted?: string): Promise<Outcome<{ receipt: string }>> {
     return this.ceremony(hash, () => pendingTicket(this.pending, this.sql, hash, now, accepted), async (ticket) => {
       // 1. Every assertion check, the rule's origins and requirement included.
       const ruleOrigins = ticket.rule.origins ? { ruleOrigins: new Set(ticket.rule.origins) } : {};
@@ -210,8 +254,11 @@ export class UserVault extends DurableObject<Env> {
       // 3. Commit: guarded writes re-check what may have changed during the awaits. No await below.
       // Whatever the commit finds, the ticket is no longer known pending.
       this.pending.forget(hash);
-      const commit = { hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs, ticketCreatedAt: ticket.createdAt, accepted };
-      this.committing(cred.id, () => commitApproval(this.sql, commit));
+      const entry = { v: 1, kind: 'approved', at: entryTime(now), sub: statement.sub, cred: cred.id, challenge: ticket.challenge, act: claims.act, aud: claims.aud, jti: claims.jti } as const;
+      const evidenceKeptSince = now - getVars(this.env).evidenceTtlDays * 86_400_000;
+      const evidence = { assertion: posted ?? JSON.stringify(response) };
+      const commit = { hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs, ticketCreatedAt: ticket.createdAt, accepted, entry, evidence, evidenceKeptSince };
+      this.committing(cred.id, () => commitApproval(this.ctx.storage, this.log, commit));
       return { receipt };
     });
   }
@@ -226,12 +273,14 @@ export class UserVault extends DurableObject<Env> {
       // 1. The grant and the statement against it, then every assertion check under the rule.
       openGrant(this.sql, s);
       const ruleOrigins = s.rule.origins ? { ruleOrigins: new Set(s.rule.origins) } : {};
-      const { credential: cred, authData } = await this.verifyAssertion(s.assertion, await offlineChallenge(s.statement), s.rule.require, ruleOrigins);
+      const challenge = await offlineChallenge(s.statement);
+      const { credential: cred, authData } = await this.verifyAssertion(s.assertion, challenge, s.rule.require, ruleOrigins);
       // 2. Sign the receipt before the commit, which cannot await (see the header).
       const claims = offlineReceiptClaims(s, receiptCredential(cred, authData.flags.bs), getVars(this.env).receiptTtlSeconds);
       const receipt = await signReceipt(claims, (await getSigningKeys(this.env)).signer);
-      // 3. Re-check and use the grant in one guarded write. No await below.
-      this.committing(cred.id, () => commitOfflineApproval(this.sql, s, cred.id, receipt));
+      // 3. Re-check, use the grant and log the approval in one transaction. No await below.
+      const entry = offlineEntry(claims, cred.id, challenge, s.now);
+      this.committing(cred.id, () => commitOfflineApproval(this.ctx.storage, this.log, s, { credentialId: cred.id, receipt, entry }));
       return { receipt };
     });
   }
@@ -258,12 +307,19 @@ export class UserVault extends DurableObject<Env> {
     }
   }
 
-  /** Run a ceremony on a usable ticket; a failed check (422) counts against it, and the fifth drops what it held. */
-  private ceremony<R, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
-    return ceremony(open, run, () => {
+  /**
+   * Run a ceremony on a usable ticket; a failed check (422) counts against it, and the fifth
+   * drops what it held. Its first failure and its burning are logged with the count.
+   */
+  private ceremony<R extends { challenge: string }, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
+    return ceremony(open, run, (ticket, code) => {
       this.pending.forget(hash);
-      recordFailure(this.sql, hash);
-      dropBurnedHold(this.sql, hash);
+      const now = Date.now();
+      this.ctx.storage.transactionSync(() => {
+        const counted = recordFailure(this.sql, hash);
+        if (counted) logFailure(this.log, this.sql, now, ticket.challenge, code, counted);
+        dropBurnedHold(this.sql, hash);
+      });
     });
   }
 

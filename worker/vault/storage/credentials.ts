@@ -123,6 +123,27 @@ export function lastAcceptedUse(sql: SqlStorage, id: string): number | undefined
 }
 
 /** Stop trusting an active credential (a likely clone); a revoked one stays revoked. */
-export function lockCredential(sql: SqlStorage, id: string): void {
-  sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ? AND state = 'active'", id);
+export function lockCredential(sql: SqlStorage, id: string): boolean {
+  return sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ? AND state = 'active'", id).rowsWritten === 1;
+}
+
+/**
+ * What evidence needs of a credential's enrollment (migration 3): the
+ * registration's clientDataJSON, authenticatorData and attestationObject as
+ * received (JSON), and the index of its `enrolled` entry once it is active.
+ * Null for a credential enrolled before: its evidence has `enrollment: null`.
+ */
+export function setEnrollment(sql: SqlStorage, id: string, enrollment: string): void {
+  sql.exec('UPDATE credentials SET enrollment = ? WHERE id = ?', enrollment, id);
+}
+
+export function setEnrolledIndex(sql: SqlStorage, id: string, index: number): void {
+  sql.exec('UPDATE credentials SET enrolled_index = ? WHERE id = ?', index, id);
+}
+
+/** The credential's evidence facts: its COSE key, enrollment JSON and enrolled entry's index. */
+export function enrollmentOf(sql: SqlStorage, id: string): { public_key: ArrayBuffer; aaguid: string; backup_eligible: number; enrollment: string | null; enrolled_index: number | null } | undefined {
+  return sql.exec<{ public_key: ArrayBuffer; aaguid: string; backup_eligible: number; enrollment: string | null; enrolled_index: number | null }>(
+    'SELECT public_key, aaguid, backup_eligible, enrollment, enrolled_index FROM credentials WHERE id = ?', id,
+  ).toArray()[0];
 }

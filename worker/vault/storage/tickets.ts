@@ -51,15 +51,16 @@ export function recheckTicket(sql: SqlStorage, hash: string, now: number, replay
   assertUsable(row, now, replay);
 }
 
-/** Count one failed check; the fifth burns the ticket for good. */
-export function recordFailure(sql: SqlStorage, hash: string): void {
-  sql.exec(
+/** Count one failed check; the fifth burns the ticket for good. The count and state after, or undefined when nothing was counted. */
+export function recordFailure(sql: SqlStorage, hash: string): { failures: number; state: TicketRow['state'] } | undefined {
+  return sql.exec<{ failures: number; state: TicketRow['state'] }>(
     `UPDATE tickets SET failures = failures + 1,
        state = CASE WHEN failures + 1 >= ? THEN 'burned' ELSE state END
-     WHERE hash = ? AND state = 'pending'`,
+     WHERE hash = ? AND state = 'pending'
+     RETURNING failures, state`,
     MAX_FAILED_ATTEMPTS,
     hash,
-  );
+  ).toArray()[0];
 }
 
 export type ActionState = 'pending' | 'approved' | 'expired' | 'burned';
