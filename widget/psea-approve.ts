@@ -108,6 +108,7 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   /** Offline: the nonce of the proof this element shows. */
   private _nonce: string | undefined;
   private _sending = false;
+  private _retry: ReturnType<typeof setTimeout> | undefined;
   private readonly _online = (): void => void this.send();
 
   override connectedCallback(): void {
@@ -179,7 +180,8 @@ export class PseaApprove extends PseaElement<ActionJSON> {
         if (mine) this.to('done');
         this.emit<PseaApprovedDetail>('psea-approved', { receipt: o.receipt });
       });
-      if (!all && this.isConnected) setTimeout(() => void this.send(), 30_000);
+      clearTimeout(this._retry);
+      if (!all && this.isConnected) this._retry = setTimeout(() => void this.send(), 30_000);
       if (this.state === 'verifying') {
         // Not settled here: kept for a retry, or settled by another tab (which heard its receipt).
         const outcome = (await e.records()).find((r) => r.nonce === this._nonce)?.outcome;
