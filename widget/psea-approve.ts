@@ -2,24 +2,11 @@ import { html, type PropertyDeclarations, type PropertyValues, type TemplateResu
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { Failure } from './api';
 import type { PseaErrorCode } from './error-code';
-import { PseaElement, SCRIPT_ORIGIN, type PseaErrorDetail, type PseaState } from './base';
+import { PseaElement, type PseaErrorDetail, type PseaState } from './base';
 import type { OfflineData } from './offline/approval';
-import type { OfflineEngine } from './offline/engine';
 import type { GrantRecord } from './offline/store';
+import { offlineEngine } from './offline/load';
 import { submitStored, type Outcome } from './offline/submit';
-
-/** Path and version of the offline part (scripts/build-widget.mjs fills it in). */
-declare const PSEA_OFFLINE_PATH: string;
-let engine: Promise<OfflineEngine> | undefined;
-/** The offline part, from widget.js's own origin, loaded once per page; a failed load is tried again next time. */
-const offlineEngine = (): Promise<OfflineEngine> =>
-  (engine ??= (import(SCRIPT_ORIGIN + PSEA_OFFLINE_PATH) as Promise<{ init: (d: unknown) => OfflineEngine }>).then(
-    (m) => m.init({ Failure, sign: startAuthentication }),
-    () => {
-      engine = undefined;
-      throw new Failure('network_error', true);
-    },
-  ));
 import type { MessageKey } from './messages';
 import { styles } from './psea-approve.styles';
 import { signedMembers } from './signed-members';
@@ -108,6 +95,8 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   /** Offline: the nonce of the proof this element shows. */
   private _nonce: string | undefined;
   private _sending = false;
+  /** A send was asked for while one ran (a new proof it may have missed): run again after it. */
+  private _again = false;
   private _retry: ReturnType<typeof setTimeout> | undefined;
   private readonly _online = (): void => void this.send();
 
@@ -169,8 +158,13 @@ export class PseaApprove extends PseaElement<ActionJSON> {
    */
   async send(): Promise<void> {
     const data = this._data as OfflineData | undefined;
-    if (!this.offline || !data?.bundle || !navigator.onLine || this._sending) return;
+    if (!this.offline || !data?.bundle || !navigator.onLine) return;
+    if (this._sending) {
+      this._again = true;
+      return;
+    }
     this._sending = true;
+    this._again = false;
     if (this.state === 'stored') this.to('verifying');
     try {
       const e = await offlineEngine();
@@ -192,6 +186,7 @@ export class PseaApprove extends PseaElement<ActionJSON> {
     } finally {
       this._sending = false;
     }
+    if (this._again) void this.send();
   }
 
   protected tail(): string {
