@@ -1,6 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+// @ts-expect-error: a plain .mjs module of the repository's scripts, without types
+import { newLogSigningKey } from './scripts/dev-secrets.mjs';
 
 /** Fresh secrets for every run: tests never depend on a checked-in key. */
 function testSecrets() {
@@ -14,6 +16,8 @@ function testSecrets() {
         { ...ed, alg: 'EdDSA' },
       ],
     }),
+    // The log key, named as npm start names it for the tests' origin.
+    LOG_SIGNING_KEY: newLogSigningKey('localhost:8787/psea') as string,
   };
 }
 

@@ -1,32 +1,15 @@
 #!/usr/bin/env node
 // npm start: first run writes .dev.vars (random API key, fresh ES256 key set,
-// demo on), builds the widget, prints a curl walk-through and runs `wrangler dev`.
+// a log key, demo on), builds the widget, prints a curl walk-through and runs
+// `wrangler dev`. An older .dev.vars without a log key gets one added.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { newApiKey, newSigningKeySet, toDotenv } from './dev-secrets.mjs';
+import { ensureDevVars } from './dev-secrets.mjs';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const ORIGIN = `http://localhost:${PORT}`;
 const DEV_VARS = '.dev.vars';
-// The demo bank's offline switch needs a rule that takes offline proofs of its transfer (docs/offline.md).
-const DEMO_POLICY = JSON.stringify({ rules: [{ id: 'demo-transfer', match: { type: 'wire.transfer' }, offline: true }, { id: 'default' }] });
 
-if (!existsSync(DEV_VARS)) {
-  writeFileSync(
-    DEV_VARS,
-    toDotenv({ API_KEYS: newApiKey(), RECEIPT_SIGNING_KEYS: newSigningKeySet(), ALLOWED_ORIGINS: ORIGIN, DEMO: 'true', POLICY: DEMO_POLICY }),
-    { mode: 0o600 },
-  );
-  console.log(`Wrote ${DEV_VARS} with a new API key and signing key (kept out of git).`);
-}
-
-const vars = Object.fromEntries(
-  readFileSync(DEV_VARS, 'utf8')
-    .split('\n')
-    .map((line) => /^([A-Z_]+)=['"]?(.*?)['"]?$/.exec(line.trim()))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2]]),
-);
+const vars = ensureDevVars(DEV_VARS, ORIGIN);
 const apiKey = (vars.API_KEYS ?? '').split(',')[0];
 
 const build = spawnSync(process.execPath, ['scripts/build-widget.mjs'], { stdio: 'inherit' });
@@ -49,8 +32,11 @@ Walk-through with curl (the passkey steps happen in a browser):
   curl -s ${ORIGIN}/v1/actions/<ticket>/status -H "authorization: Bearer $K"
   curl -s -X POST ${ORIGIN}/v1/receipts/redeem -H "authorization: Bearer $K" -H 'content-type: application/json' \\
     -d '{"receipt":"<jwt>","audience":"payments-api"}'
-  # Public keys for verifying receipts anywhere
+  # Public keys for verifying receipts anywhere, and the log key to pin for evidence
   curl -s ${ORIGIN}/.well-known/jwks.json
+  curl -s ${ORIGIN}/.well-known/psea-log-key
+  # 4. Evidence of an approval that needs no trust in the service (check it with npx psea verify)
+  curl -s ${ORIGIN}/v1/actions/<ticket>/evidence -H "authorization: Bearer $K"
 `);
 
 const child = spawn('npx', ['wrangler', 'dev', '--port', String(PORT), ...process.argv.slice(2)], {

@@ -16,6 +16,7 @@ import { credentials } from './routes/credentials';
 import { demo } from '../demo/routes';
 import { enroll } from './routes/enroll';
 import { offline } from './routes/offline';
+import { evidence } from './routes/evidence';
 import { pages } from './routes/pages';
 import { publicRoutes } from './routes/public';
 import { receipts } from './routes/receipts';
@@ -59,6 +60,7 @@ app.route('/', actions);
 app.route('/', receipts);
 app.route('/', credentials);
 app.route('/', offline);
+app.route('/', evidence);
 app.route('/', pages);
 app.route('/demo', demo(app));
 

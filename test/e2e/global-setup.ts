@@ -19,6 +19,9 @@ import type { TestProject } from 'vitest/node';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { freePort, startHostServer } from './host-server';
+// @ts-expect-error: a plain .mjs module of the repository's scripts, without types
+import { logKeyName, newLogSigningKey } from '../../scripts/dev-secrets.mjs';
+import { verifierKeyOf } from '../../worker/log/note-keys';
 
 export interface E2EContext {
   /** The Worker, e.g. http://localhost:43121 (its own origin is an allowed origin). */
@@ -26,6 +29,8 @@ export interface E2EContext {
   /** The host-page server on a second allowed origin. */
   host: string;
   apiKey: string;
+  /** The log's verifier key, known from the secret itself (pinned, never fetched beside the data). */
+  logKey: string;
 }
 
 declare module 'vitest' {
@@ -62,9 +67,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = await mkdtemp(join(tmpdir(), 'psea-e2e-'));
   const apiKey = randomBytes(32).toString('base64url');
   const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const logSigner = newLogSigningKey(logKeyName(service)) as string;
   const vars: Record<string, string> = {
     API_KEYS: apiKey,
     RECEIPT_SIGNING_KEYS: JSON.stringify({ keys: [{ ...jwk, kid: 'e2e', alg: 'ES256' }] }),
+    LOG_SIGNING_KEY: logSigner,
     ALLOWED_ORIGINS: `${service},${host}`,
     RP_ID: 'localhost',
     RP_NAME: 'PSEA e2e',
@@ -141,6 +148,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err;
   }
 
-  project.provide('psea', { service, host, apiKey });
+  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner) });
   return stop;
 }

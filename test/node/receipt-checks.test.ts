@@ -158,7 +158,7 @@ describe('offline receipts', () => {
 
 describe('the order of the checks: options, signature and claims, subject, action, display, offline', () => {
   it('reports the first failing check', async () => {
-    const allWrong = await receipt({ sub: 'u-999', act: await hashAction({ type: 'other' }), dsp: await hashDisplay({ title: 'other' }), offline: true });
+    const allWrong = await receipt({ sub: 'u-999', act: await hashAction({ type: 'other' }), dsp: await hashDisplay({ title: 'other' }), offline: true, signed_at: NOW - 30 });
     const [h, p, s] = allWrong.split('.') as [string, string, string];
     const flipped = `${h}.${p}.${s.slice(0, -4)}${s.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
     expect(await code(flipped, opts({ subject: '' }))).toBe('invalid_options');

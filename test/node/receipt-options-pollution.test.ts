@@ -64,7 +64,7 @@ describe('verifyReceipt reads only the options the caller passed', () => {
 
   // HOLE (low): an inherited allowOffline accepts an offline receipt the backend never opted into.
   it('an inherited allowOffline does not accept an offline receipt', async () => {
-    const token = await receipt({ offline: true });
+    const token = await receipt({ offline: true, signed_at: NOW }); // an offline receipt carries the device's signed_at
     expect(await polluted('allowOffline', true, () => codeOf(verifyReceipt(token, options(NOW + 10))))).toBe('offline_not_allowed');
   });
 

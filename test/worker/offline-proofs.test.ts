@@ -207,10 +207,29 @@ describe('replay: one grant, one receipt', () => {
 });
 
 describe('whose grant, and is it usable', () => {
-  it('an unknown nonce: 404 ticket_not_found', async () => {
+  it('an unknown nonce: 404 ticket_not_found, whether it names no vault, a made-up one, or the right vault', async () => {
     const g = await granted();
-    const proof = await prove(g, { nonce: randomId(16) });
-    expectProblem(await submit(proof), 404, 'ticket_not_found');
+    const own = g.claims.grants[0]!;
+    const madeUpId = b64url(crypto.getRandomValues(new Uint8Array(48)));
+    // This user's vault id with other random bytes: the vault itself says it has no such grant.
+    const rightVault = own.slice(0, 43) + randomId(16).slice(0, 21);
+    // What keeps a made-up nonce from creating a vault: the namespace refuses an id it never made.
+    expect(() => env.VAULT.idFromString('ab'.repeat(32))).toThrow();
+    for (const nonce of [randomId(16), randomId(48), madeUpId, rightVault]) {
+      expectProblem(await submit(await prove(g, { nonce })), 404, 'ticket_not_found');
+    }
+    expect((await submit(await prove(g))).status).toBe(200);
+  });
+
+  it('grant nonces route to their user\'s vault: 32 bytes of its id, 16 random bytes', async () => {
+    const g = await granted();
+    const id = env.VAULT.idFromName(g.userId).toString();
+    for (const nonce of g.claims.grants) {
+      const bytes = Uint8Array.from(atob(nonce.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
+      expect(bytes).toHaveLength(48);
+      expect(Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, '0')).join('')).toBe(id);
+    }
+    expect(new Set(g.claims.grants.map((n) => n.slice(43))).size).toBe(g.claims.grants.length);
   });
 
   it('another user\'s grant, signed by this user\'s passkey: 404 (this user has no such grant)', async () => {

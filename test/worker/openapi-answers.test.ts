@@ -54,6 +54,9 @@ describe('real answers fit the documented response schemas', () => {
     const approved = await verify(action.ticket, await assertion(action.ticket, auth));
     expectDocumented('verifyAction', approved);
     expectDocumented('getActionStatus', await call('GET', `/v1/actions/${action.ticket}/status`));
+    expectDocumented('getEvidence', await call('GET', `/v1/actions/${action.ticket}/evidence?since=1&attestation=1`));
+    expectDocumented('getLog', await call('GET', `/v1/users/${userId}/log`));
+    expectDocumented('getLogConsistency', await call('GET', `/v1/users/${userId}/log/consistency?from=1`));
     expectDocumented('redeemReceipt', await call('POST', '/v1/receipts/redeem', { receipt: approved.body.receipt, audience: 'payments-api' }));
 
     const listed = await call('GET', `/v1/users/${userId}/credentials`);
@@ -62,6 +65,7 @@ describe('real answers fit the documented response schemas', () => {
     expectDocumented('listCredentials', await call('GET', `/v1/users/${userId}/credentials`));
 
     expectDocumented('getJwks', await call('GET', '/.well-known/jwks.json', undefined, { auth: false }));
+    expectDocumented('getLogKeys', await call('GET', '/.well-known/psea-log-key', undefined, { auth: false }));
     expectDocumented('getHealth', await call('GET', '/healthz', undefined, { auth: false }));
   });
 

@@ -24,6 +24,11 @@ function parameters(): Record<ParameterName, JsonSchema> {
     credentialId: { name: 'credentialId', in: 'path', required: true, description: 'A credential id (base64url)', schema: { type: 'string' } },
     file: { name: 'file', in: 'path', required: true, description: 'An asset name', schema: { type: 'string' } },
     v: { name: 'v', in: 'query', required: false, description: "The asset's ETag: the answer is then cacheable for a year", schema: { type: 'string' } },
+    start: { name: 'start', in: 'query', required: false, description: 'First entry index (default 0; at most the log size)', schema: { type: 'integer', minimum: 0 } },
+    end: { name: 'end', in: 'query', required: false, description: 'Entry index to stop before (exclusive; at most start + 1000; default start + 1000, clamped to the size)', schema: { type: 'integer', minimum: 0 } },
+    from: { name: 'from', in: 'query', required: true, description: 'The tree size of the checkpoint the caller holds (at most the current size)', schema: { type: 'integer', minimum: 0 } },
+    since: { name: 'since', in: 'query', required: false, description: 'The tree size of a checkpoint the caller holds: the bundle then carries a consistency proof from it', schema: { type: 'integer', minimum: 0 } },
+    attestation: { name: 'attestation', in: 'query', required: false, description: "1: include the enrollment's attestationObject (it may carry device certificates)", schema: { type: 'string', enum: ['0', '1'] } },
   };
 }
 

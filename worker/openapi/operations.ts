@@ -24,7 +24,7 @@ export const UNDOCUMENTED_PREFIXES: readonly string[] = ['/demo/'];
 /** `server`: API key, no CORS. `browser`: the ticket authorises, CORS for ALLOWED_ORIGINS. `public`: anyone. */
 export type Audience = 'server' | 'browser' | 'public';
 
-export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v';
+export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v' | 'start' | 'end' | 'from' | 'since' | 'attestation';
 
 export interface Answer {
   description: string;
@@ -110,11 +110,33 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'post', path: '/v1/users/{id}/offline-grants', operationId: 'createOfflineGrants', audience: 'server',
     summary: 'v2: single-use offline grants for one user, audience and list of types, and the signed bundle a device carries',
-    description: 'Each grant nonce (16 random bytes) can be used once, until `ttl` seconds from now. `bundle` is a `psea-offline+jwt` signed by the receipt key, listing the user\'s active credentials. Offline proofs are accepted only for actions whose policy rule has `"offline": true`.',
+    description: 'Each grant nonce (the user\'s vault id, then 16 random bytes) can be used once, until `ttl` seconds from now. `bundle` is a `psea-offline+jwt` signed by the receipt key, listing the user\'s active credentials. Offline proofs are accepted only for actions whose policy rule has `"offline": true`.',
     parameters: ['id'],
     body: { schema: 'OfflineGrantRequest' },
     answers: { 201: { description: 'The grants and the bundle', schema: 'OfflineGrants' } },
     problems: [...SERVER, ...BODY, 'not_enrolled'],
+  },
+  {
+    method: 'get', path: '/v1/actions/{ticket}/evidence', operationId: 'getEvidence', audience: 'server',
+    summary: 'v2: the evidence bundle of an approval, checkable without trusting the service',
+    description: 'Check it with verifyEvidence (psea/evidence) or `npx psea verify` against a log key pinned beforehand. Kept EVIDENCE_TTL_DAYS (default 90) after approval.',
+    parameters: ['ticket', 'since', 'attestation'],
+    answers: { 200: { description: 'The bundle: receipt, action, display, statement, the assertion as accepted, the credential and its enrollment, the log entries with their proofs', schema: 'Evidence' } },
+    problems: [...SERVER, 'invalid_request', 'ticket_not_found', 'not_found', 'not_approved'],
+  },
+  {
+    method: 'get', path: '/v1/users/{id}/log', operationId: 'getLog', audience: 'server',
+    summary: "v2: a page of the user's transparency log and its current checkpoint",
+    parameters: ['id', 'start', 'end'],
+    answers: { 200: { description: 'The signed checkpoint and entries [start, end)', schema: 'LogPage' } },
+    problems: [...SERVER, 'invalid_request'],
+  },
+  {
+    method: 'get', path: '/v1/users/{id}/log/consistency', operationId: 'getLogConsistency', audience: 'server',
+    summary: "v2: proof that the user's log only grew since an earlier size",
+    parameters: ['id', 'from'],
+    answers: { 200: { description: 'The current checkpoint and the RFC 9162 consistency proof from size `from` to it', schema: 'LogConsistency' } },
+    problems: [...SERVER, 'invalid_request'],
   },
   // ---- browser (the ticket is the authorisation) ----
   {
@@ -177,6 +199,13 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get', path: '/.well-known/jwks.json', operationId: 'getJwks', audience: 'public', anyOrigin: true,
     summary: 'Public halves of every receipt signing key (cacheable for 300 s)',
     answers: { 200: { description: 'JWK Set', schema: 'Jwks' } },
+    problems: ['misconfigured', 'internal_error'],
+  },
+  {
+    method: 'get', path: '/.well-known/psea-log-key', operationId: 'getLogKeys', audience: 'public', anyOrigin: true,
+    summary: 'v2: the log verifier keys, one a line, the current one first (cacheable for 300 s)',
+    description: 'Go note verifier keys (`<name>+<hash>+<key>`). Pin one out of band: a key fetched beside the data it checks proves nothing.',
+    answers: { 200: { description: 'Verifier key strings, one a line', media: ['text/plain'] } },
     problems: ['misconfigured', 'internal_error'],
   },
   {

@@ -165,13 +165,67 @@ export const Health = z.object({ ok: z.literal(true) });
 
 /** v2: POST /v1/users/{id}/offline-grants. */
 export const OfflineGrants = z.object({
-  grants: z.array(z.object({ nonce: b64url.describe('16 random bytes; the offline statement\'s nonce, usable once'), expiresAt: isoSeconds })),
+  grants: z.array(z.object({ nonce: b64url.describe('48 bytes: the user\'s vault id, then 16 random bytes; the offline statement\'s nonce, usable once'), expiresAt: isoSeconds })),
   bundle: z.string().describe('A psea-offline+jwt: iss, sub, aud, exp, rp { id, origins }, grants, types, creds [{ id, publicKey, alg, deviceBound }]'),
+});
+
+const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/).describe('A 32-byte hash, standard base64');
+const checkpoint = z.string().describe('C2SP tlog-checkpoint signed note: origin `<log key name>/<base64url(SHA-256(user id))>`, tree size, root hash, signature');
+const entry = <K extends string, M extends z.ZodRawShape>(kind: K, members: M) =>
+  z.object({ v: z.literal(1), kind: z.literal(kind), at: z.number().int().describe('seconds'), sub: z.string().describe('the user id'), ...members });
+const LogEntry = z
+  .discriminatedUnion('kind', [
+    entry('enrolled', { cred: b64url, key: b64url.describe('base64url(SHA-256(COSE public key))'), aaguid: z.string(), attested: z.boolean(), approvedBy: z.string().describe('"first", "recovery", "open" or the approving credential id') }),
+    entry('approved', { cred: b64url, challenge: b64url, act: b64url, aud: z.string(), jti: z.string(), offline: z.boolean().optional() }),
+    entry('failed', { challenge: b64url, code: z.string().describe("the ticket's first failure only") }),
+    entry('burned', { challenge: b64url }),
+    entry('revoked', { cred: b64url }),
+    entry('locked', { cred: b64url }),
+  ])
+  .describe('v2: a log entry (SPEC "The log"); leaf = SHA-256(0x00 ‖ JCS(entry))');
+const Included = z.object({ index: z.number().int(), entry: LogEntry, proof: z.array(b64).describe('RFC 9162 inclusion proof against the checkpoint') });
+
+export const LogPage = z.object({ checkpoint, entries: z.array(z.object({ index: z.number().int(), entry: LogEntry })) });
+
+export const LogConsistency = z.object({ checkpoint, proof: z.array(b64).describe('RFC 9162 consistency proof from size `from` to the checkpoint') });
+
+export const Evidence = z.object({
+  v: z.literal(1),
+  receipt: z.string(),
+  action: z.looseObject({ type: z.string() }),
+  display: Display,
+  statement: Statement,
+  assertion: z
+    .looseObject({
+      id: b64url,
+      rawId: b64url,
+      type: z.literal('public-key'),
+      response: z.looseObject({ clientDataJSON: b64url, authenticatorData: b64url, signature: b64url, userHandle: b64url.nullable().optional() }),
+      clientExtensionResults: z.record(z.string(), z.unknown()).optional(),
+      authenticatorAttachment: z.string().optional(),
+    })
+    .describe('AuthenticationResponseJSON exactly as posted and accepted'),
+  credential: z.object({
+    id: b64url,
+    publicKey: b64url.describe('The COSE_Key, base64url'),
+    aaguid: z.string(),
+    deviceBound: z.boolean(),
+    enrollment: z
+      .object({ clientDataJSON: b64url, authenticatorData: b64url, attestationObject: b64url.optional().describe('Only with attestation=1') })
+      .nullable()
+      .describe('The registration as received; null for a credential enrolled before evidence was kept'),
+  }),
+  log: z.object({
+    checkpoint,
+    enrolled: Included.optional().describe('Absent when enrollment is null'),
+    approved: Included,
+    consistency: z.object({ from: z.number().int(), proof: z.array(b64) }).optional().describe('With since=N'),
+  }),
 });
 
 /** Named in `components.schemas`, in this order. */
 export const RESPONSE_SCHEMAS = {
   EnrollmentTicket, ActionTicket, ActionStatus, Redeemed, ReceiptClaims, CredentialList, Credential,
   EnrollmentOptions, CreationOptions, EnrolledCredential, PendingEnrollment,
-  ActionDetails, Display, Statement, RequestOptions, Receipt, Jwks, Health, OfflineGrants,
+  ActionDetails, Display, Statement, RequestOptions, Receipt, Jwks, Health, OfflineGrants, Evidence, LogPage, LogConsistency,
 } as const;

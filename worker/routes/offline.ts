@@ -11,11 +11,11 @@ import { PseaError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { browserCors } from '../http/browser-cors';
 import { isoSeconds } from '../http/outcome';
+import { grantVault, newGrantNonce } from '../http/grant-nonce';
 import { userVault } from '../http/ticket';
 import { jsonBody } from '../http/validate';
 import { writeVault } from '../http/vault-call';
 import { canonicalJson } from '../lib/canonical-json';
-import { randomId } from '../lib/random-id';
 import { sha256B64url } from '../lib/sha256-b64url';
 import { signBundle } from '../offline/sign-bundle';
 import type { OfflineStatement } from '../offline/types';
@@ -29,8 +29,6 @@ export const offline = new Hono<AppEnv>();
 
 /** SPEC.md caps an action's canonical form at 16 KiB, offline as online. */
 const MAX_ACTION_BYTES = 16 * 1024;
-/** A grant nonce: 16 random bytes, as a statement's. */
-const NONCE_BYTES = 16;
 
 function jcs(value: unknown, field: string): string {
   try {
@@ -50,7 +48,7 @@ offline.post('/v1/users/:id/offline-grants', requireApiKey, jsonBody(OfflineGran
   const { signer } = await getSigningKeys(c.env);
   const now = Date.now();
   const expiresAt = expiryOf(now, body.ttl);
-  const nonces = Array.from({ length: body.count }, () => randomId(NONCE_BYTES));
+  const nonces = Array.from({ length: body.count }, () => newGrantNonce(c.env, id.data));
   const iss = serviceOrigin(vars, c.req.url);
   const grants = { nonces, iss, aud: body.audience, sub: id.data, types: body.types, expiresAt, now };
   const { creds } = await writeVault(c.env, userVault(c.env, id.data), 'createOfflineGrants', (v) => v.createOfflineGrants(grants));
@@ -86,5 +84,7 @@ offline.post('/v1/offline-proofs', jsonBody(OfflineProofRequest, { textPlain: tr
     statement, assertion: proof.assertion, actionHash: await sha256B64url(canonical), actionType: proof.action.type,
     ...(displayHash === undefined ? {} : { displayHash }), rule, now: Date.now(), accepted,
   };
-  return c.json(await writeVault(c.env, userVault(c.env, statement.sub), 'approveOffline', (v) => v.approveOffline(submission)));
+  // Only a nonce the service made for this user reaches a vault (http/grant-nonce.ts).
+  const vault = grantVault(c.env, statement.nonce, statement.sub);
+  return c.json(await writeVault(c.env, vault, 'approveOffline', (v) => v.approveOffline(submission)));
 });

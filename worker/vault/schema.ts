@@ -122,7 +122,7 @@ export const MIGRATIONS: readonly string[] = [
   // statement; it is used once, like a ticket, and keeps the receipt of its use
   // and the accepted proof's hash, so a retry of the same proof is told it.
   `
-  CREATE TABLE offline_grants (
+  CREATE TABLE IF NOT EXISTS offline_grants (
     nonce TEXT PRIMARY KEY,
     iss TEXT NOT NULL,
     aud TEXT NOT NULL,
@@ -135,7 +135,7 @@ export const MIGRATIONS: readonly string[] = [
     receipt TEXT,
     accepted TEXT
   );
-  CREATE INDEX offline_grants_expiry ON offline_grants (expires_at);
+  CREATE INDEX IF NOT EXISTS offline_grants_expiry ON offline_grants (expires_at);
   `,
 ];
 
