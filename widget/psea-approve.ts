@@ -52,10 +52,12 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify
  * @attr endpoint - Origin of the PSEA service; default: where `widget.js` came from.
  * @attr ticket - The action ticket (`POST /v1/actions` → `ticket`).
  * @attr messages - JSON object overriding any message (see `MESSAGES`).
- * @attr state - Reflected, read-only: `loading` | `ready` | `waiting` | `verifying` | `done` | `error` | `cancelled`.
+ * @attr state - Reflected, read-only: `loading` | `ready` | `waiting` | `verifying` | `done` | `error` | `cancelled` | `stored` (offline).
+ * @attr offline - Approve on the device with no request, from the `bundle`, `action` and `display` properties (docs/widget.md "Offline approvals").
  *
  * @event {CustomEvent<PseaApprovedDetail>} psea-approved - The action was approved; `detail.receipt` is the JWT.
  * @event {CustomEvent<PseaErrorDetail>} psea-error - It failed; `detail.code` is a SPEC problem code, a `WebAuthnError` code or `network_error`.
+ * @event {CustomEvent<PseaProofDetail>} psea-proof - Offline: a proof was made and stored on this device, not yet verified.
  * @event {CustomEvent<{}>} psea-cancel - The person dismissed the passkey prompt (`NotAllowedError`). Nothing was signed.
  *
  * @csspart base - The card.
