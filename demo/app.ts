@@ -52,6 +52,8 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
 const FRIENDLY: Record<string, string> = {
   not_enrolled: 'demo-user has no passkey yet. Enroll this device first (step 1).',
   network_error: 'The service cannot be reached. Is `npm start` still running?',
+  // Offline only: online, the element explains its own policy_unmet.
+  policy_unmet: 'The service took no offline approval of this transfer: its POLICY needs a rule with "offline": true for wire.transfer (a new .dev.vars from `npm start` has one).',
   misconfigured: 'The service is misconfigured: check API_KEYS and RECEIPT_SIGNING_KEYS.',
 };
 
@@ -112,10 +114,37 @@ document.addEventListener('psea-enrolled', (e: CustomEvent<PseaEnrolledDetail>) 
   $('transfer-btn').focus();
 });
 
-// Step 2: transfer, approved here or on a second device.
+// Step 2: transfer, approved here or on a second device, or offline on this one.
 const transferBtn = $<HTMLButtonElement>('transfer-btn');
 let current = '';
 let poll: ReturnType<typeof setInterval> | undefined;
+
+/** The offline switch: grants fetched while online, and the transfer the bank lets the device sign with them. */
+let offlineKit: { bundle: string; action: Record<string, unknown>; display: unknown } | undefined;
+let offlineRuns = 0;
+const offlineBtn = $<HTMLButtonElement>('offline-btn');
+const showNet = (): void => say('net', navigator.onLine ? 'This browser is online.' : 'This browser is offline: approvals are stored on this device.');
+addEventListener('online', showNet);
+addEventListener('offline', showNet);
+showNet();
+/** The transfer, for approval on this device: set up while online (the element loads its offline part then), signed with or without a network. */
+function approveOffline(): void {
+  current = `offline-${++offlineRuns}`;
+  const el = Object.assign(document.createElement('psea-approve'), offlineKit);
+  el.offline = true;
+  $('approve-slot').replaceChildren(el);
+  $('second-device').hidden = true;
+  transferBtn.hidden = true;
+}
+action(offlineBtn, 'transfer-msg', async () => {
+  offlineKit = offlineKit ? undefined : await api<NonNullable<typeof offlineKit>>('/demo/api/offline', {});
+  offlineBtn.setAttribute('aria-pressed', String(!!offlineKit));
+  offlineBtn.textContent = `Offline mode: ${offlineKit ? 'on' : 'off'}`;
+  $('offline-help').hidden = !offlineKit;
+  if (offlineKit) return approveOffline();
+  $('approve-slot').replaceChildren();
+  transferBtn.hidden = false;
+});
 
 action(transferBtn, 'transfer-msg', async () => {
   const t = await api<{ ticket: string; approveUrl: string }>('/demo/api/transfer', {});
@@ -137,7 +166,8 @@ action(transferBtn, 'transfer-msg', async () => {
 
 document.addEventListener('psea-approved', (e: CustomEvent<PseaApprovedDetail>) => void confirm(current, e.detail.receipt));
 document.addEventListener('psea-error', (e: CustomEvent<PseaErrorDetail>) => {
-  if (e.detail.code === 'not_enrolled') say('transfer-msg', FRIENDLY.not_enrolled!, 'bad');
+  const offline = (e.target as HTMLElement).hasAttribute('offline');
+  if (e.detail.code === 'not_enrolled' || (offline && e.detail.code === 'policy_unmet')) say('transfer-msg', FRIENDLY[e.detail.code]!, 'bad');
 });
 
 // Step 3: the bank's backend verifies and redeems; show what it checked.
@@ -177,6 +207,10 @@ function showReceipt(v: Verified, jwt: string): void {
     ['Receipt id (jti)', c.jti, true],
     ['Signed with', `${String(v.header.alg)} · kid ${String(v.header.kid)}`],
   ];
+  if (c.offline === true) {
+    rows.push(['Approved offline (offline)', 'yes: signed on this device with no network, verified once back online']);
+    rows.push(['Signed at (signed_at)', `${time(Number(c.signed_at))}, by this device's clock (its claim, not a trusted time)`]);
+  }
   if (c.pol) rows.push(['Policy (pol)', c.pol]);
   $('claims').replaceChildren(
     ...rows.map(([label, value, mono]) => {
@@ -205,6 +239,7 @@ $('again-btn').addEventListener('click', () => {
   current = '';
   $('approve-slot').replaceChildren();
   transferBtn.hidden = false;
+  if (offlineKit) approveOffline();
   $('step-transfer').dataset.state = '';
   say('transfer-msg', '');
   transferBtn.focus();

@@ -35,6 +35,8 @@ export function bankPage(o: { rpName: string; nonce: string; amount: string; to:
 <div><dt>To</dt><dd>${to}</dd></div>
 <div><dt>Amount</dt><dd class="amount">${amount}</dd></div>
 </dl>
+<p class="offline-switch"><button class="btn secondary" id="offline-btn" type="button" aria-pressed="false">Offline mode: off</button> <span class="note" id="net" role="status"></span></p>
+<p class="note" id="offline-help" hidden>This device now holds offline grants for the transfer. Cut the network (Wi-Fi off, or DevTools → Network → Offline) and approve it below: the approval is stored on this device, and sent to the service when you are back online. Keep this page open meanwhile.</p>
 <button class="btn" id="transfer-btn" type="button">Send ${amount} to DE89…</button>
 <p class="msg" id="transfer-msg" role="status"></p>
 <div id="approve-slot"></div>

@@ -16,6 +16,7 @@
  *   POST /demo/api/enroll           POST /v1/enrollments → { ticket, enrollUrl, expiresAt }
  *   POST /demo/api/transfer         POST /v1/actions → { ticket, approveUrl, actionHash, expiresAt }
  *   GET  /demo/api/status/:ticket   GET /v1/actions/:ticket/status (a second device approved?)
+ *   POST /demo/api/offline          POST /v1/users/demo-user/offline-grants → { bundle, action, display }
  *   POST /demo/api/confirm          { receipt } → verified { claims, header, statement, challenge } + redeem
  */
 import { Hono, type Context } from 'hono';
@@ -136,6 +137,19 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
     ),
   );
 
+  // The offline switch: grants for the transfer, fetched while online, and what the device will sign with them.
+  app.post('/api/offline', async (c) => {
+    const res = await server(c, 'POST', `/v1/users/${DEMO_USER.id}/offline-grants`, {
+      count: 5,
+      ttl: 3600,
+      audience: DEMO_AUDIENCE,
+      types: [DEMO_ACTION.type],
+    });
+    if (!res.ok) return relay(res);
+    const { bundle } = (await res.json()) as { bundle: string };
+    return c.json({ bundle, action: DEMO_ACTION, display: DEMO_DISPLAY }, 200, { 'cache-control': 'no-store' });
+  });
+
   app.get('/api/status/:ticket', async (c) => {
     const ticket = c.req.param('ticket');
     // Only the demo user's tickets: the relay spends the API key, and must not hand out anyone else's receipt.
@@ -148,7 +162,7 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
     const receipt = body?.receipt;
     if (typeof receipt !== 'string' || receipt.length > 16_384) return problem('invalid_request', 'receipt must be a string');
     // Verify first, as a bank must: the service's keys, its issuer, our audience, our user, this exact
-    // transfer and the display we sent with it.
+    // transfer and the display we sent with it. This bank takes offline approvals of it too (the switch).
     let verified;
     try {
       const [{ jwks }, vars] = await Promise.all([getSigningKeys(c.env), Promise.resolve(getVars(c.env))]);
@@ -159,6 +173,7 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
         subject: DEMO_USER.id,
         action: DEMO_ACTION,
         display: DEMO_DISPLAY,
+        allowOffline: true,
       });
     } catch (err) {
       if (err instanceof PseaError) return problemResponse(err);

@@ -64,6 +64,26 @@ const minifyLitCss = {
   },
 };
 
+/**
+ * The SimpleWebAuthn browser helpers put an English message in every
+ * WebAuthnError they make; the widget reads only `code` and `name`
+ * (widget/base.ts) and shows its own text, so those strings are dead weight
+ * (about 0.7 KB of the gzip budget). Only literal messages go: a message
+ * passed through from the platform's error stays.
+ */
+const dropLibraryMessages = {
+  name: 'drop-library-messages',
+  setup(b) {
+    b.onLoad({ filter: /@simplewebauthn[\\/]browser[\\/].*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const contents = source
+        .replace(/message: (?:'[^'\n]*'|`[^`]*`)/g, "message: ''")
+        .replace(/console\.warn\((?:'[^'\n]*'|`[^`]*`)/g, "console.warn('@simplewebauthn/browser'");
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 /** Write only on change: wrangler watches these files, and a rewrite would restart it. */
 async function update(path, text) {
   if ((await readFile(path, 'utf8').catch(() => null)) === text) return;
@@ -73,8 +93,15 @@ async function update(path, text) {
 
 const hash = (text) => createHash('sha256').update(text).digest('base64url').slice(0, 16);
 
-const widget = await bundle('widget/index.ts', { tsconfig: join(root, 'widget/tsconfig.json'), plugins: [minifyLitCss] });
+// The offline part first: widget.js names it by its hash (widget/psea-approve.ts loads it on demand).
+const offline = await bundle('widget/offline/engine.ts', { tsconfig: join(root, 'widget/tsconfig.json') });
+const widget = await bundle('widget/index.ts', {
+  tsconfig: join(root, 'widget/tsconfig.json'),
+  plugins: [minifyLitCss, dropLibraryMessages],
+  define: { PSEA_OFFLINE_PATH: JSON.stringify(`/pages/offline.js?v=${hash(offline)}`) },
+});
 const assets = {
+  '/pages/offline.js': { body: offline, type: 'text/javascript; charset=utf-8' },
   '/pages/hosted.js': { body: await bundle('widget/pages/hosted.ts'), type: 'text/javascript; charset=utf-8' },
   '/demo/app.js': { body: await bundle('demo/app.ts'), type: 'text/javascript; charset=utf-8' },
   '/pages/pages.css': { body: await bundle('worker/pages/pages.css', { format: undefined }), type: 'text/css; charset=utf-8' },

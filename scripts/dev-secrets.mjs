@@ -57,9 +57,12 @@ export function readDotenv(text) {
  * no LOG_SIGNING_KEY (made before the log) gets one added, named for its
  * ISSUER when set, and nothing else changed. Returns its variables.
  */
+/** The demo bank's offline switch needs a rule that takes offline proofs of its transfer (docs/offline.md). */
+export const DEMO_POLICY = JSON.stringify({ rules: [{ id: 'demo-transfer', match: { type: 'wire.transfer' }, offline: true }, { id: 'default' }] });
+
 export function ensureDevVars(file, origin, log = console.log) {
   if (!existsSync(file)) {
-    const vars = { API_KEYS: newApiKey(), RECEIPT_SIGNING_KEYS: newSigningKeySet(), LOG_SIGNING_KEY: newLogSigningKey(logKeyName(origin)), ALLOWED_ORIGINS: origin, DEMO: 'true' };
+    const vars = { API_KEYS: newApiKey(), RECEIPT_SIGNING_KEYS: newSigningKeySet(), LOG_SIGNING_KEY: newLogSigningKey(logKeyName(origin)), ALLOWED_ORIGINS: origin, DEMO: 'true', POLICY: DEMO_POLICY };
     writeFileSync(file, toDotenv(vars), { mode: 0o600 });
     log(`Wrote ${file} with a new API key, signing key and log key (kept out of git).`);
   }

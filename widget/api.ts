@@ -9,6 +9,8 @@ export class Failure {
     readonly code: PseaErrorCode,
     readonly retry: boolean,
     readonly cancel = false,
+    /** The HTTP status of the answer, when there was one. */
+    readonly status = 0,
   ) {}
 }
 
@@ -82,7 +84,7 @@ export async function call<T>(url: string, body?: unknown): Promise<T> {
     if (replayed) return replayed as T;
     // The service answers only SPEC problem codes.
     const code: PseaErrorCode = data && typeof data.code === 'string' ? (data.code as PseaErrorCode) : res.ok ? 'invalid_response' : `http_${res.status}`;
-    throw new Failure(code, retryable(res.status));
+    throw new Failure(code, retryable(res.status), false, res.status);
   }
 }
 

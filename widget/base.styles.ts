@@ -111,6 +111,10 @@ export const base = css`
     color: var(--_success);
     font-weight: 600;
   }
+  :host([state='stored']) .status {
+    color: var(--_fg);
+    font-weight: 600;
+  }
   :host([state='error']) .status {
     color: var(--_danger);
   }

@@ -15,7 +15,9 @@ import type { PseaErrorCode } from './error-code';
 import { MESSAGES, type MessageKey, type Messages } from './messages';
 
 /** What a person can see; reflected to the `state` attribute for host styling. */
-export type PseaState = 'loading' | 'ready' | 'waiting' | 'verifying' | 'done' | 'error' | 'cancelled';
+export type PseaState = 'loading' | 'ready' | 'waiting' | 'verifying' | 'done' | 'error' | 'cancelled'
+  /** Offline: approved and kept on this device, not yet verified by the service. */
+  | 'stored';
 
 /** `psea-error` detail: a problem code from SPEC.md, a `WebAuthnError` code, or one the widget adds (PseaErrorCode). */
 export interface PseaErrorDetail {
@@ -24,7 +26,7 @@ export interface PseaErrorDetail {
 }
 
 /** Where the widget was loaded from: the default `endpoint`. */
-const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
+export const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
 /** WebAuthn failures that no retry on this page can fix. */
 const FINAL = new Set<PseaErrorCode>(['ERROR_INVALID_DOMAIN', 'ERROR_INVALID_RP_ID', 'unsupported']);
@@ -47,6 +49,8 @@ const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 const icons = {
   done: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12.5l4.5 4.5L19 7.5"/></svg>`,
   error: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v6M12 16.5v.5"/></svg>`,
+  // A clock: approved, waiting to be verified.
+  stored: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v5l3 2"/></svg>`,
 };
 
 export abstract class PseaElement<Data extends { options: unknown }> extends LitElement {
@@ -91,6 +95,32 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   protected abstract succeed(result: unknown): void;
   protected abstract renderBody(data: Data | undefined): TemplateResult;
 
+  /** Whether there is anything to load: a ticket (an offline approval has its own source). */
+  protected hasSource(): boolean {
+    return !!this.ticket;
+  }
+  /** What the loaded data stands for: a queued click starts a ceremony for this source only. */
+  protected sourceKey(): string {
+    return `${this.endpoint} ${this.ticket}`;
+  }
+  /** Whether a change of these properties loads the data again. */
+  protected reloads(changed: PropertyValues): boolean {
+    return changed.has('ticket') || changed.has('endpoint');
+  }
+  /** The ceremony's data: the service's options for the ticket. */
+  protected fetchData(): Promise<Data> {
+    return call<Data>(route(this.endpoint || SCRIPT_ORIGIN, this.kind, this.ticket));
+  }
+  /** The state once the data is loaded and nothing blocks it. */
+  protected readyState(_data: Data): PseaState {
+    return 'ready';
+  }
+  /** Hand the ceremony's response over: post it, and resolve with the answer; undefined leaves the state as it is. */
+  protected complete(data: Data, response: unknown): Promise<unknown> {
+    this.to('verifying');
+    return call(route(this.endpoint || SCRIPT_ORIGIN, this.kind, this.ticket, this.tail(data)), response);
+  }
+
   /** Bumped on every (re)load, so answers for an older ticket are dropped. */
   private _gen = 0;
   /**
@@ -118,8 +148,8 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('ticket') || changed.has('endpoint')) {
-      if (this._queued !== this._key()) this._queued = undefined;
+    if (this.reloads(changed)) {
+      if (this._queued !== this.sourceKey()) this._queued = undefined;
       void this._load();
     }
   }
@@ -135,9 +165,6 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
     });
   }
 
-  private _key(): string {
-    return `${this.endpoint} ${this.ticket}`;
-  }
 
   protected override updated(): void {
     // When the focused button goes away (done, or a final error), keep focus in the element.
@@ -151,29 +178,29 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  private _to(state: PseaState): void {
+  protected to(state: PseaState): void {
     this._refocus ||= (this.renderRoot as ShadowRoot).activeElement?.getAttribute('part') === 'action';
     this.state = state;
   }
 
   private async _load(): Promise<void> {
     const gen = ++this._gen;
-    const key = this._key();
+    const key = this.sourceKey();
     this._data = this._fail = this._loaded = undefined;
-    this._to('loading');
-    if (!this.ticket) return;
-    if (!browserSupportsWebAuthn()) return this._failed(new Failure('unsupported', false));
+    this.to('loading');
+    if (!this.hasSource()) return;
+    if (!browserSupportsWebAuthn()) return this.failed(new Failure('unsupported', false));
     try {
-      const data = await call<Data>(route(this.endpoint || SCRIPT_ORIGIN, this.kind, this.ticket));
+      const data = await this.fetchData();
       if (gen !== this._gen) return;
       this._data = data;
       this._loaded = key;
       const blocked = this.blocked(data);
-      if (blocked) return this._failed(blocked);
-      this._to('ready');
+      if (blocked) return this.failed(blocked);
+      this.to(this.readyState(data));
       if (this._queued === key) void this.start();
     } catch (e) {
-      if (gen === this._gen) this._failed(ceremonyFailure(e));
+      if (gen === this._gen) this.failed(ceremonyFailure(e));
     }
   }
 
@@ -183,7 +210,7 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
    * the request is kept for them; in a final state it does nothing.
    */
   async start(): Promise<void> {
-    const key = this._key();
+    const key = this.sourceKey();
     this._queued = undefined;
     if (this._loaded !== key) {
       // Not loaded yet, or a new ticket whose load has not begun: never the old ticket's options.
@@ -194,40 +221,39 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
       return;
     }
     const { state, _data: data, _fail: fail } = this;
-    if (!data || state === 'waiting' || state === 'verifying' || state === 'done' || (fail && !fail.retry)) return;
+    if (!data || state === 'waiting' || state === 'verifying' || state === 'done' || state === 'stored' || (fail && !fail.retry)) return;
     const gen = this._gen;
     this._fail = undefined;
-    this._to('waiting');
+    this.to('waiting');
     try {
       const response = await this.ceremony(data);
       if (gen !== this._gen) return;
-      this._to('verifying');
-      const result = await call(route(this.endpoint || SCRIPT_ORIGIN, this.kind, this.ticket, this.tail(data)), response);
-      if (gen !== this._gen) return;
+      const result = await this.complete(data, response);
+      if (gen !== this._gen || result === undefined) return;
       const next = this.next(data, result);
       if (next) {
         // Another step on this ticket: the person checks it, then acts again (a click, not an automatic prompt).
         this._data = next;
         const blocked = this.blocked(next);
-        if (blocked) return this._failed(blocked);
-        this._to('ready');
+        if (blocked) return this.failed(blocked);
+        this.to('ready');
         return;
       }
-      this._to('done');
+      this.to('done');
       this.succeed(result);
     } catch (e) {
-      if (gen === this._gen) this._failed(ceremonyFailure(e));
+      if (gen === this._gen) this.failed(ceremonyFailure(e));
     }
   }
 
-  private _failed(fail: Failure): void {
+  protected failed(fail: Failure): void {
     this._queued = undefined;
     this._fail = fail;
     if (fail.cancel) {
-      this._to('cancelled');
+      this.to('cancelled');
       this.emit('psea-cancel', {});
     } else {
-      this._to('error');
+      this.to('error');
       this.emit<PseaErrorDetail>('psea-error', { code: fail.code, message: this.msg(fail.code) });
     }
   }
@@ -240,11 +266,11 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   protected override render(): TemplateResult {
     const { state, _fail: fail } = this;
     const busy = state === 'loading' || state === 'waiting' || state === 'verifying';
-    const icon = state === 'done' ? icons.done : state === 'error' ? icons.error : nothing;
+    const icon = state === 'done' || state === 'error' || state === 'stored' ? icons[state] : nothing;
     return html`<div part="base" class="base" role="group" aria-labelledby="title">
       ${this.renderBody(this._data)}
       <p part="status" class="status" id="status" role="status" aria-live="polite" tabindex="-1">${icon}<span>${this._status()}</span></p>
-      ${state === 'done' || (fail && !fail.retry)
+      ${state === 'done' || state === 'stored' || (fail && !fail.retry)
         ? nothing
         : html`<button part="action" class="action" type="button" aria-disabled=${busy} aria-describedby="status" @click=${this.start}>
             ${busy ? spinner : nothing}<span>${this.msg(fail ? 'retry' : this.label(this._data))}</span>

@@ -15,5 +15,9 @@ export type PseaErrorCode =
   | 'cancelled'
   | 'invalid_response'
   | 'no_approver'
+  /** Offline: the bundle is not a readable `psea-offline+jwt`. */
+  | 'bundle_invalid'
+  /** Offline: every grant of the bundle is used on this device. */
+  | 'no_grant'
   | 'webauthn_error'
   | `http_${number}`;

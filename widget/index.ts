@@ -20,7 +20,7 @@ define('psea-enroll', PseaEnroll);
 
 export { PseaApprove, PseaEnroll };
 export { MESSAGES } from './messages';
-export type { PseaApprovedDetail, ActionJSON, DisplayField } from './psea-approve';
+export type { PseaApprovedDetail, PseaProofDetail, ActionJSON, DisplayField } from './psea-approve';
 export type { PseaEnrolledDetail, EnrollmentJSON } from './psea-enroll';
 export type { PseaErrorDetail, PseaState } from './base';
 export type { PseaErrorCode } from './error-code';

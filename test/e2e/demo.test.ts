@@ -83,6 +83,28 @@ describe('demo bank', () => {
     await phone.context.close();
   });
 
+  it('offline switch: approves the transfer with the network cut, and shows the receipt marked offline once back online', async () => {
+    if (!bank) throw new Error('needs the first test: the bank device holds the first passkey');
+    const { page, context } = bank;
+    await page.goto(`${ctx.service}/`);
+    await page.getByRole('button', { name: 'Offline mode: off' }).click();
+    await waitForState(page, 'psea-approve', 'ready');
+    expect(await page.locator('#offline-btn').getAttribute('aria-pressed')).toBe('true');
+    await context.setOffline(true);
+    await expect.poll(() => page.locator('#net').textContent()).toContain('offline');
+    await actionButton(page, 'psea-approve').click();
+    await waitForState(page, 'psea-approve', 'stored');
+    await shot(page, 'demo-offline-stored');
+    expect(await axe(page)).toEqual([]);
+    await context.setOffline(false);
+    await page.locator('#receipt').waitFor({ timeout: 15_000 });
+    expect(await page.locator('#claims').innerText()).toContain('Approved offline');
+    expect(await page.locator('#receipt-badge').textContent()).toContain('Redeemed once');
+    // The statement the passkey signed, rebuilt from the receipt: the offline one, with the device's clock.
+    expect(JSON.parse((await page.locator('#statement').textContent())!)).toMatchObject({ aud: 'psea-demo', sub: 'demo-user', mode: 'offline', signed_at: expect.any(Number) });
+    await shot(page, 'demo-offline-receipt');
+  });
+
   it('adds another passkey on the bank page: the element creates it, then this device\'s passkey approves it', async () => {
     if (!bank) throw new Error('needs the first test: the bank device holds the first passkey');
     const { page, cdp, authenticatorId } = bank;

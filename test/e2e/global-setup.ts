@@ -83,11 +83,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     RP_NAME: 'PSEA e2e',
     DEMO: 'true',
     // Issue 5's example policy: wires over 10,000 need a device-bound passkey
-    // (policy.test.ts); the 1,250 transfer of the other tests gets `default`.
+    // (policy.test.ts); the 1,250 transfer of the other tests gets `default`,
+    // which also takes offline proofs (offline.test.ts, the demo's offline switch).
     POLICY: JSON.stringify({
       rules: [
         { id: 'large-transfer', match: { type: 'wire.transfer', gt: { amount: 10000 } }, require: { deviceBound: true } },
-        { id: 'default' },
+        { id: 'default', offline: true },
       ],
     }),
   };

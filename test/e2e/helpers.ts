@@ -149,7 +149,7 @@ export async function recordEvents(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
     const w = window as unknown as { events: unknown[] };
     w.events = [];
-    for (const t of ['psea-approved', 'psea-enrolled', 'psea-error', 'psea-cancel']) {
+    for (const t of ['psea-approved', 'psea-enrolled', 'psea-error', 'psea-cancel', 'psea-proof']) {
       document.addEventListener(t, (e) => w.events.push({ type: t, detail: (e as CustomEvent).detail }));
     }
   });

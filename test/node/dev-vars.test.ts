@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module of the repository's scripts, without types
 import { ensureDevVars, newLogSigningKey } from '../../scripts/dev-secrets.mjs';
 import { parseSignerKey } from '../../worker/log/note-keys';
+import { parsePolicy } from '../../worker/policy/parse-policy';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'psea-devvars-')), '.dev.vars');
 const quiet = () => {};
@@ -18,7 +19,9 @@ describe('ensureDevVars', () => {
   it('first run: a log signer key named for the origin, which parses', async () => {
     const path = file();
     const vars = ensureDevVars(path, 'http://localhost:8787', quiet);
-    expect(Object.keys(vars).sort()).toEqual(['ALLOWED_ORIGINS', 'API_KEYS', 'DEMO', 'LOG_SIGNING_KEY', 'RECEIPT_SIGNING_KEYS']);
+    expect(Object.keys(vars).sort()).toEqual(['ALLOWED_ORIGINS', 'API_KEYS', 'DEMO', 'LOG_SIGNING_KEY', 'POLICY', 'RECEIPT_SIGNING_KEYS']);
+    // The demo's offline switch: a rule that takes offline proofs of the transfer, and a policy the service parses.
+    expect(parsePolicy(vars.POLICY).rules.find((r: { id: string }) => r.id === 'demo-transfer')).toMatchObject({ offline: true });
     expect((await parseSignerKey(vars.LOG_SIGNING_KEY)).name).toBe('localhost:8787/psea');
     expect(readFileSync(path, 'utf8')).toContain(`LOG_SIGNING_KEY='${vars.LOG_SIGNING_KEY}'`);
   });
