@@ -4,6 +4,7 @@
  * QR code), or for the human behind an agent. They run the same widget.
  */
 import { WIDGET_SRC, asset, escapeHtml, logo, page } from './html';
+import { handoffHtml } from './handoff-qr';
 import { visibleHtml } from './visible-html';
 
 export type HostedKind = 'enroll' | 'approve';
@@ -19,7 +20,13 @@ const COPY = {
   },
 } as const;
 
-/** A hosted page. `ticket` must already match TICKET_RE; everything is escaped anyway. */
+/**
+ * A hosted page. `ticket` must already match TICKET_RE; everything is escaped
+ * anyway. `endpoint` is the service origin (ISSUER): the approve page's QR
+ * handoff encodes `<endpoint>/approve/<ticket>`. The enroll page has none: an
+ * enrollment link mints an approver, and the browser's own cross-device
+ * passkey flow (hybrid, with its proximity check) already covers a phone.
+ */
 export function hostedPage(kind: HostedKind, o: { ticket: string; endpoint: string; rpName: string; nonce: string }): string {
   const copy = COPY[kind];
   const tag = `psea-${kind}`;
@@ -33,6 +40,7 @@ export function hostedPage(kind: HostedKind, o: { ticket: string; endpoint: stri
 <h1 id="heading">${copy.title}</h1>
 <p id="note" class="lead">${copy.lead}</p>
 <${tag} endpoint="${escapeHtml(o.endpoint)}" ticket="${escapeHtml(o.ticket)}"></${tag}>
+${kind === 'approve' ? handoffHtml(`${o.endpoint}/approve/${o.ticket}`) : ''}
 <footer class="fine">Protected by a passkey with user verification. This page never asks for a password.</footer>
 </main>`,
   });
