@@ -81,6 +81,8 @@ export function wireHandoff(finish: (title: string, text: string, state: 'done' 
         element.remove();
         const [title, text] = GONE[code] ?? GONE_OTHER;
         finish(title, text, code === 'ticket_used' ? 'done' : 'gone');
+        // Focus was on the disclosure or the button, both gone: put it on the news.
+        document.getElementById('heading')?.focus();
       }
       return;
     }

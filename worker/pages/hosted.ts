@@ -37,7 +37,7 @@ export function hostedPage(kind: HostedKind, o: { ticket: string; endpoint: stri
     scripts: [asset('/pages/hosted.js'), WIDGET_SRC],
     body: `<main class="sheet">
 <header class="brand">${logo}<span>${visibleHtml(o.rpName)}</span></header>
-<h1 id="heading">${copy.title}</h1>
+<h1 id="heading" tabindex="-1">${copy.title}</h1>
 <p id="note" class="lead">${copy.lead}</p>
 <${tag} endpoint="${escapeHtml(o.endpoint)}" ticket="${escapeHtml(o.ticket)}"></${tag}>
 ${kind === 'approve' ? handoffHtml(`${o.endpoint}/approve/${o.ticket}`) : ''}
