@@ -116,8 +116,8 @@ describe('hosted approve page: QR handoff to another device', () => {
     await d.context.close();
   });
 
-  it('on a browser without passkeys, the other device is the way: the disclosure is offered', async () => {
-    const d = await device(browser);
+  it('on a browser without passkeys, the other device is the way: the disclosure is offered (dark mode)', async () => {
+    const d = await device(browser, { colorScheme: 'dark' });
     await recordEvents(d.context);
     await d.context.addInitScript(() => {
       delete (window as { PublicKeyCredential?: unknown }).PublicKeyCredential;
@@ -128,7 +128,9 @@ describe('hosted approve page: QR handoff to another device', () => {
     await waitForState(d.page, 'psea-approve', 'error');
     expect((await events(d.page)).map((e) => e.detail.code)).toEqual(['unsupported']);
     await d.page.locator('#handoff summary').click();
+    // The code keeps its own white ground and quiet zone on a dark page.
     expect(await decodeShownQr(d.page)).toBe(approveUrl);
+    await shot(d.page, 'hosted-approve-qr-unsupported-dark');
     expect(await axe(d.page)).toEqual([]);
     await d.context.close();
     await phone.context.close();
