@@ -99,6 +99,36 @@ describe('hosted approve page: QR handoff to another device', () => {
     await d.context.close();
   });
 
+  it('a ticket approved elsewhere while the disclosure was closed: opening it never shows the stale code', async () => {
+    const phone = await enrolledDevice(browser, PHONE);
+    const desktop = await device(browser);
+    const { approveUrl } = await actionTicket(phone.user);
+    await desktop.page.goto(approveUrl);
+    await waitForState(desktop.page, 'psea-approve', 'ready');
+    await phone.page.goto(approveUrl);
+    await waitForState(phone.page, 'psea-approve', 'ready');
+    await actionButton(phone.page, 'psea-approve').click();
+    await waitForState(phone.page, 'psea-approve', 'done');
+
+    // Watch every frame for the code while the person opens the disclosure on the desktop.
+    await desktop.page.evaluate(() => {
+      const w = window as unknown as { sawQr: boolean };
+      w.sawQr = false;
+      const frame = (): void => {
+        const img = document.querySelector('#handoff img.qr');
+        if (img?.checkVisibility({ visibilityProperty: true })) w.sawQr = true;
+        if (img) requestAnimationFrame(frame);
+      };
+      frame();
+    });
+    await desktop.page.locator('#handoff summary').click();
+    await expect.poll(() => handoffCount(desktop.page), { timeout: 15_000 }).toBe(0);
+    expect(await desktop.page.evaluate(() => (window as unknown as { sawQr: boolean }).sawQr)).toBe(false);
+    expect(await desktop.page.locator('#heading').textContent()).toBe('Already approved');
+    await desktop.context.close();
+    await phone.context.close();
+  });
+
   it('a ticket that expires while the code is open: the code goes, and the page says it expired', async () => {
     const d = await enrolledDevice(browser);
     const { status, data } = await server<{ approveUrl: string }>('/v1/actions', {
@@ -110,7 +140,7 @@ describe('hosted approve page: QR handoff to another device', () => {
     await d.page.goto(data.approveUrl);
     await waitForState(d.page, 'psea-approve', 'ready');
     await d.page.locator('#handoff summary').click();
-    expect(await d.page.locator('#handoff img.qr').isVisible()).toBe(true);
+    await d.page.locator('#handoff img.qr').waitFor({ state: 'visible' });
     await expect.poll(() => handoffCount(d.page), { timeout: 30_000 }).toBe(0);
     expect(await d.page.locator('#heading').textContent()).toBe('This request expired');
     await d.context.close();
@@ -128,6 +158,7 @@ describe('hosted approve page: QR handoff to another device', () => {
     await waitForState(d.page, 'psea-approve', 'error');
     expect((await events(d.page)).map((e) => e.detail.code)).toEqual(['unsupported']);
     await d.page.locator('#handoff summary').click();
+    await d.page.locator('#handoff img.qr').waitFor({ state: 'visible' });
     // The code keeps its own white ground and quiet zone on a dark page.
     expect(await decodeShownQr(d.page)).toBe(approveUrl);
     await shot(d.page, 'hosted-approve-qr-unsupported-dark');

@@ -6,7 +6,8 @@
  * this device has no passkeys, the case it is for), and it is removed for good
  * once the ticket is spent, expired, burned or unknown: by this page's own
  * approval or final error, or, while it is open, by a check of the ticket
- * every few seconds, which also tells the person when the other device approved.
+ * when it opens (the code waits for that answer) and every few seconds after,
+ * which also tells the person when the other device approved.
  */
 import type { PseaErrorDetail } from '../base';
 
@@ -72,6 +73,7 @@ export function wireHandoff(finish: (title: string, text: string, state: 'done' 
     const code = await deadCode(ticket);
     checking = false;
     if (gone) return;
+    if (!code) handoff.classList.add('live');
     if (code) {
       remove();
       // The other device approved (or the ticket ran out) while this page waited: say so,
@@ -88,6 +90,11 @@ export function wireHandoff(finish: (title: string, text: string, state: 'done' 
     }
     timer = setTimeout(() => void check(), CHECK_MS);
   };
-  handoff.addEventListener('toggle', () => void check());
+  handoff.addEventListener('toggle', () => {
+    // Each opening shows the code only once a check has found the ticket still pending (pages.css):
+    // `toggle` comes a task after the opening, so the code starts out unshown rather than being hidden here.
+    if (!handoff.open) handoff.classList.remove('live');
+    void check();
+  });
   document.addEventListener('visibilitychange', () => void check());
 }
