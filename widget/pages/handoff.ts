@@ -73,22 +73,22 @@ export function wireHandoff(finish: (title: string, text: string, state: 'done' 
     const code = await deadCode(ticket);
     checking = false;
     if (gone) return;
-    if (!code) handoff.classList.add('live');
-    if (code) {
-      remove();
-      // The other device approved (or the ticket ran out) while this page waited: say so,
-      // and take away a button that can only fail, unless a ceremony of its own is under way.
-      const state = element.getAttribute('state');
-      if (state !== 'waiting' && state !== 'verifying' && state !== 'done') {
-        element.remove();
-        const [title, text] = GONE[code] ?? GONE_OTHER;
-        finish(title, text, code === 'ticket_used' ? 'done' : 'gone');
-        // Focus was on the disclosure or the button, both gone: put it on the news.
-        document.getElementById('heading')?.focus();
-      }
+    if (!code) {
+      // Shown only if still open: a check that answers after a close must not pre-show the next opening.
+      if (handoff.open) handoff.classList.add('live');
+      timer = setTimeout(() => void check(), CHECK_MS);
       return;
     }
-    timer = setTimeout(() => void check(), CHECK_MS);
+    remove();
+    // The other device approved (or the ticket ran out) while this page waited: say so,
+    // and take away a button that can only fail, unless a ceremony of its own is under way.
+    const state = element.getAttribute('state');
+    if (state === 'waiting' || state === 'verifying' || state === 'done') return;
+    element.remove();
+    const [title, text] = GONE[code] ?? GONE_OTHER;
+    finish(title, text, code === 'ticket_used' ? 'done' : 'gone');
+    // Focus was on the disclosure or the button, both gone: put it on the news.
+    document.getElementById('heading')?.focus();
   };
   handoff.addEventListener('toggle', () => {
     // Each opening shows the code only once a check has found the ticket still pending (pages.css):

@@ -7,7 +7,8 @@
  * a passkey is still needed to approve, but whoever reads the code can see the
  * action, try it, or burn its attempts. Hence it sits closed behind a
  * disclosure (not on screen, in a screen share, by default), ships `hidden`,
- * and the page's script shows it only while the ticket is usable (hosted.ts).
+ * and the page's script shows it only while the ticket is usable
+ * (widget/pages/handoff.ts).
  * The URL comes from the service origin (ISSUER), never from the request's
  * Host header: a forged Host must not put another site in a person's camera.
  */

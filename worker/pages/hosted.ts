@@ -24,8 +24,8 @@ const COPY = {
  * A hosted page. `ticket` must already match TICKET_RE; everything is escaped
  * anyway. `endpoint` is the service origin (ISSUER): the approve page's QR
  * handoff encodes `<endpoint>/approve/<ticket>`. The enroll page has none: an
- * enrollment link mints an approver, and the browser's own cross-device
- * passkey flow (hybrid, with its proximity check) already covers a phone.
+ * enrollment link mints an approver, a bigger prize on a screen than one
+ * approval (docs/widget.md).
  */
 export function hostedPage(kind: HostedKind, o: { ticket: string; endpoint: string; rpName: string; nonce: string }): string {
   const copy = COPY[kind];
