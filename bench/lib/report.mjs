@@ -150,6 +150,8 @@ const STEPS = [
   ['do-log-append', "The log's append of one `approved` entry (JCS, leaf hash, O(log n) tree nodes, the entry row) in its own transaction, no RPC"],
   ['do-commit-rpc', 'RPC + two small unguarded UPDATEs + storage commit'],
   ['do-commit-real-rpc', "RPC + verifyAction's commit (`commitApproval`: one UPDATE with every guard, then the counter; the receipt into the ticket row) + storage commit"],
+  ['qr-svg', "The approve page's QR code of its own URL (`qrSvg`: uqr encode, eight masks scored, SVG)"],
+  ['approve-page', 'Hosted approve page (`app.fetch` of GET /approve/:ticket, QR code included; no vault call)'],
   ['baseline', 'Stateless baseline: library verify + jose sign'],
   ['stateful-floor', 'Stateful floor: request body read and parsed, one RPC, in the object the three fields decoded, the crypto floor and one guarded UPDATE consuming a ticket (its commit), a JSON response'],
   ['do-verify', 'Durable Object `verifyAction` over RPC'],

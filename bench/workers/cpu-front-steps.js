@@ -7,6 +7,7 @@
  */
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { getSigningKeys, getVars } from '../../worker/config';
+import { qrSvg } from '../../worker/pages/handoff-qr';
 import { ticketHash } from '../../worker/http/ticket';
 import { signReceipt } from '../../worker/receipt/sign-receipt';
 import { AuthenticationResponse } from '../../worker/routes/schemas';
@@ -79,4 +80,8 @@ export const frontSteps = {
     const unknown = `${c.done.ticket.slice(0, 64)}.${c.fx.ticket.slice(65)}`;
     return async (i) => notFound(await c.fetchApp(c.post(`/v1/actions/${unknown}/verify`, c.body(i))));
   },
+  // The approve page's QR code of its own URL (uqr: encode, 8 masks scored, SVG); a new ticket each call.
+  'qr-svg': (c) => (i) => void qrSvg(`${c.fx.origin}/approve/${c.fx.ticket.slice(0, 65)}${String(i).padStart(43, 'q')}`),
+  // The whole hosted approve page (`app.fetch` of GET /approve/:ticket): headers, HTML, the QR code. No vault call.
+  'approve-page': (c) => (i) => c.fetchApp(new Request(`${c.fx.origin}/approve/${c.fx.ticket.slice(0, 65)}${String(i).padStart(43, 'p')}`)),
 };

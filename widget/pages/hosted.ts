@@ -3,9 +3,10 @@
  * before widget.js: it hands the page's CSP nonce to Lit (for browsers without
  * constructable stylesheets), then turns the element's events into the
  * page's final message. The receipt goes nowhere: the host backend polls
- * GET /v1/actions/:ticket/status.
+ * GET /v1/actions/:ticket/status. On the approve page it also runs the
+ * "Approve on another device" QR disclosure (handoff.ts).
  */
-export {};
+import { wireHandoff } from './handoff';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -17,12 +18,13 @@ globalThis.litNonce = document.querySelector<HTMLScriptElement>('script[nonce]')
 const heading = document.getElementById('heading');
 const note = document.getElementById('note');
 
-function finish(title: string, text: string): void {
+function finish(title: string, text: string, state: 'done' | 'gone' = 'done'): void {
   if (heading) heading.textContent = title;
   if (note) note.textContent = text;
   document.title = title;
-  document.body.dataset.state = 'done';
+  document.body.dataset.state = state;
 }
 
 document.addEventListener('psea-approved', () => finish('Approved', 'Done. You can close this page.'));
 document.addEventListener('psea-enrolled', () => finish('Passkey created', 'Done. You can close this page.'));
+wireHandoff(finish);

@@ -4,6 +4,7 @@
  * QR code), or for the human behind an agent. They run the same widget.
  */
 import { WIDGET_SRC, asset, escapeHtml, logo, page } from './html';
+import { handoffHtml } from './handoff-qr';
 import { visibleHtml } from './visible-html';
 
 export type HostedKind = 'enroll' | 'approve';
@@ -19,7 +20,13 @@ const COPY = {
   },
 } as const;
 
-/** A hosted page. `ticket` must already match TICKET_RE; everything is escaped anyway. */
+/**
+ * A hosted page. `ticket` must already match TICKET_RE; everything is escaped
+ * anyway. `endpoint` is the service origin (ISSUER): the approve page's QR
+ * handoff encodes `<endpoint>/approve/<ticket>`. The enroll page has none: an
+ * enrollment link mints an approver, a bigger prize on a screen than one
+ * approval (docs/widget.md).
+ */
 export function hostedPage(kind: HostedKind, o: { ticket: string; endpoint: string; rpName: string; nonce: string }): string {
   const copy = COPY[kind];
   const tag = `psea-${kind}`;
@@ -30,9 +37,10 @@ export function hostedPage(kind: HostedKind, o: { ticket: string; endpoint: stri
     scripts: [asset('/pages/hosted.js'), WIDGET_SRC],
     body: `<main class="sheet">
 <header class="brand">${logo}<span>${visibleHtml(o.rpName)}</span></header>
-<h1 id="heading">${copy.title}</h1>
+<h1 id="heading" tabindex="-1">${copy.title}</h1>
 <p id="note" class="lead">${copy.lead}</p>
 <${tag} endpoint="${escapeHtml(o.endpoint)}" ticket="${escapeHtml(o.ticket)}"></${tag}>
+${kind === 'approve' ? handoffHtml(`${o.endpoint}/approve/${o.ticket}`) : ''}
 <footer class="fine">Protected by a passkey with user verification. This page never asks for a password.</footer>
 </main>`,
   });
