@@ -31,4 +31,24 @@ describe('evidence vectors, checked independently of worker/', () => {
     const other = JSON.parse(readFileSync(new URL('checkpoint-other-key.json', DIR), 'utf8'));
     expect(() => openNote(other.bundle.log.checkpoint, other.options.logKey)).toThrow('not signed');
   });
+
+  it("reads a key whose base64 holds '+' (a random key's often does)", async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    for (let tries = 0; tries < 200; tries++) {
+      const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+      const pub = Buffer.concat([Buffer.from([1]), Buffer.from(jwk.x!, 'base64url')]);
+      if (!pub.toString('base64').includes('+')) continue;
+      const name = 'plus.example/psea';
+      const key = `${name}+${sha256(`${name}\n`, pub).subarray(0, 4).toString('hex')}+${pub.toString('base64')}`;
+      // Not signed by it: the key itself must still parse, and the note be refused for its signature.
+      expect(() => openNote('a\n\n\u2014 other AAAA\n', key)).toThrow('not signed');
+      return;
+    }
+    throw new Error('no key with a + in 200 tries');
+  });
+
+  it('refuses a note signed by another key', () => {
+    const other = JSON.parse(readFileSync(new URL('checkpoint-other-key.json', DIR), 'utf8'));
+    expect(() => openNote(other.bundle.log.checkpoint, other.options.logKey)).toThrow('not signed');
+  });
 });

@@ -40,7 +40,9 @@ export function rootFromProof(leaf: Buffer, index: number, size: number, proof: 
 
 /** A C2SP signed note's text, if the pinned Go note verifier key signed it. */
 export function openNote(note: string, verifierKey: string): string {
-  const [name, hashHex, keyB64] = verifierKey.split('+') as [string, string, string];
+  // <name>+<hash>+<key>: the name holds no '+', but standard base64 may.
+  const [name, hashHex, ...rest] = verifierKey.split('+') as [string, string, ...string[]];
+  const keyB64 = rest.join('+');
   const key = Buffer.from(keyB64, 'base64');
   if (key[0] !== 1) throw new Error('not an Ed25519 note key');
   if (sha256(`${name}\n`, key).subarray(0, 4).toString('hex') !== hashHex) throw new Error('the key hash does not match the key');
