@@ -127,8 +127,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE tickets ADD COLUMN status_token TEXT;
   ALTER TABLE tickets ADD COLUMN callback_url TEXT;
   ALTER TABLE tickets ADD COLUMN expiry_sent INTEGER NOT NULL DEFAULT 0;
-  CREATE INDEX tickets_callback_expiry ON tickets (expires_at) WHERE callback_url IS NOT NULL AND expiry_sent = 0;
-  CREATE TABLE deliveries (
+  CREATE INDEX IF NOT EXISTS tickets_callback_expiry ON tickets (expires_at) WHERE callback_url IS NOT NULL AND expiry_sent = 0;
+  CREATE TABLE IF NOT EXISTS deliveries (
     id TEXT PRIMARY KEY,
     url TEXT NOT NULL,
     body TEXT NOT NULL,
@@ -137,7 +137,7 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL,
     log_size INTEGER
   );
-  CREATE INDEX deliveries_due ON deliveries (next_at);
+  CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_at);
   `,
 ];
 
