@@ -3,7 +3,8 @@
  * approves in the embedded widget against `wrangler dev`, and the bundle the
  * service serves passes `psea verify` (scripts/psea-cli.mjs), with the log key
  * pinned from the secret the run was started with, and a checkpoint kept from
- * before the approval; a bent copy fails. The auditor of examples/evidence-audit/
+ * before the approval, and a second verifier that shares no code with worker/;
+ * a bent copy fails. The auditor of examples/evidence-audit/
  * runs against it too: it sees the log grow, and a rewritten one.
  */
 import { execFile } from 'node:child_process';
@@ -14,6 +15,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logOrigin, parseSignerKey, signCheckpoint } from '../../worker/log/index.ts';
+import { verifyIndependently } from '../node/independent-evidence';
 import { actionButton, actionTicket, ctx, embedUrl, enrolledDevice, launch, server, waitForState } from './helpers';
 
 const run = promisify(execFile);
@@ -66,6 +68,9 @@ describe('an evidence bundle from the running service', () => {
     const ok = await psea(bundle, ['--checkpoint', checkpointFile, '--subject', d.user]);
     expect(ok.lines).toEqual(['pass statement', 'pass challenge', 'pass authenticator', 'pass signature', 'pass enrollment', 'pass log', 'pass receipt']);
     expect(ok.code).toBe(0);
+
+    // And by a second verifier sharing no code with worker/ (simplewebauthn + node:crypto).
+    await verifyIndependently(bundle, { rpId: 'localhost', origins: [ctx.service, ctx.host], logKey: ctx.logKey });
 
     const bent = await psea({ ...bundle, action: { ...bundle.action, amount: '9999.00' } });
     expect(bent.code).toBe(1);
