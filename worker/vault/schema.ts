@@ -127,7 +127,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE tickets ADD COLUMN status_token TEXT;
   ALTER TABLE tickets ADD COLUMN callback_url TEXT;
   ALTER TABLE tickets ADD COLUMN expiry_sent INTEGER NOT NULL DEFAULT 0;
-  CREATE INDEX tickets_callback_expiry ON tickets (expires_at) WHERE callback_url IS NOT NULL AND expiry_sent = 0;
+  CREATE INDEX IF NOT EXISTS tickets_callback_expiry ON tickets (expires_at) WHERE callback_url IS NOT NULL AND expiry_sent = 0;
   CREATE TABLE IF NOT EXISTS deliveries (
     id TEXT PRIMARY KEY,
     url TEXT NOT NULL,
@@ -139,7 +139,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_at);
   `,
-  // 5 (v2, offline; the lead renumbers at merge): offline grants (SPEC "Offline
+  // 5 (v2, offline): offline grants (SPEC "Offline
   // approvals"). A grant is a service-made nonce a device signs into an offline
   // statement; it is used once, like a ticket, and keeps the receipt of its use
   // and the accepted proof's hash, so a retry of the same proof is told it.
