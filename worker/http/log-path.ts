@@ -6,6 +6,7 @@
 const FIXED = new Set([
   'v1', 'actions', 'enrollments', 'verify', 'status', 'receipts', 'redeem', 'users', 'credentials',
   'approve', 'enroll', 'demo', 'pages', '.well-known', 'jwks.json', 'healthz', 'widget.js', 'openapi.json',
+  'evidence', 'log', 'consistency', 'offline-grants', 'offline-proofs', 'psea-log-key',
 ]);
 
 export function logPath(pathname: string): string {

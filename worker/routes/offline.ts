@@ -79,7 +79,7 @@ offline.post('/v1/offline-proofs', jsonBody(OfflineProofRequest, { textPlain: tr
   const { dsp, ...members } = proof.statement;
   const statement = (dsp === undefined ? members : { ...members, dsp }) as OfflineStatement;
   // The same proof, however serialised, is the same JSON value: its retry is told the receipt.
-  const accepted = await sha256B64url(canonicalJson(JSON.parse(await c.req.text())));
+  const accepted = await sha256B64url(jcs(JSON.parse(await c.req.text()), 'proof'));
   const submission = {
     statement, assertion: proof.assertion, actionHash: await sha256B64url(canonical), actionType: proof.action.type,
     ...(displayHash === undefined ? {} : { displayHash }), rule, now: Date.now(), accepted,
