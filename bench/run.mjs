@@ -9,6 +9,7 @@
  *   --no-write                         print only; leave results.json and docs/performance.md alone
  *   --cpu-only                         figure 1 alone, printed, not written (for optimisation work)
  *   --storage=disk                     the SQLite files on disk for every figure (default: tmpfs)
+ *   --only=agents                      figure 8 alone (long-poll waiters, webhook latency), printed, not written
  *
  * Everything listens on 127.0.0.1 and every load loop is bounded in count
  * (autocannon `amount`) and time (a hard limit on the whole run).
@@ -26,6 +27,7 @@ import { figureDisk, figureEvicted, figureWranglerDev } from './lib/reference-fi
 import { startServers } from './lib/servers.mjs';
 import { receiptBench } from './lib/receipt-bench.mjs';
 import { evidenceBench } from './lib/evidence-bench.mjs';
+import { figureAgents } from './lib/agents-figure.mjs';
 import { report } from './lib/report.mjs';
 import { roundTrips } from './lib/round-trips.mjs';
 import { machineInfo } from './lib/machine.mjs';
@@ -37,6 +39,8 @@ const tmp = join(root, 'bench', '.tmp');
 const flags = new Set(process.argv.slice(2));
 const QUICK = flags.has('--quick');
 const CPU_ONLY = flags.has('--cpu-only');
+const ONLY = [...flags].find((f) => f.startsWith('--only='))?.slice(7);
+if (ONLY !== undefined && ONLY !== 'agents') throw new Error(`--only=${ONLY}: only --only=agents is known`);
 /**
  * Where the Durable Objects' SQLite files live for the main figures: `tmpfs`
  * (/dev/shm, the default when it exists: a commit costs what SQLite and the
@@ -72,17 +76,9 @@ process.on('exit', () => STORAGE === 'tmpfs' && rmSync(storageRoot, { recursive:
 process.stdout.on('error', () => process.exit(1));
 
 
-async function main() {
-  const results = { quick: QUICK, storage: STORAGE === 'tmpfs' ? 'tmpfs (/dev/shm)' : 'disk', machine: await machineInfo(root), counts: N, figures: {} };
-  log(`machine: ${results.machine.cpu}, ${results.machine.cores} cores, load average ${results.machine.loadAverageAtStart.join(' ')}${QUICK ? ' (--quick: smoke counts)' : ''}`);
-
-  // ---- build ----
-  await mkdir(tmp, { recursive: true });
-  await buildAll(root, tmp, log);
-  const { SoftAuthenticator } = await import(pathToFileURL(join(tmp, 'node/soft-auth.mjs')).href);
+/** Figures 4, 5 and 7: in Node, no servers up. */
+async function nodeFigures(results) {
   const receiptLib = await import(pathToFileURL(join(tmp, 'node/receipt.mjs')).href);
-
-  // ---- figure 5: widget size; figure 4: receipt verification (Node, no servers up) ----
   results.figures.widget = await widgetSize(root);
   log(`figure 5: widget.js ${results.figures.widget.raw} B raw, ${results.figures.widget.gzip} B gzip, ${results.figures.widget.brotli} B brotli`);
   results.figures.receipt = await receiptBench(receiptLib, { rounds: N.receiptRounds, iterations: N.receiptIters });
@@ -93,6 +89,19 @@ async function main() {
   const eu = results.figures.evidence.usPerCall;
   const ep = results.figures.evidence.proof;
   log(`figure 7: verifyEvidence ${eu.verifyEvidence.toFixed(0)} µs, bare verifyAuthenticationResponse ${eu.bare.toFixed(0)} µs (${(eu.verifyEvidence / eu.bare).toFixed(2)}×); inclusion proof at ${ep.logSize} entries: ${ep.hashes} hashes, made in ${ep.makeUs.toFixed(1)} µs, verified in ${ep.verifyUs.toFixed(1)} µs`);
+}
+
+async function main() {
+  const results = { quick: QUICK, storage: STORAGE === 'tmpfs' ? 'tmpfs (/dev/shm)' : 'disk', machine: await machineInfo(root), counts: N, figures: {} };
+  log(`machine: ${results.machine.cpu}, ${results.machine.cores} cores, load average ${results.machine.loadAverageAtStart.join(' ')}${QUICK ? ' (--quick: smoke counts)' : ''}`);
+
+  // ---- build ----
+  await mkdir(tmp, { recursive: true });
+  await buildAll(root, tmp, log);
+  const { SoftAuthenticator } = await import(pathToFileURL(join(tmp, 'node/soft-auth.mjs')).href);
+
+  // ---- figure 5: widget size; figure 4: receipt verification (Node, no servers up) ----
+  if (!ONLY) await nodeFigures(results);
 
   // ---- servers: one workerd with the real bundle (twice), the cpu worker and the baseline worker ----
   const servers = await startServers({ root, tmp, storageRoot, SoftAuthenticator });
@@ -101,6 +110,13 @@ async function main() {
   log(`workerd ${results.machine.workerd} (pid ${workerd.pid}): real bundle on :${ports.psea} (SQLite on ${STORAGE}) and :${ports.disk} (on disk), cpu worker :${ports.cpu}, baseline :${ports.baseline}`);
   const psea = servers.psea;
   const cpuApi = servers.cpu;
+  const agents = () => figureAgents({ psea, cpuApi, SoftAuthenticator, enrollUser, pid: workerd.pid, webhookSecret: servers.webhookSecret, baselinePort: ports.baseline, quick: QUICK, log });
+  if (ONLY === 'agents') {
+    results.figures.agents = await agents();
+    results.machine.seconds = Math.round((Date.now() - began) / 1000);
+    await report(root, results, { write: false, log });
+    return;
+  }
 
   // ---- enrollment through the real routes ----
   const ids = Array.from({ length: CPU_ONLY ? 0 : N.users }, (_, i) => `bench-user-${String(i).padStart(4, '0')}`);
@@ -131,6 +147,9 @@ async function main() {
 
   // ---- reference: the same bundle with its SQLite files on this machine's disk ----
   results.figures.disk = await figureDisk({ port: ports.disk, pid: workerd.pid, apiKey, SoftAuthenticator, origin: origin(ports.disk), N, log });
+
+  // ---- figure 8: long-poll waiters and webhook latency (issue 17) ----
+  results.figures.agents = await agents();
 
   // ---- figure 6: round trips, in Chromium ----
   if (flags.has('--no-browser')) results.figures.roundTrips = { skipped: '--no-browser' };

@@ -78,6 +78,7 @@ export async function figureWranglerDev({ root, tmp, apiKey, signingJwk, SoftAut
     RP_ID: 'localhost',
     RP_NAME: 'PSEA (bench, wrangler dev)',
     TICKET_TTL_SECONDS: '3600',
+    LOG_SIGNING_KEY: newLogSigningKey(`localhost:${port}/psea`),
   };
   const envFile = join(dir, '.env');
   // Single quotes: dotenv takes them literally (in double quotes it would keep the JSON's \" escapes).

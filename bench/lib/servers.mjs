@@ -10,6 +10,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { api } from './prep.mjs';
 import { freePort, start, waitFor } from './procs.mjs';
+import { newLogSigningKey } from '../../scripts/dev-secrets.mjs';
 
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
 const q = (s) => JSON.stringify(String(s));
@@ -18,6 +19,9 @@ export async function startServers({ root, tmp, storageRoot, SoftAuthenticator }
   const ports = { psea: await freePort(), disk: await freePort(), cpu: await freePort(), baseline: await freePort(), proxy: await freePort(), host: await freePort() };
   const origin = (p) => `http://localhost:${p}`;
   const apiKey = randomBytes(32).toString('base64url');
+  // The log key (issue 16) and the webhook secret (issue 17): an approval signs a checkpoint, a callbackUrl is signed to.
+  const logSigningKey = newLogSigningKey('localhost/psea');
+  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const signingJwk = { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256' };
 
   // The fixed credential and assertions of the baseline and the floor.
@@ -48,6 +52,8 @@ export async function startServers({ root, tmp, storageRoot, SoftAuthenticator }
     TICKET_TTL_SECONDS: '3600',
     API_KEYS: apiKey,
     RECEIPT_SIGNING_KEYS: JSON.stringify({ keys: [signingJwk] }),
+    LOG_SIGNING_KEY: logSigningKey,
+    WEBHOOK_SECRET: webhookSecret,
   });
   const bindings = (v) => Object.entries(v).map(([k, val]) => `    (name = ${q(k)}, text = ${q(val)}),`).join('\n');
   const wranglerToml = await readFile(join(root, 'wrangler.toml'), 'utf8');
@@ -86,6 +92,7 @@ export async function startServers({ root, tmp, storageRoot, SoftAuthenticator }
     origin,
     apiKey,
     signingJwk,
+    webhookSecret,
     fixture,
     baselineBodies: assertions.map((a) => JSON.stringify(a)),
     workerd,

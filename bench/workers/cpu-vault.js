@@ -66,6 +66,12 @@ export class UserVault extends RealUserVault {
     return rows;
   }
 
+  /** How many long-poll waits this object holds right now (issue 17's waiters figure). */
+  benchWaiters() {
+    // @ts-expect-error -- private to the Worker's code; the bench reaches in on purpose.
+    return /** @type {import('../../worker/vault/status-waiters').StatusWaiters<unknown>} */ (this.waiters).size;
+  }
+
   /**
    * N appends of an `approved`-sized entry to this object's log, each in its
    * own transactionSync, as a verify's commit appends one (figure 7a: the

@@ -9,6 +9,7 @@
  *   POST /__bench/run?kind=K&n=N                runs N iterations of K (cpu-steps.js), answers { n, ok, statuses }
  *   POST /__bench/floor-prep                    body: { names, count, data }: pending rows for the floor route, answers { ids }
  *   POST /__bench/floor-route/<id>/<k>          the stateful floor per HTTP request, consuming row k of object id
+ *   GET  /__bench/waiters?id=<hex>              how many long-poll waits object id holds (issue 17)
  *
  * workerd's clocks only advance on I/O, so nothing is timed in here: the
  * driver times each /__bench/run request from outside (wall clock, and the
@@ -91,6 +92,10 @@ export default {
 
     if (url.pathname === '/__bench/stash') return stash(kind, await request.json(), env);
     if (url.pathname === '/__bench/run') return run(kind, Number(url.searchParams.get('n') ?? '1'), env, ctx);
+    if (url.pathname === '/__bench/waiters') {
+      const id = env.VAULT.idFromString(url.searchParams.get('id') ?? '');
+      return Response.json({ held: await benchVaults(env).get(id).benchWaiters() });
+    }
     if (url.pathname === '/__bench/floor-prep') {
       // Objects for the stateful floor route: for each name, `count` pending rows; answers their ids.
       const { names, count, data } = /** @type {{ names: string[], count: number, data: string }} */ (await request.json());
