@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { median, loadRun } from './load.mjs';
 import { api, checkTickets, enrollUser, pool, prepareTickets } from './prep.mjs';
 import { freePort, start, waitFor } from './procs.mjs';
+import { newLogSigningKey } from '../../scripts/dev-secrets.mjs';
 
 const strip = ({ receipts: _r, ...rest }) => rest;
 
