@@ -100,7 +100,7 @@ async function main() {
   await buildAll(root, tmp, log);
   const { SoftAuthenticator } = await import(pathToFileURL(join(tmp, 'node/soft-auth.mjs')).href);
 
-  // ---- figure 5: widget size; figure 4: receipt verification (Node, no servers up) ----
+  // ---- figures 4, 5 and 7, in Node (not with --only: it measures figure 8 alone) ----
   if (!ONLY) await nodeFigures(results);
 
   // ---- servers: one workerd with the real bundle (twice), the cpu worker and the baseline worker ----
