@@ -30,9 +30,7 @@ export class UserVault extends RealUserVault {
 
   /** Empty the object's memory of pending tickets and credentials, as if it had just started, so the next approvals read their rows (verify-cold). */
   benchForget() {
-    // @ts-expect-error -- private to the Worker's code; the bench reaches in on purpose.
     this.pending.clear();
-    // @ts-expect-error -- likewise.
     this.credentials.clear();
     return null;
   }
@@ -68,7 +66,6 @@ export class UserVault extends RealUserVault {
 
   /** How many long-poll waits this object holds right now (issue 17's waiters figure). */
   benchWaiters() {
-    // @ts-expect-error -- private to the Worker's code; the bench reaches in on purpose.
     return /** @type {import('../../worker/vault/status-waiters').StatusWaiters<unknown>} */ (this.waiters).size;
   }
 
@@ -79,7 +76,6 @@ export class UserVault extends RealUserVault {
    * @param {number} n
    */
   benchLogAppend(n) {
-    // @ts-expect-error -- private to the Worker's code; the bench reaches in on purpose.
     const log = /** @type {import('../../worker/vault/vault-log').VaultLog} */ (this.log);
     let last = 0;
     for (let i = 0; i < n; i++) {
@@ -185,7 +181,6 @@ export class UserVault extends RealUserVault {
   benchCommit(receipt) {
     if (this.#scratch.next >= this.#scratch.made) throw new Error('benchCommit: out of scratch tickets (raise SCRATCH_TICKETS)');
     const now = Date.now();
-    // @ts-expect-error -- private to the Worker's code; the bench reaches in on purpose.
     const log = /** @type {import('../../worker/vault/vault-log').VaultLog} */ (this.log);
     commitApproval(this.ctx.storage, log, {
       hash: `bench-scratch-${this.#scratch.next++}`,

@@ -10,21 +10,20 @@
  * receipt is signed first and the commit stores it; a signed receipt whose
  * commit fails (the ticket lost a race, the credential was revoked meanwhile)
  * is simply dropped, never returned.
+ *
+ * This file holds the entry points the routes call; the state, the
+ * assertion check, the commit and failure plumbing and the alarm they share
+ * are in vault-core.ts.
  */
-import { DurableObject } from 'cloudflare:workers';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { checkEnrollment } from '../attestation/check-enrollment';
 import { getPolicy, getSigningKeys, getTrust, getVars } from '../config';
-import type { Env } from '../env';
 import { PseaError } from '../errors';
-import type { Requirement } from '../policy/types';
 import { selectRule } from '../policy/select-rule';
 import { buildReceiptClaims } from '../receipt/build-receipt-claims';
 import { signReceipt } from '../receipt/sign-receipt';
 import type { Statement } from '../receipt/types';
 import { rpIdHash } from '../webauthn/bytes';
-import type { AssertionExpectation } from '../webauthn/check-assertion';
-import { ActiveCredentials } from './active-credentials';
 import type { EnrolledCredential, NewAction, NewEnrollment, RegistrationOutcome } from './ceremony-types';
 import { claimCredentialId } from './claim-credential-id';
 import { commitApproval } from './commit-approval';
@@ -32,63 +31,35 @@ import { commitEnrollment } from './commit-enrollment';
 import { commitEnrollmentApproval } from './commit-enrollment-approval';
 import { credentialAddHold, shownName } from './credential-add-approval';
 import { holdingTicket, refuseHolding, refuseStep } from './enrollment-tickets';
-import { dropBurnedHold, dropLapsedHolds } from './storage/held-credentials';
+import { dropLapsedHolds } from './storage/held-credentials';
 import { issueAction, issueEnrollment } from './issue-tickets';
-import { KeyCache } from './key-cache';
-import { ceremony, outcome } from './outcome';
-import { pendingAction, PendingActions, pendingTicket } from './pending-actions';
+import { outcome } from './outcome';
+import { pendingAction, pendingTicket } from './pending-actions';
 import { enrollmentAnswer, heldAnswer, requestOptions } from './request-options';
-import { migrate } from './schema';
-import { allCredentials, credentialJSON, getCredential, getPublicKey, receiptCredential } from './storage/credentials';
+import { allCredentials, credentialJSON, credentialState, getCredential, receiptCredential } from './storage/credentials';
 import { enrollmentRecord } from './enrollment-record';
-import { logFailure, revokeLogged } from './log-writes';
-import { VaultLog, entryTime } from './vault-log';
+import { revokeLogged } from './log-writes';
+import { entryTime } from './vault-log';
 import { getLogSigner } from '../log-config';
 import { evidenceBundle, refuseNoEvidence, type BundleRequest } from './evidence-bundle';
 import { logConsistency, logPage } from './log-reads';
 import { getEvidence } from './storage/evidence';
-import { getMeta } from './storage/meta';
 import { redeemOnce } from './storage/redemptions';
-import { recordFailure, ticketTimes, usableTicket } from './storage/tickets';
+import { ticketTimes, usableTicket } from './storage/tickets';
 import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
-import { verifyAssertion } from './verify-assertion';
-import { authorisedTicket, settleWaiters, waitForStatus, type StatusAnswer, type StatusQuery } from './action-status';
-import { StatusWaiters } from './status-waiters';
+import { authorisedTicket, waitForStatus, type StatusAnswer, type StatusQuery } from './action-status';
 import { setTicketHooks } from './storage/ticket-hooks';
 import { credentialWebhookUrl } from '../webhooks/config';
-import type { CredentialEventType } from '../webhooks/events';
-import { runWebhookAlarm } from './webhook-alarm';
-import { queueActionEvent, queueCredentialEvent, scheduleAlarm } from './webhook-queue';
-import { credentialState } from './storage/credentials';
+import { queueActionEvent, scheduleAlarm } from './webhook-queue';
 import { commitOfflineApproval, issueGrants, offlineEntry, offlineReceiptClaims, openGrant, type OfflineSubmission } from './offline-approval';
 import type { NewGrants } from './storage/offline-grants';
 import type { OfflineCredential } from '../offline/types';
 import { offlineChallenge } from '../offline/offline-statement';
+import { VaultCore } from './vault-core';
 
 export type * from './ceremony-types';
 
-export class UserVault extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
-  private readonly keys = new KeyCache();
-  /** Action tickets known to be pending, in memory: an approval then reads no ticket row. */
-  private readonly pending = new PendingActions();
-  /** Active credentials read before, in memory: an approval then reads no credential row. */
-  private readonly credentials = new ActiveCredentials();
-  /** Long polls of the status route, woken by the commit that ends their ticket. */
-  private readonly waiters = new StatusWaiters<StatusAnswer>();
-  /** Webhook deliveries being tried right now (webhook-alarm.ts). */
-  private readonly inFlight = new Set<string>();
-  private handle: string | undefined;
-  /** The user's transparency log: every entry appended inside its state change's transaction. */
-  private readonly log: VaultLog;
-
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    this.sql = ctx.storage.sql;
-    migrate(ctx.storage);
-    this.log = new VaultLog(this.sql);
-  }
-
+export class UserVault extends VaultCore {
   // ---- server side (API key checked by the Worker) ----
 
   async createEnrollment(input: NewEnrollment): Promise<Outcome<{ expiresAt: number }>> {
@@ -314,78 +285,5 @@ export class UserVault extends DurableObject<Env> {
       this.committing(cred.id, () => commitOfflineApproval(this.ctx.storage, this.log, s, { credentialId: cred.id, receipt, entry }));
       return { receipt };
     });
-  }
-
-  // ---- internals ----
-
-  /** {@link verifyAssertion} against this vault's credentials, for a challenge and a rule's requirement. */
-  private async verifyAssertion(response: AuthenticationResponseJSON, challenge: string, require: Requirement, extra: Pick<AssertionExpectation, 'ruleOrigins'> = {}) {
-    const { rpId, allowedOrigins } = getVars(this.env);
-    return verifyAssertion(response, { challenge, rpIdHash: await rpIdHash(rpId), allowedOrigins, ...extra, require }, {
-      lookup: (id) => this.credentials.lookup(id, (i) => getCredential(this.sql, i)),
-      userHandle: () => this.userHandle(),
-      key: (cred) => this.keys.get(cred.id, (id) => getPublicKey(this.sql, id)),
-    });
-  }
-
-  /**
-   * Run a commit; one that throws may have found the credential revoked, or locked it: read it
-   * afresh next time. A lock is told (`hook`) in the same turn as the lock's write.
-   */
-  private committing(credentialId: string, commit: () => void, hook?: string): void {
-    try {
-      commit();
-    } catch (err) {
-      this.credentials.forget(credentialId);
-      if (err instanceof PseaError && err.code === 'counter_regression' && credentialState(this.sql, credentialId) === 'locked') {
-        this.credentialChanged(hook, 'credential.locked', credentialId, Date.now());
-      }
-      throw err;
-    }
-  }
-
-  /** Queue a credential event to CREDENTIAL_WEBHOOK_URL (`hook`, when set), in the turn of the change. */
-  private credentialChanged(hook: string | undefined, type: CredentialEventType, credentialId: string, now: number, approvedBy?: string): void {
-    if (!hook) return;
-    queueCredentialEvent(this.sql, hook, { type, credentialId, approvedBy, now, logSize: this.log.size() });
-    scheduleAlarm(this.ctx.storage);
-  }
-
-  /** The one alarm: webhooks due, expiries to tell (webhook-alarm.ts). */
-  override async alarm(): Promise<void> {
-    await runWebhookAlarm(this.ctx.storage, this.env, this.log, this.inFlight, (hash) => settleWaiters(this.sql, this.waiters, hash, Date.now()));
-  }
-
-  /**
-   * Run a ceremony on a usable ticket; a failed check (422) counts against it, and the fifth
-   * drops what it held. Its first failure and its burning are logged with the count; a burn
-   * queues its webhook in the same transaction.
-   */
-  private ceremony<R extends { challenge: string }, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
-    return ceremony(open, run, (ticket, code) => {
-      this.pending.forget(hash);
-      const now = Date.now();
-      let told = false;
-      this.ctx.storage.transactionSync(() => {
-        const counted = recordFailure(this.sql, hash);
-        if (counted) logFailure(this.log, this.sql, now, ticket.challenge, code, counted);
-        dropBurnedHold(this.sql, hash);
-        if (counted?.state === 'burned') told = queueActionEvent(this.sql, hash, 'action.burned', now, this.log.size());
-      });
-      if (told) scheduleAlarm(this.ctx.storage);
-      this.settled(hash, now);
-    });
-  }
-
-  /** An action ticket's state may have changed: wake its long polls (v2 agents). */
-  private settled(hash: string, now: number): void {
-    settleWaiters(this.sql, this.waiters, hash, now);
-  }
-
-  /** The WebAuthn user.id: random, so it reveals nothing about the RP's user id. Never changes once set. */
-  private userHandle(): string {
-    this.handle ??= getMeta(this.sql, 'user_handle');
-    if (!this.handle) throw new PseaError('not_enrolled');
-    return this.handle;
   }
 }
