@@ -1,11 +1,14 @@
 import type { CredentialOwner } from './vault/credential-owners';
 import type { UserVault } from './vault/user-vault';
+import type { Quorum } from './quorum/quorum-object';
 
 /** Bindings from wrangler.toml `[vars]`, secrets and the Durable Object namespaces. */
 export interface Env {
   VAULT: DurableObjectNamespace<UserVault>;
   /** One object per credential id: the user it was enrolled for. */
   CREDENTIAL_OWNERS: DurableObjectNamespace<CredentialOwner>;
+  /** One object per quorum (approvals by several people): its state decides. */
+  QUORUMS: DurableObjectNamespace<Quorum>;
   RP_ID?: string;
   RP_NAME?: string;
   ALLOWED_ORIGINS?: string;

@@ -28,6 +28,8 @@ export const PROBLEMS = {
   receipt_redeemed: [409, 'Receipt already redeemed'],
   rate_limited: [429, 'Too many failed attempts'],
   not_approved: [409, 'Not approved'],
+  quorum_closed: [409, 'Quorum no longer pending'],
+  quorum_not_found: [404, 'Quorum not found'],
   misconfigured: [500, 'Service misconfigured'],
   internal_error: [500, 'Internal error'],
   unavailable: [503, 'Service unavailable'],

@@ -20,9 +20,11 @@ import { evidence } from './routes/evidence';
 import { pages } from './routes/pages';
 import { publicRoutes } from './routes/public';
 import { receipts } from './routes/receipts';
+import { quorums } from './routes/quorums';
 
 export { UserVault } from './vault/user-vault';
 export { CredentialOwner } from './vault/credential-owners';
+export { Quorum } from './quorum/quorum-object';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -58,6 +60,7 @@ app.route('/', publicRoutes);
 app.route('/', enroll);
 app.route('/', actions);
 app.route('/', receipts);
+app.route('/', quorums);
 app.route('/', credentials);
 app.route('/', offline);
 app.route('/', evidence);

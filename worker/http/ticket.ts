@@ -9,8 +9,9 @@ import { sha256B64url } from '../lib/sha256-b64url';
  * A ticket is `<vault id>.<32 random bytes>`: the first half routes to the
  * user's Durable Object without naming the user, the second is the secret.
  * Vaults store only its SHA-256, so a storage leak yields no usable ticket.
+ * An approver's ticket of a quorum adds `.<quorum id>`, so routes reach the quorum first.
  */
-const TICKET = /^[0-9a-f]{64}\.[A-Za-z0-9_-]{43}$/;
+const TICKET = /^[0-9a-f]{64}\.[A-Za-z0-9_-]{43}(?:\.([0-9a-f]{64}))?$/;
 
 export function ticketHash(ticket: string): Promise<string> {
   return sha256B64url(ticket);
@@ -30,7 +31,9 @@ export async function openTicket(env: Env, ticket: string) {
   } catch {
     throw new PseaError('ticket_not_found');
   }
-  return { vault: env.VAULT.get(id), hash: await ticketHash(ticket) };
+  // v3: an approver's ticket of a quorum ends with `.<quorum id>` (docs/quorum.md).
+  const quorumId = TICKET.exec(ticket)?.[1];
+  return { vault: env.VAULT.get(id), hash: await ticketHash(ticket), ...(quorumId ? { quorumId } : {}) };
 }
 
 export function userVault(env: Env, userId: string) {

@@ -29,6 +29,8 @@ export interface ApprovedEntry extends Common {
   aud: string;
   jti: string;
   offline?: boolean;
+  /** v3: an approver's approval for a quorum: the quorum's hash; `jti` is then the quorum receipt's. */
+  qrm?: string;
 }
 
 /** A ticket's first failure (only its first). */

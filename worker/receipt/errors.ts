@@ -45,7 +45,13 @@ export type ReceiptErrorCode =
   /** The receipt is from an offline approval (`offline: true`) and `allowOffline: true` was not given. */
   | 'offline_not_allowed'
   /** The remote JWKS could not be fetched or parsed. */
-  | 'jwks_unavailable';
+  | 'jwks_unavailable'
+  /**
+   * With a `quorum` option: the receipt is not a quorum receipt, or its approvals do not meet the
+   * caller's groups (a user or credential twice, the initiator among them, a group short), or its
+   * `qrm` is not the hash of its `quorum`.
+   */
+  | 'quorum_unmet';
 
 /**
  * The one error type of `psea/receipt`.

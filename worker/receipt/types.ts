@@ -10,6 +10,8 @@ export interface Statement {
   dsp?: string;
   /** base64url, at least 16 random bytes. */
   nonce: string;
+  /** v3, an approver of a quorum only: the quorum's hash (docs/quorum.md). A single approval's statement never has it. */
+  qrm?: string;
 }
 
 /**

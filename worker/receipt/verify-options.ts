@@ -7,6 +7,8 @@
  * is refused too: a typo (`subjet`) must not pass for a check that was made.
  */
 import { canonicalJson } from '../lib/canonical-json.ts';
+import { checkQuorumOption } from './quorum-option.ts';
+import type { QuorumOption } from './quorum-types.ts';
 import { badOptions as bad, checkTokenOptions, type ReceiptTokenOptions, type TokenChecks } from './token-options.ts';
 
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './token-options.ts';
@@ -25,6 +27,11 @@ export interface VerifyReceiptOptions extends ReceiptTokenOptions {
   display?: unknown;
   /** Accept a receipt from an offline approval (`offline: true`, SPEC.md "Offline approvals"). Default false. */
   allowOffline?: boolean;
+  /**
+   * The groups this backend requires (docs/quorum.md): only a `psea-quorum+jwt` then passes, judged
+   * against these groups. `subject` is then the initiator. Without it, a quorum receipt is `typ_invalid`.
+   */
+  quorum?: QuorumOption;
 }
 
 /** What `act` is compared with: the JCS of an action, a given hash, or nothing (`action: false`). */
@@ -37,12 +44,14 @@ export interface CheckedOptions {
   /** JCS of options.display, when given. */
   displayJson: string | undefined;
   allowOffline: boolean;
+  /** The caller's quorum groups, checked. */
+  quorum?: QuorumOption;
 }
 
 /** Every option there is; a Record, so adding an option to the interface without listing it here does not compile. */
 const OPTION_NAMES: Record<keyof VerifyReceiptOptions, true> = {
   jwks: true, jwksUrl: true, issuer: true, audience: true, maxAge: true, clockTolerance: true, now: true,
-  subject: true, action: true, actionHash: true, display: true, allowOffline: true,
+  subject: true, action: true, actionHash: true, display: true, allowOffline: true, quorum: true,
 };
 const KNOWN = new Set(Object.keys(OPTION_NAMES));
 
@@ -85,5 +94,7 @@ export function checkOptions(given: VerifyReceiptOptions): CheckedOptions {
   }
   if (options.allowOffline !== undefined && typeof options.allowOffline !== 'boolean') throw bad('allowOffline must be a boolean');
 
-  return { token, subject: options.subject, action, displayJson, allowOffline: options.allowOffline === true };
+  const checked: CheckedOptions = { token, subject: options.subject, action, displayJson, allowOffline: options.allowOffline === true };
+  if ('quorum' in options) checked.quorum = checkQuorumOption(options.quorum, options.subject);
+  return checked;
 }

@@ -4,9 +4,12 @@ import { statementFromClaims } from './statement.ts';
 import type { ReceiptClaims, Statement } from './types.ts';
 import { checkOptions, type VerifyReceiptOptions } from './verify-options.ts';
 import { verifyReceiptToken, type ReceiptHeader } from './verify-token.ts';
+import { checkQuorumReceipt, quorumStatements, verifyQuorumToken, type VerifiedQuorumReceipt } from './verify-quorum.ts';
+import type { QuorumOption } from './quorum-types.ts';
 
 export type { VerifyReceiptOptions } from './verify-options.ts';
 export type { ReceiptHeader } from './verify-token.ts';
+export type { VerifiedQuorumReceipt } from './verify-quorum.ts';
 
 export interface VerifiedReceipt {
   claims: ReceiptClaims;
@@ -71,12 +74,15 @@ function early(json: string | undefined): Promise<string> | undefined {
  * await executeTransfer(pending, { receipt: claims.jti });
  * ```
  */
-export async function verifyReceipt(token: string, options: VerifyReceiptOptions): Promise<VerifiedReceipt> {
+export async function verifyReceipt(token: string, options: VerifyReceiptOptions & { quorum: QuorumOption }): Promise<VerifiedQuorumReceipt>;
+export async function verifyReceipt(token: string, options: VerifyReceiptOptions): Promise<VerifiedReceipt>;
+export async function verifyReceipt(token: string, options: VerifyReceiptOptions): Promise<VerifiedReceipt | VerifiedQuorumReceipt> {
   const opts = checkOptions(options);
   const expectedAct = opts.action && 'json' in opts.action ? early(opts.action.json) : undefined;
   const expectedDsp = early(opts.displayJson);
 
-  const { claims, header } = await verifyReceiptToken(token, opts.token);
+  // With a quorum option only a quorum receipt is read (docs/quorum.md); without, only a single one.
+  const { claims, header } = opts.quorum ? await verifyQuorumToken(token, opts.token) : await verifyReceiptToken(token, opts.token);
 
   // Whose approval: a genuine receipt from another account is the substitution attack.
   if (!sameText(opts.subject, claims.sub)) throw new ReceiptError('subject_mismatch', 'receipt sub is not the given subject');
@@ -91,10 +97,16 @@ export async function verifyReceipt(token: string, options: VerifyReceiptOptions
   if (expectedDsp !== undefined && (claims.dsp === undefined || !sameText(await expectedDsp, claims.dsp))) {
     throw new ReceiptError('display_mismatch', claims.dsp === undefined ? 'receipt has no dsp' : 'receipt dsp is not the hash of the given display');
   }
+  if (opts.quorum) {
+    const quorum = claims as VerifiedQuorumReceipt['claims'];
+    await checkQuorumReceipt(quorum, opts.subject, opts.quorum);
+    return { claims: quorum, header: header as VerifiedQuorumReceipt['header'], statements: quorumStatements(quorum) };
+  }
+  const single = claims as VerifiedReceipt['claims'];
   // Offline, the action was chosen on a device, not by this backend: only when asked for.
-  if (claims.offline === true && !opts.allowOffline) {
+  if (single.offline === true && !opts.allowOffline) {
     throw new ReceiptError('offline_not_allowed', 'receipt is from an offline approval; pass allowOffline: true to accept one');
   }
 
-  return { claims, header, statement: statementFromClaims(claims) };
+  return { claims: single, header: header as ReceiptHeader, statement: statementFromClaims(single) };
 }

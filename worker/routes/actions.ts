@@ -22,6 +22,7 @@ import { ActionRequest, AuthenticationResponse } from './schemas';
 import { statusCaller } from '../http/status-caller';
 import { waitSeconds } from '../http/wait-param';
 import { actionHooks } from '../webhooks/action-hooks';
+import { verifyApproverTicket, withQuorum } from './quorum-approver';
 
 export const actions = new Hono<AppEnv>();
 
@@ -32,7 +33,7 @@ const MAX_ACTION_BYTES = 16 * 1024;
  * one and in full: nothing signed may be left off the page. The action's
  * 16 KiB bound on its canonical form bounds this display too.
  */
-function defaultDisplay(action: Record<string, unknown> & { type: string }): Display {
+export function defaultDisplay(action: Record<string, unknown> & { type: string }): Display {
   const fields = Object.entries(action)
     .filter(([key]) => key !== 'type')
     .map(([label, value]) => ({ label, value: typeof value === 'string' ? value : JSON.stringify(value) }));
@@ -117,20 +118,22 @@ actions.use('/v1/actions/:ticket/verify', browserCors);
 
 // Browser: what the person is approving, and the request options for their passkey.
 actions.get('/v1/actions/:ticket', async (c) => {
-  const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
+  const { vault, hash, quorumId } = await openTicket(c.env, c.req.param('ticket'));
   const now = Date.now();
-  return c.json(await readVault(c.env, vault, 'actionDetails', (v) => v.actionDetails(hash, now)));
+  return c.json(await withQuorum(c.env, quorumId, await readVault(c.env, vault, 'actionDetails', (v) => v.actionDetails(hash, now)), now));
 });
 
 // Browser: the signed assertion; exactly one valid submission gets the receipt.
 actions.post('/v1/actions/:ticket/verify', jsonBody(AuthenticationResponse, { textPlain: true, beforeInvalid: refuseUnusableTicket('action') }), async (c) => {
   // Fail closed before the vault checks anything: without a signing key no receipt can come of it.
   await getSigningKeys(c.env);
-  const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
+  const { vault, hash, quorumId } = await openTicket(c.env, c.req.param('ticket'));
   const response = c.req.valid('json') satisfies AuthenticationResponseJSON;
   // The body as posted (jsonBody read it; Hono keeps it): a byte-identical retry is told the receipt.
   const posted = await c.req.text();
   const accepted = await sha256B64url(posted);
   const now = Date.now();
+  // v3: an approver's ticket of a quorum (docs/quorum.md).
+  if (quorumId) return c.json(await verifyApproverTicket(c.env, vault, { hash, quorumId, response, accepted, posted, now }));
   return c.json(await writeVault(c.env, vault, 'verifyAction', (v) => v.verifyAction(hash, response, now, accepted, posted)));
 });

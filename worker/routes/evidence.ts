@@ -49,7 +49,9 @@ evidence.get('/v1/users/:id/log/consistency', requireApiKey, async (c) => {
 // Server: proof of an approval that needs no trust in the service (verifyEvidence, npx psea verify).
 evidence.get('/v1/actions/:ticket/evidence', requireApiKey, async (c) => {
   await getLogSigner(c.env);
-  const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
+  const { vault, hash, quorumId } = await openTicket(c.env, c.req.param('ticket'));
+  // An approver's ticket has no evidence of its own: its quorum's evidence holds its approval.
+  if (quorumId) throw new PseaError('ticket_not_found');
   const since = count(c.req.query('since'), 'since');
   const flag = c.req.query('attestation');
   if (flag !== undefined && flag !== '0' && flag !== '1') throw new PseaError('invalid_request', 'attestation: 1 or 0');

@@ -159,6 +159,31 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS offline_grants_expiry ON offline_grants (expires_at);
   `,
+  // 6 (v3, quorum; docs/quorum.md): what this user's approvals owe their quorums. An approver's
+  // approval is committed here first, then handed to the quorum's object; `quorum_handoffs` keeps
+  // each hand-off (and each burned approver ticket's) until it arrives, retried by the alarm.
+  // `quorum_evidence`: each approval's accepted assertion and `approved` entry, for the quorum's evidence.
+  `
+  CREATE TABLE IF NOT EXISTS quorum_handoffs (
+    id TEXT PRIMARY KEY,
+    ticket TEXT NOT NULL,
+    quorum_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('approve', 'burn')),
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS quorum_handoffs_due ON quorum_handoffs (next_at);
+  CREATE TABLE IF NOT EXISTS quorum_evidence (
+    hash TEXT PRIMARY KEY,
+    quorum_id TEXT NOT NULL,
+    credential_id TEXT NOT NULL,
+    assertion TEXT NOT NULL,
+    approved_index INTEGER NOT NULL,
+    approved_at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS quorum_evidence_quorum ON quorum_evidence (quorum_id);
+  `,
 ];
 
 /** Create the v1 tables if absent, then apply every migration this vault has not had, in one transaction each. */

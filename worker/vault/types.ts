@@ -72,6 +72,8 @@ export interface ActionTicketData {
   actionHash: string;
   statement: Statement;
   rule: AppliedRule;
+  /** v3: set on an approver's ticket of a quorum (docs/quorum.md). */
+  quorum?: import('../quorum/types').ApproverRef;
 }
 
 export interface Display {

@@ -56,6 +56,7 @@ import type { NewGrants } from './storage/offline-grants';
 import type { OfflineCredential } from '../offline/types';
 import { offlineChallenge } from '../offline/offline-statement';
 import { VaultCore } from './vault-core';
+import { verifyApprover, type ApproverAnswer, type ApproverVerify } from './quorum-approval';
 
 export type * from './ceremony-types';
 
@@ -263,6 +264,12 @@ export class UserVault extends VaultCore {
       this.settled(hash, now);
       return { receipt };
     });
+  }
+
+  /** v3: an approver's verify on a quorum ticket (quorum-approval.ts). */
+  async verifyApprover(v: ApproverVerify): Promise<Outcome<ApproverAnswer>> {
+    const k = { env: this.env, storage: this.ctx.storage, log: this.log, pending: this.pending, settled: (h: string, n: number) => this.settled(h, n) };
+    return verifyApprover({ ...k, verifyAssertion: (...a) => this.verifyAssertion(...a), committing: (id, commit) => this.committing(id, commit) }, v);
   }
 
   /**

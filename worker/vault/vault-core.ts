@@ -30,6 +30,7 @@ import { settleWaiters, type StatusAnswer } from './action-status';
 import { StatusWaiters } from './status-waiters';
 import type { CredentialEventType } from '../webhooks/events';
 import { runWebhookAlarm } from './webhook-alarm';
+import { retryHandoffs } from './quorum-handoff';
 import { queueActionEvent, queueCredentialEvent, scheduleAlarm } from './webhook-queue';
 export abstract class VaultCore extends DurableObject<Env> {
   protected readonly sql: SqlStorage;
@@ -86,8 +87,9 @@ export abstract class VaultCore extends DurableObject<Env> {
     scheduleAlarm(this.ctx.storage);
   }
 
-  /** The one alarm: webhooks due, expiries to tell (webhook-alarm.ts). */
+  /** The one alarm: quorum hand-offs owed (quorum-handoff.ts), webhooks due, expiries to tell (webhook-alarm.ts). */
   override async alarm(): Promise<void> {
+    await retryHandoffs(this.ctx.storage, this.env);
     await runWebhookAlarm(this.ctx.storage, this.env, this.log, this.inFlight, (hash) => settleWaiters(this.sql, this.waiters, hash, Date.now()));
   }
 

@@ -11,6 +11,7 @@ import { actionEvent, credentialEvent, type ActionEventType, type CredentialEven
 import { insertDelivery, nextDeliveryAt } from './storage/deliveries';
 import { getMeta } from './storage/meta';
 import { nextUntoldExpiry } from './storage/ticket-hooks';
+import { nextHandoffAt } from './storage/quorum-handoffs';
 import type { ActionTicketData, TicketRow } from './types';
 
 /** A Standard Webhooks message id: the same on every try of one event. */
@@ -53,9 +54,9 @@ export function queueCredentialEvent(
   insertDelivery(sql, { id: messageId(), url, body: JSON.stringify(event), now: e.now, logSize: e.logSize });
 }
 
-/** The object's one alarm: at the next delivery due or the next expiry to tell, whichever is first. */
+/** The object's one alarm: at the next delivery due, expiry to tell or quorum hand-off to retry, whichever is first. */
 export function nextAlarmAt(sql: SqlStorage): number | undefined {
-  const times = [nextDeliveryAt(sql), nextUntoldExpiry(sql)].filter((t): t is number => t !== undefined);
+  const times = [nextDeliveryAt(sql), nextUntoldExpiry(sql), nextHandoffAt(sql)].filter((t): t is number => t !== undefined);
   return times.length ? Math.min(...times) : undefined;
 }
 

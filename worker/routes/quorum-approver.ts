@@ -1,0 +1,37 @@
+/**
+ * The action routes' part for an approver's ticket of a quorum (its ticket
+ * ends with `.<quorum id>`; docs/quorum.md). The quorum's state is read
+ * first: on a closed quorum a verify is 409 `quorum_closed`, before any
+ * ticket check, counting no attempt and consuming nothing.
+ */
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { Env } from '../env';
+import { PseaError } from '../errors';
+import { writeVault } from '../http/vault-call';
+import type { UserVault } from '../vault/user-vault';
+import { quorumStub, readQuorum } from './quorum-calls';
+
+type Vault = DurableObjectStub<UserVault>;
+
+/** `GET /v1/actions/:ticket` adds `quorum` for an approver's ticket: who asked, each group, who approved. */
+export async function withQuorum<T extends object>(env: Env, quorumId: string | undefined, details: T, now: number): Promise<T> {
+  if (quorumId === undefined) return details;
+  const quorum = await readQuorum(env, quorumStub(env, quorumId), 'describe', (q) => q.describe(now));
+  return { ...details, quorum };
+}
+
+export interface ApproverPost {
+  hash: string;
+  quorumId: string;
+  response: AuthenticationResponseJSON;
+  accepted: string;
+  posted: string;
+  now: number;
+}
+
+/** An approver's verify: the quorum's state first, then the vault's ceremony and hand-off. */
+export async function verifyApproverTicket(env: Env, vault: Vault, p: ApproverPost) {
+  const { state } = await readQuorum(env, quorumStub(env, p.quorumId), 'state', (q) => q.state(p.now));
+  if (state !== 'pending') throw new PseaError('quorum_closed', `the quorum is ${state}`);
+  return writeVault(env, vault, 'verifyApprover', (v) => v.verifyApprover(p));
+}
