@@ -14,10 +14,10 @@ import { quorumStub, readQuorum } from './quorum-calls';
 type Vault = DurableObjectStub<UserVault>;
 
 /** `GET /v1/actions/:ticket` adds `quorum` for an approver's ticket: who asked, each group, who approved. */
-export async function withQuorum<T extends object>(env: Env, quorumId: string | undefined, details: T, now: number): Promise<T> {
+export async function withQuorum<T>(env: Env, quorumId: string | undefined, details: T, now: number): Promise<T> {
   if (quorumId === undefined) return details;
   const quorum = await readQuorum(env, quorumStub(env, quorumId), 'describe', (q) => q.describe(now));
-  return { ...details, quorum };
+  return { ...(details as object), quorum } as T;
 }
 
 export interface ApproverPost {

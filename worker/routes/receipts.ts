@@ -8,6 +8,7 @@ import { jsonBody } from '../http/validate';
 import { writeVault } from '../http/vault-call';
 import { checkTokenOptions } from '../receipt/token-options';
 import { verifyReceiptToken } from '../receipt/verify-token';
+import { verifyAnyReceiptToken } from './redeem-quorum';
 import { RedeemRequest } from './schemas';
 
 export const receipts = new Hono<AppEnv>();
@@ -26,7 +27,7 @@ receipts.post('/v1/receipts/redeem', requireApiKey, jsonBody(RedeemRequest), asy
   const issuer = serviceOrigin(getVars(c.env), c.req.url);
   let claims;
   try {
-    ({ claims } = await verifyReceiptToken(receipt, checkTokenOptions({ jwks: keys.jwks, issuer, audience })));
+    ({ claims } = await verifyAnyReceiptToken(receipt, checkTokenOptions({ jwks: keys.jwks, issuer, audience }), verifyReceiptToken));
   } catch (err) {
     const code = err instanceof Error && 'code' in err ? String(err.code) : 'malformed';
     throw new PseaError('receipt_invalid', `receipt failed verification (${code})`);
