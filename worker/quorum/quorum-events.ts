@@ -16,8 +16,8 @@ import type { QuorumRecord, QuorumState } from './types';
 
 export type QuorumEventType = 'quorum.approved' | 'quorum.expired' | 'quorum.cancelled' | 'quorum.burned';
 
-/** Queue the event of a quorum that just closed; nothing when it has no callbackUrl. */
-export function queueQuorumEvent(sql: SqlStorage, r: QuorumRecord, state: Exclude<QuorumState, 'pending'>, now: number, receipt?: string): boolean {
+/** Queue the event of a quorum that just closed (`at`: when, in ms); nothing when it has no callbackUrl. Due at once. */
+export function queueQuorumEvent(sql: SqlStorage, r: QuorumRecord, state: Exclude<QuorumState, 'pending'>, at: number, receipt?: string): boolean {
   if (!r.callbackUrl) return false;
   const body = {
     type: `quorum.${state}` as QuorumEventType,
@@ -25,9 +25,9 @@ export function queueQuorumEvent(sql: SqlStorage, r: QuorumRecord, state: Exclud
     actionHash: r.actionHash,
     ...(r.reference === undefined ? {} : { reference: r.reference }),
     ...(state === 'approved' && receipt ? { receipt } : {}),
-    at: Math.floor(now / 1000),
+    at: Math.floor(at / 1000),
   };
-  insertDelivery(sql, { id: `msg_${randomId(16)}`, url: r.callbackUrl, body: JSON.stringify(body), now });
+  insertDelivery(sql, { id: `msg_${randomId(16)}`, url: r.callbackUrl, body: JSON.stringify(body), now: Math.min(at, Date.now()) });
   return true;
 }
 
