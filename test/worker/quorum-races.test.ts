@@ -15,6 +15,12 @@ const handoffsOf = (userId: string) => vaultRows<{ kind: string; attempts: numbe
 const approvedEntries = async (userId: string) =>
   (await vaultRows<{ entry: string }>(userId, 'SELECT entry FROM log_entries')).map((r) => JSON.parse(r.entry)).filter((e) => e.kind === 'approved');
 
+/** Make the quorum's object refuse its next `n` hand-offs, as a failed call. */
+async function refuseHandoffs(id: string, n: number): Promise<void> {
+  const stub: DurableObjectStub = quorumObject(id);
+  await runInDurableObject(stub, (obj) => void ((obj as unknown as { refuseHandoffs: number }).refuseHandoffs = n));
+}
+
 /** Run the vault's alarm with every hand-off due now. */
 async function retryNow(userId: string): Promise<void> {
   await runInDurableObject(vaultOf(userId), (_v, state) => void state.storage.sql.exec('UPDATE quorum_handoffs SET next_at = 0'));
@@ -77,7 +83,7 @@ describe('the hand-off to the quorum', () => {
   it('fails once: the verify is 503, the alarm hands it over, it counts once; a retry of the post is told the receipt', async () => {
     const [a, b] = await approvers(2);
     const q = await createQuorum([{ users: [a!, b!], required: 1 }]);
-    await runInDurableObject(quorumObject(q.quorum), (obj: any) => void (obj.refuseHandoffs = 1));
+    await refuseHandoffs(q.quorum, 1);
     const ticket = ticketOf(q, a!);
     const body = await assertion(ticket, a!.auth);
     const first = await verify(ticket, body);
@@ -102,7 +108,7 @@ describe('the hand-off to the quorum', () => {
   it('a retry of the post while the hand-off is still owed hands it over there and then', async () => {
     const [a, b] = await approvers(2);
     const q = await createQuorum([{ users: [a!, b!], required: 2 }]);
-    await runInDurableObject(quorumObject(q.quorum), (obj: any) => void (obj.refuseHandoffs = 1));
+    await refuseHandoffs(q.quorum, 1);
     const ticket = ticketOf(q, a!);
     const body = await assertion(ticket, a!.auth);
     expectProblem(await verify(ticket, body), 503, 'unavailable');
@@ -112,7 +118,7 @@ describe('the hand-off to the quorum', () => {
     // The alarm finds nothing left; a hand-off that came twice counted once.
     await runDurableObjectAlarm(vaultOf(a!.id));
     const done = await approve(q, b!);
-    expect(decodeJwt(done.body.receipt).apv.map((x: any) => x.sub)).toEqual([a!.id, b!.id]);
+    expect((decodeJwt(done.body.receipt) as any).apv.map((x: any) => x.sub)).toEqual([a!.id, b!.id]);
   });
 });
 
@@ -181,7 +187,7 @@ describe('closing races', () => {
     const q = await createQuorum([{ users: [a!, b!], required: 2 }], { ttl: 60 });
     expect((await approve(q, b!)).status).toBe(200);
     // a's approval commits, its hand-off fails; then the quorum expires before the retry.
-    await runInDurableObject(quorumObject(q.quorum), (obj: any) => void (obj.refuseHandoffs = 1));
+    await refuseHandoffs(q.quorum, 1);
     const ticket = ticketOf(q, a!);
     const body = await assertion(ticket, a!.auth);
     expectProblem(await verify(ticket, body), 503, 'unavailable');

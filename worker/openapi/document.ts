@@ -29,6 +29,7 @@ function parameters(): Record<ParameterName, JsonSchema> {
     end: { name: 'end', in: 'query', required: false, description: 'Entry index to stop before (exclusive; at most start + 1000; default start + 1000, clamped to the size)', schema: { type: 'integer', minimum: 0 } },
     from: { name: 'from', in: 'query', required: true, description: 'The tree size of the checkpoint the caller holds (at most the current size)', schema: { type: 'integer', minimum: 0 } },
     since: { name: 'since', in: 'query', required: false, description: 'The tree size of a checkpoint the caller holds: the bundle then carries a consistency proof from it', schema: { type: 'integer', minimum: 0 } },
+    quorum: { name: 'quorum', in: 'path', required: true, description: 'v3: a quorum id, as POST /v1/quorums made it', schema: { type: 'string', maxLength: 512 } },
     attestation: { name: 'attestation', in: 'query', required: false, description: "1: include the enrollment's attestationObject (it may carry device certificates)", schema: { type: 'string', enum: ['0', '1'] } },
   };
 }

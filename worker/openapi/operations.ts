@@ -7,11 +7,14 @@
 import type { ProblemCode } from '../errors';
 import { ActionRequest, AuthenticationResponse, EnrollmentRequest, RedeemRequest, RegistrationResponse } from '../routes/schemas';
 import { OfflineGrantRequest, OfflineProofRequest } from '../routes/offline-schemas';
+import { QuorumRequest } from '../routes/quorum-schemas';
+import { QUORUM_OPERATIONS } from './quorum-operations';
 import type { RESPONSE_SCHEMAS } from './responses';
 
 /** The schemas that validate request bodies, named in `components.schemas`. */
 export const REQUEST_SCHEMAS = {
   EnrollmentRequest, ActionRequest, RedeemRequest, RegistrationResponse, AuthenticationResponse, OfflineGrantRequest, OfflineProofRequest,
+  QuorumRequest,
 } as const;
 
 /**
@@ -24,7 +27,7 @@ export const UNDOCUMENTED_PREFIXES: readonly string[] = ['/demo/'];
 /** `server`: API key, no CORS. `browser`: the ticket authorises, CORS for ALLOWED_ORIGINS. `public`: anyone. */
 export type Audience = 'server' | 'browser' | 'public';
 
-export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v' | 'start' | 'end' | 'from' | 'since' | 'attestation' | 'wait';
+export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v' | 'start' | 'end' | 'from' | 'since' | 'attestation' | 'wait' | 'quorum';
 
 export interface Answer {
   description: string;
@@ -177,8 +180,8 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get', path: '/v1/actions/{ticket}', operationId: 'getAction', audience: 'browser',
     summary: 'What the person is approving, and the request options for their passkey',
     parameters: ['ticket'],
-    answers: { 200: { description: 'The action, its display, its statement and the options for startAuthentication', schema: 'ActionDetails' } },
-    problems: TICKET,
+    answers: { 200: { description: 'The action, its display, its statement and the options for startAuthentication (v3: with `quorum` on an approver\'s ticket)', schema: 'ActionDetails' } },
+    problems: [...TICKET, 'quorum_not_found'],
   },
   {
     method: 'post', path: '/v1/actions/{ticket}/verify', operationId: 'verifyAction', audience: 'browser',
@@ -186,8 +189,8 @@ export const OPERATIONS: readonly Operation[] = [
     description: `AuthenticationResponseJSON as @simplewebauthn/browser returns it. Of concurrent valid posts, one gets 200 and every other 409 \`ticket_used\`. ${CEREMONY_NOTE}`,
     parameters: ['ticket'],
     body: { schema: 'AuthenticationResponse', textPlain: true },
-    answers: { 200: { description: 'The receipt', schema: 'Receipt' } },
-    problems: [...BODY, ...TICKET, ...ASSERTION],
+    answers: { 200: { description: 'The receipt (v3: on an approver\'s ticket of a quorum, `ApproverVerified`: the quorum and, for the approval that met it, the quorum receipt)', schema: 'Receipt' } },
+    problems: [...BODY, ...TICKET, ...ASSERTION, 'quorum_closed', 'quorum_not_found', 'unavailable'],
   },
   {
     method: 'post', path: '/v1/offline-proofs', operationId: 'submitOfflineProof', audience: 'browser',
@@ -197,6 +200,7 @@ export const OPERATIONS: readonly Operation[] = [
     answers: { 200: { description: 'The receipt (`offline: true`, `signed_at`)', schema: 'Receipt' } },
     problems: [...BODY, 'ticket_not_found', 'ticket_used', 'ticket_expired', 'misconfigured', 'internal_error', ...ASSERTION.filter((code) => code !== 'counter_regression')],
   },
+  ...QUORUM_OPERATIONS,
   // ---- public ----
   {
     method: 'get', path: '/.well-known/jwks.json', operationId: 'getJwks', audience: 'public', anyOrigin: true,

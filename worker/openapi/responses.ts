@@ -6,6 +6,7 @@
  * promises: "more assurance facts may be added".
  */
 import { z } from 'zod';
+import { QUORUM_RESPONSE_SCHEMAS } from './quorum-responses';
 
 const b64url = z.string().regex(/^[A-Za-z0-9_-]*$/);
 // Readable patterns rather than zod's exact date regex: a person reads these.
@@ -230,4 +231,5 @@ export const RESPONSE_SCHEMAS = {
   EnrollmentTicket, ActionTicket, ActionStatus, Redeemed, ReceiptClaims, CredentialList, Credential,
   EnrollmentOptions, CreationOptions, EnrolledCredential, PendingEnrollment,
   ActionDetails, Display, Statement, RequestOptions, Receipt, Jwks, Health, OfflineGrants, Evidence, LogPage, LogConsistency,
+  ...QUORUM_RESPONSE_SCHEMAS,
 } as const;

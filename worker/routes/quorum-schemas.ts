@@ -34,7 +34,7 @@ export const QuorumRequest = z
     reference: ActionRequest.shape.reference,
     callbackUrl: ActionRequest.shape.callbackUrl,
     /** A batch needs one approver's view of every item: not offered for a quorum. */
-    batch: z.undefined({ error: 'a quorum approves one action; batch is not allowed' }).optional(),
+    batch: z.never({ error: 'a quorum approves one action; batch is not allowed' }).optional(),
   })
   .superRefine((q, ctx) => {
     const seen = new Set<string>();

@@ -86,12 +86,12 @@ quorums.post('/v1/quorums', requireApiKey, jsonBody(QuorumRequest), async (c) =>
 });
 
 // Server, or the quorum's statusToken: where it stands; `?wait=S` holds the answer until it closes.
-quorums.get('/v1/quorums/:id', async (c) => {
+quorums.get('/v1/quorums/:quorum', async (c) => {
   const { tokenHash } = await statusCaller(c);
   const waitMs = waitSeconds(c) * 1000;
   let stub: ReturnType<typeof quorumStub>;
   try {
-    stub = quorumStub(c.env, c.req.param('id'));
+    stub = quorumStub(c.env, c.req.param('quorum'));
   } catch (err) {
     // A token is no key: it learns nothing about quorums, not even which ids are malformed.
     if (tokenHash !== undefined) throw new PseaError('unauthorized', "a valid API key or this quorum's statusToken is required");
@@ -102,8 +102,8 @@ quorums.get('/v1/quorums/:id', async (c) => {
 });
 
 // Server: cancel a pending quorum; its approver tickets answer 409 quorum_closed from then on.
-quorums.delete('/v1/quorums/:id', requireApiKey, async (c) => {
-  const stub = quorumStub(c.env, c.req.param('id'));
+quorums.delete('/v1/quorums/:quorum', requireApiKey, async (c) => {
+  const stub = quorumStub(c.env, c.req.param('quorum'));
   const now = Date.now();
   await writeQuorum(c.env, stub, 'cancel', (q) => q.cancel(now));
   return c.body(null, 204);
