@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { hashQuorum } from '../../worker/receipt/quorum-hash';
-import { statementChallenge } from '../../worker/receipt/statement';
-import { verifyReceipt } from '../../worker/receipt/verify-receipt';
+import { hashQuorum } from '../../packages/psea/src/receipt/quorum-hash';
+import { statementChallenge } from '../../packages/psea/src/receipt/statement';
+import { verifyReceipt } from '../../packages/psea/src/receipt/verify-receipt';
 import { BASE, call, details, expectProblem, WIRE } from './harness';
 import { approve, approvers, createQuorum, jwks, quorumStatus, ticketOf } from './quorum-harness';
 

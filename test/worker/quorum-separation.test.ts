@@ -10,9 +10,9 @@ import { env } from 'cloudflare:test';
 import { decodeJwt } from 'jose';
 import { getSigningKeys } from '../../worker/config';
 import { signQuorumReceipt } from '../../worker/quorum/sign-quorum-receipt';
-import { hashQuorum } from '../../worker/receipt/quorum-hash';
-import type { QuorumReceiptClaims } from '../../worker/receipt/quorum-types';
-import { verifyReceipt } from '../../worker/receipt/verify-receipt';
+import { hashQuorum } from '../../packages/psea/src/receipt/quorum-hash';
+import type { QuorumReceiptClaims } from '../../packages/psea/src/receipt/quorum-types';
+import { verifyReceipt } from '../../packages/psea/src/receipt/verify-receipt';
 import { assertion, BASE, call, enroll, expectProblem, requestAction, verify, WIRE } from './harness';
 import { approve, approvers, createQuorum, jwks, ticketOf } from './quorum-harness';
 

@@ -3,7 +3,7 @@
  * group, whether a group can no longer be met, and the answers that show
  * where it stands. Each user is listed in one group only (POST /v1/quorums).
  */
-import type { QuorumGroup } from '../receipt/quorum-types';
+import type { QuorumGroup } from '../../packages/psea/src/receipt/quorum-types';
 import type { RecordedApproval } from './quorum-store';
 import type { QuorumRecord, QuorumState, QuorumStatus, QuorumSummary, QuorumView } from './types';
 

@@ -16,10 +16,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import { getSigningKeys } from '../config';
 import type { Env } from '../env';
-import { PseaError } from '../errors';
-import type { SigningKey } from '../receipt/types';
+import { ProblemError } from '../errors';
+import type { SigningKey } from '../../packages/psea/src/receipt/types';
 import { outcome } from '../vault/outcome';
-import { StatusWaiters } from '../vault/status-waiters';
+import { StatusWaiters } from '../vault/memory/status-waiters';
 import type { Outcome } from '../vault/types';
 import { groupOf, isMet, isUnreachable, status, summary, view } from './decide';
 import { deliverDue, nextDeliveryAt, queueQuorumEvent } from './quorum-events';
@@ -76,7 +76,7 @@ export class Quorum extends DurableObject<Env> {
   /** `GET /v1/quorums/:id[?wait=S]`; `tokenHash` when the caller showed a statusToken, not an API key. */
   async status(now: number, tokenHash: string | undefined, waitMs: number): Promise<Outcome<QuorumStatus>> {
     return outcome(async () => {
-      if (tokenHash !== undefined && readQuorum(this.sql)?.record.statusTokenHash !== tokenHash) throw new PseaError('unauthorized', TOKEN_REQUIRED);
+      if (tokenHash !== undefined && readQuorum(this.sql)?.record.statusTokenHash !== tokenHash) throw new ProblemError('unauthorized', TOKEN_REQUIRED);
       const first = this.statusNow(now);
       if (first.state !== 'pending' || waitMs <= 0) return first;
       const until = Math.min(now + waitMs, this.current(now).record.expiresAt + QUORUM_EXPIRY_GRACE_MS);
@@ -88,7 +88,7 @@ export class Quorum extends DurableObject<Env> {
   async cancel(now: number): Promise<Outcome<null>> {
     return outcome(async () => {
       const row = this.current(now);
-      if (row.state !== 'pending') throw new PseaError('quorum_closed', `the quorum is ${row.state}`);
+      if (row.state !== 'pending') throw new ProblemError('quorum_closed', `the quorum is ${row.state}`);
       this.close(row.record, 'cancelled', now);
       return null;
     });
@@ -158,7 +158,7 @@ export class Quorum extends DurableObject<Env> {
       return row.metBy === h.user && row.receipt ? { ...answer, receipt: row.receipt } : answer;
     }
     if (row.state !== 'pending') return { counted: false, quorum: summary(record, row.state, approvals) };
-    if (groupOf(record.groups, h.user) !== h.grp) throw new PseaError('invalid_request', 'not an approver of this quorum');
+    if (groupOf(record.groups, h.user) !== h.grp) throw new ProblemError('invalid_request', 'not an approver of this quorum');
     const next = [...approvals, { user: h.user, grp: h.grp, apv: h.apv }];
     if (!isMet(record.groups, next)) {
       recordApproval(this.sql, next.at(-1)!);
@@ -176,7 +176,7 @@ export class Quorum extends DurableObject<Env> {
   /** The quorum, expired first when its expiry and grace are past; 404 when there is none. */
   private current(now: number): QuorumRow {
     const row = readQuorum(this.sql);
-    if (!row) throw new PseaError('quorum_not_found');
+    if (!row) throw new ProblemError('quorum_not_found');
     if (row.state === 'pending' && now >= row.record.expiresAt + QUORUM_EXPIRY_GRACE_MS) {
       this.close(row.record, 'expired', row.record.expiresAt);
       return { ...row, state: 'expired' };

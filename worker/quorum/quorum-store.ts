@@ -4,7 +4,7 @@
  * ticket, and its webhooks owed (the vault's `deliveries` layout, so the
  * same delivery code sends them).
  */
-import type { QuorumApproval } from '../receipt/quorum-types';
+import type { QuorumApproval } from '../../packages/psea/src/receipt/quorum-types';
 import type { QuorumRecord, QuorumState } from './types';
 
 const SCHEMA = `

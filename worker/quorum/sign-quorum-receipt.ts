@@ -1,8 +1,8 @@
-import { encodeB64url } from '../lib/base64url';
-import { QUORUM_TYP } from '../receipt/quorum-hash';
-import type { QuorumReceiptClaims } from '../receipt/quorum-types';
-import { SIGN_PARAMS } from '../receipt/sign-receipt';
-import type { SigningKey } from '../receipt/types';
+import { encodeB64url } from '../../packages/psea/src/internal/base64url';
+import { QUORUM_TYP } from '../../packages/psea/src/receipt/quorum-hash';
+import type { QuorumReceiptClaims } from '../../packages/psea/src/receipt/quorum-types';
+import { SIGN_PARAMS } from '../receipts/sign-receipt';
+import type { SigningKey } from '../../packages/psea/src/receipt/types';
 import type { RecordedApproval } from './quorum-store';
 import type { QuorumRecord } from './types';
 

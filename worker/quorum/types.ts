@@ -1,4 +1,4 @@
-import type { QuorumApproval, QuorumDescription } from '../receipt/quorum-types';
+import type { QuorumApproval, QuorumDescription } from '../../packages/psea/src/receipt/quorum-types';
 import type { Display } from '../vault/types';
 
 export type QuorumState = 'pending' | 'approved' | 'expired' | 'cancelled' | 'burned';

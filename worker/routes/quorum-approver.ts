@@ -6,7 +6,7 @@
  */
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Env } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { writeVault } from '../http/vault-call';
 import type { UserVault } from '../vault/user-vault';
 import { quorumStub, readQuorum } from './quorum-calls';
@@ -32,6 +32,6 @@ export interface ApproverPost {
 /** An approver's verify: the quorum's state first, then the vault's ceremony and hand-off. */
 export async function verifyApproverTicket(env: Env, vault: Vault, p: ApproverPost) {
   const { state } = await readQuorum(env, quorumStub(env, p.quorumId), 'state', (q) => q.state(p.now));
-  if (state !== 'pending') throw new PseaError('quorum_closed', `the quorum is ${state}`);
+  if (state !== 'pending') throw new ProblemError('quorum_closed', `the quorum is ${state}`);
   return writeVault(env, vault, 'verifyApprover', (v) => v.verifyApprover(p));
 }

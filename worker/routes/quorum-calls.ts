@@ -4,7 +4,7 @@
  * when the runtime allows it, anything else is 503 `unavailable`.
  */
 import type { Env } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { unwrap } from '../http/outcome';
 import { callObject } from '../http/vault-call';
 import type { Quorum } from '../quorum/quorum-object';
@@ -16,11 +16,11 @@ const QUORUM_ID = /^[0-9a-f]{64}$/;
 
 /** The quorum's object; anything that is not one of this namespace's ids is 404 `quorum_not_found`. */
 export function quorumStub(env: Env, id: string): QuorumStub {
-  if (!QUORUM_ID.test(id)) throw new PseaError('quorum_not_found');
+  if (!QUORUM_ID.test(id)) throw new ProblemError('quorum_not_found');
   try {
     return env.QUORUMS.get(env.QUORUMS.idFromString(id));
   } catch {
-    throw new PseaError('quorum_not_found');
+    throw new ProblemError('quorum_not_found');
   }
 }
 

@@ -6,14 +6,14 @@
  * (409 `not_enrolled`, every such id in `detail`).
  */
 import type { Env } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { newTicket, ticketHash } from '../http/ticket';
 import { writeVault } from '../http/vault-call';
 import { randomId } from '../lib/random-id';
 import type { AppliedRule } from '../policy/types';
 import type { QuorumRecord } from '../quorum/types';
-import { statementChallenge } from '../receipt/statement';
-import type { Statement } from '../receipt/types';
+import { statementChallenge } from '../../packages/psea/src/receipt/statement';
+import type { Statement } from '../../packages/psea/src/receipt/types';
 
 export interface ApproverTicket {
   user: string;
@@ -42,9 +42,9 @@ export async function issueApproverTickets(env: Env, r: QuorumRecord, rule: Appl
   );
   const missing = listed.filter((_, i) => {
     const res = results[i]!;
-    return res.status === 'rejected' && res.reason instanceof PseaError && res.reason.code === 'not_enrolled';
+    return res.status === 'rejected' && res.reason instanceof ProblemError && res.reason.code === 'not_enrolled';
   });
-  if (missing.length) throw new PseaError('not_enrolled', `no active credential: ${missing.map((m) => m.user).join(', ')}`);
+  if (missing.length) throw new ProblemError('not_enrolled', `no active credential: ${missing.map((m) => m.user).join(', ')}`);
   const failed = results.find((res) => res.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return results.map((res) => (res as PromiseFulfilledResult<ApproverTicket>).value);

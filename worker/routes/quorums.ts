@@ -6,20 +6,20 @@
 import { Hono } from 'hono';
 import { getPolicy, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { isoSeconds } from '../http/outcome';
 import { statusCaller } from '../http/status-caller';
 import { jsonBody } from '../http/validate';
 import { waitSeconds } from '../http/wait-param';
-import { canonicalJson } from '../lib/canonical-json';
+import { canonicalJson } from '../../packages/psea/src/internal/canonical-json';
 import { randomId } from '../lib/random-id';
-import { sha256B64url } from '../lib/sha256-b64url';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import { refuseHidingChars } from '../policy/refuse-hiding-chars';
 import { selectRule } from '../policy/select-rule';
-import { hashDisplay } from '../receipt/hash-display';
-import { hashQuorum } from '../receipt/quorum-hash';
-import type { QuorumGroup } from '../receipt/quorum-types';
+import { hashDisplay } from '../../packages/psea/src/receipt/hash-display';
+import { hashQuorum } from '../../packages/psea/src/receipt/quorum-hash';
+import type { QuorumGroup } from '../../packages/psea/src/receipt/quorum-types';
 import type { QuorumRecord } from '../quorum/types';
 import { expiryOf } from '../vault/storage/tickets';
 import type { Display } from '../vault/types';
@@ -52,9 +52,9 @@ quorums.post('/v1/quorums', requireApiKey, jsonBody(QuorumRequest), async (c) =>
   try {
     canonical = canonicalJson(body.action);
   } catch {
-    throw new PseaError('invalid_request', 'action: not representable as canonical JSON');
+    throw new ProblemError('invalid_request', 'action: not representable as canonical JSON');
   }
-  if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES) throw new PseaError('invalid_request', 'action: canonical form over 16 KiB');
+  if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES) throw new ProblemError('invalid_request', 'action: canonical form over 16 KiB');
   const rule = selectRule(getPolicy(c.env), body.action);
   const display: Display = body.display ?? defaultDisplay(body.action);
   if (rule.refuseFormatChars) refuseHidingChars(rule.id, { action: body.action, display });
@@ -63,7 +63,7 @@ quorums.post('/v1/quorums', requireApiKey, jsonBody(QuorumRequest), async (c) =>
   try {
     dsp = await hashDisplay(display);
   } catch {
-    throw new PseaError('invalid_request', 'display: not representable as canonical JSON');
+    throw new ProblemError('invalid_request', 'display: not representable as canonical JSON');
   }
   const { statusToken, hooks } = await actionHooks(c.env, body);
 
@@ -94,7 +94,7 @@ quorums.get('/v1/quorums/:quorum', async (c) => {
     stub = quorumStub(c.env, c.req.param('quorum'));
   } catch (err) {
     // A token is no key: it learns nothing about quorums, not even which ids are malformed.
-    if (tokenHash !== undefined) throw new PseaError('unauthorized', "a valid API key or this quorum's statusToken is required");
+    if (tokenHash !== undefined) throw new ProblemError('unauthorized', "a valid API key or this quorum's statusToken is required");
     throw err;
   }
   const now = Date.now();

@@ -1,6 +1,6 @@
-import { ReceiptError } from '../receipt/errors';
-import type { TokenChecks } from '../receipt/token-options';
-import { verifyQuorumToken } from '../receipt/verify-quorum';
+import { ReceiptError } from '../../packages/psea/src/receipt/errors';
+import type { TokenChecks } from '../../packages/psea/src/receipt/token-options';
+import { verifyQuorumToken } from '../../packages/psea/src/receipt/verify-quorum';
 
 /**
  * Redeem spends a quorum receipt once, like any receipt (docs/quorum.md): a

@@ -1,0 +1,156 @@
+/**
+ * An approver's verify on a quorum ticket (docs/quorum.md). Every check of
+ * an action's approval applies; then the vault commits the ticket, the
+ * counter, the `approved` entry (with the quorum's `qrm` and its receipt's
+ * `jti`), the evidence and the hand-off row in one transaction, and hands
+ * the approval to the quorum. No single receipt is ever made, and no
+ * `action.*` webhook sent. A failed check counts against the ticket; the
+ * fifth burns it, and the burn is handed to the quorum the same way.
+ */
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { Env } from '../../env';
+import { ProblemError } from '../../errors';
+import type { ApprovedEntry } from '../../../packages/psea/src/log/log-entry';
+import type { Requirement } from '../../policy/types';
+import type { Handoff, HandoffAnswer, QuorumSummary } from '../../quorum/types';
+import type { AssertionExpectation } from '../../../packages/psea/src/webauthn/check-assertion';
+import { refuseCommit } from '../commits/commit-approval';
+import { logFailure } from '../commits/log-writes';
+import { ceremony, outcome } from '../outcome';
+import { pendingAction, type PendingActions, type PendingAction } from '../memory/pending-actions';
+import { CLOSED_RESULT, handOff } from '../webhooks/quorum-handoff';
+import { advanceCounter, receiptCredential } from '../storage/credentials';
+import { getHandoff, insertHandoff, insertQuorumEvidence } from '../storage/quorum-handoffs';
+import { assertUsable, consumeGuarded, loadTicket, recordFailure, ticketTimes } from '../storage/tickets';
+import type { ActionTicketData, Outcome } from '../types';
+import { entryTime, type VaultLog } from '../storage/vault-log';
+import type { VerifiedAssertion } from './verify-assertion';
+import { scheduleAlarm } from '../webhooks/webhook-queue';
+
+/** What of the vault an approver's verify uses (user-vault.ts hands it over). */
+export interface ApproverKit {
+  env: Env;
+  storage: DurableObjectStorage;
+  log: VaultLog;
+  pending: PendingActions;
+  verifyAssertion(r: AuthenticationResponseJSON, challenge: string, require: Requirement, extra: Pick<AssertionExpectation, 'ruleOrigins'>): Promise<VerifiedAssertion>;
+  committing(credentialId: string, commit: () => void): void;
+  settled(hash: string, now: number): void;
+}
+
+export interface ApproverVerify {
+  hash: string;
+  quorumId: string;
+  response: AuthenticationResponseJSON;
+  now: number;
+  /** base64url SHA-256 of the body as posted: a byte-identical retry is told the first answer. */
+  accepted: string;
+  posted: string;
+}
+
+/** The 200 of an approver's verify. */
+export interface ApproverAnswer {
+  quorum: QuorumSummary;
+  receipt?: string;
+}
+
+type Opened = PendingAction & { quorum: NonNullable<ActionTicketData['quorum']>; userId: string };
+
+/** The approver's ticket, of this quorum, still usable; a byte-identical retry of the accepted post is told its answer. */
+function openApproverTicket(sql: SqlStorage, v: ApproverVerify): Opened {
+  const row = loadTicket(sql, v.hash, 'action');
+  const data = JSON.parse(row.data) as ActionTicketData;
+  if (data.quorum?.id !== v.quorumId) throw new ProblemError('ticket_not_found');
+  if (row.state === 'consumed' && row.accepted === v.accepted && row.result) {
+    const first = JSON.parse(row.result) as HandoffAnswer | typeof CLOSED_RESULT;
+    if ('quorumClosed' in first) throw new ProblemError('quorum_closed', 'the quorum closed before this approval reached it');
+    throw new ProblemError('ticket_used', undefined, { ...answerOf(first) });
+  }
+  assertUsable(row, v.now, v.accepted);
+  return { ...pendingAction(ticketTimes(row), data), quorum: data.quorum, userId: data.userId };
+}
+
+function answerOf(a: HandoffAnswer): ApproverAnswer {
+  return 'receipt' in a && a.receipt ? { quorum: a.quorum, receipt: a.receipt } : { quorum: a.quorum };
+}
+
+/** A retry of the accepted post whose hand-off has not arrived yet: the hand-off's row, to try again now. */
+function owedHandoff(sql: SqlStorage, v: ApproverVerify): string | undefined {
+  const row = sql.exec<{ state: string; accepted: string | null; result: string | null }>('SELECT state, accepted, result FROM tickets WHERE hash = ?', v.hash).toArray()[0];
+  if (row?.state !== 'consumed' || row.accepted !== v.accepted || row.result) return undefined;
+  return getHandoff(sql, `${v.hash}:approve`)?.id;
+}
+
+/** The hand-off's answer as the verify's: 200, 409 quorum_closed, or 503 while it has not arrived. */
+async function answerNow(k: ApproverKit, handoffId: string): Promise<ApproverAnswer> {
+  const answer = await handOff(k.storage, k.env, handoffId);
+  if (!answer) throw new ProblemError('unavailable', 'the approval is committed and is being handed to its quorum; retry the same request');
+  if (!answer.counted) throw new ProblemError('quorum_closed', 'the quorum closed before this approval reached it');
+  return answerOf(answer);
+}
+
+export function verifyApprover(k: ApproverKit, v: ApproverVerify): Promise<Outcome<ApproverAnswer>> {
+  const sql = k.storage.sql;
+  const owed = owedHandoff(sql, v);
+  if (owed) {
+    return outcome(async () => {
+      const first: Record<string, unknown> = { ...(await answerNow(k, owed)) };
+      throw new ProblemError('ticket_used', undefined, first);
+    });
+  }
+  return ceremony(
+    () => openApproverTicket(sql, v),
+    async (t) => {
+      const ruleOrigins = t.rule.origins ? { ruleOrigins: new Set(t.rule.origins) } : {};
+      const { credential: cred, authData } = await k.verifyAssertion(v.response, t.challenge, t.rule.require, ruleOrigins);
+
+      // Commit, with no await from here to the end of the transaction.
+      k.pending.forget(v.hash);
+      const at = entryTime(v.now);
+      const { statement, quorum } = t;
+      const entry: ApprovedEntry = { v: 1, kind: 'approved', at, sub: statement.sub, cred: cred.id, challenge: t.challenge, act: t.actionHash, aud: statement.aud, jti: quorum.jti, qrm: quorum.qrm };
+      const { id, aaguid, device_bound, backed_up, enrolled_at } = receiptCredential(cred, authData.flags.bs);
+      const handoff: Handoff = {
+        user: statement.sub,
+        grp: quorum.grp,
+        apv: { sub: statement.sub, grp: quorum.grp, nonce: statement.nonce, at, cred: { id, aaguid, device_bound, backed_up, enrolled_at: enrolled_at ?? 0 } },
+        committedAt: v.now,
+      };
+      let handoffId = '';
+      k.committing(cred.id, () => {
+        const committed = k.storage.transactionSync(() => {
+          if (!consumeGuarded(sql, { hash: v.hash, now: v.now, credentialId: cred.id, counter: authData.counter, accepted: v.accepted })) return false;
+          advanceCounter(sql, cred.id, authData.counter, authData.flags.bs, v.now);
+          const index = k.log.append(entry);
+          insertQuorumEvidence(sql, { hash: v.hash, quorumId: quorum.id, credentialId: cred.id, assertion: v.posted, index, now: v.now });
+          handoffId = insertHandoff(sql, { ticket: v.hash, quorum_id: quorum.id, kind: 'approve', body: JSON.stringify(handoff) }, v.now);
+          return true;
+        });
+        if (!committed) refuseCommit(k.storage, k.log, v.hash, v.now, cred.id, t.createdAt, v.accepted);
+      });
+      scheduleAlarm(k.storage);
+      k.settled(v.hash, v.now);
+
+      // Hand it over now; if that fails, the alarm keeps trying and a retry of this post is told the answer.
+      return answerNow(k, handoffId);
+    },
+    (t, code) => {
+      k.pending.forget(v.hash);
+      const now = Date.now();
+      let burned = '';
+      k.storage.transactionSync(() => {
+        const counted = recordFailure(sql, v.hash);
+        if (counted) logFailure(k.log, sql, now, t.challenge, code, counted);
+        if (counted?.state === 'burned') {
+          const body = JSON.stringify({ user: t.userId });
+          burned = insertHandoff(sql, { ticket: v.hash, quorum_id: t.quorum.id, kind: 'burn', body }, now);
+        }
+      });
+      k.settled(v.hash, now);
+      if (!burned) return;
+      scheduleAlarm(k.storage);
+      // Told now when it can be; the alarm otherwise. The 422 does not wait for it.
+      handOff(k.storage, k.env, burned).catch(() => undefined);
+    },
+  );
+}
