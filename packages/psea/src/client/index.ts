@@ -16,3 +16,4 @@ export {
 export { MAX_WAIT_SECONDS, MIN_POLL_INTERVAL_MS } from './wait-for-approval.ts';
 export { MAX_RETRY_AFTER_MS } from './retry-delay.ts';
 export type * from './types.ts';
+export type * from './quorum-types.ts';

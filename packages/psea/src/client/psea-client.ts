@@ -8,6 +8,7 @@ import { checkBaseUrl, segment } from './base-url.ts';
 import { PseaError } from './errors.ts';
 import { request, type Call } from './request.ts';
 import { waitForApproval } from './wait-for-approval.ts';
+import type { Quorum, QuorumRequest, QuorumStatus } from './quorum-types.ts';
 import type { CallOptions, PseaClientOptions, StatusOptions, WaitOptions } from './options.ts';
 import type {
   Action, Approval, ApprovalRequest, ApprovalStatus, CredentialList, Enrollment, EnrollmentRequest, EvidenceBundle,
@@ -21,6 +22,7 @@ function bearer(token: unknown, name: string): string {
 }
 
 const STATES: ReadonlySet<string> = new Set(['pending', 'approved', 'expired', 'burned']);
+const QUORUM_STATES: ReadonlySet<string> = new Set(['pending', 'approved', 'expired', 'cancelled', 'burned']);
 
 /**
  * A client for PSEA's server routes, for Node 20, Deno, Bun and Workers.
@@ -178,6 +180,68 @@ export class PseaClient {
    */
   async offlineGrants(userId: string, body: OfflineGrantsRequest, options?: CallOptions): Promise<OfflineGrants> {
     return this.#server('POST', `/v1/users/${segment(userId, 'userId')}/offline-grants`, body, options);
+  }
+
+  /**
+   * `POST /v1/quorums` (v3, docs/quorum.md): one action that several people approve, never the
+   * initiator. Not retried, as `requestApproval`.
+   *
+   * @example
+   * ```ts
+   * const q = await psea.requestQuorum({
+   *   initiator: 'agent-7', action, audience: 'payments-api',
+   *   groups: [{ name: 'Finance', users: [{ id: 'u-2' }, { id: 'u-3' }], required: 2 }],
+   * });
+   * for (const a of q.approvers) notify(a.user, a.approveUrl);
+   * ```
+   */
+  async requestQuorum<A extends Action>(body: QuorumRequest<A>, options?: CallOptions): Promise<Quorum> {
+    return this.#server('POST', '/v1/quorums', body, options);
+  }
+
+  /**
+   * `GET /v1/quorums/:id[?wait=S]`, with the API key or the quorum's `statusToken`. Retried on 503.
+   *
+   * @example
+   * ```ts
+   * const { state, groups } = await psea.quorumStatus(q.quorum, { statusToken: q.statusToken });
+   * ```
+   */
+  async quorumStatus(id: string, options: StatusOptions = {}): Promise<QuorumStatus> {
+    const query = options.wait === undefined ? '' : `?wait=${encodeURIComponent(String(options.wait))}`;
+    const token = options.statusToken === undefined ? this.#key() : bearer(options.statusToken, 'statusToken');
+    const answer = await request<QuorumStatus>(this.#transport, { method: 'GET', path: `/v1/quorums/${segment(id, 'quorum')}${query}`, token, signal: options.signal });
+    if (typeof answer?.state !== 'string' || !QUORUM_STATES.has(answer.state)) throw new PseaError('invalid_response', 'quorum answer without a known state', { status: 200 });
+    return answer;
+  }
+
+  /**
+   * Long-poll `quorumStatus` until the quorum is no longer `pending` (`approved` with its receipt,
+   * `expired`, `cancelled` or `burned`), as `waitForApproval` does for one ticket.
+   *
+   * @example
+   * ```ts
+   * const done = await psea.waitForQuorum(q.quorum, { timeoutMs: 3_600_000, statusToken: q.statusToken });
+   * if (done.state === 'approved') await verifyReceipt(done.receipt!, { ..., subject: 'agent-7', action, quorum: policy });
+   * ```
+   */
+  async waitForQuorum(id: string, options: WaitOptions): Promise<QuorumStatus> {
+    const { statusToken } = options;
+    segment(id, 'quorum');
+    if (statusToken === undefined) this.#key();
+    return waitForApproval((wait, signal) => this.quorumStatus(id, { wait, statusToken, signal }), options.timeoutMs, options.signal);
+  }
+
+  /**
+   * `DELETE /v1/quorums/:id`: cancelled; rejects `quorum_closed` when it is no longer pending. Retried on 503.
+   *
+   * @example
+   * ```ts
+   * await psea.cancelQuorum(q.quorum);
+   * ```
+   */
+  async cancelQuorum(id: string, options?: CallOptions): Promise<void> {
+    await this.#server('DELETE', `/v1/quorums/${segment(id, 'quorum')}`, undefined, options);
   }
 
   #key(): string {

@@ -36,9 +36,9 @@ export const MAX_WAIT_SECONDS = 60;
  */
 export const MIN_POLL_INTERVAL_MS = 2_000;
 
-export type StatusCall = (wait: number, signal: AbortSignal) => Promise<ApprovalStatus>;
+export type StatusCall<T extends { state: string } = ApprovalStatus> = (wait: number, signal: AbortSignal) => Promise<T>;
 
-export async function waitForApproval(status: StatusCall, timeoutMs: number, signal: AbortSignal | undefined): Promise<ApprovalStatus> {
+export async function waitForApproval<T extends { state: string } = ApprovalStatus>(status: StatusCall<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new PseaError('invalid_options', 'timeoutMs must be a positive number of milliseconds');
   if (signal?.aborted) throw abortError(signal);
   const deadline = Date.now() + timeoutMs;
