@@ -1,13 +1,32 @@
 #!/usr/bin/env node
-// psea verify evidence.json --rp-id … --origin … [--origin …] --log-key … [--checkpoint file] [--jwks file-or-url] [--root pem-file] [--subject id]
+// psea --help | psea verify evidence.json --rp-id … --origin … --log-key … [options] (see HELP)
 // One line per check (`pass statement`, `fail signature: …`); exit 1 on any failure, 2 on bad usage.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
-const USAGE = 'usage: psea verify <evidence.json> --rp-id <id> --origin <origin> [--origin …] --log-key <key> [--log-key …] [--checkpoint <file>] [--jwks <file or url>] [--root <pem file>] [--subject <id>]';
+const USAGE = `usage: psea verify <evidence.json> --rp-id <id> --origin <origin> [--origin …] --log-key <key> [--log-key …]
+                   [--checkpoint <file>] [--jwks <file or url>] [--root <pem file>] [--subject <id>]
+       psea --help`;
+
+const HELP = `psea: check the evidence of an approval without trusting the service (docs/evidence.md).
+
+${USAGE}
+
+  verify <evidence.json>   the body of GET /v1/actions/:ticket/evidence
+  --rp-id <id>             the service's RP_ID (the passkeys' relying party)
+  --origin <origin>        an origin the passkey may have signed on (ALLOWED_ORIGINS); repeatable
+  --log-key <key>          the log verifier key you pinned (/.well-known/psea-log-key); repeatable
+  --checkpoint <file>      a checkpoint you kept earlier: the log must have grown from it
+  --jwks <file or url>     the receipt keys (/.well-known/jwks.json), to check the receipt too
+  --root <pem file>        a trusted attestation root; repeatable
+  --subject <id>           the user the approval must be for
+  -h, --help               print this help
+
+Prints one line per check (pass statement, fail signature: …). Exit 0 when every check passes,
+1 when one fails, 2 on bad usage.`;
 
 function usage(why) {
-  console.error(`psea: ${why}\n${USAGE}`);
+  console.error(`psea: ${why}\n${USAGE}\nRun psea --help for what each option means.`);
   process.exit(2);
 }
 
@@ -18,12 +37,17 @@ try {
     options: {
       'rp-id': { type: 'string' }, origin: { type: 'string', multiple: true }, 'log-key': { type: 'string', multiple: true },
       checkpoint: { type: 'string' }, jwks: { type: 'string' }, root: { type: 'string', multiple: true }, subject: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
 } catch (err) {
   usage(err.message);
 }
 const { values, positionals } = parsed;
+if (values.help || positionals[0] === 'help') {
+  console.log(HELP);
+  process.exit(0);
+}
 if (positionals[0] !== 'verify' || positionals.length !== 2) usage('give one command, verify, and one evidence file');
 if (!values['rp-id'] || !values.origin || !values['log-key']) usage('--rp-id, --origin and --log-key are required');
 

@@ -52,4 +52,14 @@ describe('psea verify', () => {
     expect(stderr).toContain('logKey');
     expect(code).toBe(2);
   });
+
+  it('--help (and -h) prints the usage on stdout and exits 0; no command is bad usage (2)', async () => {
+    for (const flag of ['--help', '-h']) {
+      const { stdout, stderr } = await run(process.execPath, ['scripts/psea-cli.mjs', flag], { cwd: root });
+      expect(stdout).toContain('usage: psea verify <evidence.json>');
+      expect(stdout).toContain('--log-key <key>');
+      expect(stderr).toBe('');
+    }
+    await expect(run(process.execPath, ['scripts/psea-cli.mjs'], { cwd: root })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('psea --help') });
+  });
 });
