@@ -1,0 +1,22 @@
+/** The approve element's title for an action without a display (widget/action-title.ts). */
+import { describe, expect, it } from 'vitest';
+import { actionTitle } from '../../widget/action-title';
+
+describe('actionTitle', () => {
+  it.each([
+    ['wire.transfer', 'Wire transfer'],
+    ['repo.delete', 'Repo delete'],
+    ['payments.wire_transfer', 'Payments wire transfer'],
+    ['repoDelete', 'Repo delete'],
+    ['api-key.rotate', 'Api key rotate'],
+    ['SEPA.credit', 'SEPA credit'],
+    ['door:open', 'Door open'],
+    ['x', 'X'],
+    ['...', '...'],
+  ])('%s → %s', (type, title) => expect(actionTitle(type)).toBe(title));
+
+  it('keeps a hiding character for the element to show as ⟨U+XXXX⟩, never drops it', () => {
+    expect(actionTitle('wire\u200B.transfer')).toBe('Wire\u200B transfer');
+    expect(actionTitle('wire\uFEFFtransfer')).toContain('\uFEFF');
+  });
+});
