@@ -26,7 +26,7 @@ const retryable = (status: number): boolean => status === 400 || status === 422 
  * 422s that no retry on this page can fix: a locked passkey (its counter went back: it stays
  * locked), and a page origin the service does not take ceremonies from (it stays the same).
  */
-const FINAL_CODES: ReadonlySet<string> = new Set(['counter_regression', 'origin_mismatch']);
+const final = (code: string): boolean => code === 'counter_regression' || code === 'origin_mismatch';
 
 /** Tries of one request when the service answers 503 or cannot be reached: the first and two more. */
 export const MAX_TRIES = 3;
@@ -92,7 +92,7 @@ export async function call<T>(url: string, body?: unknown): Promise<T> {
     if (replayed) return replayed as T;
     // The service answers only SPEC problem codes.
     const code: PseaErrorCode = data && typeof data.code === 'string' ? (data.code as PseaErrorCode) : res.ok ? 'invalid_response' : `http_${res.status}`;
-    throw new Failure(code, retryable(res.status) && !FINAL_CODES.has(code), false, res.status);
+    throw new Failure(code, retryable(res.status) && !final(code), false, res.status);
   }
 }
 

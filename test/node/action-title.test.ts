@@ -1,15 +1,17 @@
 /** The approve element's title for an action without a display (widget/action-title.ts). */
 import { describe, expect, it } from 'vitest';
-import { actionTitle } from '../../widget/action-title';
+import { actionTitle } from '../../worker/lib/action-title';
 
 describe('actionTitle', () => {
   it.each([
     ['wire.transfer', 'Wire transfer'],
     ['repo.delete', 'Repo delete'],
     ['payments.wire_transfer', 'Payments wire transfer'],
-    ['repoDelete', 'Repo delete'],
+    ['repoDelete', 'RepoDelete'],
     ['api-key.rotate', 'Api key rotate'],
     ['SEPA.credit', 'SEPA credit'],
+    ['wire.Transfer', 'Wire Transfer'],
+    ['  .x', 'X'],
     ['door:open', 'Door open'],
     ['x', 'X'],
     ['...', '...'],
@@ -17,6 +19,7 @@ describe('actionTitle', () => {
 
   it('keeps a hiding character for the element to show as ⟨U+XXXX⟩, never drops it', () => {
     expect(actionTitle('wire\u200B.transfer')).toBe('Wire\u200B transfer');
+    expect(actionTitle('wire\u00A0transfer')).toBe('Wire\u00A0transfer');
     expect(actionTitle('wire\uFEFFtransfer')).toContain('\uFEFF');
   });
 });
