@@ -4,7 +4,7 @@
  * page's origin is not in the service's ALLOWED_ORIGINS) fails exactly like a network that is
  * down. A `no-cors` request tells them apart: it resolves with an opaque answer whenever the
  * service answered at all, and it reads nothing, so it needs no permission (docs/widget.md
- * "Errors").
+ * "Events").
  */
 
 /** Code of a failure where the service answered but not to this page's origin. */

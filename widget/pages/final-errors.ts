@@ -1,7 +1,7 @@
 /**
  * The hosted pages' heading and note for an error no retry fixes: the widget's status line
  * says what happened, and the page above it stops asking for something that cannot happen
- * ("Approve this action") and says what the person can do instead (docs/widget.md "Errors").
+ * ("Approve this action") and says what the person can do instead (docs/widget.md "Events").
  */
 import type { PseaErrorDetail } from '../base';
 
