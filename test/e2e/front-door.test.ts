@@ -2,7 +2,7 @@
  * What the elements and the hosted pages say when something goes wrong that no retry fixes
  * (issue 22, "the front door"): each case in words a person understands, and no "Try again":
  * a page whose origin the service does not allow (its CORS refusal told apart from a network
- * that is down), an approval from an origin the action's rule does not take (origin_mismatch),
+ * that is down, which still offers Try again), an approval from an origin the action's rule does not take (origin_mismatch),
  * a passkey locked for a counter that went back (counter_regression), and a passkey that is
  * already registered. And an action sent without a display gets a readable title.
  */
@@ -42,6 +42,22 @@ describe('the front door: errors a person can act on', () => {
     expect(await status(d.page, 'psea-enroll')).toContain("This page's address is not allowed by the approval service");
     expect(await actionButton(d.page, 'psea-enroll').count()).toBe(0);
     await shot(d.page, 'front-door-origin-not-allowed');
+    await d.context.close();
+  });
+
+  it('a network that is down is still network_error, with Try again, which then approves', async () => {
+    const d = await enrolledDevice(browser);
+    const { ticket } = await ticketFor(d.user, { type: 'wire.transfer', amount: '5.00', currency: 'EUR', to: 'DE89' });
+    await d.page.goto(embedUrl('approve', ticket));
+    await waitForState(d.page, 'psea-approve', 'ready');
+    await d.context.setOffline(true);
+    await actionButton(d.page, 'psea-approve').click();
+    await waitForState(d.page, 'psea-approve', 'error', 20_000);
+    expect((await events(d.page)).at(-1)).toMatchObject({ type: 'psea-error', detail: { code: 'network_error' } });
+    expect(await status(d.page, 'psea-approve')).toContain('Could not reach the approval service');
+    await d.context.setOffline(false);
+    await actionButton(d.page, 'psea-approve').click();
+    await waitForState(d.page, 'psea-approve', 'done');
     await d.context.close();
   });
 
