@@ -1,6 +1,6 @@
 import { html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
-import { actionTitle } from '../worker/lib/action-title';
+import { actionTitle } from '../packages/psea/src/internal/action-title';
 import { Failure } from './api';
 import type { PseaErrorCode } from './error-code';
 import { PseaElement, type PseaErrorDetail, type PseaState } from './base';

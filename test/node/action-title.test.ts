@@ -1,6 +1,6 @@
 /** The approve element's title for an action without a display (widget/action-title.ts). */
 import { describe, expect, it } from 'vitest';
-import { actionTitle } from '../../worker/lib/action-title';
+import { actionTitle } from '../../packages/psea/src/internal/action-title';
 
 describe('actionTitle', () => {
   it.each([

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureDevVars, followOrigin, newLogSigningKey } from '../../scripts/dev-secrets.mjs';
 // @ts-expect-error: a plain .mjs module of the repository's scripts, without types
 import { splitPort } from '../../scripts/start-process.mjs';
-import { parseSignerKey } from '../../worker/log/note-keys';
+import { parseSignerKey } from '../../packages/psea/src/log/note-keys';
 import { parsePolicy } from '../../worker/policy/parse-policy';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'psea-devvars-')), '.dev.vars');

@@ -6,10 +6,10 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hashAction, verifyReceipt, type SigningKeySet } from '../../worker/receipt/index.ts';
+import { hashAction, verifyReceipt, type SigningKeySet } from '../../packages/psea/src/receipt/index.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
-import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
-import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
+import { loadSigningKeys } from '../../worker/receipts/signing-keys.ts';
+import { signReceipt } from '../../worker/receipts/sign-receipt.ts';
 
 const ISS = 'https://approve.example.com';
 const ACTION = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89…' };

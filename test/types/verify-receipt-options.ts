@@ -3,7 +3,7 @@
  * verifyReceipt's options must name what `act` is compared with. Each `@ts-expect-error` fails
  * the typecheck if the line under it ever compiles.
  */
-import { verifyReceipt, type VerifyReceiptOptions } from '../../worker/receipt/index.ts';
+import { verifyReceipt, type VerifyReceiptOptions } from '../../packages/psea/src/receipt/index.ts';
 
 declare const token: string;
 declare const pending: { action: { type: string; amount: string }; actionHash: string };
