@@ -1,4 +1,4 @@
-/** The approve element's title for an action without a display (widget/action-title.ts). */
+/** The default display's title, and the element's for an offline action without one (packages/psea/src/internal/action-title.ts). */
 import { describe, expect, it } from 'vitest';
 import { actionTitle } from '../../packages/psea/src/internal/action-title';
 
