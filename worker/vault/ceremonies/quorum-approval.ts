@@ -8,35 +8,24 @@
  * fifth burns it, and the burn is handed to the quorum the same way.
  */
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import type { Env } from '../../env';
 import { ProblemError } from '../../errors';
 import type { ApprovedEntry } from '../../../packages/psea/src/log/log-entry';
-import type { Requirement } from '../../policy/types';
 import type { Handoff, HandoffAnswer, QuorumSummary } from '../../quorum/types';
-import type { AssertionExpectation } from '../../../packages/psea/src/webauthn/check-assertion';
 import { refuseCommit } from '../commits/commit-approval';
 import { logFailure } from '../commits/log-writes';
 import { ceremony, outcome } from '../outcome';
-import { pendingAction, type PendingActions, type PendingAction } from '../memory/pending-actions';
+import { pendingAction, type PendingAction } from '../memory/pending-actions';
 import { CLOSED_RESULT, handOff } from '../webhooks/quorum-handoff';
 import { advanceCounter, receiptCredential } from '../storage/credentials';
 import { getHandoff, insertHandoff, insertQuorumEvidence } from '../storage/quorum-handoffs';
 import { assertUsable, consumeGuarded, loadTicket, recordFailure, ticketTimes } from '../storage/tickets';
 import type { ActionTicketData, Outcome } from '../types';
-import { entryTime, type VaultLog } from '../storage/vault-log';
-import type { VerifiedAssertion } from './verify-assertion';
+import { entryTime } from '../storage/vault-log';
 import { scheduleAlarm } from '../webhooks/webhook-queue';
+import type { VaultState } from '../vault-state';
 
-/** What of the vault an approver's verify uses (user-vault.ts hands it over). */
-export interface ApproverKit {
-  env: Env;
-  storage: DurableObjectStorage;
-  log: VaultLog;
-  pending: PendingActions;
-  verifyAssertion(r: AuthenticationResponseJSON, challenge: string, require: Requirement, extra: Pick<AssertionExpectation, 'ruleOrigins'>): Promise<VerifiedAssertion>;
-  committing(credentialId: string, commit: () => void): void;
-  settled(hash: string, now: number): void;
-}
+/** The vault's state an approver's verify works on. */
+type ApproverKit = VaultState;
 
 export interface ApproverVerify {
   hash: string;
@@ -83,14 +72,14 @@ function owedHandoff(sql: SqlStorage, v: ApproverVerify): string | undefined {
 
 /** The hand-off's answer as the verify's: 200, 409 quorum_closed, or 503 while it has not arrived. */
 async function answerNow(k: ApproverKit, handoffId: string): Promise<ApproverAnswer> {
-  const answer = await handOff(k.storage, k.env, handoffId);
+  const answer = await handOff(k.ctx.storage, k.env, handoffId);
   if (!answer) throw new ProblemError('unavailable', 'the approval is committed and is being handed to its quorum; retry the same request');
   if (!answer.counted) throw new ProblemError('quorum_closed', 'the quorum closed before this approval reached it');
   return answerOf(answer);
 }
 
 export function verifyApprover(k: ApproverKit, v: ApproverVerify): Promise<Outcome<ApproverAnswer>> {
-  const sql = k.storage.sql;
+  const sql = k.ctx.storage.sql;
   const owed = owedHandoff(sql, v);
   if (owed) {
     return outcome(async () => {
@@ -118,7 +107,7 @@ export function verifyApprover(k: ApproverKit, v: ApproverVerify): Promise<Outco
       };
       let handoffId = '';
       k.committing(cred.id, () => {
-        const committed = k.storage.transactionSync(() => {
+        const committed = k.ctx.storage.transactionSync(() => {
           if (!consumeGuarded(sql, { hash: v.hash, now: v.now, credentialId: cred.id, counter: authData.counter, accepted: v.accepted })) return false;
           advanceCounter(sql, cred.id, authData.counter, authData.flags.bs, v.now);
           const index = k.log.append(entry);
@@ -126,9 +115,9 @@ export function verifyApprover(k: ApproverKit, v: ApproverVerify): Promise<Outco
           handoffId = insertHandoff(sql, { ticket: v.hash, quorum_id: quorum.id, kind: 'approve', body: JSON.stringify(handoff) }, v.now);
           return true;
         });
-        if (!committed) refuseCommit(k.storage, k.log, v.hash, v.now, cred.id, t.createdAt, v.accepted);
+        if (!committed) refuseCommit(k.ctx.storage, k.log, v.hash, v.now, cred.id, t.createdAt, v.accepted);
       });
-      scheduleAlarm(k.storage);
+      scheduleAlarm(k.ctx.storage);
       k.settled(v.hash, v.now);
 
       // Hand it over now; if that fails, the alarm keeps trying and a retry of this post is told the answer.
@@ -138,7 +127,7 @@ export function verifyApprover(k: ApproverKit, v: ApproverVerify): Promise<Outco
       k.pending.forget(v.hash);
       const now = Date.now();
       let burned = '';
-      k.storage.transactionSync(() => {
+      k.ctx.storage.transactionSync(() => {
         const counted = recordFailure(sql, v.hash);
         if (counted) logFailure(k.log, sql, now, t.challenge, code, counted);
         if (counted?.state === 'burned') {
@@ -148,9 +137,9 @@ export function verifyApprover(k: ApproverKit, v: ApproverVerify): Promise<Outco
       });
       k.settled(v.hash, now);
       if (!burned) return;
-      scheduleAlarm(k.storage);
+      scheduleAlarm(k.ctx.storage);
       // Told now when it can be; the alarm otherwise. The 422 does not wait for it.
-      handOff(k.storage, k.env, burned).catch(() => undefined);
+      handOff(k.ctx.storage, k.env, burned).catch(() => undefined);
     },
   );
 }

@@ -11,6 +11,7 @@ export { statementChallenge, statementFromClaims } from './statement.ts';
 export { verifyReceipt, type ReceiptHeader, type VerifiedReceipt, type VerifiedQuorumReceipt, type VerifyReceiptOptions } from './verify-receipt.ts';
 export { hashQuorum, QUORUM_TYP } from './quorum-hash.ts';
 export type * from './quorum-types.ts';
+export type { ActionOption, BatchItemOption, VerifyReceiptBaseOptions } from './verify-options.ts';
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './verify-options.ts';
 export { ReceiptError, type ReceiptErrorCode } from './errors.ts';
 export type * from './types.ts';
