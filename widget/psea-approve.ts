@@ -12,6 +12,7 @@ import type { MessageKey } from './messages';
 import { styles } from './psea-approve.styles';
 import { signedMembers } from './signed-members';
 import { memberPath, memberValue, visible } from './visible';
+import { QUORUM_MESSAGES, renderQuorum, waitingFor, type PseaQuorumApprovedDetail, type QuorumSummary, type QuorumView } from './quorum-view';
 
 /** One row the person checks before approving. Values are shown as text, never as HTML. */
 export interface DisplayField {
@@ -27,6 +28,8 @@ export interface ActionJSON {
   /** `dsp` (v2): base64url SHA-256 of JCS(display), the display exactly as served here. */
   statement: { v: 1; iss: string; aud: string; sub: string; act: string; dsp?: string; nonce: string };
   options: PublicKeyCredentialRequestOptionsJSON;
+  /** v3: on an approver's ticket of a quorum (docs/quorum.md). */
+  quorum?: QuorumView;
 }
 
 /** `psea-proof` (offline): the proof, `{ action, display?, statement, assertion }`, kept on this device until the service takes it. */
@@ -130,8 +133,21 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 
   protected override blocked(data: ActionJSON): Failure | undefined {
+    // A closed quorum is a reason, not an error to retry.
+    if (data.quorum && data.quorum.state !== 'pending') return new Failure('quorum_closed', false);
     const o = data as OfflineData;
     return o.stored ? undefined : o.blocked;
+  }
+
+  /** v3: the quorum as this approval left it, for the status line. */
+  private _quorum: QuorumSummary | undefined;
+
+  override msg(key: string): string {
+    const q = this._data?.quorum;
+    if (key === 'quorum_closed' && q && q.state !== 'pending') return super.msg(`quorumClosed_${this._quorum?.state ?? q.state}`);
+    if (key === 'quorumWaiting' && this._quorum) return waitingFor(q, this._quorum, (k) => super.msg(k));
+    const quorumText = (QUORUM_MESSAGES as Record<string, string>)[key];
+    return quorumText !== undefined && this.messages?.[key] === undefined ? quorumText : super.msg(key);
   }
 
   protected override readyState(data: ActionJSON): PseaState {
@@ -201,6 +217,7 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 
   protected statusKey(state: PseaState): MessageKey {
+    if (state === 'done' && this._quorum) return (this._quorum.state === 'approved' ? 'quorumMet' : 'quorumWaiting') as MessageKey;
     return state === 'ready' ? 'ready' : state === 'done' ? (this.offline ? 'verified' : 'approved') : state === 'verifying' && this.offline ? 'sending' : state;
   }
 
@@ -208,7 +225,15 @@ export class PseaApprove extends PseaElement<ActionJSON> {
     return this.offline ? offlineEngine().then((e) => e.offlineCeremony(data as OfflineData)) : startAuthentication({ optionsJSON: data.options });
   }
 
-  protected succeed(result: { receipt: string }): void {
+  protected succeed(result: { receipt: string } | PseaQuorumApprovedDetail): void {
+    if ('quorum' in result) {
+      this._quorum = result.quorum;
+      const q = this._data?.quorum;
+      // Show who has approved now, this approver included.
+      if (this._data && q) this._data = { ...this._data, quorum: { ...q, state: result.quorum.state, groups: q.groups.map((g, i) => ({ ...g, approved: result.quorum.groups[i]?.approved ?? g.approved })) } };
+      this.requestUpdate();
+      return this.emit<PseaQuorumApprovedDetail>('psea-approved', result);
+    }
     this.emit<PseaApprovedDetail>('psea-approved', { receipt: result.receipt });
   }
 

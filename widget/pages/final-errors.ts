@@ -18,6 +18,8 @@ const FINAL: Record<string, [string, string]> = {
   ],
   origin_mismatch: NOT_HERE,
   origin_not_allowed: NOT_HERE,
+  // v3: the quorum this ticket belongs to is closed; the widget's status says why (docs/quorum.md).
+  quorum_closed: ['Nothing more to approve', 'This request no longer needs your approval. You can close this page.'],
   ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED: [
     'Passkey already set up',
     'This passkey is already registered for your account. You can close this page.',

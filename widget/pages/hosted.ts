@@ -26,7 +26,12 @@ function finish(title: string, text: string, state: 'done' | 'gone' = 'done'): v
   document.body.dataset.state = state;
 }
 
-document.addEventListener('psea-approved', () => finish('Approved', 'Done. You can close this page.'));
+document.addEventListener('psea-approved', (e) => {
+  // v3, a quorum: the element's status line says whether others must still approve.
+  const quorum = (e as CustomEvent<{ quorum?: { state: string } }>).detail.quorum;
+  if (quorum && quorum.state !== 'approved') return finish('Approved', 'Your approval is recorded. Others must still approve; you can close this page.');
+  finish('Approved', 'Done. You can close this page.');
+});
 document.addEventListener('psea-enrolled', () => finish('Passkey created', 'Done. You can close this page.'));
 wireHandoff(finish);
 wireFinalErrors(finish);
