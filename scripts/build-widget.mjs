@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUDGET_GZIP = 15 * 1024;
+// 15 KB until v3's quorum: its glue in widget.js (the rest loads on demand as /pages/quorum.js) needs ~0.1 KB more.
+const BUDGET_GZIP = 15.2 * 1024;
 
 /** Bundle one entry point to a string. */
 async function bundle(entry, extra = {}) {
@@ -95,13 +96,19 @@ const hash = (text) => createHash('sha256').update(text).digest('base64url').sli
 
 // The offline part first: widget.js names it by its hash (widget/psea-approve.ts loads it on demand).
 const offline = await bundle('widget/offline/engine.ts', { tsconfig: join(root, 'widget/tsconfig.json') });
+// The quorum part likewise (widget/quorum/load.ts).
+const quorum = await bundle('widget/quorum/engine.ts', { tsconfig: join(root, 'widget/tsconfig.json') });
 const widget = await bundle('widget/index.ts', {
   tsconfig: join(root, 'widget/tsconfig.json'),
   plugins: [minifyLitCss, dropLibraryMessages],
-  define: { PSEA_OFFLINE_PATH: JSON.stringify(`/pages/offline.js?v=${hash(offline)}`) },
+  define: {
+    PSEA_OFFLINE_PATH: JSON.stringify(`/pages/offline.js?v=${hash(offline)}`),
+    PSEA_QUORUM_PATH: JSON.stringify(`/pages/quorum.js?v=${hash(quorum)}`),
+  },
 });
 const assets = {
   '/pages/offline.js': { body: offline, type: 'text/javascript; charset=utf-8' },
+  '/pages/quorum.js': { body: quorum, type: 'text/javascript; charset=utf-8' },
   '/pages/hosted.js': { body: await bundle('widget/pages/hosted.ts'), type: 'text/javascript; charset=utf-8' },
   '/demo/app.js': { body: await bundle('demo/app.ts'), type: 'text/javascript; charset=utf-8' },
   '/pages/pages.css': { body: await bundle('worker/pages/pages.css', { format: undefined }), type: 'text/css; charset=utf-8' },

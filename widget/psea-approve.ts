@@ -12,7 +12,8 @@ import type { MessageKey } from './messages';
 import { styles } from './psea-approve.styles';
 import { signedMembers } from './signed-members';
 import { memberPath, memberValue, visible } from './visible';
-import { QUORUM_MESSAGES, renderQuorum, waitingFor, type PseaQuorumApprovedDetail, type QuorumSummary, type QuorumView } from './quorum-view';
+import type { QuorumView } from './quorum/view';
+import { quorumEngine } from './quorum/load';
 
 /** One row the person checks before approving. Values are shown as text, never as HTML. */
 export interface DisplayField {
@@ -129,25 +130,14 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 
   protected override fetchData(): Promise<ActionJSON> {
-    return this.offline ? offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display)) : super.fetchData();
+    if (this.offline) return offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display));
+    // v3: an approver's ticket of a quorum: the quorum part (quorum/engine.ts) shows it on this element.
+    return super.fetchData().then(async (d) => (d.quorum && (await quorumEngine()).attach(this), d));
   }
 
   protected override blocked(data: ActionJSON): Failure | undefined {
-    // A closed quorum is a reason, not an error to retry.
-    if (data.quorum && data.quorum.state !== 'pending') return new Failure('quorum_closed', false);
     const o = data as OfflineData;
     return o.stored ? undefined : o.blocked;
-  }
-
-  /** v3: the quorum as this approval left it, for the status line. */
-  private _quorum: QuorumSummary | undefined;
-
-  override msg(key: string): string {
-    const q = this._data?.quorum;
-    if (key === 'quorum_closed' && q && q.state !== 'pending') return super.msg(`quorumClosed_${this._quorum?.state ?? q.state}`);
-    if (key === 'quorumWaiting' && this._quorum) return waitingFor(q, this._quorum, (k) => super.msg(k));
-    const quorumText = (QUORUM_MESSAGES as Record<string, string>)[key];
-    return quorumText !== undefined && this.messages?.[key] === undefined ? quorumText : super.msg(key);
   }
 
   protected override readyState(data: ActionJSON): PseaState {
@@ -217,7 +207,6 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 
   protected statusKey(state: PseaState): MessageKey {
-    if (state === 'done' && this._quorum) return (this._quorum.state === 'approved' ? 'quorumMet' : 'quorumWaiting') as MessageKey;
     return state === 'ready' ? 'ready' : state === 'done' ? (this.offline ? 'verified' : 'approved') : state === 'verifying' && this.offline ? 'sending' : state;
   }
 
@@ -225,15 +214,7 @@ export class PseaApprove extends PseaElement<ActionJSON> {
     return this.offline ? offlineEngine().then((e) => e.offlineCeremony(data as OfflineData)) : startAuthentication({ optionsJSON: data.options });
   }
 
-  protected succeed(result: { receipt: string } | PseaQuorumApprovedDetail): void {
-    if ('quorum' in result) {
-      this._quorum = result.quorum;
-      const q = this._data?.quorum;
-      // Show who has approved now, this approver included.
-      if (this._data && q) this._data = { ...this._data, quorum: { ...q, state: result.quorum.state, groups: q.groups.map((g, i) => ({ ...g, approved: result.quorum.groups[i]?.approved ?? g.approved })) } };
-      this.requestUpdate();
-      return this.emit<PseaQuorumApprovedDetail>('psea-approved', result);
-    }
+  protected succeed(result: { receipt: string }): void {
     this.emit<PseaApprovedDetail>('psea-approved', { receipt: result.receipt });
   }
 

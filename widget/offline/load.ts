@@ -1,24 +1,14 @@
 /**
- * Loading the offline part (`/pages/offline.js`, engine.ts) on demand, from
- * the origin widget.js came from, at the version it was built with; once per
- * page, and again after a failed load (no network yet).
+ * Loading the offline part (`/pages/offline.js`, engine.ts) on demand
+ * (widget/lazy.ts), handing it the widget's own Failure and ceremony: one
+ * class to recognise, one ceremony at a time.
  */
 import { startAuthentication } from '@simplewebauthn/browser';
 import { Failure } from '../api';
-import { SCRIPT_ORIGIN } from '../base';
+import { lazy } from '../lazy';
 import type { OfflineEngine } from './engine';
 
 /** Path and version of the offline part (scripts/build-widget.mjs fills it in). */
 declare const PSEA_OFFLINE_PATH: string;
 
-let engine: Promise<OfflineEngine> | undefined;
-
-export const offlineEngine = (): Promise<OfflineEngine> =>
-  (engine ??= (import(SCRIPT_ORIGIN + PSEA_OFFLINE_PATH) as Promise<{ init: (d: unknown) => OfflineEngine }>).then(
-    // The widget's own Failure and ceremony: one class to recognise, one ceremony at a time.
-    (m) => m.init({ Failure, sign: startAuthentication }),
-    () => {
-      engine = undefined;
-      throw new Failure('network_error', true);
-    },
-  ));
+export const offlineEngine = lazy<OfflineEngine>(PSEA_OFFLINE_PATH, () => ({ Failure, sign: startAuthentication }));

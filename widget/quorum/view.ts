@@ -5,8 +5,8 @@
  * by everyone needed". A closed quorum is a reason, never an error to retry.
  * Every name and id is shown as text through `visible`.
  */
-import { html, nothing, type TemplateResult } from 'lit';
-import { visible } from './visible';
+import type { TemplateResult } from 'lit';
+import type { QuorumDeps } from './deps';
 
 export type QuorumState = 'pending' | 'approved' | 'expired' | 'cancelled' | 'burned';
 
@@ -59,7 +59,7 @@ export function waitingFor(view: QuorumView | undefined, summary: QuorumSummary,
 }
 
 /** The quorum part of the card: who asked, each group, who approved (✓). */
-export function renderQuorum(q: QuorumView, msg: Msg): TemplateResult {
+export function renderQuorum({ html, nothing, visible }: QuorumDeps, q: QuorumView, msg: Msg): TemplateResult {
   return html`<section part="quorum" class="quorum">
     <p><span class="muted">${msg('quorumAskedBy')}</span> ${visible(q.initiator)}</p>
     <ul>
