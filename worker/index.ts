@@ -21,6 +21,7 @@ import { pages } from './routes/pages';
 import { publicRoutes } from './routes/public';
 import { receipts } from './routes/receipts';
 import { quorums } from './routes/quorums';
+import { quorumEvidence } from './routes/quorum-evidence';
 
 export { UserVault } from './vault/user-vault';
 export { CredentialOwner } from './vault/credential-owners';
@@ -61,6 +62,7 @@ app.route('/', enroll);
 app.route('/', actions);
 app.route('/', receipts);
 app.route('/', quorums);
+app.route('/', quorumEvidence);
 app.route('/', credentials);
 app.route('/', offline);
 app.route('/', evidence);

@@ -82,3 +82,29 @@ describe('two of Finance and the CFO', () => {
     expectProblem(await call('POST', '/v1/receipts/redeem', { receipt, audience: 'payments-api' }), 409, 'receipt_redeemed');
   });
 });
+
+describe('GET /v1/quorums/:id/evidence', () => {
+  it('409 not_approved until approved; then each approval with its own user\'s log, in apv order', async () => {
+    const [a, b] = await approvers(2);
+    const q = await createQuorum([{ name: 'Ops', users: [a!, b!], required: 2 }]);
+    expectProblem(await call('GET', `/v1/quorums/${q.quorum}/evidence`), 409, 'not_approved');
+    expectProblem(await call('GET', `/v1/quorums/${'f'.repeat(64)}/evidence`), 404, 'quorum_not_found');
+    expectProblem(await call('GET', `/v1/quorums/${q.quorum}/evidence`, undefined, { auth: false }), 401, 'unauthorized');
+    await approve(q, b!);
+    const receipt = (await approve(q, a!)).body.receipt;
+    const bundle = await call('GET', `/v1/quorums/${q.quorum}/evidence?since=${encodeURIComponent(JSON.stringify({ [a!.id]: 1 }))}`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.body).toMatchObject({ v: 1, receipt, action: WIRE, quorum: { id: q.quorum, initiator: q.initiator, groups: [{ name: 'Ops', users: [{ id: a!.id }, { id: b!.id }], required: 2 }] } });
+    const claims = decodeJwt(receipt) as any;
+    expect(bundle.body.approvals.map((x: any) => x.statement.sub)).toEqual([b!.id, a!.id]);
+    for (const [k, x] of bundle.body.approvals.entries()) {
+      expect(x.statement).toEqual({ v: 1, iss: BASE, aud: 'payments-api', sub: claims.apv[k].sub, act: q.actionHash, dsp: q.dsp, nonce: claims.apv[k].nonce, qrm: claims.qrm });
+      expect(x.log.approved.entry).toMatchObject({ kind: 'approved', jti: claims.jti, qrm: claims.qrm, cred: claims.apv[k].cred.id, at: claims.apv[k].at });
+      expect(x.log.enrolled.entry).toMatchObject({ kind: 'enrolled', cred: x.credential.id });
+      expect(x.log.checkpoint).toEqual(expect.any(String));
+    }
+    expect(bundle.body.approvals[1].log.consistency).toEqual({ from: 1, proof: expect.any(Array) });
+    expect(bundle.body.approvals[0].log.consistency).toBeUndefined();
+    expectProblem(await call('GET', `/v1/quorums/${q.quorum}/evidence?since=nope`), 400, 'invalid_request');
+  });
+});

@@ -30,6 +30,7 @@ function parameters(): Record<ParameterName, JsonSchema> {
     from: { name: 'from', in: 'query', required: true, description: 'The tree size of the checkpoint the caller holds (at most the current size)', schema: { type: 'integer', minimum: 0 } },
     since: { name: 'since', in: 'query', required: false, description: 'The tree size of a checkpoint the caller holds: the bundle then carries a consistency proof from it', schema: { type: 'integer', minimum: 0 } },
     quorum: { name: 'quorum', in: 'path', required: true, description: 'v3: a quorum id, as POST /v1/quorums made it', schema: { type: 'string', maxLength: 512 } },
+    quorumSince: { name: 'since', in: 'query', required: false, description: 'v3: a URL-encoded JSON object mapping approver user ids to checkpoint sizes the caller holds', schema: { type: 'string' } },
     attestation: { name: 'attestation', in: 'query', required: false, description: "1: include the enrollment's attestationObject (it may carry device certificates)", schema: { type: 'string', enum: ['0', '1'] } },
   };
 }

@@ -27,7 +27,7 @@ export const UNDOCUMENTED_PREFIXES: readonly string[] = ['/demo/'];
 /** `server`: API key, no CORS. `browser`: the ticket authorises, CORS for ALLOWED_ORIGINS. `public`: anyone. */
 export type Audience = 'server' | 'browser' | 'public';
 
-export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v' | 'start' | 'end' | 'from' | 'since' | 'attestation' | 'wait' | 'quorum';
+export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v' | 'start' | 'end' | 'from' | 'since' | 'attestation' | 'wait' | 'quorum' | 'quorumSince';
 
 export interface Answer {
   description: string;

@@ -22,6 +22,14 @@ export const QUORUM_OPERATIONS: readonly Operation[] = [
     problems: [...SERVER, 'invalid_request', 'quorum_not_found'],
   },
   {
+    method: 'get', path: '/v1/quorums/{quorum}/evidence', operationId: 'getQuorumEvidence', audience: 'server',
+    summary: "v3: a quorum's evidence: its receipt, the action, and each approval with its own user's log",
+    description: '`since`: a URL-encoded JSON object mapping approver user ids to earlier checkpoint sizes; each such approval then carries `log.consistency` from its size. 409 `not_approved` until approved.',
+    parameters: ['quorum', 'quorumSince'],
+    answers: { 200: { description: 'The bundle: receipt, action, display, quorum and approvals (statement, assertion, credential, log)', schema: 'QuorumEvidence' } },
+    problems: [...SERVER, 'invalid_request', 'quorum_not_found', 'not_approved', 'not_found'],
+  },
+  {
     method: 'delete', path: '/v1/quorums/{quorum}', operationId: 'cancelQuorum', audience: 'server',
     summary: 'v3: cancel a pending quorum; every approver ticket answers 409 quorum_closed from then on',
     parameters: ['quorum'],

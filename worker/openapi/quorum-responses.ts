@@ -41,4 +41,13 @@ export const ApproverVerified = z
   })
   .describe("An approver's verify on a quorum ticket");
 
-export const QUORUM_RESPONSE_SCHEMAS = { QuorumCreated, QuorumStatus, ApproverVerified } as const;
+export const QuorumEvidence = z.looseObject({
+  v: z.literal(1),
+  receipt: z.string(),
+  action: z.looseObject({ type: z.string() }),
+  display: z.looseObject({}),
+  quorum: z.looseObject({ id: z.string(), initiator: z.string(), groups: z.array(z.looseObject({})) }),
+  approvals: z.array(z.looseObject({ statement: z.looseObject({}), assertion: z.looseObject({}), credential: z.looseObject({}), log: z.looseObject({}) })),
+});
+
+export const QUORUM_RESPONSE_SCHEMAS = { QuorumCreated, QuorumStatus, ApproverVerified, QuorumEvidence } as const;

@@ -23,7 +23,7 @@ import { StatusWaiters } from '../vault/memory/status-waiters';
 import type { Outcome } from '../vault/types';
 import { groupOf, isMet, isUnreachable, status, summary, view } from './decide';
 import { deliverDue, nextDeliveryAt, queueQuorumEvent } from './quorum-events';
-import { closeQuorum, createTables, insertQuorum, readQuorum, recordApproval, recordedApprovals, removeApprover, removedApprovers, type QuorumRow } from './quorum-store';
+import { closeQuorum, createTables, insertQuorum, readQuorum, recordApproval, recordedApprovals, removeApprover, removedApprovers, type QuorumRow, type RecordedApproval } from './quorum-store';
 import { quorumClaims, signQuorumReceipt } from './sign-quorum-receipt';
 import type { Handoff, HandoffAnswer, QuorumRecord, QuorumState, QuorumStatus, QuorumView } from './types';
 
@@ -91,6 +91,16 @@ export class Quorum extends DurableObject<Env> {
       if (row.state !== 'pending') throw new ProblemError('quorum_closed', `the quorum is ${row.state}`);
       this.close(row.record, 'cancelled', now);
       return null;
+    });
+  }
+
+  /** What the quorum's evidence needs of it: 409 not_approved until approved. */
+  async evidenceOf(now: number): Promise<Outcome<{ record: QuorumRecord; receipt: string; approvals: RecordedApproval[] }>> {
+    return outcome(async () => {
+      const row = this.current(now);
+      if (row.state !== 'approved' || !row.receipt) throw new ProblemError('not_approved', `the quorum is ${row.state}`);
+      // Nothing is recorded once it closed: the approvals are exactly the receipt's `apv`, in its order.
+      return { record: row.record, receipt: row.receipt, approvals: recordedApprovals(this.sql) };
     });
   }
 

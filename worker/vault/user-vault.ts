@@ -30,6 +30,7 @@ import { listCredentials } from './reads/list-credentials';
 import { readLog, logConsistency } from './reads/log';
 import { evidence } from './reads/evidence';
 import { verifyApprover, type ApproverVerify } from './ceremonies/quorum-approval';
+import { approverEvidence } from './reads/approver-evidence';
 
 export type * from './ceremony-types';
 
@@ -109,6 +110,11 @@ export class UserVault extends DurableObject<Env> {
   /** v3: an approver's verify on a quorum ticket (docs/quorum.md). */
   verifyApprover(v: ApproverVerify) {
     return verifyApprover(this.#v, v);
+  }
+
+  /** v3: this user's approval of a quorum, for the quorum's evidence (reads/approver-evidence.ts). */
+  approverEvidence(quorumId: string, req: BundleRequest, now: number) {
+    return approverEvidence(this.#v, quorumId, req, now);
   }
 
   approveOffline(s: OfflineSubmission) {

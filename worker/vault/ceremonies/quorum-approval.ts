@@ -18,6 +18,8 @@ import { pendingAction, type PendingAction } from '../memory/pending-actions';
 import { CLOSED_RESULT, handOff } from '../webhooks/quorum-handoff';
 import { advanceCounter, receiptCredential } from '../storage/credentials';
 import { getHandoff, insertHandoff, insertQuorumEvidence } from '../storage/quorum-handoffs';
+import { insertEvidence, pruneEvidence } from '../storage/evidence';
+import { getVars } from '../../config';
 import { assertUsable, consumeGuarded, loadTicket, recordFailure, ticketTimes } from '../storage/tickets';
 import type { ActionTicketData, Outcome } from '../types';
 import { entryTime } from '../storage/vault-log';
@@ -111,7 +113,10 @@ export function verifyApprover(k: ApproverKit, v: ApproverVerify): Promise<Outco
           if (!consumeGuarded(sql, { hash: v.hash, now: v.now, credentialId: cred.id, counter: authData.counter, accepted: v.accepted })) return false;
           advanceCounter(sql, cred.id, authData.counter, authData.flags.bs, v.now);
           const index = k.log.append(entry);
-          insertQuorumEvidence(sql, { hash: v.hash, quorumId: quorum.id, credentialId: cred.id, assertion: v.posted, index, now: v.now });
+          // Its evidence as a single approval's (no receipt of its own), found by the quorum's id.
+          pruneEvidence(sql, v.now - getVars(k.env).evidenceTtlDays * 86_400_000);
+          insertEvidence(sql, { hash: v.hash, credential_id: cred.id, assertion: v.posted, receipt: '', approved_index: index, approved_at: v.now });
+          insertQuorumEvidence(sql, quorum.id, v.hash);
           handoffId = insertHandoff(sql, { ticket: v.hash, quorum_id: quorum.id, kind: 'approve', body: JSON.stringify(handoff) }, v.now);
           return true;
         });

@@ -52,12 +52,11 @@ export function owedHandoffs(sql: SqlStorage): HandoffRow[] {
   return sql.exec<HandoffRow>('SELECT * FROM quorum_handoffs ORDER BY next_at').toArray();
 }
 
-export function insertQuorumEvidence(
-  sql: SqlStorage,
-  e: { hash: string; quorumId: string; credentialId: string; assertion: string; index: number; now: number },
-): void {
-  sql.exec(
-    'INSERT INTO quorum_evidence (hash, quorum_id, credential_id, assertion, approved_index, approved_at) VALUES (?, ?, ?, ?, ?, ?)',
-    e.hash, e.quorumId, e.credentialId, e.assertion, e.index, e.now,
-  );
+/** Which approval (its ticket, whose evidence row holds it) this user gave a quorum. */
+export function insertQuorumEvidence(sql: SqlStorage, quorumId: string, hash: string): void {
+  sql.exec('INSERT INTO quorum_evidence (quorum_id, hash) VALUES (?, ?)', quorumId, hash);
+}
+
+export function quorumEvidenceHash(sql: SqlStorage, quorumId: string): string | undefined {
+  return sql.exec<{ hash: string }>('SELECT hash FROM quorum_evidence WHERE quorum_id = ?', quorumId).toArray()[0]?.hash;
 }

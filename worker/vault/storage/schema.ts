@@ -162,7 +162,7 @@ export const MIGRATIONS: readonly string[] = [
   // 6 (v3, quorum; docs/quorum.md): what this user's approvals owe their quorums. An approver's
   // approval is committed here first, then handed to the quorum's object; `quorum_handoffs` keeps
   // each hand-off (and each burned approver ticket's) until it arrives, retried by the alarm.
-  // `quorum_evidence`: each approval's accepted assertion and `approved` entry, for the quorum's evidence.
+  // `quorum_evidence`: which approval (its ticket's evidence row) this user gave each quorum, for the quorum's evidence.
   `
   CREATE TABLE IF NOT EXISTS quorum_handoffs (
     id TEXT PRIMARY KEY,
@@ -175,14 +175,9 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS quorum_handoffs_due ON quorum_handoffs (next_at);
   CREATE TABLE IF NOT EXISTS quorum_evidence (
-    hash TEXT PRIMARY KEY,
-    quorum_id TEXT NOT NULL,
-    credential_id TEXT NOT NULL,
-    assertion TEXT NOT NULL,
-    approved_index INTEGER NOT NULL,
-    approved_at INTEGER NOT NULL
+    quorum_id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL
   );
-  CREATE INDEX IF NOT EXISTS quorum_evidence_quorum ON quorum_evidence (quorum_id);
   `,
 ];
 
