@@ -12,6 +12,8 @@ import { checkReceipt, unverifiedClaims } from './receipt-check.ts';
 import { checkStatement, expectedChallenge } from './statement-check.ts';
 import { CHECK_NAMES, type Check, type CheckName, type EvidenceResult, type VerifyEvidenceOptions } from './types.ts';
 import { checkAuthenticator, checkChallenge, checkSignature } from './webauthn-checks.ts';
+import type { QuorumOption } from '../receipt/quorum-types.ts';
+import { isQuorumBundle, verifyQuorumEvidence, type QuorumEvidenceOptions, type QuorumEvidenceResult } from './verify-quorum-evidence.ts';
 
 type Outcome = void | string | null | undefined;
 
@@ -37,8 +39,12 @@ async function run(name: CheckName, fn: () => Promise<Outcome>): Promise<Check> 
  * });
  * ```
  */
-export async function verifyEvidence(bundle: unknown, options: VerifyEvidenceOptions): Promise<EvidenceResult> {
-  const opts = await checkOptions(options);
+export async function verifyEvidence(bundle: unknown, options: QuorumEvidenceOptions & { quorum: QuorumOption }): Promise<QuorumEvidenceResult>;
+export async function verifyEvidence(bundle: unknown, options: VerifyEvidenceOptions): Promise<EvidenceResult>;
+export async function verifyEvidence(bundle: unknown, options: VerifyEvidenceOptions | QuorumEvidenceOptions): Promise<EvidenceResult | QuorumEvidenceResult> {
+  // v3: a quorum's bundle (docs/quorum.md), checked approval by approval (verify-quorum-evidence.ts).
+  if (isQuorumBundle(bundle)) return verifyQuorumEvidence(bundle, options as QuorumEvidenceOptions);
+  const opts = await checkOptions(options as VerifyEvidenceOptions);
   if (!isObject(bundle) || bundle.v !== 1) {
     const checks = CHECK_NAMES.map((name): Check => ({ name, result: 'fail', why: 'not an evidence bundle (an object with v: 1)' }));
     return { ok: false, checks };
