@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // psea verify evidence.json --rp-id … --origin … [--origin …] --log-key … [--checkpoint file] [--jwks file-or-url] [--root pem-file] [--subject id]
-// One line per check (`pass statement`, `fail signature: …`); exit 1 on any failure, 2 on bad usage.
+//   [--custody-roots first,recovery] [--allow-unanchored]
+// One line per check (`pass statement`, `fail signature: …`, `pass custody: root first at 0`);
+// exit 0 when every check passes (the receipt may be unavailable), 1 when one fails or is unavailable, 2 on bad usage.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
-const USAGE = 'usage: psea verify <evidence.json> --rp-id <id> --origin <origin> [--origin …] --log-key <key> [--log-key …] [--checkpoint <file>] [--jwks <file or url>] [--root <pem file>] [--subject <id>]';
+const USAGE = 'usage: psea verify <evidence.json> --rp-id <id> --origin <origin> [--origin …] --log-key <key> [--log-key …] [--checkpoint <file>] [--jwks <file or url>] [--root <pem file>] [--subject <id>] [--custody-roots first,recovery,open,migrated] [--allow-unanchored]';
 
 function usage(why) {
   console.error(`psea: ${why}\n${USAGE}`);
@@ -18,6 +20,7 @@ try {
     options: {
       'rp-id': { type: 'string' }, origin: { type: 'string', multiple: true }, 'log-key': { type: 'string', multiple: true },
       checkpoint: { type: 'string' }, jwks: { type: 'string' }, root: { type: 'string', multiple: true }, subject: { type: 'string' },
+      'custody-roots': { type: 'string' }, 'allow-unanchored': { type: 'boolean' },
     },
   });
 } catch (err) {
@@ -40,6 +43,8 @@ if (values.checkpoint) options.knownCheckpoint = await read(values.checkpoint);
 if (values.jwks) options.jwks = /^https?:\/\//.test(values.jwks) ? values.jwks : JSON.parse(await read(values.jwks));
 if (values.root) options.roots = await Promise.all(values.root.map(read));
 if (values.subject) options.subject = values.subject;
+if (values['custody-roots'] !== undefined) options.custodyRoots = values['custody-roots'].split(',').map((r) => r.trim());
+if (values['allow-unanchored']) options.allowUnanchored = true;
 
 let result;
 try {

@@ -202,8 +202,9 @@ export class UserVault extends VaultCore {
    * drops the held credential. The approver is judged now, not when the
    * registration was held. `accepted` is the SHA-256 of the request body: a
    * byte-identical retry of the accepted post gets 409 with the 201 body.
+   * `posted`: that body's text, kept as the chain of custody's assertion exactly as accepted.
    */
-  async approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string): Promise<Outcome<EnrolledCredential>> {
+  async approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string, posted?: string): Promise<Outcome<EnrolledCredential>> {
     return this.ceremony(hash, () => holdingTicket(this.sql, hash, now, accepted), async (hold) => {
       const hook = credentialWebhookUrl(this.env);
       // 1. Every assertion check: this hold's statement, by an active credential of this user (never
@@ -213,7 +214,8 @@ export class UserVault extends VaultCore {
 
       // 2. Commit: consume, advance the approver's counter and activate, in one transaction. No await below.
       const enrolled: EnrolledCredential = { credentialId: hold.credentialId, aaguid: hold.aaguid, deviceBound: hold.deviceBound, backedUp: hold.backedUp };
-      const commit = { hash, now, heldId: hold.credentialId, approverId: approver.id, counter: authData.counter, backedUp: authData.flags.bs, accepted, result: JSON.stringify(enrolled) };
+      const approval = { statement: JSON.stringify(hold.statement), challenge: hold.challenge, assertion: posted ?? JSON.stringify(response) };
+      const commit = { hash, now, heldId: hold.credentialId, approverId: approver.id, counter: authData.counter, backedUp: authData.flags.bs, accepted, result: JSON.stringify(enrolled), approval };
       this.committing(approver.id, () => commitEnrollmentApproval(this.ctx.storage, this.log, commit), hook);
       this.credentialChanged(hook, 'credential.enrolled', hold.credentialId, now, approver.id);
       return enrolled;
