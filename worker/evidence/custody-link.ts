@@ -73,6 +73,7 @@ export async function checkLink(link: unknown, i: number, added: LoggedEnrolled,
   const approval = added.entry.approval;
   if (!isObject(approval) || typeof approval.challenge !== 'string') throw new BundleFault(`${what}: the entry names no approval.challenge`);
 
+  if (!isObject(link.approver) || link.approver.enrolled === undefined) throw new BundleFault(`${what}: no approver.enrolled`);
   const approver = await enrolledInTree(member(link, 'approver.enrolled'), `${what}.approver.enrolled`, sub, checkpoint);
   if (approver.entry.cred !== approverId) throw new BundleFault(`${what}: the approver's entry is of another credential`);
   if (approver.entry.key !== (await sha256B64url(bytes(link, 'approver.publicKey')))) throw new BundleFault(`${what}: the approver's entry logs another key than approver.publicKey`);
