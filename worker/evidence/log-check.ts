@@ -9,14 +9,30 @@ import { sha256B64url } from '../lib/sha256-b64url.ts';
 import { BundleFault, bytes, isObject, member, text } from './bundle-parts.ts';
 import type { CheckedOptions } from './options.ts';
 
-/** A checkpoint note under the pinned key, of this user's log. */
-export async function openFor(note: unknown, opts: Pick<CheckedOptions, 'logKeys'>, sub: string, what: string): Promise<Checkpoint> {
-  if (typeof note !== 'string') throw new BundleFault(`${what} is not a note`);
+async function open(note: string, opts: Pick<CheckedOptions, 'logKeys'>, sub: string, what: string): Promise<Checkpoint> {
   const { text: body, signatures } = await openNote(note, opts.logKeys);
   const checkpoint = parseCheckpoint(body);
   const origins = await Promise.all(signatures.map((s) => logOrigin(s.name, sub)));
   if (!origins.includes(checkpoint.origin)) throw new BundleFault(`${what} is of log "${checkpoint.origin}", not this user's`);
   return checkpoint;
+}
+
+/** Notes already opened in one verifyEvidence call (keyed by its options): checks 6 and 8 share them. */
+const opened = new WeakMap<object, Map<string, Promise<Checkpoint>>>();
+
+/** A checkpoint note under the pinned key, of this user's log. */
+export function openFor(note: unknown, opts: Pick<CheckedOptions, 'logKeys'>, sub: string, what: string): Promise<Checkpoint> {
+  if (typeof note !== 'string') return Promise.reject(new BundleFault(`${what} is not a note`));
+  let cache = opened.get(opts);
+  if (!cache) opened.set(opts, (cache = new Map()));
+  const key = `${sub}\n${note}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = open(note, opts, sub, what);
+    cache.set(key, found);
+    found.catch(() => cache.delete(key));
+  }
+  return found;
 }
 
 function entry(bundle: unknown, which: 'enrolled' | 'approved') {
