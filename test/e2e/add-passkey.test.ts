@@ -9,7 +9,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyEvidence } from '../../worker/evidence/index.ts';
+import { verifyEvidence } from '../../packages/psea/src/evidence/index.ts';
 import { verifyIndependently } from '../node/independent-evidence';
 import {
   actionButton,

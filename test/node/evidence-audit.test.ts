@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeHashes, generateSignerKey, logOrigin, MemoryLogStore, parseSignerKey, signCheckpoint, TransparencyLog, verifierKeyOf, type LogEntry } from '../../worker/log/index.ts';
+import { buildPackage } from '../support/build-package.ts';
+import { encodeHashes, generateSignerKey, logOrigin, MemoryLogStore, parseSignerKey, signCheckpoint, TransparencyLog, verifierKeyOf, type LogEntry } from '../../packages/psea/src/log/index.ts';
 // @ts-expect-error -- a plain .mjs example, with no types
 import { replay } from '../../examples/evidence-audit/replay.mjs';
 
@@ -30,7 +31,7 @@ const log = new TransparencyLog(new MemoryLogStore(), (d) => sha256(d));
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'psea-audit-'));
   signerKey = await generateSignerKey(NAME);
-  await run(process.execPath, ['scripts/build-evidence.mjs'], { cwd: root });
+  await buildPackage(); // audit.mjs imports psea/evidence
   const signer = await parseSignerKey(signerKey);
   const checkpoint = async () => signCheckpoint({ origin: await logOrigin(NAME, USER), size: log.size(), root: log.root() }, signer);
   server = createServer(async (req, res) => {

@@ -1,4 +1,5 @@
-/** `psea verify` (scripts/psea-cli.mjs, on the built dist/evidence) against valid and failing vectors: lines and exit codes. */
+/** `psea verify` (packages/psea/bin/psea.mjs, on the built dist/evidence.js) against valid and failing vectors: lines and exit codes. */
+import { buildPackage } from '../support/build-package.ts';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,8 @@ let dir = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'psea-cli-'));
-  // The CLI imports ../dist/evidence/index.js; build exactly what npm run build builds.
-  await run(process.execPath, ['scripts/build-evidence.mjs'], { cwd: root });
+  // The CLI imports ../dist/evidence.js; build exactly what npm run build builds.
+  await buildPackage();
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -33,7 +34,7 @@ async function cli(vector: string, extra: string[] = [], { noCheckpoint = false 
   if (v.options.custodyRoots) flags.push('--custody-roots', v.options.custodyRoots.join(','));
   if (v.options.allowUnanchored) flags.push('--allow-unanchored');
   try {
-    const { stdout } = await run(process.execPath, ['scripts/psea-cli.mjs', 'verify', bundle, ...flags, ...extra], { cwd: root });
+    const { stdout } = await run(process.execPath, ['packages/psea/bin/psea.mjs', 'verify', bundle, ...flags, ...extra], { cwd: root });
     return { code: 0, lines: stdout.trim().split('\n') };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -94,7 +95,7 @@ describe('psea verify', () => {
     const known = join(dir, 'nojwks.checkpoint');
     await writeFile(bundle, JSON.stringify(v.bundle));
     await writeFile(known, v.options.knownCheckpoint);
-    const args = ['scripts/psea-cli.mjs', 'verify', bundle, '--rp-id', v.options.rpId, '--origin', v.options.origins[0], '--log-key', v.options.logKey, '--checkpoint', known];
+    const args = ['packages/psea/bin/psea.mjs', 'verify', bundle, '--rp-id', v.options.rpId, '--origin', v.options.origins[0], '--log-key', v.options.logKey, '--checkpoint', known];
     const { stdout } = await run(process.execPath, args, { cwd: root });
     expect(stdout).toContain('unavailable receipt: no jwks given');
   });

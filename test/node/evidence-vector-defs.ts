@@ -3,7 +3,7 @@
  * links, a recovery root, a migrated v1 credential, and one failing vector per way to bend a link
  * or to place a root where none may stand, the operator's forgery of issue 23 among them.
  */
-import type { CheckName } from '../../worker/evidence/index.ts';
+import type { CheckName } from '../../packages/psea/src/evidence/index.ts';
 import type { BundleSpec, makeBundle } from '../support/evidence-bundle.ts';
 import { b64url } from '../support/soft-authenticator.ts';
 

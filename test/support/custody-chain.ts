@@ -4,9 +4,9 @@
  * one link. Every bend is made in the ceremony (the approver signed the bent bytes) or in the
  * log, never only in the bundle, unless its name says so.
  */
-import { hashAction, hashDisplay, statementChallenge } from '../../worker/receipt/index.ts';
+import { hashAction, hashDisplay, statementChallenge } from '../../packages/psea/src/receipt/index.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
-import { sha256B64url } from '../../worker/lib/sha256-b64url.ts';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url.ts';
 import { SoftAuthenticator } from './soft-authenticator.ts';
 
 export const ISSUER = 'https://approve.psea.example';

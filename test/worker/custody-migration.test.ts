@@ -6,12 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
-import { verifyEvidence } from '../../worker/evidence/index';
-import { verifierKeyOf } from '../../worker/log/note-keys';
-import { MIGRATIONS, SCHEMA, migrate } from '../../worker/vault/schema';
-import { VaultLog } from '../../worker/vault/vault-log';
-import { keyOf } from '../../worker/vault/log-writes';
-import { enrollmentRecord } from '../../worker/vault/enrollment-record';
+import { verifyEvidence } from '../../packages/psea/src/evidence/index';
+import { verifierKeyOf } from '../../packages/psea/src/log/note-keys';
+import { MIGRATIONS, SCHEMA, migrate } from '../../worker/vault/storage/schema';
+import { VaultLog } from '../../worker/vault/storage/vault-log';
+import { keyOf } from '../../worker/vault/commits/log-writes';
+import { enrollmentRecord } from '../../worker/vault/commits/enrollment-record';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { ORIGIN, OTHER_ALLOWED_ORIGIN, assertion, call, newUserId, requestAction, vaultRows, verify } from './harness';
 

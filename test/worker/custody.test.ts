@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
-import { verifyEvidence } from '../../worker/evidence/index';
-import { verifierKeyOf } from '../../worker/log/note-keys';
+import { verifyEvidence } from '../../packages/psea/src/evidence/index';
+import { verifierKeyOf } from '../../packages/psea/src/log/note-keys';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import {
   ORIGIN, OTHER_ALLOWED_ORIGIN, approveEnrollment, assertion, call, enroll, enrollAnother, enrollmentOptions, enrollmentTicket,
