@@ -80,6 +80,17 @@ describe('psea verify', () => {
     expect(bent.code).toBe(1);
   });
 
+  it('every root out of place, made-up log and bent link of the vectors: custody fails, exit 1', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const bent = (await readdir(join(root, 'test/vectors/evidence'))).filter((f) => f.startsWith('custody-') && f !== 'custody-unanchored.json');
+    expect(bent.length).toBeGreaterThanOrEqual(14);
+    for (const f of bent) {
+      const { code, lines } = await cli(f.replace(/\.json$/, ''));
+      expect(lines.at(-1), f).toMatch(/^fail custody: /);
+      expect(code, f).toBe(1);
+    }
+  }, 60_000);
+
   it('without --checkpoint custody is unavailable and the exit is 1; --allow-unanchored passes it', async () => {
     const unanchored = await cli('valid-custody-one-link', [], { noCheckpoint: true });
     expect(unanchored.lines.at(-1)).toBe('unavailable custody: root not anchored: no knownCheckpoint (root first at 0)');
