@@ -1,20 +1,45 @@
 #!/usr/bin/env node
-// psea verify evidence.json --rp-id … --origin … [--origin …] --log-key … [--checkpoint file] [--jwks file-or-url] [--root pem-file] [--subject id]
-//   [--custody-roots first,recovery] [--allow-unanchored]
+// psea --help | psea verify evidence.json --rp-id … --origin … --log-key … [options] (see HELP)
 // One line per check (`pass statement`, `fail signature: …`, `pass custody: root first at 0`);
 // exit 0 when every check passes (the receipt may be unavailable), 1 when one fails or is unavailable, 2 on bad usage.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
-const USAGE = 'usage: psea verify <evidence.json> --rp-id <id> --origin <origin> [--origin …] --log-key <key> [--log-key …] [--checkpoint <file>] [--jwks <file or url>] [--root <pem file>] [--subject <id>] [--custody-roots first,recovery,open,migrated] [--allow-unanchored]';
+const USAGE = `usage: psea verify <evidence.json> --rp-id <id> --origin <origin> [--origin …] --log-key <key> [--log-key …]
+                   [--checkpoint <file>] [--jwks <file or url>] [--root <pem file>] [--subject <id>]
+                   [--custody-roots first,recovery,open,migrated] [--allow-unanchored]
+       psea --help`;
+
+const HELP = `psea: check the evidence of an approval without trusting the service (docs/evidence.md).
+
+${USAGE}
+
+  verify <evidence.json>   the body of GET /v1/actions/:ticket/evidence
+  --rp-id <id>             the service's RP_ID (the passkeys' relying party)
+  --origin <origin>        an origin the passkey may have signed on (ALLOWED_ORIGINS); repeatable
+  --log-key <key>          the log verifier key you pinned (/.well-known/psea-log-key); repeatable
+  --checkpoint <file>      a checkpoint you kept earlier (a credential.enrolled webhook's): the log
+                           must have grown from it, and it anchors the chain of custody's root
+  --jwks <file or url>     the receipt keys (/.well-known/jwks.json), to check the receipt too
+  --root <pem file>        a trusted attestation root; repeatable
+  --subject <id>           the user the approval must be for
+  --custody-roots <list>   the roots a chain of custody may end at (default first): first, recovery,
+                           open, migrated; name others only after checking them in your records
+  --allow-unanchored       accept a custody root no --checkpoint anchors (it could be a made-up log)
+  -h, --help               print this help
+
+Prints one line per check (pass statement, fail signature: …, pass custody: root first at 0).
+Exit 0 when every check passes (the receipt may be unavailable: no --jwks), 1 when one fails or
+is unavailable, 2 on bad usage.`;
 
 function usage(why) {
-  console.error(`psea: ${why}\n${USAGE}`);
+  console.error(`psea: ${why}\n${USAGE}\nRun psea --help for what each option means.`);
   process.exit(2);
 }
 
-if (process.argv.includes('--help') || process.argv.includes('-h') || process.argv.length === 2) {
-  console.log(USAGE);
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help' || argv.length === 0) {
+  console.log(HELP);
   process.exit(0);
 }
 

@@ -9,6 +9,7 @@ export { hashAction } from './hash-action.ts';
 export { hashDisplay } from './hash-display.ts';
 export { statementChallenge, statementFromClaims } from './statement.ts';
 export { verifyReceipt, type ReceiptHeader, type VerifiedReceipt, type VerifyReceiptOptions } from './verify-receipt.ts';
+export type { ActionOption, BatchItemOption, VerifyReceiptBaseOptions } from './verify-options.ts';
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './verify-options.ts';
 export { ReceiptError, type ReceiptErrorCode } from './errors.ts';
 export type * from './types.ts';
