@@ -29,7 +29,10 @@ async function run(name: CheckName, fn: () => Promise<Outcome>): Promise<Check> 
   }
 }
 
-/** Check 8, with the root it found: unanchored is `unavailable` unless the caller allows it. */
+/**
+ * Check 8 for one approval (a single bundle is one; a bundle of several checks each with its
+ * user's known checkpoint), with the root it found: unanchored is `unavailable` unless allowed.
+ */
 export async function custodyCheck(approval: unknown, sub: () => string, knownCheckpoint: string | undefined, opts: CheckedOptions): Promise<Check> {
   try {
     const { root, rootIndex, anchored } = await checkCustody(approval, sub(), knownCheckpoint, opts);
@@ -49,6 +52,7 @@ export async function custodyCheck(approval: unknown, sub: () => string, knownCh
  * const { ok, checks } = await verifyEvidence(bundle, {
  *   rpId: 'example.com', origins: ['https://approve.example.com'],
  *   logKey: 'approve.example.com/psea+c7e393e9+AZWG…', // pinned, never fetched beside the bundle
+ *   knownCheckpoint: kept, // e.g. the credential.enrolled webhook's; anchors the custody root
  *   jwks, subject: session.userId, action: pending.action,
  * });
  * ```
