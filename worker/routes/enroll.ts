@@ -66,9 +66,11 @@ enroll.post(
   async (c) => {
     const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
     // The body as sent, hashed: a byte-identical retry of the accepted post gets its answer back.
-    const accepted = await sha256B64url(await c.req.text());
+    const posted = await c.req.text();
+    const accepted = await sha256B64url(posted);
     const response = c.req.valid('json') satisfies AuthenticationResponseJSON;
     const now = Date.now();
-    return c.json(await writeVault(c.env, vault, 'approveEnrollment', (v) => v.approveEnrollment(hash, response, now, accepted)), 201);
+    // `posted` is kept too: the chain of custody shows the approval exactly as accepted.
+    return c.json(await writeVault(c.env, vault, 'approveEnrollment', (v) => v.approveEnrollment(hash, response, now, accepted, posted)), 201);
   },
 );
