@@ -19,7 +19,8 @@ async function approvedQuorum() {
   for (const p of [a!, c!, b!]) expect((await approve(q, p)).status).toBe(200);
   const bundle = (await call('GET', `/v1/quorums/${q.quorum}/evidence`)).body;
   const policy = { groups: [{ users: [a!.id, b!.id], required: 2 }, { users: [c!.id], required: 1 }] };
-  const opts = { ...RP, logKey: await verifierKeyOf(env.LOG_SIGNING_KEY!), jwks: await jwks(), subject: q.initiator, action: WIRE, quorum: policy };
+  // Custody roots unanchored here (no checkpoints kept from before): the knownCheckpoint test anchors them.
+  const opts = { ...RP, logKey: await verifierKeyOf(env.LOG_SIGNING_KEY!), jwks: await jwks(), subject: q.initiator, action: WIRE, quorum: policy, allowUnanchored: true };
   return { q, a: a!, b: b!, c: c!, bundle, policy, opts };
 }
 
@@ -29,7 +30,7 @@ describe('verifyEvidence on a quorum bundle', () => {
   it('every approval and the quorum pass', async () => {
     const { bundle, opts } = await approvedQuorum();
     const r = await verifyEvidence(bundle, opts);
-    expect(results(r)).toEqual({ statement: 'pass', challenge: 'pass', authenticator: 'pass', signature: 'pass', enrollment: 'pass', log: 'pass', receipt: 'pass', quorum: 'pass' });
+    expect(results(r)).toEqual({ statement: 'pass', challenge: 'pass', authenticator: 'pass', signature: 'pass', enrollment: 'pass', log: 'pass', receipt: 'pass', custody: 'pass', quorum: 'pass' });
     expect(r.ok).toBe(true);
     expect(r.approvals).toHaveLength(3);
   });
@@ -63,9 +64,16 @@ describe('verifyEvidence on a quorum bundle', () => {
   });
 
   it('knownCheckpoint is a map by user id; a checkpoint not matching a consistency proof fails that approval\'s log', async () => {
-    const { bundle, opts, a } = await approvedQuorum();
-    const known = { [a.id]: bundle.approvals.find((x: any) => x.statement.sub === a.id).log.checkpoint };
-    expect((await verifyEvidence(bundle, { ...opts, knownCheckpoint: known })).ok).toBe(true);
+    const { bundle, opts } = await approvedQuorum();
+    const { allowUnanchored: _, ...anchored } = opts;
+    // Unanchored custody roots: not ok. Each approver's checkpoint kept before: anchored, ok.
+    const unanchored = await verifyEvidence(bundle, anchored);
+    expect(results(unanchored).custody).toBe('unavailable');
+    expect(unanchored.ok).toBe(false);
+    const known = Object.fromEntries(bundle.approvals.map((x: any) => [x.statement.sub, x.log.checkpoint]));
+    const r = await verifyEvidence(bundle, { ...anchored, knownCheckpoint: known });
+    expect(results(r).custody).toBe('pass');
+    expect(r.ok).toBe(true);
     await expect(verifyEvidence(bundle, { ...opts, knownCheckpoint: 'a note' as never })).rejects.toMatchObject({ code: 'invalid_options' });
   });
 });

@@ -200,7 +200,8 @@ export const OPERATIONS: readonly Operation[] = [
     answers: { 200: { description: 'The receipt (`offline: true`, `signed_at`)', schema: 'Receipt' } },
     problems: [...BODY, 'ticket_not_found', 'ticket_used', 'ticket_expired', 'misconfigured', 'internal_error', ...ASSERTION.filter((code) => code !== 'counter_regression')],
   },
-  ...QUORUM_OPERATIONS,
+  // Copied to mutable arrays, each checked as an Operation here.
+  ...QUORUM_OPERATIONS.map((o): Operation => ({ ...o, problems: [...o.problems], parameters: 'parameters' in o ? [...o.parameters] : undefined })),
   // ---- public ----
   {
     method: 'get', path: '/.well-known/jwks.json', operationId: 'getJwks', audience: 'public', anyOrigin: true,

@@ -1,9 +1,8 @@
 /** The quorum routes, as the document describes them (docs/quorum.md). */
-import type { Operation } from './operations';
-
 const SERVER = ['unauthorized', 'misconfigured', 'internal_error', 'unavailable'] as const;
 
-export const QUORUM_OPERATIONS: readonly Operation[] = [
+/** Typed where operations.ts spreads them into OPERATIONS (no import back: no circle). */
+export const QUORUM_OPERATIONS = [
   {
     method: 'post', path: '/v1/quorums', operationId: 'createQuorum', audience: 'server',
     summary: 'v3: ask several people to approve one exact action; the initiator never approves',
@@ -36,4 +35,4 @@ export const QUORUM_OPERATIONS: readonly Operation[] = [
     answers: { 204: { description: 'Cancelled' } },
     problems: [...SERVER, 'quorum_not_found', 'quorum_closed'],
   },
-];
+] as const;

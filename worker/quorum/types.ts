@@ -1,5 +1,5 @@
 import type { QuorumApproval, QuorumDescription } from '../../packages/psea/src/receipt/quorum-types';
-import type { Display } from '../vault/types';
+import type { ActionTicketData, Display } from '../vault/types';
 
 export type QuorumState = 'pending' | 'approved' | 'expired' | 'cancelled' | 'burned';
 
@@ -59,10 +59,5 @@ export interface QuorumView {
   groups: { name?: string; required: number; users: { id: string; name?: string }[]; approved: string[] }[];
 }
 
-/** What an approver's action ticket carries beside the action (the vault's ticket data). */
-export interface ApproverRef {
-  id: string;
-  grp: number;
-  jti: string;
-  qrm: string;
-}
+/** What an approver's action ticket carries beside the action (the vault's ticket data): quorum id, group, the receipt's jti, qrm. */
+export type ApproverRef = NonNullable<ActionTicketData['quorum']>;

@@ -7,7 +7,7 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Env } from '../env';
 import { ProblemError } from '../errors';
-import { writeVault } from '../http/vault-call';
+import { writeVault } from '../vault/object-call';
 import type { UserVault } from '../vault/user-vault';
 import { quorumStub, readQuorum } from './quorum-calls';
 

@@ -5,8 +5,8 @@
  */
 import type { Env } from '../env';
 import { ProblemError } from '../errors';
-import { unwrap } from '../http/outcome';
-import { callObject } from '../http/vault-call';
+import { unwrap } from '../vault/outcome';
+import { callObject } from '../vault/object-call';
 import type { Quorum } from '../quorum/quorum-object';
 import type { Outcome } from '../vault/types';
 

@@ -11,7 +11,7 @@ import type { AppEnv } from '../env';
 import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { userVault } from '../http/ticket';
-import { readVault } from '../http/vault-call';
+import { readVault } from '../vault/object-call';
 import { getLogSigner } from '../log-config';
 import { quorumStub, readQuorum } from './quorum-calls';
 import type { RecordedApproval } from '../quorum/quorum-store';

@@ -8,7 +8,7 @@
 import type { Env } from '../env';
 import { ProblemError } from '../errors';
 import { newTicket, ticketHash } from '../http/ticket';
-import { writeVault } from '../http/vault-call';
+import { writeVault } from '../vault/object-call';
 import { randomId } from '../lib/random-id';
 import type { AppliedRule } from '../policy/types';
 import type { QuorumRecord } from '../quorum/types';

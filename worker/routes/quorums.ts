@@ -8,7 +8,7 @@ import { getPolicy, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
-import { isoSeconds } from '../http/outcome';
+import { isoSeconds } from '../http/iso-seconds';
 import { statusCaller } from '../http/status-caller';
 import { jsonBody } from '../http/validate';
 import { waitSeconds } from '../http/wait-param';

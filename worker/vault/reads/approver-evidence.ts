@@ -2,7 +2,7 @@
  * One approver's part of a quorum's evidence (docs/quorum.md): the approval
  * this user gave the quorum, as a single approval's bundle has it (statement,
  * assertion as accepted, credential and enrollment, both log entries with
- * their proofs against this user's checkpoint), without a receipt of its own.
+ * their proofs against this user's checkpoint, its custody), without a receipt of its own.
  */
 import { getVars } from '../../config';
 import { ProblemError } from '../../errors';
@@ -20,7 +20,7 @@ export async function approverEvidence(v: VaultState, quorumId: string, req: Bun
     const row = hash === undefined ? undefined : getEvidence(v.sql, hash, now - getVars(v.env).evidenceTtlDays * 86_400_000);
     if (!row) throw new ProblemError('not_found', 'no evidence is kept for this approval (past EVIDENCE_TTL_DAYS)');
     const size = v.log.size();
-    const { statement, assertion, credential, log } = evidenceBundle(v.sql, v.log, row, size, req);
-    return { statement, assertion, credential, log: { checkpoint: await v.log.checkpoint(signer, statement.sub, size), ...log } };
+    const { statement, assertion, credential, log, custody } = evidenceBundle(v.sql, v.log, row, size, req);
+    return { statement, assertion, credential, log: { checkpoint: await v.log.checkpoint(signer, statement.sub, size), ...log }, custody };
   });
 }

@@ -16,16 +16,29 @@ import { checkLog } from './log-check.ts';
 import type { CheckedOptions } from './options.ts';
 import type { Check, CheckName } from './types.ts';
 import { checkAuthenticator, checkChallenge, checkSignature } from './webauthn-checks.ts';
+import { checkCustody, CustodyFault } from './custody-check.ts';
 
 const MEMBERS = ['v', 'iss', 'aud', 'sub', 'act', 'dsp', 'nonce', 'qrm'];
 
 async function run(name: CheckName, fn: () => Promise<unknown>): Promise<Check> {
   try {
     const out = await fn();
-    if (out === null) return { name, result: 'unavailable', why: 'the credential was enrolled before v2 (enrollment: null)' };
     return typeof out === 'string' ? { name, result: 'pass', why: out } : { name, result: 'pass' };
   } catch (err) {
     return { name, result: 'fail', why: err instanceof BundleFault ? err.message : `malformed bundle: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** Check 8 (custody) for one approval, under its approver's known checkpoint, as verify-evidence.ts does for a single one. */
+async function custody(view: Record<string, unknown>, sub: string, opts: CheckedOptions): Promise<Check> {
+  try {
+    const { root, rootIndex, anchored } = await checkCustody(view, sub, opts.knownCheckpoint, opts);
+    const at = `root ${root} at ${rootIndex}`;
+    if (anchored || opts.allowUnanchored) return { name: 'custody', result: 'pass', why: anchored ? at : `${at}, not anchored (allowUnanchored)`, root, rootIndex };
+    return { name: 'custody', result: 'unavailable', why: `root not anchored: no knownCheckpoint (${at})`, root, rootIndex };
+  } catch (err) {
+    const found = err instanceof CustodyFault ? err.found : undefined;
+    return { name: 'custody', result: 'fail', why: err instanceof Error ? err.message : String(err), ...found };
   }
 }
 
@@ -44,7 +57,7 @@ async function checkApproverStatement(view: Record<string, unknown>, claims: Quo
   return s;
 }
 
-/** Checks 1–6 of approval k; `opts` carries this approver's known checkpoint. */
+/** Checks 1–6 and 8 (custody) of approval k; `opts` carries this approver's known checkpoint. */
 export async function checkApproval(view: Record<string, unknown>, claims: QuorumReceiptClaims, k: number, opts: CheckedOptions): Promise<Check[]> {
   const challenge = async () => sha256B64url(canonicalJson(await checkApproverStatement(view, claims, k)));
   return [
@@ -57,7 +70,8 @@ export async function checkApproval(view: Record<string, unknown>, claims: Quoru
       const approved = member(view, 'log.approved.entry');
       if (!isObject(approved) || approved.qrm !== claims.qrm) throw new BundleFault("approved entry's qrm is not the receipt's");
       const apv = claims.apv[k]!;
-      await checkLog(view, opts, { sub: apv.sub, challenge: await challenge(), act: claims.act, aud: claims.aud, jti: claims.jti, enrolled: member(view, 'credential.enrollment') !== null });
+      await checkLog(view, opts, { sub: apv.sub, challenge: await challenge(), act: claims.act, aud: claims.aud, jti: claims.jti });
     }),
+    await custody(view, claims.apv[k]?.sub ?? '', opts),
   ];
 }

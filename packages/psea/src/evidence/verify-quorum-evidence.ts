@@ -28,10 +28,8 @@ export interface QuorumEvidenceOptions extends Omit<VerifyEvidenceOptions, 'know
   quorum?: QuorumOption;
 }
 
-export interface QuorumCheck {
+export interface QuorumCheck extends Omit<Check, 'name'> {
   name: CheckName | 'quorum';
-  result: Check['result'];
-  why?: string;
 }
 
 export interface QuorumEvidenceResult {
@@ -75,7 +73,7 @@ export async function verifyQuorumEvidence(bundle: Record<string, unknown>, opti
     if (!Array.isArray(claims.apv) || !isObject(claims.quorum)) throw new Error('no apv');
   } catch {
     const fail = (name: QuorumCheck['name']): QuorumCheck => ({ name, result: 'fail', why: 'the receipt is not a quorum receipt' });
-    return { ok: false, checks: [...(['statement', 'challenge', 'authenticator', 'signature', 'enrollment', 'log', 'receipt'] as const).map(fail), fail('quorum')], approvals: [] };
+    return { ok: false, checks: [...(['statement', 'challenge', 'authenticator', 'signature', 'enrollment', 'log', 'receipt', 'custody'] as const).map(fail), fail('quorum')], approvals: [] };
   }
   const approvals = bundle.approvals as unknown[];
   const per = await Promise.all(
@@ -90,8 +88,11 @@ export async function verifyQuorumEvidence(bundle: Record<string, unknown>, opti
   const names: CheckName[] = ['statement', 'challenge', 'authenticator', 'signature', 'enrollment', 'log'];
   const checks: QuorumCheck[] = names.map((n) => combine(n, per));
   checks.push(opts.jwks === undefined ? { name: 'receipt', result: 'unavailable', why: 'no jwks given' } : await checkQuorumReceiptSignature(bundle, claims, opts.jwks));
+  checks.push(combine('custody', per));
   checks.push(await quorumCheck(bundle, claims, approvals, opts.subject, option));
-  return { ok: checks.every((c) => c.result !== 'fail') && approvals.length > 0, checks, approvals: per };
+  // As for a single bundle: every check passes but `receipt`, which may be unavailable (no jwks).
+  const ok = approvals.length > 0 && checks.every((c) => c.result === 'pass' || (c.name === 'receipt' && c.result === 'unavailable'));
+  return { ok, checks, approvals: per };
 }
 
 function checkOptionOrThrow(quorum: QuorumOption, subject: string | undefined): QuorumOption {
