@@ -52,6 +52,8 @@ export type TicketRow = {
   callback_url?: string | null;
   /** v2 (agents): 1 once the action.expired event is queued. */
   expiry_sent?: number;
+  /** v3: an approver's ticket of a quorum: when its options were first served (ms). */
+  served_at?: number | null;
 };
 
 export interface EnrollTicketData {

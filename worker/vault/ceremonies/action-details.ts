@@ -6,6 +6,7 @@ import { outcome } from '../outcome';
 import { pendingAction } from '../memory/pending-actions';
 import { requestOptions } from '../reads/request-options';
 import { ticketTimes, usableTicket } from '../storage/tickets';
+import { markServed } from '../storage/quorum-handoffs';
 import type { ActionTicketData, Display } from '../types';
 
 export async function actionDetails(v: VaultState, hash: string, now: number) {
@@ -14,6 +15,8 @@ export async function actionDetails(v: VaultState, hash: string, now: number) {
     const data = JSON.parse(row.data) as ActionTicketData;
     // The person is about to approve: keep what the approval needs at hand.
     v.pending.remember(hash, pendingAction(ticketTimes(row), data));
+    // v3: a quorum ticket's counter rule starts when its options are first served (quorum-approval.ts).
+    if (data.quorum) markServed(v.sql, hash, now);
     const options = await requestOptions(v.sql, getVars(v.env).rpId, row.challenge, now);
     return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options };
   });

@@ -58,7 +58,9 @@ function openApproverTicket(sql: SqlStorage, v: ApproverVerify): Opened {
     throw new ProblemError('ticket_used', undefined, { ...answerOf(first) });
   }
   assertUsable(row, v.now, v.accepted);
-  return { ...pendingAction(ticketTimes(row), data), quorum: data.quorum, userId: data.userId };
+  // The counter rule's "ticket created after the last use" reads "options first served after".
+  const createdAt = row.served_at ?? row.created_at;
+  return { ...pendingAction({ ...ticketTimes(row), createdAt }, data), quorum: data.quorum, userId: data.userId };
 }
 
 function answerOf(a: HandoffAnswer): ApproverAnswer {

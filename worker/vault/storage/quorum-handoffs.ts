@@ -60,3 +60,8 @@ export function insertQuorumEvidence(sql: SqlStorage, quorumId: string, hash: st
 export function quorumEvidenceHash(sql: SqlStorage, quorumId: string): string | undefined {
   return sql.exec<{ hash: string }>('SELECT hash FROM quorum_evidence WHERE quorum_id = ?', quorumId).toArray()[0]?.hash;
 }
+
+/** An approver's ticket first served its options now (a repeat keeps the first time). */
+export function markServed(sql: SqlStorage, hash: string, now: number): void {
+  sql.exec('UPDATE tickets SET served_at = ? WHERE hash = ? AND served_at IS NULL', now, hash);
+}

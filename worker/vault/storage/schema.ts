@@ -168,6 +168,8 @@ export const MIGRATIONS: readonly (string | ((sql: SqlStorage) => void))[] = [
   // approval is committed here first, then handed to the quorum's object; `quorum_handoffs` keeps
   // each hand-off (and each burned approver ticket's) until it arrives, retried by the alarm.
   // `quorum_evidence`: which approval (its ticket's evidence row) this user gave each quorum, for the quorum's evidence.
+  // `served_at`: when an approver's ticket first served its options; its counter rule reads that
+  // time in place of the ticket's creation (a quorum ticket lives up to 7 days).
   `
   CREATE TABLE IF NOT EXISTS quorum_handoffs (
     id TEXT PRIMARY KEY,
@@ -183,6 +185,7 @@ export const MIGRATIONS: readonly (string | ((sql: SqlStorage) => void))[] = [
     quorum_id TEXT PRIMARY KEY,
     hash TEXT NOT NULL
   );
+  ALTER TABLE tickets ADD COLUMN served_at INTEGER;
   `,
 ];
 
