@@ -143,6 +143,8 @@ describe('closing races', () => {
     expect((await call('DELETE', `/v1/quorums/${q.quorum}`)).status).toBe(204);
     expectProblem(await approve(q, a!), 409, 'quorum_closed');
     expectProblem(await call('DELETE', `/v1/quorums/${q.quorum}`), 409, 'quorum_closed');
+    // A body that fails validation is told the same first (as a burned ticket's 429 comes before its 400).
+    expectProblem(await verify(ticketOf(q, a!), { not: 'an assertion' }), 409, 'quorum_closed');
     expect((await quorumStatus(q)).body).toMatchObject({ state: 'cancelled' });
     expect((await details(ticketOf(q, a!))).body.quorum.state).toBe('cancelled');
   });

@@ -23,7 +23,7 @@ import { ActionRequest, AuthenticationResponse } from './schemas';
 import { statusCaller } from '../http/status-caller';
 import { waitSeconds } from '../http/wait-param';
 import { actionHooks } from '../webhooks/action-hooks';
-import { verifyApproverTicket, withQuorum } from './quorum-approver';
+import { quorumFirst, verifyApproverTicket, withQuorum } from './quorum-approver';
 
 export const actions = new Hono<AppEnv>();
 
@@ -125,7 +125,7 @@ actions.get('/v1/actions/:ticket', async (c) => {
 });
 
 // Browser: the signed assertion; exactly one valid submission gets the receipt.
-actions.post('/v1/actions/:ticket/verify', jsonBody(AuthenticationResponse, { textPlain: true, beforeInvalid: refuseUnusableTicket('action') }), async (c) => {
+actions.post('/v1/actions/:ticket/verify', jsonBody(AuthenticationResponse, { textPlain: true, beforeInvalid: quorumFirst(refuseUnusableTicket('action')) }), async (c) => {
   // Fail closed before the vault checks anything: without a signing key no receipt can come of it.
   await getSigningKeys(c.env);
   const { vault, hash, quorumId } = await openTicket(c.env, c.req.param('ticket'));

@@ -5,7 +5,9 @@
  * ticket check, counting no attempt and consuming nothing.
  */
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import type { Env } from '../env';
+import type { Context } from 'hono';
+import type { AppEnv, Env } from '../env';
+import { openTicket } from '../http/ticket';
 import { ProblemError } from '../errors';
 import { writeVault } from '../vault/object-call';
 import type { UserVault } from '../vault/user-vault';
@@ -34,4 +36,17 @@ export async function verifyApproverTicket(env: Env, vault: Vault, p: ApproverPo
   const { state } = await readQuorum(env, quorumStub(env, p.quorumId), 'state', (q) => q.state(p.now));
   if (state !== 'pending') throw new ProblemError('quorum_closed', `the quorum is ${state}`);
   return writeVault(env, vault, 'verifyApprover', (v) => v.verifyApprover(p));
+}
+
+/** A verify's body that fails validation: on an approver's ticket of a closed quorum, 409 `quorum_closed` first, as for any body. */
+export function quorumFirst(then: (c: Context<AppEnv>) => Promise<void>) {
+  return async (c: Context<AppEnv>): Promise<void> => {
+    const { quorumId } = await openTicket(c.env, c.req.param('ticket') ?? '');
+    if (quorumId !== undefined) {
+      const now = Date.now();
+      const { state } = await readQuorum(c.env, quorumStub(c.env, quorumId), 'state', (q) => q.state(now));
+      if (state !== 'pending') throw new ProblemError('quorum_closed', `the quorum is ${state}`);
+    }
+    await then(c);
+  };
 }
