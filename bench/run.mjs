@@ -10,6 +10,7 @@
  *   --cpu-only                         figure 1 alone, printed, not written (for optimisation work)
  *   --storage=disk                     the SQLite files on disk for every figure (default: tmpfs)
  *   --only=agents                      figure 8 alone (long-poll waiters, webhook latency), printed, not written
+ *   --only=quorum                      quorum (issue 24): approver verify CPU vs a single verify, exactly once at 20 approvers, printed
  *
  * Everything listens on 127.0.0.1 and every load loop is bounded in count
  * (autocannon `amount`) and time (a hard limit on the whole run).
@@ -28,6 +29,7 @@ import { startServers } from './lib/servers.mjs';
 import { receiptBench } from './lib/receipt-bench.mjs';
 import { evidenceBench } from './lib/evidence-bench.mjs';
 import { figureAgents } from './lib/agents-figure.mjs';
+import { figureQuorum } from './lib/quorum-figure.mjs';
 import { report } from './lib/report.mjs';
 import { roundTrips } from './lib/round-trips.mjs';
 import { machineInfo } from './lib/machine.mjs';
@@ -40,7 +42,7 @@ const flags = new Set(process.argv.slice(2));
 const QUICK = flags.has('--quick');
 const CPU_ONLY = flags.has('--cpu-only');
 const ONLY = [...flags].find((f) => f.startsWith('--only='))?.slice(7);
-if (ONLY !== undefined && ONLY !== 'agents') throw new Error(`--only=${ONLY}: only --only=agents is known`);
+if (ONLY !== undefined && ONLY !== 'agents' && ONLY !== 'quorum') throw new Error(`--only=${ONLY}: only --only=agents and --only=quorum are known`);
 /**
  * Where the Durable Objects' SQLite files live for the main figures: `tmpfs`
  * (/dev/shm, the default when it exists: a commit costs what SQLite and the
@@ -111,6 +113,11 @@ async function main() {
   const psea = servers.psea;
   const cpuApi = servers.cpu;
   const agents = () => figureAgents({ psea, cpuApi, SoftAuthenticator, enrollUser, pid: workerd.pid, webhookSecret: servers.webhookSecret, baselinePort: ports.baseline, quick: QUICK, log });
+  if (ONLY === 'quorum') {
+    // Issue 24's figure, printed only (not yet a row of docs/performance.md's table).
+    await figureQuorum({ psea, SoftAuthenticator, enrollUser, pid: workerd.pid, quick: QUICK, log });
+    return;
+  }
   if (ONLY === 'agents') {
     results.figures.agents = await agents();
     results.machine.seconds = Math.round((Date.now() - began) / 1000);
