@@ -40,6 +40,8 @@ export class Quorum extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly waiters = new StatusWaiters<QuorumStatus>({ perTicket: 256, total: 256 });
   private readonly inFlight = new Set<string>();
+  /** The quorum's record once read: it never changes. */
+  private record: QuorumRecord | undefined;
   /** Hand-offs to refuse (as a failed call) before one is taken: the retried hand-off's test. */
   refuseHandoffs = 0;
 
@@ -76,7 +78,7 @@ export class Quorum extends DurableObject<Env> {
   /** `GET /v1/quorums/:id[?wait=S]`; `tokenHash` when the caller showed a statusToken, not an API key. */
   async status(now: number, tokenHash: string | undefined, waitMs: number): Promise<Outcome<QuorumStatus>> {
     return outcome(async () => {
-      if (tokenHash !== undefined && readQuorum(this.sql)?.record.statusTokenHash !== tokenHash) throw new ProblemError('unauthorized', TOKEN_REQUIRED);
+      if (tokenHash !== undefined && this.read()?.record.statusTokenHash !== tokenHash) throw new ProblemError('unauthorized', TOKEN_REQUIRED);
       const first = this.statusNow(now);
       if (first.state !== 'pending' || waitMs <= 0) return first;
       const until = Math.min(now + waitMs, this.current(now).record.expiresAt + QUORUM_EXPIRY_GRACE_MS);
@@ -143,7 +145,7 @@ export class Quorum extends DurableObject<Env> {
 
   /** The expiry and the webhooks due at `now` (the alarm's work; tests call it with a later clock). */
   async tick(now: number): Promise<void> {
-    if (readQuorum(this.sql)) this.current(now);
+    if (this.read()) this.current(now);
     try {
       await deliverDue(this.sql, this.env, this.inFlight);
     } finally {
@@ -183,9 +185,15 @@ export class Quorum extends DurableObject<Env> {
     return { counted: true, quorum: summary(record, 'approved', next), receipt };
   }
 
+  private read(): QuorumRow | undefined {
+    const row = readQuorum(this.sql, this.record);
+    this.record = row?.record;
+    return row;
+  }
+
   /** The quorum, expired first when its expiry and grace are past; 404 when there is none. */
   private current(now: number): QuorumRow {
-    const row = readQuorum(this.sql);
+    const row = this.read();
     if (!row) throw new ProblemError('quorum_not_found');
     if (row.state === 'pending' && now >= row.record.expiresAt + QUORUM_EXPIRY_GRACE_MS) {
       this.close(row.record, 'expired', row.record.expiresAt);
@@ -209,7 +217,7 @@ export class Quorum extends DurableObject<Env> {
 
   /** The one alarm: the next webhook due, or the expiry of a pending quorum. */
   private schedule(): void {
-    const row = readQuorum(this.sql);
+    const row = this.read();
     const expiry = row?.state === 'pending' ? row.record.expiresAt + QUORUM_EXPIRY_GRACE_MS : undefined;
     const times = [nextDeliveryAt(this.sql), expiry].filter((t): t is number => t !== undefined);
     const set = times.length ? this.ctx.storage.setAlarm(Math.min(...times)) : this.ctx.storage.deleteAlarm();

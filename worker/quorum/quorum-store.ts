@@ -44,11 +44,17 @@ export interface QuorumRow {
   metBy: string | null;
 }
 
-export function readQuorum(sql: SqlStorage): QuorumRow | undefined {
+/**
+ * The quorum; `known` is its record read before (it never changes), so a
+ * read parses none of the action or display again.
+ */
+export function readQuorum(sql: SqlStorage, known?: QuorumRecord): QuorumRow | undefined {
   const row = sql
-    .exec<{ record: string; state: QuorumState; receipt: string | null; met_by: string | null }>('SELECT record, state, receipt, met_by FROM quorum WHERE k = 1')
+    .exec<{ record?: string; state: QuorumState; receipt: string | null; met_by: string | null }>(
+      known ? 'SELECT state, receipt, met_by FROM quorum WHERE k = 1' : 'SELECT record, state, receipt, met_by FROM quorum WHERE k = 1',
+    )
     .toArray()[0];
-  return row && { record: JSON.parse(row.record) as QuorumRecord, state: row.state, receipt: row.receipt, metBy: row.met_by };
+  return row && { record: known ?? (JSON.parse(row.record!) as QuorumRecord), state: row.state, receipt: row.receipt, metBy: row.met_by };
 }
 
 /** Store the quorum once; a second create (a retried call) with the same id leaves the first. */
