@@ -94,3 +94,39 @@ describe('quorum routes: who may ask, unknown ids', () => {
     expectProblem(await call('GET', `/v1/quorums/${q.quorum}?wait=61`), 400, 'invalid_request');
   });
 });
+
+describe('quorum routes never answer 5xx to malformed input', () => {
+  it('bodies, ids and tickets of every wrong shape: 4xx problems only', async () => {
+    const [a] = await approvers(1);
+    const q = await createQuorum([{ users: [a!], required: 1 }]);
+    const ticket = q.approvers[0]!.ticket;
+    const junk: unknown[] = [
+      null, 7, 'x', [], {}, { initiator: {} }, { initiator: 'i', groups: {} }, { initiator: 'i', groups: [null] },
+      { initiator: 'i', groups: [{ users: [null], required: 1 }] }, { initiator: 'i', groups: [{ users: [{ id: 5 }], required: 1 }] },
+      { initiator: 'i', groups: [{ users: [{ id: a!.id }], required: 1 }], action: [] },
+      { initiator: '\ud800', groups: [{ users: [{ id: a!.id }], required: 1 }], action: WIRE },
+      { initiator: 'i', groups: [{ users: [{ id: a!.id, name: '\ud800' }], required: 1 }], action: WIRE },
+      { initiator: 'i', groups: [{ users: [{ id: a!.id }], required: 1 }], action: WIRE, display: { title: '' } },
+    ];
+    for (const body of junk) {
+      const r = await call('POST', '/v1/quorums', body);
+      expect(r.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(r.status, JSON.stringify(body)).toBeLessThan(500);
+    }
+    const raw = await call('POST', '/v1/quorums', undefined, { raw: '{"initiator":', headers: { 'content-type': 'application/json' } });
+    expectProblem(raw, 400, 'invalid_request');
+    for (const id of ['', '%00', 'a'.repeat(600), `${q.quorum}x`, q.quorum.toUpperCase(), '..']) {
+      for (const [method, path] of [['GET', `/v1/quorums/${id}`], ['DELETE', `/v1/quorums/${id}`], ['GET', `/v1/quorums/${id}/evidence`]] as const) {
+        const r = await call(method, path);
+        expect(r.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+        expect(r.status, `${method} ${path}`).toBeLessThan(500);
+      }
+    }
+    for (const t of [`${ticket}0`, `${ticket.slice(0, 108)}.${'0'.repeat(64)}`, `${ticket.slice(0, 108)}.zz`, `${ticket}.${q.quorum}`]) {
+      for (const r of [await call('GET', `/v1/actions/${t}`, undefined, { auth: false }), await call('POST', `/v1/actions/${t}/verify`, { id: 'x' }, { auth: false })]) {
+        expect(r.status, t).toBeGreaterThanOrEqual(400);
+        expect(r.status, t).toBeLessThan(500);
+      }
+    }
+  });
+});
