@@ -23,6 +23,7 @@ import { receipts } from './routes/receipts';
 
 export { UserVault } from './vault/user-vault';
 export { CredentialOwner } from './vault/credential-owners';
+export { IdempotencyRecord } from './idempotency/idempotency-record';
 
 const MAX_BODY_BYTES = 64 * 1024;
 

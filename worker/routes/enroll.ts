@@ -3,6 +3,7 @@ import type { AuthenticationResponseJSON, AuthenticatorTransport, RegistrationRe
 import { getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { requireApiKey } from '../http/api-key';
+import { idempotent } from '../http/idempotency';
 import { browserCors } from '../http/browser-cors';
 import { isoSeconds } from '../http/outcome';
 import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
@@ -15,7 +16,7 @@ import { AuthenticationResponse, EnrollmentRequest, RegistrationResponse } from 
 export const enroll = new Hono<AppEnv>();
 
 // Server: issue a single-use enrollment ticket for one user (`recovery`: without an existing passkey's approval).
-enroll.post('/v1/enrollments', requireApiKey, jsonBody(EnrollmentRequest), async (c) => {
+enroll.post('/v1/enrollments', requireApiKey, idempotent, jsonBody(EnrollmentRequest), async (c) => {
   const { user, recovery } = c.req.valid('json');
   const vars = getVars(c.env);
   const { ticket, vault } = newTicket(c.env, user.id);
