@@ -54,8 +54,10 @@ enroll.post(
       ...body,
       response: { ...body.response, transports: body.response.transports as AuthenticatorTransport[] | undefined },
     } satisfies RegistrationResponseJSON;
+    // The body as sent, hashed: a byte-identical retry after a 503 is told the first answer.
+    const accepted = await sha256B64url(await c.req.text());
     const now = Date.now();
-    const outcome: RegistrationOutcome = await writeVault(c.env, vault, 'enroll', (v) => v.enroll(hash, response, now));
+    const outcome: RegistrationOutcome = await writeVault(c.env, vault, 'enroll', (v) => v.enroll(hash, response, now, accepted));
     return 'pending' in outcome ? c.json(outcome, 202) : c.json(outcome, 201);
   },
 );

@@ -15,6 +15,7 @@
  * assertion check, the commit and failure plumbing and the alarm they share
  * are in vault-core.ts.
  */
+import { heldRetry } from './registration-retry';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { checkEnrollment } from '../attestation/check-enrollment';
 import { getPolicy, getSigningKeys, getTrust, getVars } from '../config';
@@ -165,8 +166,11 @@ export class UserVault extends VaultCore {
    * one is stored `pending`, held by this ticket until one of the user's
    * active credentials approves it (202, then {@link approveEnrollment}).
    */
-  async enroll(hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<RegistrationOutcome>> {
-    return this.ceremony(hash, () => refuseHolding(usableTicket(this.sql, hash, 'enroll', now)), async (row) => {
+  async enroll(hash: string, response: RegistrationResponseJSON, now: number, accepted?: string): Promise<Outcome<RegistrationOutcome>> {
+    // `accepted`: SHA-256 of the body; its byte-identical retry is told the first answer (registration-retry.ts).
+    const retried = await heldRetry(this.sql, getVars(this.env).rpId, hash, now, accepted);
+    if (retried) return retried;
+    return this.ceremony(hash, () => refuseHolding(usableTicket(this.sql, hash, 'enroll', now, accepted)), async (row) => {
       const hook = credentialWebhookUrl(this.env);
       const vars = getVars(this.env);
       const policy = getPolicy(this.env);
@@ -186,10 +190,12 @@ export class UserVault extends VaultCore {
 
       // 4. Re-check after the awaits, then decide and write. No await below.
       const enrollment = enrollmentRecord(response);
-      const admission = commitEnrollment(this.ctx.storage, this.log, { hash, now, data, reg, attestation, hold, addCredential: policy.enrollment.addCredential, enrollment });
+      const enrolled = { credentialId, aaguid, deviceBound, backedUp };
+      const first = accepted === undefined ? undefined : { accepted, result: JSON.stringify(enrolled) };
+      const admission = commitEnrollment(this.ctx.storage, this.log, { hash, now, data, reg, attestation, hold, addCredential: policy.enrollment.addCredential, enrollment, first });
       if (admission) {
         this.credentialChanged(hook, 'credential.enrolled', credentialId, now, admission);
-        return { credentialId, aaguid, deviceBound, backedUp };
+        return enrolled;
       }
       return heldAnswer(this.sql, vars.rpId, hold, now);
     });
