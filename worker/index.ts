@@ -4,11 +4,11 @@
  * (without the request body) and answered with a generic 500.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { getVars } from './config';
 import type { AppEnv } from './env';
 import { PseaError, problemResponse } from './errors';
+import { bodyLimit } from './http/body-limit';
 import { earlyCorsHeaders } from './http/browser-cors';
 import { logPath } from './http/log-path';
 import { actions } from './routes/actions';
@@ -43,10 +43,10 @@ app.use('*', async (c, next) => {
   await next();
 });
 
-// Cap bodies before anything parses them.
+// Cap bodies before anything parses them, never leaving one half read (http/body-limit.ts).
 app.use(
   '*',
-  bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problemResponse(new PseaError('payload_too_large', 'body over 64 KiB'), earlyCorsHeaders(c)) }),
+  bodyLimit(MAX_BODY_BYTES, (c, detail) => problemResponse(new PseaError('payload_too_large', detail), earlyCorsHeaders(c))),
 );
 
 // API answers carry tickets, statements and receipts: no cache keeps them.
