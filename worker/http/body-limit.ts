@@ -1,6 +1,6 @@
 /**
- * The 64 KiB body limit (docs/api.md, "Bodies"; docs/deploy.md, "Request
- * bodies"). Hono's own bodyLimit reads a chunked body (no `Content-Length`)
+ * The 64 KiB body limit (docs/api.md, "Bodies"; docs/configuration.md,
+ * "Request bodies"). Hono's own bodyLimit reads a chunked body (no `Content-Length`)
  * and, past the limit, answers 413 with the stream half read. Behind
  * `wrangler dev`'s proxy that stalls the proxy: every later request waits
  * until the stalled one's client gives up. workerd served directly does not
