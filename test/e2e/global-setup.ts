@@ -21,7 +21,7 @@ import { promisify } from 'node:util';
 import { freePort, startHostServer } from './host-server';
 // @ts-expect-error: a plain .mjs module of the repository's scripts, without types
 import { logKeyName, newLogSigningKey } from '../../scripts/dev-secrets.mjs';
-import { verifierKeyOf } from '../../worker/log/note-keys';
+import { verifierKeyOf } from '../../packages/psea/src/log/note-keys';
 
 export interface E2EContext {
   /** The Worker, e.g. http://localhost:43121 (its own origin is an allowed origin). */
@@ -88,6 +88,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     POLICY: JSON.stringify({
       rules: [
         { id: 'large-transfer', match: { type: 'wire.transfer', gt: { amount: 10000 } }, require: { deviceBound: true } },
+        // Approved on the hosted page only: from a host page it is origin_mismatch (front-door.test.ts).
+        { id: 'hosted-only', match: { type: 'e2e.hosted-only' }, origins: [service] },
         { id: 'default', offline: true },
       ],
     }),

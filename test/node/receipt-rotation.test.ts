@@ -14,7 +14,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyReceipt, type PublicJWKSet } from '../../worker/receipt/index.ts';
+import { verifyReceipt, type PublicJWKSet } from '../../packages/psea/src/receipt/index.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { serveWorker, type WorkerdService } from '../support/workerd-service';
 

@@ -6,7 +6,7 @@
 import { createExecutionContext, env } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import app from '../../worker/index';
-import { PseaClient } from '../../worker/client/index.ts';
+import { PseaClient } from '../../packages/psea/src/client/index.ts';
 import type { UserVault } from '../../worker/vault/user-vault';
 import { BASE, WIRE, apiKey, enroll, newUserId, vaultRows } from './harness';
 

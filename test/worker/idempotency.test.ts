@@ -192,7 +192,7 @@ describe('Idempotency-Key on the other creates', () => {
 
 /** The fingerprint the middleware computes (method, path, body bytes). */
 async function fingerprintOf(method: string, path: string, body: string): Promise<string> {
-  const { sha256B64url } = await import('../../worker/lib/sha256-b64url');
+  const { sha256B64url } = await import('../../packages/psea/src/internal/sha256-b64url');
   return sha256B64url(`${method} ${path}\n${await sha256B64url(body)}`);
 }
 

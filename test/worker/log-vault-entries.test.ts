@@ -1,5 +1,5 @@
 /**
- * The vault's log (worker/vault/vault-log.ts): every state change SPEC's
+ * The vault's log (worker/vault/storage/vault-log.ts): every state change SPEC's
  * "The log" names is an entry with the right members, written in the same
  * transaction as the change; a failure between the append and the ticket's
  * consumption leaves neither, so the log and the state always agree.
@@ -8,15 +8,16 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { ticketHash } from '../../worker/http/ticket';
-import { sha256B64url } from '../../worker/lib/sha256-b64url';
-import type { LogEntry } from '../../worker/log/log-entry';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
+import type { LogEntry } from '../../packages/psea/src/log/log-entry';
 import { UserVault } from '../../worker/vault/user-vault';
-import type { VaultLog } from '../../worker/vault/vault-log';
+import type { VaultLog } from '../../worker/vault/storage/vault-log';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import {
   assertion, call, credentialsOf, enroll, enrollAnother, enrollmentOptions, enrollmentTicket, expectProblem, newUserId,
   nextMillisecond, ORIGIN, register, requestAction, ticketRow, vaultRows, verify,
 } from './harness';
+import { vaultState } from '../../worker/vault/state-seam';
 
 const stubOf = (userId: string) => env.VAULT.get(env.VAULT.idFromName(userId));
 
@@ -139,7 +140,7 @@ describe('one transaction: the log and the state agree', () => {
     const stub = stubOf(userId);
     // A test-only fault: the real append runs, then the storage "fails" before the commit ends.
     const restore = await runInDurableObject(stub, (vault: UserVault) => {
-      const log = (vault as unknown as { log: VaultLog }).log;
+      const log = vaultState(vault).log;
       const append = log.append.bind(log);
       log.append = (entry) => {
         append(entry);
@@ -167,7 +168,7 @@ describe('one transaction: the log and the state agree', () => {
     const { auth } = await enroll(userId);
     const { ticket } = await requestAction(userId);
     await runInDurableObject(stubOf(userId), (vault: UserVault) => {
-      (vault as unknown as { log: VaultLog }).log.append = () => {
+      vaultState(vault).log.append = () => {
         throw new Error('the log is full');
       };
     });

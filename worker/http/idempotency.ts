@@ -14,9 +14,9 @@
 import { createMiddleware } from 'hono/factory';
 import type { Env } from '../env';
 import type { AppEnv } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import type { IdempotencyRecord, Reservation } from '../idempotency/idempotency-record';
-import { sha256B64url } from '../lib/sha256-b64url';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import { callObject } from './vault-call';
 
 /** 1–255 printable ASCII characters (space included; fetch trims the ends). */
@@ -42,10 +42,10 @@ async function fingerprint(method: string, path: string, body: ArrayBuffer): Pro
 
 function refusal(reservation: Exclude<Reservation, { kind: 'reserved' }>): Response | never {
   if (reservation.kind === 'mismatch') {
-    throw new PseaError('idempotency_mismatch', 'this Idempotency-Key was used with another request body');
+    throw new ProblemError('idempotency_mismatch', 'this Idempotency-Key was used with another request body');
   }
   if (reservation.kind === 'in_progress') {
-    throw new PseaError('idempotency_in_progress', 'the first request with this Idempotency-Key is still being answered');
+    throw new ProblemError('idempotency_in_progress', 'the first request with this Idempotency-Key is still being answered');
   }
   const { answer } = reservation;
   return new Response(answer.body, {
@@ -58,7 +58,7 @@ function refusal(reservation: Exclude<Reservation, { kind: 'reserved' }>): Respo
 export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header('idempotency-key');
   if (key === undefined) return next();
-  if (!KEY.test(key)) throw new PseaError('invalid_request', 'Idempotency-Key: 1 to 255 printable ASCII characters');
+  if (!KEY.test(key)) throw new ProblemError('invalid_request', 'Idempotency-Key: 1 to 255 printable ASCII characters');
   const env = c.env;
   const open = () => idempotencyRecord(env, bearerOf(c.req.header('authorization')), key);
   let stub = await open();

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { getPolicy, getSigningKeys, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { idempotent } from '../http/idempotency';
 import { browserCors } from '../http/browser-cors';
@@ -12,13 +12,14 @@ import { jsonBody } from '../http/validate';
 import { refuseHidingChars } from '../policy/refuse-hiding-chars';
 import { readVault, writeVault } from '../http/vault-call';
 import { selectRule } from '../policy/select-rule';
-import { canonicalJson } from '../lib/canonical-json';
-import { hashDisplay } from '../receipt/hash-display';
+import { canonicalJson } from '../../packages/psea/src/internal/canonical-json';
+import { hashDisplay } from '../../packages/psea/src/receipt/hash-display';
 import { randomId } from '../lib/random-id';
-import { sha256B64url } from '../lib/sha256-b64url';
-import { statementChallenge } from '../receipt/statement';
-import type { Statement } from '../receipt/types';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
+import { statementChallenge } from '../../packages/psea/src/receipt/statement';
+import type { Statement } from '../../packages/psea/src/receipt/types';
 import type { Display } from '../vault/types';
+import { actionTitle } from '../../packages/psea/src/internal/action-title';
 import { ActionRequest, AuthenticationResponse } from './schemas';
 import { statusCaller } from '../http/status-caller';
 import { waitSeconds } from '../http/wait-param';
@@ -29,15 +30,15 @@ export const actions = new Hono<AppEnv>();
 const MAX_ACTION_BYTES = 16 * 1024;
 
 /**
- * Without a display, the person sees the action's own fields, as text, every
- * one and in full: nothing signed may be left off the page. The action's
+ * Without a display, the person sees the type as a title (`Wire transfer`) and the action's own
+ * fields, as text, every one and in full: nothing signed may be left off the page. The action's
  * 16 KiB bound on its canonical form bounds this display too.
  */
 function defaultDisplay(action: Record<string, unknown> & { type: string }): Display {
   const fields = Object.entries(action)
     .filter(([key]) => key !== 'type')
     .map(([label, value]) => ({ label, value: typeof value === 'string' ? value : JSON.stringify(value) }));
-  return { title: action.type, fields };
+  return { title: actionTitle(action.type), fields };
 }
 
 // Server: ask for approval of one exact action; the statement fixes what the passkey will sign.
@@ -48,10 +49,10 @@ actions.post('/v1/actions', requireApiKey, idempotent, jsonBody(ActionRequest), 
   try {
     canonical = canonicalJson(body.action);
   } catch {
-    throw new PseaError('invalid_request', 'action: not representable as canonical JSON');
+    throw new ProblemError('invalid_request', 'action: not representable as canonical JSON');
   }
   if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES) {
-    throw new PseaError('invalid_request', 'action: canonical form over 16 KiB');
+    throw new ProblemError('invalid_request', 'action: canonical form over 16 KiB');
   }
   const rule = selectRule(getPolicy(c.env), body.action);
   // The one display object that is checked, hashed, stored and served: the schema's output (defaults
@@ -63,7 +64,7 @@ actions.post('/v1/actions', requireApiKey, idempotent, jsonBody(ActionRequest), 
   try {
     dsp = await hashDisplay(display);
   } catch {
-    throw new PseaError('invalid_request', 'display: not representable as canonical JSON');
+    throw new ProblemError('invalid_request', 'display: not representable as canonical JSON');
   }
   const statement: Statement = {
     v: 1,
@@ -105,7 +106,7 @@ actions.get('/v1/actions/:ticket/status', async (c) => {
     opened = await openTicket(c.env, c.req.param('ticket'));
   } catch (err) {
     // A token is no key: it learns nothing about tickets, not even which are malformed.
-    if (caller.tokenHash !== undefined) throw new PseaError('unauthorized', "a valid API key or this ticket's statusToken is required");
+    if (caller.tokenHash !== undefined) throw new ProblemError('unauthorized', "a valid API key or this ticket's statusToken is required");
     throw err;
   }
   const { vault, hash } = opened;
