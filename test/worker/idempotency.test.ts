@@ -5,7 +5,7 @@
  * whose first try failed below the service or whose Worker died.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { idempotencyRecord } from '../../worker/http/idempotency';
 import { LEASE_MS } from '../../worker/idempotency/idempotency-record';
 import type { UserVault } from '../../worker/vault/user-vault';
@@ -131,6 +131,21 @@ describe('Idempotency-Key on POST /v1/actions', () => {
     const replay = await callApp({}, 'POST', '/v1/actions', actionBody(userId), { headers });
     expect(replay.body.ticket).toBe(retry.body.ticket);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('the record keeps the answer sealed: no ticket or statusToken in storage, nor the API key or the key', async () => {
+    const userId = await enrolledUser();
+    const key = freshKey();
+    const first = await post('/v1/actions', actionBody(userId), key);
+    const stub = await idempotencyRecord(env, apiKey(), key);
+    const rows = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec('SELECT * FROM record').toArray());
+    const stored = JSON.stringify(rows);
+    expect(rows).toHaveLength(1);
+    for (const secret of [first.body.ticket, first.body.statusToken, first.body.ticket.split('.')[1], apiKey(), key]) {
+      expect(stored).not.toContain(secret);
+    }
+    // Opened only by the repeat that presents both keys.
+    expect((await post('/v1/actions', actionBody(userId), key)).body).toEqual(first.body);
   });
 
   it('a 4xx answer is kept too: 409 not_enrolled is replayed, marked', async () => {

@@ -9,7 +9,8 @@
  * the first runs the route, and its answer, unless a 5xx, is kept 24 hours and
  * replayed with `Idempotent-Replayed: true` to a repeat with a byte-identical
  * body on the same method and path. A 5xx gives the key back, so the caller's
- * retry runs the create afresh.
+ * retry runs the create afresh. The kept answer is sealed under the API key and
+ * the key (idempotency/sealed-answer.ts): the record alone opens nothing.
  */
 import { createMiddleware } from 'hono/factory';
 import type { Env } from '../env';
@@ -17,6 +18,7 @@ import type { AppEnv } from '../env';
 import { ProblemError } from '../errors';
 import type { IdempotencyRecord, Reservation } from '../idempotency/idempotency-record';
 import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
+import { answerKey, seal, unseal } from '../idempotency/sealed-answer';
 import { callObject } from './vault-call';
 
 /** 1–255 printable ASCII characters (space included; fetch trims the ends). */
@@ -40,7 +42,8 @@ async function fingerprint(method: string, path: string, body: ArrayBuffer): Pro
   return sha256B64url(`${method} ${path}\n${bodyHash}`);
 }
 
-function refusal(reservation: Exclude<Reservation, { kind: 'reserved' }>): Response | never {
+/** The answer to a repeat: the kept one, opened and marked; or the problem the record named. */
+async function refusal(reservation: Exclude<Reservation, { kind: 'reserved' }>, sealKey: CryptoKey, print: string): Promise<Response> {
   if (reservation.kind === 'mismatch') {
     throw new ProblemError('idempotency_mismatch', 'this Idempotency-Key was used with another request body');
   }
@@ -48,7 +51,7 @@ function refusal(reservation: Exclude<Reservation, { kind: 'reserved' }>): Respo
     throw new ProblemError('idempotency_in_progress', 'the first request with this Idempotency-Key is still being answered');
   }
   const { answer } = reservation;
-  return new Response(answer.body, {
+  return new Response(await unseal(sealKey, answer.body, print), {
     status: answer.status,
     // Every create's answer is no-store (worker/index.ts): so is its replay.
     headers: { 'content-type': answer.contentType, 'cache-control': 'no-store', 'idempotent-replayed': 'true' },
@@ -60,28 +63,31 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   if (key === undefined) return next();
   if (!KEY.test(key)) throw new ProblemError('invalid_request', 'Idempotency-Key: 1 to 255 printable ASCII characters');
   const env = c.env;
-  const open = () => idempotencyRecord(env, bearerOf(c.req.header('authorization')), key);
-  let stub = await open();
+  const apiKey = bearerOf(c.req.header('authorization'));
+  const open = () => idempotencyRecord(env, apiKey, key);
   const print = await fingerprint(c.req.method, new URL(c.req.url).pathname, await c.req.arrayBuffer());
+  const sealKey = await answerKey(apiKey, key);
   const now = Date.now();
   // RPC's types do not carry a union through: the object's own type is named here.
   const reserve = (s: Stub) => s.reserve(print, now) as unknown as Promise<Reservation>;
-  const reservation = await callObject('idempotency.reserve', false, stub, () => stub, reserve);
-  if (reservation.kind !== 'reserved') return refusal(reservation);
+  const first = await open();
+  const reservation = await callObject('idempotency.reserve', false, first, () => first, reserve);
+  if (reservation.kind !== 'reserved') return refusal(reservation, sealKey, print);
   const { lease } = reservation;
 
   await next();
 
   const res = c.res;
-  // A stub that has thrown is broken for good: the answer is kept through a fresh one.
-  stub = await open();
+  // A fresh stub: the first may have thrown, and a stub that has is broken for good.
+  const stub = await open();
   if (res.status >= 500) {
     // The create may have committed (a 503 from a vault write): the key is given back, and what
     // that first try made, if anything, was never answered to anyone (docs/api.md).
     await stub.release(lease).catch((err: unknown) => logLost('release', err));
     return;
   }
-  const answer = { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.clone().text() };
+  const body = await seal(sealKey, await res.clone().text(), print);
+  const answer = { status: res.status, contentType: res.headers.get('content-type') ?? '', body };
   // Kept before the answer leaves: a repeat that follows it is replayed, never run.
   const complete = (s: Stub) => s.complete(lease, answer, Date.now());
   const kept = await complete(stub)

@@ -23,7 +23,7 @@ export const KEEP_MS = 24 * 60 * 60 * 1000;
  */
 export const LEASE_MS = 60 * 1000;
 
-/** The answer kept for replay. */
+/** The answer kept for replay; `body` sealed by the Worker (sealed-answer.ts), opaque here. */
 export interface StoredAnswer {
   status: number;
   contentType: string;
