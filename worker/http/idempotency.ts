@@ -19,7 +19,7 @@ import { ProblemError } from '../errors';
 import type { IdempotencyRecord, Reservation } from '../idempotency/idempotency-record';
 import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import { answerKey, seal, unseal } from '../idempotency/sealed-answer';
-import { callObject } from './vault-call';
+import { callObject } from '../vault/object-call';
 
 /** 1–255 printable ASCII characters (space included; fetch trims the ends). */
 const KEY = /^[\x20-\x7e]{1,255}$/;
