@@ -101,7 +101,7 @@ describe('Idempotency-Key on POST /v1/actions', () => {
     // The first request, stopped between its reservation and its answer.
     const stub = await idempotencyRecord(env, apiKey(), other);
     const print = await fingerprintOf('POST', '/v1/actions', JSON.stringify(actionBody(userId)));
-    expect((await stub.reserve(print, Date.now())).kind).toBe('reserved');
+    expect((await stub.reserve(print, Date.now(), 'held')).kind).toBe('reserved');
     const count = await ticketCount(userId);
     const busy = await post('/v1/actions', actionBody(userId), other);
     expectProblem(busy, 409, 'idempotency_in_progress');
@@ -114,7 +114,7 @@ describe('Idempotency-Key on POST /v1/actions', () => {
     const key = freshKey();
     const stub = await idempotencyRecord(env, apiKey(), key);
     const print = await fingerprintOf('POST', '/v1/actions', JSON.stringify(actionBody(userId)));
-    expect((await stub.reserve(print, Date.now() - LEASE_MS - 1)).kind).toBe('reserved');
+    expect((await stub.reserve(print, Date.now() - LEASE_MS - 1, 'dead')).kind).toBe('reserved');
     const taken = await post('/v1/actions', actionBody(userId), key);
     expect(taken.status).toBe(201);
     expect((await post('/v1/actions', actionBody(userId), key)).body.ticket).toBe(taken.body.ticket);
@@ -146,6 +146,15 @@ describe('Idempotency-Key on POST /v1/actions', () => {
     }
     // Opened only by the repeat that presents both keys.
     expect((await post('/v1/actions', actionBody(userId), key)).body).toEqual(first.body);
+  });
+
+  it('a reservation whose answer was lost is given back: 503, and the retry runs (not 409 for 60 s)', async () => {
+    const userId = await enrolledUser();
+    const headers = { 'idempotency-key': freshKey() };
+    const lost = await callApp({ IDEMPOTENCY: lossyReserve() }, 'POST', '/v1/actions', actionBody(userId), { headers });
+    expectProblem(lost, 503, 'unavailable');
+    const retry = await callApp({}, 'POST', '/v1/actions', actionBody(userId), { headers });
+    expect(retry.status).toBe(201);
   });
 
   it('a 4xx answer is kept too: 409 not_enrolled is replayed, marked', async () => {
@@ -209,6 +218,23 @@ describe('Idempotency-Key on the other creates', () => {
 async function fingerprintOf(method: string, path: string, body: string): Promise<string> {
   const { sha256B64url } = await import('../../packages/psea/src/internal/sha256-b64url');
   return sha256B64url(`${method} ${path}\n${await sha256B64url(body)}`);
+}
+
+/** Idempotency records whose reserve takes the key, then loses its answer on the way back. */
+function lossyReserve() {
+  return {
+    idFromName: (n: string) => env.IDEMPOTENCY.idFromName(n),
+    get: (id: DurableObjectId) =>
+      new Proxy(env.IDEMPOTENCY.get(id), {
+        get: (t, p) =>
+          p === 'reserve'
+            ? async (...a: [string, number, string]) => {
+                await (t as unknown as { reserve: (...x: typeof a) => Promise<unknown> }).reserve(...a);
+                throw Object.assign(new Error('Network connection lost.'), { retryable: true });
+              }
+            : (Reflect.get(t, p) as unknown),
+      }),
+  } as unknown as typeof env.IDEMPOTENCY;
 }
 
 /** A vault whose createAction fails below the service before it commits. */

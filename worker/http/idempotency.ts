@@ -69,11 +69,18 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   const sealKey = await answerKey(apiKey, key);
   const now = Date.now();
   // RPC's types do not carry a union through: the object's own type is named here.
-  const reserve = (s: Stub) => s.reserve(print, now) as unknown as Promise<Reservation>;
+  const lease = crypto.randomUUID();
+  const reserve = (s: Stub) => s.reserve(print, now, lease) as unknown as Promise<Reservation>;
   const first = await open();
-  const reservation = await callObject('idempotency.reserve', false, first, () => first, reserve);
+  let reservation: Reservation;
+  try {
+    reservation = await callObject('idempotency.reserve', false, first, () => first, reserve);
+  } catch (err) {
+    // The reserve may have been taken with its answer lost: give it back, or it holds 60 s.
+    await (await open()).release(lease).catch(() => undefined);
+    throw err;
+  }
   if (reservation.kind !== 'reserved') return refusal(reservation, sealKey, print);
-  const { lease } = reservation;
 
   await next();
 

@@ -72,9 +72,10 @@ export class IdempotencyRecord extends DurableObject<Env> {
 
   /**
    * Take the key for a request whose method, path and body hash to `fingerprint`,
-   * or say why not. A lapsed lease or answer counts as absent.
+   * or say why not. A lapsed lease or answer counts as absent. `lease` is the
+   * caller's own id, so a caller whose reserve went unanswered can still release it.
    */
-  async reserve(fingerprint: string, now: number): Promise<Reservation> {
+  async reserve(fingerprint: string, now: number, lease: string): Promise<Reservation> {
     const row = this.row(now);
     if (row !== undefined) {
       // A different body is refused first, while pending too: that key is misused either way.
@@ -82,7 +83,6 @@ export class IdempotencyRecord extends DurableObject<Env> {
       if (row.state === 'pending') return { kind: 'in_progress' };
       return { kind: 'replay', answer: { status: row.status, contentType: row.content_type, body: row.body } };
     }
-    const lease = crypto.randomUUID();
     this.sql.exec('DELETE FROM record');
     this.sql.exec(
       "INSERT INTO record VALUES ('pending', ?, ?, ?, 0, '', '')",
