@@ -8,11 +8,11 @@
  * mounts nothing more, so no production code imports the demo.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { getVars } from './config';
 import type { AppEnv } from './env';
 import { asProblem, ProblemError, problemResponse } from './errors';
+import { bodyLimit } from './http/body-limit';
 import { earlyCorsHeaders } from './http/browser-cors';
 import { logPath } from './http/log-path';
 import { actions } from './routes/actions';
@@ -48,10 +48,10 @@ export function createApp(extend?: (app: App) => void): App {
     await next();
   });
 
-  // Cap bodies before anything parses them.
+  // Cap bodies before anything parses them, never leaving one half read (http/body-limit.ts).
   app.use(
     '*',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problemResponse(new ProblemError('payload_too_large', 'body over 64 KiB'), earlyCorsHeaders(c)) }),
+    bodyLimit(MAX_BODY_BYTES, (c, detail) => problemResponse(new ProblemError('payload_too_large', detail), earlyCorsHeaders(c))),
   );
 
   // API answers carry tickets, statements and receipts: no cache keeps them.

@@ -7,6 +7,7 @@ import { createApp } from './app';
 
 export { UserVault } from './vault/user-vault';
 export { CredentialOwner } from './vault/credential-owners';
+export { IdempotencyRecord } from './idempotency/idempotency-record';
 export { Quorum } from './quorum/quorum-object';
 
 export default createApp();

@@ -130,3 +130,18 @@ describe('quorum routes never answer 5xx to malformed input', () => {
     }
   });
 });
+
+describe('POST /v1/quorums with an Idempotency-Key', () => {
+  it('a repeat gets the same quorum and tickets; another body with the key is 422 idempotency_mismatch', async () => {
+    const [a] = await approvers(1);
+    const body = { initiator: newUserId('init'), groups: [{ users: [{ id: a!.id }], required: 1 }], action: WIRE, audience: 'payments-api' };
+    const headers = { 'idempotency-key': `q-${Date.now()}` };
+    const first = await call('POST', '/v1/quorums', body, { headers });
+    expect(first.status).toBe(201);
+    const again = await call('POST', '/v1/quorums', body, { headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expectProblem(await call('POST', '/v1/quorums', { ...body, ttl: 120 }, { headers }), 422, 'idempotency_mismatch');
+  });
+});

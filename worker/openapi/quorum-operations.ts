@@ -8,9 +8,10 @@ export const QUORUM_OPERATIONS = [
     summary: 'v3: ask several people to approve one exact action; the initiator never approves',
     description:
       '1 to 5 groups, all of which must be met, each of 1 to 20 users with `required` from 1 to its size; a user id at most once across groups, at most 20 in all, never the initiator. `action`, `display`, `audience`, `reference`, `callbackUrl` as for POST /v1/actions (`batch` is refused); `ttl` 60 to 604800 s, default 86400. One action ticket per listed user, each expiring with the quorum; give each ticket to its person only. 409 `not_enrolled` names every listed user without an active credential.',
+    parameters: ['idempotencyKey'],
     body: { schema: 'QuorumRequest' },
     answers: { 201: { description: 'The quorum, its statusToken and one approver ticket each', schema: 'QuorumCreated' } },
-    problems: [...SERVER, 'invalid_request', 'payload_too_large', 'not_enrolled'],
+    problems: [...SERVER, 'invalid_request', 'payload_too_large', 'not_enrolled', 'idempotency_mismatch', 'idempotency_in_progress'],
   },
   {
     method: 'get', path: '/v1/quorums/{quorum}', operationId: 'getQuorum', audience: 'server',

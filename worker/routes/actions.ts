@@ -4,6 +4,7 @@ import { getPolicy, getSigningKeys, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
+import { idempotent } from '../http/idempotency';
 import { browserCors } from '../http/browser-cors';
 import { isoSeconds } from '../http/iso-seconds';
 import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
@@ -42,7 +43,7 @@ export function defaultDisplay(action: Record<string, unknown> & { type: string 
 }
 
 // Server: ask for approval of one exact action; the statement fixes what the passkey will sign.
-actions.post('/v1/actions', requireApiKey, jsonBody(ActionRequest), async (c) => {
+actions.post('/v1/actions', requireApiKey, idempotent, jsonBody(ActionRequest), async (c) => {
   const body = c.req.valid('json');
   const vars = getVars(c.env);
   let canonical: string;

@@ -8,6 +8,7 @@ import { getPolicy, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
+import { idempotent } from '../http/idempotency';
 import { isoSeconds } from '../http/iso-seconds';
 import { statusCaller } from '../http/status-caller';
 import { jsonBody } from '../http/validate';
@@ -45,7 +46,7 @@ function describedGroups(groups: QuorumRequest['groups']): QuorumGroup[] {
 type QuorumRequest = import('zod').infer<typeof QuorumRequest>;
 
 // Server: ask several people to approve one exact action; the initiator is never one of them.
-quorums.post('/v1/quorums', requireApiKey, jsonBody(QuorumRequest), async (c) => {
+quorums.post('/v1/quorums', requireApiKey, idempotent, jsonBody(QuorumRequest), async (c) => {
   const body = c.req.valid('json');
   const vars = getVars(c.env);
   let canonical: string;

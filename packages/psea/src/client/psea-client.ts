@@ -9,7 +9,7 @@ import { PseaError } from './errors.ts';
 import { request, type Call } from './request.ts';
 import { waitForApproval } from './wait-for-approval.ts';
 import type { Quorum, QuorumRequest, QuorumStatus } from './quorum-types.ts';
-import type { CallOptions, PseaClientOptions, StatusOptions, WaitOptions } from './options.ts';
+import type { CallOptions, CreateOptions, PseaClientOptions, StatusOptions, WaitOptions } from './options.ts';
 import type {
   Action, Approval, ApprovalRequest, ApprovalStatus, CredentialList, Enrollment, EnrollmentRequest, EvidenceBundle,
   EvidenceOptions, OfflineGrants, OfflineGrantsRequest, Redemption,
@@ -74,20 +74,22 @@ export class PseaClient {
   }
 
   /**
-   * `POST /v1/enrollments`: a single-use enrollment ticket. Not retried.
+   * `POST /v1/enrollments`: a single-use enrollment ticket. Retried on 503 with one `Idempotency-Key`.
    *
    * @example
    * ```ts
    * const { ticket, enrollUrl } = await psea.createEnrollment({ user: { id: 'u-123', name: 'ada@example.com', displayName: 'Ada' } });
    * ```
    */
-  async createEnrollment(body: EnrollmentRequest, options?: CallOptions): Promise<Enrollment> {
-    return this.#server('POST', '/v1/enrollments', body, options);
+  async createEnrollment(body: EnrollmentRequest, options?: CreateOptions): Promise<Enrollment> {
+    return this.#create('/v1/enrollments', body, options);
   }
 
   /**
-   * `POST /v1/actions`: a ticket for one exact action. Not retried: a 503 may have made the ticket,
-   * and a second call makes a second one. Keep `actionHash` (or the action) to check the receipt.
+   * `POST /v1/actions`: a ticket for one exact action. Sent with an `Idempotency-Key` (random, or
+   * `options.idempotencyKey`) and retried on 503 or a lost connection with that key: the service
+   * answers a repeat with the first ticket, never a second one. Keep `actionHash` (or the action)
+   * to check the receipt.
    *
    * @example
    * ```ts
@@ -97,8 +99,8 @@ export class PseaClient {
    * });
    * ```
    */
-  async requestApproval<A extends Action>(body: ApprovalRequest<A>, options?: CallOptions): Promise<Approval> {
-    return this.#server('POST', '/v1/actions', body, options);
+  async requestApproval<A extends Action>(body: ApprovalRequest<A>, options?: CreateOptions): Promise<Approval> {
+    return this.#create('/v1/actions', body, options);
   }
 
   /**
@@ -171,20 +173,20 @@ export class PseaClient {
   }
 
   /**
-   * `POST /v1/users/:id/offline-grants`: single-use grants and the bundle a device approves against. Not retried.
+   * `POST /v1/users/:id/offline-grants`: single-use grants and the bundle a device approves against. Retried as `requestApproval` is.
    *
    * @example
    * ```ts
    * const { bundle, grants } = await psea.offlineGrants('u-123', { count: 10, ttl: 86_400, audience: 'door-7', types: ['door.open'] });
    * ```
    */
-  async offlineGrants(userId: string, body: OfflineGrantsRequest, options?: CallOptions): Promise<OfflineGrants> {
-    return this.#server('POST', `/v1/users/${segment(userId, 'userId')}/offline-grants`, body, options);
+  async offlineGrants(userId: string, body: OfflineGrantsRequest, options?: CreateOptions): Promise<OfflineGrants> {
+    return this.#create(`/v1/users/${segment(userId, 'userId')}/offline-grants`, body, options);
   }
 
   /**
    * `POST /v1/quorums` (v3, docs/quorum.md): one action that several people approve, never the
-   * initiator. Not retried, as `requestApproval`.
+   * initiator. Sent with an `Idempotency-Key` and retried on 503, as `requestApproval` is.
    *
    * @example
    * ```ts
@@ -195,8 +197,8 @@ export class PseaClient {
    * for (const a of q.approvers) notify(a.user, a.approveUrl);
    * ```
    */
-  async requestQuorum<A extends Action>(body: QuorumRequest<A>, options?: CallOptions): Promise<Quorum> {
-    return this.#server('POST', '/v1/quorums', body, options);
+  async requestQuorum<A extends Action>(body: QuorumRequest<A>, options?: CreateOptions): Promise<Quorum> {
+    return this.#create('/v1/quorums', body, options);
   }
 
   /**
@@ -247,6 +249,15 @@ export class PseaClient {
   #key(): string {
     if (this.#apiKey === undefined) throw new PseaError('invalid_options', 'this route needs the apiKey option');
     return this.#apiKey;
+  }
+
+  /** A create: one `Idempotency-Key` for every try of this call, so a retry never makes a second object. */
+  #create<T>(path: string, body: unknown, options: CreateOptions = {}): Promise<T> {
+    const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID();
+    if (typeof idempotencyKey !== 'string' || !/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) {
+      throw new PseaError('invalid_options', 'idempotencyKey must be 1 to 255 printable ASCII characters');
+    }
+    return request<T>(this.#transport, { method: 'POST', path, token: this.#key(), body, signal: options.signal, idempotencyKey });
   }
 
   #server<T>(method: Call['method'], path: string, body: unknown, options: CallOptions = {}): Promise<T> {
