@@ -11,6 +11,7 @@ import { demo } from './routes';
 export { UserVault } from '../worker/vault/user-vault';
 export { CredentialOwner } from '../worker/vault/credential-owners';
 export { IdempotencyRecord } from '../worker/idempotency/idempotency-record';
+export { Quorum } from '../worker/quorum/quorum-object';
 
 export default createApp((app) => {
   app.get('/', demoHome);

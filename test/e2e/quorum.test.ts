@@ -6,6 +6,11 @@
  * the second in the element embedded in a host page and is told everyone
  * needed has approved; the third is shown that nothing is left to approve.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PseaClient } from '../../packages/psea/src/client/index.ts';
@@ -88,5 +93,16 @@ describe('a quorum in the browser', () => {
       quorum: { groups: [{ users: [ana.user, ben.user, cy.user], required: 2 }] },
     });
     expect(claims.apv.map((a) => a.sub)).toEqual([ana.user, ben.user]);
+
+    // Its evidence, checked by `npx psea verify` with the groups the backend requires.
+    const bundle = await (await fetch(`${ctx.service}/v1/quorums/${q.quorum}/evidence`, { headers: { authorization: `Bearer ${ctx.apiKey}` } })).json();
+    const dir = await mkdtemp(join(tmpdir(), 'psea-quorum-'));
+    await writeFile(join(dir, 'bundle.json'), JSON.stringify(bundle));
+    await writeFile(join(dir, 'groups.json'), JSON.stringify({ groups: [{ users: [ana.user, ben.user, cy.user], required: 2 }] }));
+    const args = ['packages/psea/bin/psea.mjs', 'verify', join(dir, 'bundle.json'), '--rp-id', 'localhost', '--origin', ctx.service, '--origin', ctx.host,
+      '--log-key', ctx.logKey, '--subject', agent, '--quorum', join(dir, 'groups.json'), '--allow-unanchored'];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: join(import.meta.dirname, '..', '..') });
+    expect(stdout).toContain('pass quorum');
+    expect(stdout).toContain(`${ben.user}: pass signature`);
   });
 });

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 const USAGE = `usage: psea verify <evidence.json> --rp-id <id> --origin <origin> [--origin …] --log-key <key> [--log-key …]
                    [--checkpoint <file>] [--jwks <file or url>] [--root <pem file>] [--subject <id>]
                    [--custody-roots first,recovery,open,migrated] [--allow-unanchored]
+                   [--quorum <groups.json>] [--user-checkpoint <user id>=<file> …]
        psea --help`;
 
 const HELP = `psea: check the evidence of an approval without trusting the service (docs/evidence.md).
@@ -26,6 +27,11 @@ ${USAGE}
   --custody-roots <list>   the roots a chain of custody may end at (default first): first, recovery,
                            open, migrated; name others only after checking them in your records
   --allow-unanchored       accept a custody root no --checkpoint anchors (it could be a made-up log)
+  --quorum <groups.json>   a quorum's bundle (GET /v1/quorums/:id/evidence, docs/quorum.md): the
+                           groups you require, { "groups": [ { "users": […], "required": n } ] };
+                           --subject is then the initiator
+  --user-checkpoint <user id>=<file>
+                           a quorum's bundle: a checkpoint kept earlier of that approver's log; repeatable
   -h, --help               print this help
 
 Prints one line per check (pass statement, fail signature: …, pass custody: root first at 0).
@@ -51,6 +57,7 @@ try {
       'rp-id': { type: 'string' }, origin: { type: 'string', multiple: true }, 'log-key': { type: 'string', multiple: true },
       checkpoint: { type: 'string' }, jwks: { type: 'string' }, root: { type: 'string', multiple: true }, subject: { type: 'string' },
       'custody-roots': { type: 'string' }, 'allow-unanchored': { type: 'boolean' },
+      quorum: { type: 'string' }, 'user-checkpoint': { type: 'string', multiple: true },
     },
   });
 } catch (err) {
@@ -75,6 +82,21 @@ if (values.root) options.roots = await Promise.all(values.root.map(read));
 if (values.subject) options.subject = values.subject;
 if (values['custody-roots'] !== undefined) options.custodyRoots = values['custody-roots'].split(',').map((r) => r.trim());
 if (values['allow-unanchored']) options.allowUnanchored = true;
+if (values.quorum) {
+  try {
+    options.quorum = JSON.parse(await read(values.quorum));
+  } catch {
+    usage(`${values.quorum} is not JSON`);
+  }
+}
+if (values['user-checkpoint']) {
+  options.knownCheckpoint = {};
+  for (const pair of values['user-checkpoint']) {
+    const at = pair.indexOf('=');
+    if (at < 1) usage('--user-checkpoint takes <user id>=<file>');
+    options.knownCheckpoint[pair.slice(0, at)] = await read(pair.slice(at + 1));
+  }
+}
 
 let result;
 try {
@@ -83,4 +105,6 @@ try {
   usage(err.message);
 }
 for (const c of result.checks) console.log(`${c.result} ${c.name}${c.why ? `: ${c.why}` : ''}`);
+// A quorum's bundle: each approval's own checks, after the summary.
+for (const a of result.approvals ?? []) for (const c of a.checks) console.log(`  ${a.sub}: ${c.result} ${c.name}${c.why ? `: ${c.why}` : ''}`);
 process.exit(result.ok ? 0 : 1);
