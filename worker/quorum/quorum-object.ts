@@ -8,10 +8,11 @@
  * again and again until one arrives (worker/vault/quorum-approval.ts), so a
  * hand-off may come twice: the second gets the first's answer.
  *
- * Decisions that await (signing the receipt) run inside
- * blockConcurrencyWhile, so no other hand-off, burn or cancel interleaves
- * with one: of concurrent approvals that could each meet the quorum,
- * exactly one does.
+ * Every decision but the approval that meets the quorum is synchronous
+ * (read and write with no await between). That one signs the receipt (an
+ * await) inside blockConcurrencyWhile, deciding again first, so no other
+ * hand-off, burn or cancel interleaves with it: of concurrent approvals that
+ * could each meet the quorum, exactly one does.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { getSigningKeys } from '../config';
@@ -115,12 +116,16 @@ export class Quorum extends DurableObject<Env> {
       throw new Error('hand-off refused');
     }
     return outcome(async () => {
+      // Any approval but the one that meets the quorum is decided here, with no await: nothing interleaves.
+      const now = Date.now();
+      const quick = this.decide(h, now);
+      if (quick) return quick;
       const { signer } = await getSigningKeys(this.env);
       let result = { error: new Error('not decided') } as { answer: HandoffAnswer } | { error: unknown };
       // A throw inside would reset the object: caught, and thrown after.
       await this.ctx.blockConcurrencyWhile(async () => {
         try {
-          result = { answer: await this.decide(h, signer) };
+          result = { answer: await this.meet(h, signer) };
         } catch (error) {
           result = { error };
         }
@@ -159,8 +164,8 @@ export class Quorum extends DurableObject<Env> {
 
   // ---- inside ----
 
-  private async decide(h: Handoff, signer: SigningKey): Promise<HandoffAnswer> {
-    const now = Date.now();
+  /** The answer to a hand-off, recorded; undefined when this approval would meet the quorum (then `meet`). Synchronous. */
+  private decide(h: Handoff, now: number): HandoffAnswer | undefined {
     const row = this.current(now);
     const { record } = row;
     const approvals = recordedApprovals(this.sql);
@@ -176,7 +181,16 @@ export class Quorum extends DurableObject<Env> {
       recordApproval(this.sql, next.at(-1)!);
       return { counted: true, quorum: summary(record, 'pending', next) };
     }
-    // The approval that meets it: sign first (an await), then record, close and queue in one turn.
+    return undefined;
+  }
+
+  /** The approval that meets it, inside blockConcurrencyWhile: decided afresh, signed (an await), then recorded and closed in one turn. */
+  private async meet(h: Handoff, signer: SigningKey): Promise<HandoffAnswer> {
+    const now = Date.now();
+    const decided = this.decide(h, now);
+    if (decided) return decided;
+    const { record } = this.current(now);
+    const next = [...recordedApprovals(this.sql), { user: h.user, grp: h.grp, apv: h.apv }];
     const receipt = await signQuorumReceipt(quorumClaims(record, next, now), signer);
     this.ctx.storage.transactionSync(() => {
       recordApproval(this.sql, next.at(-1)!);
