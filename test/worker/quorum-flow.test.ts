@@ -9,7 +9,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { hashQuorum } from '../../packages/psea/src/receipt/quorum-hash';
 import { statementChallenge } from '../../packages/psea/src/receipt/statement';
 import { verifyReceipt } from '../../packages/psea/src/receipt/verify-receipt';
-import { BASE, call, details, expectProblem, WIRE } from './harness';
+import { assertion, BASE, call, details, expectProblem, verify, WIRE } from './harness';
 import { approve, approvers, createQuorum, jwks, quorumStatus, ticketOf } from './quorum-harness';
 
 describe('two of Finance and the CFO', () => {
@@ -39,7 +39,8 @@ describe('two of Finance and the CFO', () => {
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ quorum: { id: q.quorum, state: 'pending', groups: [{ required: 2, approved: [bob!.id] }, { required: 1, approved: [] }] } });
     expect((await approve(q, cfo!)).body.quorum.state).toBe('pending');
-    const last = await approve(q, carol!);
+    const lastBody = await assertion(ticketOf(q, carol!), carol!.auth);
+    const last = await verify(ticketOf(q, carol!), lastBody);
     expect(last.status).toBe(200);
     expect(last.body.quorum).toEqual({ id: q.quorum, state: 'approved', groups: [{ required: 2, approved: [bob!.id, carol!.id] }, { required: 1, approved: [cfo!.id] }] });
     const receipt = last.body.receipt as string;
@@ -49,6 +50,10 @@ describe('two of Finance and the CFO', () => {
     expect(claims.apv.map((a: any) => [a.sub, a.grp])).toEqual([[bob!.id, 0], [cfo!.id, 1], [carol!.id, 0]]);
     for (const a of claims.apv) expect(Object.keys(a.cred).sort()).toEqual(['aaguid', 'backed_up', 'device_bound', 'enrolled_at', 'id']);
 
+    // The approval that met it, posted again (its answer lost): told the receipt again.
+    const again = await verify(ticketOf(q, carol!), lastBody);
+    expectProblem(again, 409, 'ticket_used');
+    expect(again.body.receipt).toBe(last.body.receipt);
     // The third Finance approver: the quorum is closed, nothing consumed or counted.
     expectProblem(await approve(q, dave!), 409, 'quorum_closed');
     expect((await details(ticketOf(q, dave!))).body.quorum.state).toBe('approved');

@@ -98,8 +98,10 @@ describe('the hand-off to the quorum', () => {
     const status = await quorumStatus(q);
     expect(status.body.state).toBe('approved');
     expect(decodeJwt(status.body.receipt).apv).toEqual([expect.objectContaining({ sub: a!.id })]);
+    // A retry of the post, the quorum now closed: told its first answer, the receipt included.
     const retried = await verify(ticket, body);
-    expectProblem(retried, 409, 'quorum_closed');
+    expectProblem(retried, 409, 'ticket_used');
+    expect(retried.body.receipt).toBe(status.body.receipt);
     // The other approver's ticket, on a quorum now closed: nothing consumed, no attempt counted.
     expectProblem(await approve(q, b!), 409, 'quorum_closed');
     expect(await ticketRow(b!.id, ticketOf(q, b!))).toMatchObject({ state: 'pending', failures: 0 });

@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import type { AppEnv, Env } from '../env';
 import { openTicket } from '../http/ticket';
 import { ProblemError } from '../errors';
-import { writeVault } from '../vault/object-call';
+import { readVault, writeVault } from '../vault/object-call';
 import type { UserVault } from '../vault/user-vault';
 import { quorumStub, readQuorum } from './quorum-calls';
 
@@ -34,7 +34,8 @@ export interface ApproverPost {
 /** An approver's verify: the quorum's state first, then the vault's ceremony and hand-off. */
 export async function verifyApproverTicket(env: Env, vault: Vault, p: ApproverPost) {
   const { state } = await readQuorum(env, quorumStub(env, p.quorumId), 'state', (q) => q.state(p.now));
-  if (state !== 'pending') throw new ProblemError('quorum_closed', `the quorum is ${state}`);
+  // Closed: nothing is consumed; a byte-identical retry of this ticket's accepted post is still told its answer.
+  if (state !== 'pending') return readVault(env, vault, 'approverClosed', (v) => v.approverClosed(p.hash, p.accepted, state));
   return writeVault(env, vault, 'verifyApprover', (v) => v.verifyApprover(p));
 }
 

@@ -29,7 +29,7 @@ import { actionStatus, ticketUsable } from './reads/status';
 import { listCredentials } from './reads/list-credentials';
 import { readLog, logConsistency } from './reads/log';
 import { evidence } from './reads/evidence';
-import { verifyApprover, type ApproverVerify } from './ceremonies/quorum-approval';
+import { closedAnswer, verifyApprover, type ApproverVerify } from './ceremonies/quorum-approval';
 import { approverEvidence } from './reads/approver-evidence';
 
 export type * from './ceremony-types';
@@ -110,6 +110,11 @@ export class UserVault extends DurableObject<Env> {
   /** v3: an approver's verify on a quorum ticket (docs/quorum.md). */
   verifyApprover(v: ApproverVerify) {
     return verifyApprover(this.#v, v);
+  }
+
+  /** v3: a verify on an approver's ticket whose quorum is closed: a retry's first answer, else quorum_closed. */
+  approverClosed(hash: string, accepted: string, state: string) {
+    return closedAnswer(this.#v, hash, accepted, state);
   }
 
   /** v3: this user's approval of a quorum, for the quorum's evidence (reads/approver-evidence.ts). */

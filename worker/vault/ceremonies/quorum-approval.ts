@@ -47,16 +47,32 @@ export interface ApproverAnswer {
 
 type Opened = PendingAction & { quorum: NonNullable<ActionTicketData['quorum']>; userId: string };
 
+/** A byte-identical retry of the accepted post is told the first answer (409 ticket_used with it, or quorum_closed). */
+function refuseReplay(row: { state: string; accepted: string | null; result: string | null }, accepted: string): void {
+  if (row.state !== 'consumed' || row.accepted !== accepted || !row.result) return;
+  const first = JSON.parse(row.result) as HandoffAnswer | typeof CLOSED_RESULT;
+  if ('quorumClosed' in first) throw new ProblemError('quorum_closed', 'the quorum closed before this approval reached it');
+  throw new ProblemError('ticket_used', undefined, { ...answerOf(first) });
+}
+
+/**
+ * On a closed quorum (the route read it first): the answer a byte-identical retry of this
+ * ticket's accepted post is owed, else 409 `quorum_closed`. Reads only.
+ */
+export function closedAnswer(v: VaultState, hash: string, accepted: string, state: string): Promise<Outcome<never>> {
+  return outcome(async () => {
+    const row = v.sql.exec<{ state: string; accepted: string | null; result: string | null }>('SELECT state, accepted, result FROM tickets WHERE hash = ?', hash).toArray()[0];
+    if (row) refuseReplay(row, accepted);
+    throw new ProblemError('quorum_closed', `the quorum is ${state}`);
+  });
+}
+
 /** The approver's ticket, of this quorum, still usable; a byte-identical retry of the accepted post is told its answer. */
 function openApproverTicket(sql: SqlStorage, v: ApproverVerify): Opened {
   const row = loadTicket(sql, v.hash, 'action');
   const data = JSON.parse(row.data) as ActionTicketData;
   if (data.quorum?.id !== v.quorumId) throw new ProblemError('ticket_not_found');
-  if (row.state === 'consumed' && row.accepted === v.accepted && row.result) {
-    const first = JSON.parse(row.result) as HandoffAnswer | typeof CLOSED_RESULT;
-    if ('quorumClosed' in first) throw new ProblemError('quorum_closed', 'the quorum closed before this approval reached it');
-    throw new ProblemError('ticket_used', undefined, { ...answerOf(first) });
-  }
+  refuseReplay({ state: row.state, accepted: row.accepted, result: row.result }, v.accepted);
   assertUsable(row, v.now, v.accepted);
   // The counter rule's "ticket created after the last use" reads "options first served after".
   const createdAt = row.served_at ?? row.created_at;
