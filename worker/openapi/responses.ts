@@ -5,7 +5,7 @@
  * answers against them, member by member). Objects stay open, as SPEC.md
  * promises: "more assurance facts may be added".
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const b64url = z.string().regex(/^[A-Za-z0-9_-]*$/);
 // Readable patterns rather than zod's exact date regex: a person reads these.

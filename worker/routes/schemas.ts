@@ -2,7 +2,7 @@
  * Request body schemas (SPEC.md). Limits are the SPEC's where it gives them, else generous but finite.
  * These validate; /openapi.json is generated from these very objects (worker/openapi/).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SERVICE_AUDIENCE } from '../vault/ceremonies/credential-add-approval';
 
 export const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
