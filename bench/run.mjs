@@ -10,12 +10,15 @@
  *   --cpu-only                         figure 1 alone, printed, not written (for optimisation work)
  *   --storage=disk                     the SQLite files on disk for every figure (default: tmpfs)
  *   --only=agents                      figure 8 alone (long-poll waiters, webhook latency), printed, not written
+ *   --only=coldstart [--compare=<bundle>]  a cold isolate's start-up CPU for the bundle (and another), printed
+ *   --only=profile                     where a verify's CPU goes (V8 sampling profile), printed
+ *   --only=memory [--vaults=N]         figure 9 alone (vaults one workerd holds, one vault's memory), printed
  *
  * Everything listens on 127.0.0.1 and every load loop is bounded in count
  * (autocannon `amount`) and time (a hard limit on the whole run).
  * How each figure is measured: docs/performance.md; how to run: bench/README.md.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,6 +31,10 @@ import { startServers } from './lib/servers.mjs';
 import { receiptBench } from './lib/receipt-bench.mjs';
 import { evidenceBench } from './lib/evidence-bench.mjs';
 import { figureAgents } from './lib/agents-figure.mjs';
+import { figureMemory } from './lib/memory-figure.mjs';
+import { figureProfile } from './lib/profile-figure.mjs';
+import { figureColdStart } from './lib/cold-start.mjs';
+import { freePort } from './lib/procs.mjs';
 import { report } from './lib/report.mjs';
 import { roundTrips } from './lib/round-trips.mjs';
 import { machineInfo } from './lib/machine.mjs';
@@ -40,7 +47,9 @@ const flags = new Set(process.argv.slice(2));
 const QUICK = flags.has('--quick');
 const CPU_ONLY = flags.has('--cpu-only');
 const ONLY = [...flags].find((f) => f.startsWith('--only='))?.slice(7);
-if (ONLY !== undefined && ONLY !== 'agents') throw new Error(`--only=${ONLY}: only --only=agents is known`);
+if (ONLY !== undefined && !['agents', 'memory', 'profile', 'coldstart'].includes(ONLY)) throw new Error(`--only=${ONLY}: agents, memory, profile or coldstart`);
+/** Figure 9's target: vaults enrolled into one workerd (`--vaults=N`, default 10,000). */
+const VAULTS = Number([...flags].find((f) => f.startsWith('--vaults='))?.slice(9) ?? (QUICK ? 300 : 10_000));
 /**
  * Where the Durable Objects' SQLite files live for the main figures: `tmpfs`
  * (/dev/shm, the default when it exists: a commit costs what SQLite and the
@@ -100,17 +109,36 @@ async function main() {
   await buildAll(root, tmp, log);
   const { SoftAuthenticator } = await import(pathToFileURL(join(tmp, 'node/soft-auth.mjs')).href);
 
+  if (ONLY === 'coldstart') {
+    const compare = [...flags].find((f) => f.startsWith('--compare='))?.slice(10);
+    const compatDate = /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync(join(root, 'wrangler.toml'), 'utf8'))?.[1] ?? '2026-04-26';
+    results.figures.coldStart = await figureColdStart({ root, tmp, bundle: join(tmp, 'bundle/index.js'), compare, compatDate, rounds: QUICK ? 3 : 9, log });
+    return;
+  }
+
   // ---- figures 4, 5 and 7, in Node (not with --only: it measures figure 8 alone) ----
   if (!ONLY) await nodeFigures(results);
 
   // ---- servers: one workerd with the real bundle (twice), the cpu worker and the baseline worker ----
-  const servers = await startServers({ root, tmp, storageRoot, SoftAuthenticator });
+  const inspectPort = ONLY === 'profile' ? await freePort() : undefined;
+  const servers = await startServers({ root, tmp, storageRoot, SoftAuthenticator, inspectPort });
   const { ports, origin, apiKey, signingJwk, baselineBodies, workerd } = servers;
   procs.push(workerd);
   log(`workerd ${results.machine.workerd} (pid ${workerd.pid}): real bundle on :${ports.psea} (SQLite on ${STORAGE}) and :${ports.disk} (on disk), cpu worker :${ports.cpu}, baseline :${ports.baseline}`);
   const psea = servers.psea;
   const cpuApi = servers.cpu;
   const agents = () => figureAgents({ psea, cpuApi, SoftAuthenticator, enrollUser, pid: workerd.pid, webhookSecret: servers.webhookSecret, baselinePort: ports.baseline, quick: QUICK, log });
+  if (ONLY === 'profile') {
+    const cpuUsers = await pool(Array.from({ length: 8 }, (_, i) => `cpu-user-${i}`), 4, (id) => enrollUser(cpuApi, SoftAuthenticator, id));
+    results.figures.profile = await figureProfile({ cpuApi, cpuUsers, inspectPort, sourceMap: join(tmp, 'cpu/index.js.map'), n: QUICK ? 100 : 400, log });
+    return;
+  }
+  if (ONLY === 'memory') {
+    const storageDir = join(STORAGE === 'tmpfs' ? storageRoot : join(tmp, 'do-storage'), 'psea');
+    results.figures.memory = await figureMemory({ psea, SoftAuthenticator, enrollUser, pid: workerd.pid, storageDir, target: VAULTS, log });
+    console.log(JSON.stringify(results.figures.memory, null, 1));
+    return;
+  }
   if (ONLY === 'agents') {
     results.figures.agents = await agents();
     results.machine.seconds = Math.round((Date.now() - began) / 1000);
@@ -186,6 +214,8 @@ try {
   await main();
 } catch (err) {
   console.error(err);
+  // What workerd said last (an uncaught exception behind a 500, SQLITE_NOMEM …).
+  for (const p of procs) console.error(`--- workerd output (last lines) ---\n${p.log().split('\n').slice(-30).join('\n')}`);
   process.exitCode = 1;
 } finally {
   await cleanup();
