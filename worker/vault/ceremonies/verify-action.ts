@@ -51,7 +51,8 @@ export async function verifyAction(v: VaultState, hash: string, response: Authen
     const commit = { hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs, ticketCreatedAt: ticket.createdAt, accepted, entry, evidence, evidenceKeptSince };
     v.committing(cred.id, () => commitApproval(v.ctx.storage, v.log, commit), hook);
     // Same synchronous turn as the commit: its webhook row, with the log size after the approval.
-    if (queueActionEvent(v.sql, hash, 'action.approved', now, v.log.size())) scheduleAlarm(v.ctx.storage);
+    // A ticket without a callbackUrl has none: no row read, no log size (docs/performance.md).
+    if (ticket.callback && queueActionEvent(v.sql, hash, 'action.approved', now, v.log.size())) scheduleAlarm(v.ctx.storage);
     v.settled(hash, now);
     return { receipt };
   });

@@ -9,15 +9,17 @@ export interface PendingAction {
   expiresAt: number;
   /** When the ticket was made: a counter regression on it locks only if this is after the credential's last use. */
   createdAt: number;
+  /** Whether it has a callbackUrl (fixed at creation): without one, an approval queues no webhook and reads no row for it. */
+  callback: boolean;
   statement: Statement;
   actionHash: string;
   actionType: string;
   rule: AppliedRule;
 }
 
-export function pendingAction(row: { challenge: string; expiresAt: number; createdAt: number }, data: ActionTicketData): PendingAction {
-  const { challenge, expiresAt, createdAt } = row;
-  return { challenge, expiresAt, createdAt, statement: data.statement, actionHash: data.actionHash, actionType: data.action.type, rule: data.rule };
+export function pendingAction(row: { challenge: string; expiresAt: number; createdAt: number; callback: boolean }, data: ActionTicketData): PendingAction {
+  const { challenge, expiresAt, createdAt, callback } = row;
+  return { challenge, expiresAt, createdAt, callback, statement: data.statement, actionHash: data.actionHash, actionType: data.action.type, rule: data.rule };
 }
 
 /**
