@@ -54,14 +54,14 @@ export function rows(res) {
       const a = s[`full c=${c}`];
       const b = s[`baseline c=${c}`];
       const r = a.rps / b.rps;
-      add(`2. Verify throughput, 800 users, concurrency ${c}`, rps(a), `stateless ${rps(b)}`, r, '≥ 0.8× baseline req/s', r >= 0.8);
+      add(`2. Verify throughput, ${res.counts.users} users, concurrency ${c}`, rps(a), `stateless ${rps(b)}`, r, '≥ 0.8× baseline req/s', r >= 0.8);
     }
     if (s['stateful floor c=1']) {
       const floorRatio = (c) => s[`stateful floor c=${c}`].rps / s[`baseline beside the floor c=${c}`].rps;
       for (const c of [1, 16, 64]) {
         const sf = s[`stateful floor c=${c}`];
         const b = s[`baseline beside the floor c=${c}`];
-        add(`2e. Stateful floor (1e) per HTTP request, 800 objects, concurrency ${c}, in rounds of its own beside the baseline`, `${rps(sf)}; ${ms(sf.cpuMsPerRequest)} CPU per request`, `stateless ${rps(b)}; ${ms(b.cpuMsPerRequest)} CPU per request`, floorRatio(c), '—', null);
+        add(`2e. Stateful floor (1e) per HTTP request, ${res.counts.users} objects, concurrency ${c}, in rounds of its own beside the baseline`, `${rps(sf)}; ${ms(sf.cpuMsPerRequest)} CPU per request`, `stateless ${rps(b)}; ${ms(b.cpuMsPerRequest)} CPU per request`, floorRatio(c), '—', null);
       }
       const vs = [1, 16, 64].map((c) => s[`full c=${c}`].rps / s[`baseline c=${c}`].rps / floorRatio(c));
       add('2f. Verify against the stateful floor: figure 2\'s ratio over 2e\'s, concurrency 1 / 16 / 64', vs.map((x) => x2(x)).join(' / '), 'stateful floor (2e)', NaN, '—', null);
@@ -70,7 +70,7 @@ export function rows(res) {
     const okAll = v.non2xx === 0 && v.errors === 0 && v.sameReceipt === v.ticketsFired && v.baselineNon2xx === 0;
     add('2. Valid flows under load', `${v.non2xx} non-2xx, ${v.errors} errors; ${int(v.sameReceipt)}/${int(v.ticketsFired)} tickets approved with exactly their one receipt`, '—', NaN, '0 non-2xx; one receipt per ticket', okAll);
     const h = s['hot user c=64'];
-    add('3. Hot user: 64 concurrent approvals, one Durable Object', rps(h), `800 users c=64: ${int(s['full c=64'].rps)} req/s`, h.rps / s['full c=64'].rps, 'report (worst case)', null);
+    add('3. Hot user: 64 concurrent approvals, one Durable Object', rps(h), `${res.counts.users} users c=64: ${int(s['full c=64'].rps)} req/s`, h.rps / s['full c=64'].rps, 'report (worst case)', null);
     const doUs = f.cpu?.medians?.['do-verify']?.cpuUs;
     if (doUs) add("3a. … one user's ceiling in production: 1 / the object's CPU per verify (1a)", `≈ ${int(1e6 / doUs)} approvals/s`, '—', NaN, 'report', null);
     const hf = s['hot user c=64, fetch client'];
