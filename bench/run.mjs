@@ -129,8 +129,8 @@ async function main() {
   const cpuApi = servers.cpu;
   const agents = () => figureAgents({ psea, cpuApi, SoftAuthenticator, enrollUser, pid: workerd.pid, webhookSecret: servers.webhookSecret, baselinePort: ports.baseline, quick: QUICK, log });
   if (ONLY === 'profile') {
-    const cpuUsers = await pool(Array.from({ length: 8 }, (_, i) => `cpu-user-${i}`), 4, (id) => enrollUser(cpuApi, SoftAuthenticator, id));
-    results.figures.profile = await figureProfile({ cpuApi, cpuUsers, inspectPort, sourceMap: join(tmp, 'cpu/index.js.map'), n: QUICK ? 100 : 400, log });
+    const cpuUsers = await pool(Array.from({ length: 24 }, (_, i) => `cpu-user-${i}`), 4, (id) => enrollUser(cpuApi, SoftAuthenticator, id));
+    results.figures.profile = await figureProfile({ cpuApi, cpuUsers, inspectPort, sourceMap: join(tmp, 'cpu/index.js.map'), n: QUICK ? 100 : 300, log });
     return;
   }
   if (ONLY === 'memory') {
