@@ -12,6 +12,7 @@
  *   --only=agents                      figure 8 alone (long-poll waiters, webhook latency), printed, not written
  *   --only=coldstart [--compare=<bundle>]  a cold isolate's start-up CPU for the bundle (and another), printed
  *   --only=profile                     where a verify's CPU goes (V8 sampling profile), printed
+ *   --only=cap                         figure 9b: objects open at workerd's default SQLite cap, per kind, printed
  *   --only=memory [--vaults=N]         figure 9 alone (vaults one workerd holds, one vault's memory), printed
  *
  * Everything listens on 127.0.0.1 and every load loop is bounded in count
@@ -31,7 +32,7 @@ import { startServers } from './lib/servers.mjs';
 import { receiptBench } from './lib/receipt-bench.mjs';
 import { evidenceBench } from './lib/evidence-bench.mjs';
 import { figureAgents } from './lib/agents-figure.mjs';
-import { figureMemory } from './lib/memory-figure.mjs';
+import { approvedVaultAtCap, figureMemory, objectsAtCap } from './lib/memory-figure.mjs';
 import { figureProfile } from './lib/profile-figure.mjs';
 import { figureColdStart } from './lib/cold-start.mjs';
 import { freePort } from './lib/procs.mjs';
@@ -47,7 +48,7 @@ const flags = new Set(process.argv.slice(2));
 const QUICK = flags.has('--quick');
 const CPU_ONLY = flags.has('--cpu-only');
 const ONLY = [...flags].find((f) => f.startsWith('--only='))?.slice(7);
-if (ONLY !== undefined && !['agents', 'memory', 'profile', 'coldstart'].includes(ONLY)) throw new Error(`--only=${ONLY}: agents, memory, profile or coldstart`);
+if (ONLY !== undefined && !['agents', 'memory', 'cap', 'profile', 'coldstart'].includes(ONLY)) throw new Error(`--only=${ONLY}: agents, memory, cap, profile or coldstart`);
 /** Figure 9's target: vaults enrolled into one workerd (`--vaults=N`, default 10,000). */
 const VAULTS = Number([...flags].find((f) => f.startsWith('--vaults='))?.slice(9) ?? (QUICK ? 300 : 10_000));
 /**
@@ -121,7 +122,7 @@ async function main() {
 
   // ---- servers: one workerd with the real bundle (twice), the cpu worker and the baseline worker ----
   const inspectPort = ONLY === 'profile' ? await freePort() : undefined;
-  const servers = await startServers({ root, tmp, storageRoot, SoftAuthenticator, inspectPort });
+  const servers = await startServers({ root, tmp, storageRoot, SoftAuthenticator, inspectPort, sqliteCap: ONLY === 'cap' ? 'default' : 'raised' });
   const { ports, origin, apiKey, signingJwk, baselineBodies, workerd } = servers;
   procs.push(workerd);
   log(`workerd ${results.machine.workerd} (pid ${workerd.pid}): real bundle on :${ports.psea} (SQLite on ${STORAGE}) and :${ports.disk} (on disk), cpu worker :${ports.cpu}, baseline :${ports.baseline}`);
@@ -131,6 +132,12 @@ async function main() {
   if (ONLY === 'profile') {
     const cpuUsers = await pool(Array.from({ length: 24 }, (_, i) => `cpu-user-${i}`), 4, (id) => enrollUser(cpuApi, SoftAuthenticator, id));
     results.figures.profile = await figureProfile({ cpuApi, cpuUsers, inspectPort, sourceMap: join(tmp, 'cpu/index.js.map'), n: QUICK ? 100 : 300, log });
+    return;
+  }
+  if (ONLY === 'cap') {
+    const kinds = [...flags].find((f) => f.startsWith('--kinds='))?.slice(8).split(',');
+    const cap = await objectsAtCap({ cpuApi, kinds: kinds ?? ['owner', 'vault'], log });
+    results.figures.cap = { ...cap, approved: await approvedVaultAtCap({ cpuApi, freshKiB: cap.vault.kibPerObject, log }) };
     return;
   }
   if (ONLY === 'memory') {

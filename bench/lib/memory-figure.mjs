@@ -78,3 +78,67 @@ export async function figureMemory({ psea, SoftAuthenticator, enrollUser, pid, s
   }
   return { vault, target, enrolled, failure, rssStartMiB: mib(rss0), samples };
 }
+
+/**
+ * Objects one workerd opens before SQLite's process-wide heap cap (512 MiB,
+ * workerd's default: run with `sqliteCap: 'default'`) refuses the next: per
+ * kind, objects started 16 at a time through the cpu worker's
+ * `/__bench/open`, each its own name, until the first failure; then 12 s for
+ * every one of them to be evicted. The cap over that count is one object's
+ * SQLite heap: `owner` a CredentialOwner, `vault` a vault just migrated,
+ * `vault-100` a vault holding 100 approvals' rows (tickets, log, evidence).
+ */
+export async function objectsAtCap({ cpuApi, kinds = ['owner', 'vault', 'vault-100'], max = 20_000, capMiB = 512, log }) {
+  const out = {};
+  for (const kind of kinds) {
+    let opened = 0;
+    let failure;
+    const began = Date.now();
+    const next = { i: 0 };
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (!failure && next.i < max) {
+        const i = next.i++;
+        // workerd may end the process when SQLite fails inside a commit: that is a failure too.
+        const r = await cpuApi.call(`/__bench/open?kind=${kind}&name=cap-${kind}-${i}`, { method: 'POST' }).catch((err) => ({ status: 0, data: String(err?.cause?.code ?? err) }));
+        if (r.status === 200) opened++;
+        else failure ??= `${r.status} ${JSON.stringify(r.data).slice(0, 200)}`;
+      }
+    }));
+    const seconds = (Date.now() - began) / 1000;
+    out[kind] = { opened, failure, seconds, kibPerObject: failure ? (capMiB * 1024) / opened : undefined };
+    log(`figure 9: ${kind}: ${opened} objects open in ${seconds.toFixed(1)} s${failure ? `, then ${failure}: ≈ ${(capMiB * 1024 / opened).toFixed(0)} KiB of SQLite heap each` : ' (no failure)'}`);
+    if (failure?.startsWith('0 ')) break; // workerd is gone
+    await sleep(12_000);
+  }
+  return out;
+}
+
+/**
+ * One vault's SQLite heap after 100 approvals, against the same cap: `k`
+ * vaults given 100 approvals' rows each (`vault-100`), then at once (inside
+ * the 10 s before the first is evicted) fresh vaults until the cap refuses
+ * one. Their heap: (cap − fresh vaults × a fresh vault's heap) / k.
+ */
+export async function approvedVaultAtCap({ cpuApi, k = 400, freshKiB, capMiB = 512, log }) {
+  const open = (kind, i) => cpuApi.call(`/__bench/open?kind=${kind}&name=mix-${kind}-${i}`, { method: 'POST' }).catch(() => ({ status: 0 }));
+  const next = { i: 0 };
+  const began = Date.now();
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next.i < k) await open('vault-100', next.i++);
+  }));
+  const filled = (Date.now() - began) / 1000;
+  let fresh = 0;
+  let failed = false;
+  const more = { i: 0 };
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (!failed && more.i < 20_000) {
+      const r = await open('vault', more.i++);
+      if (r.status === 200) fresh++;
+      else failed = true;
+    }
+  }));
+  const seconds = (Date.now() - began) / 1000;
+  const kib = (capMiB * 1024 - fresh * freshKiB) / k;
+  log(`figure 9: ${k} vaults with 100 approvals' rows (${filled.toFixed(1)} s), then ${fresh} fresh vaults until the cap (${seconds.toFixed(1)} s in all): ≈ ${kib.toFixed(0)} KiB each`);
+  return { k, fresh, seconds, filled, kibPerApprovedVault: kib };
+}

@@ -68,6 +68,31 @@ export class UserVault extends RealUserVault {
     return rows;
   }
 
+  /**
+   * Rows as `n` approvals leave them, for figure 9's objects at SQLite's cap:
+   * each an approved ticket row (its data and receipt as long as a real
+   * one's), its `approved` log entry and its evidence row, in one transaction.
+   * @param {number} n
+   */
+  benchApprovalRows(n) {
+    const sql = this.ctx.storage.sql;
+    const log = vaultState(this).log;
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      for (let k = 0; k < n; k++) {
+        const hash = `bench-approved-${k}`;
+        sql.exec(
+          `INSERT INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
+           VALUES (?, 'action', 'consumed', ?, ?, 0, ?, ?, ?)`,
+          hash, 'A'.repeat(43), now + 3_600_000, 'D'.repeat(592), 'R'.repeat(847), now,
+        );
+        const index = log.append({ v: 1, kind: 'approved', at: Math.floor(now / 1000), sub: 'bench', cred: 'C'.repeat(43), challenge: 'A'.repeat(43), act: 'H'.repeat(43), aud: 'bench', jti: `bench-${k}` });
+        insertEvidence(sql, { hash, credential_id: 'C'.repeat(43), receipt: 'R'.repeat(847), assertion: 'S'.repeat(646), approved_index: index, approved_at: now });
+      }
+    });
+    return n;
+  }
+
   /** How many long-poll waits this object holds right now (issue 17's waiters figure). */
   benchWaiters() {
     return vaultState(this).waiters.size;
