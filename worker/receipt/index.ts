@@ -10,5 +10,7 @@ export { hashDisplay } from './hash-display.ts';
 export { statementChallenge, statementFromClaims } from './statement.ts';
 export { verifyReceipt, type ReceiptHeader, type VerifiedReceipt, type VerifyReceiptOptions } from './verify-receipt.ts';
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './verify-options.ts';
+export { batchAction, batchProof, batchRoot, type BatchAction, type BatchSummary } from './batch.ts';
+export type { BatchItemOption } from './batch-check.ts';
 export { ReceiptError, type ReceiptErrorCode } from './errors.ts';
 export type * from './types.ts';

@@ -8,6 +8,7 @@
  */
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { badOptions as bad, checkTokenOptions, type ReceiptTokenOptions, type TokenChecks } from './token-options.ts';
+import { batchCheckOf, type BatchCheck, type BatchItemOption } from './batch-check.ts';
 
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './token-options.ts';
 
@@ -23,12 +24,19 @@ export interface VerifyReceiptOptions extends ReceiptTokenOptions {
   actionHash?: string;
   /** The display sent to `POST /v1/actions` (as `GET /v1/actions/:ticket` serves it); its hashDisplay must equal the receipt's `dsp`. Optional. */
   display?: unknown;
+  /**
+   * A batch receipt (docs/batches.md): every item exactly as sent in `batch.items`, in order;
+   * they must rebuild the signed `batch`. In place of `action` and `actionHash`.
+   */
+  batch?: readonly unknown[];
+  /** A batch receipt: one item, its 0-based index and `batchProof(items, index)`. In place of `action` and `actionHash`. */
+  item?: BatchItemOption;
   /** Accept a receipt from an offline approval (`offline: true`, SPEC.md "Offline approvals"). Default false. */
   allowOffline?: boolean;
 }
 
-/** What `act` is compared with: the JCS of an action, a given hash, or nothing (`action: false`). */
-export type ActionCheck = { json: string } | { hash: string } | false;
+/** What `act` is compared with: the JCS of an action, a given hash, a batch or one of its items, or nothing (`action: false`). */
+export type ActionCheck = { json: string } | { hash: string } | { batch: BatchCheck } | false;
 
 export interface CheckedOptions {
   token: TokenChecks;
@@ -42,7 +50,7 @@ export interface CheckedOptions {
 /** Every option there is; a Record, so adding an option to the interface without listing it here does not compile. */
 const OPTION_NAMES: Record<keyof VerifyReceiptOptions, true> = {
   jwks: true, jwksUrl: true, issuer: true, audience: true, maxAge: true, clockTolerance: true, now: true,
-  subject: true, action: true, actionHash: true, display: true, allowOffline: true,
+  subject: true, action: true, actionHash: true, batch: true, item: true, display: true, allowOffline: true,
 };
 const KNOWN = new Set(Object.keys(OPTION_NAMES));
 
@@ -53,6 +61,11 @@ function isObject(value: unknown): value is object {
 function actionOf(options: VerifyReceiptOptions): ActionCheck {
   const hasAction = 'action' in options;
   const hasHash = 'actionHash' in options;
+  const batches = Number('batch' in options) + Number('item' in options);
+  if (batches > 0) {
+    if (batches + Number(hasAction) + Number(hasHash) > 1) throw bad('pass exactly one of action, actionHash, batch, item and action: false');
+    return { batch: batchCheckOf(options) };
+  }
   // A present-but-undefined value is a bug in the caller (say, a missing body field), not a request to skip the check.
   if (hasAction && options.action === undefined) throw bad('action is undefined; pass the action, or action: false to compare none');
   if (hasHash && typeof options.actionHash !== 'string') throw bad('actionHash must be a string');
