@@ -4,12 +4,11 @@
  * (without the request body) and answered with a generic 500.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { getVars } from './config';
 import type { AppEnv } from './env';
 import { PseaError, problemResponse } from './errors';
-import { earlyCorsHeaders } from './http/browser-cors';
+import { bodyLimits } from './http/body-limits';
 import { logPath } from './http/log-path';
 import { actions } from './routes/actions';
 import { credentials } from './routes/credentials';
@@ -23,8 +22,6 @@ import { receipts } from './routes/receipts';
 
 export { UserVault } from './vault/user-vault';
 export { CredentialOwner } from './vault/credential-owners';
-
-const MAX_BODY_BYTES = 64 * 1024;
 
 const app = new Hono<AppEnv>();
 
@@ -42,11 +39,8 @@ app.use('*', async (c, next) => {
   await next();
 });
 
-// Cap bodies before anything parses them.
-app.use(
-  '*',
-  bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problemResponse(new PseaError('payload_too_large', 'body over 64 KiB'), earlyCorsHeaders(c)) }),
-);
+// Cap bodies before anything parses them (4 MiB for a batch, http/body-limits.ts).
+app.use('*', bodyLimits);
 
 // API answers carry tickets, statements and receipts: no cache keeps them.
 app.use('/v1/*', async (c, next) => {

@@ -45,6 +45,8 @@ import { evidenceBundle, refuseNoEvidence, type BundleRequest } from './evidence
 import { logConsistency, logPage } from './log-reads';
 import { getEvidence } from './storage/evidence';
 import { redeemOnce } from './storage/redemptions';
+import { redeemItemsOnce } from './storage/item-redemptions';
+import { batchItems } from './storage/batch-items';
 import { ticketTimes, usableTicket } from './storage/tickets';
 import type { ActionTicketData, CredentialJSON, Display, EnrollTicketData, Outcome, TicketRow } from './types';
 import { authorisedTicket, waitForStatus, type StatusAnswer, type StatusQuery } from './action-status';
@@ -90,6 +92,11 @@ export class UserVault extends VaultCore {
    */
   async ticketUsable(hash: string, kind: TicketRow['kind'], now: number, step?: 'register' | 'approve'): Promise<Outcome<null>> {
     return outcome(async () => (refuseStep(this.sql, usableTicket(this.sql, hash, kind, now), step), null));
+  }
+
+  /** Single use of items of a batch receipt: all of `indexes` or none (storage/item-redemptions.ts). */
+  async redeemItems(jti: string, exp: number, indexes: number[], now: number): Promise<Outcome<null>> {
+    return outcome(async () => (redeemItemsOnce(this.ctx.storage, jti, exp, indexes, now), null));
   }
 
   /** Single use of a receipt's `jti`; rows live until past the receipt's expiry and clock tolerance. */
@@ -227,7 +234,9 @@ export class UserVault extends VaultCore {
       // The person is about to approve: keep what the approval needs at hand.
       this.pending.remember(hash, pendingAction(ticketTimes(row), data));
       const options = await requestOptions(this.sql, getVars(this.env).rpId, row.challenge, now);
-      return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options };
+      // A batch's items, every one, in order (storage/batch-items.ts).
+      const items = data.items === undefined ? {} : { items: batchItems(this.sql, hash) };
+      return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options, ...items };
     });
   }
 
@@ -245,9 +254,9 @@ export class UserVault extends VaultCore {
       const { credential: cred, authData } = await this.verifyAssertion(response, ticket.challenge, ticket.rule.require, ruleOrigins);
 
       // 2. Sign the receipt: an await, so before the commit (see the header).
-      const { statement, actionHash, actionType } = ticket;
+      const { statement, actionHash, actionType, batch } = ticket;
       const credential = receiptCredential(cred, authData.flags.bs);
-      const claims = buildReceiptClaims({ statement, actionHash, actionType, ruleId: ticket.rule.id, credential, now, ttlSeconds: getVars(this.env).receiptTtlSeconds });
+      const claims = buildReceiptClaims({ statement, actionHash, actionType, batch, ruleId: ticket.rule.id, credential, now, ttlSeconds: getVars(this.env).receiptTtlSeconds });
       const receipt = await signReceipt(claims, (await getSigningKeys(this.env)).signer);
 
       // 3. Commit: guarded writes re-check what may have changed during the awaits. No await below.

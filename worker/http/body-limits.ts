@@ -1,0 +1,50 @@
+/**
+ * Body limits (docs/api.md "Limits"): 64 KiB on every route, except
+ * `POST /v1/actions`, which takes a batch of up to 4 MiB; there a body over
+ * 64 KiB without a top-level `batch` is still 413. Each checked before
+ * anything parses a body: the second reads the text the first let through.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from '../env';
+import { PseaError, problemResponse } from '../errors';
+import { earlyCorsHeaders } from './browser-cors';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_BATCH_BODY_BYTES = 4 * 1024 * 1024;
+
+const tooLarge = (detail: string) => new PseaError('payload_too_large', detail);
+
+const small = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problemResponse(tooLarge('body over 64 KiB'), earlyCorsHeaders(c)) });
+const large = bodyLimit({ maxSize: MAX_BATCH_BODY_BYTES, onError: () => problemResponse(tooLarge('body over 4 MiB')) });
+
+/** 4 MiB for `POST /v1/actions`, 64 KiB for everything else. */
+export const bodyLimits: MiddlewareHandler<AppEnv> = (c, next) =>
+  (c.req.method === 'POST' && c.req.path === '/v1/actions' ? large : small)(c, next);
+
+/** UTF-8 bytes of a string without encoding it: 1 to 3 per UTF-16 unit, 4 per surrogate pair. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const u = text.charCodeAt(i);
+    n += u < 0x80 ? 1 : u < 0x800 ? 2 : u >= 0xd800 && u <= 0xdbff ? 2 : u >= 0xdc00 && u <= 0xdfff ? 2 : 3;
+  }
+  return n;
+}
+
+/** On `POST /v1/actions`: a body over 64 KiB must be a batch (an object with its own `batch`). */
+export const refuseUnbatchedOver64KiB: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const text = await c.req.text();
+  if (text.length > MAX_BODY_BYTES || (text.length > MAX_BODY_BYTES / 3 && utf8Length(text) > MAX_BODY_BYTES)) {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw tooLarge('body over 64 KiB');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || !Object.hasOwn(body, 'batch')) {
+      throw tooLarge('body over 64 KiB without a batch');
+    }
+  }
+  await next();
+};
