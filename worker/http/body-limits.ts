@@ -6,6 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { isApiKey } from '../config';
 import type { AppEnv } from '../env';
 import { PseaError, problemResponse } from '../errors';
 import { earlyCorsHeaders } from './browser-cors';
@@ -32,10 +33,16 @@ function utf8Length(text: string): number {
   return n;
 }
 
-/** On `POST /v1/actions`: a body over 64 KiB must be a batch (an object with its own `batch`). */
+/**
+ * On `POST /v1/actions`, before the API key check as every body limit is: a
+ * body over 64 KiB must be a batch (an object with its own `batch`), and only
+ * a caller with an API key gets one parsed.
+ */
 export const refuseUnbatchedOver64KiB: MiddlewareHandler<AppEnv> = async (c, next) => {
   const text = await c.req.text();
   if (text.length > MAX_BODY_BYTES || (text.length > MAX_BODY_BYTES / 3 && utf8Length(text) > MAX_BODY_BYTES)) {
+    const key = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (key === undefined || !(await isApiKey(c.env, key))) throw tooLarge('body over 64 KiB');
     let body: unknown;
     try {
       body = JSON.parse(text);

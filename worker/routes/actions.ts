@@ -42,7 +42,7 @@ function defaultDisplay(action: Record<string, unknown> & { type: string }): Dis
 }
 
 // Server: ask for approval of one exact action; the statement fixes what the passkey will sign.
-actions.post('/v1/actions', requireApiKey, refuseUnbatchedOver64KiB, jsonBody(ActionRequest), async (c) => {
+actions.post('/v1/actions', refuseUnbatchedOver64KiB, requireApiKey, jsonBody(ActionRequest), async (c) => {
   const body = c.req.valid('json');
   const vars = getVars(c.env);
   // A batch: the service builds the action, its display and its rule (batch-action.ts).
