@@ -1,6 +1,7 @@
 /** POST /v1/actions with a batch (docs/batches.md): every rule, the built action, its display and GET's items. */
 import { describe, expect, it } from 'vitest';
 import { batchAction, hashAction, hashDisplay } from '../../worker/receipt/index';
+import { ActionDetails } from '../../worker/openapi/responses';
 import { call, callApp, details, enroll, expectProblem, newUserId, vaultRows } from './harness';
 
 const pay = (i: number, amount = `${1000 + i}.25`, currency = 'EUR') => ({ type: 'wire.transfer', amount, currency, to: `DE89-${i % 7}` });
@@ -38,6 +39,8 @@ describe('a batch ticket', () => {
     });
     expect(created.body.dsp).toBe(await hashDisplay(d.body.display));
     expect(d.body.statement.act).toBe(created.body.actionHash);
+    // The answer is what /openapi.json says it is.
+    expect(ActionDetails.safeParse(d.body).success).toBe(true);
   });
 
   it('titles "items" unless every item has an amount, and "1 payment"', async () => {
