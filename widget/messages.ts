@@ -31,6 +31,8 @@ export const MESSAGES = {
   signed: 'Every part of the action, exactly as your passkey signs it:',
   audience: 'For',
   fingerprint: 'Action fingerprint',
+  items: 'Every item your passkey signs:',
+  batch_mismatch: 'These items do not match what would be signed. Nothing was signed.',
   error: 'Something went wrong. Please try again.',
   network_error: 'Could not reach the approval service. Check your connection and try again.',
   unsupported: 'This browser does not support passkeys.',

@@ -1,4 +1,4 @@
-import { html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { Failure } from './api';
 import type { PseaErrorCode } from './error-code';
@@ -6,6 +6,7 @@ import { PseaElement, type PseaErrorDetail, type PseaState } from './base';
 import type { OfflineData } from './offline/approval';
 import type { GrantRecord } from './offline/store';
 import { offlineEngine } from './offline/load';
+import { withBatch } from './batch/load';
 import { submitStored, type Outcome } from './offline/submit';
 import type { MessageKey } from './messages';
 import { styles } from './psea-approve.styles';
@@ -37,6 +38,10 @@ export interface PseaApprovedDetail {
   /** The execution receipt, a `psea-receipt+jwt`: hand it to your backend, which checks it with `verifyReceipt`. */
   receipt: string;
 }
+
+/** A batch's items, drawn by the batch part, after the totals (docs/batches.md). */
+const batchList = (data: ActionJSON & { list?: HTMLElement }, hint: string) =>
+  data.list ? html`<p class="hint">${hint}</p>${data.list}` : nothing;
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
 
@@ -125,7 +130,8 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 
   protected override fetchData(): Promise<ActionJSON> {
-    return this.offline ? offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display)) : super.fetchData();
+    // A batch is checked and drawn by the batch part, loaded on demand (batch/load.ts).
+    return this.offline ? offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display)) : super.fetchData().then(withBatch);
   }
 
   protected override blocked(data: ActionJSON): Failure | undefined {
@@ -225,6 +231,7 @@ export class PseaApprove extends PseaElement<ActionJSON> {
           (f) => html`<div part="field"><dt part="label">${visible(text(f.label))}</dt><dd part="value">${visible(text(f.value))}</dd></div>`,
         )}
       </dl>
+      ${batchList(data, this.msg('items'))}
       <details part="details" open>
         <summary>${this.msg('details')}</summary>
         <p class="hint">${this.msg('signed')}</p>

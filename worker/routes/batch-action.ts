@@ -12,9 +12,10 @@ import { combineRules } from '../policy/combine-rules';
 import { findHidingChar } from '../policy/refuse-hiding-chars';
 import { selectRule } from '../policy/select-rule';
 import type { AppliedRule, Policy } from '../policy/types';
-import { summarize, type BatchAction, type BatchSummary } from '../receipt/batch';
+import { summarize, type BatchAction } from '../receipt/batch';
 import { itemProblem, MAX_ITEM_BYTES } from '../receipt/batch-items';
 import type { Display } from '../vault/types';
+import { batchDisplay } from '../receipt/batch-display';
 
 export interface PreparedBatch {
   action: BatchAction;
@@ -25,22 +26,6 @@ export interface PreparedBatch {
 }
 
 const utf8 = new TextEncoder();
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-
-/**
- * The display the service builds for a batch: "Approve N payments" when every
- * item has an amount (else "items"), then a total per currency in code-point
- * order, the item count and the payee count.
- */
-export function batchDisplay(items: readonly unknown[], batch: BatchSummary): Display {
-  const payments = items.every((item) => Object.hasOwn(item as object, 'amount'));
-  const title = `Approve ${plural(batch.count, payments ? 'payment' : 'item')}`;
-  const totals = Object.keys(batch.totals)
-    .sort()
-    .map((cur) => ({ label: `Total ${cur}`, value: batch.totals[cur]! }));
-  return { title, fields: [...totals, { label: 'Items', value: String(batch.count) }, { label: 'Payees', value: String(batch.payees) }] };
-}
-
 /** Check every item and build what the ticket holds. @throws PseaError `invalid_request` naming the item. */
 export function prepareBatch(policy: Policy, batch: { type: string; items: unknown[] }): PreparedBatch {
   const { items } = batch;
