@@ -9,7 +9,7 @@
  */
 import { canonicalJson } from '../../worker/lib/canonical-json';
 import { sha256B64url } from '../../worker/lib/sha256-b64url';
-import { summarize } from '../../worker/receipt/batch';
+import { batchLeaves, summarize } from '../../worker/receipt/batch';
 import { batchDisplay } from '../../worker/receipt/batch-display';
 import { itemList } from './list';
 
@@ -33,7 +33,7 @@ export async function prepare(data: BatchAnswer): Promise<Prepared> {
   if (!Array.isArray(items) || items.length === 0 || !items.every(isItem)) return { mismatch: 'no items' };
   let same: boolean;
   try {
-    const summary = summarize(items);
+    const summary = summarize(items, await batchLeaves(items));
     if ('problem' in summary) return { mismatch: summary.problem };
     const action = canonicalJson({ type: data.action.type, batch: summary });
     const display = canonicalJson(batchDisplay(items, summary));

@@ -5,10 +5,10 @@
  */
 const CSS = `
 .items{display:block;max-height:24rem;overflow:auto;margin:0 0 1rem;padding:0 .5rem;border:1px solid var(--_border);border-radius:6px;font-size:.875rem;counter-reset:item}
-.item{display:grid;grid-template-columns:minmax(4rem,auto) 1fr;gap:0 .5rem;padding:.25rem 0;border-bottom:1px solid var(--_border);content-visibility:auto;contain-intrinsic-size:auto 4.5rem;counter-increment:item}
-.item::before{content:counter(item);grid-column:1/-1;color:var(--_muted);font-size:.75rem}
-.item .path{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.8125rem;color:var(--_muted)}
-.item .v{overflow-wrap:anywhere;color:var(--_fg)}
+.item{display:grid;grid-template-columns:minmax(4rem,auto) 1fr;gap:0 .5rem;padding:.25rem 0;border-bottom:1px solid var(--_border);content-visibility:auto;contain-intrinsic-size:auto 4.5rem;counter-increment:item;color:var(--_muted);font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.8125rem}
+.item::before{content:counter(item);grid-column:1/-1;font-size:.75rem}
+.item bdi{overflow-wrap:anywhere;color:var(--_fg);font-family:var(--psea-font,system-ui,sans-serif);font-size:.875rem}
+.item .l{font-family:inherit;font-size:inherit}
 .item .s::before,.item .s::after{content:'"';color:var(--_muted)}
 `;
 

@@ -10,7 +10,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeB64url } from '../lib/base64url.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { encodeHashes } from '../log/hash-wire.ts';
-import { entryBytes, hashLeaf } from '../log/merkle-hash.ts';
+import { entryBytes, hashLeaf, leafPreimage } from '../log/merkle-hash.ts';
 import { MemoryLogStore } from '../log/memory-store.ts';
 import { MerkleTree } from '../log/merkle-tree.ts';
 import { itemProblem, MAX_BATCH_ITEMS } from './batch-items.ts';
@@ -43,6 +43,16 @@ function checkList(items: readonly unknown[]): void {
 /** One item's leaf hash, H(0x00 ‖ UTF-8(JCS(item))). @throws {ReceiptError} `invalid_json`. */
 export function batchLeaf(item: unknown): Uint8Array {
   return hashLeaf(sha256, entryBytes(item));
+}
+
+/**
+ * Every item's leaf hash, with WebCrypto, all at once: in a browser, many
+ * times faster than the synchronous hash over thousands of items.
+ * @throws {ReceiptError} `invalid_json`.
+ */
+export function batchLeaves(items: readonly unknown[]): Promise<Uint8Array[]> {
+  const preimages = items.map((item) => leafPreimage(entryBytes(item)));
+  return Promise.all(preimages.map(async (p) => new Uint8Array(await crypto.subtle.digest('SHA-256', p))));
 }
 
 /** The tree over leaf hashes, in order. */
