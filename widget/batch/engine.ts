@@ -32,8 +32,12 @@ export async function prepare(data: BatchAnswer): Promise<Prepared> {
   const items = data.items;
   if (!Array.isArray(items) || items.length === 0 || !items.every(isItem)) return { mismatch: 'no items' };
   let same: boolean;
+  let list: HTMLElement;
   try {
-    const summary = summarize(items, await batchLeaves(items));
+    // The leaves hash off the main thread (WebCrypto) while the list is drawn; it is shown only if all holds.
+    const leaves = batchLeaves(items);
+    list = itemList(items);
+    const summary = summarize(items, await leaves);
     if ('problem' in summary) return { mismatch: summary.problem };
     const action = canonicalJson({ type: data.action.type, batch: summary });
     const display = canonicalJson(batchDisplay(items, summary));
@@ -48,5 +52,5 @@ export async function prepare(data: BatchAnswer): Promise<Prepared> {
   } catch {
     return { mismatch: 'not JSON' };
   }
-  return same ? { list: itemList(items) } : { mismatch: 'recomputed batch differs' };
+  return same ? { list } : { mismatch: 'recomputed batch differs' };
 }

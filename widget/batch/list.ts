@@ -7,7 +7,7 @@
  */
 import { codepointLabel, HIDING, segments } from '../../worker/lib/visible-text';
 import { defineContainer } from './styles';
-import { signedMembers, PLAIN_NAME, quotedName, type Step } from '../signed-members';
+import { signedMembers, PLAIN_NAME, quotedName, type Leaf, type Step } from '../signed-members';
 
 function el(tag: string, cls: string, part?: string): HTMLElement {
   const e = document.createElement(tag);
@@ -56,13 +56,19 @@ export function itemList(items: readonly Record<string, unknown>[]): HTMLElement
   str.className = 's';
   const lit = document.createElement('bdi');
   lit.className = 'l';
+  const member = (li: HTMLElement, path: string, leaf: Leaf): void => {
+    appendVisible(li, path);
+    const value = ('string' in leaf ? str : lit).cloneNode() as HTMLElement;
+    appendVisible(value, 'string' in leaf ? leaf.string : leaf.literal);
+    li.appendChild(value);
+  };
   for (const item of items) {
     const li = row.cloneNode() as HTMLElement;
-    for (const m of signedMembers(item)) {
-      appendVisible(li, pathText(m.path));
-      const value = ('string' in m.value ? str : lit).cloneNode() as HTMLElement;
-      appendVisible(value, 'string' in m.value ? m.value.string : m.value.literal);
-      li.appendChild(value);
+    // A top-level string (most members of most items) is its own leaf: no walk needed.
+    for (const name of Object.keys(item).sort()) {
+      const v = item[name];
+      if (typeof v === 'string') member(li, pathText([{ name }]), { string: v });
+      else for (const m of signedMembers({ [name]: v })) member(li, pathText(m.path), m.value);
     }
     list.appendChild(li);
   }
