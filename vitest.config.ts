@@ -49,6 +49,10 @@ export default defineConfig({
         test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node' },
       },
       {
+        // The packed library installed into an empty project (npm pack, npm install, tsc, publint, attw).
+        test: { name: 'package', include: ['test/package/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 300_000 },
+      },
+      {
         resolve: { alias: PSEA_SUBPATHS },
         test: {
           name: 'e2e',

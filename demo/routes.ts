@@ -24,11 +24,11 @@ import { Hono, type Context } from 'hono';
 import { getSigningKeys, getVars, serviceOrigin } from '../worker/config';
 import { isLoopbackHost } from '../worker/http/loopback';
 import type { AppEnv, Env } from '../worker/env';
-import { PseaError, problemResponse } from '../worker/errors';
+import { ProblemError, problemResponse } from '../worker/errors';
 import { ASSETS } from '../worker/generated/widget';
 import { TICKET_RE } from '../worker/pages/html';
 import { serveAsset } from '../worker/pages/serve';
-import { statementChallenge, verifyReceipt } from '../worker/receipt/index.ts';
+import { statementChallenge, verifyReceipt } from '../packages/psea/src/receipt/index.ts';
 import { DEMO_SUPPLIER_RUN, DEMO_SUPPLIERS } from './suppliers';
 
 /** Something that answers like the Worker: the app itself, so the demo runs the real routes. */
@@ -66,8 +66,8 @@ export function demoHere(c: Context<AppEnv>): boolean {
   return getVars(c.env).demo && isLoopbackHost(new URL(c.req.url).hostname);
 }
 
-const problem = (code: ConstructorParameters<typeof PseaError>[0], detail?: string): Response =>
-  problemResponse(new PseaError(code, detail));
+const problem = (code: ConstructorParameters<typeof ProblemError>[0], detail?: string): Response =>
+  problemResponse(new ProblemError(code, detail));
 
 export function demo(api: ApiFetcher): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -186,7 +186,7 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
         ...(batch ? { batch: DEMO_SUPPLIERS } : { action: DEMO_ACTION, display: DEMO_DISPLAY, allowOffline: true }),
       });
     } catch (err) {
-      if (err instanceof PseaError) return problemResponse(err);
+      if (err instanceof ProblemError) return problemResponse(err);
       const code = err instanceof Error && 'code' in err ? String((err as { code: unknown }).code) : 'unverifiable';
       return problem('receipt_invalid', `verifyReceipt: ${code}`);
     }

@@ -1,6 +1,6 @@
 import type { WebAuthnErrorCode } from '@simplewebauthn/browser';
-// A type only: the problem codes' table stays out of the bundle.
-import type { ProblemCode } from '../worker/errors';
+// A type only: the codes' list stays out of the bundle.
+import type { ServiceErrorCode } from '../packages/psea/src/internal/problem-codes.ts';
 
 /**
  * Every `code` a `psea-error` can carry, a closed union: a SPEC problem code
@@ -8,7 +8,7 @@ import type { ProblemCode } from '../worker/errors';
  * (`http_<status>`: a non-JSON error answer, e.g. from a proxy).
  */
 export type PseaErrorCode =
-  | ProblemCode
+  | ServiceErrorCode
   | WebAuthnErrorCode
   | 'network_error'
   | 'unsupported'

@@ -1,12 +1,12 @@
 /**
- * Text as the elements show it (worker/lib/visible-text.ts): each string in
+ * Text as the elements show it (packages/psea/src/internal/visible-text.ts): each string in
  * its own `<bdi>`, so its direction stays inside it, and every character
  * that hides drawn as a ⟨U+XXXX⟩ mark in an element of its own
  * (`part="codepoint"`), styled apart from text, so a typed "⟨U+200B⟩" looks
  * different. Lit renders every piece as a text node: nothing is ever HTML.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { codepointLabel, segments } from '../worker/lib/visible-text';
+import { codepointLabel, segments } from '../packages/psea/src/internal/visible-text';
 import { PLAIN_NAME, quotedName, type Leaf, type Step } from './signed-members';
 
 /** One string, isolated, with its hiding characters shown by number. */

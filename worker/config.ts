@@ -3,15 +3,15 @@
  * Every getter fails closed: a missing or malformed value throws 500
  * `misconfigured` and logs which setting is wrong, never its content.
  */
-import { PseaError } from './errors';
+import { ProblemError } from './errors';
 import { bareOrigin } from './lib/bare-origin';
 import type { Env } from './env';
-import { loadSigningKeys } from './receipt/signing-keys';
-import type { SigningKeySet } from './receipt/types';
+import { loadSigningKeys } from './receipts/signing-keys';
+import type { SigningKeySet } from '../packages/psea/src/receipt/types';
 import { bundledMetadata, refusedModels } from './attestation/metadata';
 import type { Metadata, Trust } from './attestation/types';
 import { parsePolicy } from './policy/parse-policy';
-import { sha256 } from './webauthn/bytes';
+import { sha256 } from '../packages/psea/src/webauthn/bytes';
 import type { Policy } from './policy/types';
 import { isLoopbackUrl } from './http/loopback';
 
@@ -35,9 +35,9 @@ export interface Vars {
 
 export const MAX_TICKET_TTL_SECONDS = 3600;
 
-export function misconfigured(name: string, why: string): PseaError {
+export function misconfigured(name: string, why: string): ProblemError {
   console.error(`[psea] misconfigured: ${name}: ${why}`);
-  return new PseaError('misconfigured', `${name} is missing or malformed`);
+  return new ProblemError('misconfigured', `${name} is missing or malformed`);
 }
 
 function memo<T>(compute: (raw: string) => T): (raw: string) => T {

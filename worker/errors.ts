@@ -1,6 +1,9 @@
+import type { ServiceErrorCode } from '../packages/psea/src/internal/problem-codes.ts';
+import { CodedError } from '../packages/psea/src/internal/coded-error.ts';
+import { WebAuthnError } from '../packages/psea/src/webauthn/errors.ts';
 /**
  * The closed set of problem codes from SPEC.md, each with its HTTP status and
- * title. Handlers throw `PseaError`; `app.onError` turns it into RFC 9457
+ * title. Handlers throw `ProblemError`; `app.onError` turns it into RFC 9457
  * problem+json. Anything else becomes a logged, generic 500.
  */
 export const PROBLEMS = {
@@ -35,6 +38,11 @@ export const PROBLEMS = {
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
+// The library's list (the client's codes, the widget's) and this table name the same codes.
+type SameCodes<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const sameCodes: SameCodes<ProblemCode, ServiceErrorCode> = true;
+void sameCodes;
+
 /** The 422 codes: a failed check of a ceremony, counted against the ticket. */
 export const CEREMONY_FAILURES: ReadonlySet<ProblemCode> = new Set(
   (Object.keys(PROBLEMS) as ProblemCode[]).filter((code) => PROBLEMS[code][0] === 422),
@@ -50,20 +58,28 @@ export type ProblemExtensions = Readonly<Record<string, unknown>>;
 export const RETRY_AFTER_SECONDS = 1;
 
 /** A problem the client may see: its code, status and an optional detail (never a secret). */
-export class PseaError extends Error {
-  readonly code: ProblemCode;
+export class ProblemError extends CodedError<ProblemCode> {
   readonly status: number;
   readonly detail: string | undefined;
   readonly extensions: ProblemExtensions | undefined;
 
   constructor(code: ProblemCode, detail?: string, extensions?: ProblemExtensions) {
-    super(detail ?? PROBLEMS[code][1]);
-    this.name = 'PseaError';
-    this.code = code;
+    super(code, detail ?? PROBLEMS[code][1]);
     this.status = PROBLEMS[code][0];
     this.detail = detail;
     this.extensions = extensions;
   }
+}
+
+/**
+ * The problem a thrown error answers with, or undefined for a bug: a
+ * `WebAuthnError` from the library's shared checks becomes the problem of
+ * its code (its message the detail).
+ */
+export function asProblem(err: unknown): ProblemError | undefined {
+  if (err instanceof ProblemError) return err;
+  if (err instanceof WebAuthnError) return new ProblemError(err.code, err.message === err.code ? undefined : err.message);
+  return undefined;
 }
 
 /** Plain-data form, for crossing the Durable Object RPC boundary without losing the code. */
@@ -76,14 +92,14 @@ export interface ProblemJSON {
   [extension: string]: unknown;
 }
 
-export function toProblem(err: PseaError): ProblemJSON {
+export function toProblem(err: ProblemError): ProblemJSON {
   // Extensions first: they never overwrite the standard members.
   const body: ProblemJSON = { ...err.extensions, type: 'about:blank', status: err.status, title: PROBLEMS[err.code][1], code: err.code };
   if (err.detail !== undefined) body.detail = err.detail;
   return body;
 }
 
-export function problemResponse(err: PseaError, headers?: HeadersInit): Response {
+export function problemResponse(err: ProblemError, headers?: HeadersInit): Response {
   const h = new Headers(headers);
   h.set('content-type', 'application/problem+json');
   h.set('cache-control', 'no-store');

@@ -1,13 +1,13 @@
 /**
  * PSEA edge service: route groups mounted on one Hono app, one error
- * boundary. A PseaError becomes problem+json; anything else is logged
+ * boundary. A ProblemError becomes problem+json; anything else is logged
  * (without the request body) and answered with a generic 500.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { getVars } from './config';
 import type { AppEnv } from './env';
-import { PseaError, problemResponse } from './errors';
+import { asProblem, ProblemError, problemResponse } from './errors';
 import { bodyLimits } from './http/body-limits';
 import { logPath } from './http/log-path';
 import { actions } from './routes/actions';
@@ -58,18 +58,19 @@ app.route('/', evidence);
 app.route('/', pages);
 app.route('/demo', demo(app));
 
-app.notFound(() => problemResponse(new PseaError('not_found')));
+app.notFound(() => problemResponse(new ProblemError('not_found')));
 
 app.onError((err, c) => {
-  if (err instanceof PseaError) return problemResponse(err, c.res.headers);
+  const problem = asProblem(err);
+  if (problem) return problemResponse(problem, c.res.headers);
   if (err instanceof HTTPException) {
     // Hono's own 4xx. Our routes parse bodies themselves (http/validate.ts), so this is a
     // guard: a framework refusal stays a 4xx problem, never a 500.
-    if (err.status === 413) return problemResponse(new PseaError('payload_too_large'));
-    if (err.status < 500) return problemResponse(new PseaError('invalid_request', 'malformed JSON body'));
+    if (err.status === 413) return problemResponse(new ProblemError('payload_too_large'));
+    if (err.status < 500) return problemResponse(new ProblemError('invalid_request', 'malformed JSON body'));
   }
   console.error(`[psea] unhandled ${c.req.method} ${logPath(new URL(c.req.url).pathname)}:`, err instanceof Error ? err.stack : 'non-error thrown');
-  return problemResponse(new PseaError('internal_error'));
+  return problemResponse(new ProblemError('internal_error'));
 });
 
 export default app;

@@ -8,7 +8,7 @@
  */
 import { misconfigured } from './config';
 import type { Env } from './env';
-import { parseSignerKey, parseVerifierKey, verifierKeyOf, type NoteSigner } from './log/note-keys';
+import { parseSignerKey, parseVerifierKey, verifierKeyOf, type NoteSigner } from '../packages/psea/src/log/note-keys';
 
 const reason = (err: unknown) => (err instanceof Error ? err.message : 'unreadable');
 

@@ -5,8 +5,8 @@
  *   cpu/index.js        bench/workers/cpu-worker.js: the real Worker + /__bench/* batch routes (esbuild, wrangler's settings)
  *   baseline/index.js   bench/workers/baseline-worker.js: stateless baseline, floor and empty routes
  *   node/soft-auth.mjs  test/support/soft-authenticator.ts for Node
- *   node/receipt.mjs    worker/receipt (psea/receipt, signing too) for Node, jose left external
- *   node/evidence.mjs   worker/evidence (psea/evidence) and the log's tree, for figure 7
+ *   node/receipt.mjs    packages/psea/src/receipt (psea/receipt) and worker/receipts (signing) for Node, jose left external
+ *   node/evidence.mjs   packages/psea/src/evidence (psea/evidence) and the log's tree, for figure 7
  */
 import { execFile } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
@@ -55,7 +55,8 @@ export async function buildAll(root, tmp, log) {
     build({
       // psea/receipt plus what the Worker signs with, which psea/receipt does not export.
       stdin: {
-        contents: ['index', 'sign-receipt', 'signing-keys'].map((f) => `export * from './worker/receipt/${f}.ts';`).join('\n')
+        contents: "export * from './packages/psea/src/receipt/index.ts';\n"
+          + ['sign-receipt', 'signing-keys'].map((f) => `export * from './worker/receipts/${f}.ts';`).join('\n')
           + "\nexport { randomId } from './worker/lib/random-id.ts';",
         resolveDir: root, loader: 'ts',
       },
@@ -65,7 +66,7 @@ export async function buildAll(root, tmp, log) {
     build({
       // psea/evidence and the log's tree, for figure 7.
       stdin: {
-        contents: "export * from './worker/evidence/index.ts';\nexport { MerkleTree, MemoryLogStore, encodeHashes } from './worker/log/index.ts';",
+        contents: "export * from './packages/psea/src/evidence/index.ts';\nexport { MerkleTree, MemoryLogStore, encodeHashes } from './packages/psea/src/log/index.ts';",
         resolveDir: root, loader: 'ts',
       },
       outfile: join(tmp, 'node/evidence.mjs'),

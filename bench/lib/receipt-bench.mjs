@@ -1,5 +1,5 @@
 /**
- * Figure 4: verifyReceipt (psea/receipt, bundled from worker/receipt) against
+ * Figure 4: verifyReceipt (psea/receipt, bundled from packages/psea/src/receipt) against
  * bare jose jwtVerify, in Node, on the same token, with the same public key
  * from the same JWKS object (cached: createLocalJWKSet once for jose; the
  * same object each call for verifyReceipt, which caches its resolver per

@@ -9,12 +9,12 @@ import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { getSigningKeys, getVars } from '../../worker/config';
 import { qrSvg } from '../../worker/pages/handoff-qr';
 import { ticketHash } from '../../worker/http/ticket';
-import { signReceipt } from '../../worker/receipt/sign-receipt';
+import { signReceipt } from '../../worker/receipts/sign-receipt';
 import { AuthenticationResponse } from '../../worker/routes/schemas';
-import { rpIdHash } from '../../worker/webauthn/bytes';
-import { checkAssertion } from '../../worker/webauthn/check-assertion';
-import { importCosePublicKey } from '../../worker/webauthn/cose-key';
-import { verifyAssertionSignature } from '../../worker/webauthn/verify-assertion-signature';
+import { rpIdHash } from '../../packages/psea/src/webauthn/bytes';
+import { checkAssertion } from '../../packages/psea/src/webauthn/check-assertion';
+import { importCosePublicKey } from '../../packages/psea/src/webauthn/cose-key';
+import { verifyAssertionSignature } from '../../packages/psea/src/webauthn/verify-assertion-signature';
 import { receiptClaims } from './fixture.js';
 
 /**
@@ -35,7 +35,7 @@ export const frontSteps = {
   'check-assertion': (c) => (i) => void checkAssertion(c.pick(i), c.p.expected),
   // The signature check verifyAction makes on the cached key: SHA-256(clientDataJSON), strict DER → r‖s, ECDSA verify.
   'verify-signature': (c) => (i) =>
-    verifyAssertionSignature(/** @type {import('../../worker/webauthn/check-assertion').CheckedAssertion} */ (c.p.checked[i % c.p.checked.length]), c.p.credentialKey),
+    verifyAssertionSignature(/** @type {import('../../packages/psea/src/webauthn/check-assertion').CheckedAssertion} */ (c.p.checked[i % c.p.checked.length]), c.p.credentialKey),
   // importCosePublicKey of the stored COSE key: once per credential per object (the vault caches it).
   'import-cose-key': (c) => () => importCosePublicKey(c.p.publicKeyCose).then(() => undefined),
   // SHA-256(clientDataJSON) + one ECDSA P-256 verify, key already imported.

@@ -5,8 +5,8 @@
  * object's half of the stateful floor. The methods the Worker calls are
  * inherited unchanged.
  */
-import { decodeB64url } from '../../worker/lib/base64url';
-import { commitApproval } from '../../worker/vault/commit-approval';
+import { decodeB64url } from '../../packages/psea/src/internal/base64url';
+import { commitApproval } from '../../worker/vault/commits/commit-approval';
 import { getCredential } from '../../worker/vault/storage/credentials';
 import { loadTicket } from '../../worker/vault/storage/tickets';
 import { UserVault as RealUserVault } from '../../worker/vault/user-vault';
@@ -66,7 +66,7 @@ export class UserVault extends RealUserVault {
 
   /** How many long-poll waits this object holds right now (issue 17's waiters figure). */
   benchWaiters() {
-    return /** @type {import('../../worker/vault/status-waiters').StatusWaiters<unknown>} */ (this.waiters).size;
+    return /** @type {import('../../worker/vault/memory/status-waiters').StatusWaiters<unknown>} */ (this.waiters).size;
   }
 
   /**
@@ -76,7 +76,7 @@ export class UserVault extends RealUserVault {
    * @param {number} n
    */
   benchLogAppend(n) {
-    const log = /** @type {import('../../worker/vault/vault-log').VaultLog} */ (this.log);
+    const log = /** @type {import('../../worker/vault/storage/vault-log').VaultLog} */ (this.log);
     let last = 0;
     for (let i = 0; i < n; i++) {
       const at = Math.floor(Date.now() / 1000);
@@ -181,7 +181,7 @@ export class UserVault extends RealUserVault {
   benchCommit(receipt) {
     if (this.#scratch.next >= this.#scratch.made) throw new Error('benchCommit: out of scratch tickets (raise SCRATCH_TICKETS)');
     const now = Date.now();
-    const log = /** @type {import('../../worker/vault/vault-log').VaultLog} */ (this.log);
+    const log = /** @type {import('../../worker/vault/storage/vault-log').VaultLog} */ (this.log);
     commitApproval(this.ctx.storage, log, {
       hash: `bench-scratch-${this.#scratch.next++}`,
       now,

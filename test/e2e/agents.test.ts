@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyReceipt } from '../../worker/receipt/index.ts';
+import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
 import { TRANSFER, actionButton, ctx, enrolledDevice, launch, server, waitForState } from './helpers';
 
 interface Received {

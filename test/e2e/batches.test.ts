@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchProof, verifyReceipt } from '../../worker/receipt/index.ts';
+import { batchProof, verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
 import { actionButton, ctx, enrolledDevice, events, launch, server, shot, waitForState } from './helpers';
 
 let browser: Browser;

@@ -11,9 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PseaClient, PseaError, verifyWebhook } from '../../worker/client/index.ts';
-import { verifyEvidence } from '../../worker/evidence/index.ts';
-import { verifyReceipt } from '../../worker/receipt/index.ts';
+import { PseaClient, PseaError, verifyWebhook } from '../../packages/psea/src/client/index.ts';
+import { verifyEvidence } from '../../packages/psea/src/evidence/index.ts';
+import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
 import { TRANSFER, TRANSFER_DISPLAY, actionButton, ctx, device, launch, newUser, waitForState } from './helpers';
 
 let browser: Browser;

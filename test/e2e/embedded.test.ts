@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyReceipt } from '../../worker/receipt/index.ts';
+import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
 import {
   TRANSFER,
   TRANSFER_DISPLAY,

@@ -1,12 +1,13 @@
 /**
  * Evidence end to end: a real passkey (Chromium's virtual authenticator)
  * approves in the embedded widget against `wrangler dev`, and the bundle the
- * service serves passes `psea verify` (scripts/psea-cli.mjs), with the log key
+ * service serves passes `psea verify` (packages/psea/bin/psea.mjs), with the log key
  * pinned from the secret the run was started with, and a checkpoint kept from
  * before the approval, and a second verifier that shares no code with worker/;
  * a bent copy fails. The auditor of examples/evidence-audit/
  * runs against it too: it sees the log grow, and a rewritten one.
  */
+import { buildPackage } from '../support/build-package.ts';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logOrigin, parseSignerKey, signCheckpoint } from '../../worker/log/index.ts';
+import { logOrigin, parseSignerKey, signCheckpoint } from '../../packages/psea/src/log/index.ts';
 import { verifyIndependently } from '../node/independent-evidence';
 import { actionButton, actionTicket, ctx, embedUrl, enrolledDevice, launch, server, waitForState } from './helpers';
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   browser = await launch();
   dir = await mkdtemp(join(tmpdir(), 'psea-e2e-evidence-'));
   // The CLI imports dist/evidence, as after npm run build.
-  await run(process.execPath, ['scripts/build-evidence.mjs'], { cwd: root });
+  await buildPackage();
 });
 afterAll(async () => {
   await browser?.close();
@@ -37,7 +38,7 @@ afterAll(async () => {
 async function psea(bundle: unknown, extra: string[] = []): Promise<{ code: number; lines: string[] }> {
   const file = join(dir, `bundle-${Math.random().toString(36).slice(2)}.json`);
   await writeFile(file, JSON.stringify(bundle));
-  const args = ['scripts/psea-cli.mjs', 'verify', file, '--rp-id', 'localhost', '--origin', ctx.service, '--origin', ctx.host, '--log-key', ctx.logKey, '--jwks', `${ctx.service}/.well-known/jwks.json`, ...extra];
+  const args = ['packages/psea/bin/psea.mjs', 'verify', file, '--rp-id', 'localhost', '--origin', ctx.service, '--origin', ctx.host, '--log-key', ctx.logKey, '--jwks', `${ctx.service}/.well-known/jwks.json`, ...extra];
   try {
     const { stdout } = await run(process.execPath, args, { cwd: root });
     return { code: 0, lines: stdout.trim().split('\n') };

@@ -21,7 +21,7 @@ import { promisify } from 'node:util';
 import { freePort, startHostServer } from './host-server';
 // @ts-expect-error: a plain .mjs module of the repository's scripts, without types
 import { logKeyName, newLogSigningKey } from '../../scripts/dev-secrets.mjs';
-import { verifierKeyOf } from '../../worker/log/note-keys';
+import { verifierKeyOf } from '../../packages/psea/src/log/note-keys';
 
 export interface E2EContext {
   /** The Worker, e.g. http://localhost:43121 (its own origin is an allowed origin). */

@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyReceipt } from '../../worker/receipt/index.ts';
+import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
 import { TRANSFER, TRANSFER_DISPLAY, actionButton, axe, ctx, enrolledDevice, enrollment, events, launch, server, shot, waitForState, type Device } from './helpers';
 
 let browser: Browser;

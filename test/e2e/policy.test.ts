@@ -9,7 +9,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyReceipt } from '../../worker/receipt/index.ts';
+import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
 import { actionButton, actionTicket, ctx, device, enrollment, events, launch, newUser, recordEvents, server, shot, waitForState } from './helpers';
 
 const wire = (amount: string) => ({ type: 'wire.transfer', amount, currency: 'EUR', to: 'DE89 3704 0044 0532 0130 00' });

@@ -7,6 +7,8 @@
 const source = (path: string): string => new URL(`../../${path}`, import.meta.url).pathname;
 
 export const PSEA_SUBPATHS: Record<string, string> = {
-  'psea/receipt': source('worker/receipt/index.ts'),
-  'psea/client': source('worker/client/index.ts'),
+  'psea/receipt': source('packages/psea/src/receipt/index.ts'),
+  'psea/client': source('packages/psea/src/client/index.ts'),
+  'psea/evidence': source('packages/psea/src/evidence/index.ts'),
+  'psea/offline': source('packages/psea/src/offline/index.ts'),
 };

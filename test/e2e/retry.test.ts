@@ -6,7 +6,7 @@
  */
 import type { Browser, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyReceipt } from '../../worker/receipt/index.ts';
+import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
 import { TRANSFER, actionButton, actionTicket, ctx, embedUrl, enrolledDevice, events, launch, server, waitForState } from './helpers';
 
 let browser: Browser;

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import canonicalize from 'canonicalize';
-import { batchProof, batchRoot } from '../../worker/receipt/index.ts';
-import { MemoryLogStore, MerkleTree, entryBytes, hashLeaf, verifyInclusion } from '../../worker/log/index.ts';
+import { batchProof, batchRoot } from '../../packages/psea/src/receipt/index.ts';
+import { MemoryLogStore, MerkleTree, entryBytes, hashLeaf, verifyInclusion } from '../../packages/psea/src/log/index.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 
 const h = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();

@@ -1,7 +1,7 @@
 /** Batch totals, payees and item rules (docs/batches.md): exact decimals, never floating point. */
 import { describe, expect, it } from 'vitest';
-import { batchAction, ReceiptError } from '../../worker/receipt/index.ts';
-import { itemProblem } from '../../worker/receipt/batch-items.ts';
+import { batchAction, ReceiptError } from '../../packages/psea/src/receipt/index.ts';
+import { itemProblem } from '../../packages/psea/src/receipt/batch-items.ts';
 
 const pay = (amount: string, currency = 'EUR', to = 'DE89') => ({ type: 'wire.transfer', amount, currency, to });
 const totals = (items: unknown[]) => batchAction('payroll.run', items).batch.totals;

@@ -10,9 +10,9 @@ import {
   type ReceiptClaims,
   type SigningKeySet,
   type VerifyReceiptOptions,
-} from '../../worker/receipt/index.ts';
-import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
-import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
+} from '../../packages/psea/src/receipt/index.ts';
+import { loadSigningKeys } from '../../worker/receipts/signing-keys.ts';
+import { signReceipt } from '../../worker/receipts/sign-receipt.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
 
 const ISS = 'https://approve.example.com';

@@ -1,6 +1,6 @@
 /** psea/client for batches (docs/batches.md): the batch request and a redemption of items. */
 import { describe, expect, it } from 'vitest';
-import { PseaClient } from '../../worker/client/index.ts';
+import { PseaClient } from '../../packages/psea/src/client/index.ts';
 import { fakeFetch, json } from '../support/fake-fetch';
 
 const BASE = 'https://approve.example.com';

@@ -1,6 +1,6 @@
 /**
  * `psea/client` as a backend installs it: the package subpath resolves to the
- * bundle `npm run build` writes (dist/client/index.js), which imports nothing
+ * bundle `npm run build` writes (packages/psea/dist/client.js), which imports nothing
  * but `standardwebhooks` (no `node:*`, no `cloudflare:*`, so Deno, Bun and
  * Workers load it as Node does), and which works in a plain Node process,
  * outside vitest's transforms: a retried 503, a status, a webhook verified.
@@ -51,9 +51,15 @@ console.log(JSON.stringify({ resolved: import.meta.resolve('psea/client'), statu
 describe('the built psea/client', () => {
   it('is the dist bundle, and imports only standardwebhooks: no node:, no cloudflare:', async () => {
     const resolved = import.meta.resolve('psea/client');
-    expect(resolved).toMatch(/\/dist\/client\/index\.js$/);
-    const source = await readFile(fileURLToPath(resolved), 'utf8');
-    expect(specifiers(source)).toEqual(['standardwebhooks']);
+    expect(resolved).toMatch(/\/packages\/psea\/dist\/client\.js$/);
+    // The subpath and the shared chunks it imports (./coded-error-….js): only standardwebhooks is bare.
+    let source = await readFile(fileURLToPath(resolved), 'utf8');
+    for (const chunk of specifiers(source).filter((s) => s.startsWith('./'))) {
+      source += '\n' + (await readFile(fileURLToPath(new URL(chunk, resolved)), 'utf8'));
+    }
+    // JSDoc examples (`import … from 'psea/client'`) are comments, not imports.
+    const code = source.replace(/\/\*[\s\S]*?\*\//g, '');
+    expect(specifiers(code).filter((s) => !s.startsWith('./'))).toEqual(['standardwebhooks']);
     expect(source).not.toMatch(/["'](node|cloudflare):/);
     expect(source).not.toMatch(/\brequire\s*\(/);
     // The check itself finds what it looks for.
@@ -63,7 +69,7 @@ describe('the built psea/client', () => {
   it('works in a plain Node process', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', SCRIPT], { cwd: ROOT, timeout: 30_000 });
     const out = JSON.parse(stdout);
-    expect(out.resolved).toMatch(/\/dist\/client\/index\.js$/);
+    expect(out.resolved).toMatch(/\/packages\/psea\/dist\/client\.js$/);
     expect(out.status).toEqual({ state: 'approved', receipt: 'jwt' });
     expect(out.missing).toEqual({ isPseaError: true, code: 'ticket_not_found', status: 404 });
     expect(out.event).toBe('action.expired');

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PROBLEMS } from '../../worker/errors.ts';
-import { PseaClient, PseaError, SERVICE_ERROR_CODES, CLIENT_ERROR_CODES } from '../../worker/client/index.ts';
+import { PseaClient, PseaError, SERVICE_ERROR_CODES, CLIENT_ERROR_CODES } from '../../packages/psea/src/client/index.ts';
 import { fakeFetch, json, problem } from '../support/fake-fetch';
 
 const BASE = 'https://approve.example.com';

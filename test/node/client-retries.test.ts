@@ -6,8 +6,8 @@
  * before 2 s" is checked exactly, with no real sleeping.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PseaClient, PseaError } from '../../worker/client/index.ts';
-import { retryAfterMs, retryDelayMs } from '../../worker/client/retry-delay.ts';
+import { PseaClient, PseaError } from '../../packages/psea/src/client/index.ts';
+import { retryAfterMs, retryDelayMs } from '../../packages/psea/src/client/retry-delay.ts';
 import { fakeFetch, json, noAnswer, problem, unavailable, type Handler } from '../support/fake-fetch';
 
 const client = (handler: Handler, retries?: number) => {

@@ -7,7 +7,7 @@
  */
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PseaClient, PseaError, type ApprovalStatus } from '../../worker/client/index.ts';
+import { PseaClient, PseaError, type ApprovalStatus } from '../../packages/psea/src/client/index.ts';
 import { fakeFetch, json, problem, unavailable, type Handler } from '../support/fake-fetch';
 
 /** A status route that holds `?wait=S` until the state changes or S seconds pass, as SPEC.md says. */

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { PseaError, verifyWebhook } from '../../worker/client/index.ts';
+import { PseaError, verifyWebhook } from '../../packages/psea/src/client/index.ts';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const EVENT = {

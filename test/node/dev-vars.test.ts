@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module of the repository's scripts, without types
 import { ensureDevVars, newLogSigningKey } from '../../scripts/dev-secrets.mjs';
-import { parseSignerKey } from '../../worker/log/note-keys';
+import { parseSignerKey } from '../../packages/psea/src/log/note-keys';
 import { parsePolicy } from '../../worker/policy/parse-policy';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'psea-devvars-')), '.dev.vars');

@@ -1,4 +1,5 @@
-/** `psea verify` (scripts/psea-cli.mjs, on the built dist/evidence) against a valid and a failing vector: lines and exit codes. */
+/** `psea verify` (packages/psea/bin/psea.mjs, on the built dist/evidence.js) against a valid and a failing vector: lines and exit codes. */
+import { buildPackage } from '../support/build-package.ts';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,8 @@ let dir = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'psea-cli-'));
-  // The CLI imports ../dist/evidence/index.js; build exactly what npm run build builds.
-  await run(process.execPath, ['scripts/build-evidence.mjs'], { cwd: root });
+  // The CLI imports ../dist/evidence.js; build exactly what npm run build builds.
+  await buildPackage();
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -23,7 +24,7 @@ async function cli(vector: string, extra: string[] = []) {
   const jwks = join(dir, `${vector}.jwks.json`);
   await writeFile(bundle, JSON.stringify(v.bundle));
   await writeFile(jwks, JSON.stringify(v.options.jwks));
-  const args = ['scripts/psea-cli.mjs', 'verify', bundle, '--rp-id', v.options.rpId, ...v.options.origins.flatMap((o: string) => ['--origin', o]), '--log-key', v.options.logKey, '--jwks', jwks, ...extra];
+  const args = ['packages/psea/bin/psea.mjs', 'verify', bundle, '--rp-id', v.options.rpId, ...v.options.origins.flatMap((o: string) => ['--origin', o]), '--log-key', v.options.logKey, '--jwks', jwks, ...extra];
   try {
     const { stdout } = await run(process.execPath, args, { cwd: root });
     return { code: 0, lines: stdout.trim().split('\n') };

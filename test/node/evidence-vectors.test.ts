@@ -1,7 +1,7 @@
 /** Every committed evidence vector gives, check for check, its expected result; a failing check says why. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHECK_NAMES, EvidenceError, verifyEvidence } from '../../worker/evidence/index.ts';
+import { CHECK_NAMES, EvidenceError, verifyEvidence } from '../../packages/psea/src/evidence/index.ts';
 
 const DIR = new URL('../vectors/evidence/', import.meta.url);
 const vectors = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(new URL(f, DIR), 'utf8')));

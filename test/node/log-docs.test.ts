@@ -19,9 +19,9 @@ beforeAll(async () => {
   const page = await readFile(new URL('../../docs/evidence.md', import.meta.url), 'utf8');
   script = /<!-- audit:start -->\s*```js\n([\s\S]*?)```\s*<!-- audit:end -->/.exec(page)?.[1] ?? '';
   dir = await mkdtemp(join(tmpdir(), 'psea-audit-'));
-  // The command the page gives: npx esbuild worker/log/index.ts --bundle --format=esm --platform=node
+  // The command the page gives: npx esbuild packages/psea/src/log/index.ts --bundle --format=esm --platform=node
   await build({
-    entryPoints: [new URL('../../worker/log/index.ts', import.meta.url).pathname],
+    entryPoints: [new URL('../../packages/psea/src/log/index.ts', import.meta.url).pathname],
     outfile: join(dir, 'psea-log.mjs'),
     bundle: true,
     format: 'esm',

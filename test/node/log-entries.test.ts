@@ -1,5 +1,5 @@
 /**
- * One user's log (worker/log/transparency-log.ts): entries hashed in their
+ * One user's log (packages/psea/src/log/transparency-log.ts): entries hashed in their
  * JCS form whatever their key order, kept as the exact text hashed, pages
  * bounded, and nothing ever rewritten.
  */
@@ -15,7 +15,7 @@ import {
   verifyInclusion,
   type LogEntry,
   type Sha256,
-} from '../../worker/log/index.ts';
+} from '../../packages/psea/src/log/index.ts';
 
 const sha256: Sha256 = (data) => new Uint8Array(createHash('sha256').update(data).digest());
 

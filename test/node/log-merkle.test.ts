@@ -1,5 +1,5 @@
 /**
- * The log's Merkle tree (worker/log): hashing, roots and proofs against the
+ * The log's Merkle tree (packages/psea/src/log): hashing, roots and proofs against the
  * published RFC 6962 reference tree and a real Certificate Transparency log,
  * against the RFC's own recursive definitions for every m ≤ n ≤ 64, and
  * against every way an attacker could bend a proof.
@@ -17,7 +17,7 @@ import {
   verifyConsistency,
   verifyInclusion,
   type Sha256,
-} from '../../worker/log/index.ts';
+} from '../../packages/psea/src/log/index.ts';
 import * as argon from '../vectors/ct-argon2020.ts';
 import { CONSISTENCY_PROOFS, HASHER, INCLUSION_PROOFS, LEAVES, ROOTS, SOME_HASH } from '../vectors/merkle-rfc6962.ts';
 

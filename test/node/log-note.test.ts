@@ -1,5 +1,5 @@
 /**
- * Note keys, signed notes and checkpoints (worker/log): byte for byte as the
+ * Note keys, signed notes and checkpoints (packages/psea/src/log): byte for byte as the
  * Go `note` package and C2SP write them, tested on their published keys and
  * notes, a real checkpoint signed by sum.golang.org, and every mangling of a
  * key string Go's own tests try.
@@ -22,7 +22,7 @@ import {
   signNote,
   verifierKeyOf,
   type NoteVerifier,
-} from '../../worker/log/index.ts';
+} from '../../packages/psea/src/log/index.ts';
 import { BAD_CHECKPOINTS, C2SP, GO_NOTE, GO_TREE, KEY_PAIRS, SUMDB } from '../vectors/signed-notes.ts';
 
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest());

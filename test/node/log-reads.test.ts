@@ -1,12 +1,12 @@
 /**
  * The tree never scans: append, root, inclusion and consistency proofs read
- * O(log n) stored nodes (worker/log/merkle-tree.ts). Counted on 10,000
+ * O(log n) stored nodes (packages/psea/src/log/merkle-tree.ts). Counted on 10,000
  * leaves, for every append and every proof of the last size, and a spread
  * of earlier sizes.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashLeaf, MemoryLogStore, MerkleTree, type NodeStore, type Sha256 } from '../../worker/log/index.ts';
+import { hashLeaf, MemoryLogStore, MerkleTree, type NodeStore, type Sha256 } from '../../packages/psea/src/log/index.ts';
 
 const sha256: Sha256 = (data) => new Uint8Array(createHash('sha256').update(data).digest());
 

@@ -5,8 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { describe, it } from 'vitest';
-import { generateSignerKey, verifierKeyOf } from '../../worker/log/index.ts';
-import { CHECK_NAMES, type CheckName } from '../../worker/evidence/index.ts';
+import { generateSignerKey, verifierKeyOf } from '../../packages/psea/src/log/index.ts';
+import { CHECK_NAMES, type CheckName } from '../../packages/psea/src/evidence/index.ts';
 import { LOG_KEY_NAME, ORIGINS, RP_ID, makeBundle, makeKeys, type BundleSpec } from '../support/evidence-bundle.ts';
 import { SoftAuthenticator, b64url, fromB64url } from '../support/soft-authenticator.ts';
 import { TestCert } from '../support/test-ca.ts';

@@ -14,7 +14,7 @@ import { OFFLINE, bundleClaims, makeProof, offlineKeys, signBundle } from '../su
 import { SoftAuthenticator } from '../support/soft-authenticator';
 
 const run = promisify(execFile);
-const DIST = pathToFileURL(new URL('../../dist/offline/index.js', import.meta.url).pathname).href;
+const DIST = pathToFileURL(new URL('../../packages/psea/dist/offline.js', import.meta.url).pathname).href;
 let dir = '';
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * `psea/offline` as a field device installs it: the package subpath resolves
- * to the bundle `npm run build` writes (dist/offline/index.js, jose,
+ * to the bundle `npm run build` writes (packages/psea/dist/offline.js, jose,
  * canonicalize and @simplewebauthn/server left external), and that bundle
  * verifies a real proof and refuses its replay, in plain Node.
  */
@@ -12,7 +12,7 @@ describe('the built psea/offline', () => {
   it('is the dist bundle, and verifies a proof once', async () => {
     const pkg = await import('psea/offline');
     const resolved = import.meta.resolve('psea/offline');
-    expect(resolved).toMatch(/\/dist\/offline\/index\.js$/);
+    expect(resolved).toMatch(/\/packages\/psea\/dist\/offline\.js$/);
 
     const keys = await offlineKeys();
     const auth = await SoftAuthenticator.create({ alg: -8 });

@@ -14,10 +14,10 @@ import {
   type OfflineProofErrorCode,
   type SeenNonces,
   type VerifyOfflineProofOptions,
-} from '../../worker/offline/index.ts';
-import { hashAction, type SigningKeySet } from '../../worker/receipt/index.ts';
+} from '../../packages/psea/src/offline/index.ts';
+import { hashAction, type SigningKeySet } from '../../packages/psea/src/receipt/index.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
-import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
+import { signReceipt } from '../../worker/receipts/sign-receipt.ts';
 import { OFFLINE, bundleClaims, makeProof, offlineKeys, signBundle, type ProofInput } from '../support/offline-proofs';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 

@@ -4,9 +4,9 @@
  * without the device's signed_at is no receipt (it would rebuild no statement).
  */
 import { describe, expect, it } from 'vitest';
-import { hashAction, statementFromClaims, verifyReceipt, type ReceiptClaims } from '../../worker/receipt/index.ts';
+import { hashAction, statementFromClaims, verifyReceipt, type ReceiptClaims } from '../../packages/psea/src/receipt/index.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
-import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
+import { signReceipt } from '../../worker/receipts/sign-receipt.ts';
 import { offlineKeys } from '../support/offline-proofs';
 
 const DOOR = { type: 'door.open', door: '7' };

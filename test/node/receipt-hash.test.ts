@@ -6,10 +6,10 @@ import {
   statementFromClaims,
   type ReceiptClaims,
   type Statement,
-} from '../../worker/receipt/index.ts';
-import { canonicalJson } from '../../worker/lib/canonical-json.ts';
+} from '../../packages/psea/src/receipt/index.ts';
+import { canonicalJson } from '../../packages/psea/src/internal/canonical-json.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
-import { sha256B64url } from '../../worker/lib/sha256-b64url.ts';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url.ts';
 
 // Expected hashes below were computed outside JS (Python hashlib over the RFC's printed output).
 

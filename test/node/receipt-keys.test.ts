@@ -1,8 +1,8 @@
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { calculateJwkThumbprint, compactVerify, createLocalJWKSet } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
-import { ReceiptError } from '../../worker/receipt/index.ts';
-import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
+import { ReceiptError } from '../../packages/psea/src/receipt/index.ts';
+import { loadSigningKeys } from '../../worker/receipts/signing-keys.ts';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 

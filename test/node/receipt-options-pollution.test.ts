@@ -8,10 +8,10 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hashAction, ReceiptError, verifyReceipt, type SigningKeySet } from '../../worker/receipt/index.ts';
+import { hashAction, ReceiptError, verifyReceipt, type SigningKeySet } from '../../packages/psea/src/receipt/index.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
-import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
-import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
+import { loadSigningKeys } from '../../worker/receipts/signing-keys.ts';
+import { signReceipt } from '../../worker/receipts/sign-receipt.ts';
 
 const ISS = 'https://approve.example.com';
 const AUD = 'payments-api';

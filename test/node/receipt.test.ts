@@ -11,10 +11,10 @@ import {
   type SigningKeySet,
   type Statement,
   type VerifyReceiptOptions,
-} from '../../worker/receipt/index.ts';
-import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
+} from '../../packages/psea/src/receipt/index.ts';
+import { loadSigningKeys } from '../../worker/receipts/signing-keys.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
-import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
+import { signReceipt } from '../../worker/receipts/sign-receipt.ts';
 
 const ISS = 'https://approve.example.com';
 const AUD = 'payments-api';

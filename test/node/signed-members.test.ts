@@ -1,6 +1,6 @@
 /** The "what you sign" list (widget/signed-members.ts): every leaf of the action, in JCS order. */
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../worker/lib/canonical-json';
+import { canonicalJson } from '../../packages/psea/src/internal/canonical-json';
 import { PLAIN_NAME, quotedName, signedMembers, type Step } from '../../widget/signed-members';
 
 /** A path as the element writes it (widget/visible.ts), as plain text. */

@@ -4,7 +4,7 @@
  * once (the route then answers the row's state, pending), never held.
  */
 import { describe, expect, it } from 'vitest';
-import { StatusWaiters } from '../../worker/vault/status-waiters';
+import { StatusWaiters } from '../../worker/vault/memory/status-waiters';
 
 describe('StatusWaiters bounds', () => {
   it('holds at most perTicket waits on one ticket; the next resolves at once, and all held ones are woken', async () => {

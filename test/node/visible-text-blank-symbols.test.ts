@@ -5,7 +5,7 @@
  * are gaps in that list, for the lead to weigh (a SPEC question, not a bug).
  */
 import { describe, expect, it } from 'vitest';
-import { reveal } from '../../worker/lib/visible-text';
+import { reveal } from '../../packages/psea/src/internal/visible-text';
 
 describe('blank-drawing symbols outside the SPEC categories', () => {
   it('the SPEC categories are all caught (holds): U+3164, U+115F, U+180E, U+034F, U+FE0F, U+E0041, U+2800 aside', () => {

@@ -1,6 +1,6 @@
-/** The split of shown text into plain runs and characters that hide (worker/lib/visible-text.ts). */
+/** The split of shown text into plain runs and characters that hide (packages/psea/src/internal/visible-text.ts). */
 import { describe, expect, it } from 'vitest';
-import { codepointLabel, firstHiding, HIDING, reveal, segments } from '../../worker/lib/visible-text';
+import { codepointLabel, firstHiding, HIDING, reveal, segments } from '../../packages/psea/src/internal/visible-text';
 
 /** SPEC.md's own expression, with the `v` flag (Node 20 has it), plus Cs. */
 const SPEC = new RegExp(String.raw`\p{Cc}|\p{Cf}|\p{Zl}|\p{Zp}|\p{Co}|\p{Cn}|\p{Default_Ignorable_Code_Point}|[\p{Zs}--\x20]|\p{Cs}`, 'v');

@@ -4,9 +4,9 @@
  * hashAction, hashDisplay and the offline challenge of worker/.
  */
 import { describe, expect, it } from 'vitest';
-import { hashAction, hashDisplay } from '../../worker/receipt/index.ts';
-import { canonicalJson } from '../../worker/lib/canonical-json.ts';
-import { offlineChallenge } from '../../worker/offline/offline-statement.ts';
+import { hashAction, hashDisplay } from '../../packages/psea/src/receipt/index.ts';
+import { canonicalJson } from '../../packages/psea/src/internal/canonical-json.ts';
+import { offlineChallenge } from '../../packages/psea/src/offline/offline-statement.ts';
 import { jcs, jcsHash, plainJson } from '../../widget/offline/hash.ts';
 
 const VALUES: unknown[] = [

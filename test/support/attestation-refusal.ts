@@ -1,4 +1,4 @@
-import { PseaError } from '../../worker/errors';
+import { ProblemError } from '../../worker/errors';
 
 /**
  * What a check of an attestation came to: 'ok', or the detail of its
@@ -8,6 +8,6 @@ import { PseaError } from '../../worker/errors';
 export async function attestationRefusal(p: Promise<unknown>): Promise<string> {
   const err = await p.then(() => undefined, (e: unknown) => e);
   if (err === undefined) return 'ok';
-  if (!(err instanceof PseaError) || err.code !== 'attestation_rejected') throw new Error(`expected attestation_rejected, got ${String(err)}`);
+  if (!(err instanceof ProblemError) || err.code !== 'attestation_rejected') throw new Error(`expected attestation_rejected, got ${String(err)}`);
   return err.detail ?? '';
 }

@@ -1,18 +1,18 @@
 /**
  * Builds evidence bundles exactly as SPEC.md v2 shapes them, from real
- * ceremonies of the soft authenticator, a per-user log of worker/log with a
+ * ceremonies of the soft authenticator, a per-user log of packages/psea/src/log with a
  * checkpoint signed by a generated log key, and a receipt signed by a
  * generated ES256 key. `make-evidence-vectors.test.ts` writes them to
  * test/vectors/evidence/; every part can be bent for a must-fail vector.
  */
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { encodeHashes, logOrigin, MemoryLogStore, parseSignerKey, signCheckpoint, TransparencyLog, type LogEntry } from '../../worker/log/index.ts';
-import { hashAction, hashDisplay, statementChallenge } from '../../worker/receipt/index.ts';
-import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
-import { signReceipt } from '../../worker/receipt/sign-receipt.ts';
+import { encodeHashes, logOrigin, MemoryLogStore, parseSignerKey, signCheckpoint, TransparencyLog, type LogEntry } from '../../packages/psea/src/log/index.ts';
+import { hashAction, hashDisplay, statementChallenge } from '../../packages/psea/src/receipt/index.ts';
+import { loadSigningKeys } from '../../worker/receipts/signing-keys.ts';
+import { signReceipt } from '../../worker/receipts/sign-receipt.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
-import { sha256B64url } from '../../worker/lib/sha256-b64url.ts';
-import type { PublicJWKSet, SigningKey } from '../../worker/receipt/types.ts';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url.ts';
+import type { PublicJWKSet, SigningKey } from '../../packages/psea/src/receipt/types.ts';
 import { SoftAuthenticator, b64url, type AssertionBend, type CoseAlg } from './soft-authenticator.ts';
 import { packedFullAttestation, type TestCert } from './test-ca.ts';
 

@@ -8,11 +8,11 @@
  */
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { SignJWT, type JWTHeaderParameters } from 'jose';
-import { offlineChallenge, offlineStatement } from '../../worker/offline/offline-statement.ts';
-import type { OfflineBundleClaims, OfflineCredential, OfflineProof, OfflineStatement } from '../../worker/offline/types.ts';
+import { offlineChallenge, offlineStatement } from '../../packages/psea/src/offline/offline-statement.ts';
+import type { OfflineBundleClaims, OfflineCredential, OfflineProof, OfflineStatement } from '../../packages/psea/src/offline/types.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
-import { loadSigningKeys } from '../../worker/receipt/signing-keys.ts';
-import type { SigningKey, SigningKeySet } from '../../worker/receipt/types.ts';
+import { loadSigningKeys } from '../../worker/receipts/signing-keys.ts';
+import type { SigningKey, SigningKeySet } from '../../packages/psea/src/receipt/types.ts';
 import { b64url, type AssertionBend, type SoftAuthenticator } from './soft-authenticator';
 
 export const OFFLINE = {

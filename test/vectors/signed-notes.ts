@@ -1,6 +1,6 @@
 /**
  * Note keys, signed notes and checkpoints published by others, to test
- * `worker/log` against. Data only; each block names its source.
+ * `packages/psea/src/log` against. Data only; each block names its source.
  */
 
 /**

@@ -1,11 +1,11 @@
 /**
- * The vault's memory of active credentials (worker/vault/active-credentials.ts):
+ * The vault's memory of active credentials (worker/vault/memory/active-credentials.ts):
  * revoking must take effect at once whether or not the credential is held,
  * and a credential made inactive behind the memory's back must never approve.
  */
 import { describe, expect, it } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
-import { ActiveCredentials } from '../../worker/vault/active-credentials';
+import { ActiveCredentials } from '../../worker/vault/memory/active-credentials';
 import type { CredentialMeta } from '../../worker/vault/storage/credentials';
 import { actionState, assertion, call, credentialsOf, enroll, expectProblem, newUserId, requestAction, ticketRow, vaultRows, verify } from './harness';
 

@@ -10,7 +10,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { ticketHash } from '../../worker/http/ticket';
 import { parsePolicy } from '../../worker/policy/parse-policy';
-import { MIGRATIONS, SCHEMA, migrate } from '../../worker/vault/schema';
+import { MIGRATIONS, SCHEMA, migrate } from '../../worker/vault/storage/schema';
 import { UserVault } from '../../worker/vault/user-vault';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import {

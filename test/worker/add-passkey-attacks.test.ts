@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { ticketHash } from '../../worker/http/ticket';
-import { hashAction, hashDisplay, statementChallenge } from '../../worker/receipt/index.ts';
-import { sha256B64url } from '../../worker/lib/sha256-b64url.ts';
+import { hashAction, hashDisplay, statementChallenge } from '../../packages/psea/src/receipt/index.ts';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url.ts';
 import {
   ORIGIN,
   approveEnrollment,

@@ -109,7 +109,7 @@ describe('a session thief\'s passkey names itself on the approval display', () =
   // only for an attested model, and an unattested BE is marked as the passkey's own word.
   it('an unattested AAGUID is not shown as the authenticator\'s name', async () => {
     const { assessAttestation } = await import('../../worker/attestation/assess-attestation');
-    const { credentialAddDisplay, shownName, UNRECOGNIZED } = await import('../../worker/vault/credential-add-approval');
+    const { credentialAddDisplay, shownName, UNRECOGNIZED } = await import('../../worker/vault/ceremonies/credential-add-approval');
     const YUBIKEY = 'cb69481e-8ff7-4039-93ec-0a2729a154a8';
     const trust = {
       anchors: {},

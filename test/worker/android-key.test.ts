@@ -12,10 +12,10 @@ import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import fixtureFile from '../fixtures/webauthn-real/webauthn-real.json';
 import { assessAttestation } from '../../worker/attestation/assess-attestation';
-import { attestationChain } from '../../worker/attestation/attestation-chain';
-import { certificateExtension } from '../../worker/lib/certificates';
+import { attestationChain } from '../../packages/psea/src/evidence/attestation/attestation-chain';
+import { certificateExtension } from '../../packages/psea/src/internal/certificates';
 import type { Trust } from '../../worker/attestation/types';
-import { decodeAttestationObject } from '../../worker/webauthn/attestation-object';
+import { decodeAttestationObject } from '../../packages/psea/src/webauthn/attestation-object';
 import { attestationRefusal } from '../support/attestation-refusal';
 import { TestCert } from '../support/test-ca';
 

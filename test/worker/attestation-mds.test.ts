@@ -11,7 +11,7 @@ import { assessAttestation } from '../../worker/attestation/assess-attestation';
 import { compactMetadata, verifyMetadataBlob } from '../../worker/attestation/mds-blob';
 import { bundledMetadata, parseMetadata, refusedModels } from '../../worker/attestation/metadata';
 import type { Trust } from '../../worker/attestation/types';
-import { PseaError } from '../../worker/errors';
+import { ProblemError } from '../../worker/errors';
 import { verifyRegistration } from '../../worker/webauthn/verify-registration';
 import { SoftAuthenticator, b64url, sha256 } from '../support/soft-authenticator';
 import { TestCert, packedFullAttestation, signJws } from '../support/test-ca';
@@ -152,7 +152,7 @@ describe('the compact metadata the Worker bundles', () => {
     };
     expect(await assessAttestation(await register(GOOD), trust)).toEqual({ attested: true, name: 'PSEA Test Key' });
     const err = await assessAttestation(await register(BYPASSED), trust).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PseaError);
-    expect((err as PseaError).code).toBe('attestation_rejected');
+    expect(err).toBeInstanceOf(ProblemError);
+    expect((err as ProblemError).code).toBe('attestation_rejected');
   });
 });

@@ -7,9 +7,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { assessAttestation } from '../../worker/attestation/assess-attestation';
-import { certificateFingerprint } from '../../worker/lib/certificates';
+import { certificateFingerprint } from '../../packages/psea/src/internal/certificates';
 import { REFUSED_STATUSES, type MetadataEntry, type Trust } from '../../worker/attestation/types';
-import { PseaError } from '../../worker/errors';
+import { ProblemError } from '../../worker/errors';
 import { refuseDuplicableTpmKey } from '../../worker/webauthn/refuse-duplicable-tpm-key';
 import { refuseWeakAttestation } from '../../worker/webauthn/refuse-weak-attestation';
 import { verifyRegistration } from '../../worker/webauthn/verify-registration';
@@ -48,7 +48,7 @@ async function register(chain?: TestCert[], fmt: 'none' | 'packed' = 'none') {
 
 async function rejection(p: Promise<unknown>): Promise<string> {
   const err = await p.then(() => undefined, (e: unknown) => e);
-  if (!(err instanceof PseaError)) throw new Error(`expected a PseaError, got ${String(err)}`);
+  if (!(err instanceof ProblemError)) throw new Error(`expected a ProblemError, got ${String(err)}`);
   return err.code;
 }
 
@@ -181,7 +181,7 @@ describe('local revocation list (the library fails open when CRLs are unreachabl
 
 describe('SHA-1', () => {
   it('refuses an RS1 (-65535) attestation signature before the library verifies it', () => {
-    expect(() => refuseWeakAttestation(new Map<string, unknown>([['alg', -65535]]))).toThrow(PseaError);
+    expect(() => refuseWeakAttestation(new Map<string, unknown>([['alg', -65535]]))).toThrow(ProblemError);
     expect(() => refuseWeakAttestation(new Map<string, unknown>([['alg', -7]]))).not.toThrow();
   });
 

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
-import { batchAction, batchProof, hashAction, ReceiptError, verifyReceipt } from '../../worker/receipt/index';
-import { verifyEvidence } from '../../worker/evidence/index';
-import { verifierKeyOf } from '../../worker/log/index';
+import { batchAction, batchProof, hashAction, ReceiptError, verifyReceipt } from '../../packages/psea/src/receipt/index';
+import { verifyEvidence } from '../../packages/psea/src/evidence/index';
+import { verifierKeyOf } from '../../packages/psea/src/log/index';
 import { BASE, OTHER_ALLOWED_ORIGIN, ORIGIN, assertion, call, enroll, expectProblem, newUserId, requestAction, verify } from './harness';
 
 const ITEMS = Array.from({ length: 25 }, (_, i) => ({ type: 'wire.transfer', amount: `${(i + 1) * 10}.10`, currency: 'EUR', to: `DE89-supplier-${i}` }));

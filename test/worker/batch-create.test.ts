@@ -1,6 +1,6 @@
 /** POST /v1/actions with a batch (docs/batches.md): every rule, the built action, its display and GET's items. */
 import { describe, expect, it } from 'vitest';
-import { batchAction, hashAction, hashDisplay } from '../../worker/receipt/index';
+import { batchAction, hashAction, hashDisplay } from '../../packages/psea/src/receipt/index';
 import { ActionDetails } from '../../worker/openapi/responses';
 import { call, callApp, details, enroll, expectProblem, newUserId, vaultRows } from './harness';
 

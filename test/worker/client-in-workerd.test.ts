@@ -10,7 +10,7 @@ import app from '../../worker/index';
 import { openTicket } from '../../worker/http/ticket';
 import type { UserVault } from '../../worker/vault/user-vault';
 import { Webhook } from 'standardwebhooks';
-import { PseaClient, PseaError, verifyWebhook } from '../../worker/client/index.ts';
+import { PseaClient, PseaError, verifyWebhook } from '../../packages/psea/src/client/index.ts';
 import { BASE, WIRE, apiKey, assertion, enroll, newUserId, verify } from './harness';
 
 const serviceFetch = ((input: RequestInfo | URL, init?: RequestInit) =>

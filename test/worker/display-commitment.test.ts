@@ -4,7 +4,7 @@
  * statement the passkey signs and the receipt all carry the same one.
  */
 import { describe, expect, it } from 'vitest';
-import { hashDisplay, statementChallenge, statementFromClaims, verifyReceipt } from '../../worker/receipt/index';
+import { hashDisplay, statementChallenge, statementFromClaims, verifyReceipt } from '../../packages/psea/src/receipt/index';
 import { BASE, WIRE, call, details, enroll, expectProblem, newUserId, requestAction, verify } from './harness';
 
 function b64urlJson(part: string): any {

@@ -12,7 +12,7 @@ import app from '../../worker/index';
 import { BASE, ORIGIN, OTHER_ALLOWED_ORIGIN, apiKey, enroll, expectProblem, newUserId, ticketRow, type Reply } from './harness';
 import { parsePolicy } from '../../worker/policy/parse-policy';
 import { selectRule } from '../../worker/policy/select-rule';
-import { checkClientData } from '../../worker/webauthn/client-data';
+import { checkClientData } from '../../packages/psea/src/webauthn/client-data';
 import type { SoftAuthenticator } from '../support/soft-authenticator';
 
 const WIRE = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89370400440532013000' };
@@ -144,7 +144,7 @@ describe('origins: approvals for the rule only from its origins', () => {
     const cd = { type: 'webauthn.get', challenge: 'c', origin: 'https://approve.example.com' };
     const expected = { type: 'webauthn.get' as const, challenge: 'c', allowedOrigins: new Set([ORIGIN]) };
     expect(() => checkClientData(cd, { ...expected, ruleOrigins: new Set(['https://approve.example.com']) })).toThrow(
-      expect.objectContaining({ code: 'origin_mismatch', detail: 'clientDataJSON.origin is not an allowed origin' }),
+      expect.objectContaining({ code: 'origin_mismatch', message: 'clientDataJSON.origin is not an allowed origin' }),
     );
     expect(() => checkClientData({ ...cd, origin: ORIGIN }, { ...expected, ruleOrigins: new Set([ORIGIN]) })).not.toThrow();
   });

@@ -6,9 +6,9 @@
  * when asked for. Attacks first: no key, another user's ticket, a forged one.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { verifyEvidence } from '../../worker/evidence/index';
-import { generateSignerKey, verifierKeyOf } from '../../worker/log/note-keys';
-import { openCheckpoint, logOrigin } from '../../worker/log/checkpoint';
+import { verifyEvidence } from '../../packages/psea/src/evidence/index';
+import { generateSignerKey, verifierKeyOf } from '../../packages/psea/src/log/note-keys';
+import { openCheckpoint, logOrigin } from '../../packages/psea/src/log/checkpoint';
 import { ticketHash } from '../../worker/http/ticket';
 import {
   assertion, call, callApp, enroll, enrollAnother, expectProblem, newUserId, ORIGIN, OTHER_ALLOWED_ORIGIN,

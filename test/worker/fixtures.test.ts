@@ -22,16 +22,16 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import fixtureFile from '../fixtures/webauthn-real/webauthn-real.json';
 import { checkEnrollment } from '../../worker/attestation/check-enrollment';
-import { certificateDer, canonicalPem, certificateFingerprint } from '../../worker/lib/certificates';
-import { attestationChain } from '../../worker/attestation/attestation-chain';
+import { certificateDer, canonicalPem, certificateFingerprint } from '../../packages/psea/src/internal/certificates';
+import { attestationChain } from '../../packages/psea/src/evidence/attestation/attestation-chain';
 import type { Trust } from '../../worker/attestation/types';
-import { PseaError, type ProblemCode } from '../../worker/errors';
+import { asProblem, ProblemError, type ProblemCode } from '../../worker/errors';
 import { DEFAULT_POLICY } from '../../worker/policy/parse-policy';
-import { sha256 } from '../../worker/webauthn/bytes';
-import { checkCosePublicKey, importCosePublicKey } from '../../worker/webauthn/cose-key';
-import { checkAssertion } from '../../worker/webauthn/check-assertion';
-import { decodeAttestationObject } from '../../worker/webauthn/attestation-object';
-import { verifyAssertionSignature } from '../../worker/webauthn/verify-assertion-signature';
+import { sha256 } from '../../packages/psea/src/webauthn/bytes';
+import { checkCosePublicKey, importCosePublicKey } from '../../packages/psea/src/webauthn/cose-key';
+import { checkAssertion } from '../../packages/psea/src/webauthn/check-assertion';
+import { decodeAttestationObject } from '../../packages/psea/src/webauthn/attestation-object';
+import { verifyAssertionSignature } from '../../packages/psea/src/webauthn/verify-assertion-signature';
 
 interface Entry {
   id: string;
@@ -172,7 +172,8 @@ async function outcome(run: () => Promise<Outcome>): Promise<Outcome> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof PseaError) return { ok: false, code: err.code };
+    const problem = asProblem(err);
+    if (problem) return { ok: false, code: problem.code };
     throw err;
   }
 }
@@ -202,10 +203,10 @@ async function approve(e: Entry): Promise<Outcome> {
   const cred = e.credential!;
   const key = await importCosePublicKey(isoBase64URL.toBuffer(cred.publicKey));
   const assertion = checkAssertion(e.response, { challenge: e.challenge, rpIdHash: await sha256(e.rpId), allowedOrigins: new Set([e.origin]) });
-  if (e.response.id !== e.response.rawId || e.response.id !== cred.id) throw new PseaError('credential_unknown');
+  if (e.response.id !== e.response.rawId || e.response.id !== cred.id) throw new ProblemError('credential_unknown');
   await verifyAssertionSignature(assertion, key);
   const newCounter = assertion.authData.counter;
-  if ((newCounter > 0 || cred.counter > 0) && newCounter <= cred.counter) throw new PseaError('counter_regression');
+  if ((newCounter > 0 || cred.counter > 0) && newCounter <= cred.counter) throw new ProblemError('counter_regression');
   if (e.expect.newCounter !== undefined) expect(newCounter).toBe(e.expect.newCounter);
   return { ok: true };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashAction, hashDisplay, statementChallenge, verifyReceipt } from '../../worker/receipt/index';
+import { hashAction, hashDisplay, statementChallenge, verifyReceipt } from '../../packages/psea/src/receipt/index';
 import { BASE, WIRE, assertion, call, enroll, newUserId, requestAction, verify } from './harness';
 
 describe('enroll → action → verify → receipt', () => {

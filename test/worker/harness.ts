@@ -2,7 +2,7 @@
 import { createExecutionContext, env, runInDurableObject, SELF } from 'cloudflare:test';
 import app from '../../worker/index';
 import { ticketHash } from '../../worker/http/ticket';
-import { sha256B64url } from '../../worker/lib/sha256-b64url';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import type { AssertionBend, RegistrationBend, SoftAuthenticatorOptions } from '../support/soft-authenticator/types';

@@ -6,11 +6,11 @@
  */
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { openCheckpoint, logOrigin } from '../../worker/log/checkpoint';
-import { decodeHashes } from '../../worker/log/hash-wire';
-import { parseSignerKey, verifierKeyOf } from '../../worker/log/note-keys';
-import { leafHashOf, verifyConsistency, verifyInclusion } from '../../worker/log/verify-proofs';
-import { VaultLog } from '../../worker/vault/vault-log';
+import { openCheckpoint, logOrigin } from '../../packages/psea/src/log/checkpoint';
+import { decodeHashes } from '../../packages/psea/src/log/hash-wire';
+import { parseSignerKey, verifierKeyOf } from '../../packages/psea/src/log/note-keys';
+import { leafHashOf, verifyConsistency, verifyInclusion } from '../../packages/psea/src/log/verify-proofs';
+import { VaultLog } from '../../worker/vault/storage/vault-log';
 import type { UserVault } from '../../worker/vault/user-vault';
 import { call, enroll, expectProblem, newUserId } from './harness';
 

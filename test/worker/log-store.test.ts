@@ -1,5 +1,5 @@
 /**
- * The log on Durable Object SQLite (worker/log/sql-store.ts), inside
+ * The log on Durable Object SQLite (worker/vault/storage/log-sql-store.ts), inside
  * workerd: synchronous all the way, so an append commits or rolls back with
  * the transaction around it; 10,000 appends that each read O(log n) rows;
  * and proofs from it that the WebCrypto verifier accepts. The tables are
@@ -11,16 +11,14 @@ import {
   encodeBase64,
   hashLeaf,
   leafHashOf,
-  LOG_SCHEMA,
   MemoryLogStore,
-  SqlLogStore,
   TransparencyLog,
   verifyConsistency,
   verifyInclusion,
   type LogEntry,
   type Sha256,
-  type SqlLike,
-} from '../../worker/log/index.ts';
+} from '../../packages/psea/src/log/index.ts';
+import { LOG_SCHEMA, SqlLogStore, type SqlLike } from '../../worker/vault/storage/log-sql-store.ts';
 import { newUserId } from './harness';
 
 // workerd has no synchronous SHA-256 of its own. The test pool runs with

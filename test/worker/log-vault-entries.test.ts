@@ -1,5 +1,5 @@
 /**
- * The vault's log (worker/vault/vault-log.ts): every state change SPEC's
+ * The vault's log (worker/vault/storage/vault-log.ts): every state change SPEC's
  * "The log" names is an entry with the right members, written in the same
  * transaction as the change; a failure between the append and the ticket's
  * consumption leaves neither, so the log and the state always agree.
@@ -8,10 +8,10 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { ticketHash } from '../../worker/http/ticket';
-import { sha256B64url } from '../../worker/lib/sha256-b64url';
-import type { LogEntry } from '../../worker/log/log-entry';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
+import type { LogEntry } from '../../packages/psea/src/log/log-entry';
 import { UserVault } from '../../worker/vault/user-vault';
-import type { VaultLog } from '../../worker/vault/vault-log';
+import type { VaultLog } from '../../worker/vault/storage/vault-log';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import {
   assertion, call, credentialsOf, enroll, enrollAnother, enrollmentOptions, enrollmentTicket, expectProblem, newUserId,

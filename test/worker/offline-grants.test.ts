@@ -7,8 +7,8 @@
  */
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { verifyOfflineProof } from '../../worker/offline/index';
-import type { OfflineBundleClaims } from '../../worker/offline/types';
+import { verifyOfflineProof } from '../../packages/psea/src/offline/index';
+import type { OfflineBundleClaims } from '../../packages/psea/src/offline/types';
 import { makeProof } from '../support/offline-proofs';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { BASE, call, enroll, enrollAnother, expectProblem, newUserId, ORIGIN, vaultRows } from './harness';

@@ -1,5 +1,5 @@
 /**
- * The vault's memory of pending action tickets (worker/vault/pending-actions.ts):
+ * The vault's memory of pending action tickets (worker/vault/memory/pending-actions.ts):
  * an approval must come out the same whether the ticket is remembered or read
  * from its row, and a stale memory must never yield a second receipt.
  */
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
 import { decodeJwt } from 'jose';
 import { ticketHash } from '../../worker/http/ticket';
-import { PendingActions, type PendingAction } from '../../worker/vault/pending-actions';
+import { PendingActions, type PendingAction } from '../../worker/vault/memory/pending-actions';
 import { actionState, assertion, expectProblem, pendingApproval, requestAction, ticketRow, vaultRows, verify } from './harness';
 
 const entry = (expiresAt: number): PendingAction => ({

@@ -3,7 +3,7 @@
  * rule an action gets, and how a credential is judged against it.
  */
 import { describe, expect, it } from 'vitest';
-import { PseaError } from '../../worker/errors';
+import { ProblemError } from '../../worker/errors';
 import { admitEnrollment, checkRequirement, shortfall } from '../../worker/policy/check-credential';
 import { DEFAULT_POLICY, parsePolicy } from '../../worker/policy/parse-policy';
 import { selectRule } from '../../worker/policy/select-rule';
@@ -31,7 +31,7 @@ function code(run: () => unknown): string | undefined {
     run();
     return undefined;
   } catch (err) {
-    return err instanceof PseaError ? err.code : `not a PseaError: ${String(err)}`;
+    return err instanceof ProblemError ? err.code : `not a ProblemError: ${String(err)}`;
   }
 }
 

@@ -5,7 +5,7 @@
  * victim's session. Same issuer, audience and action: only `sub` differs.
  */
 import { describe, expect, it } from 'vitest';
-import { verifyReceipt, type VerifyReceiptOptions } from '../../worker/receipt/index';
+import { verifyReceipt, type VerifyReceiptOptions } from '../../packages/psea/src/receipt/index';
 import { BASE, WIRE, assertion, call, enroll, newUserId, requestAction, verify } from './harness';
 
 async function approvedBy(userId: string): Promise<string> {

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
 import { SignJWT, calculateJwkThumbprint, decodeProtectedHeader } from 'jose';
-import { statementChallenge, statementFromClaims, verifyReceipt, type ReceiptClaims } from '../../worker/receipt/index';
-import { loadSigningKeys } from '../../worker/receipt/signing-keys';
-import { signReceipt } from '../../worker/receipt/sign-receipt';
+import { statementChallenge, statementFromClaims, verifyReceipt, type ReceiptClaims } from '../../packages/psea/src/receipt/index';
+import { loadSigningKeys } from '../../worker/receipts/signing-keys';
+import { signReceipt } from '../../worker/receipts/sign-receipt';
 import { BASE, assertion, call, details, expectProblem, pendingApproval, requestAction, verify } from './harness';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
 import { userVault } from '../../worker/http/ticket';
-import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../../worker/receipt/verify-options';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../../packages/psea/src/receipt/verify-options';
 import type { UserVault } from '../../worker/vault/user-vault';
-import { type ReceiptClaims } from '../../worker/receipt/index';
-import { loadSigningKeys } from '../../worker/receipt/signing-keys';
-import { signReceipt } from '../../worker/receipt/sign-receipt';
+import { type ReceiptClaims } from '../../packages/psea/src/receipt/index';
+import { loadSigningKeys } from '../../worker/receipts/signing-keys';
+import { signReceipt } from '../../worker/receipts/sign-receipt';
 import { BASE, call, details, expectProblem, pendingApproval, verify } from './harness';
 
 function payload(jwt: string): ReceiptClaims {

@@ -10,8 +10,8 @@ import { createExecutionContext, env } from 'cloudflare:test';
 import app from '../../worker/index';
 import { logPath } from '../../worker/http/log-path';
 import { tooDeep } from '../../worker/http/validate';
-import { verifyReceipt } from '../../worker/receipt/index';
-import { sha256B64url } from '../../worker/lib/sha256-b64url';
+import { verifyReceipt } from '../../packages/psea/src/receipt/index';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import {
   BASE,
   WIRE,

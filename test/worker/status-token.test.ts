@@ -4,7 +4,7 @@
  * no API key. Attacks first: the token on other tickets and other routes.
  */
 import { describe, expect, it } from 'vitest';
-import { sha256B64url } from '../../worker/lib/sha256-b64url';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import { ticketHash } from '../../worker/http/ticket';
 import { SERVER_ROUTES, WIRE, assertion, call, expectProblem, pendingApproval, vaultRows, verify } from './harness';
 

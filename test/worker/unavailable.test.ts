@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
-import { PseaError } from '../../worker/errors';
+import { ProblemError } from '../../worker/errors';
 import { callObject } from '../../worker/http/vault-call';
 import type { UserVault } from '../../worker/vault/user-vault';
 import { OTHER_ALLOWED_ORIGIN, assertion, callApp, expectProblem, pendingApproval, ticketRow, type Reply } from './harness';
@@ -43,7 +43,7 @@ describe('callObject: the one rule', () => {
       });
     return { run, counts: () => ({ attempts, reopened }) };
   }
-  const unavailableError = (p: Promise<unknown>) => expect(p).rejects.toMatchObject({ name: 'PseaError', code: 'unavailable', status: 503 });
+  const unavailableError = (p: Promise<unknown>) => expect(p).rejects.toMatchObject({ name: 'ProblemError', code: 'unavailable', status: 503 });
 
   it('a read that fails with retryable is tried once more, on a fresh stub', async () => {
     const s = scripted(retryable());
@@ -73,10 +73,10 @@ describe('callObject: the one rule', () => {
     }
   });
 
-  it('our own object code throwing (remote, no runtime flag) stays an error, and so does a PseaError', async () => {
+  it('our own object code throwing (remote, no runtime flag) stays an error, and so does a ProblemError', async () => {
     const bug = failure({ remote: true }, 'x is not a function');
     await expect(scripted(bug).run(true)).rejects.toBe(bug);
-    const problem = new PseaError('ticket_used');
+    const problem = new ProblemError('ticket_used');
     await expect(scripted(problem).run(true)).rejects.toBe(problem);
   });
 });

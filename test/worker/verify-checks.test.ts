@@ -1,7 +1,7 @@
 /** POST /v1/actions/:ticket/verify: every check SPEC lists, each with its own code. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SoftAuthenticator, b64url, ecdsaRawToDer, fromB64url } from '../support/soft-authenticator';
-import { isStrictDerEcdsaP256 } from '../../worker/webauthn/ecdsa-der';
+import { isStrictDerEcdsaP256 } from '../../packages/psea/src/webauthn/ecdsa-der';
 import type { AssertionBend, SoftAuthenticatorOptions } from '../support/soft-authenticator/types';
 import {
   OTHER_ALLOWED_ORIGIN,

@@ -7,8 +7,8 @@
 import { vi } from 'vitest';
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
-import { logOrigin, openCheckpoint } from '../../worker/log/checkpoint';
-import { verifierKeyOf } from '../../worker/log/note-keys';
+import { logOrigin, openCheckpoint } from '../../packages/psea/src/log/checkpoint';
+import { verifierKeyOf } from '../../packages/psea/src/log/note-keys';
 import { vaultRows } from './harness';
 
 const vaultOf = (userId: string) => env.VAULT.get(env.VAULT.idFromName(userId));

@@ -7,10 +7,10 @@
  * with what the service sent: any difference, and the element refuses with
  * `batch_mismatch` before any ceremony.
  */
-import { canonicalJson } from '../../worker/lib/canonical-json';
-import { sha256B64url } from '../../worker/lib/sha256-b64url';
-import { batchLeaves, summarize } from '../../worker/receipt/batch';
-import { batchDisplay } from '../../worker/receipt/batch-display';
+import { canonicalJson } from '../../packages/psea/src/internal/canonical-json';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
+import { batchLeaves, summarize } from '../../packages/psea/src/receipt/batch';
+import { batchDisplay } from '../../packages/psea/src/receipt/batch-display';
 import { itemList } from './list';
 
 /** What `GET /v1/actions/:ticket` answers for a batch, as far as it is checked here. */

@@ -5,7 +5,7 @@
  * its own (`part="codepoint"`), each value direction-isolated in a `<bdi>`,
  * as everywhere else in the widget (docs/display.md).
  */
-import { codepointLabel, HIDING, segments } from '../../worker/lib/visible-text';
+import { codepointLabel, HIDING, segments } from '../../packages/psea/src/internal/visible-text';
 import { defineContainer } from './styles';
 import { signedMembers, PLAIN_NAME, quotedName, type Leaf, type Step } from '../signed-members';
 

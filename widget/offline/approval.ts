@@ -7,7 +7,7 @@
  */
 import type { Failure } from '../api';
 import type { ActionJSON } from '../psea-approve';
-import { grantCoversType } from '../../worker/offline/grant-types';
+import { grantCoversType } from '../../packages/psea/src/offline/grant-types';
 import { readBundle, type Bundle } from './bundle';
 import { deps } from './deps';
 import { jcsHash, plainJson } from './hash';

@@ -1,6 +1,6 @@
 /**
  * The hashes a device needs to build an offline statement, in the browser
- * with WebCrypto: the same bytes as worker/receipt's hashAction and
+ * with WebCrypto: the same bytes as packages/psea/src/receipt's hashAction and
  * hashDisplay (test/node/widget-offline-hash.test.ts holds them equal).
  * JCS (RFC 8785) is short for values that are already plain JSON, which is
  * what `plainJson` makes of the host's objects: what goes on the wire.

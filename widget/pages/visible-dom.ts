@@ -1,9 +1,9 @@
 /**
- * The pages' scripts' form of a shown string (worker/lib/visible-text.ts):
+ * The pages' scripts' form of a shown string (packages/psea/src/internal/visible-text.ts):
  * DOM nodes in a `<bdi>`, each character that hides a ⟨U+XXXX⟩ `span.cp`
  * (styled in pages.css). Text nodes only: nothing is parsed as HTML.
  */
-import { codepointLabel, segments } from '../../worker/lib/visible-text';
+import { codepointLabel, segments } from '../../packages/psea/src/internal/visible-text';
 
 /** Replace `el`'s content with `text`, shown. Line breaks in `text` stay line breaks when `lines` is set (formatted JSON). */
 export function showText(el: HTMLElement, text: string, lines = false): void {

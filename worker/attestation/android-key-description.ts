@@ -4,7 +4,7 @@
  */
 import { id_ce_keyDescription, KeyDescription } from '@peculiar/asn1-android';
 import { AsnParser } from '@peculiar/asn1-schema';
-import { certificateExtension } from '../lib/certificates';
+import { certificateExtension } from '../../packages/psea/src/internal/certificates';
 
 /**
  * The leaf's KeyDescription, or undefined when it has none or it cannot be read.

@@ -19,12 +19,12 @@
  * or a chain with a certificate the relying party lists as revoked, is refused.
  */
 import type { KeyDescription } from '@peculiar/asn1-android';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import type { VerifiedRegistration } from '../webauthn/verify-registration';
 import { keyDescription } from './android-key-description';
-import { attestationChain } from './attestation-chain';
-import { certificateExtension } from '../lib/certificates';
-import { chainReachesAnchor } from './chain-to-anchor';
+import { attestationChain } from '../../packages/psea/src/evidence/attestation/attestation-chain';
+import { certificateExtension } from '../../packages/psea/src/internal/certificates';
+import { chainReachesAnchor } from '../../packages/psea/src/evidence/attestation/chain-to-anchor';
 import { isRefused } from './metadata';
 import { modelRoots, sharedRoots } from './model-roots';
 import { keystoreAppIsPlayServices, safetyNetAppIsPlayServices } from './play-services';
@@ -79,7 +79,7 @@ function vendorVouchesForModel(reg: Pick<VerifiedRegistration, 'fmt' | 'attStmt'
 
 /**
  * Assess a registration the library has verified.
- * @throws PseaError `attestation_rejected` for a refused model or a revoked certificate.
+ * @throws ProblemError `attestation_rejected` for a refused model or a revoked certificate.
  * @example const { attested, name } = await assessAttestation(reg, trust);
  */
 export async function assessAttestation(
@@ -89,7 +89,7 @@ export async function assessAttestation(
   const entry = trust.metadata.entries.get(reg.aaguid);
   // Refuse a model FIDO reports revoked or compromised, attested or not.
   if (entry && isRefused(entry)) {
-    throw new PseaError('attestation_rejected', 'authenticator model reported revoked or compromised by FIDO metadata');
+    throw new ProblemError('attestation_rejected', 'authenticator model reported revoked or compromised by FIDO metadata');
   }
   const chain = attestationChain(reg.fmt, reg.attStmt);
   // Refuse chains with a certificate the relying party knows is revoked.

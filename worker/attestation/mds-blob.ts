@@ -7,7 +7,7 @@
  */
 import { isoBase64URL, verifySignature } from '@simplewebauthn/server/helpers';
 import { z } from 'zod';
-import { chainReachesAnchor } from './chain-to-anchor';
+import { chainReachesAnchor } from '../../packages/psea/src/evidence/attestation/chain-to-anchor';
 import { FIDO_MDS_ROOT_PEM } from './mds-root';
 import type { MetadataFile } from './types';
 

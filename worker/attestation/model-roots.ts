@@ -4,7 +4,7 @@
  * several models, a packed leaf MUST name its model (id-fido-gen-ce-aaguid),
  * or it could claim any model of that vendor.
  */
-import { canonicalPem, certificateDer } from '../lib/certificates';
+import { canonicalPem, certificateDer } from '../../packages/psea/src/internal/certificates';
 import type { Metadata, MetadataEntry } from './types';
 
 /**

@@ -12,7 +12,7 @@
  * claim must rest on the hardware.
  */
 import { SecurityLevel, type KeyDescription } from '@peculiar/asn1-android';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 
 const KM_ORIGIN_GENERATED = 0;
 const KM_PURPOSE_SIGN = 2;
@@ -20,22 +20,22 @@ const KM_PURPOSE_SIGN = 2;
 /**
  * Refuse an android-key attestation whose key the TEE does not vouch was
  * generated inside it for signing.
- * @throws PseaError `attestation_rejected`
+ * @throws ProblemError `attestation_rejected`
  * @example if (reg.fmt === 'android-key') refuseImportedAndroidKey(keyDescription(chain[0]));
  */
 export function refuseImportedAndroidKey(kd: KeyDescription | undefined): void {
   // Fail closed: without a readable KeyDescription nothing is known of the key.
-  if (!kd) throw new PseaError('attestation_rejected', 'android-key: no readable KeyDescription');
+  if (!kd) throw new ProblemError('attestation_rejected', 'android-key: no readable KeyDescription');
   // Require the attestation itself to come from secure hardware.
   if (kd.attestationSecurityLevel !== SecurityLevel.trustedEnvironment && kd.attestationSecurityLevel !== SecurityLevel.strongBox) {
-    throw new PseaError('attestation_rejected', 'android-key: attested by software, not secure hardware');
+    throw new ProblemError('attestation_rejected', 'android-key: attested by software, not secure hardware');
   }
   // Require the key to have been generated inside, not imported.
   if (kd.teeEnforced.origin !== KM_ORIGIN_GENERATED) {
-    throw new PseaError('attestation_rejected', 'android-key: key not generated in secure hardware');
+    throw new ProblemError('attestation_rejected', 'android-key: key not generated in secure hardware');
   }
   // Require a signing key.
   if (!kd.teeEnforced.purpose?.includes(KM_PURPOSE_SIGN)) {
-    throw new PseaError('attestation_rejected', 'android-key: key purpose is not sign');
+    throw new ProblemError('attestation_rejected', 'android-key: key purpose is not sign');
   }
 }

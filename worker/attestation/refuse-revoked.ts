@@ -5,18 +5,18 @@
  * the certificates it knows are revoked, by SHA-256 fingerprint, in POLICY
  * `revokedCertificates`, and a chain containing one is refused.
  */
-import { PseaError } from '../errors';
-import { certificateFingerprint } from '../lib/certificates';
+import { ProblemError } from '../errors';
+import { certificateFingerprint } from '../../packages/psea/src/internal/certificates';
 
 /**
- * @throws PseaError `attestation_rejected` when any certificate of the chain is listed.
+ * @throws ProblemError `attestation_rejected` when any certificate of the chain is listed.
  * @example await refuseRevoked(chain, new Set(['64e286b7…']))
  */
 export async function refuseRevoked(chain: readonly Uint8Array<ArrayBuffer>[], revoked: ReadonlySet<string>): Promise<void> {
   if (revoked.size === 0) return;
   for (const der of chain) {
     if (revoked.has(await certificateFingerprint(der))) {
-      throw new PseaError('attestation_rejected', 'a certificate in the attestation chain is revoked');
+      throw new ProblemError('attestation_rejected', 'a certificate in the attestation chain is revoked');
     }
   }
 }

@@ -8,13 +8,13 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { isApiKey } from '../config';
 import type { AppEnv } from '../env';
-import { PseaError, problemResponse } from '../errors';
+import { ProblemError, problemResponse } from '../errors';
 import { earlyCorsHeaders } from './browser-cors';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_BATCH_BODY_BYTES = 4 * 1024 * 1024;
 
-const tooLarge = (detail: string) => new PseaError('payload_too_large', detail);
+const tooLarge = (detail: string) => new ProblemError('payload_too_large', detail);
 
 const small = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problemResponse(tooLarge('body over 64 KiB'), earlyCorsHeaders(c)) });
 const large = bodyLimit({ maxSize: MAX_BATCH_BODY_BYTES, onError: () => problemResponse(tooLarge('body over 4 MiB')) });

@@ -9,8 +9,8 @@
  * nonce the service issued reaches a vault, and only its user's.
  */
 import type { Env } from '../env';
-import { PseaError } from '../errors';
-import { decodeB64url, encodeB64url } from '../lib/base64url';
+import { ProblemError } from '../errors';
+import { decodeB64url, encodeB64url } from '../../packages/psea/src/internal/base64url';
 
 const ID_BYTES = 32;
 const RANDOM_BYTES = 16;
@@ -34,13 +34,13 @@ export function newGrantNonce(env: Env, userId: string): string {
 
 /** The vault of the grant this nonce names, if it is `userId`'s; anything else is no grant of theirs (404). */
 export function grantVault(env: Env, nonce: string, userId: string) {
-  if (!NONCE.test(nonce)) throw new PseaError('ticket_not_found', 'no such offline grant for this user');
+  if (!NONCE.test(nonce)) throw new ProblemError('ticket_not_found', 'no such offline grant for this user');
   let id: DurableObjectId;
   try {
     id = env.VAULT.idFromString(hex(decodeB64url(nonce).subarray(0, ID_BYTES)));
   } catch {
-    throw new PseaError('ticket_not_found', 'no such offline grant for this user');
+    throw new ProblemError('ticket_not_found', 'no such offline grant for this user');
   }
-  if (!id.equals(env.VAULT.idFromName(userId))) throw new PseaError('ticket_not_found', 'no such offline grant for this user');
+  if (!id.equals(env.VAULT.idFromName(userId))) throw new ProblemError('ticket_not_found', 'no such offline grant for this user');
   return env.VAULT.get(id);
 }

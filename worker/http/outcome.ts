@@ -1,9 +1,9 @@
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import type { Outcome } from '../vault/types';
 
 /** Unwrap a vault RPC result, re-throwing its problem as a typed error. */
 export function unwrap<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw new PseaError(outcome.problem.code, outcome.problem.detail, outcome.problem.extensions);
+  if (!outcome.ok) throw new ProblemError(outcome.problem.code, outcome.problem.detail, outcome.problem.extensions);
   return outcome.value;
 }
 

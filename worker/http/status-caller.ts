@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { isApiKey } from '../config';
 import type { AppEnv } from '../env';
-import { PseaError } from '../errors';
-import { sha256B64url } from '../lib/sha256-b64url';
+import { ProblemError } from '../errors';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 
 /** A statusToken as issued: 32 random bytes, base64url. */
 const STATUS_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -18,6 +18,6 @@ export async function statusCaller(c: Context<AppEnv>): Promise<{ tokenHash?: st
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
   const presented = match?.[1] ?? '';
   if (await isApiKey(c.env, presented)) return {};
-  if (!match || !STATUS_TOKEN.test(presented)) throw new PseaError('unauthorized', "a valid API key or this ticket's statusToken is required");
+  if (!match || !STATUS_TOKEN.test(presented)) throw new ProblemError('unauthorized', "a valid API key or this ticket's statusToken is required");
   return { tokenHash: await sha256B64url(presented) };
 }

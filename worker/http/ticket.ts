@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import type { AppEnv, Env } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { randomId } from '../lib/random-id';
 import { readVault } from './vault-call';
-import { sha256B64url } from '../lib/sha256-b64url';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 
 /**
  * A ticket is `<vault id>.<32 random bytes>`: the first half routes to the
@@ -23,12 +23,12 @@ export function newTicket(env: Env, userId: string): { ticket: string; vault: Du
 
 /** Route a ticket to its vault; anything malformed is simply not found. */
 export async function openTicket(env: Env, ticket: string) {
-  if (ticket.length > 512 || !TICKET.test(ticket)) throw new PseaError('ticket_not_found');
+  if (ticket.length > 512 || !TICKET.test(ticket)) throw new ProblemError('ticket_not_found');
   let id: DurableObjectId;
   try {
     id = env.VAULT.idFromString(ticket.slice(0, 64));
   } catch {
-    throw new PseaError('ticket_not_found');
+    throw new ProblemError('ticket_not_found');
   }
   return { vault: env.VAULT.get(id), hash: await ticketHash(ticket) };
 }

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z, ZodType } from 'zod';
 import type { AppEnv } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 const TEXT_PLAIN = /^text\/plain\s*(;|$)/i;
@@ -72,7 +72,7 @@ export function jsonBody<T extends ZodType>(
 ): MiddlewareHandler<AppEnv, string, { in: { json: z.input<T> }; out: { json: z.output<T> } }> {
   const invalid = async (c: Context<AppEnv>, detail: string): Promise<never> => {
     await options.beforeInvalid?.(c);
-    throw new PseaError('invalid_request', detail);
+    throw new ProblemError('invalid_request', detail);
   };
   const middleware: MiddlewareHandler<AppEnv, string, { in: { json: z.input<T> }; out: { json: z.output<T> } }> = async (c, next) => {
     const type = c.req.header('content-type') ?? '';

@@ -18,7 +18,7 @@
  * object; what reaches us has failed that too.
  */
 import type { Env } from '../env';
-import { PseaError } from '../errors';
+import { asProblem, ProblemError } from '../errors';
 import type { Outcome } from '../vault/types';
 import type { UserVault } from '../vault/user-vault';
 import { unwrap } from './outcome';
@@ -35,7 +35,7 @@ const flags = (err: unknown): RuntimeFlags => (typeof err === 'object' && err !=
 
 /** Whether a failed call was the runtime's doing rather than our object code throwing. */
 export function isRuntimeFailure(err: unknown): boolean {
-  if (err instanceof PseaError) return false;
+  if (asProblem(err)) return false;
   const f = flags(err);
   return f.retryable === true || f.overloaded === true || f.durableObjectReset === true || f.remote !== true;
 }
@@ -44,7 +44,7 @@ export function isRuntimeFailure(err: unknown): boolean {
 export const mayRetry = (err: unknown): boolean => flags(err).retryable === true && flags(err).overloaded !== true;
 
 /** The problem for a runtime failure of `method`, logged without anything the caller sent. */
-export function unavailable(method: string, err: unknown, attempts: number): PseaError {
+export function unavailable(method: string, err: unknown, attempts: number): ProblemError {
   const f = flags(err);
   const name = err instanceof Error ? err.name : typeof err;
   const message = err instanceof Error ? err.message.slice(0, 200) : '';
@@ -52,7 +52,7 @@ export function unavailable(method: string, err: unknown, attempts: number): Pse
     `[psea] unavailable: ${method} failed after ${attempts} attempt(s): ${name}: ${message}` +
       ` (retryable=${f.retryable === true}, overloaded=${f.overloaded === true}, reset=${f.durableObjectReset === true})`,
   );
-  return new PseaError('unavailable', 'a storage call failed; try again');
+  return new ProblemError('unavailable', 'a storage call failed; try again');
 }
 
 /**

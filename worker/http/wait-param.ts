@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 
 /** The longest long poll (SPEC: 0 ≤ S ≤ 60). */
 export const MAX_WAIT_SECONDS = 60;
@@ -11,7 +11,7 @@ export function waitSeconds(c: Context<AppEnv>): number {
   if (!values) return 0;
   const [raw] = values;
   if (values.length !== 1 || raw === undefined || !/^\d{1,2}$/.test(raw) || Number(raw) > MAX_WAIT_SECONDS) {
-    throw new PseaError('invalid_request', `wait: whole seconds from 0 to ${MAX_WAIT_SECONDS}`);
+    throw new ProblemError('invalid_request', `wait: whole seconds from 0 to ${MAX_WAIT_SECONDS}`);
   }
   return Number(raw);
 }

@@ -1,4 +1,4 @@
-import { encodeB64url } from './base64url.ts';
+import { encodeB64url } from '../../packages/psea/src/internal/base64url.ts';
 
 /**
  * A base64url (no padding) string of `bytes` random bytes from the platform

@@ -7,9 +7,9 @@
  * Not exported from `psea/offline`: only the service signs bundles.
  */
 import { SignJWT } from 'jose';
-import type { SigningKey } from '../receipt/types.ts';
-import type { OfflineBundleClaims } from './types.ts';
-import { OFFLINE_BUNDLE_TYP } from './verify-bundle.ts';
+import type { SigningKey } from '../../packages/psea/src/receipt/types.ts';
+import type { OfflineBundleClaims } from '../../packages/psea/src/offline/types.ts';
+import { OFFLINE_BUNDLE_TYP } from '../../packages/psea/src/offline/verify-bundle.ts';
 
 export function signBundle(claims: OfflineBundleClaims, signer: SigningKey): Promise<string> {
   return new SignJWT({ ...claims })

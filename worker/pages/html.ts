@@ -8,7 +8,7 @@
  * hands it to Lit as `litNonce`). No inline script, no `'unsafe-inline'`.
  */
 import { ASSETS, WIDGET_ETAG } from '../generated/widget';
-import { reveal } from '../lib/visible-text';
+import { reveal } from '../../packages/psea/src/internal/visible-text';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

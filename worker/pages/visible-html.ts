@@ -1,11 +1,11 @@
 /**
  * A shown string as HTML for the service's own pages: the same split as the
- * widget's (worker/lib/visible-text.ts), so a page and the element inside it
+ * widget's (packages/psea/src/internal/visible-text.ts), so a page and the element inside it
  * agree. The string is isolated in a `<bdi>`, each character that hides is a
  * ⟨U+XXXX⟩ mark of its own class, styled apart in pages.css, and every piece
  * is escaped.
  */
-import { codepointLabel, segments } from '../lib/visible-text';
+import { codepointLabel, segments } from '../../packages/psea/src/internal/visible-text';
 import { escapeHtml } from './html';
 
 /** @example visibleHtml('\u202Eabc<') // '<bdi><span class="cp">⟨U+202E⟩</span>abc&lt;</bdi>' */

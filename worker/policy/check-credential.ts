@@ -2,7 +2,7 @@
  * Judge a credential against the policy: at enrollment (could any rule ever
  * accept it?) and at approval (does it meet the rule frozen into the ticket?).
  */
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { effectiveRequirement } from './select-rule';
 import type { CredentialFacts, Policy, Requirement } from './types';
 
@@ -17,21 +17,21 @@ export function shortfall(req: Requirement, cred: CredentialFacts): string | und
 
 /**
  * Refuse an approval by a credential below the rule frozen into the ticket.
- * @throws PseaError `policy_unmet`, with the shortfall as detail.
+ * @throws ProblemError `policy_unmet`, with the shortfall as detail.
  */
 export function checkRequirement(req: Requirement, cred: CredentialFacts): void {
   const why = shortfall(req, cred);
-  if (why) throw new PseaError('policy_unmet', why);
+  if (why) throw new ProblemError('policy_unmet', why);
 }
 
 /**
  * Refuse an enrollment the policy could never use: a denied, compromised or
  * unlisted model, a synced passkey where none may approve, or one that no
  * rule (each tightened by the policy-wide constraints) would accept.
- * @throws PseaError `attestation_rejected`.
+ * @throws ProblemError `attestation_rejected`.
  */
 export function admitEnrollment(policy: Policy, cred: CredentialFacts): void {
-  const reject = (why: string) => new PseaError('attestation_rejected', why);
+  const reject = (why: string) => new ProblemError('attestation_rejected', why);
   if (policy.aaguidDeny?.includes(cred.aaguid)) throw reject('authenticator model denied by policy');
   if (policy.compromised?.includes(cred.aaguid)) throw reject('authenticator model reported revoked or compromised by FIDO metadata');
   if (policy.aaguidAllow && !policy.aaguidAllow.includes(cred.aaguid)) throw reject('authenticator model not in the allow list');

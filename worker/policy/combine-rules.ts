@@ -4,7 +4,7 @@
  * of them: every requirement, the intersection of their `origins`, and
  * `refuseFormatChars` if any sets it. Offline never: batches are online only.
  */
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import type { AppliedRule, Requirement } from './types';
 
 function intersect(lists: (string[] | undefined)[]): string[] | undefined {
@@ -16,7 +16,7 @@ function intersect(lists: (string[] | undefined)[]): string[] | undefined {
 /**
  * Every rule at once. Its id is the distinct rule ids joined by "+", in the
  * order first chosen (the built action's first), so a receipt's `pol` names them all.
- * @throws PseaError `invalid_request` when no credential or origin could meet them all.
+ * @throws ProblemError `invalid_request` when no credential or origin could meet them all.
  * @example combineRules([{ id: 'payroll', require: {} }, { id: 'large', require: { deviceBound: true } }]) // id 'payroll+large'
  */
 export function combineRules(rules: readonly AppliedRule[]): AppliedRule {
@@ -40,7 +40,7 @@ export function combineRules(rules: readonly AppliedRule[]): AppliedRule {
   if (origins) combined.origins = origins;
   if (distinct.some((r) => r.refuseFormatChars)) combined.refuseFormatChars = true;
   if (aaguids?.length === 0 || origins?.length === 0) {
-    throw new PseaError('invalid_request', `batch: the policy rules it needs (${ids}) admit no common ${origins?.length === 0 ? 'origin' : 'authenticator model'}`);
+    throw new ProblemError('invalid_request', `batch: the policy rules it needs (${ids}) admit no common ${origins?.length === 0 ? 'origin' : 'authenticator model'}`);
   }
   return combined;
 }

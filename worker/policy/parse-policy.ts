@@ -6,7 +6,7 @@
  * start instead of surprising someone at approval time.
  */
 import { z } from 'zod';
-import { certificateDer, canonicalPem, normaliseFingerprint } from '../lib/certificates';
+import { certificateDer, canonicalPem, normaliseFingerprint } from '../../packages/psea/src/internal/certificates';
 import { bareOrigin } from '../lib/bare-origin';
 import { findStrictest, STRICTEST_ID } from './strictest';
 import { ANCHORED_FORMATS, type AnchoredFormat, type Policy, type PolicyRule } from './types';

@@ -1,12 +1,12 @@
 /**
  * A rule's `refuseFormatChars`: an action (or its display) whose member
- * names or strings hold a character that hides (worker/lib/visible-text.ts)
+ * names or strings hold a character that hides (packages/psea/src/internal/visible-text.ts)
  * is refused when it is created, before anyone is asked to approve it. The
  * widget would show such a character as ⟨U+XXXX⟩ anyway; a rule that
  * refuses them keeps them out of receipts and the RP's records as well.
  */
-import { PseaError } from '../errors';
-import { codepointLabel, firstHiding, reveal } from '../lib/visible-text';
+import { ProblemError } from '../errors';
+import { codepointLabel, firstHiding, reveal } from '../../packages/psea/src/internal/visible-text';
 
 const hex = (cp: number): string => codepointLabel(cp).slice(1, -1);
 
@@ -35,12 +35,12 @@ export function findHidingChar(value: unknown, path: string): string | undefined
 
 /**
  * Refuse an action or display holding a character that hides, for a rule that says so.
- * @throws PseaError `invalid_request` naming the field, the character and the rule.
+ * @throws ProblemError `invalid_request` naming the field, the character and the rule.
  * @example refuseHidingChars('wire', { action, display }) // throws on action.to = '\u202E…'
  */
 export function refuseHidingChars(ruleId: string, parts: { action: unknown; display: unknown }): void {
   const found = findHidingChar(parts.action, 'action') ?? findHidingChar(parts.display, 'display');
   if (found) {
-    throw new PseaError('invalid_request', `${found}, a character that hides or reorders text; the policy rule "${ruleId}" refuses them`);
+    throw new ProblemError('invalid_request', `${found}, a character that hides or reorders text; the policy rule "${ruleId}" refuses them`);
   }
 }

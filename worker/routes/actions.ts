@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { getPolicy, getSigningKeys, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { browserCors } from '../http/browser-cors';
 import { isoSeconds } from '../http/outcome';
@@ -11,12 +11,12 @@ import { jsonBody } from '../http/validate';
 import { refuseHidingChars } from '../policy/refuse-hiding-chars';
 import { readVault, writeVault } from '../http/vault-call';
 import { selectRule } from '../policy/select-rule';
-import { canonicalJson } from '../lib/canonical-json';
-import { hashDisplay } from '../receipt/hash-display';
+import { canonicalJson } from '../../packages/psea/src/internal/canonical-json';
+import { hashDisplay } from '../../packages/psea/src/receipt/hash-display';
 import { randomId } from '../lib/random-id';
-import { sha256B64url } from '../lib/sha256-b64url';
-import { statementChallenge } from '../receipt/statement';
-import type { Statement } from '../receipt/types';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
+import { statementChallenge } from '../../packages/psea/src/receipt/statement';
+import type { Statement } from '../../packages/psea/src/receipt/types';
 import type { Display } from '../vault/types';
 import { ActionRequest, AuthenticationResponse } from './schemas';
 import { statusCaller } from '../http/status-caller';
@@ -52,10 +52,10 @@ actions.post('/v1/actions', refuseUnbatchedOver64KiB, requireApiKey, jsonBody(Ac
   try {
     canonical = canonicalJson(action);
   } catch {
-    throw new PseaError('invalid_request', 'action: not representable as canonical JSON');
+    throw new ProblemError('invalid_request', 'action: not representable as canonical JSON');
   }
   if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES) {
-    throw new PseaError('invalid_request', 'action: canonical form over 16 KiB');
+    throw new ProblemError('invalid_request', 'action: canonical form over 16 KiB');
   }
   const rule = batch?.rule ?? selectRule(getPolicy(c.env), action);
   // The one display object that is checked, hashed, stored and served: the schema's output (defaults
@@ -67,7 +67,7 @@ actions.post('/v1/actions', refuseUnbatchedOver64KiB, requireApiKey, jsonBody(Ac
   try {
     dsp = await hashDisplay(display);
   } catch {
-    throw new PseaError('invalid_request', 'display: not representable as canonical JSON');
+    throw new ProblemError('invalid_request', 'display: not representable as canonical JSON');
   }
   const statement: Statement = {
     v: 1,
@@ -111,7 +111,7 @@ actions.get('/v1/actions/:ticket/status', async (c) => {
     opened = await openTicket(c.env, c.req.param('ticket'));
   } catch (err) {
     // A token is no key: it learns nothing about tickets, not even which are malformed.
-    if (caller.tokenHash !== undefined) throw new PseaError('unauthorized', "a valid API key or this ticket's statusToken is required");
+    if (caller.tokenHash !== undefined) throw new ProblemError('unauthorized', "a valid API key or this ticket's statusToken is required");
     throw err;
   }
   const { vault, hash } = opened;

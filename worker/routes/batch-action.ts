@@ -5,17 +5,17 @@
  * rule the ticket needs (chosen for the built action and every item).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { PseaError } from '../errors';
-import { canonicalJson } from '../lib/canonical-json';
-import { hashLeaf } from '../log/merkle-hash';
+import { ProblemError } from '../errors';
+import { canonicalJson } from '../../packages/psea/src/internal/canonical-json';
+import { hashLeaf } from '../../packages/psea/src/log/merkle-hash';
 import { combineRules } from '../policy/combine-rules';
 import { findHidingChar } from '../policy/refuse-hiding-chars';
 import { selectRule } from '../policy/select-rule';
 import type { AppliedRule, Policy } from '../policy/types';
-import { summarize, type BatchAction } from '../receipt/batch';
-import { itemProblem, MAX_ITEM_BYTES } from '../receipt/batch-items';
+import { summarize, type BatchAction } from '../../packages/psea/src/receipt/batch';
+import { itemProblem, MAX_ITEM_BYTES } from '../../packages/psea/src/receipt/batch-items';
 import type { Display } from '../vault/types';
-import { batchDisplay } from '../receipt/batch-display';
+import { batchDisplay } from '../../packages/psea/src/receipt/batch-display';
 
 export interface PreparedBatch {
   action: BatchAction;
@@ -26,34 +26,34 @@ export interface PreparedBatch {
 }
 
 const utf8 = new TextEncoder();
-/** Check every item and build what the ticket holds. @throws PseaError `invalid_request` naming the item. */
+/** Check every item and build what the ticket holds. @throws ProblemError `invalid_request` naming the item. */
 export function prepareBatch(policy: Policy, batch: { type: string; items: unknown[] }): PreparedBatch {
   const { items } = batch;
   const jcs: string[] = new Array(items.length);
   const leaves: Uint8Array[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
     const problem = itemProblem(items[i], i);
-    if (problem) throw new PseaError('invalid_request', `batch.${problem}`);
+    if (problem) throw new ProblemError('invalid_request', `batch.${problem}`);
     let text: string;
     try {
       text = canonicalJson(items[i]);
     } catch {
-      throw new PseaError('invalid_request', `batch.items.${i}: not representable as canonical JSON`);
+      throw new ProblemError('invalid_request', `batch.items.${i}: not representable as canonical JSON`);
     }
     const bytes = utf8.encode(text);
-    if (bytes.length > MAX_ITEM_BYTES) throw new PseaError('invalid_request', `batch.items.${i}: canonical form over 4 KiB`);
+    if (bytes.length > MAX_ITEM_BYTES) throw new ProblemError('invalid_request', `batch.items.${i}: canonical form over 4 KiB`);
     jcs[i] = text;
     leaves[i] = hashLeaf(sha256, bytes);
   }
   const summary = summarize(items, leaves);
   // Every item met the rules above, so the summary has no problem to report.
-  if ('problem' in summary) throw new PseaError('invalid_request', `batch.${summary.problem}`);
+  if ('problem' in summary) throw new ProblemError('invalid_request', `batch.${summary.problem}`);
   const action: BatchAction = { type: batch.type, batch: summary };
   const rule = combineRules([selectRule(policy, action as never), ...items.map((item) => selectRule(policy, item as never))]);
   if (rule.refuseFormatChars) {
     for (let i = 0; i < items.length; i++) {
       const found = findHidingChar(items[i], `batch.items.${i}`);
-      if (found) throw new PseaError('invalid_request', `${found}, a character that hides or reorders text; the policy rule "${rule.id}" refuses them`);
+      if (found) throw new ProblemError('invalid_request', `${found}, a character that hides or reorders text; the policy rule "${rule.id}" refuses them`);
     }
   }
   return { action, display: batchDisplay(items, summary), rule, items: jcs };

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { userVault } from '../http/ticket';
 import { readVault, writeVault } from '../http/vault-call';
@@ -12,7 +12,7 @@ credentials.use('/v1/users/*', requireApiKey);
 
 function userId(raw: string): string {
   const parsed = UserId.safeParse(raw);
-  if (!parsed.success) throw new PseaError('invalid_request', 'id: 1 to 128 characters');
+  if (!parsed.success) throw new ProblemError('invalid_request', 'id: 1 to 128 characters');
   return parsed.data;
 }
 

@@ -8,7 +8,7 @@ import { isoSeconds } from '../http/outcome';
 import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
 import { jsonBody } from '../http/validate';
 import { readVault, writeVault } from '../http/vault-call';
-import { sha256B64url } from '../lib/sha256-b64url';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import type { RegistrationOutcome } from '../vault/user-vault';
 import { AuthenticationResponse, EnrollmentRequest, RegistrationResponse } from './schemas';
 

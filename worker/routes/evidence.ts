@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { openTicket, userVault } from '../http/ticket';
 import { readVault } from '../http/vault-call';
@@ -17,14 +17,14 @@ export const evidence = new Hono<AppEnv>();
 
 function userId(raw: string): string {
   const parsed = UserId.safeParse(raw);
-  if (!parsed.success) throw new PseaError('invalid_request', 'id: 1 to 128 characters');
+  if (!parsed.success) throw new ProblemError('invalid_request', 'id: 1 to 128 characters');
   return parsed.data;
 }
 
 /** A query parameter that must be a whole number (decimal, no sign or leading zero), or absent. */
 function count(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new PseaError('invalid_request', `${name}: a whole number`);
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new ProblemError('invalid_request', `${name}: a whole number`);
   return Number(raw);
 }
 
@@ -42,7 +42,7 @@ evidence.get('/v1/users/:id/log/consistency', requireApiKey, async (c) => {
   await getLogSigner(c.env);
   const id = userId(c.req.param('id'));
   const from = count(c.req.query('from'), 'from');
-  if (from === undefined) throw new PseaError('invalid_request', 'from: required');
+  if (from === undefined) throw new ProblemError('invalid_request', 'from: required');
   return c.json(await readVault(c.env, userVault(c.env, id), 'logConsistency', (v) => v.logConsistency(id, from)));
 });
 
@@ -52,7 +52,7 @@ evidence.get('/v1/actions/:ticket/evidence', requireApiKey, async (c) => {
   const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
   const since = count(c.req.query('since'), 'since');
   const flag = c.req.query('attestation');
-  if (flag !== undefined && flag !== '0' && flag !== '1') throw new PseaError('invalid_request', 'attestation: 1 or 0');
+  if (flag !== undefined && flag !== '0' && flag !== '1') throw new ProblemError('invalid_request', 'attestation: 1 or 0');
   const req = { ...(since === undefined ? {} : { since }), attestation: flag === '1' };
   const now = Date.now();
   return c.json(await readVault(c.env, vault, 'evidence', (v) => v.evidence(hash, req, now)));

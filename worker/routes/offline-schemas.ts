@@ -3,8 +3,8 @@
  * As in schemas.ts, these validate and /openapi.json is generated from them.
  */
 import { z } from 'zod';
-import { isGrantTypePattern } from '../offline/grant-types';
-import { SERVICE_AUDIENCE } from '../vault/credential-add-approval';
+import { isGrantTypePattern } from '../../packages/psea/src/offline/grant-types';
+import { SERVICE_AUDIENCE } from '../vault/ceremonies/credential-add-approval';
 import { Action, AuthenticationResponse, SERVICE_TYPE_PREFIX, UserId, wellFormed } from './schemas';
 
 /** An audience the RP names; never the service's own, as on `POST /v1/actions`. */

@@ -7,7 +7,7 @@
 import { Hono } from 'hono';
 import { getPolicy, getSigningKeys, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { browserCors } from '../http/browser-cors';
 import { isoSeconds } from '../http/outcome';
@@ -15,10 +15,10 @@ import { grantVault, newGrantNonce } from '../http/grant-nonce';
 import { userVault } from '../http/ticket';
 import { jsonBody } from '../http/validate';
 import { writeVault } from '../http/vault-call';
-import { canonicalJson } from '../lib/canonical-json';
-import { sha256B64url } from '../lib/sha256-b64url';
+import { canonicalJson } from '../../packages/psea/src/internal/canonical-json';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import { signBundle } from '../offline/sign-bundle';
-import type { OfflineStatement } from '../offline/types';
+import type { OfflineStatement } from '../../packages/psea/src/offline/types';
 import { refuseHidingChars } from '../policy/refuse-hiding-chars';
 import { selectRule } from '../policy/select-rule';
 import { expiryOf } from '../vault/storage/tickets';
@@ -34,14 +34,14 @@ function jcs(value: unknown, field: string): string {
   try {
     return canonicalJson(value);
   } catch {
-    throw new PseaError('invalid_request', `${field}: not representable as canonical JSON`);
+    throw new ProblemError('invalid_request', `${field}: not representable as canonical JSON`);
   }
 }
 
 // Server: grants for one user, one audience and a list of types, and the bundle that carries them.
 offline.post('/v1/users/:id/offline-grants', requireApiKey, jsonBody(OfflineGrantRequest), async (c) => {
   const id = UserId.safeParse(c.req.param('id'));
-  if (!id.success) throw new PseaError('invalid_request', 'id: 1 to 128 characters');
+  if (!id.success) throw new ProblemError('invalid_request', 'id: 1 to 128 characters');
   const body = c.req.valid('json');
   const vars = getVars(c.env);
   // Fail closed before anything is stored: without a key no bundle can come of it.
@@ -70,7 +70,7 @@ offline.post('/v1/offline-proofs', jsonBody(OfflineProofRequest, { textPlain: tr
   await getSigningKeys(c.env);
   const proof = c.req.valid('json');
   const canonical = jcs(proof.action, 'action');
-  if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES) throw new PseaError('invalid_request', 'action: canonical form over 16 KiB');
+  if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES) throw new ProblemError('invalid_request', 'action: canonical form over 16 KiB');
   const displayHash = proof.display === undefined ? undefined : await sha256B64url(jcs(proof.display, 'display'));
   // Offline, the action is known only now: the rule is chosen now, and must allow offline (the vault checks).
   const rule = selectRule(getPolicy(c.env), proof.action);

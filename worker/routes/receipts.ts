@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { getSigningKeys, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { userVault } from '../http/ticket';
 import { jsonBody } from '../http/validate';
 import { writeVault } from '../http/vault-call';
-import { checkTokenOptions } from '../receipt/token-options';
-import { verifyReceiptToken } from '../receipt/verify-token';
+import { checkTokenOptions } from '../../packages/psea/src/receipt/token-options';
+import { verifyReceiptToken } from '../../packages/psea/src/receipt/verify-token';
 import { RedeemRequest } from './schemas';
 import { redeemedItems } from './redeem-items';
 
@@ -30,9 +30,9 @@ receipts.post('/v1/receipts/redeem', requireApiKey, jsonBody(RedeemRequest), asy
     ({ claims } = await verifyReceiptToken(receipt, checkTokenOptions({ jwks: keys.jwks, issuer, audience })));
   } catch (err) {
     const code = err instanceof Error && 'code' in err ? String(err.code) : 'malformed';
-    throw new PseaError('receipt_invalid', `receipt failed verification (${code})`);
+    throw new ProblemError('receipt_invalid', `receipt failed verification (${code})`);
   }
-  if (claims.exp <= Math.floor(Date.now() / 1000)) throw new PseaError('receipt_invalid', 'receipt failed verification (expired)');
+  if (claims.exp <= Math.floor(Date.now() / 1000)) throw new ProblemError('receipt_invalid', 'receipt failed verification (expired)');
   const now = Date.now();
   // A batch receipt spends items, each once (redeem-items.ts); any other, its jti.
   const items = redeemedItems(claims, item);

@@ -3,7 +3,7 @@
  * These validate; /openapi.json is generated from these very objects (worker/openapi/).
  */
 import { z } from 'zod';
-import { SERVICE_AUDIENCE } from '../vault/credential-add-approval';
+import { SERVICE_AUDIENCE } from '../vault/ceremonies/credential-add-approval';
 
 export const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 

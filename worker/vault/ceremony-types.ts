@@ -1,6 +1,6 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import type { Statement } from '../receipt/types';
-import type { Hold } from './credential-add-approval';
+import type { Statement } from '../../packages/psea/src/receipt/types';
+import type { Hold } from './ceremonies/credential-add-approval';
 import type { TicketHooks } from './storage/ticket-hooks';
 import type { ActionTicketData, Display } from './types';
 

@@ -1,16 +1,17 @@
-import { CEREMONY_FAILURES, PseaError, type ProblemCode } from '../errors';
+import { asProblem, CEREMONY_FAILURES, type ProblemCode } from '../errors';
 import type { Outcome } from './types';
 
 /**
- * Run a vault method and answer with an Outcome: a PseaError becomes its
+ * Run a vault method and answer with an Outcome: a ProblemError (or the library's WebAuthnError) becomes its
  * problem (code, detail, extensions), anything else is thrown on.
  */
 export async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await run() };
   } catch (err) {
-    if (err instanceof PseaError) {
-      const { code, detail, extensions } = err;
+    const problem = asProblem(err);
+    if (problem) {
+      const { code, detail, extensions } = problem;
       return { ok: false, problem: { code, ...(detail === undefined ? {} : { detail }), ...(extensions ? { extensions } : {}) } };
     }
     throw err;
@@ -24,7 +25,8 @@ export function ceremony<R, T>(open: () => R, run: (ticket: R) => Promise<T>, fa
     try {
       return await run(ticket);
     } catch (err) {
-      if (err instanceof PseaError && CEREMONY_FAILURES.has(err.code)) failed(ticket, err.code);
+      const problem = asProblem(err);
+      if (problem && CEREMONY_FAILURES.has(problem.code)) failed(ticket, problem.code);
       throw err;
     }
   });

@@ -1,7 +1,7 @@
 import type { ProblemCode } from '../errors';
 import type { AppliedRule } from '../policy/types';
-import type { Statement } from '../receipt/types';
-import type { Hold } from './credential-add-approval';
+import type { Statement } from '../../packages/psea/src/receipt/types';
+import type { Hold } from './ceremonies/credential-add-approval';
 
 /** RPC results carry a problem as data: thrown errors lose their code across the boundary. */
 export type Outcome<T> =

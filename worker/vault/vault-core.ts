@@ -9,28 +9,28 @@ import { DurableObject } from 'cloudflare:workers';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { getVars } from '../config';
 import type { Env } from '../env';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import type { Requirement } from '../policy/types';
-import { rpIdHash } from '../webauthn/bytes';
-import type { AssertionExpectation } from '../webauthn/check-assertion';
-import { ActiveCredentials } from './active-credentials';
+import { rpIdHash } from '../../packages/psea/src/webauthn/bytes';
+import type { AssertionExpectation } from '../../packages/psea/src/webauthn/check-assertion';
+import { ActiveCredentials } from './memory/active-credentials';
 import { dropBurnedHold } from './storage/held-credentials';
-import { KeyCache } from './key-cache';
+import { KeyCache } from './memory/key-cache';
 import { ceremony } from './outcome';
-import { PendingActions } from './pending-actions';
-import { migrate } from './schema';
+import { PendingActions } from './memory/pending-actions';
+import { migrate } from './storage/schema';
 import { credentialState, getCredential, getPublicKey } from './storage/credentials';
-import { logFailure } from './log-writes';
-import { VaultLog } from './vault-log';
+import { logFailure } from './commits/log-writes';
+import { VaultLog } from './storage/vault-log';
 import { getMeta } from './storage/meta';
 import { recordFailure } from './storage/tickets';
 import type { Outcome } from './types';
-import { verifyAssertion } from './verify-assertion';
-import { settleWaiters, type StatusAnswer } from './action-status';
-import { StatusWaiters } from './status-waiters';
+import { verifyAssertion } from './ceremonies/verify-assertion';
+import { settleWaiters, type StatusAnswer } from './reads/action-status';
+import { StatusWaiters } from './memory/status-waiters';
 import type { CredentialEventType } from '../webhooks/events';
-import { runWebhookAlarm } from './webhook-alarm';
-import { queueActionEvent, queueCredentialEvent, scheduleAlarm } from './webhook-queue';
+import { runWebhookAlarm } from './webhooks/webhook-alarm';
+import { queueActionEvent, queueCredentialEvent, scheduleAlarm } from './webhooks/webhook-queue';
 export abstract class VaultCore extends DurableObject<Env> {
   protected readonly sql: SqlStorage;
   protected readonly keys = new KeyCache();
@@ -72,7 +72,7 @@ export abstract class VaultCore extends DurableObject<Env> {
       commit();
     } catch (err) {
       this.credentials.forget(credentialId);
-      if (err instanceof PseaError && err.code === 'counter_regression' && credentialState(this.sql, credentialId) === 'locked') {
+      if (err instanceof ProblemError && err.code === 'counter_regression' && credentialState(this.sql, credentialId) === 'locked') {
         this.credentialChanged(hook, 'credential.locked', credentialId, Date.now());
       }
       throw err;
@@ -120,7 +120,7 @@ export abstract class VaultCore extends DurableObject<Env> {
   /** The WebAuthn user.id: random, so it reveals nothing about the RP's user id. Never changes once set. */
   protected userHandle(): string {
     this.handle ??= getMeta(this.sql, 'user_handle');
-    if (!this.handle) throw new PseaError('not_enrolled');
+    if (!this.handle) throw new ProblemError('not_enrolled');
     return this.handle;
   }
 }

@@ -6,7 +6,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import { SUPPORTED_ALGS } from './cose-key';
+import { SUPPORTED_ALGS } from '../../packages/psea/src/webauthn/cose-key';
 
 export interface CredentialDescriptor {
   id: string;

@@ -7,7 +7,7 @@
  * duplicated to another machine, so it is no device-bound key; it is the
  * TPM counterpart of an Android key imported into Keystore.
  */
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 
 /** TPMA_OBJECT bits (TPM 2.0 Library, Part 2, §8.3). */
 const FIXED_TPM = 1 << 1;
@@ -16,7 +16,7 @@ const SENSITIVE_DATA_ORIGIN = 1 << 5;
 const BOUND = FIXED_TPM | FIXED_PARENT | SENSITIVE_DATA_ORIGIN;
 
 /**
- * @throws PseaError `attestation_rejected` for a tpm statement whose key is
+ * @throws ProblemError `attestation_rejected` for a tpm statement whose key is
  * not fixed to the TPM and its parent, or was not generated in the TPM.
  * @example refuseDuplicableTpmKey(attestation.fmt, attestation.attStmt)
  */
@@ -25,10 +25,10 @@ export function refuseDuplicableTpmKey(fmt: string, attStmt: ReadonlyMap<string,
   const pubArea = attStmt.get('pubArea');
   // TPMT_PUBLIC: type (2 bytes), nameAlg (2 bytes), then objectAttributes (4 bytes, big-endian).
   if (!(pubArea instanceof Uint8Array) || pubArea.length < 8) {
-    throw new PseaError('attestation_rejected', 'tpm: no readable pubArea');
+    throw new ProblemError('attestation_rejected', 'tpm: no readable pubArea');
   }
   const attributes = new DataView(pubArea.buffer, pubArea.byteOffset, pubArea.byteLength).getUint32(4);
   if ((attributes & BOUND) !== BOUND) {
-    throw new PseaError('attestation_rejected', 'tpm: key not generated in and fixed to the TPM');
+    throw new ProblemError('attestation_rejected', 'tpm: key not generated in and fixed to the TPM');
   }
 }

@@ -8,7 +8,7 @@
  * Refusing a malformed `x5c` makes both readings agree.
  */
 import { getCertificateInfo } from '@simplewebauthn/server/helpers';
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 
 type Family = 'ec' | 'rsa' | 'okp';
 
@@ -36,7 +36,7 @@ function leafFamily(leaf: Uint8Array<ArrayBuffer>): Family | undefined {
 }
 
 /**
- * @throws PseaError `attestation_rejected` when a packed statement's `x5c` is
+ * @throws ProblemError `attestation_rejected` when a packed statement's `x5c` is
  * malformed, or its `alg` cannot be the signing key's.
  * @example refuseMismatchedPackedAlg(attestation.fmt, attestation.attStmt, credentialAlg)
  */
@@ -45,17 +45,17 @@ export function refuseMismatchedPackedAlg(fmt: string, attStmt: ReadonlyMap<stri
   const alg = attStmt.get('alg');
   // Self attestation is signed by the credential key itself, so it must name that key's alg.
   if (!attStmt.has('x5c')) {
-    if (alg !== credentialAlg) throw new PseaError('attestation_rejected', 'self attestation alg is not the credential key\'s');
+    if (alg !== credentialAlg) throw new ProblemError('attestation_rejected', 'self attestation alg is not the credential key\'s');
     return;
   }
   // Require x5c to be what §8.2 says: a non-empty array of certificates.
   const x5c = attStmt.get('x5c');
   if (!Array.isArray(x5c) || x5c.length === 0 || !x5c.every((c) => c instanceof Uint8Array)) {
-    throw new PseaError('attestation_rejected', 'x5c is not a list of certificates');
+    throw new ProblemError('attestation_rejected', 'x5c is not a list of certificates');
   }
   // Require alg to be one the attestation certificate's key can make.
   const family = typeof alg === 'number' ? ALG_FAMILY.get(alg) : undefined;
   if (family === undefined || family !== leafFamily(x5c[0] as Uint8Array<ArrayBuffer>)) {
-    throw new PseaError('attestation_rejected', 'alg is not one the attestation certificate\'s key makes');
+    throw new ProblemError('attestation_rejected', 'alg is not one the attestation certificate\'s key makes');
   }
 }

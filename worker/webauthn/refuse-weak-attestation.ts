@@ -5,14 +5,14 @@
  * too, as CredentialInsecureCryptography). Credential keys are limited to
  * ES256, EdDSA and RS256 separately (cose-key.ts).
  */
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 
 /** COSE RS1: RSASSA-PKCS1-v1_5 with SHA-1. */
 const RS1 = -65535;
 
-/** @throws PseaError `attestation_rejected` for an `attStmt.alg` of RS1. */
+/** @throws ProblemError `attestation_rejected` for an `attStmt.alg` of RS1. */
 export function refuseWeakAttestation(attStmt: ReadonlyMap<string, unknown>): void {
   if (attStmt.get('alg') === RS1) {
-    throw new PseaError('attestation_rejected', 'SHA-1 (RS1) attestation signatures are refused');
+    throw new ProblemError('attestation_rejected', 'SHA-1 (RS1) attestation signatures are refused');
   }
 }

@@ -7,12 +7,12 @@ import { convertAAGUIDToString, isoBase64URL } from '@simplewebauthn/server/help
 import { refuseDuplicableTpmKey } from './refuse-duplicable-tpm-key';
 import { refuseMismatchedPackedAlg } from './refuse-mismatched-packed-alg';
 import { refuseWeakAttestation } from './refuse-weak-attestation';
-import { PseaError } from '../errors';
-import { decodeAttestationObject } from './attestation-object';
-import { checkAuthenticatorData, decodeAuthenticatorData } from './authenticator-data';
-import { checkClientData, decodeClientData } from './client-data';
-import { checkCosePublicKey, SUPPORTED_ALGS, type SupportedAlg } from './cose-key';
-import { isStrictDerEcdsaP256 } from './ecdsa-der';
+import { ProblemError } from '../errors';
+import { decodeAttestationObject } from '../../packages/psea/src/webauthn/attestation-object';
+import { checkAuthenticatorData, decodeAuthenticatorData } from '../../packages/psea/src/webauthn/authenticator-data';
+import { checkClientData, decodeClientData } from '../../packages/psea/src/webauthn/client-data';
+import { checkCosePublicKey, SUPPORTED_ALGS, type SupportedAlg } from '../../packages/psea/src/webauthn/cose-key';
+import { isStrictDerEcdsaP256 } from '../../packages/psea/src/webauthn/ecdsa-der';
 
 export interface RegistrationExpectation {
   challenge: string;
@@ -51,13 +51,13 @@ export async function verifyRegistration(
   checkAuthenticatorData(authData, expected.rpIdHash);
   // Require attested credential data, and the id the client claims to be the one inside it.
   if (!authData.flags.at || !authData.credentialID || !authData.credentialPublicKey || !authData.aaguid) {
-    throw new PseaError('attestation_rejected', 'no attested credential data');
+    throw new ProblemError('attestation_rejected', 'no attested credential data');
   }
   if (isoBase64URL.fromBuffer(authData.credentialID) !== response.id || response.id !== response.rawId) {
-    throw new PseaError('attestation_rejected', 'credential id does not match the attested one');
+    throw new ProblemError('attestation_rejected', 'credential id does not match the attested one');
   }
   // WebAuthn §7.1: an RP SHOULD refuse credential ids over 1023 bytes.
-  if (authData.credentialID.length > 1023) throw new PseaError('attestation_rejected', 'credential id over 1023 bytes');
+  if (authData.credentialID.length > 1023) throw new ProblemError('attestation_rejected', 'credential id over 1023 bytes');
   const alg = await checkCosePublicKey(authData.credentialPublicKey);
   // Refuse SHA-1 attestation signatures, which the library accepts.
   refuseWeakAttestation(attestation.attStmt);
@@ -67,7 +67,7 @@ export async function verifyRegistration(
   refuseDuplicableTpmKey(attestation.fmt, attestation.attStmt);
   const sig = attestation.attStmt.get('sig');
   if (attestation.fmt === 'packed' && attestation.attStmt.get('alg') === -7 && !(sig instanceof Uint8Array && isStrictDerEcdsaP256(sig))) {
-    throw new PseaError('attestation_rejected', 'attestation signature is not DER');
+    throw new ProblemError('attestation_rejected', 'attestation signature is not DER');
   }
 
   let verified: VerifiedRegistrationResponse;
@@ -82,10 +82,10 @@ export async function verifyRegistration(
     });
   } catch {
     // The library's message may quote attacker bytes; the code is what clients need.
-    throw new PseaError('attestation_rejected', 'attestation did not verify');
+    throw new ProblemError('attestation_rejected', 'attestation did not verify');
   }
   const info = verified.registrationInfo;
-  if (!verified.verified || !info) throw new PseaError('attestation_rejected', 'attestation did not verify');
+  if (!verified.verified || !info) throw new ProblemError('attestation_rejected', 'attestation did not verify');
 
   return {
     credentialId: info.credential.id,

@@ -1,6 +1,6 @@
 import type { Env } from '../env';
 import { randomId } from '../lib/random-id';
-import { sha256B64url } from '../lib/sha256-b64url';
+import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import type { TicketHooks } from '../vault/storage/ticket-hooks';
 import { checkCallbackUrl } from './callback-url';
 import { callbackOrigins, loopbackHttp, webhookSecret } from './config';

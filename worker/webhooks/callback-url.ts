@@ -8,7 +8,7 @@
  * `0x7f.1` or a port not listed are read as what they are. Deliveries never
  * follow a redirect (deliver.ts), so a listed receiver cannot bounce us elsewhere.
  */
-import { PseaError } from '../errors';
+import { ProblemError } from '../errors';
 import { isLoopbackHost } from '../http/loopback';
 
 export const MAX_CALLBACK_URL = 2048;
@@ -43,7 +43,7 @@ export function callbackUrlProblem(raw: string): string | undefined {
  */
 export function checkCallbackUrl(raw: string, origins: ReadonlySet<string>, loopbackHttp: boolean): string {
   const refuse = (why: string): never => {
-    throw new PseaError('invalid_request', `callbackUrl: ${why}`);
+    throw new ProblemError('invalid_request', `callbackUrl: ${why}`);
   };
   const problem = callbackUrlProblem(raw);
   if (problem) refuse(problem);

@@ -1,5 +1,5 @@
-import { PseaError } from '../../errors';
-import type { ReceiptCredential } from '../../receipt/types';
+import { ProblemError } from '../../errors';
+import type { ReceiptCredential } from '../../../packages/psea/src/receipt/types';
 import type { CredentialFacts } from '../../policy/types';
 import type { CredentialDescriptor } from '../../webauthn/options';
 import { LIVE } from './held-credentials';
@@ -20,7 +20,7 @@ export function getCredential(sql: SqlStorage, id: string): CredentialMeta | und
 
 export function getPublicKey(sql: SqlStorage, id: string): Uint8Array<ArrayBuffer> {
   const row = sql.exec<{ public_key: ArrayBuffer }>('SELECT public_key FROM credentials WHERE id = ?', id).toArray()[0];
-  if (!row) throw new PseaError('credential_unknown');
+  if (!row) throw new ProblemError('credential_unknown');
   return new Uint8Array(row.public_key);
 }
 

@@ -4,7 +4,7 @@
  * synchronous transaction, so of concurrent redemptions of one item one wins;
  * an array is spent whole or not at all.
  */
-import { PseaError } from '../../errors';
+import { ProblemError } from '../../errors';
 import { REDEMPTION_RETENTION_SECONDS } from './redemptions';
 
 /** Spend items `indexes` of the receipt `jti`; 409 `receipt_redeemed` (nothing spent) if any already is. */
@@ -15,7 +15,7 @@ export function redeemItemsOnce(storage: DurableObjectStorage, jti: string, exp:
     for (const index of indexes) {
       const inserted = sql.exec('INSERT INTO item_redemptions (jti, idx, exp) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', jti, index, exp).rowsWritten;
       // Throwing rolls back every item this call inserted before.
-      if (inserted === 0) throw new PseaError('receipt_redeemed', `item ${index} is already redeemed`);
+      if (inserted === 0) throw new ProblemError('receipt_redeemed', `item ${index} is already redeemed`);
     }
   });
 }

@@ -4,9 +4,9 @@
  * A grant is used exactly as a ticket is consumed: one guarded UPDATE, so of
  * any number of concurrent proofs on one grant one writes.
  */
-import { PseaError } from '../../errors';
-import type { OfflineCredential } from '../../offline/types';
-import { encodeB64url } from '../../lib/base64url';
+import { ProblemError } from '../../errors';
+import type { OfflineCredential } from '../../../packages/psea/src/offline/types';
+import { encodeB64url } from '../../../packages/psea/src/internal/base64url';
 
 export type GrantRow = {
   nonce: string;
@@ -66,12 +66,12 @@ export function bundleCredentials(sql: SqlStorage): OfflineCredential[] {
  */
 export function usableGrant(sql: SqlStorage, nonce: string, now: number, replay?: string): GrantRow {
   const row = sql.exec<GrantRow>('SELECT * FROM offline_grants WHERE nonce = ?', nonce).toArray()[0];
-  if (!row) throw new PseaError('ticket_not_found', 'no such offline grant for this user');
+  if (!row) throw new ProblemError('ticket_not_found', 'no such offline grant for this user');
   if (row.state === 'used') {
     const same = replay !== undefined && row.accepted !== null && row.accepted === replay && row.receipt !== null;
-    throw new PseaError('ticket_used', 'this offline grant was already used', same ? { receipt: row.receipt } : undefined);
+    throw new ProblemError('ticket_used', 'this offline grant was already used', same ? { receipt: row.receipt } : undefined);
   }
-  if (now >= row.expires_at) throw new PseaError('ticket_expired', 'this offline grant has expired');
+  if (now >= row.expires_at) throw new ProblemError('ticket_expired', 'this offline grant has expired');
   return row;
 }
 

@@ -1,5 +1,5 @@
-import { PseaError } from '../../errors';
-import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../../receipt/verify-options';
+import { ProblemError } from '../../errors';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../../../packages/psea/src/receipt/verify-options';
 
 /**
  * How long a spent `jti` is kept after `exp`. The redeem route allows no clock
@@ -13,5 +13,5 @@ export function redeemOnce(sql: SqlStorage, jti: string, exp: number, now: numbe
   // tolerance): pruning at `exp` let an expired-but-tolerated receipt redeem on every call.
   sql.exec('DELETE FROM redemptions WHERE exp < ?', Math.floor(now / 1000) - REDEMPTION_RETENTION_SECONDS);
   const inserted = sql.exec('INSERT INTO redemptions (jti, exp) VALUES (?, ?) ON CONFLICT DO NOTHING', jti, exp).rowsWritten;
-  if (inserted === 0) throw new PseaError('receipt_redeemed');
+  if (inserted === 0) throw new ProblemError('receipt_redeemed');
 }

@@ -1,10 +1,10 @@
-import { PseaError } from '../../errors';
+import { ProblemError } from '../../errors';
 import { MAX_FAILED_ATTEMPTS, type EnrollTicketData, type TicketRow } from '../types';
 
 /** The ticket, only of the asked kind: an enrollment ticket does not exist on action routes. */
 export function loadTicket(sql: SqlStorage, hash: string, kind: TicketRow['kind']): TicketRow {
   const row = sql.exec<TicketRow>('SELECT * FROM tickets WHERE hash = ?', hash).toArray()[0];
-  if (!row || row.kind !== kind) throw new PseaError('ticket_not_found');
+  if (!row || row.kind !== kind) throw new ProblemError('ticket_not_found');
   return row;
 }
 
@@ -31,10 +31,10 @@ type UsableFields = Pick<TicketRow, 'state' | 'expires_at' | 'accepted' | 'recei
 export function assertUsable(row: Pick<TicketRow, 'state' | 'expires_at'> & Partial<UsableFields>, now: number, replay?: string): void {
   if (row.state === 'consumed') {
     const same = replay !== undefined && row.accepted != null && row.accepted === replay;
-    throw new PseaError('ticket_used', undefined, same ? firstAnswer(row) : undefined);
+    throw new ProblemError('ticket_used', undefined, same ? firstAnswer(row) : undefined);
   }
-  if (row.state === 'burned') throw new PseaError('rate_limited');
-  if (now >= row.expires_at) throw new PseaError('ticket_expired');
+  if (row.state === 'burned') throw new ProblemError('rate_limited');
+  if (now >= row.expires_at) throw new ProblemError('ticket_expired');
 }
 
 function firstAnswer(row: Partial<UsableFields>): Record<string, unknown> | undefined {
@@ -47,7 +47,7 @@ export function recheckTicket(sql: SqlStorage, hash: string, now: number, replay
   const row = sql
     .exec<UsableFields>('SELECT state, expires_at, accepted, receipt, result FROM tickets WHERE hash = ?', hash)
     .toArray()[0];
-  if (!row) throw new PseaError('ticket_not_found');
+  if (!row) throw new ProblemError('ticket_not_found');
   assertUsable(row, now, replay);
 }
 

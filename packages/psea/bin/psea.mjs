@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// psea verify evidence.json --rp-id … --origin … [--origin …] --log-key … [--checkpoint file] [--jwks file-or-url] [--root pem-file] [--subject id]
+// One line per check (`pass statement`, `fail signature: …`); exit 1 on any failure, 2 on bad usage.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+
+const USAGE = 'usage: psea verify <evidence.json> --rp-id <id> --origin <origin> [--origin …] --log-key <key> [--log-key …] [--checkpoint <file>] [--jwks <file or url>] [--root <pem file>] [--subject <id>]';
+
+function usage(why) {
+  console.error(`psea: ${why}\n${USAGE}`);
+  process.exit(2);
+}
+
+if (process.argv.includes('--help') || process.argv.includes('-h') || process.argv.length === 2) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      'rp-id': { type: 'string' }, origin: { type: 'string', multiple: true }, 'log-key': { type: 'string', multiple: true },
+      checkpoint: { type: 'string' }, jwks: { type: 'string' }, root: { type: 'string', multiple: true }, subject: { type: 'string' },
+    },
+  });
+} catch (err) {
+  usage(err.message);
+}
+const { values, positionals } = parsed;
+if (positionals[0] !== 'verify' || positionals.length !== 2) usage('give one command, verify, and one evidence file');
+if (!values['rp-id'] || !values.origin || !values['log-key']) usage('--rp-id, --origin and --log-key are required');
+
+const { verifyEvidence } = await import('../dist/evidence.js');
+const read = (file) => readFile(file, 'utf8').catch((err) => usage(`cannot read ${file}: ${err.code ?? err.message}`));
+let bundle;
+try {
+  bundle = JSON.parse(await read(positionals[1]));
+} catch {
+  usage(`${positionals[1]} is not JSON`);
+}
+const options = { rpId: values['rp-id'], origins: values.origin, logKey: values['log-key'] };
+if (values.checkpoint) options.knownCheckpoint = await read(values.checkpoint);
+if (values.jwks) options.jwks = /^https?:\/\//.test(values.jwks) ? values.jwks : JSON.parse(await read(values.jwks));
+if (values.root) options.roots = await Promise.all(values.root.map(read));
+if (values.subject) options.subject = values.subject;
+
+let result;
+try {
+  result = await verifyEvidence(bundle, options);
+} catch (err) {
+  usage(err.message);
+}
+for (const c of result.checks) console.log(`${c.result} ${c.name}${c.why ? `: ${c.why}` : ''}`);
+process.exit(result.ok ? 0 : 1);

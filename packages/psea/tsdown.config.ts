@@ -1,0 +1,24 @@
+import { defineConfig } from 'tsdown';
+
+/**
+ * One build for every subpath: ES modules and `.d.ts` side by side in dist/,
+ * code shared between subpaths split into chunks, so each class (ReceiptError
+ * above all) exists once and `instanceof` holds whichever subpath threw.
+ * Dependencies stay external: the consumer's copies are used.
+ */
+export default defineConfig({
+  entry: {
+    receipt: 'src/receipt/index.ts',
+    evidence: 'src/evidence/index.ts',
+    offline: 'src/offline/index.ts',
+    client: 'src/client/index.ts',
+    widget: 'src/widget/index.ts',
+  },
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  dts: true,
+  clean: true,
+  outDir: 'dist',
+  tsconfig: 'tsconfig.json',
+});

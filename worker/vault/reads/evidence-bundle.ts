@@ -1,0 +1,74 @@
+/**
+ * An approval's evidence bundle (SPEC.md v2 "GET /v1/actions/:ticket/evidence"),
+ * built from what was stored at the moment of each change: the approval's
+ * evidence row, the credential's registration as received, and both log
+ * entries with their inclusion proofs against one tree size. Synchronous: the
+ * caller reads the size, builds this, then signs that size's checkpoint.
+ */
+import { encodeB64url } from '../../../packages/psea/src/internal/base64url';
+import { ProblemError } from '../../errors';
+import type { EnrollmentRecord } from '../commits/enrollment-record';
+import { enrollmentOf } from '../storage/credentials';
+import type { EvidenceRow } from '../storage/evidence';
+import { actionState, loadTicket } from '../storage/tickets';
+import type { ActionTicketData } from '../types';
+import type { VaultLog } from '../storage/vault-log';
+
+export interface BundleRequest {
+  /** The caller's earlier checkpoint size: a consistency proof from it. */
+  since?: number;
+  /** Include the attestation object (it may carry device certificates). */
+  attestation: boolean;
+}
+
+/** One entry as the bundle carries it: index, entry as logged, inclusion proof in the tree of `size`. */
+function logged(log: VaultLog, index: number, size: number) {
+  const [found] = log.entries(index, index + 1);
+  if (!found) throw new Error(`log entry ${index} is missing`);
+  return { index, entry: found.entry, proof: log.inclusionProof(index, size) };
+}
+
+/** Everything but the checkpoint, for the tree of `size` entries (the caller signs that size). */
+export function evidenceBundle(sql: SqlStorage, log: VaultLog, row: EvidenceRow, size: number, req: BundleRequest) {
+  if (req.since !== undefined && req.since > size) throw new ProblemError('invalid_request', `since: the log has ${size} entries`);
+  const cred = enrollmentOf(sql, row.credential_id);
+  if (!cred) throw new Error('the approving credential is missing');
+  const data = JSON.parse(row.ticket_data) as ActionTicketData;
+  const record = cred.enrollment === null ? null : (JSON.parse(cred.enrollment) as EnrollmentRecord);
+  const enrollment = record && {
+    clientDataJSON: record.clientDataJSON,
+    authenticatorData: record.authenticatorData,
+    ...(req.attestation ? { attestationObject: record.attestationObject } : {}),
+  };
+  return {
+    v: 1,
+    receipt: row.receipt,
+    action: data.action,
+    display: data.display,
+    statement: data.statement,
+    assertion: JSON.parse(row.assertion) as unknown,
+    credential: {
+      id: row.credential_id,
+      publicKey: encodeB64url(new Uint8Array(cred.public_key)),
+      aaguid: cred.aaguid,
+      deviceBound: !cred.backup_eligible,
+      enrollment,
+    },
+    log: {
+      ...(cred.enrolled_index === null ? {} : { enrolled: logged(log, cred.enrolled_index, size) }),
+      approved: logged(log, row.approved_index, size),
+      ...(req.since === undefined ? {} : { consistency: { from: req.since, proof: log.consistencyProof(req.since, size) } }),
+    },
+  };
+}
+
+/**
+ * Why a ticket has no evidence: unknown (404 as for status), not approved
+ * (409 `not_approved`: pending, expired or burned), or approved with none
+ * kept (before evidence was kept, or past EVIDENCE_TTL_DAYS: 404 `not_found`).
+ */
+export function refuseNoEvidence(sql: SqlStorage, hash: string, now: number): never {
+  const state = actionState(loadTicket(sql, hash, 'action'), now);
+  if (state !== 'approved') throw new ProblemError('not_approved', `the ticket is ${state}`);
+  throw new ProblemError('not_found', 'no evidence is kept for this approval (made before evidence was kept, or past EVIDENCE_TTL_DAYS)');
+}
