@@ -2,7 +2,7 @@ import { html, nothing, type PropertyDeclarations, type PropertyValues, type Tem
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { Failure } from './api';
 import type { PseaErrorCode } from './error-code';
-import { PseaElement, type PseaErrorDetail, type PseaState } from './base';
+import { PseaElement, SCRIPT_ORIGIN, type PseaErrorDetail, type PseaState } from './base';
 import type { OfflineData } from './offline/approval';
 import type { GrantRecord } from './offline/store';
 import { offlineEngine } from './offline/load';
@@ -131,7 +131,7 @@ export class PseaApprove extends PseaElement<ActionJSON> {
 
   protected override fetchData(): Promise<ActionJSON> {
     // A batch is checked and drawn by the batch part, loaded on demand (batch/load.ts).
-    return this.offline ? offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display)) : super.fetchData().then(withBatch);
+    return this.offline ? offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display)) : super.fetchData().then((d) => withBatch(d, this.endpoint || SCRIPT_ORIGIN));
   }
 
   protected override blocked(data: ActionJSON): Failure | undefined {
