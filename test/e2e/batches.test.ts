@@ -36,7 +36,9 @@ const rows = (page: Page) => page.locator('psea-approve').evaluate((el) => Array
 describe('batches in Chromium', () => {
   it('approves 1,000 items on the hosted page, every payee drawn; the receipt verifies per item', async () => {
     const d = await enrolledDevice(browser, { viewport: { width: 390, height: 844 } });
-    const list = items(1000);
+    const list: Record<string, string>[] = items(1000);
+    // A character that hides, in one item: shown by its number, as in any action (docs/display.md).
+    list[42] = { ...list[42]!, memo: 'pay\u200Bnow' };
     const { approveUrl, ticket, actionHash } = await batchTicket(d.user, list);
     await d.page.goto(approveUrl);
     await waitForState(d.page, 'psea-approve', 'ready');
@@ -47,6 +49,9 @@ describe('batches in Chromium', () => {
     const shown = await rows(d.page);
     expect(shown).toHaveLength(1000);
     for (let i = 0; i < list.length; i++) expect(shown[i]).toContain(list[i]!.to);
+    expect(shown[42]).toContain('pay⟨U+200B⟩now');
+    const marks = await d.page.locator('psea-approve [part~="item"]').nth(42).locator('[part~="codepoint"]').allTextContents();
+    expect(marks).toEqual(['⟨U+200B⟩']);
     await shot(d.page, 'batch-approve-ready');
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'done');
