@@ -1,34 +1,13 @@
 /**
  * The batch root and proofs against an RFC 9162 implementation written here,
  * from the RFC's recursive definitions (§2.1.1 MTH, §2.1.3.1 PATH), with
- * node:crypto: nothing shared with worker/log but the definitions.
+ * node:crypto: nothing shared with the log's tree but the definitions (independent-merkle.ts).
  */
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import canonicalize from 'canonicalize';
 import { batchProof, batchRoot } from '../../packages/psea/src/receipt/index.ts';
 import { MemoryLogStore, MerkleTree, entryBytes, hashLeaf, verifyInclusion } from '../../packages/psea/src/log/index.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
-
-const h = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
-const leafOf = (item: unknown) => h(Buffer.from([0]), Buffer.from(canonicalize(item)!, 'utf8'));
-const k = (n: number) => 2 ** Math.floor(Math.log2(n - 1));
-
-/** MTH(D[n]) of leaf hashes. */
-function mth(leaves: Buffer[]): Buffer {
-  if (leaves.length === 1) return leaves[0]!;
-  const split = k(leaves.length);
-  return h(Buffer.from([1]), mth(leaves.slice(0, split)), mth(leaves.slice(split)));
-}
-
-/** PATH(m, D[n]) of leaf hashes. */
-function path(m: number, leaves: Buffer[]): Buffer[] {
-  if (leaves.length === 1) return [];
-  const split = k(leaves.length);
-  return m < split
-    ? [...path(m, leaves.slice(0, split)), mth(leaves.slice(split))]
-    : [...path(m - split, leaves.slice(split)), mth(leaves.slice(0, split))];
-}
+import { leafOf, mth, path } from './independent-merkle.ts';
 
 const b64url = (b: Buffer) => b.toString('base64url');
 const items = (n: number) =>

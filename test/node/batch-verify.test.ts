@@ -13,6 +13,7 @@ import {
 } from '../../packages/psea/src/receipt/index.ts';
 import { loadSigningKeys } from '../../worker/receipts/signing-keys.ts';
 import { signReceipt } from '../../worker/receipts/sign-receipt.ts';
+import { leafOf, mth, path } from './independent-merkle.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
 
 const ISS = 'https://approve.example.com';
@@ -67,6 +68,15 @@ describe('a batch receipt', () => {
 
   it('verifies one item with batchProof, at every index', async () => {
     for (let i = 0; i < ITEMS.length; i++) expect(await code(batchToken, item(i))).toBe('ok');
+  });
+
+  it('verifies one item with a proof made by an independent RFC 9162 implementation', async () => {
+    const leaves = ITEMS.map(leafOf);
+    expect(Buffer.from(mth(leaves)).toString('base64url')).toBe(batchAction('payroll.run', ITEMS).batch.root);
+    for (const i of [0, 7, 16, 24]) {
+      const proof = path(i, leaves).map((b) => b.toString('base64'));
+      expect(await code(batchToken, item(i, ITEMS[i], proof))).toBe('ok');
+    }
   });
 
   it('verifies one item in another key order (JCS)', async () => {
