@@ -75,3 +75,33 @@ export function ensureDevVars(file, origin, log = console.log) {
   }
   return vars;
 }
+
+/** The line npm start keeps in .dev.vars to know which origin it put there last. */
+const SERVED_ON = /^# npm start serves on (\S+)$/m;
+
+/**
+ * Point .dev.vars at the origin npm start serves on now: that origin goes first in
+ * ALLOWED_ORIGINS (replacing the one npm start put there last, other origins kept), and ISSUER
+ * becomes it unless someone set ISSUER to something else. A comment line remembers the origin.
+ * Returns the variables, as ensureDevVars does.
+ */
+export function followOrigin(file, origin, log = console.log) {
+  const text = readFileSync(file, 'utf8');
+  const vars = readDotenv(text);
+  const previous = SERVED_ON.exec(text)?.[1];
+  const others = (vars.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o && o !== previous && o !== origin);
+  const next = { ...vars, ALLOWED_ORIGINS: [origin, ...others].join(','), ISSUER: !vars.ISSUER || vars.ISSUER === previous ? origin : vars.ISSUER };
+  const lines = text.split('\n').filter((l) => l !== '' && !SERVED_ON.test(l));
+  for (const key of ['ALLOWED_ORIGINS', 'ISSUER']) {
+    const line = toDotenv({ [key]: next[key] }).trim();
+    const at = lines.findIndex((l) => l.trim().startsWith(`${key}=`));
+    if (at >= 0) lines[at] = line;
+    else lines.push(line);
+  }
+  const out = `# npm start serves on ${origin}\n${lines.join('\n')}\n`;
+  if (out !== text) {
+    writeFileSync(file, out, { mode: 0o600 });
+    if (vars.ISSUER !== next.ISSUER || vars.ALLOWED_ORIGINS !== next.ALLOWED_ORIGINS) log(`${file}: ISSUER ${next.ISSUER}, ALLOWED_ORIGINS ${next.ALLOWED_ORIGINS}`);
+  }
+  return next;
+}

@@ -1,3 +1,4 @@
+import { ORIGIN_NOT_ALLOWED, corsRefused } from './cors-refusal';
 import type { PseaErrorCode } from './error-code';
 
 /** Problem codes this module adds to SPEC.md's. */
@@ -20,6 +21,12 @@ export class Failure {
  * counted, a 5xx may be transient. 401/404/409/410/429 are final.
  */
 const retryable = (status: number): boolean => status === 400 || status === 422 || status >= 500;
+
+/**
+ * 422s that no retry on this page can fix: a locked passkey (its counter went back: it stays
+ * locked), and a page origin the service does not take ceremonies from (it stays the same).
+ */
+const final = (code: string): boolean => code === 'counter_regression' || code === 'origin_mismatch';
 
 /** Tries of one request when the service answers 503 or cannot be reached: the first and two more. */
 export const MAX_TRIES = 3;
@@ -76,7 +83,8 @@ export async function call<T>(url: string, body?: unknown): Promise<T> {
       await new Promise((r) => setTimeout(r, retryDelayMs(res)));
       continue;
     }
-    if (res === undefined) throw new Failure(NETWORK_ERROR, true);
+    // No answer: a refused CORS answer looks the same; told apart, it is final (the origin stays).
+    if (res === undefined) throw (await corsRefused(url)) ? new Failure(ORIGIN_NOT_ALLOWED, false) : new Failure(NETWORK_ERROR, true);
     const data = await res.json().catch(() => null);
     if (res.ok && data) return data as T;
     // Also on a first try: the browser itself may have resent a POST whose connection dropped.
@@ -84,7 +92,7 @@ export async function call<T>(url: string, body?: unknown): Promise<T> {
     if (replayed) return replayed as T;
     // The service answers only SPEC problem codes.
     const code: PseaErrorCode = data && typeof data.code === 'string' ? (data.code as PseaErrorCode) : res.ok ? 'invalid_response' : `http_${res.status}`;
-    throw new Failure(code, retryable(res.status), false, res.status);
+    throw new Failure(code, retryable(res.status) && !final(code), false, res.status);
   }
 }
 

@@ -28,8 +28,11 @@ export interface PseaErrorDetail {
 /** Where the widget was loaded from: the default `endpoint`. */
 export const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
-/** WebAuthn failures that no retry on this page can fix. */
-const FINAL = new Set<PseaErrorCode>(['ERROR_INVALID_DOMAIN', 'ERROR_INVALID_RP_ID', 'unsupported']);
+/**
+ * WebAuthn failures that no retry on this page can fix. A passkey already registered for the
+ * account stays registered: the same prompt would find it again.
+ */
+const FINAL = new Set<PseaErrorCode>(['ERROR_INVALID_DOMAIN', 'ERROR_INVALID_RP_ID', 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED', 'unsupported']);
 
 /**
  * A ceremony failure as a `Failure`. `NotAllowedError` (the person dismissed

@@ -11,6 +11,8 @@ export type PseaErrorCode =
   | ServiceErrorCode
   | WebAuthnErrorCode
   | 'network_error'
+  /** The service answered, but not to this page: its origin is not in ALLOWED_ORIGINS (no CORS). */
+  | 'origin_not_allowed'
   | 'unsupported'
   | 'cancelled'
   | 'invalid_response'

@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { actionTitle } from '../packages/psea/src/internal/action-title';
 import { Failure } from './api';
 import type { PseaErrorCode } from './error-code';
 import { PseaElement, SCRIPT_ORIGIN, type PseaErrorDetail, type PseaState } from './base';
@@ -225,7 +226,7 @@ export class PseaApprove extends PseaElement<ActionJSON> {
       Object.entries(data.action)
         .filter(([k]) => k !== 'type')
         .map(([label, value]) => ({ label, value }));
-    return html`<div class="title" id="title" part="title">${visible(text(display.title ?? data.action.type))}</div>
+    return html`<div class="title" id="title" part="title">${visible(display.title === undefined ? actionTitle(text(data.action.type)) : text(display.title))}</div>
       <dl part="fields">
         ${fields.map(
           (f) => html`<div part="field"><dt part="label">${visible(text(f.label))}</dt><dd part="value">${visible(text(f.value))}</dd></div>`,

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The cpu worker's Durable Object: the real UserVault, plus bench-only
- * methods that run storage steps of verifyAction inside the object, and the
+ * methods (its state reached through the seam, state-seam.ts) that run storage steps of verifyAction inside the object, and the
  * object's half of the stateful floor. The methods the Worker calls are
  * inherited unchanged.
  */
@@ -9,6 +9,7 @@ import { decodeB64url } from '../../packages/psea/src/internal/base64url';
 import { commitApproval } from '../../worker/vault/commits/commit-approval';
 import { getCredential } from '../../worker/vault/storage/credentials';
 import { loadTicket } from '../../worker/vault/storage/tickets';
+import { vaultState } from '../../worker/vault/state-seam';
 import { UserVault as RealUserVault } from '../../worker/vault/user-vault';
 import { derToRaw, floorKeys, floorOnce } from './floor.js';
 
@@ -30,8 +31,8 @@ export class UserVault extends RealUserVault {
 
   /** Empty the object's memory of pending tickets and credentials, as if it had just started, so the next approvals read their rows (verify-cold). */
   benchForget() {
-    this.pending.clear();
-    this.credentials.clear();
+    vaultState(this).pending.clear();
+    vaultState(this).credentials.clear();
     return null;
   }
 
@@ -66,7 +67,7 @@ export class UserVault extends RealUserVault {
 
   /** How many long-poll waits this object holds right now (issue 17's waiters figure). */
   benchWaiters() {
-    return /** @type {import('../../worker/vault/memory/status-waiters').StatusWaiters<unknown>} */ (this.waiters).size;
+    return vaultState(this).waiters.size;
   }
 
   /**
@@ -76,7 +77,7 @@ export class UserVault extends RealUserVault {
    * @param {number} n
    */
   benchLogAppend(n) {
-    const log = /** @type {import('../../worker/vault/storage/vault-log').VaultLog} */ (this.log);
+    const log = vaultState(this).log;
     let last = 0;
     for (let i = 0; i < n; i++) {
       const at = Math.floor(Date.now() / 1000);
@@ -181,7 +182,7 @@ export class UserVault extends RealUserVault {
   benchCommit(receipt) {
     if (this.#scratch.next >= this.#scratch.made) throw new Error('benchCommit: out of scratch tickets (raise SCRATCH_TICKETS)');
     const now = Date.now();
-    const log = /** @type {import('../../worker/vault/storage/vault-log').VaultLog} */ (this.log);
+    const log = vaultState(this).log;
     commitApproval(this.ctx.storage, log, {
       hash: `bench-scratch-${this.#scratch.next++}`,
       now,

@@ -88,6 +88,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     POLICY: JSON.stringify({
       rules: [
         { id: 'large-transfer', match: { type: 'wire.transfer', gt: { amount: 10000 } }, require: { deviceBound: true } },
+        // Approved on the hosted page only: from a host page it is origin_mismatch (front-door.test.ts).
+        { id: 'hosted-only', match: { type: 'e2e.hosted-only' }, origins: [service] },
         { id: 'default', offline: true },
       ],
     }),

@@ -17,6 +17,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -95,6 +98,18 @@ self.addEventListener('fetch', (e) => {
 });
 `;
 
+/** Where test/e2e/package-widget.test.ts writes the host app's bundle of `psea/widget`. */
+export const BUNDLED_JS = join(tmpdir(), 'psea-e2e-bundled-widget.js');
+
+function bundledPage(service: string, ticket: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Host app, bundled</title>
+<script type="module" src="/bundled.js"></script>
+</head><body><main><h1>Host app</h1>
+<psea-approve endpoint="${esc(service)}" ticket="${esc(ticket)}"></psea-approve>
+</main></body></html>`;
+}
+
 export function startHostServer(port: number, service: string): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://localhost:${port}`);
@@ -102,6 +117,17 @@ export function startHostServer(port: number, service: string): Promise<Server> 
       const body = hostPage(service, url.searchParams.get('kind') ?? 'approve', url.searchParams.get('ticket') ?? '', url.searchParams.has('twice'), url.searchParams.has('theme'));
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(body);
+      return;
+    }
+    if (url.pathname === '/bundled') {
+      // A host page that bundles its own scripts: psea/widget from the installed package.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(bundledPage(service, url.searchParams.get('ticket') ?? ''));
+      return;
+    }
+    if (url.pathname === '/bundled.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(readFileSync(BUNDLED_JS));
       return;
     }
     if (url.pathname === '/offline') {

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module of the repository's scripts, without types
-import { ensureDevVars, newLogSigningKey } from '../../scripts/dev-secrets.mjs';
+import { ensureDevVars, followOrigin, newLogSigningKey } from '../../scripts/dev-secrets.mjs';
+// @ts-expect-error: a plain .mjs module of the repository's scripts, without types
+import { splitPort } from '../../scripts/start-process.mjs';
 import { parseSignerKey } from '../../packages/psea/src/log/note-keys';
 import { parsePolicy } from '../../worker/policy/parse-policy';
 
@@ -45,5 +47,42 @@ describe('ensureDevVars', () => {
     expect(a).not.toBe(b);
     await parseSignerKey(a);
     await expect(parseSignerKey(a.replace(/\+[0-9a-f]{8}\+/, '+00000000+'))).rejects.toThrow(/key hash/);
+  });
+});
+
+describe('npm start on another port (followOrigin, splitPort)', () => {
+  it('ALLOWED_ORIGINS and ISSUER follow the port; other origins and a chosen ISSUER are kept', () => {
+    const path = file();
+    ensureDevVars(path, 'http://localhost:8787', quiet);
+    let vars = followOrigin(path, 'http://localhost:8787', quiet);
+    expect(vars).toMatchObject({ ALLOWED_ORIGINS: 'http://localhost:8787', ISSUER: 'http://localhost:8787' });
+    // A host page's origin the developer added stays; the old port goes.
+    writeFileSync(path, readFileSync(path, 'utf8').replace("ALLOWED_ORIGINS='http://localhost:8787'", "ALLOWED_ORIGINS='http://localhost:8787,http://localhost:3000'"));
+    vars = followOrigin(path, 'http://localhost:8790', quiet);
+    expect(vars).toMatchObject({ ALLOWED_ORIGINS: 'http://localhost:8790,http://localhost:3000', ISSUER: 'http://localhost:8790' });
+    const text = readFileSync(path, 'utf8');
+    expect(text.match(/^ISSUER=/gm)).toHaveLength(1);
+    expect(text).toContain("LOG_SIGNING_KEY='"); // the secrets are untouched
+    // The same port again changes nothing.
+    followOrigin(path, 'http://localhost:8790', quiet);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    // An ISSUER someone set by hand is theirs.
+    writeFileSync(path, text.replace("ISSUER='http://localhost:8790'", "ISSUER='http://127.0.0.1:8790'"));
+    expect(followOrigin(path, 'http://localhost:8791', quiet)).toMatchObject({ ISSUER: 'http://127.0.0.1:8790', ALLOWED_ORIGINS: 'http://localhost:8791,http://localhost:3000' });
+  });
+
+  it('an older file without the marker: the origin is added, ISSUER set', () => {
+    const path = file();
+    writeFileSync(path, "API_KEYS='k'\nALLOWED_ORIGINS='http://localhost:8787'\n");
+    expect(followOrigin(path, 'http://localhost:9000', quiet)).toMatchObject({ ALLOWED_ORIGINS: 'http://localhost:9000,http://localhost:8787', ISSUER: 'http://localhost:9000' });
+  });
+
+  it('the port: --port N, --port=N, else PORT, else 8787; the rest goes to wrangler', () => {
+    expect(splitPort(['--port', '8790', '--persist-to', 'x'], undefined)).toEqual({ port: 8790, rest: ['--persist-to', 'x'] });
+    expect(splitPort(['--port=8791'], '9000')).toEqual({ port: 8791, rest: [] });
+    expect(splitPort([], '9000')).toEqual({ port: 9000, rest: [] });
+    expect(splitPort([], undefined)).toEqual({ port: 8787, rest: [] });
+    expect(splitPort(['--port', 'http'], undefined).port).toBeUndefined();
+    expect(splitPort([], '70000').port).toBeUndefined();
   });
 });

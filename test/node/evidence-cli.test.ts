@@ -53,4 +53,14 @@ describe('psea verify', () => {
     expect(stderr).toContain('logKey');
     expect(code).toBe(2);
   });
+
+  it('--help, -h, help or no arguments print the usage on stdout and exit 0; a wrong command is bad usage (2)', async () => {
+    for (const args of [['--help'], ['-h'], ['help'], [], ['verify', '--help']]) {
+      const { stdout, stderr } = await run(process.execPath, ['packages/psea/bin/psea.mjs', ...args], { cwd: root });
+      expect(stdout).toContain('usage: psea verify <evidence.json>');
+      expect(stdout).toContain('--log-key <key>');
+      expect(stderr).toBe('');
+    }
+    await expect(run(process.execPath, ['packages/psea/bin/psea.mjs', 'check'], { cwd: root })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('psea --help') });
+  });
 });

@@ -77,7 +77,8 @@ function claims(overrides: Partial<Record<keyof ReceiptClaims | 'nbf', unknown>>
 /** A backend's options: user u-123 and this action (or the given actionHash instead), unless `extra` says otherwise. */
 function opts(extra: Partial<VerifyReceiptOptions> = {}): VerifyReceiptOptions {
   const action = 'actionHash' in extra ? {} : { action: ACTION };
-  return { jwks: both.jwks, issuer: ISS, audience: AUD, subject: 'u-123', ...action, now: new Date(NOW * 1000 + 10_000), ...extra };
+  // A cast: the tests build every mix of options, the invalid ones too.
+  return { jwks: both.jwks, issuer: ISS, audience: AUD, subject: 'u-123', ...action, now: new Date(NOW * 1000 + 10_000), ...extra } as VerifyReceiptOptions;
 }
 
 async function rejectsWith(token: string, code: ReceiptErrorCode, extra: Partial<VerifyReceiptOptions> = {}): Promise<void> {

@@ -8,10 +8,11 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { ActiveCredentials } from '../../worker/vault/memory/active-credentials';
 import type { CredentialMeta } from '../../worker/vault/storage/credentials';
 import { actionState, assertion, call, credentialsOf, enroll, expectProblem, newUserId, requestAction, ticketRow, vaultRows, verify } from './harness';
+import { vaultState } from '../../worker/vault/state-seam';
 
 /** How many credentials the user's vault holds in memory. */
 const held = (userId: string) =>
-  runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (vault) => (vault as unknown as { credentials: ActiveCredentials }).credentials.size);
+  runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (vault) => vaultState(vault).credentials.size);
 
 const row = (id: string, state: CredentialMeta['state']): CredentialMeta => ({
   id, alg: -7, counter: 0, aaguid: '00000000-0000-0000-0000-000000000000', backup_eligible: 0, backed_up: 0,

@@ -12,6 +12,7 @@ import type { UserVault } from '../../worker/vault/user-vault';
 import { Webhook } from 'standardwebhooks';
 import { PseaClient, PseaError, verifyWebhook } from '../../packages/psea/src/client/index.ts';
 import { BASE, WIRE, apiKey, assertion, enroll, newUserId, verify } from './harness';
+import { vaultState } from '../../worker/vault/state-seam';
 
 const serviceFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
   app.fetch(new Request(input, init), env, createExecutionContext())) as typeof fetch;
@@ -19,7 +20,7 @@ const serviceFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
 /** Resolve once the ticket's vault holds a status request (as long-poll.test.ts looks). */
 async function untilHeld(ticket: string): Promise<void> {
   const { vault } = await openTicket(env, ticket);
-  const held = () => runInDurableObject(vault, (v: UserVault) => (v as unknown as { waiters: { size: number } }).waiters.size);
+  const held = () => runInDurableObject(vault, (v: UserVault) => vaultState(v).waiters.size);
   while ((await held()) < 1) await scheduler.wait(5);
 }
 

@@ -22,6 +22,7 @@ import {
   vaultRows,
   verify,
 } from './harness';
+import { vaultState } from '../../worker/vault/state-seam';
 
 const vaultOf = (userId: string) => env.VAULT.get(env.VAULT.idFromName(userId));
 
@@ -120,7 +121,7 @@ describe('a genuine clone still locks', () => {
     const middle = await requestAction(userId);
     expect((await verify(middle.ticket, await assertion(middle.ticket, auth, { counter: stored + 2 }))).status).toBe(200);
     await runInDurableObject(vaultOf(userId), (instance) => {
-      (instance as unknown as { pending: { clear(): void } }).pending.clear();
+      vaultState(instance).pending.clear();
     });
     expectProblem(await verify(older.ticket, olderAssertion), 422, 'counter_regression');
     expect((await credentialsOf(userId))[0].state).toBe('active');

@@ -152,7 +152,8 @@ describe('ISSUER', () => {
 
 describe('with ISSUER set, no answer takes a host from the request', () => {
   const ISSUER = 'https://approve.example.com';
-  const PROD = { RP_ID: 'example.com', ISSUER, ALLOWED_ORIGINS: `https://app.example.com,${ORIGIN}` };
+  // ISSUER among the origins: the hosted pages run ceremonies on it.
+  const PROD = { RP_ID: 'example.com', ISSUER, ALLOWED_ORIGINS: `https://app.example.com,${ORIGIN},${ISSUER}` };
   /** An absolute URL on another host, and the service's own URL with a forged Host and forwarding headers. */
   const ways: [string, { base?: string; headers?: Record<string, string> }][] = [
     ['absolute URL on evil.example', { base: 'https://evil.example' }],

@@ -45,7 +45,7 @@ describe('dsp', () => {
   it('without a display: the hash of the default display, as served', async () => {
     const a = await approve({});
     expect(a.served.display).toEqual({
-      title: 'wire.transfer',
+      title: 'Wire transfer',
       fields: [
         { label: 'amount', value: '1250.00' },
         { label: 'currency', value: 'EUR' },

@@ -64,7 +64,8 @@ describe('the approve page hands itself to another device as a QR code', () => {
 
 describe('with ISSUER set, the QR code names ISSUER, never the Host header', () => {
   const ISSUER = 'https://approve.example.com';
-  const PROD = { RP_ID: 'example.com', ISSUER, ALLOWED_ORIGINS: `https://app.example.com,${ORIGIN}` };
+  // ISSUER among the origins: the hosted pages run ceremonies on it.
+  const PROD = { RP_ID: 'example.com', ISSUER, ALLOWED_ORIGINS: `https://app.example.com,${ORIGIN},${ISSUER}` };
   const ways: [string, { base?: string; headers?: Record<string, string> }][] = [
     ['Host: evil.example', { headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example', forwarded: 'host=evil.example' } }],
     ['an absolute URL on evil.example', { base: 'https://evil.example' }],

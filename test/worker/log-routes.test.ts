@@ -13,6 +13,7 @@ import { leafHashOf, verifyConsistency, verifyInclusion } from '../../packages/p
 import { VaultLog } from '../../worker/vault/storage/vault-log';
 import type { UserVault } from '../../worker/vault/user-vault';
 import { call, enroll, expectProblem, newUserId } from './harness';
+import { vaultState } from '../../worker/vault/state-seam';
 
 const pinned = () => verifierKeyOf(env.LOG_SIGNING_KEY!);
 
@@ -26,7 +27,7 @@ async function userWithEntries(n: number) {
   const userId = newUserId('log-routes');
   await enroll(userId);
   await runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (vault: UserVault, state) => {
-    const log = (vault as unknown as { log: VaultLog }).log;
+    const log = vaultState(vault).log;
     state.storage.transactionSync(() => {
       for (let i = 0; i < n; i++) log.append({ v: 1, kind: 'revoked', at: 1_767_225_600 + i, sub: userId, cred: `c${i}` });
     });
@@ -74,7 +75,7 @@ describe('GET /v1/users/:id/log/consistency', () => {
     const userId = await userWithEntries(0);
     const before = await open((await call('GET', `/v1/users/${userId}/log`)).body.checkpoint, userId);
     await runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (vault: UserVault, state) => {
-      const log = (vault as unknown as { log: VaultLog }).log;
+      const log = vaultState(vault).log;
       state.storage.transactionSync(() => log.append({ v: 1, kind: 'locked', at: 1, sub: userId, cred: 'c' }));
     });
     const r = await call('GET', `/v1/users/${userId}/log/consistency?from=${before.size}`);
@@ -125,7 +126,7 @@ describe('10,000 entries in the vault\'s store', () => {
     const proof = await call('GET', `/v1/users/${userId}/log/consistency?from=3333`);
     const stub = env.VAULT.get(env.VAULT.idFromName(userId));
     const { oldNote, inclusion } = await runInDurableObject(stub, async (vault: UserVault) => {
-      const log = (vault as unknown as { log: VaultLog }).log;
+      const log = vaultState(vault).log;
       return { oldNote: await log.checkpoint(await parseSignerKey(env.LOG_SIGNING_KEY!), userId, 3333), inclusion: log.inclusionProof(9999, 10_000) };
     });
     const old = await open(oldNote, userId);

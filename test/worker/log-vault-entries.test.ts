@@ -17,6 +17,7 @@ import {
   assertion, call, credentialsOf, enroll, enrollAnother, enrollmentOptions, enrollmentTicket, expectProblem, newUserId,
   nextMillisecond, ORIGIN, register, requestAction, ticketRow, vaultRows, verify,
 } from './harness';
+import { vaultState } from '../../worker/vault/state-seam';
 
 const stubOf = (userId: string) => env.VAULT.get(env.VAULT.idFromName(userId));
 
@@ -139,7 +140,7 @@ describe('one transaction: the log and the state agree', () => {
     const stub = stubOf(userId);
     // A test-only fault: the real append runs, then the storage "fails" before the commit ends.
     const restore = await runInDurableObject(stub, (vault: UserVault) => {
-      const log = (vault as unknown as { log: VaultLog }).log;
+      const log = vaultState(vault).log;
       const append = log.append.bind(log);
       log.append = (entry) => {
         append(entry);
@@ -167,7 +168,7 @@ describe('one transaction: the log and the state agree', () => {
     const { auth } = await enroll(userId);
     const { ticket } = await requestAction(userId);
     await runInDurableObject(stubOf(userId), (vault: UserVault) => {
-      (vault as unknown as { log: VaultLog }).log.append = () => {
+      vaultState(vault).log.append = () => {
         throw new Error('the log is full');
       };
     });

@@ -10,13 +10,14 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { openTicket } from '../../worker/http/ticket';
 import type { UserVault } from '../../worker/vault/user-vault';
 import { assertion, call, expectProblem, pendingApproval, verify } from './harness';
+import { vaultState } from '../../worker/vault/state-seam';
 
 const status = (ticket: string, wait: string | number, auth?: string) => call('GET', `/v1/actions/${ticket}/status?wait=${wait}`, undefined, auth ? { auth } : {});
 
 /** How many status requests the ticket's vault holds right now. */
 async function held(ticket: string): Promise<number> {
   const { vault } = await openTicket(env, ticket);
-  return runInDurableObject(vault, (instance: UserVault) => (instance as unknown as { waiters: { size: number } }).waiters.size);
+  return runInDurableObject(vault, (instance: UserVault) => vaultState(instance).waiters.size);
 }
 
 /** Resolve once the vault holds `n` waiters: the approval must come after they wait, or nothing is woken. */

@@ -9,6 +9,7 @@ import { decodeJwt } from 'jose';
 import { ticketHash } from '../../worker/http/ticket';
 import { PendingActions, type PendingAction } from '../../worker/vault/memory/pending-actions';
 import { actionState, assertion, expectProblem, pendingApproval, requestAction, ticketRow, vaultRows, verify } from './harness';
+import { vaultState } from '../../worker/vault/state-seam';
 
 const entry = (expiresAt: number): PendingAction => ({
   challenge: 'c',
@@ -77,7 +78,7 @@ describe('approval with and without the ticket in memory', () => {
     const hash = await ticketHash(ticket);
     const held = () =>
       runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (vault) =>
-        (vault as unknown as { pending: PendingActions }).pending.recall(hash, Date.now()) !== undefined,
+        vaultState(vault).pending.recall(hash, Date.now()) !== undefined,
       );
     expect(await held()).toBe(true);
     expectProblem(await verify(ticket, await assertion(ticket, auth, { challenge: 'wrong' })), 422, 'challenge_mismatch');

@@ -6,6 +6,7 @@
  * GET /v1/actions/:ticket/status. On the approve page it also runs the
  * "Approve on another device" QR disclosure (handoff.ts).
  */
+import { wireFinalErrors } from './final-errors';
 import { wireHandoff } from './handoff';
 
 declare global {
@@ -28,3 +29,4 @@ function finish(title: string, text: string, state: 'done' | 'gone' = 'done'): v
 document.addEventListener('psea-approved', () => finish('Approved', 'Done. You can close this page.'));
 document.addEventListener('psea-enrolled', () => finish('Passkey created', 'Done. You can close this page.'));
 wireHandoff(finish);
+wireFinalErrors(finish);

@@ -60,3 +60,24 @@ export function invalidLinkPage(o: { rpName: string; nonce: string }): string {
 </main>`,
   });
 }
+
+/**
+ * A hosted page the service cannot take a passkey on: its own origin is not in ALLOWED_ORIGINS,
+ * so every ceremony here would fail `origin_mismatch`. Said before the person tries, for them and
+ * for whoever runs the service (docs/configuration.md). The origin is public; nothing else is shown.
+ */
+export function originNotAllowedPage(o: { origin: string; rpName: string; nonce: string }): string {
+  return page({
+    title: `Passkeys are not set up here · ${o.rpName}`,
+    nonce: o.nonce,
+    bodyClass: 'hosted',
+    scripts: [],
+    body: `<main class="sheet">
+<header class="brand">${logo}<span>${visibleHtml(o.rpName)}</span></header>
+<h1>This page cannot take passkeys here</h1>
+<p class="lead">The approval service does not accept passkeys on its own pages yet. Nothing was signed. Tell whoever sent you the link.</p>
+<p class="fine">For the service's operator: add <code>${escapeHtml(o.origin)}</code> to <code>ALLOWED_ORIGINS</code>.</p>
+</main>`,
+  });
+}
+

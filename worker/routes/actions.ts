@@ -18,6 +18,7 @@ import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import { statementChallenge } from '../../packages/psea/src/receipt/statement';
 import type { Statement } from '../../packages/psea/src/receipt/types';
 import type { Display } from '../vault/types';
+import { actionTitle } from '../../packages/psea/src/internal/action-title';
 import { ActionRequest, AuthenticationResponse } from './schemas';
 import { statusCaller } from '../http/status-caller';
 import { waitSeconds } from '../http/wait-param';
@@ -30,15 +31,15 @@ export const actions = new Hono<AppEnv>();
 const MAX_ACTION_BYTES = 16 * 1024;
 
 /**
- * Without a display, the person sees the action's own fields, as text, every
- * one and in full: nothing signed may be left off the page. The action's
+ * Without a display, the person sees the type as a title (`Wire transfer`) and the action's own
+ * fields, as text, every one and in full: nothing signed may be left off the page. The action's
  * 16 KiB bound on its canonical form bounds this display too.
  */
 function defaultDisplay(action: Record<string, unknown> & { type: string }): Display {
   const fields = Object.entries(action)
     .filter(([key]) => key !== 'type')
     .map(([label, value]) => ({ label, value: typeof value === 'string' ? value : JSON.stringify(value) }));
-  return { title: action.type, fields };
+  return { title: actionTitle(action.type), fields };
 }
 
 // Server: ask for approval of one exact action; the statement fixes what the passkey will sign.

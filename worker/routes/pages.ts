@@ -16,7 +16,7 @@ import { demoHome } from '../../demo/home';
 import { getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { ASSETS, WIDGET_ETAG, WIDGET_JS } from '../generated/widget';
-import { hostedPage, invalidLinkPage, type HostedKind } from '../pages/hosted';
+import { hostedPage, invalidLinkPage, originNotAllowedPage, type HostedKind } from '../pages/hosted';
 import { TICKET_RE, nonce, pageHeaders } from '../pages/html';
 import { landingPage } from '../pages/landing';
 import { serveAsset } from '../pages/serve';
@@ -29,7 +29,17 @@ function hosted(kind: HostedKind) {
     const ticket = c.req.param('ticket') ?? '';
     const n = nonce();
     if (!TICKET_RE.test(ticket)) return new Response(invalidLinkPage({ rpName: rpName(c), nonce: n }), { status: 404, headers: pageHeaders(n) });
-    const endpoint = serviceOrigin(getVars(c.env), c.req.url);
+    const vars = getVars(c.env);
+    const endpoint = serviceOrigin(vars, c.req.url);
+    if (!vars.allowedOrigins.has(endpoint)) {
+      // Every ceremony on this page would fail origin_mismatch: say so now, and to the operator.
+      console.error(
+        `[psea] misconfigured: ALLOWED_ORIGINS: the service's own origin ${endpoint} is not in it; ` +
+          'the hosted pages cannot take passkeys',
+      );
+      const body = originNotAllowedPage({ origin: endpoint, rpName: rpName(c), nonce: n });
+      return new Response(body, { status: 500, headers: pageHeaders(n) });
+    }
     return new Response(hostedPage(kind, { ticket, endpoint, rpName: rpName(c), nonce: n }), { headers: pageHeaders(n) });
   };
 }

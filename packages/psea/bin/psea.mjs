@@ -1,18 +1,38 @@
 #!/usr/bin/env node
-// psea verify evidence.json --rp-id … --origin … [--origin …] --log-key … [--checkpoint file] [--jwks file-or-url] [--root pem-file] [--subject id]
+// psea --help | psea verify evidence.json --rp-id … --origin … --log-key … [options] (see HELP)
 // One line per check (`pass statement`, `fail signature: …`); exit 1 on any failure, 2 on bad usage.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
-const USAGE = 'usage: psea verify <evidence.json> --rp-id <id> --origin <origin> [--origin …] --log-key <key> [--log-key …] [--checkpoint <file>] [--jwks <file or url>] [--root <pem file>] [--subject <id>]';
+const USAGE = `usage: psea verify <evidence.json> --rp-id <id> --origin <origin> [--origin …] --log-key <key> [--log-key …]
+                   [--checkpoint <file>] [--jwks <file or url>] [--root <pem file>] [--subject <id>]
+       psea --help`;
+
+const HELP = `psea: check the evidence of an approval without trusting the service (docs/evidence.md).
+
+${USAGE}
+
+  verify <evidence.json>   the body of GET /v1/actions/:ticket/evidence
+  --rp-id <id>             the service's RP_ID (the passkeys' relying party)
+  --origin <origin>        an origin the passkey may have signed on (ALLOWED_ORIGINS); repeatable
+  --log-key <key>          the log verifier key you pinned (/.well-known/psea-log-key); repeatable
+  --checkpoint <file>      a checkpoint you kept earlier: the log must have grown from it
+  --jwks <file or url>     the receipt keys (/.well-known/jwks.json), to check the receipt too
+  --root <pem file>        a trusted attestation root; repeatable
+  --subject <id>           the user the approval must be for
+  -h, --help               print this help
+
+Prints one line per check (pass statement, fail signature: …). Exit 0 when every check passes,
+1 when one fails, 2 on bad usage.`;
 
 function usage(why) {
-  console.error(`psea: ${why}\n${USAGE}`);
+  console.error(`psea: ${why}\n${USAGE}\nRun psea --help for what each option means.`);
   process.exit(2);
 }
 
-if (process.argv.includes('--help') || process.argv.includes('-h') || process.argv.length === 2) {
-  console.log(USAGE);
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help' || argv.length === 0) {
+  console.log(HELP);
   process.exit(0);
 }
 

@@ -9,6 +9,7 @@ export { hashAction } from './hash-action.ts';
 export { hashDisplay } from './hash-display.ts';
 export { statementChallenge, statementFromClaims } from './statement.ts';
 export { verifyReceipt, type ReceiptHeader, type VerifiedReceipt, type VerifyReceiptOptions } from './verify-receipt.ts';
+export type { ActionOption, VerifyReceiptBaseOptions } from './verify-options.ts';
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './verify-options.ts';
 export { batchAction, batchProof, batchRoot, type BatchAction, type BatchSummary } from './batch.ts';
 export type { BatchItemOption } from './batch-check.ts';

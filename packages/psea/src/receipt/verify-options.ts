@@ -12,28 +12,62 @@ import { batchCheckOf, type BatchCheck, type BatchItemOption } from './batch-che
 
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './token-options.ts';
 
-export interface VerifyReceiptOptions extends ReceiptTokenOptions {
+/** The options every verifyReceipt call takes, whatever it compares the action with. */
+export interface VerifyReceiptBaseOptions extends ReceiptTokenOptions {
   /** Required. The user the backend acts for: the `user.id` it sent to `POST /v1/actions`, from its own session. `sub` must equal it. */
   subject: string;
-  /**
-   * The action about to be executed, exactly as sent to `POST /v1/actions`; its hashAction must equal `act`.
-   * Or `false`, an explicit choice to compare no action. Exactly one of `action` and `actionHash` is required.
-   */
-  action?: unknown | false;
-  /** The actionHash to compare with `act`, for a backend that stored the hash instead of the action. Exactly one of `action` and `actionHash`. */
-  actionHash?: string;
   /** The display sent to `POST /v1/actions` (as `GET /v1/actions/:ticket` serves it); its hashDisplay must equal the receipt's `dsp`. Optional. */
   display?: unknown;
-  /**
-   * A batch receipt (docs/batches.md): every item exactly as sent in `batch.items`, in order;
-   * they must rebuild the signed `batch`. In place of `action` and `actionHash`.
-   */
-  batch?: readonly unknown[];
-  /** A batch receipt: one item, its 0-based index and `batchProof(items, index)`. In place of `action` and `actionHash`. */
-  item?: BatchItemOption;
-  /** Accept a receipt from an offline approval (`offline: true`, SPEC.md "Offline approvals"). Default false. */
+  /** Accept a receipt from an offline approval (`offline: true`, docs/offline.md). Default false. */
   allowOffline?: boolean;
 }
+
+/**
+ * What the receipt's `act` is compared with: exactly one of these members.
+ * A union, so that leaving them all out does not compile (a backend that
+ * compares nothing must say so with `action: false`); `never` on the others
+ * makes two at once fail to compile too.
+ */
+export type ActionOption =
+  | {
+      /**
+       * The action about to be executed, exactly as sent to `POST /v1/actions`; its hashAction must equal `act`.
+       * Or `false`, an explicit choice to compare no action.
+       */
+      action: unknown;
+      actionHash?: never;
+      batch?: never;
+      item?: never;
+    }
+  | {
+      /** The actionHash to compare with `act`, for a backend that stored the hash instead of the action. */
+      actionHash: string;
+      action?: never;
+      batch?: never;
+      item?: never;
+    }
+  | {
+      /**
+       * A batch receipt (docs/batches.md): every item exactly as sent in `batch.items`, in order;
+       * they must rebuild the signed `batch`.
+       */
+      batch: readonly unknown[];
+      action?: never;
+      actionHash?: never;
+      item?: never;
+    }
+  | {
+      /** A batch receipt: one item, its 0-based index and `batchProof(items, index)` (docs/batches.md). */
+      item: BatchItemOption;
+      action?: never;
+      actionHash?: never;
+      batch?: never;
+    };
+
+export type VerifyReceiptOptions = VerifyReceiptBaseOptions & ActionOption;
+
+/** Every option, whichever member of ActionOption a call uses. */
+type AnyOptions = VerifyReceiptBaseOptions & { action?: unknown; actionHash?: string; batch?: readonly unknown[]; item?: BatchItemOption };
 
 /** What `act` is compared with: the JCS of an action, a given hash, a batch or one of its items, or nothing (`action: false`). */
 export type ActionCheck = { json: string } | { hash: string } | { batch: BatchCheck } | false;
@@ -48,7 +82,7 @@ export interface CheckedOptions {
 }
 
 /** Every option there is; a Record, so adding an option to the interface without listing it here does not compile. */
-const OPTION_NAMES: Record<keyof VerifyReceiptOptions, true> = {
+const OPTION_NAMES: Record<keyof AnyOptions, true> = {
   jwks: true, jwksUrl: true, issuer: true, audience: true, maxAge: true, clockTolerance: true, now: true,
   subject: true, action: true, actionHash: true, batch: true, item: true, display: true, allowOffline: true,
 };
@@ -58,7 +92,7 @@ function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function actionOf(options: VerifyReceiptOptions): ActionCheck {
+function actionOf(options: AnyOptions): ActionCheck {
   const hasAction = 'action' in options;
   const hasHash = 'actionHash' in options;
   const batches = Number('batch' in options) + Number('item' in options);
@@ -83,7 +117,7 @@ export function checkOptions(given: VerifyReceiptOptions): CheckedOptions {
   if (!isObject(given)) throw bad('options are required');
   // Own members only, read once: a value inherited from a polluted Object.prototype, or a getter
   // that answers differently the second time, must not switch a check off.
-  const options = Object.assign(Object.create(null), given) as VerifyReceiptOptions;
+  const options = Object.assign(Object.create(null), given) as AnyOptions;
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw bad(`unknown option "${key}"`);
   if (typeof options.subject !== 'string' || options.subject === '') {
     throw bad('subject must be the id of the user the backend acts for (a non-empty string)');

@@ -2,10 +2,13 @@
  * What every ceremony of the user's vault shares: its state (tables, the
  * log, what it keeps in memory), the assertion check against its
  * credentials, the commit and failure plumbing, credential events and the
- * one alarm. The routes' entry points are in user-vault.ts; this base holds
- * no RPC method of its own that a route calls.
+ * one alarm.
+ *
+ * A plain class, not the Durable Object: `UserVault` holds one in a
+ * `#private` field and delegates to the ceremony modules, so nothing here is
+ * reachable over RPC (TypeScript `protected` would not stop RPC). Tests and
+ * the bench reach it through `vaultState` (state-seam.ts), never a cast.
  */
-import { DurableObject } from 'cloudflare:workers';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { getVars } from '../config';
 import type { Env } from '../env';
@@ -31,30 +34,32 @@ import { StatusWaiters } from './memory/status-waiters';
 import type { CredentialEventType } from '../webhooks/events';
 import { runWebhookAlarm } from './webhooks/webhook-alarm';
 import { queueActionEvent, queueCredentialEvent, scheduleAlarm } from './webhooks/webhook-queue';
-export abstract class VaultCore extends DurableObject<Env> {
-  protected readonly sql: SqlStorage;
-  protected readonly keys = new KeyCache();
+export class VaultState {
+  readonly sql: SqlStorage;
+  readonly keys = new KeyCache();
   /** Action tickets known to be pending, in memory: an approval then reads no ticket row. */
-  protected readonly pending = new PendingActions();
+  readonly pending = new PendingActions();
   /** Active credentials read before, in memory: an approval then reads no credential row. */
-  protected readonly credentials = new ActiveCredentials();
+  readonly credentials = new ActiveCredentials();
   /** Long polls of the status route, woken by the commit that ends their ticket. */
-  protected readonly waiters = new StatusWaiters<StatusAnswer>();
+  readonly waiters = new StatusWaiters<StatusAnswer>();
   /** Webhook deliveries being tried right now (webhook-alarm.ts). */
-  protected readonly inFlight = new Set<string>();
-  protected handle: string | undefined;
+  readonly inFlight = new Set<string>();
+  #handle: string | undefined;
   /** The user's transparency log: every entry appended inside its state change's transaction. */
-  protected readonly log: VaultLog;
+  readonly log: VaultLog;
 
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+  constructor(
+    readonly ctx: DurableObjectState,
+    readonly env: Env,
+  ) {
     this.sql = ctx.storage.sql;
     migrate(ctx.storage);
     this.log = new VaultLog(this.sql);
   }
 
   /** {@link verifyAssertion} against this vault's credentials, for a challenge and a rule's requirement. */
-  protected async verifyAssertion(response: AuthenticationResponseJSON, challenge: string, require: Requirement, extra: Pick<AssertionExpectation, 'ruleOrigins'> = {}) {
+  async verifyAssertion(response: AuthenticationResponseJSON, challenge: string, require: Requirement, extra: Pick<AssertionExpectation, 'ruleOrigins'> = {}) {
     const { rpId, allowedOrigins } = getVars(this.env);
     return verifyAssertion(response, { challenge, rpIdHash: await rpIdHash(rpId), allowedOrigins, ...extra, require }, {
       lookup: (id) => this.credentials.lookup(id, (i) => getCredential(this.sql, i)),
@@ -67,7 +72,7 @@ export abstract class VaultCore extends DurableObject<Env> {
    * Run a commit; one that throws may have found the credential revoked, or locked it: read it
    * afresh next time. A lock is told (`hook`) in the same turn as the lock's write.
    */
-  protected committing(credentialId: string, commit: () => void, hook?: string): void {
+  committing(credentialId: string, commit: () => void, hook?: string): void {
     try {
       commit();
     } catch (err) {
@@ -80,14 +85,14 @@ export abstract class VaultCore extends DurableObject<Env> {
   }
 
   /** Queue a credential event to CREDENTIAL_WEBHOOK_URL (`hook`, when set), in the turn of the change. */
-  protected credentialChanged(hook: string | undefined, type: CredentialEventType, credentialId: string, now: number, approvedBy?: string): void {
+  credentialChanged(hook: string | undefined, type: CredentialEventType, credentialId: string, now: number, approvedBy?: string): void {
     if (!hook) return;
     queueCredentialEvent(this.sql, hook, { type, credentialId, approvedBy, now, logSize: this.log.size() });
     scheduleAlarm(this.ctx.storage);
   }
 
   /** The one alarm: webhooks due, expiries to tell (webhook-alarm.ts). */
-  override async alarm(): Promise<void> {
+  async alarm(): Promise<void> {
     await runWebhookAlarm(this.ctx.storage, this.env, this.log, this.inFlight, (hash) => settleWaiters(this.sql, this.waiters, hash, Date.now()));
   }
 
@@ -96,7 +101,7 @@ export abstract class VaultCore extends DurableObject<Env> {
    * drops what it held. Its first failure and its burning are logged with the count; a burn
    * queues its webhook in the same transaction.
    */
-  protected ceremony<R extends { challenge: string }, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
+  ceremony<R extends { challenge: string }, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
     return ceremony(open, run, (ticket, code) => {
       this.pending.forget(hash);
       const now = Date.now();
@@ -113,14 +118,14 @@ export abstract class VaultCore extends DurableObject<Env> {
   }
 
   /** An action ticket's state may have changed: wake its long polls (v2 agents). */
-  protected settled(hash: string, now: number): void {
+  settled(hash: string, now: number): void {
     settleWaiters(this.sql, this.waiters, hash, now);
   }
 
   /** The WebAuthn user.id: random, so it reveals nothing about the RP's user id. Never changes once set. */
-  protected userHandle(): string {
-    this.handle ??= getMeta(this.sql, 'user_handle');
-    if (!this.handle) throw new ProblemError('not_enrolled');
-    return this.handle;
+  userHandle(): string {
+    this.#handle ??= getMeta(this.sql, 'user_handle');
+    if (!this.#handle) throw new ProblemError('not_enrolled');
+    return this.#handle;
   }
 }
