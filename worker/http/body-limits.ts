@@ -11,8 +11,8 @@ import type { AppEnv } from '../env';
 import { ProblemError, problemResponse } from '../errors';
 import { earlyCorsHeaders } from './browser-cors';
 
-export const MAX_BODY_BYTES = 64 * 1024;
-export const MAX_BATCH_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BATCH_BODY_BYTES = 4 * 1024 * 1024;
 
 const tooLarge = (detail: string) => new ProblemError('payload_too_large', detail);
 

@@ -60,7 +60,7 @@ export const Action = z.custom<Action>().superRefine((value, ctx) => {
 });
 
 /** A batch (docs/batches.md): its type and 1 to 10,000 items, each checked by routes/batch-action.ts. */
-export const Batch = z.strictObject({
+const Batch = z.strictObject({
   type: ActionType,
   items: z.array(z.unknown()).min(1).max(10_000).describe('each a JSON object with a string `type`, JCS form at most 4 KiB; see docs/batches.md'),
 });
