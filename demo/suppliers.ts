@@ -4,12 +4,38 @@
  * and each item is redeemed once before it is paid.
  */
 
-const NAMES = ['Acme Tools', 'Birch Paper', 'Cobalt Freight', 'Delta Print', 'Elm Catering', 'Fjord Cloud', 'Granite Legal', 'Harbor Cleaning', 'Iris Design', 'Juniper Energy', 'Kestrel Security', 'Lumen Lighting', 'Maple Office', 'Nimbus Telecom', 'Oak Logistics', 'Pine Water', 'Quarry Stone', 'Rowan Insurance', 'Sable Audit', 'Tern Couriers', 'Umber Coffee', 'Vale Textiles', 'Willow IT', 'Yarrow Plants', 'Zinc Repairs'];
+const NAMES = [
+  'Acme Tools',
+  'Birch Paper',
+  'Cobalt Freight',
+  'Delta Print',
+  'Elm Catering',
+  'Fjord Cloud',
+  'Granite Legal',
+  'Harbor Cleaning',
+  'Iris Design',
+  'Juniper Energy',
+  'Kestrel Security',
+  'Lumen Lighting',
+  'Maple Office',
+  'Nimbus Telecom',
+  'Oak Logistics',
+  'Pine Water',
+  'Quarry Stone',
+  'Rowan Insurance',
+  'Sable Audit',
+  'Tern Couriers',
+  'Umber Coffee',
+  'Vale Textiles',
+  'Willow IT',
+  'Yarrow Plants',
+  'Zinc Repairs',
+];
 
 /** 25 supplier payments, amounts in cents-exact decimal strings; one payee twice (a deposit and an invoice). */
 export const DEMO_SUPPLIERS = NAMES.map((name, i) => ({
   type: 'wire.transfer',
-  amount: `${(137 * (i + 3)) % 4000 + 120}.${String((i * 37) % 100).padStart(2, '0')}`,
+  amount: `${((137 * (i + 3)) % 4000) + 120}.${String((i * 37) % 100).padStart(2, '0')}`,
   currency: 'EUR',
   to: `DE${String(10 + i)} 3704 0044 ${String(1000 + i * 7).padStart(4, '0')} ${String(i).padStart(2, '0')}`,
   name,

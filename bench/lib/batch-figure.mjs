@@ -17,7 +17,12 @@ import { cpuTimes } from './procs.mjs';
 import { TRANSFER } from './prep.mjs';
 
 const items = (n) =>
-  Array.from({ length: n }, (_, i) => ({ type: 'wire.transfer', amount: `${100 + (i % 900)}.${String(i % 100).padStart(2, '0')}`, currency: i % 10 ? 'EUR' : 'USD', to: `DE89 3704 0044 ${String(i).padStart(6, '0')}` }));
+  Array.from({ length: n }, (_, i) => ({
+    type: 'wire.transfer',
+    amount: `${100 + (i % 900)}.${String(i % 100).padStart(2, '0')}`,
+    currency: i % 10 ? 'EUR' : 'USD',
+    to: `DE89 3704 0044 ${String(i).padStart(6, '0')}`,
+  }));
 
 /** Time `count` sequential POSTs of `body`: median wall ms, and CPU ms per request over the whole batch. */
 async function timePosts(client, pid, body, count) {
@@ -32,27 +37,61 @@ async function timePosts(client, pid, body, count) {
   return { wallMs: median(walls), cpuMs };
 }
 
-export async function figureBatches({ psea, SoftAuthenticator, enrollUser, pid, quick, log, chromiumPath = '/usr/bin/chromium' }) {
+export async function figureBatches({
+  psea,
+  SoftAuthenticator,
+  enrollUser,
+  pid,
+  quick,
+  log,
+  chromiumPath = '/usr/bin/chromium',
+}) {
   const user = await enrollUser(psea, SoftAuthenticator, `bench-batch-${Date.now().toString(36)}`);
-  const big = JSON.stringify({ user: { id: user.id }, batch: { type: 'payroll.run', items: items(10_000) }, audience: 'payments-api' });
+  const big = JSON.stringify({
+    user: { id: user.id },
+    batch: { type: 'payroll.run', items: items(10_000) },
+    audience: 'payments-api',
+  });
   const single = { user: { id: user.id }, action: TRANSFER, audience: 'payments-api' };
   const rounds = quick ? 3 : 10;
   await timePosts(psea, pid, big, 1); // warm
-  const post = { bodyBytes: Buffer.byteLength(big), batch: await timePosts(psea, pid, big, rounds), single: await timePosts(psea, pid, single, rounds * 5), rounds };
-  log(`figure 9a: POST /v1/actions, 10,000 items (${(post.bodyBytes / 1024).toFixed(0)} KiB): ${post.batch.wallMs.toFixed(0)} ms wall, ${post.batch.cpuMs.toFixed(0)} ms CPU; a single action: ${post.single.wallMs.toFixed(1)} ms wall, ${post.single.cpuMs.toFixed(1)} ms CPU`);
+  const post = {
+    bodyBytes: Buffer.byteLength(big),
+    batch: await timePosts(psea, pid, big, rounds),
+    single: await timePosts(psea, pid, single, rounds * 5),
+    rounds,
+  };
+  log(
+    `figure 9a: POST /v1/actions, 10,000 items (${(post.bodyBytes / 1024).toFixed(0)} KiB): ${post.batch.wallMs.toFixed(0)} ms wall, ${post.batch.cpuMs.toFixed(0)} ms CPU; a single action: ${post.single.wallMs.toFixed(1)} ms wall, ${post.single.cpuMs.toFixed(1)} ms CPU`,
+  );
 
   const widget = await (await fetch(`${psea.base}/widget.js`)).text();
   const part = await (await fetch(`${psea.base}/pages/batch.js`)).text();
-  const sizes = { widgetGzip: gzipSync(widget, { level: 9 }).length, budgetGzip: 15 * 1024, batchPartRaw: Buffer.byteLength(part), batchPartGzip: gzipSync(part, { level: 9 }).length };
-  log(`figure 9c: widget.js ${sizes.widgetGzip} B gzip (budget ${sizes.budgetGzip}); batch part ${sizes.batchPartRaw} B raw, ${sizes.batchPartGzip} B gzip, loaded on demand`);
+  const sizes = {
+    widgetGzip: gzipSync(widget, { level: 9 }).length,
+    budgetGzip: 15 * 1024,
+    batchPartRaw: Buffer.byteLength(part),
+    batchPartGzip: gzipSync(part, { level: 9 }).length,
+  };
+  log(
+    `figure 9c: widget.js ${sizes.widgetGzip} B gzip (budget ${sizes.budgetGzip}); batch part ${sizes.batchPartRaw} B raw, ${sizes.batchPartGzip} B gzip, loaded on demand`,
+  );
 
-  if (!existsSync(chromiumPath)) return { post, sizes, page: { skipped: `no Chromium at ${chromiumPath}` } };
+  if (!existsSync(chromiumPath))
+    return { post, sizes, page: { skipped: `no Chromium at ${chromiumPath}` } };
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+  });
   try {
     const runs = [];
     for (let i = 0; i < (quick ? 2 : 5); i++) {
-      const { ticket } = await psea.must(201, '/v1/actions', { method: 'POST', server: true, body: big });
+      const { ticket } = await psea.must(201, '/v1/actions', {
+        method: 'POST',
+        server: true,
+        body: big,
+      });
       const page = await (await browser.newContext()).newPage();
       await page.addInitScript((t) => {
         const orig = window.fetch;
@@ -62,7 +101,11 @@ export async function figureBatches({ psea, SoftAuthenticator, enrollUser, pid, 
           return res;
         };
         new MutationObserver(() => {
-          if (!window.__ready && document.querySelector('psea-approve')?.getAttribute('state') === 'ready') window.__ready = performance.now();
+          if (
+            !window.__ready &&
+            document.querySelector('psea-approve')?.getAttribute('state') === 'ready'
+          )
+            window.__ready = performance.now();
         }).observe(document, { subtree: true, attributes: true, attributeFilter: ['state'] });
       }, ticket);
       await page.goto(`${psea.base}/approve/${ticket}`);
@@ -71,7 +114,9 @@ export async function figureBatches({ psea, SoftAuthenticator, enrollUser, pid, 
       await page.context().close();
     }
     const pageFigure = { answerToReadyMs: median(runs), runs, goalMs: 300, items: 10_000 };
-    log(`figure 9b: 10,000 items, GET answer → button enabled: ${pageFigure.answerToReadyMs.toFixed(0)} ms median (runs ${runs.map((r) => r.toFixed(0)).join(', ')}; goal ≤ 300 ms)`);
+    log(
+      `figure 9b: 10,000 items, GET answer → button enabled: ${pageFigure.answerToReadyMs.toFixed(0)} ms median (runs ${runs.map((r) => r.toFixed(0)).join(', ')}; goal ≤ 300 ms)`,
+    );
     return { post, sizes, page: pageFigure };
   } finally {
     await browser.close();

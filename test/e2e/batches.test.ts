@@ -7,7 +7,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchProof, verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
-import { actionButton, ctx, enrolledDevice, events, launch, server, shot, waitForState } from './helpers';
+import {
+  actionButton,
+  ctx,
+  enrolledDevice,
+  events,
+  launch,
+  server,
+  shot,
+  waitForState,
+} from './helpers';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -18,20 +27,36 @@ afterAll(async () => {
 });
 
 const items = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ type: 'wire.transfer', amount: `${100 + (i % 900)}.${String(i % 100).padStart(2, '0')}`, currency: i % 10 ? 'EUR' : 'USD', to: `DE89 3704 0044 ${String(i).padStart(6, '0')}` }));
+  Array.from({ length: n }, (_, i) => ({
+    type: 'wire.transfer',
+    amount: `${100 + (i % 900)}.${String(i % 100).padStart(2, '0')}`,
+    currency: i % 10 ? 'EUR' : 'USD',
+    to: `DE89 3704 0044 ${String(i).padStart(6, '0')}`,
+  }));
 
-async function batchTicket(user: string, list: unknown[]): Promise<{ ticket: string; approveUrl: string; actionHash: string }> {
-  const { status, data } = await server<{ ticket: string; approveUrl: string; actionHash: string }>('/v1/actions', {
-    user: { id: user },
-    batch: { type: 'payroll.run', items: list },
-    audience: 'payments-api',
-  });
+async function batchTicket(
+  user: string,
+  list: unknown[],
+): Promise<{ ticket: string; approveUrl: string; actionHash: string }> {
+  const { status, data } = await server<{ ticket: string; approveUrl: string; actionHash: string }>(
+    '/v1/actions',
+    {
+      user: { id: user },
+      batch: { type: 'payroll.run', items: list },
+      audience: 'payments-api',
+    },
+  );
   if (status !== 201) throw new Error(`POST /v1/actions: ${status} ${JSON.stringify(data)}`);
   return data;
 }
 
 /** Every item row's text, from the element's shadow root. */
-const rows = (page: Page) => page.locator('psea-approve').evaluate((el) => Array.from(el.shadowRoot!.querySelectorAll('[part~="item"]')).map((r) => r.textContent ?? ''));
+const rows = (page: Page) =>
+  page
+    .locator('psea-approve')
+    .evaluate((el) =>
+      Array.from(el.shadowRoot!.querySelectorAll('[part~="item"]')).map((r) => r.textContent ?? ''),
+    );
 
 describe('batches in Chromium', () => {
   it('approves 1,000 items on the hosted page, every payee drawn; the receipt verifies per item', async () => {
@@ -42,7 +67,9 @@ describe('batches in Chromium', () => {
     const { approveUrl, ticket, actionHash } = await batchTicket(d.user, list);
     await d.page.goto(approveUrl);
     await waitForState(d.page, 'psea-approve', 'ready');
-    expect(await d.page.locator('psea-approve [part~="title"]').textContent()).toBe('Approve 1000 payments');
+    expect(await d.page.locator('psea-approve [part~="title"]').textContent()).toBe(
+      'Approve 1000 payments',
+    );
     // The totals first, then the counts.
     const labels = await d.page.locator('psea-approve [part~="label"]').allTextContents();
     expect(labels).toEqual(['Total EUR', 'Total USD', 'Items', 'Payees']);
@@ -50,7 +77,11 @@ describe('batches in Chromium', () => {
     expect(shown).toHaveLength(1000);
     for (let i = 0; i < list.length; i++) expect(shown[i]).toContain(list[i]!.to);
     expect(shown[42]).toContain('pay⟨U+200B⟩now');
-    const marks = await d.page.locator('psea-approve [part~="item"]').nth(42).locator('[part~="codepoint"]').allTextContents();
+    const marks = await d.page
+      .locator('psea-approve [part~="item"]')
+      .nth(42)
+      .locator('[part~="codepoint"]')
+      .allTextContents();
     expect(marks).toEqual(['⟨U+200B⟩']);
     await shot(d.page, 'batch-approve-ready');
     await actionButton(d.page, 'psea-approve').click();
@@ -62,46 +93,63 @@ describe('batches in Chromium', () => {
     const { claims } = await verifyReceipt(receipt, { ...base, batch: list });
     expect(claims.act).toBe(actionHash);
     expect(claims.batch?.count).toBe(1000);
-    await verifyReceipt(receipt, { ...base, item: { value: list[500], index: 500, proof: batchProof(list, 500) } });
-    const redeemed = await server('/v1/receipts/redeem', { receipt, audience: 'payments-api', item: 500 });
+    await verifyReceipt(receipt, {
+      ...base,
+      item: { value: list[500], index: 500, proof: batchProof(list, 500) },
+    });
+    const redeemed = await server('/v1/receipts/redeem', {
+      receipt,
+      audience: 'payments-api',
+      item: 500,
+    });
     expect(redeemed.status).toBe(200);
-    expect((await server(`/v1/actions/${ticket}/status`)).data).toMatchObject({ state: 'approved' });
+    expect((await server(`/v1/actions/${ticket}/status`)).data).toMatchObject({
+      state: 'approved',
+    });
     await d.context.close();
   });
 
   it.each([
     ['an item changed', (body: any) => (body.items[3].to = 'GB-thief')],
     ['an item dropped', (body: any) => body.items.pop()],
-    ['items and summary changed together', (body: any) => {
-      body.items[3].amount = '1.00';
-      body.action.batch.totals.EUR = 'changed';
-    }],
+    [
+      'items and summary changed together',
+      (body: any) => {
+        body.items[3].amount = '1.00';
+        body.action.batch.totals.EUR = 'changed';
+      },
+    ],
     ['the items left out', (body: any) => delete body.items],
-  ])('refuses a GET answer altered in flight (%s): batch_mismatch, no ceremony', async (_, alter) => {
-    const d = await enrolledDevice(browser);
-    const { approveUrl, ticket } = await batchTicket(d.user, items(25));
-    let ceremonies = 0;
-    await d.page.exposeFunction('__ceremony', () => void ceremonies++);
-    await d.context.addInitScript(() => {
-      const get = navigator.credentials.get.bind(navigator.credentials);
-      navigator.credentials.get = (o) => ((window as any).__ceremony(), get(o));
-    });
-    await d.page.route(`${ctx.service}/v1/actions/${ticket}`, async (route) => {
-      const res = await route.fetch();
-      const body = await res.json();
-      alter(body);
-      await route.fulfill({ response: res, json: body });
-    });
-    const posts: string[] = [];
-    d.page.on('request', (r) => r.method() === 'POST' && posts.push(r.url()));
-    await d.page.goto(approveUrl);
-    await waitForState(d.page, 'psea-approve', 'error');
-    expect((await events(d.page)).filter((e) => e.type === 'psea-error').map((e) => e.detail.code)).toEqual(['batch_mismatch']);
-    expect(await actionButton(d.page, 'psea-approve').count()).toBe(0);
-    expect(ceremonies).toBe(0);
-    expect(posts).toEqual([]);
-    await d.context.close();
-  });
+  ])(
+    'refuses a GET answer altered in flight (%s): batch_mismatch, no ceremony',
+    async (_, alter) => {
+      const d = await enrolledDevice(browser);
+      const { approveUrl, ticket } = await batchTicket(d.user, items(25));
+      let ceremonies = 0;
+      await d.page.exposeFunction('__ceremony', () => void ceremonies++);
+      await d.context.addInitScript(() => {
+        const get = navigator.credentials.get.bind(navigator.credentials);
+        navigator.credentials.get = (o) => ((window as any).__ceremony(), get(o));
+      });
+      await d.page.route(`${ctx.service}/v1/actions/${ticket}`, async (route) => {
+        const res = await route.fetch();
+        const body = await res.json();
+        alter(body);
+        await route.fulfill({ response: res, json: body });
+      });
+      const posts: string[] = [];
+      d.page.on('request', (r) => r.method() === 'POST' && posts.push(r.url()));
+      await d.page.goto(approveUrl);
+      await waitForState(d.page, 'psea-approve', 'error');
+      expect(
+        (await events(d.page)).filter((e) => e.type === 'psea-error').map((e) => e.detail.code),
+      ).toEqual(['batch_mismatch']);
+      expect(await actionButton(d.page, 'psea-approve').count()).toBe(0);
+      expect(ceremonies).toBe(0);
+      expect(posts).toEqual([]);
+      await d.context.close();
+    },
+  );
 
   it('10,000 items: from the GET answer to the enabled button (reported)', async () => {
     const d = await enrolledDevice(browser);
@@ -111,12 +159,14 @@ describe('batches in Chromium', () => {
       const orig = window.fetch;
       window.fetch = async (...args) => {
         const res = await orig(...args);
-        if (String(args[0]).endsWith(`/v1/actions/${t}`)) (window as any).__answered = performance.now();
+        if (String(args[0]).endsWith(`/v1/actions/${t}`))
+          (window as any).__answered = performance.now();
         return res;
       };
       new MutationObserver(() => {
         const el = document.querySelector('psea-approve');
-        if (el?.getAttribute('state') === 'ready' && !(window as any).__ready) (window as any).__ready = performance.now();
+        if (el?.getAttribute('state') === 'ready' && !(window as any).__ready)
+          (window as any).__ready = performance.now();
       }).observe(document, { subtree: true, attributes: true, attributeFilter: ['state'] });
     }, ticket);
     await d.page.goto(approveUrl);

@@ -5,19 +5,34 @@
  */
 import { describe, expect, it } from 'vitest';
 import { batchProof, batchRoot } from '../../packages/psea/src/receipt/index.ts';
-import { MemoryLogStore, MerkleTree, entryBytes, hashLeaf, verifyInclusion } from '../../packages/psea/src/log/index.ts';
+import {
+  MemoryLogStore,
+  MerkleTree,
+  entryBytes,
+  hashLeaf,
+  verifyInclusion,
+} from '../../packages/psea/src/log/index.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { leafOf, mth, path } from './independent-merkle.ts';
 
 const b64url = (b: Buffer) => b.toString('base64url');
 const items = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ type: 'wire.transfer', amount: `${i}.${i % 100}`, currency: i % 3 ? 'EUR' : 'USD', to: `DE${i}`, memo: { 'ü': [i] } }));
+  Array.from({ length: n }, (_, i) => ({
+    type: 'wire.transfer',
+    amount: `${i}.${i % 100}`,
+    currency: i % 3 ? 'EUR' : 'USD',
+    to: `DE${i}`,
+    memo: { ü: [i] },
+  }));
 
 describe('batch root', () => {
-  it.each([1, 2, 3, 5, 7, 8, 9, 31, 64, 100, 1000])('equals an independent RFC 9162 head over %i items', (n) => {
-    const list = items(n);
-    expect(batchRoot(list)).toBe(b64url(mth(list.map(leafOf))));
-  });
+  it.each([1, 2, 3, 5, 7, 8, 9, 31, 64, 100, 1000])(
+    'equals an independent RFC 9162 head over %i items',
+    (n) => {
+      const list = items(n);
+      expect(batchRoot(list)).toBe(b64url(mth(list.map(leafOf))));
+    },
+  );
 
   it("equals the log's own tree over the same leaves", () => {
     const list = items(77);
@@ -39,13 +54,27 @@ describe('batch root', () => {
 });
 
 describe('batch proof', () => {
-  it.each([[1, 0], [2, 1], [5, 4], [7, 3], [8, 0], [100, 37], [1000, 999]])('of %i items at %i is the independent PATH', async (n, m) => {
+  it.each([
+    [1, 0],
+    [2, 1],
+    [5, 4],
+    [7, 3],
+    [8, 0],
+    [100, 37],
+    [1000, 999],
+  ])('of %i items at %i is the independent PATH', async (n, m) => {
     const list = items(n);
     const leaves = list.map(leafOf);
     const proof = batchProof(list, m);
     expect(proof).toEqual(path(m, leaves).map((b) => b.toString('base64')));
     // And the log's verifier leads it to the root.
-    await verifyInclusion(new Uint8Array(leaves[m]!), m, n, proof.map((p) => new Uint8Array(Buffer.from(p, 'base64'))), new Uint8Array(mth(leaves)));
+    await verifyInclusion(
+      new Uint8Array(leaves[m]!),
+      m,
+      n,
+      proof.map((p) => new Uint8Array(Buffer.from(p, 'base64'))),
+      new Uint8Array(mth(leaves)),
+    );
   });
 
   it('refuses an index outside the list', () => {

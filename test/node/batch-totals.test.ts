@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { batchAction, ReceiptError } from '../../packages/psea/src/receipt/index.ts';
 import { itemProblem } from '../../packages/psea/src/receipt/batch-items.ts';
 
-const pay = (amount: string, currency = 'EUR', to = 'DE89') => ({ type: 'wire.transfer', amount, currency, to });
+const pay = (amount: string, currency = 'EUR', to = 'DE89') => ({
+  type: 'wire.transfer',
+  amount,
+  currency,
+  to,
+});
 const totals = (items: unknown[]) => batchAction('payroll.run', items).batch.totals;
 
 describe('batch totals', () => {
@@ -21,8 +26,12 @@ describe('batch totals', () => {
 
   it('keeps 6-digit fractions and 15-digit integers exactly, beyond 2^53', () => {
     const big = '999999999999999.999999';
-    expect(totals([pay(big), pay(big), pay('0.000001')])).toEqual({ EUR: '1999999999999999.999999' });
-    expect(totals(Array.from({ length: 10_000 }, () => pay(big)))).toEqual({ EUR: '9999999999999999999.990000' });
+    expect(totals([pay(big), pay(big), pay('0.000001')])).toEqual({
+      EUR: '1999999999999999.999999',
+    });
+    expect(totals(Array.from({ length: 10_000 }, () => pay(big)))).toEqual({
+      EUR: '9999999999999999999.990000',
+    });
   });
 
   it('uses the longest fraction, no point when there is none, no leading zeros', () => {
@@ -41,7 +50,10 @@ describe('batch totals', () => {
   });
 
   it('is {} when no item has an amount; counts items with and without', () => {
-    const a = batchAction('perm.bulk', [{ type: 'perm.grant', to: 'u1' }, { type: 'perm.grant', to: 'u2' }]);
+    const a = batchAction('perm.bulk', [
+      { type: 'perm.grant', to: 'u1' },
+      { type: 'perm.grant', to: 'u2' },
+    ]);
     expect(a.batch.totals).toEqual({});
     expect(a.batch.count).toBe(2);
     const mixed = batchAction('mixed', [{ type: 'note' }, pay('5')]);
@@ -49,9 +61,17 @@ describe('batch totals', () => {
   });
 
   it('counts payees by exact code units', () => {
-    const items = [pay('1', 'EUR', 'é'), pay('1', 'EUR', 'e\u0301'), pay('1', 'EUR', 'é'), pay('1', 'EUR', 'E\u0301'), { type: 'x' }];
+    const items = [
+      pay('1', 'EUR', 'é'),
+      pay('1', 'EUR', 'e\u0301'),
+      pay('1', 'EUR', 'é'),
+      pay('1', 'EUR', 'E\u0301'),
+      { type: 'x' },
+    ];
     expect(batchAction('t', items).batch.payees).toBe(3);
-    expect(batchAction('t', [pay('1', 'EUR', 'DE89 '), pay('1', 'EUR', 'DE89')]).batch.payees).toBe(2);
+    expect(batchAction('t', [pay('1', 'EUR', 'DE89 '), pay('1', 'EUR', 'DE89')]).batch.payees).toBe(
+      2,
+    );
   });
 });
 

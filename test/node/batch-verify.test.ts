@@ -20,23 +20,49 @@ const ISS = 'https://approve.example.com';
 const AUD = 'payments-api';
 const SUB = 'u-123';
 const NOW = 1_800_000_000;
-const ITEMS = Array.from({ length: 25 }, (_, i) => ({ type: 'wire.transfer', amount: `${100 + i}.50`, currency: 'EUR', to: `DE89-${i}` }));
+const ITEMS = Array.from({ length: 25 }, (_, i) => ({
+  type: 'wire.transfer',
+  amount: `${100 + i}.50`,
+  currency: 'EUR',
+  to: `DE89-${i}`,
+}));
 const SINGLE = { type: 'wire.transfer', amount: '1.00', currency: 'EUR', to: 'DE89' };
 
 let keys: SigningKeySet;
 let batchToken: string;
 let singleToken: string;
 
-async function token(act: string, act_type: string, extra: Partial<ReceiptClaims> = {}): Promise<string> {
+async function token(
+  act: string,
+  act_type: string,
+  extra: Partial<ReceiptClaims> = {},
+): Promise<string> {
   const claims: ReceiptClaims = {
-    iss: ISS, sub: SUB, aud: AUD, iat: NOW, exp: NOW + 300, jti: randomId(), act, act_type, nonce: randomId(), uv: true,
-    cred: { id: 'c', aaguid: '00000000-0000-0000-0000-000000000000', device_bound: true, backed_up: false }, ...extra,
+    iss: ISS,
+    sub: SUB,
+    aud: AUD,
+    iat: NOW,
+    exp: NOW + 300,
+    jti: randomId(),
+    act,
+    act_type,
+    nonce: randomId(),
+    uv: true,
+    cred: {
+      id: 'c',
+      aaguid: '00000000-0000-0000-0000-000000000000',
+      device_bound: true,
+      backed_up: false,
+    },
+    ...extra,
   };
   return signReceipt(claims, keys.signer);
 }
 
 beforeAll(async () => {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    format: 'jwk',
+  });
   keys = await loadSigningKeys(JSON.stringify({ keys: [jwk] }));
   const built = batchAction('payroll.run', ITEMS);
   batchToken = await token(await hashAction(built), built.type, { batch: built.batch });
@@ -44,7 +70,14 @@ beforeAll(async () => {
 });
 
 const opts = (extra: Record<string, unknown>): VerifyReceiptOptions =>
-  ({ jwks: keys.jwks, issuer: ISS, audience: AUD, subject: SUB, now: NOW * 1000 + 1000, ...extra }) as VerifyReceiptOptions;
+  ({
+    jwks: keys.jwks,
+    issuer: ISS,
+    audience: AUD,
+    subject: SUB,
+    now: NOW * 1000 + 1000,
+    ...extra,
+  }) as VerifyReceiptOptions;
 
 async function code(t: string, extra: Record<string, unknown>): Promise<string> {
   try {
@@ -56,7 +89,9 @@ async function code(t: string, extra: Record<string, unknown>): Promise<string> 
   }
 }
 
-const item = (index: number, value: unknown = ITEMS[index], proof = batchProof(ITEMS, index)) => ({ item: { value, index, proof } });
+const item = (index: number, value: unknown = ITEMS[index], proof = batchProof(ITEMS, index)) => ({
+  item: { value, index, proof },
+});
 
 describe('a batch receipt', () => {
   it('verifies with every item, and carries the batch claim', async () => {
@@ -72,7 +107,9 @@ describe('a batch receipt', () => {
 
   it('verifies one item with a proof made by an independent RFC 9162 implementation', async () => {
     const leaves = ITEMS.map(leafOf);
-    expect(Buffer.from(mth(leaves)).toString('base64url')).toBe(batchAction('payroll.run', ITEMS).batch.root);
+    expect(Buffer.from(mth(leaves)).toString('base64url')).toBe(
+      batchAction('payroll.run', ITEMS).batch.root,
+    );
     for (const i of [0, 7, 16, 24]) {
       const proof = path(i, leaves).map((b) => b.toString('base64'));
       expect(await code(batchToken, item(i, ITEMS[i], proof))).toBe('ok');
@@ -85,39 +122,64 @@ describe('a batch receipt', () => {
   });
 
   it.each([
-    ['a changed amount', () => ({ batch: ITEMS.map((x, i) => (i === 7 ? { ...x, amount: '107.51' } : x)) })],
-    ['a changed payee', () => ({ batch: ITEMS.map((x, i) => (i === 7 ? { ...x, to: 'GB00-thief' } : x)) })],
+    [
+      'a changed amount',
+      () => ({ batch: ITEMS.map((x, i) => (i === 7 ? { ...x, amount: '107.51' } : x)) }),
+    ],
+    [
+      'a changed payee',
+      () => ({ batch: ITEMS.map((x, i) => (i === 7 ? { ...x, to: 'GB00-thief' } : x)) }),
+    ],
     ['an added member', () => ({ batch: ITEMS.map((x, i) => (i === 7 ? { ...x, memo: '' } : x)) })],
     ['two items swapped', () => ({ batch: [ITEMS[1], ITEMS[0], ...ITEMS.slice(2)] })],
     ['an item left out', () => ({ batch: ITEMS.slice(1) })],
     ['an item added', () => ({ batch: [...ITEMS, ITEMS[0]] })],
-    ['an item broken (no currency)', () => ({ batch: ITEMS.map((x, i) => (i === 2 ? { type: x.type, amount: x.amount } : x)) })],
+    [
+      'an item broken (no currency)',
+      () => ({ batch: ITEMS.map((x, i) => (i === 2 ? { type: x.type, amount: x.amount } : x)) }),
+    ],
     ['an item changed, with its proof', () => item(7, { ...ITEMS[7], amount: '999.00' })],
     ['an item at another index', () => item(8, ITEMS[7], batchProof(ITEMS, 7))],
     ["another item's proof", () => item(7, ITEMS[7], batchProof(ITEMS, 8))],
     ['a proof cut short', () => item(7, ITEMS[7], batchProof(ITEMS, 7).slice(1))],
-    ['a proof one hash longer', () => item(7, ITEMS[7], [...batchProof(ITEMS, 7), batchProof(ITEMS, 7)[0]!])],
+    [
+      'a proof one hash longer',
+      () => item(7, ITEMS[7], [...batchProof(ITEMS, 7), batchProof(ITEMS, 7)[0]!]),
+    ],
     ['a proof that is not base64', () => item(7, ITEMS[7], ['not a hash'])],
     ['an index past count', () => item(25, ITEMS[7], batchProof(ITEMS, 7))],
-    ['an item of another batch', () => item(0, { ...ITEMS[0], to: 'X' }, batchProof([{ ...ITEMS[0], to: 'X' }, ...ITEMS.slice(1)], 0))],
+    [
+      'an item of another batch',
+      () =>
+        item(
+          0,
+          { ...ITEMS[0], to: 'X' },
+          batchProof([{ ...ITEMS[0], to: 'X' }, ...ITEMS.slice(1)], 0),
+        ),
+    ],
     ['the batch action itself', () => ({ action: batchAction('payroll.run', ITEMS) })],
     ['its actionHash', () => ({ actionHash: 'x' })],
   ])('fails with %s: action_mismatch', async (_, extra) => {
     const given = extra();
-    if ('actionHash' in given) given.actionHash = await hashAction(batchAction('payroll.run', ITEMS));
+    if ('actionHash' in given)
+      given.actionHash = await hashAction(batchAction('payroll.run', ITEMS));
     expect(await code(batchToken, given)).toBe('action_mismatch');
   });
 
   it('fails when its batch claim is not what act hashes', async () => {
     const built = batchAction('payroll.run', ITEMS);
-    const forged = await token(await hashAction(built), built.type, { batch: { ...built.batch, count: 24 } });
+    const forged = await token(await hashAction(built), built.type, {
+      batch: { ...built.batch, count: 24 },
+    });
     expect(await code(forged, { batch: ITEMS.slice(0, 24) })).toBe('action_mismatch');
     expect(await code(forged, item(0))).toBe('action_mismatch');
   });
 
   it('refuses a malformed batch claim', async () => {
     const built = batchAction('payroll.run', ITEMS);
-    const bad = await token(await hashAction(built), built.type, { batch: { ...built.batch, root: 'short' } });
+    const bad = await token(await hashAction(built), built.type, {
+      batch: { ...built.batch, root: 'short' },
+    });
     expect(await code(bad, { batch: ITEMS })).toBe('claim_invalid');
   });
 });
@@ -125,7 +187,9 @@ describe('a batch receipt', () => {
 describe('a single receipt', () => {
   it('given batch or item: action_mismatch', async () => {
     expect(await code(singleToken, { batch: [SINGLE] })).toBe('action_mismatch');
-    expect(await code(singleToken, { item: { value: SINGLE, index: 0, proof: [] } })).toBe('action_mismatch');
+    expect(await code(singleToken, { item: { value: SINGLE, index: 0, proof: [] } })).toBe(
+      'action_mismatch',
+    );
     expect(await code(singleToken, { action: SINGLE })).toBe('ok');
   });
 });

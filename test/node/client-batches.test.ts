@@ -10,14 +10,35 @@ describe('psea/client batches', () => {
     const { fetch, calls } = fakeFetch((req) => json({ ok: 1 }, req.method === 'POST' ? 201 : 200));
     const psea = new PseaClient({ baseUrl: BASE, apiKey: 'k'.repeat(40), fetch });
     const items = [{ type: 'wire.transfer', amount: '1.00', currency: 'EUR', to: 'DE89' }];
-    await psea.requestBatchApproval({ user: { id: 'u' }, audience: 'payments-api', batch: { type: 'payroll.run', items } });
+    await psea.requestBatchApproval({
+      user: { id: 'u' },
+      audience: 'payments-api',
+      batch: { type: 'payroll.run', items },
+    });
     await psea.redeem('jwt', 'payments-api', { item: 3 });
     await psea.redeem('jwt', 'payments-api', { item: [0, 1] });
     await psea.redeem('jwt', 'payments-api', {});
-    expect(calls.map((c) => `${c.method} ${c.url.pathname}`)).toEqual(['POST /v1/actions', 'POST /v1/receipts/redeem', 'POST /v1/receipts/redeem', 'POST /v1/receipts/redeem']);
-    expect(JSON.parse(calls[0]!.body!)).toEqual({ user: { id: 'u' }, audience: 'payments-api', batch: { type: 'payroll.run', items } });
-    expect(JSON.parse(calls[1]!.body!)).toEqual({ receipt: 'jwt', audience: 'payments-api', item: 3 });
-    expect(JSON.parse(calls[2]!.body!)).toEqual({ receipt: 'jwt', audience: 'payments-api', item: [0, 1] });
+    expect(calls.map((c) => `${c.method} ${c.url.pathname}`)).toEqual([
+      'POST /v1/actions',
+      'POST /v1/receipts/redeem',
+      'POST /v1/receipts/redeem',
+      'POST /v1/receipts/redeem',
+    ]);
+    expect(JSON.parse(calls[0]!.body!)).toEqual({
+      user: { id: 'u' },
+      audience: 'payments-api',
+      batch: { type: 'payroll.run', items },
+    });
+    expect(JSON.parse(calls[1]!.body!)).toEqual({
+      receipt: 'jwt',
+      audience: 'payments-api',
+      item: 3,
+    });
+    expect(JSON.parse(calls[2]!.body!)).toEqual({
+      receipt: 'jwt',
+      audience: 'payments-api',
+      item: [0, 1],
+    });
     expect(JSON.parse(calls[3]!.body!)).toEqual({ receipt: 'jwt', audience: 'payments-api' });
   });
 });

@@ -10,7 +10,8 @@ const h = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(part
 const k = (n: number) => 2 ** Math.floor(Math.log2(n - 1));
 
 /** A batch item's leaf: SHA-256(0x00 ‖ UTF-8(JCS(item))). */
-export const leafOf = (item: unknown): Buffer => h(Buffer.from([0]), Buffer.from(canonicalize(item)!, 'utf8'));
+export const leafOf = (item: unknown): Buffer =>
+  h(Buffer.from([0]), Buffer.from(canonicalize(item)!, 'utf8'));
 
 /** MTH(D[n]) over leaf hashes. */
 export function mth(leaves: Buffer[]): Buffer {

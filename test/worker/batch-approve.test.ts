@@ -5,25 +5,62 @@
  */
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
-import { batchAction, batchProof, hashAction, ReceiptError, verifyReceipt } from '../../packages/psea/src/receipt/index';
+import {
+  batchAction,
+  batchProof,
+  hashAction,
+  ReceiptError,
+  verifyReceipt,
+} from '../../packages/psea/src/receipt/index';
 import { verifyEvidence } from '../../packages/psea/src/evidence/index';
 import { verifierKeyOf } from '../../packages/psea/src/log/index';
-import { BASE, OTHER_ALLOWED_ORIGIN, ORIGIN, assertion, call, enroll, expectProblem, newUserId, requestAction, verify } from './harness';
+import {
+  BASE,
+  OTHER_ALLOWED_ORIGIN,
+  ORIGIN,
+  assertion,
+  call,
+  enroll,
+  expectProblem,
+  newUserId,
+  requestAction,
+  verify,
+} from './harness';
 
-const ITEMS = Array.from({ length: 25 }, (_, i) => ({ type: 'wire.transfer', amount: `${(i + 1) * 10}.10`, currency: 'EUR', to: `DE89-supplier-${i}` }));
+const ITEMS = Array.from({ length: 25 }, (_, i) => ({
+  type: 'wire.transfer',
+  amount: `${(i + 1) * 10}.10`,
+  currency: 'EUR',
+  to: `DE89-supplier-${i}`,
+}));
 
 async function approvedBatch(items: unknown[] = ITEMS) {
   const userId = newUserId('batch-ok');
   const { auth } = await enroll(userId);
-  const created = await call('POST', '/v1/actions', { user: { id: userId }, batch: { type: 'supplier.run', items }, audience: 'payments-api' });
+  const created = await call('POST', '/v1/actions', {
+    user: { id: userId },
+    batch: { type: 'supplier.run', items },
+    audience: 'payments-api',
+  });
   expect(created.status).toBe(201);
   const ok = await verify(created.body.ticket, await assertion(created.body.ticket, auth));
   expect(ok.status).toBe(200);
-  return { userId, ticket: created.body.ticket as string, actionHash: created.body.actionHash as string, receipt: ok.body.receipt as string };
+  return {
+    userId,
+    ticket: created.body.ticket as string,
+    actionHash: created.body.actionHash as string,
+    receipt: ok.body.receipt as string,
+  };
 }
 
-const jwks = async () => (await call('GET', '/.well-known/jwks.json', undefined, { auth: false })).body;
-const redeem = (receipt: string, item?: unknown) => call('POST', '/v1/receipts/redeem', { receipt, audience: 'payments-api', ...(item === undefined ? {} : { item }) });
+const jwks = async () =>
+  (await call('GET', '/.well-known/jwks.json', undefined, { auth: false })).body;
+const redeem = (receipt: string, item?: unknown) =>
+  call('POST', '/v1/receipts/redeem', {
+    receipt,
+    audience: 'payments-api',
+    ...(item === undefined ? {} : { item }),
+  });
 
 describe('a batch approval', () => {
   it('gets a receipt with the batch claim that verifies over the items, or one item', async () => {
@@ -35,10 +72,17 @@ describe('a batch approval', () => {
     expect(claims.batch).toEqual(batchAction('supplier.run', ITEMS).batch);
     expect(claims.batch!.totals).toEqual({ EUR: '3252.50' });
     expect(claims.pol).toBe('default');
-    await verifyReceipt(a.receipt, { ...base, item: { value: ITEMS[12], index: 12, proof: batchProof(ITEMS, 12) } });
+    await verifyReceipt(a.receipt, {
+      ...base,
+      item: { value: ITEMS[12], index: 12, proof: batchProof(ITEMS, 12) },
+    });
     const changed = ITEMS.map((x, i) => (i === 12 ? { ...x, to: 'GB-thief' } : x));
-    await expect(verifyReceipt(a.receipt, { ...base, batch: changed })).rejects.toMatchObject({ code: 'action_mismatch' });
-    await expect(verifyReceipt(a.receipt, { ...base, actionHash: a.actionHash })).rejects.toBeInstanceOf(ReceiptError);
+    await expect(verifyReceipt(a.receipt, { ...base, batch: changed })).rejects.toMatchObject({
+      code: 'action_mismatch',
+    });
+    await expect(
+      verifyReceipt(a.receipt, { ...base, actionHash: a.actionHash }),
+    ).rejects.toBeInstanceOf(ReceiptError);
     expect(await hashAction(batchAction('supplier.run', ITEMS))).toBe(a.actionHash);
   });
 
@@ -95,7 +139,13 @@ describe('a batch approval', () => {
     expect(r.status).toBe(200);
     expect(r.body.action).toEqual(batchAction('supplier.run', ITEMS));
     const rp = { rpId: 'localhost', origins: [ORIGIN, OTHER_ALLOWED_ORIGIN] };
-    const result = await verifyEvidence(r.body, { ...rp, logKey: await verifierKeyOf(env.LOG_SIGNING_KEY!), jwks: await jwks(), subject: a.userId, action: r.body.action });
+    const result = await verifyEvidence(r.body, {
+      ...rp,
+      logKey: await verifierKeyOf(env.LOG_SIGNING_KEY!),
+      jwks: await jwks(),
+      subject: a.userId,
+      action: r.body.action,
+    });
     expect(result.checks.filter((c) => c.result !== 'pass')).toEqual([]);
     expect(result.ok).toBe(true);
   });

@@ -26,11 +26,13 @@ export interface BatchAnswer {
 /** The list to draw, or why the answer does not hold together. */
 export type Prepared = { list: HTMLElement } | { mismatch: string };
 
-const isItem = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isItem = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export async function prepare(data: BatchAnswer): Promise<Prepared> {
   const items = data.items;
-  if (!Array.isArray(items) || items.length === 0 || !items.every(isItem)) return { mismatch: 'no items' };
+  if (!Array.isArray(items) || items.length === 0 || !items.every(isItem))
+    return { mismatch: 'no items' };
   let same: boolean;
   let list: HTMLElement;
   try {
@@ -41,7 +43,11 @@ export async function prepare(data: BatchAnswer): Promise<Prepared> {
     if ('problem' in summary) return { mismatch: summary.problem };
     const action = canonicalJson({ type: data.action.type, batch: summary });
     const display = canonicalJson(batchDisplay(items, summary));
-    const [act, dsp, challenge] = await Promise.all([sha256B64url(action), sha256B64url(display), sha256B64url(canonicalJson(data.statement))]);
+    const [act, dsp, challenge] = await Promise.all([
+      sha256B64url(action),
+      sha256B64url(display),
+      sha256B64url(canonicalJson(data.statement)),
+    ]);
     same =
       canonicalJson(data.action) === action &&
       canonicalJson(data.display) === display &&

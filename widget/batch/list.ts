@@ -35,7 +35,13 @@ function appendVisible(parent: Node, text: string): void {
 /** A member's path as text: `fee.amount`, `legs[0].to`, `["b.c"]`. */
 const pathText = (path: Step[]): string =>
   path
-    .map((step, i) => ('index' in step ? `[${step.index}]` : PLAIN_NAME.test(step.name) ? `${i > 0 ? '.' : ''}${step.name}` : `["${quotedName(step.name)}"]`))
+    .map((step, i) =>
+      'index' in step
+        ? `[${step.index}]`
+        : PLAIN_NAME.test(step.name)
+          ? `${i > 0 ? '.' : ''}${step.name}`
+          : `["${quotedName(step.name)}"]`,
+    )
     .join('');
 
 /**

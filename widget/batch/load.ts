@@ -14,7 +14,10 @@ declare const PSEA_BATCH_PATH: string | undefined;
 let engine: Promise<{ prepare: (d: BatchAnswer) => Promise<Prepared> }> | undefined;
 
 /** A batch answer with its drawn list; `batch_mismatch` (final, no ceremony) when it does not hold together. */
-export async function withBatch<T extends object>(data: T, endpoint: string): Promise<T & { list?: HTMLElement }> {
+export async function withBatch<T extends object>(
+  data: T,
+  endpoint: string,
+): Promise<T & { list?: HTMLElement }> {
   const d = data as unknown as BatchAnswer;
   if (d.items === undefined && !Object.hasOwn(d.action ?? {}, 'batch')) return data;
   const path = typeof PSEA_BATCH_PATH === 'string' ? PSEA_BATCH_PATH : '/pages/batch.js';

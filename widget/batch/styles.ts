@@ -27,7 +27,8 @@ export function defineContainer(): void {
           sheet = new CSSStyleSheet();
           sheet.replaceSync(CSS);
         }
-        if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+        if (!root.adoptedStyleSheets.includes(sheet))
+          root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
       }
     },
   );

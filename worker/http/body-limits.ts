@@ -16,8 +16,14 @@ const MAX_BATCH_BODY_BYTES = 4 * 1024 * 1024;
 
 const tooLarge = (detail: string) => new ProblemError('payload_too_large', detail);
 
-const small = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problemResponse(tooLarge('body over 64 KiB'), earlyCorsHeaders(c)) });
-const large = bodyLimit({ maxSize: MAX_BATCH_BODY_BYTES, onError: () => problemResponse(tooLarge('body over 4 MiB')) });
+const small = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: (c) => problemResponse(tooLarge('body over 64 KiB'), earlyCorsHeaders(c)),
+});
+const large = bodyLimit({
+  maxSize: MAX_BATCH_BODY_BYTES,
+  onError: () => problemResponse(tooLarge('body over 4 MiB')),
+});
 
 /** 4 MiB for `POST /v1/actions`, 64 KiB for everything else. */
 export const bodyLimits: MiddlewareHandler<AppEnv> = (c, next) =>
@@ -28,7 +34,16 @@ function utf8Length(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const u = text.charCodeAt(i);
-    n += u < 0x80 ? 1 : u < 0x800 ? 2 : u >= 0xd800 && u <= 0xdbff ? 2 : u >= 0xdc00 && u <= 0xdfff ? 2 : 3;
+    n +=
+      u < 0x80
+        ? 1
+        : u < 0x800
+          ? 2
+          : u >= 0xd800 && u <= 0xdbff
+            ? 2
+            : u >= 0xdc00 && u <= 0xdfff
+              ? 2
+              : 3;
   }
   return n;
 }
@@ -40,7 +55,10 @@ function utf8Length(text: string): number {
  */
 export const refuseUnbatchedOver64KiB: MiddlewareHandler<AppEnv> = async (c, next) => {
   const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES || (text.length > MAX_BODY_BYTES / 3 && utf8Length(text) > MAX_BODY_BYTES)) {
+  if (
+    text.length > MAX_BODY_BYTES ||
+    (text.length > MAX_BODY_BYTES / 3 && utf8Length(text) > MAX_BODY_BYTES)
+  ) {
     const key = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (key === undefined || !(await isApiKey(c.env, key))) throw tooLarge('body over 64 KiB');
     let body: unknown;
@@ -49,7 +67,12 @@ export const refuseUnbatchedOver64KiB: MiddlewareHandler<AppEnv> = async (c, nex
     } catch {
       throw tooLarge('body over 64 KiB');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || !Object.hasOwn(body, 'batch')) {
+    if (
+      typeof body !== 'object' ||
+      body === null ||
+      Array.isArray(body) ||
+      !Object.hasOwn(body, 'batch')
+    ) {
       throw tooLarge('body over 64 KiB without a batch');
     }
   }

@@ -40,7 +40,10 @@ export function combineRules(rules: readonly AppliedRule[]): AppliedRule {
   if (origins) combined.origins = origins;
   if (distinct.some((r) => r.refuseFormatChars)) combined.refuseFormatChars = true;
   if (aaguids?.length === 0 || origins?.length === 0) {
-    throw new ProblemError('invalid_request', `batch: the policy rules it needs (${ids}) admit no common ${origins?.length === 0 ? 'origin' : 'authenticator model'}`);
+    throw new ProblemError(
+      'invalid_request',
+      `batch: the policy rules it needs (${ids}) admit no common ${origins?.length === 0 ? 'origin' : 'authenticator model'}`,
+    );
   }
   return combined;
 }

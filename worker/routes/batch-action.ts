@@ -27,7 +27,10 @@ export interface PreparedBatch {
 
 const utf8 = new TextEncoder();
 /** Check every item and build what the ticket holds. @throws ProblemError `invalid_request` naming the item. */
-export function prepareBatch(policy: Policy, batch: { type: string; items: unknown[] }): PreparedBatch {
+export function prepareBatch(
+  policy: Policy,
+  batch: { type: string; items: unknown[] },
+): PreparedBatch {
   const { items } = batch;
   const jcs: string[] = new Array(items.length);
   const leaves: Uint8Array[] = new Array(items.length);
@@ -38,10 +41,14 @@ export function prepareBatch(policy: Policy, batch: { type: string; items: unkno
     try {
       text = canonicalJson(items[i]);
     } catch {
-      throw new ProblemError('invalid_request', `batch.items.${i}: not representable as canonical JSON`);
+      throw new ProblemError(
+        'invalid_request',
+        `batch.items.${i}: not representable as canonical JSON`,
+      );
     }
     const bytes = utf8.encode(text);
-    if (bytes.length > MAX_ITEM_BYTES) throw new ProblemError('invalid_request', `batch.items.${i}: canonical form over 4 KiB`);
+    if (bytes.length > MAX_ITEM_BYTES)
+      throw new ProblemError('invalid_request', `batch.items.${i}: canonical form over 4 KiB`);
     jcs[i] = text;
     leaves[i] = hashLeaf(sha256, bytes);
   }
@@ -49,11 +56,18 @@ export function prepareBatch(policy: Policy, batch: { type: string; items: unkno
   // Every item met the rules above, so the summary has no problem to report.
   if ('problem' in summary) throw new ProblemError('invalid_request', `batch.${summary.problem}`);
   const action: BatchAction = { type: batch.type, batch: summary };
-  const rule = combineRules([selectRule(policy, action as never), ...items.map((item) => selectRule(policy, item as never))]);
+  const rule = combineRules([
+    selectRule(policy, action as never),
+    ...items.map((item) => selectRule(policy, item as never)),
+  ]);
   if (rule.refuseFormatChars) {
     for (let i = 0; i < items.length; i++) {
       const found = findHidingChar(items[i], `batch.items.${i}`);
-      if (found) throw new ProblemError('invalid_request', `${found}, a character that hides or reorders text; the policy rule "${rule.id}" refuses them`);
+      if (found)
+        throw new ProblemError(
+          'invalid_request',
+          `${found}, a character that hides or reorders text; the policy rule "${rule.id}" refuses them`,
+        );
     }
   }
   return { action, display: batchDisplay(items, summary), rule, items: jcs };

@@ -14,7 +14,12 @@ export function insertBatchItems(sql: SqlStorage, hash: string, items: readonly 
   let units = 0;
   let seq = 0;
   const flush = () => {
-    sql.exec('INSERT INTO batch_items (hash, seq, items) VALUES (?, ?, ?)', hash, seq++, `[${chunk.join(',')}]`);
+    sql.exec(
+      'INSERT INTO batch_items (hash, seq, items) VALUES (?, ?, ?)',
+      hash,
+      seq++,
+      `[${chunk.join(',')}]`,
+    );
     chunk = [];
     units = 0;
   };
@@ -28,7 +33,9 @@ export function insertBatchItems(sql: SqlStorage, hash: string, items: readonly 
 
 /** A batch's items, in order. */
 export function batchItems(sql: SqlStorage, hash: string): unknown[] {
-  const rows = sql.exec<{ items: string }>('SELECT items FROM batch_items WHERE hash = ? ORDER BY seq', hash).toArray();
+  const rows = sql
+    .exec<{ items: string }>('SELECT items FROM batch_items WHERE hash = ? ORDER BY seq', hash)
+    .toArray();
   return rows.flatMap((row) => JSON.parse(row.items) as unknown[]);
 }
 

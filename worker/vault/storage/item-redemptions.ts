@@ -8,14 +8,29 @@ import { ProblemError } from '../../errors';
 import { REDEMPTION_RETENTION_SECONDS } from './redemptions';
 
 /** Spend items `indexes` of the receipt `jti`; 409 `receipt_redeemed` (nothing spent) if any already is. */
-export function redeemItemsOnce(storage: DurableObjectStorage, jti: string, exp: number, indexes: readonly number[], now: number): void {
+export function redeemItemsOnce(
+  storage: DurableObjectStorage,
+  jti: string,
+  exp: number,
+  indexes: readonly number[],
+  now: number,
+): void {
   const sql = storage.sql;
   storage.transactionSync(() => {
-    sql.exec('DELETE FROM item_redemptions WHERE exp < ?', Math.floor(now / 1000) - REDEMPTION_RETENTION_SECONDS);
+    sql.exec(
+      'DELETE FROM item_redemptions WHERE exp < ?',
+      Math.floor(now / 1000) - REDEMPTION_RETENTION_SECONDS,
+    );
     for (const index of indexes) {
-      const inserted = sql.exec('INSERT INTO item_redemptions (jti, idx, exp) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', jti, index, exp).rowsWritten;
+      const inserted = sql.exec(
+        'INSERT INTO item_redemptions (jti, idx, exp) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        jti,
+        index,
+        exp,
+      ).rowsWritten;
       // Throwing rolls back every item this call inserted before.
-      if (inserted === 0) throw new ProblemError('receipt_redeemed', `item ${index} is already redeemed`);
+      if (inserted === 0)
+        throw new ProblemError('receipt_redeemed', `item ${index} is already redeemed`);
     }
   });
 }

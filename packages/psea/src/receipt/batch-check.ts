@@ -35,16 +35,22 @@ export function batchCheckOf(options: { batch?: unknown; item?: unknown }): Batc
   if ('batch' in options) {
     const items = options.batch;
     if (!Array.isArray(items) || items.length < 1 || items.length > MAX_BATCH_ITEMS) {
-      throw bad(`batch must be the array of 1 to ${MAX_BATCH_ITEMS} items sent to POST /v1/actions`);
+      throw bad(
+        `batch must be the array of 1 to ${MAX_BATCH_ITEMS} items sent to POST /v1/actions`,
+      );
     }
     return { items: [...items] };
   }
   const item = options.item as Partial<BatchItemOption> | null;
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) throw bad('item must be { value, index, proof }');
+  if (typeof item !== 'object' || item === null || Array.isArray(item))
+    throw bad('item must be { value, index, proof }');
   const { value, index, proof } = item;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('item.value must be the item object');
-  if (!Number.isSafeInteger(index) || (index as number) < 0) throw bad('item.index must be a whole number (0-based)');
-  if (!Array.isArray(proof) || proof.some((p) => typeof p !== 'string')) throw bad('item.proof must be an array of base64 hashes');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw bad('item.value must be the item object');
+  if (!Number.isSafeInteger(index) || (index as number) < 0)
+    throw bad('item.index must be a whole number (0-based)');
+  if (!Array.isArray(proof) || proof.some((p) => typeof p !== 'string'))
+    throw bad('item.proof must be an array of base64 hashes');
   canonicalJson(value); // an item with no JSON form fails here, before any crypto
   return { item: { value, index: index as number, proof: [...proof] } };
 }
@@ -65,12 +71,16 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  */
 export async function checkBatch(claims: ReceiptClaims, check: BatchCheck): Promise<void> {
   const batch = claims.batch;
-  if (batch === undefined) throw mismatch('receipt is for a single action, not a batch; pass action or actionHash');
-  if ((await sha256B64url(batchActionJson(claims.act_type, batch))) !== claims.act) throw mismatch('receipt act is not the hash of its batch');
+  if (batch === undefined)
+    throw mismatch('receipt is for a single action, not a batch; pass action or actionHash');
+  if ((await sha256B64url(batchActionJson(claims.act_type, batch))) !== claims.act)
+    throw mismatch('receipt act is not the hash of its batch');
   if ('items' in check) {
     const summary = summarize(check.items);
-    if ('problem' in summary) throw mismatch(`the given batch cannot be the one approved (${summary.problem})`);
-    if (!sameSummary(summary, batch)) throw mismatch('the given items do not rebuild the receipt batch');
+    if ('problem' in summary)
+      throw mismatch(`the given batch cannot be the one approved (${summary.problem})`);
+    if (!sameSummary(summary, batch))
+      throw mismatch('the given items do not rebuild the receipt batch');
     return;
   }
   const { value, index, proof } = check.item;
@@ -81,7 +91,8 @@ export async function checkBatch(claims: ReceiptClaims, check: BatchCheck): Prom
   } catch {
     throw mismatch('item.proof is not an inclusion proof of this item');
   }
-  if (!sameBytes(root, decodeB64url(batch.root))) throw mismatch(`item ${index} with this proof does not lead to the receipt batch root`);
+  if (!sameBytes(root, decodeB64url(batch.root)))
+    throw mismatch(`item ${index} with this proof does not lead to the receipt batch root`);
 }
 
 function sameSummary(a: BatchSummary, b: BatchSummary): boolean {

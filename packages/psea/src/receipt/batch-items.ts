@@ -21,10 +21,14 @@ const loneSurrogate = /\p{Cs}/u;
 /** Where in `value` a number is not a safe integer (or is -0), or a string or name is not well-formed. */
 function badLeaf(value: unknown, path: string): string | undefined {
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || Object.is(value, -0)) return `${path}: numbers must be safe integers (not -0)`;
+    if (!Number.isSafeInteger(value) || Object.is(value, -0))
+      return `${path}: numbers must be safe integers (not -0)`;
     return undefined;
   }
-  if (typeof value === 'string') return loneSurrogate.test(value) ? `${path}: must be well-formed Unicode (no lone surrogates)` : undefined;
+  if (typeof value === 'string')
+    return loneSurrogate.test(value)
+      ? `${path}: must be well-formed Unicode (no lone surrogates)`
+      : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   for (const [name, child] of Object.entries(value)) {
     if (loneSurrogate.test(name)) return `${path}: a member name is not well-formed Unicode`;
@@ -44,8 +48,10 @@ export function itemProblem(item: unknown, index: number): string | undefined {
   const at = `items.${index}`;
   if (!isPlainObject(item)) return `${at}: must be a JSON object`;
   const type = Object.hasOwn(item, 'type') ? item.type : undefined;
-  if (typeof type !== 'string' || type.length < 1 || type.length > 128) return `${at}.type: must be a string of 1 to 128 characters`;
-  if (type.startsWith(SERVICE_PREFIX)) return `${at}.type: types beginning "${SERVICE_PREFIX}" are the service's own`;
+  if (typeof type !== 'string' || type.length < 1 || type.length > 128)
+    return `${at}.type: must be a string of 1 to 128 characters`;
+  if (type.startsWith(SERVICE_PREFIX))
+    return `${at}.type: types beginning "${SERVICE_PREFIX}" are the service's own`;
   const leaf = badLeaf(item, at);
   if (leaf) return leaf;
   if (Object.hasOwn(item, 'amount')) {
@@ -53,7 +59,8 @@ export function itemProblem(item: unknown, index: number): string | undefined {
       return `${at}.amount: must be a decimal string of 1 to 15 digits, optionally "." and 1 to 6 digits`;
     }
     const currency = Object.hasOwn(item, 'currency') ? item.currency : undefined;
-    if (typeof currency !== 'string' || !CURRENCY.test(currency)) return `${at}.currency: must be three capital letters (A-Z) with an amount`;
+    if (typeof currency !== 'string' || !CURRENCY.test(currency))
+      return `${at}.currency: must be three capital letters (A-Z) with an amount`;
   }
   if (Object.hasOwn(item, 'to') && typeof item.to !== 'string') return `${at}.to: must be a string`;
   return undefined;

@@ -36,7 +36,10 @@ export interface BatchAction {
 
 function checkList(items: readonly unknown[]): void {
   if (!Array.isArray(items) || items.length < 1 || items.length > MAX_BATCH_ITEMS) {
-    throw new ReceiptError('invalid_options', `items must be an array of 1 to ${MAX_BATCH_ITEMS} items`);
+    throw new ReceiptError(
+      'invalid_options',
+      `items must be an array of 1 to ${MAX_BATCH_ITEMS} items`,
+    );
   }
 }
 
@@ -52,7 +55,9 @@ export function batchLeaf(item: unknown): Uint8Array {
  */
 export function batchLeaves(items: readonly unknown[]): Promise<Uint8Array[]> {
   const preimages = items.map((item) => leafPreimage(entryBytes(item)));
-  return Promise.all(preimages.map(async (p) => new Uint8Array(await crypto.subtle.digest('SHA-256', p))));
+  return Promise.all(
+    preimages.map(async (p) => new Uint8Array(await crypto.subtle.digest('SHA-256', p))),
+  );
 }
 
 /** The tree over leaf hashes, in order. */
@@ -87,14 +92,18 @@ export function batchProof(items: readonly unknown[], index: number): string[] {
  * The summary of a batch from its items, or the first rule an item breaks.
  * `leaves`: the items' leaf hashes, when the caller has them already.
  */
-export function summarize(items: readonly unknown[], leaves?: readonly Uint8Array[]): BatchSummary | { problem: string } {
+export function summarize(
+  items: readonly unknown[],
+  leaves?: readonly Uint8Array[],
+): BatchSummary | { problem: string } {
   const sums = new Map<string, DecimalSum>();
   const payees = new Set<string>();
   for (let i = 0; i < items.length; i++) {
     const problem = itemProblem(items[i], i);
     if (problem) return { problem };
     const item = items[i] as Record<string, unknown>;
-    if (typeof item.amount === 'string') sums.set(item.currency as string, addAmount(sums.get(item.currency as string), item.amount));
+    if (typeof item.amount === 'string')
+      sums.set(item.currency as string, addAmount(sums.get(item.currency as string), item.amount));
     if (typeof item.to === 'string') payees.add(item.to);
   }
   const totals: Record<string, string> = {};
@@ -116,7 +125,8 @@ export function summarize(items: readonly unknown[], leaves?: readonly Uint8Arra
  */
 export function batchAction(type: string, items: readonly unknown[]): BatchAction {
   checkList(items);
-  if (typeof type !== 'string' || type === '') throw new ReceiptError('invalid_options', 'type must be a non-empty string');
+  if (typeof type !== 'string' || type === '')
+    throw new ReceiptError('invalid_options', 'type must be a non-empty string');
   const summary = summarize(items);
   if ('problem' in summary) throw new ReceiptError('invalid_options', summary.problem);
   return { type, batch: summary };

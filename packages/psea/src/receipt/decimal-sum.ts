@@ -28,7 +28,10 @@ export function addAmount(sum: DecimalSum | undefined, amount: string): DecimalS
   const whole = point < 0 ? amount : amount.slice(0, point);
   const fraction = point < 0 ? '' : amount.slice(point + 1);
   const micros = BigInt(whole) * UNIT + BigInt(fraction.padEnd(SCALE, '0'));
-  return { micros: (sum?.micros ?? 0n) + micros, digits: Math.max(sum?.digits ?? 0, fraction.length) };
+  return {
+    micros: (sum?.micros ?? 0n) + micros,
+    digits: Math.max(sum?.digits ?? 0, fraction.length),
+  };
 }
 
 /**
