@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { actionTitle } from '../packages/psea/src/internal/action-title';
 import { Failure } from './api';
@@ -39,10 +39,6 @@ export interface PseaApprovedDetail {
   /** The execution receipt, a `psea-receipt+jwt`: hand it to your backend, which checks it with `verifyReceipt`. */
   receipt: string;
 }
-
-/** A batch's items, drawn by the batch part, after the totals (docs/batches.md). */
-const batchList = (data: ActionJSON & { list?: HTMLElement }, hint: string) =>
-  data.list ? html`<p class="hint">${hint}</p>${data.list}` : nothing;
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
 
@@ -232,7 +228,7 @@ export class PseaApprove extends PseaElement<ActionJSON> {
           (f) => html`<div part="field"><dt part="label">${visible(text(f.label))}</dt><dd part="value">${visible(text(f.value))}</dd></div>`,
         )}
       </dl>
-      ${batchList(data, this.msg('items'))}
+      ${(data as { list?: HTMLElement }).list}
       <details part="details" open>
         <summary>${this.msg('details')}</summary>
         <p class="hint">${this.msg('signed')}</p>
