@@ -22,7 +22,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { getSigningKeys, getVars, serviceOrigin } from '../worker/config';
-import { isLoopbackHost } from '../worker/http/loopback';
+import { isLoopbackHost } from '../worker/lib/loopback';
 import type { AppEnv, Env } from '../worker/env';
 import { ProblemError, problemResponse } from '../worker/errors';
 import { ASSETS } from '../worker/generated/widget';

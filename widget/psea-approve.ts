@@ -1,9 +1,10 @@
 import { html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { startAuthentication } from '@simplewebauthn/browser';
 import { actionTitle } from '../packages/psea/src/internal/action-title';
 import { Failure } from './api';
 import type { PseaErrorCode } from './error-code';
 import { PseaElement, SCRIPT_ORIGIN, type PseaErrorDetail, type PseaState } from './base';
+import type { ActionJSON } from './action-json';
 import type { OfflineData } from './offline/approval';
 import type { GrantRecord } from './offline/store';
 import { offlineEngine } from './offline/load';
@@ -15,20 +16,7 @@ import { signedMembers } from './signed-members';
 import { memberPath, memberValue, visible } from './visible';
 
 /** One row the person checks before approving. Values are shown as text, never as HTML. */
-export interface DisplayField {
-  label: string;
-  value: string;
-}
-
-/** `GET /v1/actions/:ticket` (SPEC.md "Browser routes"). */
-export interface ActionJSON {
-  action: { type: string; [key: string]: unknown };
-  display?: { title?: string; fields?: DisplayField[] };
-  actionHash: string;
-  /** `dsp` (v2): base64url SHA-256 of JCS(display), the display exactly as served here. */
-  statement: { v: 1; iss: string; aud: string; sub: string; act: string; dsp?: string; nonce: string };
-  options: PublicKeyCredentialRequestOptionsJSON;
-}
+export type { ActionJSON, DisplayField } from './action-json';
 
 /** `psea-proof` (offline): the proof, `{ action, display?, statement, assertion }`, kept on this device until the service takes it. */
 export interface PseaProofDetail {

@@ -89,8 +89,9 @@ export function rows(res) {
   if (f.evidence) {
     const u = f.evidence.usPerCall;
     const p = f.evidence.proof;
-    add('7b. verifyEvidence (Node), all seven checks, receipt included', us(u.verifyEvidence), `bare verifyAuthenticationResponse ${us(u.bare)}`, u.verifyEvidence / u.bare, '≤ 2×', u.verifyEvidence / u.bare <= 2);
+    add('7b. verifyEvidence (Node), all eight checks, receipt included, custody root first (no link)', us(u.verifyEvidence), `bare verifyAuthenticationResponse ${us(u.bare)}`, u.verifyEvidence / u.bare, '≤ 2×', u.verifyEvidence / u.bare <= 2);
     add('7b. … without jwks (the receipt check unavailable)', us(u.verifyEvidenceNoReceipt), `bare verifyAuthenticationResponse ${us(u.bare)}`, u.verifyEvidenceNoReceipt / u.bare, '—', null);
+    if (u.verifyEvidenceOneLink) add('7b. … a one-link chain of custody (a passkey added by approval), receipt included', us(u.verifyEvidenceOneLink), `bare verifyAuthenticationResponse ${us(u.bare)}`, u.verifyEvidenceOneLink / u.bare, '—', null);
     add(`7c. Inclusion proof at ${int(p.logSize)} entries: size; made from the store; verified (WebCrypto)`, `${p.hashes} hashes = ${p.bytes} B (${p.wireBytes} B as JSON); made ${us(p.makeUs)}; verified ${us(p.verifyUs)}`, '—', NaN, '≤ ⌈log2 n⌉ hashes', p.hashes <= Math.ceil(Math.log2(p.logSize)));
   }
   const ag = f.agents;

@@ -37,6 +37,8 @@ const ITEMS = Array.from({ length: 25 }, (_, i) => ({
 async function approvedBatch(items: unknown[] = ITEMS) {
   const userId = newUserId('batch-ok');
   const { auth } = await enroll(userId);
+  // The checkpoint an RP keeps after the enrollment: what anchors the evidence's custody check.
+  const known = (await call('GET', `/v1/users/${userId}/log`)).body.checkpoint as string;
   const created = await call('POST', '/v1/actions', {
     user: { id: userId },
     batch: { type: 'supplier.run', items },
@@ -47,6 +49,7 @@ async function approvedBatch(items: unknown[] = ITEMS) {
   expect(ok.status).toBe(200);
   return {
     userId,
+    known,
     ticket: created.body.ticket as string,
     actionHash: created.body.actionHash as string,
     receipt: ok.body.receipt as string,
@@ -135,13 +138,14 @@ describe('a batch approval', () => {
 
   it('has evidence whose action is the built action, and every check passes', async () => {
     const a = await approvedBatch();
-    const r = await call('GET', `/v1/actions/${a.ticket}/evidence`);
+    const r = await call('GET', `/v1/actions/${a.ticket}/evidence?since=1`);
     expect(r.status).toBe(200);
     expect(r.body.action).toEqual(batchAction('supplier.run', ITEMS));
     const rp = { rpId: 'localhost', origins: [ORIGIN, OTHER_ALLOWED_ORIGIN] };
     const result = await verifyEvidence(r.body, {
       ...rp,
       logKey: await verifierKeyOf(env.LOG_SIGNING_KEY!),
+      knownCheckpoint: a.known,
       jwks: await jwks(),
       subject: a.userId,
       action: r.body.action,

@@ -4,10 +4,10 @@ import { getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { requireApiKey } from '../http/api-key';
 import { browserCors } from '../http/browser-cors';
-import { isoSeconds } from '../http/outcome';
+import { isoSeconds } from '../http/iso-seconds';
 import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
 import { jsonBody } from '../http/validate';
-import { readVault, writeVault } from '../http/vault-call';
+import { readVault, writeVault } from '../vault/object-call';
 import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import type { RegistrationOutcome } from '../vault/user-vault';
 import { AuthenticationResponse, EnrollmentRequest, RegistrationResponse } from './schemas';
@@ -66,9 +66,11 @@ enroll.post(
   async (c) => {
     const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
     // The body as sent, hashed: a byte-identical retry of the accepted post gets its answer back.
-    const accepted = await sha256B64url(await c.req.text());
+    const posted = await c.req.text();
+    const accepted = await sha256B64url(posted);
     const response = c.req.valid('json') satisfies AuthenticationResponseJSON;
     const now = Date.now();
-    return c.json(await writeVault(c.env, vault, 'approveEnrollment', (v) => v.approveEnrollment(hash, response, now, accepted)), 201);
+    // `posted` is kept too: the chain of custody shows the approval exactly as accepted.
+    return c.json(await writeVault(c.env, vault, 'approveEnrollment', (v) => v.approveEnrollment(hash, response, now, accepted, posted)), 201);
   },
 );

@@ -5,7 +5,7 @@ import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { userVault } from '../http/ticket';
 import { jsonBody } from '../http/validate';
-import { writeVault } from '../http/vault-call';
+import { writeVault } from '../vault/object-call';
 import { checkTokenOptions } from '../../packages/psea/src/receipt/token-options';
 import { verifyReceiptToken } from '../../packages/psea/src/receipt/verify-token';
 import { RedeemRequest } from './schemas';

@@ -97,8 +97,8 @@ export class UserVault extends DurableObject<Env> {
     return enroll(this.#v, hash, response, now);
   }
 
-  approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string) {
-    return approveEnrollment(this.#v, hash, response, now, accepted);
+  approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string, posted?: string) {
+    return approveEnrollment(this.#v, hash, response, now, accepted, posted);
   }
 
   actionDetails(hash: string, now: number) {
