@@ -204,6 +204,7 @@ describe('a batch refused', () => {
       { auth: false },
     );
     expectProblem(offline, 400, 'invalid_request');
+    expect(offline.body.detail).toMatch(/^action\.batch: /);
   });
 
   it('a body over 64 KiB without a batch: 413; a batch body over 4 MiB: 413', async () => {
