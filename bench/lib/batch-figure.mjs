@@ -86,6 +86,8 @@ export async function figureBatches({
   });
   try {
     const runs = [];
+    /** From the GET answer to the batch part's last byte: its download, inside the figure. */
+    const partLoads = [];
     for (let i = 0; i < (quick ? 2 : 5); i++) {
       const { ticket } = await psea.must(201, '/v1/actions', {
         method: 'POST',
@@ -108,14 +110,20 @@ export async function figureBatches({
             window.__ready = performance.now();
         }).observe(document, { subtree: true, attributes: true, attributeFilter: ['state'] });
       }, ticket);
-      await page.goto(`${psea.base}/approve/${ticket}`);
+      // An allowed origin (ALLOWED_ORIGINS names localhost): the page is refused on any other.
+      await page.goto(`${psea.origin}/approve/${ticket}`);
       await page.locator('psea-approve[state="ready"]').waitFor({ timeout: 60_000 });
-      runs.push(await page.evaluate(() => window.__ready - window.__answered));
+      const [total, part] = await page.evaluate(() => {
+        const js = performance.getEntriesByType('resource').find((e) => e.name.includes('/pages/batch.js'));
+        return [window.__ready - window.__answered, js ? js.responseEnd - window.__answered : NaN];
+      });
+      runs.push(total);
+      partLoads.push(part);
       await page.context().close();
     }
-    const pageFigure = { answerToReadyMs: median(runs), runs, goalMs: 300, items: 10_000 };
+    const pageFigure = { answerToReadyMs: median(runs), runs, partLoadedMs: median(partLoads), goalMs: 300, items: 10_000 };
     log(
-      `figure 9b: 10,000 items, GET answer → button enabled: ${pageFigure.answerToReadyMs.toFixed(0)} ms median (runs ${runs.map((r) => r.toFixed(0)).join(', ')}; goal ≤ 300 ms)`,
+      `figure 9b: 10,000 items, GET answer → button enabled: ${pageFigure.answerToReadyMs.toFixed(0)} ms median (runs ${runs.map((r) => r.toFixed(0)).join(', ')}; the batch part's download ends ${pageFigure.partLoadedMs.toFixed(0)} ms in; goal ≤ 300 ms)`,
     );
     return { post, sizes, page: pageFigure };
   } finally {
