@@ -10,6 +10,7 @@ import { demo } from './routes';
 
 export { UserVault } from '../worker/vault/user-vault';
 export { CredentialOwner } from '../worker/vault/credential-owners';
+export { IdempotencyRecord } from '../worker/idempotency/idempotency-record';
 
 export default createApp((app) => {
   app.get('/', demoHome);

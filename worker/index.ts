@@ -7,5 +7,6 @@ import { createApp } from './app';
 
 export { UserVault } from './vault/user-vault';
 export { CredentialOwner } from './vault/credential-owners';
+export { IdempotencyRecord } from './idempotency/idempotency-record';
 
 export default createApp();

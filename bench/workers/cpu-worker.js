@@ -22,6 +22,7 @@ import { heads, queues, statefulFloor } from './cpu-context.js';
 import { stepOf } from './cpu-steps.js';
 import { benchVaults } from './cpu-vault.js';
 export { CredentialOwner } from '../../worker/vault/credential-owners';
+export { IdempotencyRecord } from '../../worker/idempotency/idempotency-record';
 export { UserVault } from './cpu-vault.js';
 
 /** @typedef {import('./cpu-vault.js').BenchEnv} BenchEnv */

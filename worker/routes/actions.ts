@@ -4,6 +4,7 @@ import { getPolicy, getSigningKeys, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
+import { idempotent } from '../http/idempotency';
 import { browserCors } from '../http/browser-cors';
 import { isoSeconds } from '../http/iso-seconds';
 import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
@@ -43,7 +44,7 @@ function defaultDisplay(action: Record<string, unknown> & { type: string }): Dis
 }
 
 // Server: ask for approval of one exact action; the statement fixes what the passkey will sign.
-actions.post('/v1/actions', refuseUnbatchedOver64KiB, requireApiKey, jsonBody(ActionRequest), async (c) => {
+actions.post('/v1/actions', refuseUnbatchedOver64KiB, requireApiKey, idempotent, jsonBody(ActionRequest), async (c) => {
   const body = c.req.valid('json');
   const vars = getVars(c.env);
   // A batch: the service builds the action, its display and its rule (batch-action.ts).

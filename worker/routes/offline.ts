@@ -9,6 +9,7 @@ import { getPolicy, getSigningKeys, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
+import { idempotent } from '../http/idempotency';
 import { browserCors } from '../http/browser-cors';
 import { isoSeconds } from '../http/iso-seconds';
 import { grantVault, newGrantNonce } from '../http/grant-nonce';
@@ -39,7 +40,7 @@ function jcs(value: unknown, field: string): string {
 }
 
 // Server: grants for one user, one audience and a list of types, and the bundle that carries them.
-offline.post('/v1/users/:id/offline-grants', requireApiKey, jsonBody(OfflineGrantRequest), async (c) => {
+offline.post('/v1/users/:id/offline-grants', requireApiKey, idempotent, jsonBody(OfflineGrantRequest), async (c) => {
   const id = UserId.safeParse(c.req.param('id'));
   if (!id.success) throw new ProblemError('invalid_request', 'id: 1 to 128 characters');
   const body = c.req.valid('json');

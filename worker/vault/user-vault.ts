@@ -93,8 +93,8 @@ export class UserVault extends DurableObject<Env> {
     return enrollmentOptions(this.#v, hash, now);
   }
 
-  enroll(hash: string, response: RegistrationResponseJSON, now: number) {
-    return enroll(this.#v, hash, response, now);
+  enroll(hash: string, response: RegistrationResponseJSON, now: number, accepted?: string) {
+    return enroll(this.#v, hash, response, now, accepted);
   }
 
   approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string, posted?: string) {
