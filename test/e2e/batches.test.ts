@@ -10,6 +10,7 @@ import { batchProof, verifyReceipt } from '../../packages/psea/src/receipt/index
 import {
   actionButton,
   ctx,
+  embedUrl,
   enrolledDevice,
   events,
   launch,
@@ -106,6 +107,19 @@ describe('batches in Chromium', () => {
     expect((await server(`/v1/actions/${ticket}/status`)).data).toMatchObject({
       state: 'approved',
     });
+    await d.context.close();
+  });
+
+  it('shows a batch in the element embedded on a host page (the batch part loaded cross-origin)', async () => {
+    const d = await enrolledDevice(browser);
+    const list = items(30);
+    const { ticket } = await batchTicket(d.user, list);
+    await d.page.goto(embedUrl('approve', ticket));
+    await waitForState(d.page, 'psea-approve', 'ready');
+    expect(await rows(d.page)).toHaveLength(30);
+    expect(await d.page.locator('psea-approve p.hint').first().textContent()).toBe('Every item your passkey signs:');
+    await actionButton(d.page, 'psea-approve').click();
+    await waitForState(d.page, 'psea-approve', 'done');
     await d.context.close();
   });
 
