@@ -10,6 +10,7 @@
  *   --cpu-only                         figure 1 alone, printed, not written (for optimisation work)
  *   --storage=disk                     the SQLite files on disk for every figure (default: tmpfs)
  *   --only=agents                      figure 8 alone (long-poll waiters, webhook latency), printed, not written
+ *   --only=batches                     figure 9 alone (batches: POST, the page at 10,000 items, sizes), printed, not written
  *
  * Everything listens on 127.0.0.1 and every load loop is bounded in count
  * (autocannon `amount`) and time (a hard limit on the whole run).
@@ -32,6 +33,7 @@ import { report } from './lib/report.mjs';
 import { roundTrips } from './lib/round-trips.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { widgetSize } from './lib/widget-size.mjs';
+import { figureBatches } from './lib/batch-figure.mjs';
 
 process.env.WRANGLER_SEND_METRICS = 'false';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,7 +42,7 @@ const flags = new Set(process.argv.slice(2));
 const QUICK = flags.has('--quick');
 const CPU_ONLY = flags.has('--cpu-only');
 const ONLY = [...flags].find((f) => f.startsWith('--only='))?.slice(7);
-if (ONLY !== undefined && ONLY !== 'agents') throw new Error(`--only=${ONLY}: only --only=agents is known`);
+if (ONLY !== undefined && ONLY !== 'agents' && ONLY !== 'batches') throw new Error(`--only=${ONLY}: --only=agents and --only=batches are known`);
 /**
  * Where the Durable Objects' SQLite files live for the main figures: `tmpfs`
  * (/dev/shm, the default when it exists: a commit costs what SQLite and the
@@ -111,6 +113,12 @@ async function main() {
   const psea = servers.psea;
   const cpuApi = servers.cpu;
   const agents = () => figureAgents({ psea, cpuApi, SoftAuthenticator, enrollUser, pid: workerd.pid, webhookSecret: servers.webhookSecret, baselinePort: ports.baseline, quick: QUICK, log });
+  const batches = () => figureBatches({ psea, SoftAuthenticator, enrollUser, pid: workerd.pid, quick: QUICK, log });
+  if (ONLY === 'batches') {
+    results.figures.batches = await batches();
+    console.log(JSON.stringify(results.figures.batches, null, 1));
+    return;
+  }
   if (ONLY === 'agents') {
     results.figures.agents = await agents();
     results.machine.seconds = Math.round((Date.now() - began) / 1000);
@@ -150,6 +158,10 @@ async function main() {
 
   // ---- figure 8: long-poll waiters and webhook latency (issue 17) ----
   results.figures.agents = await agents();
+
+  // ---- figure 9: batches (issue 25) ----
+  if (flags.has('--no-browser')) results.figures.batches = { skipped: '--no-browser' };
+  else results.figures.batches = await batches().catch((err) => ({ skipped: `failed: ${err.message.split('\n')[0]}` }));
 
   // ---- figure 6: round trips, in Chromium ----
   if (flags.has('--no-browser')) results.figures.roundTrips = { skipped: '--no-browser' };

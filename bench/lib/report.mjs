@@ -104,6 +104,13 @@ export function rows(res) {
     const h = ag.webhooks;
     add("8b. Webhook at a loopback receiver after the verify's 200 (median; signature checked)", `${ms(h.deliveryMs)} (max ${ms(h.maxMs)}; ${h.delivered}/${h.rounds} delivered, ${h.badSignatures} bad signatures)`, `empty round trip ${ms(h.emptyMs)}`, h.deliveryMs / h.emptyMs, 'every one delivered, signed', h.delivered === h.rounds && h.badSignatures === 0);
   }
+  const bt = f.batches;
+  if (bt && !bt.skipped) {
+    const p = bt.post;
+    add('9a. `POST /v1/actions` with a batch of 10,000 items: wall; workerd CPU per request', `${ms(p.batch.wallMs)} wall, ${ms(p.batch.cpuMs)} CPU`, `a single action: ${ms(p.single.wallMs)} wall, ${ms(p.single.cpuMs)} CPU`, p.batch.cpuMs / p.single.cpuMs, '—', null);
+    if (bt.page && !bt.page.skipped) add('9b. 10,000 items in Chromium: from the GET answer to the button enabled (median)', ms(bt.page.answerToReadyMs), '—', NaN, '≤ 300 ms', bt.page.answerToReadyMs <= 300);
+    add('9c. The batch part (`/pages/batch.js`), loaded on demand', `${kb(bt.sizes.batchPartGzip)} gzip (${kb(bt.sizes.batchPartRaw)} raw)`, `widget.js ${kb(bt.sizes.widgetGzip)} gzip`, NaN, '—', null);
+  }
   if (f.widget) {
     const w = f.widget;
     add('5. widget.js size', `${kb(w.gzip)} gzip (${kb(w.raw)} raw, ${kb(w.brotli)} brotli)`, `budget ${kb(w.budgetGzip)} gzip`, w.gzip / w.budgetGzip, '≤ 15 KB gzip', w.gzip <= w.budgetGzip);

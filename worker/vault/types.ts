@@ -71,6 +71,8 @@ export interface ActionTicketData {
   actionHash: string;
   statement: Statement;
   rule: AppliedRule;
+  /** v3, a batch: how many items are stored apart (vault/storage/batch-items.ts); `action` is the built action. */
+  items?: number;
 }
 
 export interface Display {
