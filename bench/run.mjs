@@ -10,10 +10,11 @@
  *   --cpu-only                         figure 1 alone, printed, not written (for optimisation work)
  *   --storage=disk                     the SQLite files on disk for every figure (default: tmpfs)
  *   --only=agents                      figure 8 alone (long-poll waiters, webhook latency), printed, not written
+ *   --only=batches                     figure 9 alone (batches: POST, the page at 10,000 items, sizes), printed, not written
  *   --only=coldstart [--compare=<bundle>]  a cold isolate's start-up CPU for the bundle (and another), printed
  *   --only=profile                     where a verify's CPU goes (V8 sampling profile), printed
- *   --only=cap                         figure 9b: objects open at workerd's default SQLite cap, per kind, printed
- *   --only=memory [--vaults=N]         figure 9 alone (vaults one workerd holds, one vault's memory), printed
+ *   --only=cap                         figure 10b: objects open at workerd's default SQLite cap, per kind, printed
+ *   --only=memory [--vaults=N]         figure 10 alone (vaults one workerd holds, one vault's memory), printed
  *
  * Everything listens on 127.0.0.1 and every load loop is bounded in count
  * (autocannon `amount`) and time (a hard limit on the whole run).
@@ -40,6 +41,7 @@ import { report } from './lib/report.mjs';
 import { roundTrips } from './lib/round-trips.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { widgetSize } from './lib/widget-size.mjs';
+import { figureBatches } from './lib/batch-figure.mjs';
 
 process.env.WRANGLER_SEND_METRICS = 'false';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,8 +50,10 @@ const flags = new Set(process.argv.slice(2));
 const QUICK = flags.has('--quick');
 const CPU_ONLY = flags.has('--cpu-only');
 const ONLY = [...flags].find((f) => f.startsWith('--only='))?.slice(7);
-if (ONLY !== undefined && !['agents', 'memory', 'cap', 'profile', 'coldstart'].includes(ONLY)) throw new Error(`--only=${ONLY}: agents, memory, cap, profile or coldstart`);
-/** Figure 9's target: vaults enrolled into one workerd (`--vaults=N`, default 10,000). */
+if (ONLY !== undefined && !['agents', 'batches', 'memory', 'cap', 'profile', 'coldstart'].includes(ONLY)) {
+  throw new Error(`--only=${ONLY}: agents, batches, memory, cap, profile or coldstart`);
+}
+/** Figure 10's target: vaults enrolled into one workerd (`--vaults=N`, default 10,000). */
 const VAULTS = Number([...flags].find((f) => f.startsWith('--vaults='))?.slice(9) ?? (QUICK ? 300 : 10_000));
 /**
  * Where the Durable Objects' SQLite files live for the main figures: `tmpfs`
@@ -98,7 +102,7 @@ async function nodeFigures(results) {
   results.figures.evidence = await evidenceBench(evidenceLib, root, QUICK ? { rounds: 3, iterations: 50, logSize: 100_000, proofs: 200 } : {});
   const eu = results.figures.evidence.usPerCall;
   const ep = results.figures.evidence.proof;
-  log(`figure 7: verifyEvidence ${eu.verifyEvidence.toFixed(0)} µs, bare verifyAuthenticationResponse ${eu.bare.toFixed(0)} µs (${(eu.verifyEvidence / eu.bare).toFixed(2)}×); inclusion proof at ${ep.logSize} entries: ${ep.hashes} hashes, made in ${ep.makeUs.toFixed(1)} µs, verified in ${ep.verifyUs.toFixed(1)} µs`);
+  log(`figure 7: verifyEvidence ${eu.verifyEvidence.toFixed(0)} µs, bare verifyAuthenticationResponse ${eu.bare.toFixed(0)} µs (${(eu.verifyEvidence / eu.bare).toFixed(2)}×), one-link custody ${eu.verifyEvidenceOneLink.toFixed(0)} µs (${(eu.verifyEvidenceOneLink / eu.bare).toFixed(2)}×); inclusion proof at ${ep.logSize} entries: ${ep.hashes} hashes, made in ${ep.makeUs.toFixed(1)} µs, verified in ${ep.verifyUs.toFixed(1)} µs`);
 }
 
 async function main() {
@@ -129,6 +133,12 @@ async function main() {
   const psea = servers.psea;
   const cpuApi = servers.cpu;
   const agents = () => figureAgents({ psea, cpuApi, SoftAuthenticator, enrollUser, pid: workerd.pid, webhookSecret: servers.webhookSecret, baselinePort: ports.baseline, quick: QUICK, log });
+  const batches = () => figureBatches({ psea, SoftAuthenticator, enrollUser, pid: workerd.pid, quick: QUICK, log });
+  if (ONLY === 'batches') {
+    results.figures.batches = await batches();
+    console.log(JSON.stringify(results.figures.batches, null, 1));
+    return;
+  }
   if (ONLY === 'profile') {
     const cpuUsers = await pool(Array.from({ length: 24 }, (_, i) => `cpu-user-${i}`), 4, (id) => enrollUser(cpuApi, SoftAuthenticator, id));
     results.figures.profile = await figureProfile({ cpuApi, cpuUsers, inspectPort, sourceMap: join(tmp, 'cpu/index.js.map'), n: QUICK ? 100 : 300, log });
@@ -185,6 +195,10 @@ async function main() {
 
   // ---- figure 8: long-poll waiters and webhook latency (issue 17) ----
   results.figures.agents = await agents();
+
+  // ---- figure 9: batches (issue 25) ----
+  if (flags.has('--no-browser')) results.figures.batches = { skipped: '--no-browser' };
+  else results.figures.batches = await batches().catch((err) => ({ skipped: `failed: ${err.message.split('\n')[0]}` }));
 
   // ---- figure 6: round trips, in Chromium ----
   if (flags.has('--no-browser')) results.figures.roundTrips = { skipped: '--no-browser' };

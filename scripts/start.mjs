@@ -54,7 +54,8 @@ Walk-through with curl (the passkey steps happen in a browser):
 const WRANGLER = fileURLToPath(new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url));
 const envFile = DEV_VARS === '.dev.vars' ? [] : ['--env-file', DEV_VARS];
 const [cmd, args] = existsSync(WRANGLER) ? [process.execPath, [WRANGLER]] : ['npx', ['wrangler']];
-const child = spawn(cmd, [...args, 'dev', '--port', String(PORT), ...envFile, ...rest], {
+// The development entry: the app with the demo bank (production's main, worker/index.ts, has none).
+const child = spawn(cmd, [...args, 'dev', 'demo/index.ts', '--port', String(PORT), ...envFile, ...rest], {
   stdio: 'inherit',
   env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
 });

@@ -1,12 +1,14 @@
 import { html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { startAuthentication } from '@simplewebauthn/browser';
 import { actionTitle } from '../packages/psea/src/internal/action-title';
 import { Failure } from './api';
 import type { PseaErrorCode } from './error-code';
-import { PseaElement, type PseaErrorDetail, type PseaState } from './base';
+import { PseaElement, SCRIPT_ORIGIN, type PseaErrorDetail, type PseaState } from './base';
+import type { ActionJSON } from './action-json';
 import type { OfflineData } from './offline/approval';
 import type { GrantRecord } from './offline/store';
 import { offlineEngine } from './offline/load';
+import { withBatch } from './batch/load';
 import { submitStored, type Outcome } from './offline/submit';
 import type { MessageKey } from './messages';
 import { styles } from './psea-approve.styles';
@@ -14,20 +16,7 @@ import { signedMembers } from './signed-members';
 import { memberPath, memberValue, visible } from './visible';
 
 /** One row the person checks before approving. Values are shown as text, never as HTML. */
-export interface DisplayField {
-  label: string;
-  value: string;
-}
-
-/** `GET /v1/actions/:ticket` (SPEC.md "Browser routes"). */
-export interface ActionJSON {
-  action: { type: string; [key: string]: unknown };
-  display?: { title?: string; fields?: DisplayField[] };
-  actionHash: string;
-  /** `dsp` (v2): base64url SHA-256 of JCS(display), the display exactly as served here. */
-  statement: { v: 1; iss: string; aud: string; sub: string; act: string; dsp?: string; nonce: string };
-  options: PublicKeyCredentialRequestOptionsJSON;
-}
+export type { ActionJSON, DisplayField } from './action-json';
 
 /** `psea-proof` (offline): the proof, `{ action, display?, statement, assertion }`, kept on this device until the service takes it. */
 export interface PseaProofDetail {
@@ -126,7 +115,8 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 
   protected override fetchData(): Promise<ActionJSON> {
-    return this.offline ? offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display)) : super.fetchData();
+    // A batch is checked and drawn by the batch part, loaded on demand (batch/load.ts).
+    return this.offline ? offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display)) : super.fetchData().then((d) => withBatch(d, this.endpoint || SCRIPT_ORIGIN));
   }
 
   protected override blocked(data: ActionJSON): Failure | undefined {
@@ -226,6 +216,7 @@ export class PseaApprove extends PseaElement<ActionJSON> {
           (f) => html`<div part="field"><dt part="label">${visible(text(f.label))}</dt><dd part="value">${visible(text(f.value))}</dd></div>`,
         )}
       </dl>
+      ${(data as { list?: HTMLElement }).list}
       <details part="details" open>
         <summary>${this.msg('details')}</summary>
         <p class="hint">${this.msg('signed')}</p>

@@ -8,7 +8,7 @@ import {
 import { Failure } from './api';
 import { PseaElement, type PseaState } from './base';
 import type { MessageKey } from './messages';
-import type { DisplayField } from './psea-approve';
+import type { DisplayField } from './action-json';
 import { styles } from './psea-enroll.styles';
 import { visible } from './visible';
 

@@ -13,7 +13,7 @@ import type { Metadata, Trust } from './attestation/types';
 import { parsePolicy } from './policy/parse-policy';
 import { sha256 } from '../packages/psea/src/webauthn/bytes';
 import type { Policy } from './policy/types';
-import { isLoopbackUrl } from './http/loopback';
+import { isLoopbackUrl } from './lib/loopback';
 
 export interface Vars {
   rpId: string;

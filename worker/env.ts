@@ -1,3 +1,4 @@
+import type { IdempotencyRecord } from './idempotency/idempotency-record';
 import type { CredentialOwner } from './vault/credential-owners';
 import type { UserVault } from './vault/user-vault';
 
@@ -6,6 +7,8 @@ export interface Env {
   VAULT: DurableObjectNamespace<UserVault>;
   /** One object per credential id: the user it was enrolled for. */
   CREDENTIAL_OWNERS: DurableObjectNamespace<CredentialOwner>;
+  /** One object per (API key, Idempotency-Key) pair, named by a hash of both. */
+  IDEMPOTENCY: DurableObjectNamespace<IdempotencyRecord>;
   RP_ID?: string;
   RP_NAME?: string;
   ALLOWED_ORIGINS?: string;

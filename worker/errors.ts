@@ -31,6 +31,8 @@ export const PROBLEMS = {
   receipt_redeemed: [409, 'Receipt already redeemed'],
   rate_limited: [429, 'Too many failed attempts'],
   not_approved: [409, 'Not approved'],
+  idempotency_mismatch: [422, 'Idempotency-Key reused with another body'],
+  idempotency_in_progress: [409, 'Request with this Idempotency-Key in progress'],
   misconfigured: [500, 'Service misconfigured'],
   internal_error: [500, 'Internal error'],
   unavailable: [503, 'Service unavailable'],

@@ -4,7 +4,8 @@
  *   bare @simplewebauthn/server verifyAuthenticationResponse of the same
  *   assertion (the one check a backend would make without evidence), in the
  *   same rounds, alternating which runs first; with and without the receipt
- *   check (jwks).
+ *   check (jwks), and on the one-link custody vector (a passkey added by
+ *   another's approval: one more assertion, two more inclusion proofs).
  * - 7c: a log of 10^6 entries (the tree over a memory store, leaves hashed
  *   with @noble/hashes): an inclusion proof's size, the time to make one
  *   (store reads) and to verify one (WebCrypto), medians over many leaves.
@@ -26,10 +27,12 @@ export async function evidenceBench(lib, root, { rounds = 9, iterations = 300, l
       credential, requireUserVerification: true,
     });
   const { jwks, ...withoutJwks } = options;
+  const oneLink = JSON.parse(await readFile(join(root, 'test/vectors/evidence/valid-custody-one-link.json'), 'utf8'));
   const subjects = {
     bare,
     verifyEvidence: () => lib.verifyEvidence(bundle, options),
     verifyEvidenceNoReceipt: () => lib.verifyEvidence(bundle, withoutJwks),
+    verifyEvidenceOneLink: () => lib.verifyEvidence(oneLink.bundle, oneLink.options),
   };
   void jwks;
   for (const [name, f] of Object.entries(subjects)) {

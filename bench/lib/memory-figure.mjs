@@ -1,5 +1,5 @@
 /**
- * Figure 9 (issue 26): how many vaults one local workerd holds, and one vault's memory.
+ * Figure 10 (issue 26): how many vaults one local workerd holds, and one vault's memory.
  *
  * - **Vaults held.** Users are enrolled through the real routes (8 at a time) until
  *   `target`, or until the first answer that is not 2xx (before v3: a 503 whose log says
@@ -58,7 +58,7 @@ export async function figureMemory({ psea, SoftAuthenticator, enrollUser, pid, s
     approvedKiB: perVault(rssEmpty, rssApproved) / 1024,
     cachesFullKiB: perVault(rssEmpty, rssFull) / 1024,
   };
-  log(`figure 9: one vault's RSS share: ${vault.idleKiB.toFixed(0)} KiB started idle, ${vault.approvedKiB.toFixed(0)} KiB after ${approvals} approvals, ${vault.cachesFullKiB.toFixed(0)} KiB with its caches full`);
+  log(`figure 10: one vault's RSS share: ${vault.idleKiB.toFixed(0)} KiB started idle, ${vault.approvedKiB.toFixed(0)} KiB after ${approvals} approvals, ${vault.cachesFullKiB.toFixed(0)} KiB with its caches full`);
 
   // ---- vaults held: enroll until target or the first failure ----
   const samples = [];
@@ -74,7 +74,7 @@ export async function figureMemory({ psea, SoftAuthenticator, enrollUser, pid, s
     enrolled += results.filter((r) => r === true).length;
     if (bad) failure = String(bad?.message ?? bad).slice(0, 300);
     samples.push({ enrolled, rssMiB: mib(rssBytes(pid)), openRecently: recentlyWritten(storageDir, 10_000), seconds: (Date.now() - began) / 1000 });
-    log(`figure 9: ${enrolled} vaults enrolled, workerd RSS ${samples.at(-1).rssMiB.toFixed(0)} MiB, ${samples.at(-1).openRecently} SQLite files written in the last 10 s${failure ? `; FAILED: ${failure}` : ''}`);
+    log(`figure 10: ${enrolled} vaults enrolled, workerd RSS ${samples.at(-1).rssMiB.toFixed(0)} MiB, ${samples.at(-1).openRecently} SQLite files written in the last 10 s${failure ? `; FAILED: ${failure}` : ''}`);
   }
   return { vault, target, enrolled, failure, rssStartMiB: mib(rss0), samples };
 }
@@ -106,7 +106,7 @@ export async function objectsAtCap({ cpuApi, kinds = ['owner', 'vault', 'vault-1
     }));
     const seconds = (Date.now() - began) / 1000;
     out[kind] = { opened, failure, seconds, kibPerObject: failure ? (capMiB * 1024) / opened : undefined };
-    log(`figure 9: ${kind}: ${opened} objects open in ${seconds.toFixed(1)} s${failure ? `, then ${failure}: ≈ ${(capMiB * 1024 / opened).toFixed(0)} KiB of SQLite heap each` : ' (no failure)'}`);
+    log(`figure 10: ${kind}: ${opened} objects open in ${seconds.toFixed(1)} s${failure ? `, then ${failure}: ≈ ${(capMiB * 1024 / opened).toFixed(0)} KiB of SQLite heap each` : ' (no failure)'}`);
     if (failure?.startsWith('0 ')) break; // workerd is gone
     await sleep(12_000);
   }
@@ -139,6 +139,6 @@ export async function approvedVaultAtCap({ cpuApi, k = 400, freshKiB, capMiB = 5
   }));
   const seconds = (Date.now() - began) / 1000;
   const kib = (capMiB * 1024 - fresh * freshKiB) / k;
-  log(`figure 9: ${k} vaults with 100 approvals' rows (${filled.toFixed(1)} s), then ${fresh} fresh vaults until the cap (${seconds.toFixed(1)} s in all): ≈ ${kib.toFixed(0)} KiB each`);
+  log(`figure 10: ${k} vaults with 100 approvals' rows (${filled.toFixed(1)} s), then ${fresh} fresh vaults until the cap (${seconds.toFixed(1)} s in all): ≈ ${kib.toFixed(0)} KiB each`);
   return { k, fresh, seconds, filled, kibPerApprovedVault: kib };
 }

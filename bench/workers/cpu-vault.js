@@ -69,7 +69,7 @@ export class UserVault extends RealUserVault {
   }
 
   /**
-   * Rows as `n` approvals leave them, for figure 9's objects at SQLite's cap:
+   * Rows as `n` approvals leave them, for figure 10's objects at SQLite's cap:
    * each an approved ticket row (its data and receipt as long as a real
    * one's), its `approved` log entry and its evidence row, in one transaction.
    * @param {number} n

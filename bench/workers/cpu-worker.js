@@ -22,6 +22,7 @@ import { heads, queues, statefulFloor } from './cpu-context.js';
 import { stepOf } from './cpu-steps.js';
 import { benchVaults } from './cpu-vault.js';
 export { CredentialOwner } from '../../worker/vault/credential-owners';
+export { IdempotencyRecord } from '../../worker/idempotency/idempotency-record';
 export { UserVault } from './cpu-vault.js';
 
 /** @typedef {import('./cpu-vault.js').BenchEnv} BenchEnv */
@@ -93,7 +94,7 @@ export default {
     if (url.pathname === '/__bench/stash') return stash(kind, await request.json(), env);
     if (url.pathname === '/__bench/run') return run(kind, Number(url.searchParams.get('n') ?? '1'), env, ctx);
     if (url.pathname === '/__bench/open') {
-      // Figure 9's objects at SQLite's cap: start one object of the kind (its constructor migrates).
+      // Figure 10b's objects at SQLite's cap: start one object of the kind (its constructor migrates).
       const name = url.searchParams.get('name') ?? '';
       if (kind === 'owner') return Response.json({ ok: await env.CREDENTIAL_OWNERS.get(env.CREDENTIAL_OWNERS.idFromName(name)).claim('bench') });
       const vault = benchVaults(env).get(env.VAULT.idFromName(name));

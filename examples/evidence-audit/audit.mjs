@@ -5,15 +5,21 @@
 // pinned, prove by consistency proof that it extends the kept one (nothing
 // logged before was changed or removed), and every entry must hash into its
 // root; new entries are reported, a new passkey loudly. A failed proof means
-// the log was rewritten: both signed checkpoints are kept as proof of it.
+// the log was rewritten: both signed checkpoints are kept as proof of it. The
+// whole log is then replayed (replay.mjs): an approval by a passkey never
+// enrolled, or revoked or locked; an enrollment approved by one not active;
+// a "first" that is not entry 0; every recovery and open enrollment; a
+// "migrated" outside the migration's one run. New entries so flagged are printed.
 //
 //   PSEA_URL=https://approve.example.com PSEA_API_KEY=… \
 //   PSEA_LOG_KEY='approve.example.com/psea+c7e393e9+AZWG…' \
 //   node audit.mjs checkpoints.json u-123 u-456
 //
-// Exit 0: every log only grew. Exit 1: a log failed its proofs. Exit 2: bad usage.
+// Exit 0: every log only grew, nothing new flagged. Exit 1: a log failed its
+// proofs, or a new entry is flagged. Exit 2: bad usage.
 import { readFile, writeFile } from 'node:fs/promises';
 import { decodeHashes, leafHashOf, logOrigin, openCheckpoint, verifyConsistency } from 'psea/evidence';
+import { replay } from './replay.mjs';
 
 const [stateFile, ...users] = process.argv.slice(2);
 const { PSEA_URL, PSEA_API_KEY, PSEA_LOG_KEY } = process.env;
@@ -45,6 +51,7 @@ async function rootOf(leaves) {
 }
 
 let rewritten = false;
+let flagged = false;
 for (const user of users) {
   const origin = await logOrigin(keyName, user);
   const id = encodeURIComponent(user);
@@ -69,6 +76,11 @@ for (const user of users) {
       console.log(`${user} #${index} ${entry.kind} ${entry.cred ?? entry.code ?? entry.challenge}${alert}`);
     }
     console.log(`${user}: the log grew from ${from} to ${now.size} entries; nothing before was changed`);
+    // 5. The whole log replayed as a state machine; what is new and flagged needs a person.
+    for (const { index, why } of replay(entries).filter((f) => f.index >= from)) {
+      flagged = true;
+      console.log(`${user} #${index} FLAGGED: ${why}`);
+    }
     state[user] = answer.checkpoint;
   } catch (err) {
     // Keep both notes: signed by the log key, together they prove the rewrite to anyone.
@@ -78,4 +90,4 @@ for (const user of users) {
   }
 }
 await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`);
-process.exit(rewritten ? 1 : 0);
+process.exit(rewritten || flagged ? 1 : 0);

@@ -9,11 +9,14 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyEvidence } from '../../packages/psea/src/evidence/index.ts';
+import { verifyIndependently } from '../node/independent-evidence';
 import {
   actionButton,
   actionTicket,
   addAuthenticator,
   axe,
+  ctx,
   device,
   embedUrl,
   enrollment,
@@ -152,6 +155,8 @@ describe('a second passkey, held until an existing one approves it', () => {
     await waitForState(d.page, 'psea-enroll', 'done');
     expect(await events(d.page)).toEqual([{ type: 'psea-enrolled', detail: { credentialId: b, deviceBound: true } }]);
     expect((await listed(user)).map((c) => [c.id, c.state, c.approvedBy])).toEqual([[a, 'active', 'first'], [b, 'active', a]]);
+    // What an RP keeps: the checkpoint right after B's enrollment (its credential.enrolled webhook carries one).
+    const kept = (await server<{ checkpoint: string }>(`/v1/users/${encodeURIComponent(user)}/log`)).data.checkpoint;
     await shot(d.page, 'add-passkey-approved');
 
     // From now on B approves, the transfer it could not approve before included.
@@ -162,6 +167,16 @@ describe('a second passkey, held until an existing one approves it', () => {
     const approved = (await events(d.page)).find((e) => e.type === 'psea-approved');
     const claims = JSON.parse(Buffer.from((approved!.detail.receipt as string).split('.')[1]!, 'base64url').toString());
     expect(claims.cred.id).toBe(b);
+
+    // B's evidence carries one link of custody: A's signed approval of exactly B, back to A's first enrollment.
+    const size = Number(kept.split('\n')[1]);
+    const { data: bundle } = await server<Record<string, any>>(`/v1/actions/${transfer.ticket}/evidence?since=${size}`);
+    expect(bundle.custody.map((l: { added: string; approver: { id: string } }) => [l.added, l.approver.id])).toEqual([[b, a]]);
+    const options = { rpId: 'localhost', origins: [ctx.service, ctx.host], logKey: ctx.logKey, knownCheckpoint: kept };
+    const result = await verifyEvidence(bundle, options);
+    expect(result.checks.at(-1)).toMatchObject({ name: 'custody', result: 'pass', root: 'first', rootIndex: 0 });
+    expect(result.ok).toBe(true);
+    await verifyIndependently(bundle, options);
     await d.context.close();
   });
 

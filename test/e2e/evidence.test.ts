@@ -67,11 +67,14 @@ describe('an evidence bundle from the running service', () => {
     const { status, data: bundle } = await server<Record<string, any>>(`/v1/actions/${ticket}/evidence?since=1`);
     expect(status).toBe(200);
     const ok = await psea(bundle, ['--checkpoint', checkpointFile, '--subject', d.user]);
-    expect(ok.lines).toEqual(['pass statement', 'pass challenge', 'pass authenticator', 'pass signature', 'pass enrollment', 'pass log', 'pass receipt']);
+    expect(ok.lines).toEqual(['pass statement', 'pass challenge', 'pass authenticator', 'pass signature', 'pass enrollment', 'pass log', 'pass receipt', 'pass custody: root first at 0']);
     expect(ok.code).toBe(0);
+    // Without the kept checkpoint the root is not anchored: exit 1, unless the RP allows it.
+    expect((await psea(bundle)).code).toBe(1);
+    expect((await psea(bundle, ['--allow-unanchored'])).code).toBe(0);
 
     // And by a second verifier sharing no code with worker/ (simplewebauthn + node:crypto).
-    await verifyIndependently(bundle, { rpId: 'localhost', origins: [ctx.service, ctx.host], logKey: ctx.logKey });
+    await verifyIndependently(bundle, { rpId: 'localhost', origins: [ctx.service, ctx.host], logKey: ctx.logKey, knownCheckpoint: kept });
 
     const bent = await psea({ ...bundle, action: { ...bundle.action, amount: '9999.00' } });
     expect(bent.code).toBe(1);

@@ -104,6 +104,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     [
       join(root, 'node_modules/wrangler/bin/wrangler.js'),
       'dev',
+      'demo/index.ts', // the development entry: the app with the demo bank
       '--port', String(servicePort),
       '--ip', '127.0.0.1',
       '--persist-to', join(dir, 'state'),

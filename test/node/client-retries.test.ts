@@ -1,7 +1,8 @@
 /**
  * The client's retry rule: GET and DELETE are tried again on 503 and on no
  * answer, after the service's Retry-After (never sooner) or a bounded
- * backoff; a POST never is, because a 503'd write may have committed.
+ * backoff; so is a create, with one Idempotency-Key for all its tries; a
+ * redeem never is, because a 503'd redeem may have committed.
  * Virtual time (vitest's fake timers) stands in for the waits, so "not
  * before 2 s" is checked exactly, with no real sleeping.
  */
@@ -84,8 +85,8 @@ describe('psea/client retries', () => {
     expect(retryDelayMs(1, 60_000, top)).toBeUndefined();
   });
 
-  it('a POST answered 503 is never retried: requestApproval, createEnrollment, redeem, offlineGrants', async () => {
-    const { psea, calls } = client(() => unavailable('1'), 5);
+  it('a create answered 503 is retried with one Idempotency-Key, the same body; a redeem never is', async () => {
+    const { psea, calls } = client(() => unavailable('1'), 2);
     const posts = [
       psea.requestApproval({ user: { id: 'u' }, action: { type: 'wire.transfer' } }),
       psea.createEnrollment({ user: { id: 'u', name: 'n' } }),
@@ -94,12 +95,56 @@ describe('psea/client retries', () => {
     ].map(settle);
     await vi.runAllTimersAsync();
     for (const p of posts) expect((await p).error).toMatchObject({ code: 'unavailable', status: 503 });
-    expect(calls.map((c) => c.method)).toEqual(['POST', 'POST', 'POST', 'POST']);
+    const byPath = new Map<string, typeof calls>();
+    for (const c of calls) byPath.set(c.url.pathname, [...(byPath.get(c.url.pathname) ?? []), c]);
+    expect([...byPath.values()].map((tries) => tries.length)).toEqual([3, 3, 1, 3]);
+    for (const [path, tries] of byPath) {
+      const keys = new Set(tries.map((c) => c.headers.get('idempotency-key')));
+      expect(keys.size, path).toBe(1);
+      if (path === '/v1/receipts/redeem') expect(keys.has(null)).toBe(true);
+      else expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(new Set(tries.map((c) => c.body)).size).toBe(1);
+    }
   });
 
-  it('a POST with no answer is never retried either: it may have reached the service', async () => {
-    const { psea, calls } = client(noAnswer, 5);
+  it('each create call has its own key; a caller may name it', async () => {
+    const { psea, calls } = client(() => json({ ticket: 't' }, 201));
+    const body = { user: { id: 'u' }, action: { type: 'wire.transfer' } };
+    await psea.requestApproval(body);
+    await psea.requestApproval(body);
+    await psea.requestApproval(body, { idempotencyKey: 'order-42' });
+    const keys = calls.map((c) => c.headers.get('idempotency-key'));
+    expect(keys[0]).not.toBe(keys[1]);
+    expect(keys[2]).toBe('order-42');
+    await expect(psea.requestApproval(body, { idempotencyKey: 'a\nb' })).rejects.toMatchObject({ code: 'invalid_options' });
+    await expect(psea.requestApproval(body, { idempotencyKey: '' })).rejects.toMatchObject({ code: 'invalid_options' });
+  });
+
+  it('a create whose connection was lost is retried with its key, and gets the first answer', async () => {
+    const { psea, calls } = client((_, n) => (n === 1 ? noAnswer() : json({ ticket: 'first' }, 201, { 'idempotent-replayed': 'true' })), 5);
     const done = settle(psea.requestApproval({ user: { id: 'u' }, action: { type: 'wire.transfer' } }));
+    await vi.runAllTimersAsync();
+    expect(await done).toEqual({ value: { ticket: 'first' } });
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.headers.get('idempotency-key')).toBe(calls[0]!.headers.get('idempotency-key'));
+  });
+
+  it('409 idempotency_in_progress (its first try still running) is waited out; a mismatch is not', async () => {
+    const busy = client((_, n) => (n < 3 ? problem(409, 'idempotency_in_progress') : json({ ticket: 't' }, 201)), 5);
+    const done = settle(busy.psea.createEnrollment({ user: { id: 'u', name: 'n' } }));
+    await vi.runAllTimersAsync();
+    expect(await done).toEqual({ value: { ticket: 't' } });
+    expect(busy.calls).toHaveLength(3);
+    const other = client(() => problem(422, 'idempotency_mismatch'), 5);
+    const refused = settle(other.psea.createEnrollment({ user: { id: 'u', name: 'n' } }));
+    await vi.runAllTimersAsync();
+    expect((await refused).error?.code).toBe('idempotency_mismatch');
+    expect(other.calls).toHaveLength(1);
+  });
+
+  it('a redeem with no answer is never retried: it may have reached the service', async () => {
+    const { psea, calls } = client(noAnswer, 5);
+    const done = settle(psea.redeem('jwt', 'a'));
     await vi.runAllTimersAsync();
     expect((await done).error?.code).toBe('network_error');
     expect(calls).toHaveLength(1);

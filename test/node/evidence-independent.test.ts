@@ -10,14 +10,24 @@ import { describe, expect, it } from 'vitest';
 import { jcs, openNote, rootFromProof, sha256, verifyIndependently } from './independent-evidence';
 
 const DIR = new URL('../vectors/evidence/', import.meta.url);
-const valid = readdirSync(DIR).filter((f) => f.startsWith('valid-')).map((f) => JSON.parse(readFileSync(new URL(f, DIR), 'utf8')));
+const read = (prefix: string) => readdirSync(DIR).filter((f) => f.startsWith(prefix)).map((f) => JSON.parse(readFileSync(new URL(f, DIR), 'utf8')));
+const valid = read('valid-');
+// Every vector bent in its chain of custody, the operator's forgery of issue 23 among them.
+const bentCustody = [...read('custody-'), ...read('operator-forgery')];
 
 describe('evidence vectors, checked independently of worker/', () => {
   it('has the valid vectors to check', () => expect(valid.length).toBeGreaterThanOrEqual(6));
 
   for (const v of valid) {
-    it(`${v.name}: the passkey signed this statement, and the log holds both entries`, async () => {
+    it(`${v.name}: the passkey signed this statement, the log holds both entries, the chain reaches a root`, async () => {
       await verifyIndependently(v.bundle, v.options);
+    });
+  }
+
+  it('has the bent custody vectors to refuse', () => expect(bentCustody.length).toBeGreaterThanOrEqual(15));
+  for (const v of bentCustody) {
+    it(`${v.name}: refused`, async () => {
+      await expect(verifyIndependently(v.bundle, v.options)).rejects.toThrow();
     });
   }
 

@@ -1,6 +1,6 @@
 /** Review of DEMO's loopback rule (issue 14): host spellings an attacker might try. These hold. */
 import { describe, expect, it } from 'vitest';
-import { isLoopbackUrl } from '../../worker/http/loopback';
+import { isLoopbackUrl } from '../../worker/lib/loopback';
 
 describe('isLoopbackUrl (holds)', () => {
   it.each([

@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { decodeJwt } from 'jose';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { ORIGIN, callApp, expectProblem, newUserId, type Reply } from './harness';
+import { createExecutionContext, env } from 'cloudflare:test';
+import production from '../../worker/index';
 
 let errors: MockInstance<typeof console.error>;
 beforeEach(() => {
@@ -70,6 +72,17 @@ describe('DEMO=true outside loopback is a misconfiguration', () => {
 
 describe('the demo answers on loopback hosts only', () => {
   const DEMO = { DEMO: 'true', ALLOWED_ORIGINS: ORIGIN };
+
+  it('is not in the production entry at all: DEMO=true on loopback still gets the landing page and 404', async () => {
+    const req = (path: string) => production.fetch(new Request(`http://localhost:8787${path}`), { ...env, ...DEMO }, createExecutionContext());
+    const home = await req('/');
+    expect(home.status).toBe(200);
+    expect(await home.text()).not.toContain('Northwind');
+    const state = await req('/demo/api/state');
+    expect(state.status).toBe(404);
+    expect(await state.json()).toMatchObject({ code: 'not_found' });
+    expect(production.routes.some((r) => r.path.startsWith('/demo'))).toBe(false);
+  });
 
   it('a forged Origin on a public host gets 404, and / is the landing page there', async () => {
     for (const base of ['http://demo.example', 'http://localhost.demo.example', 'http://10.0.0.1']) {

@@ -24,13 +24,14 @@ async function jwks() {
   return (await call('GET', '/.well-known/jwks.json', undefined, { auth: false })).body;
 }
 
-/** An enrolled user with one approved action. */
+/** An enrolled user with one approved action, and the checkpoint the RP kept after the enrollment (size 1). */
 async function approved(userId = newUserId('ev')) {
   const { auth } = await enroll(userId);
+  const known = (await call('GET', `/v1/users/${userId}/log`)).body.checkpoint as string;
   const action = await requestAction(userId);
   const ok = await verify(action.ticket, await assertion(action.ticket, auth));
   expect(ok.status).toBe(200);
-  return { userId, auth, ...action, receipt: ok.body.receipt as string };
+  return { userId, auth, known, ...action, receipt: ok.body.receipt as string };
 }
 
 const allPass = (result: Awaited<ReturnType<typeof verifyEvidence>>) =>
@@ -72,20 +73,26 @@ describe('attacks on the evidence and log routes', () => {
 
 describe('bundles the service makes', () => {
   it('pass every check with the pinned key, the one /.well-known/psea-log-key lists first', async () => {
-    const { ticket, userId, receipt } = await approved();
+    const { ticket, userId, receipt, known } = await approved();
     const keys = await call('GET', '/.well-known/psea-log-key', undefined, { auth: false });
     expect(keys.status).toBe(200);
     expect(keys.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(keys.body).toBe(`${await pinned()}\n`);
-    const r = await evidence(ticket);
+    const r = await evidence(ticket, '?since=1');
     expect(r.status).toBe(200);
     expect(r.body.receipt).toBe(receipt);
     expect(r.body.credential.enrollment.attestationObject).toBeUndefined();
     expect(r.body.log.enrolled.index).toBe(0);
     expect(r.body.log.approved.index).toBe(1);
-    const result = await verifyEvidence(r.body, { ...RP, logKey: await pinned(), jwks: await jwks(), subject: userId, action: r.body.action });
-    expect(allPass(result)).toEqual({ statement: 'pass', challenge: 'pass', authenticator: 'pass', signature: 'pass', enrollment: 'pass', log: 'pass', receipt: 'pass' });
+    expect(r.body.custody).toEqual([]);
+    const result = await verifyEvidence(r.body, { ...RP, logKey: await pinned(), knownCheckpoint: known, jwks: await jwks(), subject: userId, action: r.body.action });
+    expect(allPass(result)).toEqual({ statement: 'pass', challenge: 'pass', authenticator: 'pass', signature: 'pass', enrollment: 'pass', log: 'pass', receipt: 'pass', custody: 'pass' });
+    expect(result.checks.at(-1)).toMatchObject({ name: 'custody', why: 'root first at 0', root: 'first', rootIndex: 0 });
     expect(result.ok).toBe(true);
+    // v3: without a kept checkpoint the root is not anchored, and ok is false.
+    const unanchored = await verifyEvidence(r.body, { ...RP, logKey: await pinned() });
+    expect(unanchored.checks.at(-1)!.result).toBe('unavailable');
+    expect(unanchored.ok).toBe(false);
     // Still served after the receipt is redeemed: evidence outlives the receipt.
     expect((await call('POST', '/v1/receipts/redeem', { receipt, audience: 'payments-api' })).status).toBe(200);
     expect((await evidence(ticket)).status).toBe(200);
@@ -104,7 +111,7 @@ describe('bundles the service makes', () => {
     const { ticket } = await approved();
     const r = await evidence(ticket, '?attestation=1');
     expect(typeof r.body.credential.enrollment.attestationObject).toBe('string');
-    expect((await verifyEvidence(r.body, { ...RP, logKey: await pinned() })).ok).toBe(true);
+    expect((await verifyEvidence(r.body, { ...RP, logKey: await pinned(), allowUnanchored: true })).ok).toBe(true);
     expect((await evidence(ticket, '?attestation=0')).body.credential.enrollment.attestationObject).toBeUndefined();
     expectProblem(await evidence(ticket, '?attestation=yes'), 400, 'invalid_request');
   });
@@ -134,25 +141,11 @@ describe('bundles the service makes', () => {
     const action = await requestAction(userId);
     expect((await verify(action.ticket, await assertion(action.ticket, added))).status).toBe(200);
     const r = await evidence(action.ticket);
-    expect(r.body.log.enrolled.entry).toMatchObject({ cred: added.credentialId, approvedBy: first.credentialId });
-    expect((await verifyEvidence(r.body, { ...RP, logKey: await pinned(), jwks: await jwks() })).ok).toBe(true);
+    expect(r.body.log.enrolled.entry).toMatchObject({ cred: added.credentialId, approvedBy: first.credentialId, approval: { challenge: expect.any(String) } });
+    expect(r.body.custody).toHaveLength(1);
+    expect((await verifyEvidence(r.body, { ...RP, logKey: await pinned(), jwks: await jwks(), allowUnanchored: true })).ok).toBe(true);
   });
-
-  it('a credential enrolled before evidence was kept: enrollment null, no enrolled entry, enrollment unavailable', async () => {
-    const userId = newUserId('ev-prev2');
-    const { auth } = await enroll(userId);
-    await runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (_v, state) => {
-      state.storage.sql.exec('UPDATE credentials SET enrollment = NULL, enrolled_index = NULL');
-    });
-    const action = await requestAction(userId);
-    expect((await verify(action.ticket, await assertion(action.ticket, auth))).status).toBe(200);
-    const r = await evidence(action.ticket);
-    expect(r.body.credential.enrollment).toBeNull();
-    expect(r.body.log.enrolled).toBeUndefined();
-    const result = await verifyEvidence(r.body, { ...RP, logKey: await pinned(), jwks: await jwks() });
-    expect(result.ok).toBe(true);
-    expect(allPass(result).enrollment).toMatch(/^unavailable/);
-  });
+  // A credential enrolled before v3 is migrated: test/worker/custody-migration.test.ts.
 });
 
 describe('not_approved, and evidence that is no longer kept', () => {

@@ -1,6 +1,6 @@
 /** Shared steps for worker tests: the Worker's real routes (its fetch handler, or SELF), a soft authenticator as the person's device. */
 import { createExecutionContext, env, runInDurableObject, SELF } from 'cloudflare:test';
-import app from '../../worker/index';
+import app from '../../demo/index';
 import { ticketHash } from '../../worker/http/ticket';
 import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';

@@ -42,7 +42,7 @@ describe('enrolled entries', () => {
     expect(Object.keys(JSON.parse(row!.enrollment)).sort()).toEqual(['attestationObject', 'authenticatorData', 'clientDataJSON']);
   });
 
-  it('a held passkey: no entry while held; approvedBy the approving credential once approved', async () => {
+  it('a held passkey: no entry while held; approvedBy the approving credential, with the approval it signed, once approved', async () => {
     const userId = newUserId('log-held');
     const { auth: first } = await enroll(userId);
     const { auth: held, ticket, reply } = await register(userId);
@@ -51,7 +51,9 @@ describe('enrolled entries', () => {
     const approve = await call('POST', `/v1/enrollments/${ticket}/approve`, await first.assert(reply.body.approval.options, { origin: ORIGIN }), { auth: false });
     expect(approve.status).toBe(201);
     const log = await logOf(userId);
-    expect(log[1]).toEqual({ v: 1, kind: 'enrolled', at: seconds, sub: userId, cred: held.credentialId, key: await keyOf(held), aaguid: expect.any(String), attested: false, approvedBy: first.credentialId });
+    // v3: the challenge of the psea.credential.add statement the approver signed (docs/evidence.md "Chain of custody").
+    const approval = { challenge: reply.body.approval.options.challenge };
+    expect(log[1]).toEqual({ v: 1, kind: 'enrolled', at: seconds, sub: userId, cred: held.credentialId, key: await keyOf(held), aaguid: expect.any(String), attested: false, approvedBy: first.credentialId, approval });
     expect(log).toHaveLength(2);
   });
 

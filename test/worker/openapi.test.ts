@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { version } from '../../package.json';
-import app from '../../worker/index';
+import app from '../../demo/index';
 import { PROBLEMS } from '../../worker/errors';
 import { bodyContractOf, type BodyContract } from '../../worker/http/validate';
 import { openApiJson } from '../../worker/openapi/document';

@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
 import { ProblemError } from '../../worker/errors';
-import { callObject } from '../../worker/http/vault-call';
+import { callObject } from '../../worker/vault/object-call';
 import type { UserVault } from '../../worker/vault/user-vault';
 import { OTHER_ALLOWED_ORIGIN, assertion, callApp, expectProblem, pendingApproval, ticketRow, type Reply } from './harness';
 

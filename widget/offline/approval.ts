@@ -6,7 +6,7 @@
  * for a grant nonce reserved on this device first.
  */
 import type { Failure } from '../api';
-import type { ActionJSON } from '../psea-approve';
+import type { ActionJSON } from '../action-json';
 import { grantCoversType } from '../../packages/psea/src/offline/grant-types';
 import { readBundle, type Bundle } from './bundle';
 import { deps } from './deps';

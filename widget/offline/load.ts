@@ -6,6 +6,7 @@
 import { startAuthentication } from '@simplewebauthn/browser';
 import { Failure } from '../api';
 import { SCRIPT_ORIGIN } from '../base';
+import { MESSAGES } from '../messages';
 import type { OfflineEngine } from './engine';
 
 /** Path and version of the offline part (scripts/build-widget.mjs fills it in). */
@@ -16,7 +17,7 @@ let engine: Promise<OfflineEngine> | undefined;
 export const offlineEngine = (): Promise<OfflineEngine> =>
   (engine ??= (import(SCRIPT_ORIGIN + PSEA_OFFLINE_PATH) as Promise<{ init: (d: unknown) => OfflineEngine }>).then(
     // The widget's own Failure and ceremony: one class to recognise, one ceremony at a time.
-    (m) => m.init({ Failure, sign: startAuthentication }),
+    (m) => m.init({ Failure, sign: startAuthentication, messages: MESSAGES }),
     () => {
       engine = undefined;
       throw new Failure('network_error', true);

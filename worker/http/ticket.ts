@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv, Env } from '../env';
 import { ProblemError } from '../errors';
 import { randomId } from '../lib/random-id';
-import { readVault } from './vault-call';
+import { readVault } from '../vault/object-call';
 import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 
 /**

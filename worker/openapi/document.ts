@@ -29,6 +29,11 @@ function parameters(): Record<ParameterName, JsonSchema> {
     end: { name: 'end', in: 'query', required: false, description: 'Entry index to stop before (exclusive; at most start + 1000; default start + 1000, clamped to the size)', schema: { type: 'integer', minimum: 0 } },
     from: { name: 'from', in: 'query', required: true, description: 'The tree size of the checkpoint the caller holds (at most the current size)', schema: { type: 'integer', minimum: 0 } },
     since: { name: 'since', in: 'query', required: false, description: 'The tree size of a checkpoint the caller holds: the bundle then carries a consistency proof from it', schema: { type: 'integer', minimum: 0 } },
+    idempotencyKey: {
+      name: 'Idempotency-Key', in: 'header', required: false,
+      description: 'v3: 1–255 printable ASCII characters. The first answer that is not a 5xx is kept 24 hours per API key and key, and replayed (with `Idempotent-Replayed: true`) to a repeat with a byte-identical body; another body is 422 `idempotency_mismatch`, a repeat while the first runs 409 `idempotency_in_progress`.',
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
+    },
     attestation: { name: 'attestation', in: 'query', required: false, description: "1: include the enrollment's attestationObject (it may carry device certificates)", schema: { type: 'string', enum: ['0', '1'] } },
   };
 }

@@ -24,7 +24,8 @@ export const UNDOCUMENTED_PREFIXES: readonly string[] = ['/demo/'];
 /** `server`: API key, no CORS. `browser`: the ticket authorises, CORS for ALLOWED_ORIGINS. `public`: anyone. */
 export type Audience = 'server' | 'browser' | 'public';
 
-export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v' | 'start' | 'end' | 'from' | 'since' | 'attestation' | 'wait';
+export type ParameterName = 'ticket' | 'id' | 'credentialId' | 'file' | 'v' | 'start' | 'end' | 'from' | 'since' | 'attestation' | 'wait'
+  | 'idempotencyKey';
 
 export interface Answer {
   description: string;
@@ -52,6 +53,8 @@ export interface Operation {
 
 const SERVER: ProblemCode[] = ['unauthorized', 'misconfigured', 'internal_error'];
 const BODY: ProblemCode[] = ['invalid_request', 'payload_too_large'];
+/** A create route's `Idempotency-Key` (docs/api.md, "Idempotent requests"). */
+export const IDEMPOTENT: ProblemCode[] = ['idempotency_mismatch', 'idempotency_in_progress', 'unavailable'];
 const TICKET: ProblemCode[] = ['ticket_not_found', 'ticket_used', 'ticket_expired', 'rate_limited', 'misconfigured', 'internal_error'];
 const CEREMONY: ProblemCode[] = ['origin_mismatch', 'rp_id_mismatch', 'challenge_mismatch', 'user_presence_required', 'user_verification_required', 'flags_invalid'];
 const ASSERTION: ProblemCode[] = [...CEREMONY, 'credential_unknown', 'credential_revoked', 'signature_invalid', 'counter_regression', 'policy_unmet'];
@@ -67,18 +70,20 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'post', path: '/v1/enrollments', operationId: 'createEnrollment', audience: 'server',
     summary: 'Issue a single-use enrollment ticket for one user',
+    parameters: ['idempotencyKey'],
     body: { schema: 'EnrollmentRequest' },
     answers: { 201: { description: 'The ticket and its hosted page', schema: 'EnrollmentTicket' } },
-    problems: [...SERVER, ...BODY],
+    problems: [...SERVER, ...BODY, ...IDEMPOTENT],
   },
   {
     method: 'post', path: '/v1/actions', operationId: 'createAction', audience: 'server',
-    summary: 'Ask for approval of one exact action',
+    summary: 'Ask for approval of one exact action, or of a batch of items',
     description:
-      'The canonical form (RFC 8785 JCS) of `action` is at most 16 KiB. The statement made here fixes what the passkey will sign. v2: `reference` is echoed in status and webhooks; `callbackUrl` receives action.approved / action.burned / action.expired, signed per Standard Webhooks with WEBHOOK_SECRET (500 `misconfigured` when a callbackUrl is given and the secret is missing or malformed).',
+      'The canonical form (RFC 8785 JCS) of `action` is at most 16 KiB. The statement made here fixes what the passkey will sign. v2: `reference` is echoed in status and webhooks; `callbackUrl` receives action.approved / action.burned / action.expired, signed per Standard Webhooks with WEBHOOK_SECRET (500 `misconfigured` when a callbackUrl is given and the secret is missing or malformed). v3: `batch` in place of `action` (and without `display`): 1 to 10,000 items, each at most 4 KiB in JCS form, in a body of at most 4 MiB (64 KiB without a batch); the service builds and has signed `{ type, batch: { count, totals, payees, root } }` (docs/batches.md). A rule an item breaks is 400 naming its index; an action with a top-level `batch` member is 400.',
+    parameters: ['idempotencyKey'],
     body: { schema: 'ActionRequest' },
     answers: { 201: { description: 'The ticket, the action hash and the hosted approval page', schema: 'ActionTicket' } },
-    problems: [...SERVER, ...BODY, 'not_enrolled'],
+    problems: [...SERVER, ...BODY, ...IDEMPOTENT, 'not_enrolled'],
   },
   {
     method: 'get', path: '/v1/actions/{ticket}/status', operationId: 'getActionStatus', audience: 'server',
@@ -92,6 +97,8 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'post', path: '/v1/receipts/redeem', operationId: 'redeemReceipt', audience: 'server',
     summary: 'Verify a receipt against the service keys and spend it, once',
+    description:
+      'v3: a batch receipt requires `item`, an index or an array of distinct indexes, each spent once (an array all or none: 409 with nothing spent when any is spent already); an item out of range, missing, repeated, or given for a receipt that is not a batch\'s is 400 (docs/batches.md).',
     body: { schema: 'RedeemRequest' },
     answers: { 200: { description: 'First redemption: the verified claims', schema: 'Redeemed' } },
     problems: [...SERVER, ...BODY, 'receipt_invalid', 'receipt_redeemed'],
@@ -114,10 +121,10 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'post', path: '/v1/users/{id}/offline-grants', operationId: 'createOfflineGrants', audience: 'server',
     summary: 'v2: single-use offline grants for one user, audience and list of types, and the signed bundle a device carries',
     description: 'Each grant nonce (the user\'s vault id, then 16 random bytes) can be used once, until `ttl` seconds from now. `bundle` is a `psea-offline+jwt` signed by the receipt key, listing the user\'s active credentials. Offline proofs are accepted only for actions whose policy rule has `"offline": true`.',
-    parameters: ['id'],
+    parameters: ['id', 'idempotencyKey'],
     body: { schema: 'OfflineGrantRequest' },
     answers: { 201: { description: 'The grants and the bundle', schema: 'OfflineGrants' } },
-    problems: [...SERVER, ...BODY, 'not_enrolled'],
+    problems: [...SERVER, ...BODY, ...IDEMPOTENT, 'not_enrolled'],
   },
   {
     method: 'get', path: '/v1/actions/{ticket}/evidence', operationId: 'getEvidence', audience: 'server',

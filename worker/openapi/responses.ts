@@ -108,12 +108,23 @@ export const PendingEnrollment = z.object({
     .describe('Sign with an active credential of this user, then POST it to /v1/enrollments/{ticket}/approve'),
 });
 
+/** v3: a batch's signed summary (docs/batches.md). */
+const BatchSummary = z
+  .object({
+    count: z.number().int().min(1),
+    totals: z.record(z.string(), z.string()).describe('Exact decimal sum per currency'),
+    payees: z.number().int().min(0).describe('Distinct `to` strings'),
+    root: b64url.describe('RFC 9162 tree head over the items (base64url)'),
+  })
+  .describe('v3, a batch: what the built action signs');
+
 export const ActionDetails = z.object({
-  action: z.looseObject({ type: z.string() }),
+  action: z.looseObject({ type: z.string() }).describe('The action; for a batch, the built action `{ type, batch }`'),
   display: Display,
   actionHash: b64url,
   statement: Statement,
   options: RequestOptions,
+  items: z.array(z.looseObject({ type: z.string() })).optional().describe('v3, a batch: every item, in order'),
 });
 
 export const Receipt = z.object({ receipt: z.string().describe('A psea-receipt+jwt (JWS compact)') });
@@ -136,6 +147,7 @@ export const ReceiptClaims = z.looseObject({
   pol: z.string().optional(),
   offline: z.boolean().optional().describe('v2: the approval was made offline'),
   signed_at: z.number().optional().describe("v2, offline: the device's clock when it signed (claimed, not trusted)"),
+  batch: BatchSummary.optional(),
 });
 
 export const Redeemed = z.object({ claims: ReceiptClaims });
@@ -177,7 +189,7 @@ const entry = <K extends string, M extends z.ZodRawShape>(kind: K, members: M) =
   z.object({ v: z.literal(1), kind: z.literal(kind), at: z.number().int().describe('seconds'), sub: z.string().describe('the user id'), ...members });
 const LogEntry = z
   .discriminatedUnion('kind', [
-    entry('enrolled', { cred: b64url, key: b64url.describe('base64url(SHA-256(COSE public key))'), aaguid: z.string(), attested: z.boolean(), approvedBy: z.string().describe('"first", "recovery", "open" or the approving credential id') }),
+    entry('enrolled', { cred: b64url, key: b64url.describe('base64url(SHA-256(COSE public key))'), aaguid: z.string(), attested: z.boolean(), approvedBy: z.string().describe('"first", "recovery", "open", "migrated" or the approving credential id'), approval: z.object({ challenge: b64url }).optional().describe('v3: with an approving credential, the challenge of the psea.credential.add statement it signed') }),
     entry('approved', { cred: b64url, challenge: b64url, act: b64url, aud: z.string(), jti: z.string(), offline: z.boolean().optional() }),
     entry('failed', { challenge: b64url, code: z.string().describe("the ticket's first failure only") }),
     entry('burned', { challenge: b64url }),
@@ -191,22 +203,31 @@ export const LogPage = z.object({ checkpoint, entries: z.array(z.object({ index:
 
 export const LogConsistency = z.object({ checkpoint, proof: z.array(b64).describe('RFC 9162 consistency proof from size `from` to the checkpoint') });
 
+const AcceptedAssertion = z
+  .looseObject({
+    id: b64url,
+    rawId: b64url,
+    type: z.literal('public-key'),
+    response: z.looseObject({ clientDataJSON: b64url, authenticatorData: b64url, signature: b64url, userHandle: b64url.nullable().optional() }),
+    clientExtensionResults: z.record(z.string(), z.unknown()).optional(),
+    authenticatorAttachment: z.string().optional(),
+  })
+  .describe('AuthenticationResponseJSON exactly as posted and accepted');
+
+const CustodyLink = z.object({
+  added: b64url.describe('The credential this link adds: first the approving credential'),
+  statement: Statement.describe('The psea.credential.add statement the approver signed (aud "psea")'),
+  assertion: AcceptedAssertion,
+  approver: z.object({ id: b64url, publicKey: b64url.describe('The COSE_Key, base64url'), enrolled: Included.describe("The approver's latest enrolled entry") }),
+});
+
 export const Evidence = z.object({
   v: z.literal(1),
   receipt: z.string(),
   action: z.looseObject({ type: z.string() }),
   display: Display,
   statement: Statement,
-  assertion: z
-    .looseObject({
-      id: b64url,
-      rawId: b64url,
-      type: z.literal('public-key'),
-      response: z.looseObject({ clientDataJSON: b64url, authenticatorData: b64url, signature: b64url, userHandle: b64url.nullable().optional() }),
-      clientExtensionResults: z.record(z.string(), z.unknown()).optional(),
-      authenticatorAttachment: z.string().optional(),
-    })
-    .describe('AuthenticationResponseJSON exactly as posted and accepted'),
+  assertion: AcceptedAssertion,
   credential: z.object({
     id: b64url,
     publicKey: b64url.describe('The COSE_Key, base64url'),
@@ -215,14 +236,15 @@ export const Evidence = z.object({
     enrollment: z
       .object({ clientDataJSON: b64url, authenticatorData: b64url, attestationObject: b64url.optional().describe('Only with attestation=1') })
       .nullable()
-      .describe('The registration as received; null for a credential enrolled before evidence was kept'),
+      .describe('The registration as received; null only for a credential whose enrolled entry is "migrated"'),
   }),
   log: z.object({
     checkpoint,
-    enrolled: Included.optional().describe('Absent when enrollment is null'),
+    enrolled: Included.describe("v3: always; the credential's latest enrolled entry"),
     approved: Included,
     consistency: z.object({ from: z.number().int(), proof: z.array(b64) }).optional().describe('With since=N'),
   }),
+  custody: z.array(CustodyLink).describe("v3: the chain of custody, one link per addition, from the approving credential back to its root; [] when its own entry's approvedBy is a root"),
 });
 
 /** Named in `components.schemas`, in this order. */

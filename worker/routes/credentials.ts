@@ -3,7 +3,7 @@ import type { AppEnv } from '../env';
 import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { userVault } from '../http/ticket';
-import { readVault, writeVault } from '../http/vault-call';
+import { readVault, writeVault } from '../vault/object-call';
 import { UserId } from './schemas';
 
 export const credentials = new Hono<AppEnv>();

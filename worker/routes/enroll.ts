@@ -3,11 +3,12 @@ import type { AuthenticationResponseJSON, AuthenticatorTransport, RegistrationRe
 import { getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { requireApiKey } from '../http/api-key';
+import { idempotent } from '../http/idempotency';
 import { browserCors } from '../http/browser-cors';
-import { isoSeconds } from '../http/outcome';
+import { isoSeconds } from '../http/iso-seconds';
 import { newTicket, openTicket, refuseUnusableTicket, ticketHash } from '../http/ticket';
 import { jsonBody } from '../http/validate';
-import { readVault, writeVault } from '../http/vault-call';
+import { readVault, writeVault } from '../vault/object-call';
 import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import type { RegistrationOutcome } from '../vault/user-vault';
 import { AuthenticationResponse, EnrollmentRequest, RegistrationResponse } from './schemas';
@@ -15,7 +16,7 @@ import { AuthenticationResponse, EnrollmentRequest, RegistrationResponse } from 
 export const enroll = new Hono<AppEnv>();
 
 // Server: issue a single-use enrollment ticket for one user (`recovery`: without an existing passkey's approval).
-enroll.post('/v1/enrollments', requireApiKey, jsonBody(EnrollmentRequest), async (c) => {
+enroll.post('/v1/enrollments', requireApiKey, idempotent, jsonBody(EnrollmentRequest), async (c) => {
   const { user, recovery } = c.req.valid('json');
   const vars = getVars(c.env);
   const { ticket, vault } = newTicket(c.env, user.id);
@@ -53,8 +54,10 @@ enroll.post(
       ...body,
       response: { ...body.response, transports: body.response.transports as AuthenticatorTransport[] | undefined },
     } satisfies RegistrationResponseJSON;
+    // The body as sent, hashed: a byte-identical retry after a 503 is told the first answer.
+    const accepted = await sha256B64url(await c.req.text());
     const now = Date.now();
-    const outcome: RegistrationOutcome = await writeVault(c.env, vault, 'enroll', (v) => v.enroll(hash, response, now));
+    const outcome: RegistrationOutcome = await writeVault(c.env, vault, 'enroll', (v) => v.enroll(hash, response, now, accepted));
     return 'pending' in outcome ? c.json(outcome, 202) : c.json(outcome, 201);
   },
 );
@@ -66,9 +69,11 @@ enroll.post(
   async (c) => {
     const { vault, hash } = await openTicket(c.env, c.req.param('ticket'));
     // The body as sent, hashed: a byte-identical retry of the accepted post gets its answer back.
-    const accepted = await sha256B64url(await c.req.text());
+    const posted = await c.req.text();
+    const accepted = await sha256B64url(posted);
     const response = c.req.valid('json') satisfies AuthenticationResponseJSON;
     const now = Date.now();
-    return c.json(await writeVault(c.env, vault, 'approveEnrollment', (v) => v.approveEnrollment(hash, response, now, accepted)), 201);
+    // `posted` is kept too: the chain of custody shows the approval exactly as accepted.
+    return c.json(await writeVault(c.env, vault, 'approveEnrollment', (v) => v.approveEnrollment(hash, response, now, accepted, posted)), 201);
   },
 );

@@ -9,7 +9,7 @@ import type { AppEnv } from '../env';
 import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
 import { openTicket, userVault } from '../http/ticket';
-import { readVault } from '../http/vault-call';
+import { readVault } from '../vault/object-call';
 import { getLogSigner, getLogVerifierKeys } from '../log-config';
 import { UserId } from './schemas';
 

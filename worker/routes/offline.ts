@@ -9,12 +9,13 @@ import { getPolicy, getSigningKeys, getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { ProblemError } from '../errors';
 import { requireApiKey } from '../http/api-key';
+import { idempotent } from '../http/idempotency';
 import { browserCors } from '../http/browser-cors';
-import { isoSeconds } from '../http/outcome';
+import { isoSeconds } from '../http/iso-seconds';
 import { grantVault, newGrantNonce } from '../http/grant-nonce';
 import { userVault } from '../http/ticket';
 import { jsonBody } from '../http/validate';
-import { writeVault } from '../http/vault-call';
+import { writeVault } from '../vault/object-call';
 import { canonicalJson } from '../../packages/psea/src/internal/canonical-json';
 import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import { signBundle } from '../offline/sign-bundle';
@@ -39,7 +40,7 @@ function jcs(value: unknown, field: string): string {
 }
 
 // Server: grants for one user, one audience and a list of types, and the bundle that carries them.
-offline.post('/v1/users/:id/offline-grants', requireApiKey, jsonBody(OfflineGrantRequest), async (c) => {
+offline.post('/v1/users/:id/offline-grants', requireApiKey, idempotent, jsonBody(OfflineGrantRequest), async (c) => {
   const id = UserId.safeParse(c.req.param('id'));
   if (!id.success) throw new ProblemError('invalid_request', 'id: 1 to 128 characters');
   const body = c.req.valid('json');

@@ -5,14 +5,13 @@
  *   GET /pages/:file         scripts and styles of the hosted pages
  *   GET /enroll/:ticket      hosted enrollment page
  *   GET /approve/:ticket     hosted approval page
- *   GET /                    the demo bank when DEMO is "true" (on loopback; demo/home.ts), else a landing page
+ *   GET /                    the landing page (the development entry, demo/index.ts, serves the demo bank here)
  *
  * Assets are compiled into the Worker (worker/generated/widget.ts), so there
  * is no asset binding to configure. Pages carry a strict CSP, deny framing
  * and send no referrer, since a ticket in a URL is an authorisation.
  */
 import { Hono, type Context } from 'hono';
-import { demoHome } from '../../demo/home';
 import { getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { ASSETS, WIDGET_ETAG, WIDGET_JS } from '../generated/widget';
@@ -58,6 +57,6 @@ pages.get('/approve/:ticket', hosted('approve'));
 
 pages.get('/', (c) => {
   const n = nonce();
-  const html = demoHome(c, { rpName: rpName(c), nonce: n }) ?? landingPage({ rpName: rpName(c), nonce: n });
+  const html = landingPage({ rpName: rpName(c), nonce: n });
   return new Response(html, { headers: pageHeaders(n) });
 });

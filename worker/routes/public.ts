@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { getSigningKeys } from '../config';
 import type { AppEnv } from '../env';
-import { openApiJson } from '../openapi/document';
 
 export const publicRoutes = new Hono<AppEnv>();
 
@@ -14,12 +13,3 @@ publicRoutes.get('/.well-known/jwks.json', async (c) => {
   c.header('access-control-allow-origin', '*');
   return c.json(jwks);
 });
-
-// The API description, built from the routes' own schemas (worker/openapi/); public like the keys.
-publicRoutes.get('/openapi.json', (c) =>
-  c.body(openApiJson(), 200, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'public, max-age=300',
-    'access-control-allow-origin': '*',
-  }),
-);

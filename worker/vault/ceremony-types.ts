@@ -1,7 +1,7 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Statement } from '../../packages/psea/src/receipt/types';
 import type { Hold } from './ceremonies/credential-add-approval';
-import type { TicketHooks } from './storage/ticket-hooks';
+import type { TicketHooks } from '../webhooks/ticket-hooks';
 import type { ActionTicketData, Display } from './types';
 
 /** What the Worker hands the vault to issue an enrollment ticket. */
@@ -25,6 +25,8 @@ export interface NewAction {
   now: number;
   /** v2 (agents): reference, statusToken hash, callbackUrl. */
   hooks?: TicketHooks;
+  /** v3, a batch: each item's JCS form, in order, stored apart from the ticket's row. */
+  items?: string[];
 }
 
 export interface EnrolledCredential {

@@ -1,4 +1,4 @@
-import { asProblem, CEREMONY_FAILURES, type ProblemCode } from '../errors';
+import { asProblem, CEREMONY_FAILURES, ProblemError, type ProblemCode } from '../errors';
 import type { Outcome } from './types';
 
 /**
@@ -30,4 +30,10 @@ export function ceremony<R, T>(open: () => R, run: (ticket: R) => Promise<T>, fa
       throw err;
     }
   });
+}
+
+/** The caller's side: unwrap a vault RPC result, re-throwing its problem as a typed error. */
+export function unwrap<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw new ProblemError(outcome.problem.code, outcome.problem.detail, outcome.problem.extensions);
+  return outcome.value;
 }

@@ -1,7 +1,6 @@
 import type { ProblemCode } from '../errors';
 import type { AppliedRule } from '../policy/types';
 import type { Statement } from '../../packages/psea/src/receipt/types';
-import type { Hold } from './ceremonies/credential-add-approval';
 
 /** RPC results carry a problem as data: thrown errors lose their code across the boundary. */
 export type Outcome<T> =
@@ -72,6 +71,8 @@ export interface ActionTicketData {
   actionHash: string;
   statement: Statement;
   rule: AppliedRule;
+  /** v3, a batch: how many items are stored apart (vault/storage/batch-items.ts); `action` is the built action. */
+  items?: number;
 }
 
 export interface Display {
@@ -98,3 +99,28 @@ export interface CredentialJSON {
 }
 
 export const MAX_FAILED_ATTEMPTS = 5;
+
+export interface CredentialAddAction {
+  [member: string]: string;
+  type: 'psea.credential.add';
+  user: string;
+  cred: string;
+  /** base64url(SHA-256(COSE public key)). */
+  key: string;
+  aaguid: string;
+}
+
+/** What an enrollment ticket keeps while it holds a credential: the new credential's facts and the approval it waits for. */
+export interface Hold {
+  credentialId: string;
+  aaguid: string;
+  deviceBound: boolean;
+  backedUp: boolean;
+  action: CredentialAddAction;
+  display: Display;
+  statement: Statement;
+  /** base64url(SHA-256(JCS(statement))): what the approving assertion must have signed. */
+  challenge: string;
+  /** The policy rule an approver must meet, frozen like an action ticket's. */
+  rule: AppliedRule;
+}

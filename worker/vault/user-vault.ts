@@ -24,7 +24,7 @@ import { verifyAction } from './ceremonies/verify-action';
 import { approveEnrollment } from './ceremonies/approve-enrollment';
 import { createOfflineGrants, approveOffline } from './ceremonies/approve-offline';
 import { revokeCredential } from './ceremonies/revoke';
-import { redeem } from './ceremonies/redeem';
+import { redeem, redeemItems } from './ceremonies/redeem';
 import { actionStatus, ticketUsable } from './reads/status';
 import { listCredentials } from './reads/list-credentials';
 import { readLog, logConsistency } from './reads/log';
@@ -61,6 +61,10 @@ export class UserVault extends DurableObject<Env> {
     return redeem(this.#v, jti, exp, now);
   }
 
+  redeemItems(jti: string, exp: number, indexes: number[], now: number) {
+    return redeemItems(this.#v, jti, exp, indexes, now);
+  }
+
   listCredentials(now: number) {
     return listCredentials(this.#v, now);
   }
@@ -89,12 +93,12 @@ export class UserVault extends DurableObject<Env> {
     return enrollmentOptions(this.#v, hash, now);
   }
 
-  enroll(hash: string, response: RegistrationResponseJSON, now: number) {
-    return enroll(this.#v, hash, response, now);
+  enroll(hash: string, response: RegistrationResponseJSON, now: number, accepted?: string) {
+    return enroll(this.#v, hash, response, now, accepted);
   }
 
-  approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string) {
-    return approveEnrollment(this.#v, hash, response, now, accepted);
+  approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string, posted?: string) {
+    return approveEnrollment(this.#v, hash, response, now, accepted, posted);
   }
 
   actionDetails(hash: string, now: number) {

@@ -58,6 +58,8 @@ export async function verifyRegistration(
   }
   // WebAuthn §7.1: an RP SHOULD refuse credential ids over 1023 bytes.
   if (authData.credentialID.length > 1023) throw new ProblemError('attestation_rejected', 'credential id over 1023 bytes');
+  // No id may read as a root of custody ("first", "migrated", …): see docs/evidence.md.
+  if (authData.credentialID.length < 16) throw new ProblemError('attestation_rejected', 'credential id under 16 bytes');
   const alg = await checkCosePublicKey(authData.credentialPublicKey);
   // Refuse SHA-1 attestation signatures, which the library accepts.
   refuseWeakAttestation(attestation.attStmt);

@@ -1,7 +1,7 @@
 import type { Env } from '../env';
 import { randomId } from '../lib/random-id';
 import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
-import type { TicketHooks } from '../vault/storage/ticket-hooks';
+import type { TicketHooks } from './ticket-hooks';
 import { checkCallbackUrl } from './callback-url';
 import { callbackOrigins, loopbackHttp, webhookSecret } from './config';
 

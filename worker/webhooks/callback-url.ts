@@ -9,7 +9,7 @@
  * follow a redirect (deliver.ts), so a listed receiver cannot bounce us elsewhere.
  */
 import { ProblemError } from '../errors';
-import { isLoopbackHost } from '../http/loopback';
+import { isLoopbackHost } from '../lib/loopback';
 
 export const MAX_CALLBACK_URL = 2048;
 

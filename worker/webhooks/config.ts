@@ -11,7 +11,7 @@
 import { getVars, misconfigured } from '../config';
 import type { Env } from '../env';
 import { bareOrigin } from '../lib/bare-origin';
-import { isLoopbackHost } from '../http/loopback';
+import { isLoopbackHost } from '../lib/loopback';
 import { callbackUrlProblem, isIpLiteral } from './callback-url';
 import { Webhook } from 'standardwebhooks';
 

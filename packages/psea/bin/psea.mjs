@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // psea --help | psea verify evidence.json --rp-id … --origin … --log-key … [options] (see HELP)
-// One line per check (`pass statement`, `fail signature: …`); exit 1 on any failure, 2 on bad usage.
+// One line per check (`pass statement`, `fail signature: …`, `pass custody: root first at 0`);
+// exit 0 when every check passes (the receipt may be unavailable), 1 when one fails or is unavailable, 2 on bad usage.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
 const USAGE = `usage: psea verify <evidence.json> --rp-id <id> --origin <origin> [--origin …] --log-key <key> [--log-key …]
                    [--checkpoint <file>] [--jwks <file or url>] [--root <pem file>] [--subject <id>]
+                   [--custody-roots first,recovery,open,migrated] [--allow-unanchored]
        psea --help`;
 
 const HELP = `psea: check the evidence of an approval without trusting the service (docs/evidence.md).
@@ -16,14 +18,19 @@ ${USAGE}
   --rp-id <id>             the service's RP_ID (the passkeys' relying party)
   --origin <origin>        an origin the passkey may have signed on (ALLOWED_ORIGINS); repeatable
   --log-key <key>          the log verifier key you pinned (/.well-known/psea-log-key); repeatable
-  --checkpoint <file>      a checkpoint you kept earlier: the log must have grown from it
+  --checkpoint <file>      a checkpoint you kept earlier (a credential.enrolled webhook's): the log
+                           must have grown from it, and it anchors the chain of custody's root
   --jwks <file or url>     the receipt keys (/.well-known/jwks.json), to check the receipt too
   --root <pem file>        a trusted attestation root; repeatable
   --subject <id>           the user the approval must be for
+  --custody-roots <list>   the roots a chain of custody may end at (default first): first, recovery,
+                           open, migrated; name others only after checking them in your records
+  --allow-unanchored       accept a custody root no --checkpoint anchors (it could be a made-up log)
   -h, --help               print this help
 
-Prints one line per check (pass statement, fail signature: …). Exit 0 when every check passes,
-1 when one fails, 2 on bad usage.`;
+Prints one line per check (pass statement, fail signature: …, pass custody: root first at 0).
+Exit 0 when every check passes (the receipt may be unavailable: no --jwks), 1 when one fails or
+is unavailable, 2 on bad usage.`;
 
 function usage(why) {
   console.error(`psea: ${why}\n${USAGE}\nRun psea --help for what each option means.`);
@@ -43,6 +50,7 @@ try {
     options: {
       'rp-id': { type: 'string' }, origin: { type: 'string', multiple: true }, 'log-key': { type: 'string', multiple: true },
       checkpoint: { type: 'string' }, jwks: { type: 'string' }, root: { type: 'string', multiple: true }, subject: { type: 'string' },
+      'custody-roots': { type: 'string' }, 'allow-unanchored': { type: 'boolean' },
     },
   });
 } catch (err) {
@@ -65,6 +73,8 @@ if (values.checkpoint) options.knownCheckpoint = await read(values.checkpoint);
 if (values.jwks) options.jwks = /^https?:\/\//.test(values.jwks) ? values.jwks : JSON.parse(await read(values.jwks));
 if (values.root) options.roots = await Promise.all(values.root.map(read));
 if (values.subject) options.subject = values.subject;
+if (values['custody-roots'] !== undefined) options.custodyRoots = values['custody-roots'].split(',').map((r) => r.trim());
+if (values['allow-unanchored']) options.allowUnanchored = true;
 
 let result;
 try {

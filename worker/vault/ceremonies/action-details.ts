@@ -6,6 +6,7 @@ import { outcome } from '../outcome';
 import { pendingAction } from '../memory/pending-actions';
 import { requestOptions } from '../reads/request-options';
 import { ticketTimes, usableTicket } from '../storage/tickets';
+import { batchItems } from '../storage/batch-items';
 import type { ActionTicketData, Display } from '../types';
 
 export async function actionDetails(v: VaultState, hash: string, now: number) {
@@ -15,6 +16,8 @@ export async function actionDetails(v: VaultState, hash: string, now: number) {
     // The person is about to approve: keep what the approval needs at hand.
     v.pending.remember(hash, pendingAction(ticketTimes(row), data));
     const options = await requestOptions(v.sql, getVars(v.env).rpId, row.challenge, now);
-    return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options };
+    // A batch's items, every one, in order (storage/batch-items.ts).
+    const items = data.items === undefined ? {} : { items: batchItems(v.sql, hash) };
+    return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options, ...items };
   });
 }

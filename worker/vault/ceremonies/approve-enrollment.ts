@@ -14,8 +14,10 @@ import { credentialWebhookUrl } from '../../webhooks/config';
  * drops the held credential. The approver is judged now, not when the
  * registration was held. `accepted` is the SHA-256 of the request body: a
  * byte-identical retry of the accepted post gets 409 with the 201 body.
+ * `posted`: that body's text, kept with the statement as the chain of custody's
+ * link, exactly as accepted (docs/evidence.md "Chain of custody").
  */
-export async function approveEnrollment(v: VaultState, hash: string, response: AuthenticationResponseJSON, now: number, accepted: string): Promise<Outcome<EnrolledCredential>> {
+export async function approveEnrollment(v: VaultState, hash: string, response: AuthenticationResponseJSON, now: number, accepted: string, posted?: string): Promise<Outcome<EnrolledCredential>> {
   return v.ceremony(hash, () => holdingTicket(v.sql, hash, now, accepted), async (hold) => {
     const hook = credentialWebhookUrl(v.env);
     // 1. Every assertion check: this hold's statement, by an active credential of this user (never
@@ -25,7 +27,8 @@ export async function approveEnrollment(v: VaultState, hash: string, response: A
 
     // 2. Commit: consume, advance the approver's counter and activate, in one transaction. No await below.
     const enrolled: EnrolledCredential = { credentialId: hold.credentialId, aaguid: hold.aaguid, deviceBound: hold.deviceBound, backedUp: hold.backedUp };
-    const commit = { hash, now, heldId: hold.credentialId, approverId: approver.id, counter: authData.counter, backedUp: authData.flags.bs, accepted, result: JSON.stringify(enrolled) };
+    const approval = { statement: JSON.stringify(hold.statement), challenge: hold.challenge, assertion: posted ?? JSON.stringify(response) };
+    const commit = { hash, now, heldId: hold.credentialId, approverId: approver.id, counter: authData.counter, backedUp: authData.flags.bs, accepted, result: JSON.stringify(enrolled), approval };
     v.committing(approver.id, () => commitEnrollmentApproval(v.ctx.storage, v.log, commit), hook);
     v.credentialChanged(hook, 'credential.enrolled', hold.credentialId, now, approver.id);
     return enrolled;

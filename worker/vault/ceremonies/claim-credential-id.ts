@@ -1,6 +1,6 @@
 import type { Env } from '../../env';
 import { ProblemError } from '../../errors';
-import { callObject } from '../../http/vault-call';
+import { callObject } from '../object-call';
 
 /**
  * One credential id, one user, across every vault (WebAuthn §7.1): claim the

@@ -13,38 +13,15 @@ import { randomId } from '../../lib/random-id';
 import { sha256B64url } from '../../../packages/psea/src/internal/sha256-b64url';
 import { statementChallenge } from '../../../packages/psea/src/receipt/statement';
 import type { Statement } from '../../../packages/psea/src/receipt/types';
-import type { Display } from '../types';
+import type { CredentialAddAction, Display, Hold } from '../types';
+
+export type { CredentialAddAction, Hold } from '../types';
 
 export const CREDENTIAL_ADD = 'psea.credential.add';
 /** The service's own audience: `POST /v1/actions` refuses it, and every type beginning `psea.`. */
 export const SERVICE_AUDIENCE = 'psea';
 /** The display's name for an authenticator the metadata does not know. */
 export const UNRECOGNIZED = 'an unrecognized passkey';
-
-export interface CredentialAddAction {
-  [member: string]: string;
-  type: typeof CREDENTIAL_ADD;
-  user: string;
-  cred: string;
-  /** base64url(SHA-256(COSE public key)). */
-  key: string;
-  aaguid: string;
-}
-
-/** What an enrollment ticket keeps while it holds a credential: the new credential's facts and the approval it waits for. */
-export interface Hold {
-  credentialId: string;
-  aaguid: string;
-  deviceBound: boolean;
-  backedUp: boolean;
-  action: CredentialAddAction;
-  display: Display;
-  statement: Statement;
-  /** base64url(SHA-256(JCS(statement))): what the approving assertion must have signed. */
-  challenge: string;
-  /** The policy rule an approver must meet, frozen like an action ticket's. */
-  rule: AppliedRule;
-}
 
 export interface HeldRegistration {
   iss: string;

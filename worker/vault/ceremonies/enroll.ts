@@ -10,6 +10,7 @@ import { claimCredentialId } from './claim-credential-id';
 import { commitEnrollment } from '../commits/commit-enrollment';
 import { credentialAddHold, shownName } from './credential-add-approval';
 import { refuseHolding } from './enrollment-tickets';
+import { heldRetry } from './registration-retry';
 import { issueEnrollment } from './issue-tickets';
 import { outcome } from '../outcome';
 import { enrollmentAnswer, heldAnswer } from '../reads/request-options';
@@ -33,8 +34,11 @@ export async function enrollmentOptions(v: VaultState, hash: string, now: number
  * one is stored `pending`, held by this ticket until one of the user's
  * active credentials approves it (202, then {@link approveEnrollment}).
  */
-export async function enroll(v: VaultState, hash: string, response: RegistrationResponseJSON, now: number): Promise<Outcome<RegistrationOutcome>> {
-  return v.ceremony(hash, () => refuseHolding(usableTicket(v.sql, hash, 'enroll', now)), async (row) => {
+export async function enroll(v: VaultState, hash: string, response: RegistrationResponseJSON, now: number, accepted?: string): Promise<Outcome<RegistrationOutcome>> {
+  // `accepted`: SHA-256 of the body; its byte-identical retry is told the first answer (registration-retry.ts).
+  const retried = await heldRetry(v.sql, getVars(v.env).rpId, hash, now, accepted);
+  if (retried) return retried;
+  return v.ceremony(hash, () => refuseHolding(usableTicket(v.sql, hash, 'enroll', now, accepted)), async (row) => {
     const hook = credentialWebhookUrl(v.env);
     const vars = getVars(v.env);
     const policy = getPolicy(v.env);
@@ -54,10 +58,12 @@ export async function enroll(v: VaultState, hash: string, response: Registration
 
     // 4. Re-check after the awaits, then decide and write. No await below.
     const enrollment = enrollmentRecord(response);
-    const admission = commitEnrollment(v.ctx.storage, v.log, { hash, now, data, reg, attestation, hold, addCredential: policy.enrollment.addCredential, enrollment });
+    const enrolled = { credentialId, aaguid, deviceBound, backedUp };
+    const first = accepted === undefined ? undefined : { accepted, result: JSON.stringify(enrolled) };
+    const admission = commitEnrollment(v.ctx.storage, v.log, { hash, now, data, reg, attestation, hold, addCredential: policy.enrollment.addCredential, enrollment, first });
     if (admission) {
       v.credentialChanged(hook, 'credential.enrolled', credentialId, now, admission);
-      return { credentialId, aaguid, deviceBound, backedUp };
+      return enrolled;
     }
     return heldAnswer(v.sql, vars.rpId, hold, now);
   });

@@ -37,9 +37,9 @@ export async function verifyAction(v: VaultState, hash: string, response: Authen
     const { credential: cred, authData } = await v.verifyAssertion(response, ticket.challenge, ticket.rule.require, ruleOrigins);
 
     // 2. Sign the receipt: an await, so before the commit (see the header).
-    const { statement, actionHash, actionType } = ticket;
+    const { statement, actionHash, actionType, batch } = ticket;
     const credential = receiptCredential(cred, authData.flags.bs);
-    const claims = buildReceiptClaims({ statement, actionHash, actionType, ruleId: ticket.rule.id, credential, now, ttlSeconds: getVars(v.env).receiptTtlSeconds });
+    const claims = buildReceiptClaims({ statement, actionHash, actionType, batch, ruleId: ticket.rule.id, credential, now, ttlSeconds: getVars(v.env).receiptTtlSeconds });
     const receipt = await signReceipt(claims, (await getSigningKeys(v.env)).signer);
 
     // 3. Commit: guarded writes re-check what may have changed during the awaits. No await below.

@@ -5,6 +5,7 @@ import { advanceCounter, getCredential, getPublicKey } from '../storage/credenti
 import { activateHeld, markEnrolled } from '../storage/held-credentials';
 import { consumeGuarded, ticketCreatedAt } from '../storage/tickets';
 import type { VaultLog } from '../storage/vault-log';
+import { keepCredentialApproval } from '../storage/credential-approvals';
 
 export interface EnrollmentApproval {
   hash: string;
@@ -18,12 +19,15 @@ export interface EnrollmentApproval {
   /** base64url SHA-256 of the accepted request body, and the 201 body: a byte-identical retry gets it back. */
   accepted: string;
   result: string;
+  /** What the approver signed, kept for the chain of custody: the statement's JSON, its challenge, the assertion as posted. */
+  approval: { statement: string; challenge: string; assertion: string };
 }
 
 /**
  * Let a held credential in: consume the enrollment ticket, advance the
  * approver's counter, make the held credential active and log its `enrolled`
- * entry (approvedBy: the approver), in one storage transaction. The first
+ * entry (approvedBy: the approver, with the approval's challenge) and keep the approval's
+ * statement and assertion for the chain of custody, in one storage transaction. The first
  * UPDATE carries every guard of an action's approval (commit-approval.ts:
  * ticket pending and unexpired, approver active, counter strictly increasing
  * unless the authenticator keeps none); the activation must find the
@@ -39,7 +43,10 @@ export function commitEnrollmentApproval(storage: DurableObjectStorage, log: Vau
     if (!activateHeld(sql, a.heldId, a.approverId, a.hash)) throw new ProblemError('ticket_used', 'the passkey held on this ticket is no longer waiting');
     markEnrolled(sql);
     const held = getCredential(sql, a.heldId)!;
-    logEnrolled(log, sql, { now: a.now, credentialId: a.heldId, key: keyOf(getPublicKey(sql, a.heldId)), aaguid: held.aaguid, attested: !!held.attested, approvedBy: a.approverId });
+    const key = keyOf(getPublicKey(sql, a.heldId));
+    const approval = { challenge: a.approval.challenge };
+    logEnrolled(log, sql, { now: a.now, credentialId: a.heldId, key, aaguid: held.aaguid, attested: !!held.attested, approvedBy: a.approverId, approval });
+    keepCredentialApproval(sql, { cred: a.heldId, approver: a.approverId, statement: a.approval.statement, assertion: a.approval.assertion });
     return true;
   });
   if (committed) return;

@@ -10,6 +10,7 @@ import { keyOf, logEnrolled } from './log-writes';
 import type { VaultLog } from '../storage/vault-log';
 import { assertUsable, consumeTicket, holdOnTicket, loadTicket } from '../storage/tickets';
 import type { EnrollTicketData } from '../types';
+import { keepRegistration, type FirstRegistration } from '../ceremonies/registration-retry';
 
 export interface Registration {
   hash: string;
@@ -22,6 +23,8 @@ export interface Registration {
   addCredential: 'approved' | 'open';
   /** The registration's signed parts as received, kept for its evidence. */
   enrollment: EnrollmentRecord;
+  /** The body's hash and the 201 body, for its byte-identical retry (registration-retry.ts). */
+  first?: FirstRegistration;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface Registration {
 export function commitEnrollment(storage: DurableObjectStorage, log: VaultLog, r: Registration): Admission | undefined {
   const sql = storage.sql;
   const current = loadTicket(sql, r.hash, 'enroll');
-  assertUsable(current, r.now);
+  assertUsable(current, r.now, r.first?.accepted);
   refuseHolding(current);
   dropLapsedHolds(sql, r.now);
   if (getCredential(sql, r.reg.credentialId)) throw new ProblemError('attestation_rejected', 'credential already enrolled');
@@ -52,6 +55,7 @@ export function commitEnrollment(storage: DurableObjectStorage, log: VaultLog, r
     } else {
       holdOnTicket(sql, r.hash, { ...r.data, held: r.hold });
     }
+    if (r.first) keepRegistration(sql, r.hash, r.first, admission !== undefined);
   });
   // The audit trail of a recovery: who was let in without an existing passkey (no secret in it).
   if (admission === 'recovery') {

@@ -25,8 +25,10 @@ export interface Enrolled {
   key: string;
   aaguid: string;
   attested: boolean;
-  /** 'first', 'recovery', 'open', or the approving credential's id. */
+  /** 'first', 'recovery', 'open', 'migrated', or the approving credential's id. */
   approvedBy: string;
+  /** With an approving credential: the challenge of the statement it signed. */
+  approval?: { challenge: string };
 }
 
 /** A credential became active: its `enrolled` entry, whose index the credential keeps for its evidence. */
@@ -34,6 +36,7 @@ export function logEnrolled(log: VaultLog, sql: SqlStorage, e: Enrolled): number
   const index = log.append({
     v: 1, kind: 'enrolled', at: entryTime(e.now), sub: vaultUser(sql),
     cred: e.credentialId, key: e.key, aaguid: e.aaguid, attested: e.attested, approvedBy: e.approvedBy,
+    ...(e.approval ? { approval: { challenge: e.approval.challenge } } : {}),
   });
   setEnrolledIndex(sql, e.credentialId, index);
   return index;

@@ -1,5 +1,6 @@
 import type { AppliedRule } from '../../policy/types';
 import type { Statement } from '../../../packages/psea/src/receipt/types';
+import type { BatchSummary } from '../../../packages/psea/src/receipt/batch';
 import { ticketTimes, usableTicket } from '../storage/tickets';
 import type { ActionTicketData } from '../types';
 
@@ -15,11 +16,14 @@ export interface PendingAction {
   actionHash: string;
   actionType: string;
   rule: AppliedRule;
+  /** v3: a batch's signed summary, the receipt's `batch` claim. */
+  batch?: BatchSummary;
 }
 
 export function pendingAction(row: { challenge: string; expiresAt: number; createdAt: number; callback: boolean }, data: ActionTicketData): PendingAction {
   const { challenge, expiresAt, createdAt, callback } = row;
-  return { challenge, expiresAt, createdAt, callback, statement: data.statement, actionHash: data.actionHash, actionType: data.action.type, rule: data.rule };
+  const batch = data.items === undefined ? {} : { batch: data.action.batch as BatchSummary };
+  return { challenge, expiresAt, createdAt, callback, statement: data.statement, actionHash: data.actionHash, actionType: data.action.type, rule: data.rule, ...batch };
 }
 
 /**

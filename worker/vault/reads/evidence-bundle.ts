@@ -1,8 +1,9 @@
 /**
  * An approval's evidence bundle (SPEC.md v2 "GET /v1/actions/:ticket/evidence"),
  * built from what was stored at the moment of each change: the approval's
- * evidence row, the credential's registration as received, and both log
- * entries with their inclusion proofs against one tree size. Synchronous: the
+ * evidence row, the credential's registration as received, both log
+ * entries with their inclusion proofs against one tree size, and the chain of
+ * custody back to the credential's root (custody-chain.ts). Synchronous: the
  * caller reads the size, builds this, then signs that size's checkpoint.
  */
 import { encodeB64url } from '../../../packages/psea/src/internal/base64url';
@@ -13,6 +14,7 @@ import type { EvidenceRow } from '../storage/evidence';
 import { actionState, loadTicket } from '../storage/tickets';
 import type { ActionTicketData } from '../types';
 import type { VaultLog } from '../storage/vault-log';
+import { custodyOf, enrolledEntryOf, loggedEntry } from './custody-chain';
 
 export interface BundleRequest {
   /** The caller's earlier checkpoint size: a consistency proof from it. */
@@ -21,19 +23,14 @@ export interface BundleRequest {
   attestation: boolean;
 }
 
-/** One entry as the bundle carries it: index, entry as logged, inclusion proof in the tree of `size`. */
-function logged(log: VaultLog, index: number, size: number) {
-  const [found] = log.entries(index, index + 1);
-  if (!found) throw new Error(`log entry ${index} is missing`);
-  return { index, entry: found.entry, proof: log.inclusionProof(index, size) };
-}
-
 /** Everything but the checkpoint, for the tree of `size` entries (the caller signs that size). */
 export function evidenceBundle(sql: SqlStorage, log: VaultLog, row: EvidenceRow, size: number, req: BundleRequest) {
   if (req.since !== undefined && req.since > size) throw new ProblemError('invalid_request', `since: the log has ${size} entries`);
   const cred = enrollmentOf(sql, row.credential_id);
   if (!cred) throw new Error('the approving credential is missing');
   const data = JSON.parse(row.ticket_data) as ActionTicketData;
+  // Custody starts at the credential's latest enrolled entry (a migrated one after migration 6).
+  const enrolled = enrolledEntryOf(sql, log, row.credential_id, size);
   const record = cred.enrollment === null ? null : (JSON.parse(cred.enrollment) as EnrollmentRecord);
   const enrollment = record && {
     clientDataJSON: record.clientDataJSON,
@@ -55,10 +52,11 @@ export function evidenceBundle(sql: SqlStorage, log: VaultLog, row: EvidenceRow,
       enrollment,
     },
     log: {
-      ...(cred.enrolled_index === null ? {} : { enrolled: logged(log, cred.enrolled_index, size) }),
-      approved: logged(log, row.approved_index, size),
+      enrolled,
+      approved: loggedEntry(log, row.approved_index, size),
       ...(req.since === undefined ? {} : { consistency: { from: req.since, proof: log.consistencyProof(req.since, size) } }),
     },
+    custody: custodyOf(sql, log, enrolled, size),
   };
 }
 

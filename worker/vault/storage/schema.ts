@@ -9,6 +9,7 @@
  * which Durable Object storage does not promise to allow.
  */
 import { LOG_SCHEMA } from './log-sql-store';
+import { migrateCustody } from './migrate-custody';
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -50,10 +51,10 @@ CREATE TABLE IF NOT EXISTS redemptions (
 `;
 
 /**
- * Schema changes after v1, in order; entry i brings version i to i + 1.
- * Never edit one that has shipped: append another.
+ * Schema changes after v1, in order; entry i brings version i to i + 1: SQL, or
+ * a synchronous step that may also write the log. Never edit one that has shipped: append another.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly (string | ((sql: SqlStorage) => void))[] = [
   // 1 (v2): a credential may be held `pending` until an existing one approves it
   // (SPEC "Adding a passkey"); `approved_by` says who let it in ('first',
   // 'recovery', 'open' or the approving credential's id); `pending_ticket` is
@@ -159,6 +160,28 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS offline_grants_expiry ON offline_grants (expires_at);
   `,
+  // 6 (v3, custody): the approvals that let credentials in, kept for good, and one run of
+  // `migrated` enrolled entries for the credentials that have no entry or no kept approval
+  // (migrate-custody.ts), in this migration's transaction, before any other entry.
+  (sql) => migrateCustody(sql),
+  // 7 (v3, batches; docs/batches.md): a batch's items, in chunks apart from its ticket's row
+  // (storage/batch-items.ts), and the items of batch receipts already redeemed, one row each
+  // (storage/item-redemptions.ts). IF NOT EXISTS: safe whatever order v3 migrations land in.
+  `
+  CREATE TABLE IF NOT EXISTS batch_items (
+    hash TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    items TEXT NOT NULL,
+    PRIMARY KEY (hash, seq)
+  );
+  CREATE TABLE IF NOT EXISTS item_redemptions (
+    jti TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    exp INTEGER NOT NULL,
+    PRIMARY KEY (jti, idx)
+  );
+  CREATE INDEX IF NOT EXISTS item_redemptions_exp ON item_redemptions (exp);
+  `,
 ];
 
 /** Create the v1 tables if absent, then apply every migration this vault has not had, in one transaction each. */
@@ -168,7 +191,9 @@ export function migrate(storage: DurableObjectStorage): void {
   const read = () => Number(sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'schema_version'").toArray()[0]?.v ?? 0);
   for (let version = read(); version < MIGRATIONS.length; version++) {
     storage.transactionSync(() => {
-      sql.exec(MIGRATIONS[version]!);
+      const step = MIGRATIONS[version]!;
+      if (typeof step === 'string') sql.exec(step);
+      else step(sql);
       sql.exec("INSERT INTO meta (k, v) VALUES ('schema_version', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", String(version + 1));
     });
   }

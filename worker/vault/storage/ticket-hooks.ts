@@ -1,12 +1,6 @@
+import type { TicketHooks } from '../../webhooks/ticket-hooks';
 import type { TicketRow } from '../types';
 
-/** What an agent or a host asked for beside the action (SPEC "Waiting for an approval"). */
-export interface TicketHooks {
-  reference?: string;
-  /** base64url SHA-256 of the statusToken: a storage leak yields no token. */
-  statusTokenHash: string;
-  callbackUrl?: string;
-}
 
 /** Set on the ticket just inserted, in the same transaction. */
 export function setTicketHooks(sql: SqlStorage, hash: string, hooks: TicketHooks): void {

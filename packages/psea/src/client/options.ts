@@ -15,7 +15,10 @@ export interface PseaClientOptions {
   apiKey?: string;
   /** A `fetch` to use instead of the global one (a test double, a Worker's service binding's). */
   fetch?: typeof fetch;
-  /** How many times a GET or DELETE is tried again after a 503 or no answer; default 2. POSTs never are. */
+  /**
+   * How many times a GET, a DELETE or a create (sent with an `Idempotency-Key`) is tried again after
+   * a 503 or no answer; default 2. A redeem never is.
+   */
   retries?: number;
 }
 
@@ -29,6 +32,26 @@ export interface PseaClientOptions {
  */
 export interface CallOptions {
   signal?: AbortSignal;
+}
+
+/** Options of `redeem`. */
+export interface RedeemOptions extends CallOptions {
+  /** A batch receipt: the item (0-based index) or distinct items to spend, all or none (docs/batches.md). */
+  item?: number | number[];
+}
+
+/**
+ * Options of a create (`createEnrollment`, `requestApproval`, `offlineGrants`).
+ *
+ * @example
+ * ```ts
+ * // Your own key, kept with the job: a process restarted mid-call repeats it and gets the same ticket.
+ * await psea.requestApproval(body, { idempotencyKey: `order-42-approval` });
+ * ```
+ */
+export interface CreateOptions extends CallOptions {
+  /** The `Idempotency-Key` of every try (1–255 printable ASCII); default a random UUID per call. */
+  idempotencyKey?: string;
 }
 
 /**

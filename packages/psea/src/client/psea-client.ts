@@ -8,9 +8,9 @@ import { checkBaseUrl, segment } from './base-url.ts';
 import { PseaError } from './errors.ts';
 import { request, type Call } from './request.ts';
 import { waitForApproval } from './wait-for-approval.ts';
-import type { CallOptions, PseaClientOptions, StatusOptions, WaitOptions } from './options.ts';
+import type { CallOptions, CreateOptions, PseaClientOptions, RedeemOptions, StatusOptions, WaitOptions } from './options.ts';
 import type {
-  Action, Approval, ApprovalRequest, ApprovalStatus, CredentialList, Enrollment, EnrollmentRequest, EvidenceBundle,
+  Action, Approval, ApprovalRequest, BatchApprovalRequest, ApprovalStatus, CredentialList, Enrollment, EnrollmentRequest, EvidenceBundle,
   EvidenceOptions, OfflineGrants, OfflineGrantsRequest, Redemption,
 } from './types.ts';
 
@@ -72,20 +72,22 @@ export class PseaClient {
   }
 
   /**
-   * `POST /v1/enrollments`: a single-use enrollment ticket. Not retried.
+   * `POST /v1/enrollments`: a single-use enrollment ticket. Retried on 503 with one `Idempotency-Key`.
    *
    * @example
    * ```ts
    * const { ticket, enrollUrl } = await psea.createEnrollment({ user: { id: 'u-123', name: 'ada@example.com', displayName: 'Ada' } });
    * ```
    */
-  async createEnrollment(body: EnrollmentRequest, options?: CallOptions): Promise<Enrollment> {
-    return this.#server('POST', '/v1/enrollments', body, options);
+  async createEnrollment(body: EnrollmentRequest, options?: CreateOptions): Promise<Enrollment> {
+    return this.#create('/v1/enrollments', body, options);
   }
 
   /**
-   * `POST /v1/actions`: a ticket for one exact action. Not retried: a 503 may have made the ticket,
-   * and a second call makes a second one. Keep `actionHash` (or the action) to check the receipt.
+   * `POST /v1/actions`: a ticket for one exact action. Sent with an `Idempotency-Key` (random, or
+   * `options.idempotencyKey`) and retried on 503 or a lost connection with that key: the service
+   * answers a repeat with the first ticket, never a second one. Keep `actionHash` (or the action)
+   * to check the receipt.
    *
    * @example
    * ```ts
@@ -95,8 +97,25 @@ export class PseaClient {
    * });
    * ```
    */
-  async requestApproval<A extends Action>(body: ApprovalRequest<A>, options?: CallOptions): Promise<Approval> {
-    return this.#server('POST', '/v1/actions', body, options);
+  async requestApproval<A extends Action>(body: ApprovalRequest<A>, options?: CreateOptions): Promise<Approval> {
+    return this.#create('/v1/actions', body, options);
+  }
+
+  /**
+   * `POST /v1/actions` with a batch: one approval for 1 to 10,000 items (docs/batches.md), sent
+   * as requestApproval is (with an Idempotency-Key). Keep the items: a receipt is checked against
+   * them, never the summary.
+   *
+   * @example
+   * ```ts
+   * const { ticket, approveUrl } = await psea.requestBatchApproval({
+   *   user: { id: 'u-123' }, audience: 'payments-api',
+   *   batch: { type: 'payroll.run', items: [{ type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89…' }] },
+   * });
+   * ```
+   */
+  async requestBatchApproval<A extends Action>(body: BatchApprovalRequest<A>, options?: CreateOptions): Promise<Approval> {
+    return this.#create('/v1/actions', body, options);
   }
 
   /**
@@ -162,27 +181,38 @@ export class PseaClient {
    * @example
    * ```ts
    * const { claims } = await psea.redeem(receipt, 'payments-api');
+   * await psea.redeem(batchReceipt, 'payments-api', { item: 7 }); // a batch: each item once
    * ```
    */
-  async redeem(receipt: string, audience: string, options?: CallOptions): Promise<Redemption> {
-    return this.#server('POST', '/v1/receipts/redeem', { receipt, audience }, options);
+  async redeem(receipt: string, audience: string, options: RedeemOptions = {}): Promise<Redemption> {
+    const { item, ...call } = options;
+    return this.#server('POST', '/v1/receipts/redeem', { receipt, audience, ...(item === undefined ? {} : { item }) }, call);
   }
 
   /**
-   * `POST /v1/users/:id/offline-grants`: single-use grants and the bundle a device approves against. Not retried.
+   * `POST /v1/users/:id/offline-grants`: single-use grants and the bundle a device approves against. Retried as `requestApproval` is.
    *
    * @example
    * ```ts
    * const { bundle, grants } = await psea.offlineGrants('u-123', { count: 10, ttl: 86_400, audience: 'door-7', types: ['door.open'] });
    * ```
    */
-  async offlineGrants(userId: string, body: OfflineGrantsRequest, options?: CallOptions): Promise<OfflineGrants> {
-    return this.#server('POST', `/v1/users/${segment(userId, 'userId')}/offline-grants`, body, options);
+  async offlineGrants(userId: string, body: OfflineGrantsRequest, options?: CreateOptions): Promise<OfflineGrants> {
+    return this.#create(`/v1/users/${segment(userId, 'userId')}/offline-grants`, body, options);
   }
 
   #key(): string {
     if (this.#apiKey === undefined) throw new PseaError('invalid_options', 'this route needs the apiKey option');
     return this.#apiKey;
+  }
+
+  /** A create: one `Idempotency-Key` for every try of this call, so a retry never makes a second object. */
+  #create<T>(path: string, body: unknown, options: CreateOptions = {}): Promise<T> {
+    const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID();
+    if (typeof idempotencyKey !== 'string' || !/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) {
+      throw new PseaError('invalid_options', 'idempotencyKey must be 1 to 255 printable ASCII characters');
+    }
+    return request<T>(this.#transport, { method: 'POST', path, token: this.#key(), body, signal: options.signal, idempotencyKey });
   }
 
   #server<T>(method: Call['method'], path: string, body: unknown, options: CallOptions = {}): Promise<T> {

@@ -1,17 +1,17 @@
 /**
  * One call to a server route, with the retry rule of the whole client:
  *
- * - Only GET and DELETE are tried again (reads, and a revocation, which is
- *   idempotent in effect). They are retried on 503 `unavailable` and when no
- *   answer came at all, `retries` times at most, after the wait retry-delay.ts
- *   gives.
- * - A POST is never retried. SPEC.md says a write answered 503 may have
- *   committed, and only a byte-identical verify is made safe to repeat (a
- *   browser route this client does not call). Repeating `POST /v1/actions`
- *   would make a second ticket for the same action, with a second approve
- *   page and, with a `callbackUrl`, a second set of webhooks; repeating a
- *   redeem would answer 409 `receipt_redeemed` for the caller's own first try.
- *   The caller decides, and the error says which it was.
+ * - GET and DELETE (reads, and a revocation, which is idempotent in effect),
+ *   and the creates, which carry an `Idempotency-Key`, are tried again. They
+ *   are retried on 503 `unavailable` and when no answer came at all, `retries`
+ *   times at most, after the wait retry-delay.ts gives. A create is repeated
+ *   with its one key, byte-identical: the service answers it with the first
+ *   answer if that one committed, and runs it otherwise (docs/api.md,
+ *   "Idempotent requests"); 409 `idempotency_in_progress` (the first try still
+ *   running there) is waited out the same way.
+ * - Any other POST is never retried: repeating a redeem would answer 409
+ *   `receipt_redeemed` for the caller's own first try. The caller decides,
+ *   and the error says which it was.
  *
  * Redirects are not followed: the API key goes to the service's origin only.
  */
@@ -36,6 +36,8 @@ export interface Call {
   token: string;
   body?: unknown;
   signal?: AbortSignal;
+  /** A create's `Idempotency-Key`: the call is then retried like a read, with this one key. */
+  idempotencyKey?: string;
 }
 
 /** Resolve the parsed JSON of a 2xx (`undefined` for a 204); reject with a `PseaError`. */
@@ -47,12 +49,13 @@ export async function request<T>(transport: Transport, call: Call): Promise<T> {
       authorization: `Bearer ${call.token}`,
       accept: 'application/json',
       ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(call.idempotencyKey === undefined ? {} : { 'idempotency-key': call.idempotencyKey }),
     },
     body: call.body === undefined ? undefined : JSON.stringify(call.body),
     redirect: 'manual',
     signal,
   };
-  const idempotent = call.method !== 'POST';
+  const idempotent = call.method !== 'POST' || call.idempotencyKey !== undefined;
   const url = transport.baseUrl + call.path;
   // Called detached: Workers refuse a `fetch` invoked as a method of another object.
   const fetchFn = transport.fetch;
@@ -69,7 +72,7 @@ export async function request<T>(transport: Transport, call: Call): Promise<T> {
         return body as T;
       }
       failure = problemError(res.status, parseJson(text));
-      if (failure.code !== 'unavailable') throw failure;
+      if (failure.code !== 'unavailable' && failure.code !== 'idempotency_in_progress') throw failure;
       retryAfter = retryAfterMs(res.headers.get('retry-after'));
     } catch (err) {
       if (signal?.aborted) throw abortError(signal);

@@ -10,13 +10,22 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { decodeAttestationObject } from '../webauthn/attestation-object.ts';
 import { chainReachesAnchor } from './attestation/chain-to-anchor.ts';
 import { attestationChain } from './attestation/attestation-chain.ts';
-import { BundleFault, bytes, clientData, equalBytes, member, sha256, text } from './bundle-parts.ts';
+import { BundleFault, bytes, clientData, equalBytes, isObject, member, sha256, text } from './bundle-parts.ts';
 import type { CheckedOptions } from './options.ts';
 import { authData, checkClientData } from './webauthn-checks.ts';
 
-/** Resolves to a note on a pass, or null when there is no enrollment to check. */
-export async function checkEnrollment(bundle: unknown, opts: CheckedOptions): Promise<string | undefined | null> {
-  if (member(bundle, 'credential.enrollment') === null) return null;
+/**
+ * Resolves to a note on a pass. Only a credential whose logged enrollment is `migrated` may have no
+ * registration: its key is then the one the migration logged, which `log` and `custody` check.
+ */
+export async function checkEnrollment(bundle: unknown, opts: CheckedOptions): Promise<string | undefined> {
+  if (member(bundle, 'credential.enrollment') === null) {
+    const log = member(bundle, 'log');
+    const enrolled = isObject(log) && isObject(log.enrolled) && isObject(log.enrolled.entry) ? log.enrolled.entry : undefined;
+    if (!enrolled) throw new BundleFault('enrollment is null and no enrolled entry is logged: a key never enrolled');
+    if (enrolled.approvedBy !== 'migrated') throw new BundleFault('enrollment is null but the credential is not a migrated one');
+    return 'no registration kept: a migrated credential, its key as the migration logged it';
+  }
   const id = text(bundle, 'credential.id');
   const publicKey = bytes(bundle, 'credential.publicKey');
   const raw = bytes(bundle, 'credential.enrollment.authenticatorData');

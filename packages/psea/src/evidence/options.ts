@@ -1,10 +1,10 @@
 /** verifyEvidence's options, checked before the bundle is looked at. */
-import { parseVerifierKey, openNote, type NoteVerifier } from '../log/index.ts';
+import { CUSTODY_ROOTS, parseVerifierKey, openNote, type NoteVerifier, type OpenedNote } from '../log/index.ts';
 import { canonicalJson } from '../internal/canonical-json.ts';
 import { EvidenceError } from './errors.ts';
 import type { VerifyEvidenceOptions } from './types.ts';
 
-const KNOWN = new Set(['rpId', 'origins', 'logKey', 'knownCheckpoint', 'jwks', 'roots', 'subject', 'action']);
+const KNOWN = new Set(['rpId', 'origins', 'logKey', 'knownCheckpoint', 'jwks', 'roots', 'subject', 'action', 'custodyRoots', 'allowUnanchored']);
 
 export interface CheckedOptions {
   rpId: string;
@@ -16,6 +16,10 @@ export interface CheckedOptions {
   subject: string | undefined;
   /** JCS of the caller's action. */
   actionJson: string | undefined;
+  custodyRoots: readonly string[];
+  allowUnanchored: boolean;
+  /** openNote under logKeys, once per note text in this call: the known checkpoint is opened here and again by checks 6 and 8. */
+  openNote: (note: string) => Promise<OpenedNote>;
 }
 
 const bad = (why: string) => new EvidenceError(why);
@@ -38,10 +42,16 @@ export async function checkOptions(options: VerifyEvidenceOptions): Promise<Chec
       throw bad(`logKey: ${(err as Error).message}`);
     }
   }
+  const notes = new Map<string, Promise<OpenedNote>>();
+  const openOnce = (note: string): Promise<OpenedNote> => {
+    let found = notes.get(note);
+    if (!found) notes.set(note, (found = openNote(note, logKeys)));
+    return found;
+  };
   if (options.knownCheckpoint !== undefined) {
     if (typeof options.knownCheckpoint !== 'string') throw bad('knownCheckpoint must be a checkpoint note');
     try {
-      await openNote(options.knownCheckpoint, logKeys);
+      await openOnce(options.knownCheckpoint);
     } catch (err) {
       throw bad(`knownCheckpoint does not verify under logKey: ${(err as Error).message}`);
     }
@@ -63,7 +73,16 @@ export async function checkOptions(options: VerifyEvidenceOptions): Promise<Chec
       throw bad(`action: ${(err as Error).message}`);
     }
   }
+  const custodyRoots = options.custodyRoots ?? ['first'];
+  const rootNames: readonly string[] = CUSTODY_ROOTS;
+  if (!Array.isArray(custodyRoots) || custodyRoots.length === 0 || !custodyRoots.every((r) => rootNames.includes(r))) {
+    throw bad(`custodyRoots must be a non-empty array of ${CUSTODY_ROOTS.join(', ')}`);
+  }
+  if (options.allowUnanchored !== undefined && typeof options.allowUnanchored !== 'boolean') throw bad('allowUnanchored must be a boolean');
   return {
+    openNote: openOnce,
+    custodyRoots: [...custodyRoots],
+    allowUnanchored: options.allowUnanchored === true,
     rpId: options.rpId,
     origins: new Set(options.origins),
     logKeys,

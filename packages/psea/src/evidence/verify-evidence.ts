@@ -1,29 +1,48 @@
 /**
- * verifyEvidence (SPEC.md v2 "Evidence and the transparency log"): the seven
- * named checks, in order, each `pass`, `fail` with why, or `unavailable`.
+ * verifyEvidence (docs/evidence.md): the eight named checks, in order, each
+ * `pass`, `fail` with why, or `unavailable`; `ok` only when all pass but
+ * `receipt`, which may be `unavailable`.
  * A bundle that is not what it should be fails its checks; only options
  * that cannot work throw (`EvidenceError` `invalid_options`).
  */
 import { BundleFault, isObject, member, text } from './bundle-parts.ts';
+import { checkCustody, CustodyFault } from './custody-check.ts';
 import { checkEnrollment } from './enrollment-check.ts';
 import { checkLog } from './log-check.ts';
-import { checkOptions } from './options.ts';
+import { checkOptions, type CheckedOptions } from './options.ts';
 import { checkReceipt, unverifiedClaims } from './receipt-check.ts';
 import { checkStatement, expectedChallenge } from './statement-check.ts';
 import { CHECK_NAMES, type Check, type CheckName, type EvidenceResult, type VerifyEvidenceOptions } from './types.ts';
 import { checkAuthenticator, checkChallenge, checkSignature } from './webauthn-checks.ts';
 
-type Outcome = void | string | null | undefined;
+type Outcome = void | string | undefined;
+
+const faultWhy = (err: unknown) => (err instanceof BundleFault ? err.message : `malformed bundle: ${err instanceof Error ? err.message : String(err)}`);
 
 async function run(name: CheckName, fn: () => Promise<Outcome>): Promise<Check> {
   try {
     const out = await fn();
-    if (out === null) return { name, result: 'unavailable', why: 'the credential was enrolled before v2 (enrollment: null)' };
     return typeof out === 'string' ? { name, result: 'pass', why: out } : { name, result: 'pass' };
   } catch (err) {
     // Anything thrown by a bundle is that check's failure, never the caller's exception.
-    const why = err instanceof BundleFault ? err.message : `malformed bundle: ${err instanceof Error ? err.message : String(err)}`;
-    return { name, result: 'fail', why };
+    return { name, result: 'fail', why: faultWhy(err) };
+  }
+}
+
+/**
+ * Check 8 for one approval (a single bundle is one; a bundle of several checks each with its
+ * user's known checkpoint), with the root it found: unanchored is `unavailable` unless allowed.
+ */
+export async function custodyCheck(approval: unknown, sub: () => string, knownCheckpoint: string | undefined, opts: CheckedOptions): Promise<Check> {
+  try {
+    const { root, rootIndex, anchored } = await checkCustody(approval, sub(), knownCheckpoint, opts);
+    const at = `root ${root} at ${rootIndex}`;
+    if (anchored) return { name: 'custody', result: 'pass', why: at, root, rootIndex };
+    if (opts.allowUnanchored) return { name: 'custody', result: 'pass', why: `${at}, not anchored (allowUnanchored)`, root, rootIndex };
+    return { name: 'custody', result: 'unavailable', why: `root not anchored: no knownCheckpoint (${at})`, root, rootIndex };
+  } catch (err) {
+    const found = err instanceof CustodyFault ? err.found : undefined;
+    return { name: 'custody', result: 'fail', why: faultWhy(err), ...found };
   }
 }
 
@@ -33,6 +52,7 @@ async function run(name: CheckName, fn: () => Promise<Outcome>): Promise<Check> 
  * const { ok, checks } = await verifyEvidence(bundle, {
  *   rpId: 'example.com', origins: ['https://approve.example.com'],
  *   logKey: 'approve.example.com/psea+c7e393e9+AZWG…', // pinned, never fetched beside the bundle
+ *   knownCheckpoint: kept, // e.g. the credential.enrolled webhook's; anchors the custody root
  *   jwks, subject: session.userId, action: pending.action,
  * });
  * ```
@@ -60,13 +80,14 @@ export async function verifyEvidence(bundle: unknown, options: VerifyEvidenceOpt
         act: String(statement.act),
         aud: String(statement.aud),
         jti,
-        enrolled: member(bundle, 'credential.enrollment') !== null,
       });
       return opts.jwks ? undefined : "the receipt's jti was read without verifying the receipt (no jwks)";
     }),
     opts.jwks === undefined
       ? { name: 'receipt', result: 'unavailable', why: 'no jwks given' }
       : await run('receipt', () => checkReceipt(bundle, opts)),
+    await custodyCheck(bundle, () => text(bundle, 'statement.sub'), opts.knownCheckpoint, opts),
   ];
-  return { ok: checks.every((c) => c.result !== 'fail'), checks };
+  const ok = checks.every((c) => c.result === 'pass' || (c.name === 'receipt' && c.result === 'unavailable'));
+  return { ok, checks };
 }

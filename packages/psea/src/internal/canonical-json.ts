@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { ReceiptError } from '../receipt/errors.ts';
+import { ReceiptError } from './receipt-error.ts';
 
 /**
  * RFC 8785 (JCS) canonical JSON: sorted keys, ECMAScript number form, minimal

@@ -31,6 +31,8 @@ export const SERVICE_ERROR_CODES = [
   'receipt_redeemed',
   'rate_limited',
   'not_approved',
+  'idempotency_mismatch',
+  'idempotency_in_progress',
   'misconfigured',
   'internal_error',
   'unavailable',

@@ -13,6 +13,7 @@ export { MemoryLogStore } from './memory-store.ts';
 export { MerkleTree } from './merkle-tree.ts';
 export { MAX_ENTRIES_PER_READ, TransparencyLog } from './transparency-log.ts';
 export type * from './log-entry.ts';
+export { CUSTODY_ROOTS } from './log-entry.ts';
 export { leafHashOf, rootFromInclusionProof, verifyConsistency, verifyInclusion } from './verify-proofs.ts';
 export { decodeHash, decodeHashes, encodeHashes } from './hash-wire.ts';
 export { generateSignerKey, isKeyName, keyHash, parseSignerKey, parseVerifierKey, verifierKeyOf, type NoteSigner, type NoteVerifier } from './note-keys.ts';

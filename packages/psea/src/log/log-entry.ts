@@ -10,7 +10,18 @@ interface Common {
   sub: string;
 }
 
-/** A passkey was enrolled; `approvedBy` is the approving credential's id, `"first"`, `"recovery"`, or `"open"`. */
+/**
+ * What an `enrolled` entry's `approvedBy` names when no credential approved it: the roots a chain of
+ * custody ends at (docs/evidence.md). No credential id reads as one (ids are at least 16 bytes).
+ */
+export const CUSTODY_ROOTS = ['first', 'recovery', 'open', 'migrated'] as const;
+export type CustodyRoot = (typeof CUSTODY_ROOTS)[number];
+
+/**
+ * A passkey was enrolled; `approvedBy` is the approving credential's id or a root
+ * ({@link CUSTODY_ROOTS}). Only an entry approved by a credential carries `approval`: the challenge
+ * of the `psea.credential.add` statement that credential signed.
+ */
 export interface EnrolledEntry extends Common {
   kind: 'enrolled';
   cred: string;
@@ -18,6 +29,7 @@ export interface EnrolledEntry extends Common {
   aaguid: string;
   attested: boolean;
   approvedBy: string;
+  approval?: { challenge: string };
 }
 
 /** An action was approved and a receipt issued. */

@@ -20,7 +20,6 @@
 import type { Env } from '../env';
 import { asProblem, ProblemError } from '../errors';
 import type { Outcome } from '../vault/types';
-import type { UserVault } from '../vault/user-vault';
 import { unwrap } from './outcome';
 
 /** What the Durable Object runtime sets on the errors it raises. */
@@ -74,7 +73,8 @@ export async function callObject<S, T>(method: string, read: boolean, stub: S, r
   }
 }
 
-type Vault = DurableObjectStub<UserVault>;
+/** A user's vault stub, typed through Env (a type-only tie, so no import circle). */
+type Vault = ReturnType<Env['VAULT']['get']>;
 
 /** A read of the user's vault: retried once on a fresh stub when the runtime allows it; the outcome unwrapped. */
 export async function readVault<T>(env: Env, vault: Vault, method: string, call: (vault: Vault) => Promise<Outcome<T>>): Promise<T> {
