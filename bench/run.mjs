@@ -10,13 +10,18 @@
  *   --cpu-only                         figure 1 alone, printed, not written (for optimisation work)
  *   --storage=disk                     the SQLite files on disk for every figure (default: tmpfs)
  *   --only=agents                      figure 8 alone (long-poll waiters, webhook latency), printed, not written
+ *   --only=batches                     figure 9 alone (batches: POST, the page at 10,000 items, sizes), printed, not written
+ *   --only=coldstart [--compare=<bundle>]  a cold isolate's start-up CPU for the bundle (and another), printed
+ *   --only=profile                     where a verify's CPU goes (V8 sampling profile), printed
+ *   --only=cap                         figure 10b: objects open at workerd's default SQLite cap, per kind, printed
+ *   --only=memory [--vaults=N]         figure 10 alone (vaults one workerd holds, one vault's memory), printed
  *   --only=quorum                      quorum (issue 24): approver verify CPU vs a single verify, exactly once at 20 approvers, printed
  *
  * Everything listens on 127.0.0.1 and every load loop is bounded in count
  * (autocannon `amount`) and time (a hard limit on the whole run).
  * How each figure is measured: docs/performance.md; how to run: bench/README.md.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,11 +34,16 @@ import { startServers } from './lib/servers.mjs';
 import { receiptBench } from './lib/receipt-bench.mjs';
 import { evidenceBench } from './lib/evidence-bench.mjs';
 import { figureAgents } from './lib/agents-figure.mjs';
+import { approvedVaultAtCap, figureMemory, objectsAtCap } from './lib/memory-figure.mjs';
+import { figureProfile } from './lib/profile-figure.mjs';
+import { figureColdStart } from './lib/cold-start.mjs';
+import { freePort } from './lib/procs.mjs';
 import { figureQuorum } from './lib/quorum-figure.mjs';
 import { report } from './lib/report.mjs';
 import { roundTrips } from './lib/round-trips.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { widgetSize } from './lib/widget-size.mjs';
+import { figureBatches } from './lib/batch-figure.mjs';
 
 process.env.WRANGLER_SEND_METRICS = 'false';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,7 +52,11 @@ const flags = new Set(process.argv.slice(2));
 const QUICK = flags.has('--quick');
 const CPU_ONLY = flags.has('--cpu-only');
 const ONLY = [...flags].find((f) => f.startsWith('--only='))?.slice(7);
-if (ONLY !== undefined && ONLY !== 'agents' && ONLY !== 'quorum') throw new Error(`--only=${ONLY}: only --only=agents and --only=quorum are known`);
+if (ONLY !== undefined && !['agents', 'batches', 'memory', 'cap', 'profile', 'coldstart', 'quorum'].includes(ONLY)) {
+  throw new Error(`--only=${ONLY}: agents, batches, memory, cap, profile, coldstart or quorum`);
+}
+/** Figure 10's target: vaults enrolled into one workerd (`--vaults=N`, default 10,000). */
+const VAULTS = Number([...flags].find((f) => f.startsWith('--vaults='))?.slice(9) ?? (QUICK ? 300 : 10_000));
 /**
  * Where the Durable Objects' SQLite files live for the main figures: `tmpfs`
  * (/dev/shm, the default when it exists: a commit costs what SQLite and the
@@ -55,7 +69,7 @@ const storageRoot = STORAGE === 'tmpfs' ? `/dev/shm/psea-bench-${process.pid}` :
 /** Counts per figure. A run is bounded by these and by HARD_LIMIT_MS. */
 const N = QUICK
   ? { users: 100, evicted: 50, evictedRounds: 1, cpuUsers: 6, cpuRounds: 3, cpuVerifyN: 40, cpuCryptoN: 100, microN: 100, microRounds: 3, loadRounds: 1, c1: 100, c16: 200, c64: 200, warm: 100, hot: 200, hotRounds: 1, emptyN: 500, receiptRounds: 3, receiptIters: 300, wdTickets: 100, wdEmpty: 300 }
-  : { users: 800, evicted: 300, evictedRounds: 2, cpuUsers: 24, cpuRounds: 7, cpuVerifyN: 150, cpuCryptoN: 400, microN: 400, microRounds: 5, loadRounds: 3, c1: 300, c16: 1200, c64: 1200, warm: 400, hot: 800, hotRounds: 3, emptyN: 3000, receiptRounds: 9, receiptIters: 1000, wdTickets: 600, wdEmpty: 2000 };
+  : { users: 1000, evicted: 300, evictedRounds: 2, cpuUsers: 24, cpuRounds: 7, cpuVerifyN: 150, cpuCryptoN: 400, microN: 400, microRounds: 5, loadRounds: 3, c1: 300, c16: 1200, c64: 1200, warm: 400, hot: 800, hotRounds: 3, emptyN: 3000, receiptRounds: 9, receiptIters: 1000, wdTickets: 600, wdEmpty: 2000 };
 const HARD_LIMIT_MS = 10 * 60 * 1000;
 
 const began = Date.now();
@@ -102,11 +116,19 @@ async function main() {
   await buildAll(root, tmp, log);
   const { SoftAuthenticator } = await import(pathToFileURL(join(tmp, 'node/soft-auth.mjs')).href);
 
+  if (ONLY === 'coldstart') {
+    const compare = [...flags].find((f) => f.startsWith('--compare='))?.slice(10);
+    const compatDate = /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync(join(root, 'wrangler.toml'), 'utf8'))?.[1] ?? '2026-04-26';
+    results.figures.coldStart = await figureColdStart({ root, tmp, bundle: join(tmp, 'bundle/index.js'), compare, compatDate, rounds: QUICK ? 3 : 9, log });
+    return;
+  }
+
   // ---- figures 4, 5 and 7, in Node (not with --only: it measures figure 8 alone) ----
   if (!ONLY) await nodeFigures(results);
 
   // ---- servers: one workerd with the real bundle (twice), the cpu worker and the baseline worker ----
-  const servers = await startServers({ root, tmp, storageRoot, SoftAuthenticator });
+  const inspectPort = ONLY === 'profile' ? await freePort() : undefined;
+  const servers = await startServers({ root, tmp, storageRoot, SoftAuthenticator, inspectPort, sqliteCap: ONLY === 'cap' ? 'default' : 'raised' });
   const { ports, origin, apiKey, signingJwk, baselineBodies, workerd } = servers;
   procs.push(workerd);
   log(`workerd ${results.machine.workerd} (pid ${workerd.pid}): real bundle on :${ports.psea} (SQLite on ${STORAGE}) and :${ports.disk} (on disk), cpu worker :${ports.cpu}, baseline :${ports.baseline}`);
@@ -116,6 +138,29 @@ async function main() {
   if (ONLY === 'quorum') {
     // Issue 24's figure, printed only (not yet a row of docs/performance.md's table).
     await figureQuorum({ psea, SoftAuthenticator, enrollUser, pid: workerd.pid, quick: QUICK, log });
+    return;
+  }
+  const batches = () => figureBatches({ psea, SoftAuthenticator, enrollUser, pid: workerd.pid, quick: QUICK, log });
+  if (ONLY === 'batches') {
+    results.figures.batches = await batches();
+    console.log(JSON.stringify(results.figures.batches, null, 1));
+    return;
+  }
+  if (ONLY === 'profile') {
+    const cpuUsers = await pool(Array.from({ length: 24 }, (_, i) => `cpu-user-${i}`), 4, (id) => enrollUser(cpuApi, SoftAuthenticator, id));
+    results.figures.profile = await figureProfile({ cpuApi, cpuUsers, inspectPort, sourceMap: join(tmp, 'cpu/index.js.map'), n: QUICK ? 100 : 300, log });
+    return;
+  }
+  if (ONLY === 'cap') {
+    const kinds = [...flags].find((f) => f.startsWith('--kinds='))?.slice(8).split(',');
+    const cap = await objectsAtCap({ cpuApi, kinds: kinds ?? ['owner', 'vault'], log });
+    results.figures.cap = { ...cap, approved: await approvedVaultAtCap({ cpuApi, freshKiB: cap.vault.kibPerObject, log }) };
+    return;
+  }
+  if (ONLY === 'memory') {
+    const storageDir = join(STORAGE === 'tmpfs' ? storageRoot : join(tmp, 'do-storage'), 'psea');
+    results.figures.memory = await figureMemory({ psea, SoftAuthenticator, enrollUser, pid: workerd.pid, storageDir, target: VAULTS, log });
+    console.log(JSON.stringify(results.figures.memory, null, 1));
     return;
   }
   if (ONLY === 'agents') {
@@ -158,6 +203,10 @@ async function main() {
   // ---- figure 8: long-poll waiters and webhook latency (issue 17) ----
   results.figures.agents = await agents();
 
+  // ---- figure 9: batches (issue 25) ----
+  if (flags.has('--no-browser')) results.figures.batches = { skipped: '--no-browser' };
+  else results.figures.batches = await batches().catch((err) => ({ skipped: `failed: ${err.message.split('\n')[0]}` }));
+
   // ---- figure 6: round trips, in Chromium ----
   if (flags.has('--no-browser')) results.figures.roundTrips = { skipped: '--no-browser' };
   else {
@@ -193,6 +242,8 @@ try {
   await main();
 } catch (err) {
   console.error(err);
+  // What workerd said last (an uncaught exception behind a 500, SQLITE_NOMEM …).
+  for (const p of procs) console.error(`--- workerd output (last lines) ---\n${p.log().split('\n').slice(-30).join('\n')}`);
   process.exitCode = 1;
 } finally {
   await cleanup();

@@ -146,8 +146,16 @@ action(offlineBtn, 'transfer-msg', async () => {
   transferBtn.hidden = false;
 });
 
-action(transferBtn, 'transfer-msg', async () => {
-  const t = await api<{ ticket: string; approveUrl: string }>('/demo/api/transfer', {});
+/** "Pay 25 suppliers": one approval for a run of 25 payments, every one shown (docs/batches.md). */
+const suppliersBtn = $<HTMLButtonElement>('suppliers-btn');
+let batchTicket = '';
+action(suppliersBtn, 'transfer-msg', () => ask('/demo/api/suppliers'));
+action(transferBtn, 'transfer-msg', () => ask('/demo/api/transfer'));
+
+async function ask(path: string): Promise<void> {
+  const t = await api<{ ticket: string; approveUrl: string }>(path, {});
+  if (path.endsWith('suppliers')) batchTicket = t.ticket;
+  suppliersBtn.hidden = true;
   current = t.ticket;
   const el = document.createElement('psea-approve');
   el.setAttribute('ticket', t.ticket);
@@ -162,7 +170,7 @@ action(transferBtn, 'transfer-msg', async () => {
     if (ticket === current && s?.state === 'approved' && s.receipt) void confirm(ticket, s.receipt);
     else if (s && s.state !== 'pending') clearInterval(poll);
   }, 2500);
-});
+}
 
 document.addEventListener('psea-approved', (e: CustomEvent<PseaApprovedDetail>) => void confirm(current, e.detail.receipt));
 document.addEventListener('psea-error', (e: CustomEvent<PseaErrorDetail>) => {
@@ -179,10 +187,11 @@ async function confirm(ticket: string, receipt: string): Promise<void> {
   $('second-device').hidden = true;
   say('transfer-msg', 'Approved. The bank is verifying the receipt…');
   try {
-    const v = await api<Verified>('/demo/api/confirm', { receipt });
+    const batch = ticket === batchTicket;
+    const v = await api<Verified>('/demo/api/confirm', { receipt, batch });
     $('step-transfer').dataset.state = 'done';
     $('step-receipt').dataset.state = 'done';
-    say('transfer-msg', `Sent ${'€1,250.00'}. The receipt was verified before the money moved.`, 'ok');
+    say('transfer-msg', `${batch ? 'Paid 25 suppliers' : `Sent ${'€1,250.00'}`}. The receipt was verified before the money moved.`, 'ok');
     showReceipt(v, receipt);
   } catch (err) {
     say('transfer-msg', `The bank refused the receipt: ${err instanceof ApiError ? err.code : 'error'}`, 'bad');
@@ -212,6 +221,8 @@ function showReceipt(v: Verified, jwt: string): void {
     rows.push(['Signed at (signed_at)', `${time(Number(c.signed_at))}, by this device's clock (its claim, not a trusted time)`]);
   }
   if (c.pol) rows.push(['Policy (pol)', c.pol]);
+  const batch = c.batch as { count: number; totals: Record<string, string>; payees: number; root: string } | undefined;
+  if (batch) rows.push(['Batch (batch)', `${batch.count} items to ${batch.payees} payees, ${Object.entries(batch.totals).map(([k, v]) => `${v} ${k}`).join(', ')}; root ${batch.root}`, true]);
   $('claims').replaceChildren(
     ...rows.map(([label, value, mono]) => {
       const row = document.createElement('div');
@@ -224,8 +235,9 @@ function showReceipt(v: Verified, jwt: string): void {
       return row;
     }),
   );
-  $('receipt-badge').textContent = `✓ Verified with verifyReceipt: signature, issuer, audience, this user, and the hashes of this transfer and its display. ${
-    v.redeemed ? 'Redeemed once.' : `Redeem: ${v.redeemCode ?? 'failed'}.`
+  const what = batch ? 'the Merkle root of the 25 payments the bank pays' : 'the hashes of this transfer and its display';
+  $('receipt-badge').textContent = `✓ Verified with verifyReceipt: signature, issuer, audience, this user, and ${what}. ${
+    v.redeemed ? (batch ? 'Each item redeemed once.' : 'Redeemed once.') : `Redeem: ${v.redeemCode ?? 'failed'}.`
   }`;
   showText($('statement'), JSON.stringify(v.statement, null, 2), true);
   $('challenge').textContent = v.challenge;
@@ -239,6 +251,7 @@ $('again-btn').addEventListener('click', () => {
   current = '';
   $('approve-slot').replaceChildren();
   transferBtn.hidden = false;
+  suppliersBtn.hidden = false;
   if (offlineKit) approveOffline();
   $('step-transfer').dataset.state = '';
   say('transfer-msg', '');

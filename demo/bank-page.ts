@@ -38,6 +38,7 @@ export function bankPage(o: { rpName: string; nonce: string; amount: string; to:
 <p class="offline-switch"><button class="btn secondary" id="offline-btn" type="button" aria-pressed="false">Offline mode: off</button> <span class="note" id="net" role="status"></span></p>
 <p class="note" id="offline-help" hidden>This device now holds offline grants for the transfer. Cut the network (Wi-Fi off, or DevTools → Network → Offline) and approve it below: the approval is stored on this device, and sent to the service when you are back online. Keep this page open meanwhile.</p>
 <button class="btn" id="transfer-btn" type="button">Send ${amount} to DE89…</button>
+<button class="btn secondary" id="suppliers-btn" type="button">Pay 25 suppliers</button>
 <p class="msg" id="transfer-msg" role="status"></p>
 <div id="approve-slot"></div>
 <p class="note" id="second-device" hidden>On another device? <a id="approve-link" href="#" target="_blank" rel="noopener noreferrer">Open the hosted approval page</a>. This page notices when it is approved there.</p>

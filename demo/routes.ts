@@ -15,9 +15,10 @@
  *   GET  /demo/api/state            { enrolled, passkeys } for demo-user
  *   POST /demo/api/enroll           POST /v1/enrollments → { ticket, enrollUrl, expiresAt }
  *   POST /demo/api/transfer         POST /v1/actions → { ticket, approveUrl, actionHash, expiresAt }
+ *   POST /demo/api/suppliers        POST /v1/actions with a batch of 25 supplier payments (same answer)
  *   GET  /demo/api/status/:ticket   GET /v1/actions/:ticket/status (a second device approved?)
  *   POST /demo/api/offline          POST /v1/users/demo-user/offline-grants → { bundle, action, display }
- *   POST /demo/api/confirm          { receipt } → verified { claims, header, statement, challenge } + redeem
+ *   POST /demo/api/confirm          { receipt, batch? } → verified { claims, header, statement, challenge } + redeem
  */
 import { Hono, type Context } from 'hono';
 import { getSigningKeys, getVars, serviceOrigin } from '../worker/config';
@@ -28,6 +29,7 @@ import { ASSETS } from '../worker/generated/widget';
 import { TICKET_RE } from '../worker/pages/html';
 import { serveAsset } from '../worker/pages/serve';
 import { statementChallenge, verifyReceipt } from '../packages/psea/src/receipt/index.ts';
+import { DEMO_SUPPLIER_RUN, DEMO_SUPPLIERS } from './suppliers';
 
 /** Something that answers like the Worker: the app itself, so the demo runs the real routes. */
 export interface ApiFetcher {
@@ -137,6 +139,14 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
     ),
   );
 
+  // "Pay 25 suppliers": one approval for the whole run (docs/batches.md).
+  app.post('/api/suppliers', async (c) =>
+    relay(
+      await server(c, 'POST', '/v1/actions', { user: { id: DEMO_USER.id }, batch: { type: DEMO_SUPPLIER_RUN, items: DEMO_SUPPLIERS }, audience: DEMO_AUDIENCE, ttl: 300 }),
+      ['ticket', 'approveUrl', 'actionHash', 'expiresAt'],
+    ),
+  );
+
   // The offline switch: grants for the transfer, fetched while online, and what the device will sign with them.
   app.post('/api/offline', async (c) => {
     const res = await server(c, 'POST', `/v1/users/${DEMO_USER.id}/offline-grants`, {
@@ -158,8 +168,9 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
   });
 
   app.post('/api/confirm', async (c) => {
-    const body = (await c.req.json().catch(() => null)) as { receipt?: unknown } | null;
+    const body = (await c.req.json().catch(() => null)) as { receipt?: unknown; batch?: unknown } | null;
     const receipt = body?.receipt;
+    const batch = body?.batch === true;
     if (typeof receipt !== 'string' || receipt.length > 16_384) return problem('invalid_request', 'receipt must be a string');
     // Verify first, as a bank must: the service's keys, its issuer, our audience, our user, this exact
     // transfer and the display we sent with it. This bank takes offline approvals of it too (the switch).
@@ -171,9 +182,8 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
         issuer: serviceOrigin(vars, c.req.url),
         audience: DEMO_AUDIENCE,
         subject: DEMO_USER.id,
-        action: DEMO_ACTION,
-        display: DEMO_DISPLAY,
-        allowOffline: true,
+        // A supplier run is checked against the 25 items the bank will pay, never a summary.
+        ...(batch ? { batch: DEMO_SUPPLIERS } : { action: DEMO_ACTION, display: DEMO_DISPLAY, allowOffline: true }),
       });
     } catch (err) {
       if (err instanceof ProblemError) return problemResponse(err);
@@ -181,7 +191,8 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
       return problem('receipt_invalid', `verifyReceipt: ${code}`);
     }
     // Then spend it once.
-    const redeem = await server(c, 'POST', '/v1/receipts/redeem', { receipt, audience: DEMO_AUDIENCE });
+    const items = batch ? { item: DEMO_SUPPLIERS.map((_, i) => i) } : {};
+    const redeem = await server(c, 'POST', '/v1/receipts/redeem', { receipt, audience: DEMO_AUDIENCE, ...items });
     const redeemed = redeem.ok;
     const redeemCode = redeemed ? undefined : ((await redeem.json().catch(() => null)) as { code?: string } | null)?.code;
     // The challenge the passkey signed, rebuilt from the claims alone.

@@ -96,6 +96,8 @@ const hash = (text) => createHash('sha256').update(text).digest('base64url').sli
 
 // The offline part first: widget.js names it by its hash (widget/psea-approve.ts loads it on demand).
 const offline = await bundle('widget/offline/engine.ts', { tsconfig: join(root, 'widget/tsconfig.json') });
+// Likewise the batch part (widget/batch/load.ts): drawn and checked only when a ticket is a batch's.
+const batchPart = await bundle('widget/batch/engine.ts', { tsconfig: join(root, 'widget/tsconfig.json') });
 // The quorum part likewise (widget/quorum/load.ts).
 const quorum = await bundle('widget/quorum/engine.ts', { tsconfig: join(root, 'widget/tsconfig.json') });
 const widget = await bundle('widget/index.ts', {
@@ -103,11 +105,13 @@ const widget = await bundle('widget/index.ts', {
   plugins: [minifyLitCss, dropLibraryMessages],
   define: {
     PSEA_OFFLINE_PATH: JSON.stringify(`/pages/offline.js?v=${hash(offline)}`),
+    PSEA_BATCH_PATH: JSON.stringify(`/pages/batch.js?v=${hash(batchPart)}`),
     PSEA_QUORUM_PATH: JSON.stringify(`/pages/quorum.js?v=${hash(quorum)}`),
   },
 });
 const assets = {
   '/pages/offline.js': { body: offline, type: 'text/javascript; charset=utf-8' },
+  '/pages/batch.js': { body: batchPart, type: 'text/javascript; charset=utf-8' },
   '/pages/quorum.js': { body: quorum, type: 'text/javascript; charset=utf-8' },
   '/pages/hosted.js': { body: await bundle('widget/pages/hosted.ts'), type: 'text/javascript; charset=utf-8' },
   '/demo/app.js': { body: await bundle('demo/app.ts'), type: 'text/javascript; charset=utf-8' },

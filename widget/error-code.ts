@@ -21,5 +21,7 @@ export type PseaErrorCode =
   | 'bundle_invalid'
   /** Offline: every grant of the bundle is used on this device. */
   | 'no_grant'
+  /** A batch whose items shown do not rebuild what would be signed (docs/batches.md). */
+  | 'batch_mismatch'
   | 'webauthn_error'
   | `http_${number}`;

@@ -21,9 +21,6 @@ export const MESSAGES = {
   waiting: 'Confirm with your passkey: fingerprint, face or device PIN.',
   verifying: 'Verifying…',
   approved: 'Approved. The action can go ahead.',
-  stored: 'Approved and stored on this device. Not verified yet: it is sent to the approval service when you are back online.',
-  sending: 'Sending the stored approval to the approval service…',
-  verified: 'Verified by the approval service. The action can go ahead.',
   enrolled: 'Passkey created. You can now approve actions with it.',
   cancelled: 'Cancelled. Nothing was signed.',
   retry: 'Try again',
@@ -42,8 +39,6 @@ export const MESSAGES = {
   not_enrolled: 'No passkey is set up for this account yet.',
   no_approver: 'No passkey of this account can approve a new one. Ask the service to recover your account.',
   rate_limited: 'Too many failed attempts. This request is blocked; ask for a new one.',
-  no_grant: 'No offline approvals are left on this device. Connect to the network to get new ones.',
-  bundle_invalid: 'The offline approval data on this device cannot be read.',
   misconfigured: 'The approval service is not configured correctly.',
   unavailable: 'The approval service is busy. Please try again in a moment.',
   user_verification_required: 'Your device did not verify you (fingerprint, face or PIN). Please try again.',
@@ -59,6 +54,10 @@ export const MESSAGES = {
   ERROR_INVALID_RP_ID: 'Passkeys for this service cannot be used on this site.',
 };
 
-/** Every message key; any other string key is accepted for error codes. */
-export type MessageKey = keyof typeof MESSAGES;
+/**
+ * Every message key; any other string key is accepted for error codes. The
+ * offline and batch parts bring their own keys' defaults when they load
+ * (offline/messages.ts, batch/engine.ts).
+ */
+export type MessageKey = keyof typeof MESSAGES | 'stored' | 'sending' | 'verified' | 'no_grant' | 'bundle_invalid' | 'items' | 'batch_mismatch';
 export type Messages = Partial<Record<MessageKey | string, string>>;

@@ -3,11 +3,12 @@ import { startAuthentication } from '@simplewebauthn/browser';
 import { actionTitle } from '../packages/psea/src/internal/action-title';
 import { Failure } from './api';
 import type { PseaErrorCode } from './error-code';
-import { PseaElement, type PseaErrorDetail, type PseaState } from './base';
+import { PseaElement, SCRIPT_ORIGIN, type PseaErrorDetail, type PseaState } from './base';
 import type { ActionJSON } from './action-json';
 import type { OfflineData } from './offline/approval';
 import type { GrantRecord } from './offline/store';
 import { offlineEngine } from './offline/load';
+import { withBatch } from './batch/load';
 import { submitStored, type Outcome } from './offline/submit';
 import type { MessageKey } from './messages';
 import { styles } from './psea-approve.styles';
@@ -116,9 +117,10 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 
   protected override fetchData(): Promise<ActionJSON> {
+    // A batch is checked and drawn by the batch part, loaded on demand (batch/load.ts); v3: an approver's
+    // ticket of a quorum is shown by the quorum part (quorum/engine.ts), which extends this element.
     if (this.offline) return offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display));
-    // v3: an approver's ticket of a quorum: the quorum part (quorum/engine.ts) shows it on this element.
-    return super.fetchData().then(async (d) => (d.quorum && (await quorumEngine()).attach(this), d));
+    return super.fetchData().then((d) => withBatch(d, this.endpoint || SCRIPT_ORIGIN)).then(async (d) => (d.quorum && (await quorumEngine()).attach(this), d));
   }
 
   protected override blocked(data: ActionJSON): Failure | undefined {
@@ -218,6 +220,7 @@ export class PseaApprove extends PseaElement<ActionJSON> {
           (f) => html`<div part="field"><dt part="label">${visible(text(f.label))}</dt><dd part="value">${visible(text(f.value))}</dd></div>`,
         )}
       </dl>
+      ${(data as { list?: HTMLElement }).list}
       <details part="details" open>
         <summary>${this.msg('details')}</summary>
         <p class="hint">${this.msg('signed')}</p>

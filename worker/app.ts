@@ -12,8 +12,7 @@ import { HTTPException } from 'hono/http-exception';
 import { getVars } from './config';
 import type { AppEnv } from './env';
 import { asProblem, ProblemError, problemResponse } from './errors';
-import { bodyLimit } from './http/body-limit';
-import { earlyCorsHeaders } from './http/browser-cors';
+import { bodyLimits } from './http/body-limits';
 import { logPath } from './http/log-path';
 import { actions } from './routes/actions';
 import { credentials } from './routes/credentials';
@@ -26,8 +25,6 @@ import { publicRoutes } from './routes/public';
 import { receipts } from './routes/receipts';
 import { quorums } from './routes/quorums';
 import { quorumEvidence } from './routes/quorum-evidence';
-
-const MAX_BODY_BYTES = 64 * 1024;
 
 export type App = Hono<AppEnv>;
 
@@ -48,11 +45,8 @@ export function createApp(extend?: (app: App) => void): App {
     await next();
   });
 
-  // Cap bodies before anything parses them, never leaving one half read (http/body-limit.ts).
-  app.use(
-    '*',
-    bodyLimit(MAX_BODY_BYTES, (c, detail) => problemResponse(new ProblemError('payload_too_large', detail), earlyCorsHeaders(c))),
-  );
+  // Cap bodies before anything parses them (4 MiB for a batch, http/body-limits.ts).
+  app.use('*', bodyLimits);
 
   // API answers carry tickets, statements and receipts: no cache keeps them.
   app.use('/v1/*', async (c, next) => {

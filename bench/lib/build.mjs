@@ -45,7 +45,8 @@ export async function buildAll(root, tmp, log) {
   log(`built the real Worker with wrangler deploy --dry-run (${(size / 1024).toFixed(0)} KiB)`);
 
   await Promise.all([
-    build({ ...workerOptions, entryPoints: [join(root, 'bench/workers/cpu-worker.js')], outfile: join(tmp, 'cpu/index.js') }),
+    // A source map beside it, for --only=profile (lib/profile-figure.mjs); workerd ignores it.
+    build({ ...workerOptions, entryPoints: [join(root, 'bench/workers/cpu-worker.js')], outfile: join(tmp, 'cpu/index.js'), sourcemap: 'external' }),
     build({ ...workerOptions, entryPoints: [join(root, 'bench/workers/baseline-worker.js')], outfile: join(tmp, 'baseline/index.js') }),
     build({
       entryPoints: [join(root, 'test/support/soft-authenticator.ts')],

@@ -11,7 +11,7 @@ import { cpuTimes } from './procs.mjs';
 
 /** The figure's rows, in rotating order per round; the step table's kinds, after them. */
 const KINDS = ['floor', 'baseline', 'verify', 'verify-cold', 'do-verify', 'stateful-floor'];
-const STEPS = ['get-vars', 'rp-id-hash', 'ticket-hash', 'zod-parse', 'check-assertion', 'verify-signature', 'import-cose-key', 'ecdsa-verify', 'ecdsa-sign', 'webauthn-lib', 'sign-receipt', 'app-healthz', 'post-not-found', 'bad-ticket', 'unknown-ticket', 'do-ping', 'do-status', 'do-unknown', 'do-sql-reads', 'do-sql-commit', 'do-log-append', 'do-commit-rpc', 'do-commit-real-rpc', 'qr-svg', 'approve-page'];
+const STEPS = ['get-vars', 'rp-id-hash', 'ticket-hash', 'zod-parse', 'check-assertion', 'verify-signature', 'import-cose-key', 'ecdsa-verify', 'ecdsa-sign', 'webauthn-lib', 'sign-receipt', 'app-healthz', 'post-not-found', 'bad-ticket', 'unknown-ticket', 'do-ping', 'do-status', 'do-unknown', 'do-sql-reads', 'do-sql-commit', 'do-log-append', 'do-commit-rpc', 'do-commit-real-rpc', 'do-commit-floor', 'do-commit-guard', 'do-commit-counter', 'do-commit-log', 'do-commit-evidence', 'qr-svg', 'approve-page'];
 /** The kinds that consume a ticket prepared through the real routes. */
 const TICKET_KINDS = ['verify', 'verify-cold', 'do-verify'];
 

@@ -54,14 +54,14 @@ export function rows(res) {
       const a = s[`full c=${c}`];
       const b = s[`baseline c=${c}`];
       const r = a.rps / b.rps;
-      add(`2. Verify throughput, 800 users, concurrency ${c}`, rps(a), `stateless ${rps(b)}`, r, '≥ 0.8× baseline req/s', r >= 0.8);
+      add(`2. Verify throughput, ${res.counts.users} users, concurrency ${c}`, rps(a), `stateless ${rps(b)}`, r, '≥ 0.8× baseline req/s', r >= 0.8);
     }
     if (s['stateful floor c=1']) {
       const floorRatio = (c) => s[`stateful floor c=${c}`].rps / s[`baseline beside the floor c=${c}`].rps;
       for (const c of [1, 16, 64]) {
         const sf = s[`stateful floor c=${c}`];
         const b = s[`baseline beside the floor c=${c}`];
-        add(`2e. Stateful floor (1e) per HTTP request, 800 objects, concurrency ${c}, in rounds of its own beside the baseline`, `${rps(sf)}; ${ms(sf.cpuMsPerRequest)} CPU per request`, `stateless ${rps(b)}; ${ms(b.cpuMsPerRequest)} CPU per request`, floorRatio(c), '—', null);
+        add(`2e. Stateful floor (1e) per HTTP request, ${res.counts.users} objects, concurrency ${c}, in rounds of its own beside the baseline`, `${rps(sf)}; ${ms(sf.cpuMsPerRequest)} CPU per request`, `stateless ${rps(b)}; ${ms(b.cpuMsPerRequest)} CPU per request`, floorRatio(c), '—', null);
       }
       const vs = [1, 16, 64].map((c) => s[`full c=${c}`].rps / s[`baseline c=${c}`].rps / floorRatio(c));
       add('2f. Verify against the stateful floor: figure 2\'s ratio over 2e\'s, concurrency 1 / 16 / 64', vs.map((x) => x2(x)).join(' / '), 'stateful floor (2e)', NaN, '—', null);
@@ -70,7 +70,7 @@ export function rows(res) {
     const okAll = v.non2xx === 0 && v.errors === 0 && v.sameReceipt === v.ticketsFired && v.baselineNon2xx === 0;
     add('2. Valid flows under load', `${v.non2xx} non-2xx, ${v.errors} errors; ${int(v.sameReceipt)}/${int(v.ticketsFired)} tickets approved with exactly their one receipt`, '—', NaN, '0 non-2xx; one receipt per ticket', okAll);
     const h = s['hot user c=64'];
-    add('3. Hot user: 64 concurrent approvals, one Durable Object', rps(h), `800 users c=64: ${int(s['full c=64'].rps)} req/s`, h.rps / s['full c=64'].rps, 'report (worst case)', null);
+    add('3. Hot user: 64 concurrent approvals, one Durable Object', rps(h), `${res.counts.users} users c=64: ${int(s['full c=64'].rps)} req/s`, h.rps / s['full c=64'].rps, 'report (worst case)', null);
     const doUs = f.cpu?.medians?.['do-verify']?.cpuUs;
     if (doUs) add("3a. … one user's ceiling in production: 1 / the object's CPU per verify (1a)", `≈ ${int(1e6 / doUs)} approvals/s`, '—', NaN, 'report', null);
     const hf = s['hot user c=64, fetch client'];
@@ -103,6 +103,13 @@ export function rows(res) {
     }
     const h = ag.webhooks;
     add("8b. Webhook at a loopback receiver after the verify's 200 (median; signature checked)", `${ms(h.deliveryMs)} (max ${ms(h.maxMs)}; ${h.delivered}/${h.rounds} delivered, ${h.badSignatures} bad signatures)`, `empty round trip ${ms(h.emptyMs)}`, h.deliveryMs / h.emptyMs, 'every one delivered, signed', h.delivered === h.rounds && h.badSignatures === 0);
+  }
+  const bt = f.batches;
+  if (bt && !bt.skipped) {
+    const p = bt.post;
+    add('9a. `POST /v1/actions` with a batch of 10,000 items: wall; workerd CPU per request', `${ms(p.batch.wallMs)} wall, ${ms(p.batch.cpuMs)} CPU`, `a single action: ${ms(p.single.wallMs)} wall, ${ms(p.single.cpuMs)} CPU`, p.batch.cpuMs / p.single.cpuMs, '—', null);
+    if (bt.page && !bt.page.skipped) add('9b. 10,000 items in Chromium: from the GET answer to the button enabled (median)', ms(bt.page.answerToReadyMs), '—', NaN, '≤ 300 ms', bt.page.answerToReadyMs <= 300);
+    add('9c. The batch part (`/pages/batch.js`), loaded on demand', `${kb(bt.sizes.batchPartGzip)} gzip (${kb(bt.sizes.batchPartRaw)} raw)`, `widget.js ${kb(bt.sizes.widgetGzip)} gzip`, NaN, '—', null);
   }
   if (f.widget) {
     const w = f.widget;
@@ -161,6 +168,11 @@ const STEPS = [
   ['do-log-append', "The log's append of one `approved` entry (JCS, leaf hash, O(log n) tree nodes, the entry row) in its own transaction, no RPC"],
   ['do-commit-rpc', 'RPC + two small unguarded UPDATEs + storage commit'],
   ['do-commit-real-rpc', "RPC + verifyAction's commit (`commitApproval`: one UPDATE with every guard, then the counter; the receipt into the ticket row) + storage commit"],
+  ['do-commit-floor', "Commit split, in the object, each its own transactionSync: the stateful floor's one guarded UPDATE"],
+  ['do-commit-guard', '… `consumeGuarded` instead: every guard, the receipt and the accepted hash into the row'],
+  ['do-commit-counter', '… + `advanceCounter`'],
+  ['do-commit-log', "… + the log's `approved` entry"],
+  ['do-commit-evidence', '… + `pruneEvidence` and the evidence row: the whole of `commitApproval`'],
   ['qr-svg', "The approve page's QR code of its own URL (`qrSvg`: uqr encode, eight masks scored, SVG)"],
   ['approve-page', 'Hosted approve page (`app.fetch` of GET /approve/:ticket, QR code included; no vault call)'],
   ['baseline', 'Stateless baseline: library verify + jose sign'],

@@ -15,7 +15,7 @@ import { newLogSigningKey } from '../../scripts/dev-secrets.mjs';
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
 const q = (s) => JSON.stringify(String(s));
 
-export async function startServers({ root, tmp, storageRoot, SoftAuthenticator }) {
+export async function startServers({ root, tmp, storageRoot, SoftAuthenticator, inspectPort, sqliteCap = 'raised' }) {
   const ports = { psea: await freePort(), disk: await freePort(), cpu: await freePort(), baseline: await freePort(), proxy: await freePort(), host: await freePort() };
   const origin = (p) => `http://localhost:${p}`;
   const apiKey = randomBytes(32).toString('base64url');
@@ -72,12 +72,16 @@ export async function startServers({ root, tmp, storageRoot, SoftAuthenticator }
     .replaceAll('{{CPU_PORT}}', String(ports.cpu))
     .replaceAll('{{BASELINE_PORT}}', String(ports.baseline))
     .replaceAll('{{COMPAT_DATE}}', compatDate)
+    // `default`: workerd's own 512 MiB cap on SQLite's heap (figure 9 counts objects against it).
+    .replace(/^  autogates = .*$/m, sqliteCap === 'default' ? '' : '$&')
     .replace('{{PSEA_BINDINGS}}', bindings(vars([origin(ports.psea), origin(ports.proxy), origin(ports.host)])))
     .replace('{{DISK_BINDINGS}}', bindings(vars([origin(ports.disk)])))
-    .replace('{{CPU_BINDINGS}}', bindings(vars([origin(ports.cpu)])));
+    // The cpu worker's approve-page step asks for the fixture's origin (psea's): the hosted page
+    // refuses to serve where its own origin is not allowed.
+    .replace('{{CPU_BINDINGS}}', bindings(vars([origin(ports.cpu), origin(ports.psea)])));
   await writeFile(join(wdDir, 'config.capnp'), config);
 
-  const workerd = start(join(root, 'node_modules/workerd/bin/workerd'), ['serve', join(wdDir, 'config.capnp')], { cwd: wdDir });
+  const workerd = start(join(root, 'node_modules/workerd/bin/workerd'), ['serve', join(wdDir, 'config.capnp'), ...(inspectPort ? [`--inspector-addr=127.0.0.1:${inspectPort}`] : [])], { cwd: wdDir });
   try {
     await waitFor(`http://127.0.0.1:${ports.psea}/healthz`, workerd);
     await waitFor(`http://127.0.0.1:${ports.disk}/healthz`, workerd);

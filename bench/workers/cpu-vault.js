@@ -7,6 +7,9 @@
  */
 import { decodeB64url } from '../../packages/psea/src/internal/base64url';
 import { commitApproval } from '../../worker/vault/commits/commit-approval';
+import { advanceCounter } from '../../worker/vault/storage/credentials';
+import { insertEvidence, pruneEvidence } from '../../worker/vault/storage/evidence';
+import { consumeGuarded } from '../../worker/vault/storage/tickets';
 import { getCredential } from '../../worker/vault/storage/credentials';
 import { loadTicket } from '../../worker/vault/storage/tickets';
 import { vaultState } from '../../worker/vault/state-seam';
@@ -19,7 +22,7 @@ import { derToRaw, floorKeys, floorOnce } from './floor.js';
  * Pending scratch tickets made for `do-commit-real-rpc` and `stateful-floor`,
  * one per call: more than a full run uses (50 + 5 × 400 and 50 + 7 × 400).
  */
-export const SCRATCH_TICKETS = 8192;
+export const SCRATCH_TICKETS = 20000;
 const SCRATCH_CREDENTIAL = 'bench-scratch';
 
 /** Storage loops run inside the object: one RPC per batch, not per iteration. */
@@ -63,6 +66,31 @@ export class UserVault extends RealUserVault {
       }
     }
     return rows;
+  }
+
+  /**
+   * Rows as `n` approvals leave them, for figure 10's objects at SQLite's cap:
+   * each an approved ticket row (its data and receipt as long as a real
+   * one's), its `approved` log entry and its evidence row, in one transaction.
+   * @param {number} n
+   */
+  benchApprovalRows(n) {
+    const sql = this.ctx.storage.sql;
+    const log = vaultState(this).log;
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      for (let k = 0; k < n; k++) {
+        const hash = `bench-approved-${k}`;
+        sql.exec(
+          `INSERT INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
+           VALUES (?, 'action', 'consumed', ?, ?, 0, ?, ?, ?)`,
+          hash, 'A'.repeat(43), now + 3_600_000, 'D'.repeat(592), 'R'.repeat(847), now,
+        );
+        const index = log.append({ v: 1, kind: 'approved', at: Math.floor(now / 1000), sub: 'bench', cred: 'C'.repeat(43), challenge: 'A'.repeat(43), act: 'H'.repeat(43), aud: 'bench', jti: `bench-${k}` });
+        insertEvidence(sql, { hash, credential_id: 'C'.repeat(43), receipt: 'R'.repeat(847), assertion: 'S'.repeat(646), approved_index: index, approved_at: now });
+      }
+    });
+    return n;
   }
 
   /** How many long-poll waits this object holds right now (issue 17's waiters figure). */
@@ -170,6 +198,48 @@ export class UserVault extends RealUserVault {
       }
     });
     return count;
+  }
+
+  /**
+   * verifyAction's commit built up one write at a time, N iterations inside
+   * the object (no RPC), each in its own transactionSync on the next scratch
+   * ticket, so the steps table splits what v2 added to a commit:
+   * `floor` the stateful floor's one guarded UPDATE; `guard` consumeGuarded
+   * (every guard, the receipt into the row); `counter` + advanceCounter;
+   * `log` + the `approved` entry; `evidence` + pruneEvidence and the evidence
+   * row: the whole of commitApproval.
+   * @param {'floor' | 'guard' | 'counter' | 'log' | 'evidence'} part
+   * @param {number} n
+   * @param {string} receipt a real receipt
+   * @param {string} assertion a real posted body, as the evidence keeps it
+   */
+  benchCommitSplit(part, n, receipt, assertion) {
+    const sql = this.ctx.storage.sql;
+    const log = vaultState(this).log;
+    const upTo = ['floor', 'guard', 'counter', 'log', 'evidence'].indexOf(part);
+    let done = 0;
+    for (let i = 0; i < n; i++) {
+      if (this.#scratch.next >= this.#scratch.made) throw new Error('benchCommitSplit: out of scratch tickets');
+      const hash = `bench-scratch-${this.#scratch.next++}`;
+      const now = Date.now();
+      const a = { hash, now, receipt, accepted: 'A'.repeat(43), credentialId: SCRATCH_CREDENTIAL, counter: 0 };
+      this.ctx.storage.transactionSync(() => {
+        if (upTo === 0) {
+          done += sql.exec("UPDATE tickets SET state = 'consumed', receipt = 'floor' WHERE hash = ? AND state = 'pending' AND expires_at > ?", hash, now).rowsWritten;
+          return;
+        }
+        if (!consumeGuarded(sql, a)) throw new Error('benchCommitSplit: scratch ticket not consumed');
+        done++;
+        if (upTo >= 2) advanceCounter(sql, SCRATCH_CREDENTIAL, 0, false, now);
+        const at = Math.floor(now / 1000);
+        const index = upTo >= 3 ? log.append({ v: 1, kind: 'approved', at, sub: 'bench', cred: SCRATCH_CREDENTIAL, challenge: 'A'.repeat(43), act: 'A'.repeat(43), aud: 'bench', jti: `bench-${hash}` }) : 0;
+        if (upTo >= 4) {
+          pruneEvidence(sql, 0);
+          insertEvidence(sql, { hash, credential_id: SCRATCH_CREDENTIAL, receipt, assertion, approved_index: index, approved_at: now });
+        }
+      });
+    }
+    return done;
   }
 
   /**

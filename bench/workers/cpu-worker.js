@@ -94,6 +94,13 @@ export default {
 
     if (url.pathname === '/__bench/stash') return stash(kind, await request.json(), env);
     if (url.pathname === '/__bench/run') return run(kind, Number(url.searchParams.get('n') ?? '1'), env, ctx);
+    if (url.pathname === '/__bench/open') {
+      // Figure 10b's objects at SQLite's cap: start one object of the kind (its constructor migrates).
+      const name = url.searchParams.get('name') ?? '';
+      if (kind === 'owner') return Response.json({ ok: await env.CREDENTIAL_OWNERS.get(env.CREDENTIAL_OWNERS.idFromName(name)).claim('bench') });
+      const vault = benchVaults(env).get(env.VAULT.idFromName(name));
+      return Response.json({ ok: kind === 'vault-100' ? await vault.benchApprovalRows(100) : await vault.benchPing() });
+    }
     if (url.pathname === '/__bench/waiters') {
       const id = env.VAULT.idFromString(url.searchParams.get('id') ?? '');
       return Response.json({ held: await benchVaults(env).get(id).benchWaiters() });

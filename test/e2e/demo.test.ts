@@ -56,6 +56,23 @@ describe('demo bank', () => {
     expect(await axe(page)).toEqual([]);
   });
 
+  it('pays 25 suppliers with one approval, every item shown, each redeemed once', async () => {
+    if (!bank) throw new Error('needs the first test: the bank device holds the first passkey');
+    const { page } = bank;
+    await page.getByRole('button', { name: 'Send another transfer' }).click();
+    await page.getByRole('button', { name: 'Pay 25 suppliers' }).click();
+    await waitForState(page, 'psea-approve', 'ready');
+    expect(await page.locator('psea-approve [part~="title"]').textContent()).toBe('Approve 25 payments');
+    expect(await page.locator('psea-approve [part~="item"]').count()).toBe(25);
+    await shot(page, 'demo-suppliers');
+    expect(await axe(page)).toEqual([]);
+    await actionButton(page, 'psea-approve').click();
+    await expect.poll(() => page.locator('#receipt-badge').textContent(), { timeout: 15_000 }).toContain('Each item redeemed once');
+    const claims = await page.locator('#claims').innerText();
+    expect(claims).toContain('supplier.run');
+    expect(claims).toContain('25 items');
+  });
+
   it('notices an approval made on a second device through the hosted page', async () => {
     if (!bank) throw new Error('needs the first test: the bank device holds the first passkey');
     const phone = await device(browser, { viewport: { width: 390, height: 844 } });

@@ -35,10 +35,11 @@ describe('verifyReceipt: what the action is compared with', () => {
     await expect(verifyReceipt(token, base() as never)).rejects.toMatchObject({ code: 'invalid_options', message: /exactly one of action/ });
   });
 
-  it('batch and item are refused until batch receipts are checked', async () => {
-    await expect(verifyReceipt(token, { ...base(), batch: [ACTION] })).rejects.toMatchObject({ code: 'invalid_options', message: /unknown option "batch"/ });
+  it('batch and item check a batch receipt only: a single receipt given either is action_mismatch (docs/batches.md)', async () => {
+    await expect(verifyReceipt(token, { ...base(), batch: [ACTION] })).rejects.toMatchObject({ code: 'action_mismatch' });
     const item = { value: ACTION, index: 0, proof: [] };
-    await expect(verifyReceipt(token, { ...base(), item })).rejects.toMatchObject({ code: 'invalid_options', message: /unknown option "item"/ });
+    await expect(verifyReceipt(token, { ...base(), item })).rejects.toMatchObject({ code: 'action_mismatch' });
+    await expect(verifyReceipt(token, { ...base(), item, action: ACTION } as never)).rejects.toMatchObject({ code: 'invalid_options' });
   });
 
   it('the action itself passes', async () => {

@@ -15,6 +15,7 @@ const entry = (expiresAt: number): PendingAction => ({
   challenge: 'c',
   expiresAt,
   createdAt: 0,
+  callback: false,
   statement: { v: 1, iss: 'i', aud: 'a', sub: 's', act: 'h', nonce: 'n' },
   actionHash: 'h',
   actionType: 't',

@@ -10,6 +10,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { RETRY_DELAYS_MS, MAX_TRIES } from '../../worker/webhooks/backoff';
 import { EXPIRY_GRACE_MS, expiredUntold } from '../../worker/vault/storage/ticket-hooks';
 import { openTicket } from '../../worker/http/ticket';
+import { vaultState } from '../../worker/vault/state-seam';
 import { assertion, call, expectProblem, pendingApproval, verify } from './harness';
 import { checkpointSize, deliveriesOf, nextTry, receiver, untilSent, verified } from './webhook-receiver';
 
@@ -136,6 +137,16 @@ describe('action.approved', () => {
     expect(approved.status).toBe(200);
     await untilSent(sent, 1, userId, 1);
     expect((await call('GET', `/v1/actions/${ticket}/status`)).body).toEqual({ state: 'approved', receipt: approved.body.receipt });
+  });
+
+  it('is queued when the vault no longer holds the ticket in memory (its row says it has a callbackUrl)', async () => {
+    const sent = listen();
+    const { userId, ticket, auth } = await pendingApproval({}, { callbackUrl: HOOK });
+    // As after an eviction: the approval reads the ticket's row, callbackUrl included.
+    await runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (vault) => vaultState(vault).pending.clear());
+    expect((await verify(ticket, await assertion(ticket, auth))).status).toBe(200);
+    await untilSent(sent, 1, userId, 0);
+    expect(verified(sent[0]!).type).toBe('action.approved');
   });
 
   it('an action without a callbackUrl queues nothing', async () => {

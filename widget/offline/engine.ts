@@ -7,11 +7,13 @@
  */
 import { offlineCeremony, offlineData } from './approval';
 import { deps } from './deps';
+import { OFFLINE_MESSAGES } from './messages';
 import { records, save, settle } from './store';
 
 /** Hand the widget's shared pieces over; returns what the element calls. */
 export function init(d: typeof deps) {
   Object.assign(deps, d);
+  for (const [key, text] of Object.entries(OFFLINE_MESSAGES)) d.messages[key] ??= text;
   return { offlineData, offlineCeremony, save, records, settle };
 }
 

@@ -6,7 +6,7 @@
  * never at run time: the Worker bundles the compact result.
  */
 import { isoBase64URL, verifySignature } from '@simplewebauthn/server/helpers';
-import { z } from 'zod';
+import * as z from 'zod';
 import { chainReachesAnchor } from '../../packages/psea/src/evidence/attestation/chain-to-anchor';
 import { FIDO_MDS_ROOT_PEM } from './mds-root';
 import type { MetadataFile } from './types';

@@ -5,7 +5,7 @@
  * checked-in file is empty: no names, no metadata roots, no status checks
  * until the relying party imports a BLOB.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import bundled from './metadata.json';
 import { REFUSED_STATUSES, type Metadata, type MetadataEntry, type MetadataFile } from './types';
 

@@ -4,7 +4,8 @@
  * is described as the client sends it (`io: 'input'`): a member with a default
  * is optional and shows its default, a transform shows what it accepts.
  */
-import { z, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodType } from 'zod';
 import { Action, ActionShape } from '../routes/schemas';
 import { OfflineDisplay } from '../routes/offline-schemas';
 

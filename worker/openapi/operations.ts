@@ -80,9 +80,9 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'post', path: '/v1/actions', operationId: 'createAction', audience: 'server',
-    summary: 'Ask for approval of one exact action',
+    summary: 'Ask for approval of one exact action, or of a batch of items',
     description:
-      'The canonical form (RFC 8785 JCS) of `action` is at most 16 KiB. The statement made here fixes what the passkey will sign. v2: `reference` is echoed in status and webhooks; `callbackUrl` receives action.approved / action.burned / action.expired, signed per Standard Webhooks with WEBHOOK_SECRET (500 `misconfigured` when a callbackUrl is given and the secret is missing or malformed).',
+      'The canonical form (RFC 8785 JCS) of `action` is at most 16 KiB. The statement made here fixes what the passkey will sign. v2: `reference` is echoed in status and webhooks; `callbackUrl` receives action.approved / action.burned / action.expired, signed per Standard Webhooks with WEBHOOK_SECRET (500 `misconfigured` when a callbackUrl is given and the secret is missing or malformed). v3: `batch` in place of `action` (and without `display`): 1 to 10,000 items, each at most 4 KiB in JCS form, in a body of at most 4 MiB (64 KiB without a batch); the service builds and has signed `{ type, batch: { count, totals, payees, root } }` (docs/batches.md). A rule an item breaks is 400 naming its index; an action with a top-level `batch` member is 400.',
     parameters: ['idempotencyKey'],
     body: { schema: 'ActionRequest' },
     answers: { 201: { description: 'The ticket, the action hash and the hosted approval page', schema: 'ActionTicket' } },
@@ -100,6 +100,8 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'post', path: '/v1/receipts/redeem', operationId: 'redeemReceipt', audience: 'server',
     summary: 'Verify a receipt against the service keys and spend it, once',
+    description:
+      'v3: a batch receipt requires `item`, an index or an array of distinct indexes, each spent once (an array all or none: 409 with nothing spent when any is spent already); an item out of range, missing, repeated, or given for a receipt that is not a batch\'s is 400 (docs/batches.md).',
     body: { schema: 'RedeemRequest' },
     answers: { 200: { description: 'First redemption: the verified claims', schema: 'Redeemed' } },
     problems: [...SERVER, ...BODY, 'receipt_invalid', 'receipt_redeemed'],

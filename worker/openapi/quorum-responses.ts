@@ -1,5 +1,5 @@
 /** Documentation schemas of the quorum routes' answers (docs/quorum.md); nothing parses an answer with these. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const b64url = z.string().regex(/^[A-Za-z0-9_-]*$/);
 const isoSeconds = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/).meta({ format: 'date-time' });

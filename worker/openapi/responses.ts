@@ -5,7 +5,7 @@
  * answers against them, member by member). Objects stay open, as SPEC.md
  * promises: "more assurance facts may be added".
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { QUORUM_RESPONSE_SCHEMAS } from './quorum-responses';
 
 const b64url = z.string().regex(/^[A-Za-z0-9_-]*$/);
@@ -109,12 +109,23 @@ export const PendingEnrollment = z.object({
     .describe('Sign with an active credential of this user, then POST it to /v1/enrollments/{ticket}/approve'),
 });
 
+/** v3: a batch's signed summary (docs/batches.md). */
+const BatchSummary = z
+  .object({
+    count: z.number().int().min(1),
+    totals: z.record(z.string(), z.string()).describe('Exact decimal sum per currency'),
+    payees: z.number().int().min(0).describe('Distinct `to` strings'),
+    root: b64url.describe('RFC 9162 tree head over the items (base64url)'),
+  })
+  .describe('v3, a batch: what the built action signs');
+
 export const ActionDetails = z.object({
-  action: z.looseObject({ type: z.string() }),
+  action: z.looseObject({ type: z.string() }).describe('The action; for a batch, the built action `{ type, batch }`'),
   display: Display,
   actionHash: b64url,
   statement: Statement,
   options: RequestOptions,
+  items: z.array(z.looseObject({ type: z.string() })).optional().describe('v3, a batch: every item, in order'),
 });
 
 export const Receipt = z.object({ receipt: z.string().describe('A psea-receipt+jwt (JWS compact)') });
@@ -137,6 +148,7 @@ export const ReceiptClaims = z.looseObject({
   pol: z.string().optional(),
   offline: z.boolean().optional().describe('v2: the approval was made offline'),
   signed_at: z.number().optional().describe("v2, offline: the device's clock when it signed (claimed, not trusted)"),
+  batch: BatchSummary.optional(),
 });
 
 export const Redeemed = z.object({ claims: ReceiptClaims });

@@ -5,7 +5,7 @@
  * can never match, models both allowed and denied) stops the service at
  * start instead of surprising someone at approval time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { certificateDer, canonicalPem, normaliseFingerprint } from '../../packages/psea/src/internal/certificates';
 import { bareOrigin } from '../lib/bare-origin';
 import { findStrictest, STRICTEST_ID } from './strictest';

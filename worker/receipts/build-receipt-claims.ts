@@ -1,4 +1,5 @@
 import { randomId } from '../lib/random-id.ts';
+import type { BatchSummary } from '../../packages/psea/src/receipt/batch.ts';
 import type { ReceiptClaims, ReceiptCredential, Statement } from '../../packages/psea/src/receipt/types.ts';
 
 export interface ReceiptFacts {
@@ -6,6 +7,8 @@ export interface ReceiptFacts {
   statement: Statement;
   actionHash: string;
   actionType: string;
+  /** A batch's signed summary (docs/batches.md): the receipt's `batch` claim. */
+  batch?: BatchSummary;
   /** The id of the policy rule the approval met. */
   ruleId: string;
   credential: ReceiptCredential;
@@ -32,5 +35,6 @@ export function buildReceiptClaims(f: ReceiptFacts): ReceiptClaims {
     uv: true,
     cred: f.credential,
     pol: f.ruleId,
+    ...(f.batch === undefined ? {} : { batch: f.batch }),
   };
 }

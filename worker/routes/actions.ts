@@ -24,6 +24,8 @@ import { ActionRequest, AuthenticationResponse } from './schemas';
 import { statusCaller } from '../http/status-caller';
 import { waitSeconds } from '../http/wait-param';
 import { actionHooks } from '../webhooks/action-hooks';
+import { prepareBatch } from './batch-action';
+import { refuseUnbatchedOver64KiB } from '../http/body-limits';
 import { quorumFirst, verifyApproverTicket, withQuorum } from './quorum-approver';
 
 export const actions = new Hono<AppEnv>();
@@ -43,23 +45,26 @@ export function defaultDisplay(action: Record<string, unknown> & { type: string 
 }
 
 // Server: ask for approval of one exact action; the statement fixes what the passkey will sign.
-actions.post('/v1/actions', requireApiKey, idempotent, jsonBody(ActionRequest), async (c) => {
+actions.post('/v1/actions', refuseUnbatchedOver64KiB, requireApiKey, idempotent, jsonBody(ActionRequest), async (c) => {
   const body = c.req.valid('json');
   const vars = getVars(c.env);
+  // A batch: the service builds the action, its display and its rule (batch-action.ts).
+  const batch = body.batch ? prepareBatch(getPolicy(c.env), body.batch) : undefined;
+  const action = (batch?.action ?? body.action!) as Record<string, unknown> & { type: string };
   let canonical: string;
   try {
-    canonical = canonicalJson(body.action);
+    canonical = canonicalJson(action);
   } catch {
     throw new ProblemError('invalid_request', 'action: not representable as canonical JSON');
   }
   if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES) {
     throw new ProblemError('invalid_request', 'action: canonical form over 16 KiB');
   }
-  const rule = selectRule(getPolicy(c.env), body.action);
+  const rule = batch?.rule ?? selectRule(getPolicy(c.env), action);
   // The one display object that is checked, hashed, stored and served: the schema's output (defaults
   // applied, unknown members dropped) or the default display, so `dsp` covers exactly what GET returns.
-  const display: Display = body.display ?? defaultDisplay(body.action);
-  if (rule.refuseFormatChars) refuseHidingChars(rule.id, { action: body.action, display });
+  const display: Display = batch?.display ?? body.display ?? defaultDisplay(action);
+  if (rule.refuseFormatChars) refuseHidingChars(rule.id, { action, display });
   const actionHash = await sha256B64url(canonical);
   let dsp: string;
   try {
@@ -82,12 +87,14 @@ actions.post('/v1/actions', requireApiKey, idempotent, jsonBody(ActionRequest), 
     hash: await ticketHash(ticket),
     data: {
       userId: body.user.id,
-      action: body.action,
+      action,
       display,
       actionHash,
       statement,
       rule,
+      ...(batch ? { items: batch.items.length } : {}),
     },
+    ...(batch ? { items: batch.items } : {}),
     challenge: await statementChallenge(statement),
     ttlSeconds: body.ttl ?? vars.ticketTtlSeconds,
     now: Date.now(),

@@ -2,7 +2,7 @@
  * Request bodies of the offline routes (SPEC.md v2 "Offline approvals").
  * As in schemas.ts, these validate and /openapi.json is generated from them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isGrantTypePattern } from '../../packages/psea/src/offline/grant-types';
 import { SERVICE_AUDIENCE } from '../vault/ceremonies/credential-add-approval';
 import { Action, AuthenticationResponse, SERVICE_TYPE_PREFIX, UserId, wellFormed } from './schemas';

@@ -5,7 +5,7 @@
  * approvers in all, `required` at most the group's size) are checked here,
  * so every one is a 400 naming its field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Action, ActionRequest, UserId, wellFormed } from './schemas';
 
 /** The most approvers a quorum lists, over all its groups. */

@@ -9,7 +9,9 @@ import { writeVault } from '../vault/object-call';
 import { checkTokenOptions } from '../../packages/psea/src/receipt/token-options';
 import { verifyReceiptToken } from '../../packages/psea/src/receipt/verify-token';
 import { verifyAnyReceiptToken } from './redeem-quorum';
+import type { ReceiptClaims } from '../../packages/psea/src/receipt/types';
 import { RedeemRequest } from './schemas';
+import { redeemedItems } from './redeem-items';
 
 export const receipts = new Hono<AppEnv>();
 
@@ -22,7 +24,7 @@ export const receipts = new Hono<AppEnv>();
 // the vault only once the signature has verified, and offline receipts redeem like any other. The
 // backend that acts on the receipt still calls verifyReceipt with its subject and action.
 receipts.post('/v1/receipts/redeem', requireApiKey, jsonBody(RedeemRequest), async (c) => {
-  const { receipt, audience } = c.req.valid('json');
+  const { receipt, audience, item } = c.req.valid('json');
   const keys = await getSigningKeys(c.env);
   const issuer = serviceOrigin(getVars(c.env), c.req.url);
   let claims;
@@ -34,6 +36,11 @@ receipts.post('/v1/receipts/redeem', requireApiKey, jsonBody(RedeemRequest), asy
   }
   if (claims.exp <= Math.floor(Date.now() / 1000)) throw new ProblemError('receipt_invalid', 'receipt failed verification (expired)');
   const now = Date.now();
-  await writeVault(c.env, userVault(c.env, claims.sub), 'redeem', (v) => v.redeem(claims.jti, claims.exp, now));
+  // A batch receipt spends items, each once (redeem-items.ts); any other, its jti.
+  // A quorum receipt has no `batch`: spent by its jti like a single one (docs/quorum.md).
+  const items = redeemedItems(claims as ReceiptClaims, item);
+  const vault = userVault(c.env, claims.sub);
+  if (items) await writeVault(c.env, vault, 'redeemItems', (v) => v.redeemItems(claims.jti, claims.exp, items, now));
+  else await writeVault(c.env, vault, 'redeem', (v) => v.redeem(claims.jti, claims.exp, now));
   return c.json({ claims });
 });

@@ -2,7 +2,7 @@
  * Request body schemas (SPEC.md). Limits are the SPEC's where it gives them, else generous but finite.
  * These validate; /openapi.json is generated from these very objects (worker/openapi/).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SERVICE_AUDIENCE } from '../vault/ceremonies/credential-add-approval';
 
 export const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
@@ -34,14 +34,15 @@ export const SERVICE_TYPE_PREFIX = 'psea.';
 
 const DisplayField = z.object({ label: wellFormedText(1, 100), value: wellFormedText(0, 1000) });
 
+/** An action's (or a batch's) type: a string, not one of the service's own. */
+const ActionType = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((t) => !t.startsWith(SERVICE_TYPE_PREFIX), `types beginning "${SERVICE_TYPE_PREFIX}" are the service's own`);
+
 /** What an action must be: an object with a string `type` (not one of the service's own); every other member is the RP's. */
-export const ActionShape = z.looseObject({
-  type: z
-    .string()
-    .min(1)
-    .max(128)
-    .refine((t) => !t.startsWith(SERVICE_TYPE_PREFIX), `types beginning "${SERVICE_TYPE_PREFIX}" are the service's own`),
-});
+export const ActionShape = z.looseObject({ type: ActionType });
 type Action = z.infer<typeof ActionShape>;
 
 /**
@@ -52,11 +53,24 @@ type Action = z.infer<typeof ActionShape>;
 export const Action = z.custom<Action>().superRefine((value, ctx) => {
   const shape = ActionShape.safeParse(value);
   if (!shape.success) for (const issue of shape.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  // A top-level `batch` is the service's, in the action it builds for a batch (docs/batches.md).
+  else if (Object.hasOwn(value as object, 'batch')) {
+    ctx.addIssue({ code: 'custom', message: 'the member "batch" is the service\'s own; send a batch as the request\'s "batch"', path: ['batch'] });
+  }
+});
+
+/** A batch (docs/batches.md): its type and 1 to 10,000 items, each checked by routes/batch-action.ts. */
+const Batch = z.strictObject({
+  type: ActionType,
+  items: z.array(z.unknown()).min(1).max(10_000).describe('each a JSON object with a string `type`, JCS form at most 4 KiB; see docs/batches.md'),
 });
 
 export const ActionRequest = z.object({
   user: z.object({ id: UserId }),
-  action: Action,
+  /** One action; or `batch` instead. */
+  action: Action.optional(),
+  /** v3: many items, one approval (docs/batches.md); in place of `action`, and without `display`. */
+  batch: Batch.optional(),
   display: z
     .object({
       title: wellFormedText(1, 200),
@@ -76,11 +90,19 @@ export const ActionRequest = z.object({
     .max(2048)
     .optional()
     .describe('https on an origin in CALLBACK_ORIGINS (or, when RP_ID is localhost, http on a loopback host); no user info, no fragment'),
+}).superRefine((body, ctx) => {
+  if ((body.action === undefined) === (body.batch === undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'exactly one of action and batch is required', path: ['action'] });
+  } else if (body.batch !== undefined && body.display !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'is not taken with a batch: the service builds it', path: ['display'] });
+  }
 });
 
 export const RedeemRequest = z.object({
   receipt: z.string().min(1).max(8192),
   audience: z.string().min(1).max(256),
+  /** v3, a batch receipt only: the item (0-based index), or distinct items, to spend (docs/batches.md). */
+  item: z.union([z.number().int().min(0), z.array(z.number().int().min(0)).min(1).max(10_000)]).optional(),
 });
 
 const credentialBase = {

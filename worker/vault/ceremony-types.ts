@@ -25,6 +25,8 @@ export interface NewAction {
   now: number;
   /** v2 (agents): reference, statusToken hash, callbackUrl. */
   hooks?: TicketHooks;
+  /** v3, a batch: each item's JCS form, in order, stored apart from the ticket's row. */
+  items?: string[];
 }
 
 export interface EnrolledCredential {

@@ -73,6 +73,8 @@ export interface ActionTicketData {
   actionHash: string;
   statement: Statement;
   rule: AppliedRule;
+  /** v3, a batch: how many items are stored apart (vault/storage/batch-items.ts); `action` is the built action. */
+  items?: number;
   /** v3: set on an approver's ticket of a quorum (docs/quorum.md). */
   quorum?: { id: string; grp: number; jti: string; qrm: string };
 }

@@ -24,7 +24,7 @@ import { verifyAction } from './ceremonies/verify-action';
 import { approveEnrollment } from './ceremonies/approve-enrollment';
 import { createOfflineGrants, approveOffline } from './ceremonies/approve-offline';
 import { revokeCredential } from './ceremonies/revoke';
-import { redeem } from './ceremonies/redeem';
+import { redeem, redeemItems } from './ceremonies/redeem';
 import { actionStatus, ticketUsable } from './reads/status';
 import { listCredentials } from './reads/list-credentials';
 import { readLog, logConsistency } from './reads/log';
@@ -61,6 +61,10 @@ export class UserVault extends DurableObject<Env> {
 
   redeem(jti: string, exp: number, now: number) {
     return redeem(this.#v, jti, exp, now);
+  }
+
+  redeemItems(jti: string, exp: number, indexes: number[], now: number) {
+    return redeemItems(this.#v, jti, exp, indexes, now);
   }
 
   listCredentials(now: number) {

@@ -6,6 +6,7 @@ import { outcome } from '../outcome';
 import { pendingAction } from '../memory/pending-actions';
 import { requestOptions } from '../reads/request-options';
 import { ticketTimes, usableTicket } from '../storage/tickets';
+import { batchItems } from '../storage/batch-items';
 import { markServed } from '../storage/quorum-handoffs';
 import type { ActionTicketData, Display } from '../types';
 
@@ -18,6 +19,8 @@ export async function actionDetails(v: VaultState, hash: string, now: number) {
     // v3: a quorum ticket's counter rule starts when its options are first served (quorum-approval.ts).
     if (data.quorum) markServed(v.sql, hash, now);
     const options = await requestOptions(v.sql, getVars(v.env).rpId, row.challenge, now);
-    return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options };
+    // A batch's items, every one, in order (storage/batch-items.ts).
+    const items = data.items === undefined ? {} : { items: batchItems(v.sql, hash) };
+    return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options, ...items };
   });
 }

@@ -15,7 +15,7 @@ export async function createAction(v: VaultState, input: NewAction): Promise<Out
     if (input.hooks) setTicketHooks(v.sql, input.hash, input.hooks);
     // Its expiry is told by the alarm, whether anyone looks or not.
     if (input.hooks?.callbackUrl) scheduleAlarm(v.ctx.storage);
-    v.pending.remember(input.hash, pendingAction({ challenge: input.challenge, expiresAt, createdAt: input.now }, input.data));
+    v.pending.remember(input.hash, pendingAction({ challenge: input.challenge, expiresAt, createdAt: input.now, callback: !!input.hooks?.callbackUrl }, input.data));
     return { expiresAt };
   });
 }

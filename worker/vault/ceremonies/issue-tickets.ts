@@ -4,12 +4,14 @@ import type { NewAction, NewEnrollment } from '../ceremony-types';
 import { dropLapsedHolds } from '../storage/held-credentials';
 import { hasActiveCredential } from '../storage/credentials';
 import { setUser } from '../storage/meta';
+import { insertBatchItems, pruneBatchItems } from '../storage/batch-items';
 import { expiryOf, insertTicket, pruneTickets } from '../storage/tickets';
 import type { EnrollTicketData } from '../types';
 
 /** What every write drops first: tickets long past expiry, holds whose ticket can no longer be used. */
 function prune(sql: SqlStorage, now: number): void {
   pruneTickets(sql, now);
+  pruneBatchItems(sql);
   dropLapsedHolds(sql, now);
 }
 
@@ -33,6 +35,7 @@ export function issueAction(storage: DurableObjectStorage, input: NewAction): nu
   storage.transactionSync(() => {
     prune(storage.sql, input.now);
     insertTicket(storage.sql, { hash: input.hash, kind: 'action', challenge: input.challenge, expiresAt, data: input.data, now: input.now });
+    if (input.items) insertBatchItems(storage.sql, input.hash, input.items);
   });
   return expiresAt;
 }

@@ -37,9 +37,9 @@ export async function verifyAction(v: VaultState, hash: string, response: Authen
     const { credential: cred, authData } = await v.verifyAssertion(response, ticket.challenge, ticket.rule.require, ruleOrigins);
 
     // 2. Sign the receipt: an await, so before the commit (see the header).
-    const { statement, actionHash, actionType } = ticket;
+    const { statement, actionHash, actionType, batch } = ticket;
     const credential = receiptCredential(cred, authData.flags.bs);
-    const claims = buildReceiptClaims({ statement, actionHash, actionType, ruleId: ticket.rule.id, credential, now, ttlSeconds: getVars(v.env).receiptTtlSeconds });
+    const claims = buildReceiptClaims({ statement, actionHash, actionType, batch, ruleId: ticket.rule.id, credential, now, ttlSeconds: getVars(v.env).receiptTtlSeconds });
     const receipt = await signReceipt(claims, (await getSigningKeys(v.env)).signer);
 
     // 3. Commit: guarded writes re-check what may have changed during the awaits. No await below.
@@ -51,7 +51,8 @@ export async function verifyAction(v: VaultState, hash: string, response: Authen
     const commit = { hash, now, receipt, credentialId: cred.id, counter: authData.counter, backedUp: authData.flags.bs, ticketCreatedAt: ticket.createdAt, accepted, entry, evidence, evidenceKeptSince };
     v.committing(cred.id, () => commitApproval(v.ctx.storage, v.log, commit), hook);
     // Same synchronous turn as the commit: its webhook row, with the log size after the approval.
-    if (queueActionEvent(v.sql, hash, 'action.approved', now, v.log.size())) scheduleAlarm(v.ctx.storage);
+    // A ticket without a callbackUrl has none: no row read, no log size (docs/performance.md).
+    if (ticket.callback && queueActionEvent(v.sql, hash, 'action.approved', now, v.log.size())) scheduleAlarm(v.ctx.storage);
     v.settled(hash, now);
     return { receipt };
   });

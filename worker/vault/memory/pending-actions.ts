@@ -1,5 +1,6 @@
 import type { AppliedRule } from '../../policy/types';
 import type { Statement } from '../../../packages/psea/src/receipt/types';
+import type { BatchSummary } from '../../../packages/psea/src/receipt/batch';
 import { ticketTimes, usableTicket } from '../storage/tickets';
 import type { ActionTicketData } from '../types';
 
@@ -9,15 +10,20 @@ export interface PendingAction {
   expiresAt: number;
   /** When the ticket was made: a counter regression on it locks only if this is after the credential's last use. */
   createdAt: number;
+  /** Whether it has a callbackUrl (fixed at creation): without one, an approval queues no webhook and reads no row for it. */
+  callback: boolean;
   statement: Statement;
   actionHash: string;
   actionType: string;
   rule: AppliedRule;
+  /** v3: a batch's signed summary, the receipt's `batch` claim. */
+  batch?: BatchSummary;
 }
 
-export function pendingAction(row: { challenge: string; expiresAt: number; createdAt: number }, data: ActionTicketData): PendingAction {
-  const { challenge, expiresAt, createdAt } = row;
-  return { challenge, expiresAt, createdAt, statement: data.statement, actionHash: data.actionHash, actionType: data.action.type, rule: data.rule };
+export function pendingAction(row: { challenge: string; expiresAt: number; createdAt: number; callback: boolean }, data: ActionTicketData): PendingAction {
+  const { challenge, expiresAt, createdAt, callback } = row;
+  const batch = data.items === undefined ? {} : { batch: data.action.batch as BatchSummary };
+  return { challenge, expiresAt, createdAt, callback, statement: data.statement, actionHash: data.actionHash, actionType: data.action.type, rule: data.rule, ...batch };
 }
 
 /**

@@ -5,7 +5,7 @@ import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from '../../../packages/psea/src/rece
  * How long a spent `jti` is kept after `exp`. The redeem route allows no clock
  * skew, but it runs on many machines: the margin covers one whose clock is behind.
  */
-const REDEMPTION_RETENTION_SECONDS = DEFAULT_CLOCK_TOLERANCE_SECONDS + 60;
+export const REDEMPTION_RETENTION_SECONDS = DEFAULT_CLOCK_TOLERANCE_SECONDS + 60;
 
 /** Spend a receipt's `jti` once; a second redemption is `receipt_redeemed`. */
 export function redeemOnce(sql: SqlStorage, jti: string, exp: number, now: number): void {

@@ -164,7 +164,25 @@ export const MIGRATIONS: readonly (string | ((sql: SqlStorage) => void))[] = [
   // `migrated` enrolled entries for the credentials that have no entry or no kept approval
   // (migrate-custody.ts), in this migration's transaction, before any other entry.
   (sql) => migrateCustody(sql),
-  // 7 (v3, quorum; docs/quorum.md): what this user's approvals owe their quorums. An approver's
+  // 7 (v3, batches; docs/batches.md): a batch's items, in chunks apart from its ticket's row
+  // (storage/batch-items.ts), and the items of batch receipts already redeemed, one row each
+  // (storage/item-redemptions.ts). IF NOT EXISTS: safe whatever order v3 migrations land in.
+  `
+  CREATE TABLE IF NOT EXISTS batch_items (
+    hash TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    items TEXT NOT NULL,
+    PRIMARY KEY (hash, seq)
+  );
+  CREATE TABLE IF NOT EXISTS item_redemptions (
+    jti TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    exp INTEGER NOT NULL,
+    PRIMARY KEY (jti, idx)
+  );
+  CREATE INDEX IF NOT EXISTS item_redemptions_exp ON item_redemptions (exp);
+  `,
+  // 8 (v3, quorum; docs/quorum.md): what this user's approvals owe their quorums. An approver's
   // approval is committed here first, then handed to the quorum's object; `quorum_handoffs` keeps
   // each hand-off (and each burned approver ticket's) until it arrives, retried by the alarm.
   // `quorum_evidence`: which approval (its ticket's evidence row) this user gave each quorum, for the quorum's evidence.

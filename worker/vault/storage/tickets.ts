@@ -93,7 +93,7 @@ export function expiryOf(now: number, ttlSeconds: number): number {
   return Math.ceil(now / 1000 + ttlSeconds) * 1000;
 }
 
-export const ticketTimes = (row: TicketRow) => ({ challenge: row.challenge, expiresAt: row.expires_at, createdAt: row.created_at });
+export const ticketTimes = (row: TicketRow) => ({ challenge: row.challenge, expiresAt: row.expires_at, createdAt: row.created_at, callback: row.callback_url != null });
 
 export interface NewTicket {
   hash: string;

@@ -7,7 +7,7 @@
  * `psea/receipt`'s `verifyReceipt`; checking evidence is `psea/evidence`'s.
  */
 export { PseaClient } from './psea-client.ts';
-export type { CallOptions, CreateOptions, PseaClientOptions, StatusOptions, WaitOptions } from './options.ts';
+export type { CallOptions, CreateOptions, PseaClientOptions, RedeemOptions, StatusOptions, WaitOptions } from './options.ts';
 export { verifyWebhook } from './verify-webhook.ts';
 export {
   PseaError, CLIENT_ERROR_CODES, SERVICE_ERROR_CODES,

@@ -34,6 +34,12 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of `redeem`. */
+export interface RedeemOptions extends CallOptions {
+  /** A batch receipt: the item (0-based index) or distinct items to spend, all or none (docs/batches.md). */
+  item?: number | number[];
+}
+
 /**
  * Options of a create (`createEnrollment`, `requestApproval`, `offlineGrants`).
  *

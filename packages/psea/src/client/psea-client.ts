@@ -9,9 +9,9 @@ import { PseaError } from './errors.ts';
 import { request, type Call } from './request.ts';
 import { waitForApproval } from './wait-for-approval.ts';
 import type { Quorum, QuorumRequest, QuorumStatus } from './quorum-types.ts';
-import type { CallOptions, CreateOptions, PseaClientOptions, StatusOptions, WaitOptions } from './options.ts';
+import type { CallOptions, CreateOptions, PseaClientOptions, RedeemOptions, StatusOptions, WaitOptions } from './options.ts';
 import type {
-  Action, Approval, ApprovalRequest, ApprovalStatus, CredentialList, Enrollment, EnrollmentRequest, EvidenceBundle,
+  Action, Approval, ApprovalRequest, BatchApprovalRequest, ApprovalStatus, CredentialList, Enrollment, EnrollmentRequest, EvidenceBundle,
   EvidenceOptions, OfflineGrants, OfflineGrantsRequest, Redemption,
 } from './types.ts';
 
@@ -104,6 +104,23 @@ export class PseaClient {
   }
 
   /**
+   * `POST /v1/actions` with a batch: one approval for 1 to 10,000 items (docs/batches.md), sent
+   * as requestApproval is (with an Idempotency-Key). Keep the items: a receipt is checked against
+   * them, never the summary.
+   *
+   * @example
+   * ```ts
+   * const { ticket, approveUrl } = await psea.requestBatchApproval({
+   *   user: { id: 'u-123' }, audience: 'payments-api',
+   *   batch: { type: 'payroll.run', items: [{ type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89…' }] },
+   * });
+   * ```
+   */
+  async requestBatchApproval<A extends Action>(body: BatchApprovalRequest<A>, options?: CreateOptions): Promise<Approval> {
+    return this.#create('/v1/actions', body, options);
+  }
+
+  /**
    * `GET /v1/actions/:ticket/status[?wait=S]`, with the API key or the ticket's `statusToken`. Retried on 503.
    *
    * @example
@@ -166,10 +183,12 @@ export class PseaClient {
    * @example
    * ```ts
    * const { claims } = await psea.redeem(receipt, 'payments-api');
+   * await psea.redeem(batchReceipt, 'payments-api', { item: 7 }); // a batch: each item once
    * ```
    */
-  async redeem(receipt: string, audience: string, options?: CallOptions): Promise<Redemption> {
-    return this.#server('POST', '/v1/receipts/redeem', { receipt, audience }, options);
+  async redeem(receipt: string, audience: string, options: RedeemOptions = {}): Promise<Redemption> {
+    const { item, ...call } = options;
+    return this.#server('POST', '/v1/receipts/redeem', { receipt, audience, ...(item === undefined ? {} : { item }) }, call);
   }
 
   /**

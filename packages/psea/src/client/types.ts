@@ -49,6 +49,15 @@ export interface ApprovalRequest<A extends Action = Action> {
   callbackUrl?: string;
 }
 
+/**
+ * `POST /v1/actions` with a batch (docs/batches.md): 1 to 10,000 items, one
+ * approval. The service builds the action and display; execute each item
+ * after `verifyReceipt(…, { item })` and `redeem(…, { item })`.
+ */
+export interface BatchApprovalRequest<A extends Action = Action> extends Omit<ApprovalRequest, 'action' | 'display'> {
+  batch: { type: string; items: A[] };
+}
+
 /** 201 of `POST /v1/actions`. */
 export interface Approval {
   ticket: string;

@@ -9,9 +9,9 @@ import { canonicalJson } from '../internal/canonical-json.ts';
 import { sha256B64url } from '../internal/sha256-b64url.ts';
 import { decodeHashes, leafHashOf, verifyInclusion, type Checkpoint } from '../log/index.ts';
 import { WebAuthnError } from '../webauthn/errors.ts';
-import { importCosePublicKey } from '../webauthn/cose-key.ts';
 import { verifyAssertionSignature } from '../webauthn/verify-assertion-signature.ts';
 import { BundleFault, bytes, clientData, equalBytes, isObject, member, sha256, text } from './bundle-parts.ts';
+import { coseKey } from './key-memo.ts';
 import type { CheckedOptions } from './options.ts';
 import { authData, checkClientData } from './webauthn-checks.ts';
 
@@ -46,7 +46,8 @@ async function checkAssertion(link: unknown, challenge: string, id: string, opts
   if (text(link, 'assertion.id') !== id) throw new BundleFault(`${what}: the assertion is not by the approver`);
   let key;
   try {
-    key = await importCosePublicKey(bytes(link, 'approver.publicKey'));
+    bytes(link, 'approver.publicKey'); // refuses what is not base64url
+    key = await coseKey(text(link, 'approver.publicKey'));
   } catch (err) {
     if (err instanceof WebAuthnError) throw new BundleFault(`${what}: approver.publicKey: ${err.message}`);
     throw err;

@@ -3,14 +3,14 @@
  * is this user's log; both entries (the `enrolled` one always) are in its tree; with knownCheckpoint,
  * `consistency` proves the log only grew; the entries say what the bundle says.
  */
-import { decodeHashes, leafHashOf, logOrigin, openNote, parseCheckpoint, verifyConsistency, verifyInclusion, type Checkpoint } from '../log/index.ts';
+import { decodeHashes, leafHashOf, logOrigin, parseCheckpoint, verifyConsistency, verifyInclusion, type Checkpoint } from '../log/index.ts';
 import { LogError } from '../log/errors.ts';
 import { sha256B64url } from '../internal/sha256-b64url.ts';
 import { BundleFault, bytes, isObject, member, text } from './bundle-parts.ts';
 import type { CheckedOptions } from './options.ts';
 
-async function open(note: string, opts: Pick<CheckedOptions, 'logKeys'>, sub: string, what: string): Promise<Checkpoint> {
-  const { text: body, signatures } = await openNote(note, opts.logKeys);
+async function open(note: string, opts: Pick<CheckedOptions, 'openNote'>, sub: string, what: string): Promise<Checkpoint> {
+  const { text: body, signatures } = await opts.openNote(note);
   const checkpoint = parseCheckpoint(body);
   const origins = await Promise.all(signatures.map((s) => logOrigin(s.name, sub)));
   if (!origins.includes(checkpoint.origin)) throw new BundleFault(`${what} is of log "${checkpoint.origin}", not this user's`);
@@ -21,7 +21,7 @@ async function open(note: string, opts: Pick<CheckedOptions, 'logKeys'>, sub: st
 const opened = new WeakMap<object, Map<string, Promise<Checkpoint>>>();
 
 /** A checkpoint note under the pinned key, of this user's log. */
-export function openFor(note: unknown, opts: Pick<CheckedOptions, 'logKeys'>, sub: string, what: string): Promise<Checkpoint> {
+export function openFor(note: unknown, opts: Pick<CheckedOptions, 'openNote'>, sub: string, what: string): Promise<Checkpoint> {
   if (typeof note !== 'string') return Promise.reject(new BundleFault(`${what} is not a note`));
   let cache = opened.get(opts);
   if (!cache) opened.set(opts, (cache = new Map()));

@@ -1,5 +1,5 @@
 /** verifyEvidence's options, checked before the bundle is looked at. */
-import { CUSTODY_ROOTS, parseVerifierKey, openNote, type NoteVerifier } from '../log/index.ts';
+import { CUSTODY_ROOTS, parseVerifierKey, openNote, type NoteVerifier, type OpenedNote } from '../log/index.ts';
 import { canonicalJson } from '../internal/canonical-json.ts';
 import { EvidenceError } from './errors.ts';
 import type { VerifyEvidenceOptions } from './types.ts';
@@ -18,6 +18,8 @@ export interface CheckedOptions {
   actionJson: string | undefined;
   custodyRoots: readonly string[];
   allowUnanchored: boolean;
+  /** openNote under logKeys, once per note text in this call: the known checkpoint is opened here and again by checks 6 and 8. */
+  openNote: (note: string) => Promise<OpenedNote>;
 }
 
 const bad = (why: string) => new EvidenceError(why);
@@ -40,10 +42,16 @@ export async function checkOptions(options: VerifyEvidenceOptions): Promise<Chec
       throw bad(`logKey: ${(err as Error).message}`);
     }
   }
+  const notes = new Map<string, Promise<OpenedNote>>();
+  const openOnce = (note: string): Promise<OpenedNote> => {
+    let found = notes.get(note);
+    if (!found) notes.set(note, (found = openNote(note, logKeys)));
+    return found;
+  };
   if (options.knownCheckpoint !== undefined) {
     if (typeof options.knownCheckpoint !== 'string') throw bad('knownCheckpoint must be a checkpoint note');
     try {
-      await openNote(options.knownCheckpoint, logKeys);
+      await openOnce(options.knownCheckpoint);
     } catch (err) {
       throw bad(`knownCheckpoint does not verify under logKey: ${(err as Error).message}`);
     }
@@ -72,6 +80,7 @@ export async function checkOptions(options: VerifyEvidenceOptions): Promise<Chec
   }
   if (options.allowUnanchored !== undefined && typeof options.allowUnanchored !== 'boolean') throw bad('allowUnanchored must be a boolean');
   return {
+    openNote: openOnce,
     custodyRoots: [...custodyRoots],
     allowUnanchored: options.allowUnanchored === true,
     rpId: options.rpId,

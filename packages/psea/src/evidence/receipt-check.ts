@@ -6,6 +6,7 @@
  */
 import { decodeJwt } from 'jose';
 import { ReceiptError } from '../receipt/errors.ts';
+import { canonicalJson } from '../internal/canonical-json.ts';
 import { verifyReceipt } from '../receipt/verify-receipt.ts';
 import type { PublicJWKSet } from '../receipt/types.ts';
 import { BundleFault, isObject, member, text } from './bundle-parts.ts';
@@ -34,11 +35,16 @@ export async function checkReceipt(bundle: unknown, opts: CheckedOptions): Promi
       issuer: String(statement.iss),
       audience: String(statement.aud),
       subject: opts.subject ?? String(statement.sub),
-      action: member(bundle, 'action'),
+      // A batch receipt is never checked against its summary by verifyReceipt: here the bundle's
+      // built action is compared with the receipt's batch claim instead (docs/batches.md "Auditing").
+      action: claims.batch === undefined ? member(bundle, 'action') : false,
       ...(isObject(display) ? { display } : {}),
       now: new Date(claims.iat * 1000),
       allowOffline: true,
     });
+    if (verified.batch !== undefined && canonicalJson({ type: verified.act_type, batch: verified.batch }) !== canonicalJson(member(bundle, 'action'))) {
+      throw new BundleFault("the receipt's batch is not the bundle's action");
+    }
     if (verified.cred.id !== text(bundle, 'credential.id')) throw new BundleFault("the receipt's cred.id is not credential.id");
   } catch (err) {
     if (err instanceof ReceiptError) throw new BundleFault(`${err.code}: ${err.message}`);

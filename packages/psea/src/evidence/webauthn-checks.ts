@@ -4,9 +4,9 @@
  */
 import { parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { WebAuthnError } from '../webauthn/errors.ts';
-import { importCosePublicKey } from '../webauthn/cose-key.ts';
 import { verifyAssertionSignature } from '../webauthn/verify-assertion-signature.ts';
 import { BundleFault, bytes, clientData, equalBytes, sha256, text } from './bundle-parts.ts';
+import { coseKey } from './key-memo.ts';
 import type { CheckedOptions } from './options.ts';
 
 export function checkClientData(cd: Record<string, unknown>, type: string, origins: ReadonlySet<string>, what: string): void {
@@ -42,7 +42,8 @@ export async function checkSignature(bundle: unknown): Promise<void> {
   if (text(bundle, 'assertion.id') !== id) throw new BundleFault('the assertion is not by credential.id');
   let key;
   try {
-    key = await importCosePublicKey(bytes(bundle, 'credential.publicKey'));
+    bytes(bundle, 'credential.publicKey'); // refuses what is not base64url
+    key = await coseKey(text(bundle, 'credential.publicKey'));
   } catch (err) {
     if (err instanceof WebAuthnError) throw new BundleFault(err.message);
     throw err;

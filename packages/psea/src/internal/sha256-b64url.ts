@@ -1,10 +1,9 @@
 import { encodeB64url } from './base64url.ts';
-
-const utf8 = new TextEncoder();
+import { sha256Bytes } from './sha256.ts';
 
 /**
  * base64url (no padding) of SHA-256 over `data`; strings are hashed as UTF-8.
- * WebCrypto only, so it runs in every runtime `psea/receipt` targets.
+ * Pure JavaScript (sha256.ts), so it runs in every runtime `psea/receipt` targets.
  *
  * @example
  * ```ts
@@ -12,7 +11,5 @@ const utf8 = new TextEncoder();
  * ```
  */
 export async function sha256B64url(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === 'string' ? utf8.encode(data) : data;
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return encodeB64url(new Uint8Array(digest));
+  return encodeB64url(sha256Bytes(data));
 }

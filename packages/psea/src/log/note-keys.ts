@@ -9,6 +9,7 @@
  * public key). Parsing checks it, so a key string copied wrong fails here,
  * not later as a bad signature.
  */
+import { boundedMemo } from '../internal/bounded-memo.ts';
 import { decodeBase64, encodeBase64 } from './base64.ts';
 import { importPublicKey, importSeed } from './ed25519.ts';
 import { LogError } from './errors.ts';
@@ -119,10 +120,15 @@ export async function parseSignerKey(text: string): Promise<NoteSigner> {
  */
 export async function parseVerifierKey(text: string): Promise<NoteVerifier> {
   if (typeof text !== 'string') throw new LogError('invalid_key', 'verifier key is not a string');
+  return verifierKeys(text);
+}
+
+/** A pinned key is parsed and imported once (a verifier checks note after note under it). */
+const verifierKeys = boundedMemo(16, async (text: string): Promise<NoteVerifier> => {
   const { name, hash, key } = fields(text, 'verifier key');
   if ((await keyHash(name, key)) !== hash) throw new LogError('invalid_key', 'verifier key is malformed: the key hash does not match the key');
   return { name, keyHash: hash, publicKey: key, key: await importPublicKey(key) };
-}
+});
 
 /**
  * The verifier key string of a signer: what the service publishes.

@@ -152,5 +152,5 @@ export async function verifyConsistency(oldSize: number, newSize: number, proof:
  * ```
  */
 export async function leafHashOf(entry: unknown): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', leafPreimage(entryBytes(entry))));
+  return sha256(leafPreimage(entryBytes(entry)));
 }

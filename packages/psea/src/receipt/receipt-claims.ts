@@ -30,6 +30,18 @@ function requireTime(claims: Record<string, unknown>, claim: string): number {
   return value;
 }
 
+const COUNT = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+/** v3: a batch receipt's `batch`, typed, so its root and count can be used as they are. */
+function checkBatchClaim(batch: unknown): void {
+  if (!isObject(batch)) throw invalid('batch', 'must be an object when present');
+  if (!COUNT(batch.count) || (batch.count as number) < 1) throw invalid('batch.count', 'must be a positive whole number');
+  if (!COUNT(batch.payees)) throw invalid('batch.payees', 'must be a whole number');
+  if (typeof batch.root !== 'string' || !HASH.test(batch.root)) throw invalid('batch.root', 'must be a base64url SHA-256');
+  const totals = batch.totals;
+  if (!isObject(totals) || Object.values(totals).some((t) => typeof t !== 'string')) throw invalid('batch.totals', 'must map currencies to strings');
+}
+
 /**
  * Check a verified payload is a receipt and return it typed.
  * `now` and `tolerance` are in seconds.
@@ -59,6 +71,8 @@ export function receiptClaims(claims: Record<string, unknown>, now: number, tole
   if (typeof claims.nonce !== 'string' || !NONCE.test(claims.nonce)) throw invalid('nonce', 'must be base64url of at least 16 bytes');
   if (claims.uv !== true) throw invalid('uv', 'must be true');
   if (claims.pol !== undefined && typeof claims.pol !== 'string') throw invalid('pol', 'must be a string when present');
+
+  if (claims.batch !== undefined) checkBatchClaim(claims.batch);
 
   const cred = claims.cred;
   if (!isObject(cred)) throw invalid('cred', 'must be an object');

@@ -1,3 +1,5 @@
+import type { BatchSummary } from './batch.ts';
+
 /** The exact thing a passkey signs: its JCS form's SHA-256 is the WebAuthn challenge. */
 export interface Statement {
   v: 1;
@@ -58,6 +60,8 @@ export interface ReceiptClaims {
   offline?: boolean;
   /** v2, offline only: the device's clock when the person signed, in seconds. The device's claim, not a trusted time. */
   signed_at?: number;
+  /** v3, batches only: the signed action's `batch` member (docs/batches.md); `act_type` is the batch's type. */
+  batch?: BatchSummary;
 }
 
 export type ReceiptAlg = 'ES256' | 'EdDSA';

@@ -10,6 +10,7 @@ import { canonicalJson } from '../internal/canonical-json.ts';
 import { checkQuorumOption } from './quorum-option.ts';
 import type { QuorumOption } from './quorum-types.ts';
 import { badOptions as bad, checkTokenOptions, type ReceiptTokenOptions, type TokenChecks } from './token-options.ts';
+import { batchCheckOf, type BatchCheck, type BatchItemOption } from './batch-check.ts';
 
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './token-options.ts';
 
@@ -26,13 +27,6 @@ export interface VerifyReceiptBaseOptions extends ReceiptTokenOptions {
    * against these groups. `subject` is then the initiator. Without it, a quorum receipt is `typ_invalid`.
    */
   quorum?: QuorumOption;
-}
-
-/** One item of a batch, with its inclusion proof under the batch's root (docs/api.md "Batches"). */
-export interface BatchItemOption {
-  value: unknown;
-  index: number;
-  proof: string[];
 }
 
 /**
@@ -60,14 +54,17 @@ export type ActionOption =
       item?: never;
     }
   | {
-      /** A batch receipt: the whole list of items (not yet supported: refused at run time until batches land). */
-      batch: unknown[];
+      /**
+       * A batch receipt (docs/batches.md): every item exactly as sent in `batch.items`, in order;
+       * they must rebuild the signed `batch`.
+       */
+      batch: readonly unknown[];
       action?: never;
       actionHash?: never;
       item?: never;
     }
   | {
-      /** A batch receipt: one item and its proof (not yet supported: refused at run time until batches land). */
+      /** A batch receipt: one item, its 0-based index and `batchProof(items, index)` (docs/batches.md). */
       item: BatchItemOption;
       action?: never;
       actionHash?: never;
@@ -77,10 +74,10 @@ export type ActionOption =
 export type VerifyReceiptOptions = VerifyReceiptBaseOptions & ActionOption;
 
 /** Every option, whichever member of ActionOption a call uses. */
-type AnyOptions = VerifyReceiptBaseOptions & { action?: unknown; actionHash?: string; batch?: unknown[]; item?: BatchItemOption };
+type AnyOptions = VerifyReceiptBaseOptions & { action?: unknown; actionHash?: string; batch?: readonly unknown[]; item?: BatchItemOption };
 
-/** What `act` is compared with: the JCS of an action, a given hash, or nothing (`action: false`). */
-export type ActionCheck = { json: string } | { hash: string } | false;
+/** What `act` is compared with: the JCS of an action, a given hash, a batch or one of its items, or nothing (`action: false`). */
+export type ActionCheck = { json: string } | { hash: string } | { batch: BatchCheck } | false;
 
 export interface CheckedOptions {
   token: TokenChecks;
@@ -93,14 +90,10 @@ export interface CheckedOptions {
   quorum?: QuorumOption;
 }
 
-/**
- * Every option there is; a Record, so adding an option to the interface without listing it here
- * does not compile. `batch` and `item` are typed ahead of their checks: until those exist they are
- * refused as unknown, never ignored.
- */
-const OPTION_NAMES: Record<Exclude<keyof AnyOptions, 'batch' | 'item'>, true> = {
+/** Every option there is; a Record, so adding an option to the interface without listing it here does not compile. */
+const OPTION_NAMES: Record<keyof AnyOptions, true> = {
   jwks: true, jwksUrl: true, issuer: true, audience: true, maxAge: true, clockTolerance: true, now: true,
-  subject: true, action: true, actionHash: true, display: true, allowOffline: true, quorum: true,
+  subject: true, action: true, actionHash: true, batch: true, item: true, display: true, allowOffline: true, quorum: true,
 };
 const KNOWN = new Set(Object.keys(OPTION_NAMES));
 
@@ -111,6 +104,11 @@ function isObject(value: unknown): value is object {
 function actionOf(options: AnyOptions): ActionCheck {
   const hasAction = 'action' in options;
   const hasHash = 'actionHash' in options;
+  const batches = Number('batch' in options) + Number('item' in options);
+  if (batches > 0) {
+    if (batches + Number(hasAction) + Number(hasHash) > 1) throw bad('pass exactly one of action, actionHash, batch, item and action: false');
+    return { batch: batchCheckOf(options) };
+  }
   // A present-but-undefined value is a bug in the caller (say, a missing body field), not a request to skip the check.
   if (hasAction && options.action === undefined) throw bad('action is undefined; pass the action, or action: false to compare none');
   if (hasHash && typeof options.actionHash !== 'string') throw bad('actionHash must be a string');

@@ -3,6 +3,7 @@ import { sha256B64url } from '../internal/sha256-b64url.ts';
 import { statementFromClaims } from './statement.ts';
 import type { ReceiptClaims, Statement } from './types.ts';
 import { checkOptions, type VerifyReceiptOptions } from './verify-options.ts';
+import { checkBatch } from './batch-check.ts';
 import { verifyReceiptToken, type ReceiptHeader } from './verify-token.ts';
 import { checkQuorumReceipt, quorumStatements, verifyQuorumToken, type VerifiedQuorumReceipt } from './verify-quorum.ts';
 import type { QuorumOption } from './quorum-types.ts';
@@ -86,7 +87,15 @@ export async function verifyReceipt(token: string, options: VerifyReceiptOptions
 
   // Whose approval: a genuine receipt from another account is the substitution attack.
   if (!sameText(opts.subject, claims.sub)) throw new ReceiptError('subject_mismatch', 'receipt sub is not the given subject');
-  // For what: act against what the caller is about to execute.
+  // For what: act against what the caller is about to execute. A batch receipt is checked
+  // against its items only, a single one never against a batch (docs/batches.md).
+  if (opts.action && 'batch' in opts.action) {
+    // A quorum approves one action, never a batch (docs/quorum.md).
+    if (opts.quorum) throw new ReceiptError('action_mismatch', 'a quorum receipt is for one action, not a batch');
+    await checkBatch(claims as VerifiedReceipt['claims'], opts.action.batch);
+  } else if (opts.action && 'batch' in claims && claims.batch !== undefined) {
+    throw new ReceiptError('action_mismatch', 'receipt is for a batch: pass its items (batch) or one item (item), not an action');
+  }
   if (expectedAct !== undefined && !sameText(await expectedAct, claims.act)) {
     throw new ReceiptError('action_mismatch', 'receipt act is not the hash of the given action');
   }

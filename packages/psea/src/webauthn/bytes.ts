@@ -17,10 +17,9 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-export async function sha256(bytes: Uint8Array<ArrayBuffer> | string): Promise<Uint8Array<ArrayBuffer>> {
-  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-}
+import { sha256 } from '../internal/sha256.ts';
+
+export { sha256 };
 
 const rpIdHashes = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 

@@ -1,4 +1,5 @@
 import { WebAuthnError } from './errors.ts';
+import { sha256Bytes } from '../internal/sha256.ts';
 import type { CheckedAssertion } from './check-assertion';
 import type { CredentialKey } from './cose-key';
 import { derToRawP256 } from './ecdsa-der';
@@ -18,7 +19,7 @@ const PARAMS = {
  * ES256 signatures must be strict DER: one signature, one encoding.
  */
 export async function verifyAssertionSignature(assertion: CheckedAssertion, credential: CredentialKey): Promise<void> {
-  const clientDataHash = new Uint8Array(await crypto.subtle.digest('SHA-256', assertion.clientDataJSON));
+  const clientDataHash = sha256Bytes(assertion.clientDataJSON);
   const signed = new Uint8Array(assertion.authenticatorData.length + clientDataHash.length);
   signed.set(assertion.authenticatorData);
   signed.set(clientDataHash, assertion.authenticatorData.length);
