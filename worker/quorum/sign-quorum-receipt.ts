@@ -3,13 +3,12 @@ import { QUORUM_TYP } from '../../packages/psea/src/receipt/quorum-hash';
 import type { QuorumReceiptClaims } from '../../packages/psea/src/receipt/quorum-types';
 import { SIGN_PARAMS } from '../receipts/sign-receipt';
 import type { SigningKey } from '../../packages/psea/src/receipt/types';
-import type { RecordedApproval } from './quorum-store';
 import type { QuorumRecord } from './types';
 
 const encoder = new TextEncoder();
 
 /** The quorum receipt's claims: the action's, the quorum as hashed into `qrm`, and the approvals in the order recorded. */
-export function quorumClaims(r: QuorumRecord, approvals: RecordedApproval[], now: number): QuorumReceiptClaims {
+export function quorumClaims(r: QuorumRecord, approvals: { apv: QuorumReceiptClaims['apv'][number] }[], now: number): QuorumReceiptClaims {
   const iat = Math.floor(now / 1000);
   return {
     iss: r.iss,
