@@ -20,7 +20,7 @@ import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // 15 KB until v3's quorum: its glue in widget.js (the rest loads on demand as /pages/quorum.js) needs ~0.1 KB more.
-const BUDGET_GZIP = 15.2 * 1024;
+const BUDGET_GZIP = 15 * 1024;
 
 /** Bundle one entry point to a string. */
 async function bundle(entry, extra = {}) {

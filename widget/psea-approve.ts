@@ -120,7 +120,7 @@ export class PseaApprove extends PseaElement<ActionJSON> {
     // A batch is checked and drawn by the batch part, loaded on demand (batch/load.ts); v3: an approver's
     // ticket of a quorum is shown by the quorum part (quorum/engine.ts), which extends this element.
     if (this.offline) return offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display));
-    return super.fetchData().then((d) => withBatch(d, this.endpoint || SCRIPT_ORIGIN)).then(async (d) => (d.quorum && (await quorumEngine()).attach(this), d));
+    return super.fetchData().then((d) => withBatch(d, this.endpoint || SCRIPT_ORIGIN)).then(async (d) => (d.quorum && (await quorumEngine(this.endpoint || SCRIPT_ORIGIN)).attach(this), d));
   }
 
   protected override blocked(data: ActionJSON): Failure | undefined {

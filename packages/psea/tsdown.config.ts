@@ -21,4 +21,11 @@ export default defineConfig({
   clean: true,
   outDir: 'dist',
   tsconfig: 'tsconfig.json',
+  // The widget's parts loaded on demand: in psea/widget, unversioned paths on the element's
+  // endpoint (the service serves both forms); widget.js gets versioned ones (build-widget.mjs).
+  define: {
+    PSEA_OFFLINE_PATH: JSON.stringify('/pages/offline.js'),
+    PSEA_QUORUM_PATH: JSON.stringify('/pages/quorum.js'),
+    PSEA_BATCH_PATH: JSON.stringify('/pages/batch.js'),
+  },
 });

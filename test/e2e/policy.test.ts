@@ -14,7 +14,7 @@ import { actionButton, actionTicket, ctx, device, enrollment, events, launch, ne
 
 const wire = (amount: string) => ({ type: 'wire.transfer', amount, currency: 'EUR', to: 'DE89 3704 0044 0532 0130 00' });
 const display = (label: string) => ({ title: `Send ${label}`, fields: [{ label: 'Amount', value: label }] });
-const POLICY_UNMET_TEXT = 'This action needs a different kind of passkey, such as a security key. The one you used cannot approve it.';
+const POLICY_UNMET_TEXT = 'This action needs another kind of passkey, such as a security key.';
 
 let browser: Browser;
 beforeAll(async () => {

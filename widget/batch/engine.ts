@@ -70,10 +70,10 @@ async function check(data: BatchAnswer): Promise<HTMLElement | undefined> {
 }
 
 /** Hand over the widget's `Failure` class and its messages (which get this part's); returns what the element calls. */
-export function init(
-  F: new (code: 'batch_mismatch', retry: boolean) => Error,
-  messages: Record<string, string>,
-) {
+export function init({ Failure: F, messages }: {
+  Failure: new (code: 'batch_mismatch', retry: boolean) => Error;
+  messages: Record<string, string>;
+}) {
   for (const [key, text] of Object.entries(BATCH_MESSAGES)) messages[key] ??= text;
   return {
     /** The answer with `list` (the hint and every item drawn), or a final `batch_mismatch`. */

@@ -7,32 +7,15 @@
  * itself), and brings its own messages: widget.js stays within its budget.
  */
 import { Failure } from '../api';
+import { lazy } from '../lazy';
 import { MESSAGES } from '../messages';
 import type { BatchPart } from './engine';
 
 /** Path and version of the batch part (scripts/build-widget.mjs fills it in). */
 declare const PSEA_BATCH_PATH: string | undefined;
 
-let part: Promise<BatchPart> | undefined;
+const part = lazy<BatchPart>(typeof PSEA_BATCH_PATH == 'string' ? PSEA_BATCH_PATH : '/pages/batch.js', () => ({ Failure, messages: MESSAGES }));
 
 /** The answer, with the drawn list as `list` when it is a batch's; `batch_mismatch` (final) when it does not hold together. */
-export const withBatch = async <T extends { action?: object; items?: unknown }>(
-  data: T,
-  endpoint: string,
-): Promise<T> =>
-  data.items !== undefined || 'batch' in (data.action ?? {})
-    ? (
-        await (part ??= import(
-          new URL(
-            typeof PSEA_BATCH_PATH == 'string' ? PSEA_BATCH_PATH : '/pages/batch.js',
-            endpoint,
-          ).href
-        ).then(
-          (m: { init: (f: typeof Failure, m: object) => BatchPart }) => m.init(Failure, MESSAGES),
-          () => {
-            part = undefined;
-            throw new Failure('network_error', true);
-          },
-        ))
-      ).prepare(data)
-    : data;
+export const withBatch = async <T extends { action?: object; items?: unknown }>(data: T, endpoint: string): Promise<T> =>
+  data.items !== undefined || 'batch' in (data.action ?? {}) ? (await part(endpoint)).prepare(data) : data;
