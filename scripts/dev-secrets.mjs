@@ -3,7 +3,7 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-/** A random API key: 32 bytes, base64url (43 characters, over the 32 SPEC asks). */
+/** A random API key: 32 bytes, base64url (43 characters, over the 32 docs/api.md asks). */
 export function newApiKey() {
   return randomBytes(32).toString('base64url');
 }

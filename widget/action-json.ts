@@ -7,7 +7,7 @@ export interface DisplayField {
   value: string;
 }
 
-/** `GET /v1/actions/:ticket` (SPEC.md "Browser routes"). */
+/** `GET /v1/actions/:ticket` (docs/api.md ("Browser routes")). */
 export interface ActionJSON {
   action: { type: string; [key: string]: unknown };
   display?: { title?: string; fields?: DisplayField[] };

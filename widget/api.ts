@@ -1,7 +1,7 @@
 import { ORIGIN_NOT_ALLOWED, corsRefused } from './cors-refusal';
 import type { PseaErrorCode } from './error-code';
 
-/** Problem codes this module adds to SPEC.md's. */
+/** Problem codes this module adds to docs/api.md's. */
 export const NETWORK_ERROR = 'network_error';
 
 /** A failure the element can show: a stable code, and whether trying again can help. */
@@ -90,7 +90,7 @@ export async function call<T>(url: string, body?: unknown): Promise<T> {
     // Also on a first try: the browser itself may have resent a POST whose connection dropped.
     const replayed = firstAnswer(res, data);
     if (replayed) return replayed as T;
-    // The service answers only SPEC problem codes.
+    // The service answers only docs/api.md problem codes.
     const code: PseaErrorCode = data && typeof data.code === 'string' ? (data.code as PseaErrorCode) : res.ok ? 'invalid_response' : `http_${res.status}`;
     throw new Failure(code, retryable(res.status) && !final(code), false, res.status);
   }

@@ -19,7 +19,7 @@ export type PseaState = 'loading' | 'ready' | 'waiting' | 'verifying' | 'done' |
   /** Offline: approved and kept on this device, not yet verified by the service. */
   | 'stored';
 
-/** `psea-error` detail: a problem code from SPEC.md, a `WebAuthnError` code, or one the widget adds (PseaErrorCode). */
+/** `psea-error` detail: a problem code from docs/api.md, a `WebAuthnError` code, or one the widget adds (PseaErrorCode). */
 export interface PseaErrorDetail {
   code: PseaErrorCode;
   message: string;

@@ -3,7 +3,7 @@ import type { WebAuthnErrorCode } from '@simplewebauthn/browser';
 import type { ServiceErrorCode } from '../packages/psea/src/internal/problem-codes.ts';
 
 /**
- * Every `code` a `psea-error` can carry, a closed union: a SPEC problem code
+ * Every `code` a `psea-error` can carry, a closed union: a docs/api.md problem code
  * from the service, a `WebAuthnError` code, or one the widget adds itself
  * (`http_<status>`: a non-JSON error answer, e.g. from a proxy).
  */

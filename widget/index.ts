@@ -1,5 +1,5 @@
 /**
- * widget.js: defines `<psea-enroll>` and `<psea-approve>` (SPEC.md "Widget").
+ * widget.js: defines `<psea-enroll>` and `<psea-approve>` (docs/widget.md ("Widget")).
  * The component files only export their classes; the elements are defined
  * here, once per page even when the script is loaded twice.
  *

@@ -2,7 +2,7 @@
  * English defaults for every string the elements show or announce. Override
  * any of them with the `messages` property, or the `messages` attribute as
  * JSON: `<psea-approve messages='{"approve":"Freigeben"}'>`. Keys that are
- * problem codes (SPEC.md) or `WebAuthnError` codes give the text for that
+ * problem codes (docs/api.md) or `WebAuthnError` codes give the text for that
  * error; `error` is the fallback for any code without its own text.
  */
 export const MESSAGES = {

@@ -48,7 +48,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify
  * @attr offline - Approve on the device with no request, from the `bundle`, `action` and `display` properties (docs/widget.md "Offline approvals").
  *
  * @event {CustomEvent<PseaApprovedDetail>} psea-approved - The action was approved; `detail.receipt` is the JWT.
- * @event {CustomEvent<PseaErrorDetail>} psea-error - It failed; `detail.code` is a SPEC problem code, a `WebAuthnError` code or `network_error`.
+ * @event {CustomEvent<PseaErrorDetail>} psea-error - It failed; `detail.code` is a docs/api.md problem code, a `WebAuthnError` code or `network_error`.
  * @event {CustomEvent<PseaProofDetail>} psea-proof - Offline: a proof was made and stored on this device, not yet verified.
  * @event {CustomEvent<{}>} psea-cancel - The person dismissed the passkey prompt (`NotAllowedError`). Nothing was signed.
  *

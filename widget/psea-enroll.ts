@@ -12,14 +12,14 @@ import type { DisplayField } from './action-json';
 import { styles } from './psea-enroll.styles';
 import { visible } from './visible';
 
-/** What an existing passkey is asked to approve: a new passkey held by the ticket (SPEC v2). */
+/** What an existing passkey is asked to approve: a new passkey held by the ticket (docs/api.md). */
 export interface ApprovalJSON {
   statement: { v: 1; iss: string; aud: string; sub: string; act: string; dsp?: string; nonce: string };
   display: { title: string; fields: DisplayField[] };
   options: PublicKeyCredentialRequestOptionsJSON;
 }
 
-/** `GET /v1/enrollments/:ticket` (SPEC.md "Browser routes"); `pending` and `approval` once a new passkey is held. */
+/** `GET /v1/enrollments/:ticket` (docs/api.md ("Browser routes")); `pending` and `approval` once a new passkey is held. */
 export interface EnrollmentJSON {
   user: { name: string; displayName?: string };
   options: PublicKeyCredentialCreationOptionsJSON;
@@ -55,7 +55,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
  * @attr step - Reflected, read-only: `create` (make the new passkey) | `approve` (an existing passkey approves it).
  *
  * @event {CustomEvent<PseaEnrolledDetail>} psea-enrolled - The passkey was created and stored (approved, when it needed to be).
- * @event {CustomEvent<PseaErrorDetail>} psea-error - It failed; `detail.code` is a SPEC problem code, a `WebAuthnError` code, `network_error` or `no_approver`.
+ * @event {CustomEvent<PseaErrorDetail>} psea-error - It failed; `detail.code` is a docs/api.md problem code, a `WebAuthnError` code, `network_error` or `no_approver`.
  * @event {CustomEvent<{}>} psea-cancel - The person dismissed the passkey prompt (`NotAllowedError`).
  *
  * @csspart base - The card. @csspart title - The heading. @csspart intro - The explanation.

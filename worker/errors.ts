@@ -2,7 +2,7 @@ import type { ServiceErrorCode } from '../packages/psea/src/internal/problem-cod
 import { CodedError } from '../packages/psea/src/internal/coded-error.ts';
 import { WebAuthnError } from '../packages/psea/src/webauthn/errors.ts';
 /**
- * The closed set of problem codes from SPEC.md, each with its HTTP status and
+ * The closed set of problem codes from docs/api.md, each with its HTTP status and
  * title. Handlers throw `ProblemError`; `app.onError` turns it into RFC 9457
  * problem+json. Anything else becomes a logged, generic 500.
  */

@@ -1,5 +1,5 @@
 /**
- * The log key's configuration (SPEC.md v2 "The log"): LOG_SIGNING_KEY, a Go
+ * The log key's configuration (docs/evidence.md ("The log")): LOG_SIGNING_KEY, a Go
  * note signer key, signs every checkpoint; the verifier keys published at
  * /.well-known/psea-log-key are its own, then LOG_VERIFIER_KEYS (older keys
  * still to be trusted while verifiers move to the new one, comma- or

@@ -1,5 +1,5 @@
 /**
- * The offline ceremony (SPEC.md v2 "Offline approvals"), with no request:
+ * The offline ceremony (docs/offline.md ("Offline approvals")), with no request:
  * the element's data made on the device from the bundle and the action, and
  * the passkey's signature over the offline statement
  * `{ v: 1, iss, aud, sub, act, dsp?, nonce, mode: "offline", signed_at }`

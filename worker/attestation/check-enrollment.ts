@@ -19,7 +19,7 @@ export interface CheckedEnrollment {
 }
 
 /**
- * @throws ProblemError with the SPEC code of the first check that fails
+ * @throws ProblemError with the docs/api.md code of the first check that fails
  * (`attestation_rejected` for the attestation and the policy).
  * @example const { reg, attestation, deviceBound } = await checkEnrollment(response, expected, getPolicy(env), getTrust(env));
  */

@@ -1,7 +1,7 @@
 /**
  * A grant nonce routes to its user's vault, as a ticket does: 32 bytes of the
  * vault's Durable Object id, then 16 random bytes, base64url (64 characters;
- * SPEC asks at least 16 random bytes). `POST /v1/offline-proofs` is open to
+ * docs/api.md asks at least 16 random bytes). `POST /v1/offline-proofs` is open to
  * anyone, so it must not address a vault by the statement's `sub` alone:
  * every made-up `sub` would create (and migrate) an empty object, an
  * unbounded cost for no key at all. `idFromString` refuses an id this

@@ -8,7 +8,7 @@ import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 const STATUS_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * Who calls the status route (SPEC "Waiting for an approval"): an API key
+ * Who calls the status route (docs/agents.md ("Waiting for an approval")): an API key
  * (`{}`), or a bearer that may be this ticket's statusToken (`{ tokenHash }`,
  * which the vault compares with the ticket's). Anything else is 401. The API
  * key check runs first, so a broken API_KEYS fails closed for every caller.

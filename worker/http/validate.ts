@@ -37,7 +37,7 @@ export interface JsonBodyOptions {
   /**
    * Runs before a 400 is answered, and may throw a problem of its own in its
    * place: a ticket route answers for a ticket that can no longer be used
-   * first, so a burned ticket gets 429 on every post (SPEC.md).
+   * first, so a burned ticket gets 429 on every post (docs/api.md).
    */
   beforeInvalid?: (c: Context<AppEnv>) => Promise<void>;
 }

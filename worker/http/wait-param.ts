@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { ProblemError } from '../errors';
 
-/** The longest long poll (SPEC: 0 ≤ S ≤ 60). */
+/** The longest long poll (docs/api.md: 0 ≤ S ≤ 60). */
 export const MAX_WAIT_SECONDS = 60;
 
 /** `?wait=S`, whole seconds from 0 to 60, default 0; anything else (twice, a fraction, empty) is 400. */

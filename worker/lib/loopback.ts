@@ -1,6 +1,6 @@
 /**
  * Loopback hosts: `localhost`, 127.0.0.0/8 and `[::1]`. The demo lives only
- * there (SPEC "Service hygiene"): it enrolls anyone for its one user, so it
+ * there (docs/security.md ("Service hygiene")): it enrolls anyone for its one user, so it
  * must never answer on a host the world can reach.
  */
 const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;

@@ -2,7 +2,7 @@ import { encodeB64url } from '../../packages/psea/src/internal/base64url.ts';
 
 /**
  * A base64url (no padding) string of `bytes` random bytes from the platform
- * CSPRNG. The default, 16 bytes, gives the 128 bits SPEC.md asks of a
+ * CSPRNG. The default, 16 bytes, gives the 128 bits docs/api.md asks of a
  * receipt's `jti` and a statement's `nonce`.
  *
  * @throws {RangeError} when `bytes` is not an integer from 1 to 65536.

@@ -2,7 +2,7 @@
  * Success bodies, for the document only: nothing parses an answer with these.
  * The request schemas in routes/schemas.ts are the ones that validate; these
  * describe what the routes build (test/worker/openapi.test.ts checks real
- * answers against them, member by member). Objects stay open, as SPEC.md
+ * answers against them, member by member). Objects stay open, as docs/api.md
  * promises: "more assurance facts may be added".
  */
 import * as z from 'zod';
@@ -197,7 +197,7 @@ const LogEntry = z
     entry('revoked', { cred: b64url }),
     entry('locked', { cred: b64url }),
   ])
-  .describe('v2: a log entry (SPEC "The log"); leaf = SHA-256(0x00 ‖ JCS(entry))');
+  .describe('v2: a log entry (docs/evidence.md ("The log")); leaf = SHA-256(0x00 ‖ JCS(entry))');
 const Included = z.object({ index: z.number().int(), entry: LogEntry, proof: z.array(b64).describe('RFC 9162 inclusion proof against the checkpoint') });
 
 export const LogPage = z.object({ checkpoint, entries: z.array(z.object({ index: z.number().int(), entry: LogEntry })) });

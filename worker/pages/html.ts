@@ -17,7 +17,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 }
 
-/** A ticket as SPEC.md allows it: URL-safe, at most 512 characters. */
+/** A ticket as docs/api.md allows it: URL-safe, at most 512 characters. */
 export const TICKET_RE = /^[A-Za-z0-9_.-]{1,512}$/;
 
 /** Path of a generated asset with its content hash, so it can be cached for good. */

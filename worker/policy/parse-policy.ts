@@ -45,7 +45,7 @@ const PolicySchema = z.strictObject({
     .strictObject({ packed: anchors, tpm: anchors, 'fido-u2f': anchors } satisfies Record<AnchoredFormat, unknown>)
     .default({}),
   revokedCertificates: z.array(fingerprint).default([]),
-  // SPEC "Adding a passkey": "open" lets a later passkey in without an existing one's approval (v1).
+  // docs/adding-a-passkey.md ("Adding a passkey"): "open" lets a later passkey in without an existing one's approval (v1).
   enrollment: z.strictObject({ addCredential: z.enum(['approved', 'open']).default('approved') }).default({ addCredential: 'approved' }),
   rules: z
     .array(

@@ -33,7 +33,7 @@ export interface RuleMatch {
   lte?: Record<string, number>;
 }
 
-/** What the person sees and where they approve (SPEC.md v2 "What the person sees cannot hide what is signed"). */
+/** What the person sees and where they approve (docs/display.md ("What the person sees cannot hide what is signed")). */
 export interface DisplayRequirement {
   /**
    * Approvals only with a `clientDataJSON.origin` among these (each also in
@@ -44,7 +44,7 @@ export interface DisplayRequirement {
   refuseFormatChars?: boolean;
 }
 
-/** SPEC.md v2 "Offline approvals": off unless the rule chosen for the action turns it on. */
+/** docs/offline.md ("Offline approvals"): off unless the rule chosen for the action turns it on. */
 export interface OfflineOption {
   /** Offline proofs (`POST /v1/offline-proofs`) of actions under this rule are accepted. */
   offline?: boolean;

@@ -54,7 +54,7 @@ function parseKey(input: unknown, n: number): Parsed {
   } else {
     throw fail(`${at}: unsupported kty (only EC P-256 or OKP Ed25519)`);
   }
-  // "Ed25519" is RFC 9864's name for the same algorithm; receipts say EdDSA as SPEC.md does.
+  // "Ed25519" is RFC 9864's name for the same algorithm; receipts say EdDSA as docs/api.md does.
   const algOk = jwk.alg === undefined || jwk.alg === alg || (alg === 'EdDSA' && jwk.alg === 'Ed25519');
   if (!algOk) throw fail(`${at}: alg does not match the key type (expected ${alg})`);
   if (jwk.use !== undefined && jwk.use !== 'sig') throw fail(`${at}: use must be "sig"`);

@@ -1,5 +1,5 @@
 /**
- * Evidence and the transparency log (SPEC.md v2): a user's log and its
+ * Evidence and the transparency log (docs/api.md): a user's log and its
  * consistency proofs, an approval's evidence bundle (server routes, API key),
  * and the log's verifier keys (public). Every route that signs a checkpoint
  * fails closed on a missing or malformed LOG_SIGNING_KEY before the vault.

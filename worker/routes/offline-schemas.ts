@@ -1,5 +1,5 @@
 /**
- * Request bodies of the offline routes (SPEC.md v2 "Offline approvals").
+ * Request bodies of the offline routes (docs/offline.md ("Offline approvals")).
  * As in schemas.ts, these validate and /openapi.json is generated from them.
  */
 import * as z from 'zod';

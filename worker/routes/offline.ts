@@ -1,5 +1,5 @@
 /**
- * Offline approvals (SPEC.md v2 "Offline approvals"): a server asks for
+ * Offline approvals (docs/offline.md ("Offline approvals")): a server asks for
  * single-use grants and the signed bundle a device carries; later, anyone
  * holding a proof (the person's browser back online, a field device, a
  * server) posts it and gets a receipt marked `offline: true`, once.
@@ -28,7 +28,7 @@ import { UserId } from './schemas';
 
 export const offline = new Hono<AppEnv>();
 
-/** SPEC.md caps an action's canonical form at 16 KiB, offline as online. */
+/** docs/api.md caps an action's canonical form at 16 KiB, offline as online. */
 const MAX_ACTION_BYTES = 16 * 1024;
 
 function jcs(value: unknown, field: string): string {

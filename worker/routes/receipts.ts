@@ -16,7 +16,7 @@ import { redeemedItems } from './redeem-items';
 export const receipts = new Hono<AppEnv>();
 
 // Server: check a receipt against our own keys and spend its jti, once. Expiry is exact: from the
-// second of `exp` on it is 401 (SPEC.md). `iat` keeps the usual tolerance, since the machine that
+// second of `exp` on it is 401 (docs/api.md). `iat` keeps the usual tolerance, since the machine that
 // signed may run a little ahead of the one that redeems.
 // The token half of verifyReceipt only (verify-token.ts), not verifyReceipt itself: here the service
 // spends its own receipt and acts for no user, so there is no subject or action to compare (a subject

@@ -1,5 +1,5 @@
 /**
- * Request body schemas (SPEC.md). Limits are the SPEC's where it gives them, else generous but finite.
+ * Request body schemas (docs/api.md). Limits are docs/api.md's where it gives them, else generous but finite.
  * These validate; /openapi.json is generated from these very objects (worker/openapi/).
  */
 import * as z from 'zod';

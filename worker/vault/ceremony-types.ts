@@ -36,7 +36,7 @@ export interface EnrolledCredential {
   backedUp: boolean;
 }
 
-/** The 202 of a held registration (SPEC "Adding a passkey"): the new credential, and what an existing one must approve. */
+/** The 202 of a held registration (docs/adding-a-passkey.md ("Adding a passkey")): the new credential, and what an existing one must approve. */
 export interface HeldEnrollment {
   pending: { credentialId: string; aaguid: string; deviceBound: boolean };
   approval: ApprovalJSON;

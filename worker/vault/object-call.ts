@@ -1,6 +1,6 @@
 /**
  * Every call from the Worker to a Durable Object, with one rule for when it
- * fails below the service (SPEC "Service hygiene"):
+ * fails below the service (docs/security.md ("Service hygiene")):
  *
  * - A read whose error has `retryable` set, and not `overloaded`, is tried
  *   once more on a fresh stub (a stub that has thrown is broken for good).

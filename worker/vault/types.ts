@@ -84,7 +84,7 @@ export interface Display {
   fields: { label: string; value: string }[];
 }
 
-/** Listing form of a credential (SPEC `GET /v1/users/:id/credentials`). */
+/** Listing form of a credential (docs/api.md `GET /v1/users/:id/credentials`). */
 export interface CredentialJSON {
   id: string;
   aaguid: string;

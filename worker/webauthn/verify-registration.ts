@@ -36,7 +36,7 @@ export interface VerifiedRegistration {
 }
 
 /**
- * Verify an enrollment: our own checks first (each with its SPEC code), then
+ * Verify an enrollment: our own checks first (each with its docs/api.md code), then
  * the library's attestation verification, which decides `attestation_rejected`.
  */
 export async function verifyRegistration(

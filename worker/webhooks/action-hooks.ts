@@ -6,7 +6,7 @@ import { checkCallbackUrl } from './callback-url';
 import { callbackOrigins, loopbackHttp, webhookSecret } from './config';
 
 /**
- * What `POST /v1/actions` adds for whoever waits (SPEC "Waiting for an
+ * What `POST /v1/actions` adds for whoever waits (docs/api.md "Waiting for an
  * approval"): a statusToken (256 random bits; the vault keeps only its
  * hash), the reference, and a checked callbackUrl. An action with a
  * callbackUrl fails closed (500 `misconfigured`) without a good

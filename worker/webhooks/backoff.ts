@@ -1,6 +1,6 @@
 /**
  * When a failed delivery is tried again: the wait after the n-th failed try.
- * Eight tries over about four hours (SPEC: at least five over at least an
+ * Eight tries over about four hours (docs/api.md: at least five over at least an
  * hour), close to the Standard Webhooks suggestion, each under the same
  * `webhook-id`, so a receiver that got one of them can drop the rest.
  */

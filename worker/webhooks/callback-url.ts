@@ -1,5 +1,5 @@
 /**
- * An action's `callbackUrl` (SPEC "Waiting for an approval"): the service
+ * An action's `callbackUrl` (docs/agents.md ("Waiting for an approval")): the service
  * will POST to it, so it is a server-side request the caller aims. Only an
  * https URL on an origin the operator listed in CALLBACK_ORIGINS, or, in
  * development (RP_ID localhost), http on a loopback host. Everything is

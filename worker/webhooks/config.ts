@@ -1,5 +1,5 @@
 /**
- * Webhook settings (SPEC "Waiting for an approval"), parsed once per value
+ * Webhook settings (docs/agents.md ("Waiting for an approval")), parsed once per value
  * and failing closed like every other setting (config.ts): a bad value is
  * 500 `misconfigured` with a log line naming the setting, never its content.
  *

@@ -1,5 +1,5 @@
 /**
- * Webhook bodies, exactly as SPEC "Waiting for an approval" shapes them. The
+ * Webhook bodies, exactly as docs/agents.md ("Waiting for an approval") shapes them. The
  * `checkpoint` (the user's signed log checkpoint after the event) is added
  * at the first try, by {@link withCheckpoint}: signing is an await, and the
  * row is written inside the commit, which cannot await. The
@@ -51,7 +51,7 @@ export function credentialEvent(e: {
   return event;
 }
 
-/** The body with its `checkpoint` member, placed before `at` as SPEC lists them. */
+/** The body with its `checkpoint` member, placed before `at` as docs/api.md lists them. */
 export function withCheckpoint(body: string, checkpoint: string): string {
   const { at, ...rest } = JSON.parse(body) as { at: number } & Record<string, unknown>;
   return JSON.stringify({ ...rest, checkpoint, at });

@@ -10,7 +10,7 @@ import type { NewGrants } from '../storage/offline-grants';
 import type { OfflineCredential } from '../../../packages/psea/src/offline/types';
 import { offlineChallenge } from '../../../packages/psea/src/offline/offline-statement';
 
-/** Single-use offline grants (SPEC "Offline approvals"), with the active credentials their bundle lists. */
+/** Single-use offline grants (docs/offline.md ("Offline approvals")), with the active credentials their bundle lists. */
 export async function createOfflineGrants(v: VaultState, input: NewGrants): Promise<Outcome<{ creds: OfflineCredential[] }>> {
   return outcome(async () => issueGrants(v.sql, input));
 }

@@ -1,5 +1,5 @@
 /**
- * What an existing passkey signs to let a new one in (SPEC "Adding a passkey
+ * What an existing passkey signs to let a new one in (docs/api.md "Adding a passkey
  * needs an existing passkey"): the service's own action `psea.credential.add`,
  * naming the user, the new credential and its key, for the audience `psea`,
  * with a display that says what is being added. The statement and challenge
@@ -45,7 +45,7 @@ export function shownName(attestation: { attested: boolean; name: string | null 
   return attestation.attested ? attestation.name : null;
 }
 
-/** `2026-11-22T10:00:00Z`: whole seconds, as SPEC shows times. */
+/** `2026-11-22T10:00:00Z`: whole seconds, as docs/api.md shows times. */
 const isoSeconds = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The display: which authenticator, whether its key can leave it, and when it was made. */

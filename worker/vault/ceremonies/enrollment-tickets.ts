@@ -1,5 +1,5 @@
 /**
- * An enrollment ticket's two steps (SPEC "Adding a passkey needs an existing
+ * An enrollment ticket's two steps (docs/api.md "Adding a passkey needs an existing
  * passkey"): it takes one registration; if that registration is held, the
  * ticket then takes only the approval of that credential.
  */

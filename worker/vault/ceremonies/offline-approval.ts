@@ -1,5 +1,5 @@
 /**
- * Offline grants and proofs in the user's vault (SPEC.md v2 "Offline
+ * Offline grants and proofs in the user's vault (docs/api.md "Offline
  * approvals"). A grant is used the way a ticket is consumed: checks, then the
  * awaited crypto (the assertion, the receipt's signature), then one guarded
  * UPDATE in the same synchronous turn as the final re-check, so of any number
@@ -8,7 +8,7 @@
  * Unlike a ticket, a grant counts no failures. The nonce is in the bundle,
  * which sits on the person's device and on field devices; if five bad posts
  * burned it, anyone holding the bundle could destroy a queued approval
- * before it was synced. A failed proof leaves the grant as it was (SPEC), and
+ * before it was synced. A failed proof leaves the grant as it was (docs/api.md), and
  * no number of tries forges a passkey's signature.
  */
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';

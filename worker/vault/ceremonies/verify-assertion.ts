@@ -24,7 +24,7 @@ export interface VerifiedAssertion {
 }
 
 /**
- * Every check of an assertion, in SPEC order, each with its own code: the
+ * Every check of an assertion, in docs/api.md order, each with its own code: the
  * action's approval and a new passkey's approval both run exactly these. The
  * counter is not checked here: the commit's guarded UPDATE compares it, with
  * no await between that and the write.

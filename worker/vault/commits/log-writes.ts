@@ -1,5 +1,5 @@
 /**
- * The vault's log entries (SPEC.md v2 "The log"), each appended by the same
+ * The vault's log entries (docs/evidence.md ("The log")), each appended by the same
  * synchronous code, inside the same `transactionSync`, as the state change it
  * records. `sub` is the vault's user (its meta `user_id`, set by the first
  * enrollment ticket, and the name the vault is addressed by).

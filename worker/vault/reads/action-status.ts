@@ -3,7 +3,7 @@ import type { StatusWaiters } from '../memory/status-waiters';
 import { actionStatusOf, loadTicket, type ActionState } from '../storage/tickets';
 import type { TicketRow } from '../types';
 
-/** The status answer (SPEC `GET /v1/actions/:ticket/status`): the state, the receipt once approved, the host's `reference`. */
+/** The status answer (docs/api.md `GET /v1/actions/:ticket/status`): the state, the receipt once approved, the host's `reference`. */
 export interface StatusAnswer {
   state: ActionState;
   receipt?: string;

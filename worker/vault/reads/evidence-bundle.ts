@@ -1,5 +1,5 @@
 /**
- * An approval's evidence bundle (SPEC.md v2 "GET /v1/actions/:ticket/evidence"),
+ * An approval's evidence bundle (docs/evidence.md ("GET /v1/actions/:ticket/evidence")),
  * built from what was stored at the moment of each change: the approval's
  * evidence row, the credential's registration as received, both log
  * entries with their inclusion proofs against one tree size, and the chain of

@@ -1,5 +1,5 @@
 /**
- * The log routes' reads (SPEC.md v2 "The log"): a page of entries, and the
+ * The log routes' reads (docs/evidence.md ("The log")): a page of entries, and the
  * consistency proof from an earlier size, each against the tree size read
  * with it; the caller signs that size's checkpoint. Ranges the log cannot
  * answer are 400 `invalid_request`, naming the parameter.

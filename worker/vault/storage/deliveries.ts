@@ -1,5 +1,5 @@
 /**
- * Webhooks owed (SPEC "Waiting for an approval"): one row per event, kept
+ * Webhooks owed (docs/agents.md ("Waiting for an approval")): one row per event, kept
  * until its receiver answers 2xx or its last try fails. The row is written in
  * the same transaction as the change it tells of, so no approval goes untold
  * and no event is told of a change that did not commit.

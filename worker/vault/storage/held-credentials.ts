@@ -1,5 +1,5 @@
 /**
- * Held credentials (SPEC "Adding a passkey needs an existing passkey"): a
+ * Held credentials (docs/adding-a-passkey.md ("Adding a passkey needs an existing passkey")): a
  * passkey registered for a user who has enrolled before waits as `pending`,
  * tied to its enrollment ticket, until an active passkey approves it.
  *

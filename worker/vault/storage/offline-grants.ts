@@ -1,5 +1,5 @@
 /**
- * The offline_grants table (SPEC.md v2 "Offline approvals"): single-use
+ * The offline_grants table (docs/offline.md ("Offline approvals")): single-use
  * nonces the service made for one user, one audience and a list of types.
  * A grant is used exactly as a ticket is consumed: one guarded UPDATE, so of
  * any number of concurrent proofs on one grant one writes.
@@ -86,7 +86,7 @@ export interface GrantUse {
 /**
  * Use the grant only if it is still pending and unexpired and the credential
  * still active: one statement, true when this call wrote. The counter is
- * neither compared nor advanced (SPEC: the grant is the replay guard).
+ * neither compared nor advanced (docs/api.md: the grant is the replay guard).
  */
 export function useGrantGuarded(sql: SqlStorage, u: GrantUse): boolean {
   return (

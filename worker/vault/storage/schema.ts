@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS redemptions (
  */
 export const MIGRATIONS: readonly (string | ((sql: SqlStorage) => void))[] = [
   // 1 (v2): a credential may be held `pending` until an existing one approves it
-  // (SPEC "Adding a passkey"); `approved_by` says who let it in ('first',
+  // (docs/adding-a-passkey.md ("Adding a passkey")); `approved_by` says who let it in ('first',
   // 'recovery', 'open' or the approving credential's id); `pending_ticket` is
   // the enrollment ticket holding it. SQLite cannot alter a CHECK, so the table
   // is rebuilt. Tickets keep the accepted response's hash and the first
@@ -89,7 +89,7 @@ export const MIGRATIONS: readonly (string | ((sql: SqlStorage) => void))[] = [
   ALTER TABLE tickets ADD COLUMN accepted TEXT;
   ALTER TABLE tickets ADD COLUMN result TEXT;
   `,
-  // 2 (v2): the durable "has enrolled before" marker (SPEC "Adding a passkey").
+  // 2 (v2): the durable "has enrolled before" marker (docs/adding-a-passkey.md ("Adding a passkey")).
   // Every later credential needs an existing one's approval; rows alone could
   // be lost to a bug that deletes them, and the next enrollment would then be
   // a first one again. Set for any vault that already holds a credential.
@@ -97,7 +97,7 @@ export const MIGRATIONS: readonly (string | ((sql: SqlStorage) => void))[] = [
   INSERT INTO meta (k, v) SELECT 'has_enrolled', '1' WHERE EXISTS (SELECT 1 FROM credentials)
     ON CONFLICT (k) DO NOTHING;
   `,
-  // 3 (v2): the per-user transparency log (SPEC "The log": complete subtrees and
+  // 3 (v2): the per-user transparency log (docs/evidence.md ("The log"): complete subtrees and
   // entries, worker/vault/storage/log-sql-store.ts) and what evidence bundles need, stored at the
   // moment of the change: each credential's registration as received
   // (`enrollment`, JSON; null for credentials enrolled before, whose evidence has
@@ -118,7 +118,7 @@ export const MIGRATIONS: readonly (string | ((sql: SqlStorage) => void))[] = [
   );
   CREATE INDEX IF NOT EXISTS evidence_age ON evidence (approved_at);
   `,
-  // 4 (v2, agents; SPEC "Waiting for an approval"): an action ticket's `reference`, the hash of its
+  // 4 (v2, agents; docs/agents.md ("Waiting for an approval")): an action ticket's `reference`, the hash of its
   // `statusToken` (never the token), its `callbackUrl`, and whether its expiry has been told.
   // `deliveries`: webhooks owed, each retried under its own id until a 2xx or its last try;
   // written in the same transaction as the change it tells of (worker/webhooks/); `log_size`: the
@@ -140,7 +140,7 @@ export const MIGRATIONS: readonly (string | ((sql: SqlStorage) => void))[] = [
   );
   CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_at);
   `,
-  // 5 (v2, offline): offline grants (SPEC "Offline
+  // 5 (v2, offline): offline grants (docs/api.md "Offline
   // approvals"). A grant is a service-made nonce a device signs into an offline
   // statement; it is used once, like a ticket, and keeps the receipt of its use
   // and the accepted proof's hash, so a retry of the same proof is told it.

@@ -14,7 +14,7 @@ export function setTicketHooks(sql: SqlStorage, hash: string, hooks: TicketHooks
  * How long after a ticket's expiry its `action.expired` is decided. A verify
  * that began before the expiry may still commit (its guard compares the time
  * it began): the grace lets it, so a ticket is never told expired and then
- * approved. Well inside SPEC's 60 s.
+ * approved. Well inside docs/api.md's 60 s.
  */
 export const EXPIRY_GRACE_MS = 5_000;
 

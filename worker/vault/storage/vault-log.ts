@@ -1,5 +1,5 @@
 /**
- * The user's transparency log, in the vault's own SQLite (SPEC.md v2 "The
+ * The user's transparency log, in the vault's own SQLite (docs/api.md "The
  * log"). `append` is synchronous: call it INSIDE the `transactionSync` of the
  * state change it records, so a throw after it (or in it) rolls back both,
  * and an approval that cannot be logged is not granted. Proofs are standard

@@ -1,5 +1,5 @@
 /**
- * Queue webhooks from inside the vault's commits (SPEC "Waiting for an
+ * Queue webhooks from inside the vault's commits (docs/api.md "Waiting for an
  * approval"). Every function here is synchronous and is called in the same
  * synchronous turn as the change it tells of, which the Durable Object
  * commits as one transaction: the delivery row exists exactly when the change

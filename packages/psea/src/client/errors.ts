@@ -3,7 +3,7 @@ import { CodedError } from '../internal/coded-error.ts';
 /**
  * One error class for everything the client can fail with, with `code` from a
  * closed union, as `psea/receipt` does it: callers `switch (err.code)` and
- * TypeScript narrows. The service's codes come first, exactly as SPEC.md and
+ * TypeScript narrows. The service's codes come first, exactly as docs/api.md and
  * docs/api.md list them; the client adds a few of its own for what happens
  * before or instead of an answer. Messages never carry an API key, a status
  * token or a body the service did not send as a problem.
@@ -27,7 +27,7 @@ export const CLIENT_ERROR_CODES = [
   'aborted',
   /** No answer at all (DNS, TCP, TLS, a reset connection), after the retries an idempotent call gets. */
   'network_error',
-  /** An answer that is not what SPEC.md says: not JSON, a redirect, an error without a known problem code. */
+  /** An answer that is not what docs/api.md says: not JSON, a redirect, an error without a known problem code. */
   'invalid_response',
   /** `verifyWebhook`: missing headers, a signature that does not verify, a timestamp out of tolerance, a body that is no event. */
   'webhook_invalid',

@@ -1,6 +1,6 @@
 /**
  * An error answer as a `PseaError`. The service answers every error as an
- * RFC 9457 problem with a code from SPEC.md's closed set; anything else came
+ * RFC 9457 problem with a code from docs/api.md's closed set; anything else came
  * from something in front of it (a proxy's HTML page, a redirect) and is
  * `invalid_response`, except a bare 503, which is `unavailable` whoever sent
  * it: retrying it is what that status asks for.

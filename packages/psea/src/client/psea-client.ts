@@ -1,6 +1,6 @@
 /**
  * The typed client of the server routes. Each method is one route, resolves
- * its body as SPEC.md gives it and rejects with `PseaError`; the retry rule
+ * its body as docs/api.md gives it and rejects with `PseaError`; the retry rule
  * (GET and DELETE only) is request.ts's. Nothing here reads a global but
  * `fetch` (when none is given) and the clock.
  */

@@ -1,5 +1,5 @@
 /**
- * The wire shapes of the server routes (SPEC.md, docs/api.md), as the client
+ * The wire shapes of the server routes (docs/api.md), as the client
  * sends and receives them. Types only: nothing here is checked at run time
  * except where the client's own behaviour depends on it (a status `state`).
  * Each is what a method of `PseaClient` takes or resolves, e.g.

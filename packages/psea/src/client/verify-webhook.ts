@@ -1,5 +1,5 @@
 /**
- * The receiving side of the service's webhooks (SPEC.md "Waiting for an
+ * The receiving side of the service's webhooks (docs/api.md "Waiting for an
  * approval"), which are signed per Standard Webhooks 1.0. The check itself is
  * the `standardwebhooks` package's (HMAC-SHA256 over `id.timestamp.body`,
  * compared in constant time, a timestamp within 5 minutes of now): the same

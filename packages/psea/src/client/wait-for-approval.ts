@@ -18,7 +18,7 @@ import { linkSignals, sleep } from './signals.ts';
 import type { ApprovalStatus } from './types.ts';
 
 /**
- * The longest `wait` the service takes (SPEC.md: 0–60 seconds).
+ * The longest `wait` the service takes (docs/api.md: 0–60 seconds).
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * `psea/evidence`: check an evidence bundle (SPEC.md v2 "Evidence and the
+ * `psea/evidence`: check an evidence bundle (docs/api.md "Evidence and the
  * transparency log") with no trust in the service beyond a pinned log key.
  * Runtime agnostic: WebCrypto, jose and @simplewebauthn/server, no
  * `cloudflare:*` or `node:*` imports.

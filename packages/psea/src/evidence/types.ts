@@ -1,4 +1,4 @@
-/** The evidence bundle (SPEC.md v2 "Evidence and the transparency log") and verifyEvidence's answer. */
+/** The evidence bundle (docs/evidence.md ("Evidence and the transparency log")) and verifyEvidence's answer. */
 import type { PublicJWKSet } from '../receipt/types.ts';
 
 export const CHECK_NAMES = ['statement', 'challenge', 'authenticator', 'signature', 'enrollment', 'log', 'receipt', 'custody'] as const;

@@ -1,6 +1,6 @@
 /**
  * The checks on the passkey's own bytes: `challenge`, `authenticator`,
- * `signature` (SPEC.md v2, checks 2-4). Each throws a BundleFault saying why.
+ * `signature` (docs/api.md, checks 2-4). Each throws a BundleFault saying why.
  */
 import { parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { WebAuthnError } from '../webauthn/errors.ts';

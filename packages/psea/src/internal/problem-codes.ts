@@ -1,5 +1,5 @@
 /**
- * The problem codes the service answers with (SPEC.md "Errors", docs/api.md "Errors").
+ * The problem codes the service answers with (docs/api.md "Errors").
  *
  * @example
  * ```ts

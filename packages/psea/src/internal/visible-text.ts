@@ -3,12 +3,12 @@
  * how the text around them is drawn (a right-to-left override makes
  * "\u202Eelpmaxe.knab@ecila" read "alice@bank.example"). Every string shown
  * to a person is split here into plain text and such characters, which are
- * then shown as ⟨U+XXXX⟩ and never applied (SPEC.md v2 "What the person
+ * then shown as ⟨U+XXXX⟩ and never applied (docs/api.md "What the person
  * sees"). One module for the widget (Lit), the service's own pages (HTML
  * strings) and the policy's refusal, so all three agree on the set.
  *
  * Pure: no DOM, no Workers API. Built with the `u` flag rather than the
- * SPEC's `v` form (`[\p{Zs}--\x20]`) so that widget.js still loads in
+ * docs/api.md's `v` form (`[\p{Zs}--\x20]`) so that widget.js still loads in
  * browsers without `v` (Safari before 17); test/node/visible-text.test.ts
  * checks the two agree on every code point.
  */
@@ -18,7 +18,7 @@
  * separator but U+0020. Also Cs: a lone surrogate cannot be drawn, and
  * UTF-8 turns it into U+FFFD, so it is shown by its number too.
  * Cn follows the engine's Unicode version: a character newer than that is
- * shown escaped, never hidden. Beyond SPEC's categories, the symbols that
+ * shown escaped, never hidden. Beyond docs/api.md's categories, the symbols that
  * draw as a blank the width of a letter (U+2800 BRAILLE PATTERN BLANK,
  * U+1D159 MUSICAL SYMBOL NULL NOTEHEAD): "DE89\u28003704" would read as a
  * spaced IBAN.

@@ -1,5 +1,5 @@
 /**
- * Hashes on the wire: standard base64 with padding (SPEC.md v2 "The log"),
+ * Hashes on the wire: standard base64 with padding (docs/evidence.md ("The log")),
  * 32 bytes each. Decoding takes `unknown` because it reads what arrived in
  * a JSON body, and refuses anything that is not exactly such a hash.
  */

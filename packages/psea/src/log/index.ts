@@ -1,5 +1,5 @@
 /**
- * The per-user transparency log (SPEC.md v2 "The log"): an RFC 9162 Merkle
+ * The per-user transparency log (docs/evidence.md ("The log")): an RFC 9162 Merkle
  * tree over a store of complete subtrees, its proofs and their verification,
  * and C2SP signed-note checkpoints with Go `note` keys. Runtime agnostic:
  * WebCrypto and @noble/hashes, no `cloudflare:*` or `node:*` imports. The tree is

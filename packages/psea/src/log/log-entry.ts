@@ -1,5 +1,5 @@
 /**
- * The entries of a user's log (SPEC.md v2 "The log"). Each is hashed in its
+ * The entries of a user's log (docs/evidence.md ("The log")). Each is hashed in its
  * JCS form, so the key order here means nothing; `at` is in seconds, `sub`
  * the user id. `key` = base64url(SHA-256(COSE public key)); `challenge` the
  * ticket's challenge.

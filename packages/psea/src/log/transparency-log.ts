@@ -11,7 +11,7 @@ import type { LogStore } from './log-store.ts';
 import { hashLeaf, type Sha256 } from './merkle-hash.ts';
 import { MerkleTree } from './merkle-tree.ts';
 
-/** Most entries one read returns (SPEC: at most 1,000 a page). */
+/** Most entries one read returns (docs/api.md: at most 1,000 a page). */
 export const MAX_ENTRIES_PER_READ = 1000;
 
 const utf8 = new TextEncoder();

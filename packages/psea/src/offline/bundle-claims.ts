@@ -1,5 +1,5 @@
 /**
- * The shape checks jose does not do on an offline bundle: every claim SPEC.md
+ * The shape checks jose does not do on an offline bundle: every claim docs/api.md
  * lists, typed, so the checks after it read what they expect. A bundle is the
  * service's word (its signature has verified by now), but a verifier that
  * trusts a mistyped claim fails open: `grants: "abc"` would make every

@@ -6,7 +6,7 @@
  * only their WebAuthnError is turned into an OfflineProofError of the same code.
  *
  * Not checked, on purpose:
- * - the signature counter: SPEC.md makes the grant the replay guard, and a
+ * - the signature counter: docs/api.md makes the grant the replay guard, and a
  *   device that never syncs cannot know the last counter the service saw;
  * - `userHandle`: it is outside what the authenticator signs, so whoever
  *   holds the proof can set it to anything, and the bundle (signed by the

@@ -12,7 +12,7 @@ import { OfflineProofError } from './errors.ts';
 import { grantCoversType } from './grant-types.ts';
 import type { OfflineBundleClaims, OfflineProof } from './types.ts';
 
-/** SPEC.md caps an action's canonical form at 16 KiB. */
+/** docs/api.md caps an action's canonical form at 16 KiB. */
 const MAX_ACTION_JSON = 16_384;
 
 export interface StatementExpectation {

@@ -4,7 +4,7 @@ import { CodedError } from '../internal/coded-error.ts';
  * One error class with a stable `code` from a closed union, as `psea/receipt`
  * does it: a field device `switch`es on `err.code` and TypeScript narrows.
  * Where a check is the one `POST /v1/offline-proofs` makes, the code is the
- * SPEC's problem code for it, so a device and the service say the same thing.
+ * docs/api.md's problem code for it, so a device and the service say the same thing.
  * Messages say what failed, never echo the proof, the bundle or a key.
  */
 
@@ -24,7 +24,7 @@ export type OfflineProofErrorCode =
   | 'ticket_not_found'
   /** The nonce is already in `seen`: the proof, or another one on the same grant, was accepted before. */
   | 'ticket_used'
-  /** The proof is not `{ action, display?, statement, assertion }` with the members typed as SPEC.md says. */
+  /** The proof is not `{ action, display?, statement, assertion }` with the members typed as docs/api.md says. */
   | 'invalid_request'
   /** The bundle's or the statement's `sub` is not the caller's `subject`: another user's grant or proof. */
   | 'subject_mismatch'

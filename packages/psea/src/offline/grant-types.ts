@@ -1,5 +1,5 @@
 /**
- * A grant's `types` (SPEC.md "Offline approvals"): exact action types or
+ * A grant's `types` (docs/offline.md ("Offline approvals")): exact action types or
  * `prefix.*`. Offline the action is chosen on the device, so the pattern set
  * is kept narrow: `wire.*` covers `wire.transfer` and `wire.sepa.instant`,
  * not `wire` nor `wirex.pay`; a bare `*` or a `*` anywhere else is no pattern

@@ -1,6 +1,6 @@
 /**
  * `psea/offline`: what a field device with no network needs to check an
- * offline approval (SPEC.md v2 "Offline approvals"), and what a device needs
+ * offline approval (docs/offline.md ("Offline approvals")), and what a device needs
  * to build the statement it signs. Runtime agnostic: WebCrypto, jose and
  * @simplewebauthn/server's helpers, no `cloudflare:*` or `node:*` imports,
  * no global read but `crypto`.

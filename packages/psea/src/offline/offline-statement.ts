@@ -1,5 +1,5 @@
 /**
- * What a device builds before the ceremony (SPEC.md "Offline approvals"):
+ * What a device builds before the ceremony (docs/offline.md ("Offline approvals")):
  * the offline statement for a grant and an action, and its challenge. The
  * verifier recomputes both, so the device and the verifier share this code.
  */

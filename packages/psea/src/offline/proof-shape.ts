@@ -2,7 +2,7 @@
  * A proof as it arrives (from IndexedDB, a QR code, a file), checked for
  * shape before anything is hashed or verified: `{ action, display?,
  * statement, assertion }` with every member typed. A proof whose shape is
- * wrong is `invalid_request`, the SPEC's code for a malformed body.
+ * wrong is `invalid_request`, the docs/api.md's code for a malformed body.
  */
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { OfflineProofError } from './errors.ts';

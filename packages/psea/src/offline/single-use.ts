@@ -2,7 +2,7 @@
  * Single use through the caller's store, first-fail-last-add: a nonce
  * already seen fails before any signature is checked, and a nonce is added
  * only once every check has passed, so a failed proof never uses up its
- * grant (SPEC.md: "a failed proof does not use up its grant").
+ * grant (docs/api.md: "a failed proof does not use up its grant").
  *
  * Between the first look and the add there are awaits (the signature, an
  * async store), so two verifications of one proof could both pass the first

@@ -1,5 +1,5 @@
 /**
- * The offline wire shapes of SPEC.md v2 "Offline approvals": the bundle a
+ * The offline wire shapes of docs/offline.md ("Offline approvals"): the bundle a
  * device carries (a `psea-offline+jwt`), the statement it builds and the
  * proof it hands over.
  */

@@ -11,7 +11,7 @@ import { verifyBundle } from './verify-bundle.ts';
 export type { VerifyOfflineProofOptions } from './options.ts';
 
 /**
- * Verify an offline approval on a field device with no network (SPEC.md v2
+ * Verify an offline approval on a field device with no network (docs/api.md
  * "Offline approvals"): the person signed, with a user-verified passkey, the
  * offline statement for this action, on a grant the service gave this user
  * for this audience, and the grant has not been used here before.

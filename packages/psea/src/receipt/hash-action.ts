@@ -2,7 +2,7 @@ import { canonicalJson } from '../internal/canonical-json.ts';
 import { sha256B64url } from '../internal/sha256-b64url.ts';
 
 /**
- * The `actionHash` (SPEC.md `POST /v1/actions`): base64url, no padding, of
+ * The `actionHash` (docs/api.md `POST /v1/actions`): base64url, no padding, of
  * SHA-256 over the UTF-8 bytes of JCS(action). A host backend recomputes it
  * from the action it is about to execute and compares it with a receipt's
  * `act`, so a receipt for one action never authorises another.

@@ -2,7 +2,7 @@ import { canonicalJson } from '../internal/canonical-json.ts';
 import { sha256B64url } from '../internal/sha256-b64url.ts';
 
 /**
- * The display commitment `dsp` (SPEC.md v2 "The statement commits to the
+ * The display commitment `dsp` (docs/api.md "The statement commits to the
  * display"): base64url, no padding, of SHA-256 over the UTF-8 bytes of
  * JCS(display), the display exactly as `GET /v1/actions/:ticket` serves it.
  *

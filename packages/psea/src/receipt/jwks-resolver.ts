@@ -17,7 +17,7 @@ export type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput
 const byObject = new WeakMap<object, KeyResolver>();
 const byUrl = new Map<string, KeyResolver>();
 const MAX_URLS = 32;
-/** SPEC.md lets the JWKS be cached for 300 s. */
+/** docs/api.md lets the JWKS be cached for 300 s. */
 const CACHE_MAX_AGE_MS = 300_000;
 
 function guard(getKey: KeyResolver, failure: 'invalid_options' | 'jwks_unavailable'): KeyResolver {

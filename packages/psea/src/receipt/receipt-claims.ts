@@ -1,5 +1,5 @@
 /**
- * The shape checks jose does not do: every claim SPEC.md "Receipt" lists,
+ * The shape checks jose does not do: every claim docs/api.md ("Receipt") lists,
  * with its type, so a backend can read `claims.cred.device_bound` without
  * checking it again. jose has already checked the signature, iss, aud, exp
  * and nbf by the time this runs.

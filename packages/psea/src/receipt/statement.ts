@@ -20,7 +20,7 @@ export async function statementChallenge(statement: Statement): Promise<string> 
 }
 
 /**
- * Rebuild the signed statement from a receipt's claims (SPEC.md "Receipt"),
+ * Rebuild the signed statement from a receipt's claims (docs/api.md ("Receipt")),
  * taking only the statement's members so extra claims cannot leak in;
  * `dsp` (v2) is part of it when the receipt carries one, and an offline
  * receipt (`offline: true`) rebuilds the offline statement, with

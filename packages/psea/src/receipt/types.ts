@@ -37,7 +37,7 @@ export interface ReceiptCredential {
   [fact: string]: unknown;
 }
 
-/** Claims of a `psea-receipt+jwt` (SPEC.md "Receipt"). */
+/** Claims of a `psea-receipt+jwt` (docs/api.md ("Receipt")). */
 export interface ReceiptClaims {
   iss: string;
   sub: string;
@@ -54,7 +54,7 @@ export interface ReceiptClaims {
   cred: ReceiptCredential;
   pol?: string;
   /**
-   * v2: the approval was made offline, on a device, against a grant (SPEC.md "Offline approvals").
+   * v2: the approval was made offline, on a device, against a grant (docs/offline.md ("Offline approvals")).
    * The service writes only `true`; verifyReceipt refuses such a receipt unless `allowOffline: true`.
    */
   offline?: boolean;

@@ -1,6 +1,6 @@
 /**
  * verifyReceipt's options: how to read the token (token-options.ts) and the
- * checks a backend cannot skip (SPEC.md v2): whose receipt it is
+ * checks a backend cannot skip (docs/api.md): whose receipt it is
  * (`subject`), for what (`action`, `actionHash`, or an explicit
  * `action: false`), shown how (`display`), and whether an offline approval
  * counts. All checked before the token is looked at. An option nobody knows

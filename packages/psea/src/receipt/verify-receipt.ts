@@ -47,7 +47,7 @@ function early(json: string | undefined): Promise<string> | undefined {
  * signed with ES256 or EdDSA by a key from the given JWKS (never a key named
  * in the token's own `jwk`, `jku`, `x5u` or `x5c` header);
  * `typ: psea-receipt+jwt`; `iss` and `aud` exactly; `exp`, `nbf`, `iat` and
- * `maxAge` against `now` with `clockTolerance`; every claim SPEC.md lists,
+ * `maxAge` against `now` with `clockTolerance`; every claim docs/api.md lists,
  * typed; then `sub` equal to `subject`; `act` equal to `hashAction(action)`
  * or to `actionHash`; with `display`, `dsp` equal to `hashDisplay(display)`;
  * and no `offline: true` unless `allowOffline`.

@@ -15,7 +15,7 @@ export function decodeAuthenticatorData(bytes: Uint8Array<ArrayBuffer>, field: s
 }
 
 /**
- * The checks every ceremony needs on authenticator data, in SPEC order:
+ * The checks every ceremony needs on authenticator data, in docs/api.md order:
  * rpIdHash, UP, UV, then flags that cannot be (BS without BE).
  */
 export function checkAuthenticatorData(data: AuthenticatorData, rpIdHash: Uint8Array): void {

@@ -25,7 +25,7 @@ interface AssertionResponse {
 }
 
 /**
- * Every check of an assertion that needs no credential, in SPEC order, each
+ * Every check of an assertion that needs no credential, in docs/api.md order, each
  * with its own code: client data type, challenge and origin, then rpIdHash,
  * UP, UV and BS-without-BE. Undecodable bytes are a malformed body (400).
  */

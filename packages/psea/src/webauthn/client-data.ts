@@ -40,7 +40,7 @@ export function parseClientData(bytes: Uint8Array<ArrayBuffer>): ClientData {
   return parsed as ClientData;
 }
 
-/** Check type, challenge and origin ourselves, so each failure gets its SPEC code. */
+/** Check type, challenge and origin ourselves, so each failure gets its docs/api.md code. */
 export function checkClientData(cd: ClientData, expected: ClientDataExpectation): void {
   // Refuse a ceremony of the other kind: a create() answer is no approval.
   if (cd.type !== expected.type) throw new WebAuthnError('challenge_mismatch', `clientDataJSON.type must be ${expected.type}`);
