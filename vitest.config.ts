@@ -7,7 +7,9 @@ import { newLogSigningKey } from './scripts/dev-secrets.mjs';
 
 /** Fresh secrets for every run: tests never depend on a checked-in key. */
 function testSecrets() {
-  const es256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const es256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    format: 'jwk',
+  });
   const ed = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
   return {
     API_KEYS: `${randomBytes(24).toString('base64url')},${randomBytes(24).toString('base64url')}`,
@@ -50,7 +52,13 @@ export default defineConfig({
       },
       {
         // The packed library installed into an empty project (npm pack, npm install, tsc, publint, attw).
-        test: { name: 'package', include: ['test/package/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 300_000 },
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
       },
       {
         resolve: { alias: PSEA_SUBPATHS },

@@ -15,7 +15,8 @@ declare global {
   // eslint-disable-next-line no-var
   var litNonce: string | undefined;
 }
-globalThis.litNonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || undefined;
+globalThis.litNonce =
+  document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || undefined;
 
 interface Verified {
   claims: Record<string, unknown> & { cred?: Record<string, unknown>; iat: number; exp: number };
@@ -39,7 +40,13 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
   try {
     res = await fetch(
       path,
-      body === undefined ? { cache: 'no-store' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      body === undefined
+        ? { cache: 'no-store' }
+        : {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          },
     );
   } catch {
     throw new ApiError('network_error');
@@ -53,7 +60,8 @@ const FRIENDLY: Record<string, string> = {
   not_enrolled: 'demo-user has no passkey yet. Enroll this device first (step 1).',
   network_error: 'The service cannot be reached. Is `npm start` still running?',
   // Offline only: online, the element explains its own policy_unmet.
-  policy_unmet: 'The service took no offline approval of this transfer: its POLICY needs a rule with "offline": true for wire.transfer (a new .dev.vars from `npm start` has one).',
+  policy_unmet:
+    'The service took no offline approval of this transfer: its POLICY needs a rule with "offline": true for wire.transfer (a new .dev.vars from `npm start` has one).',
   misconfigured: 'The service is misconfigured: check API_KEYS and RECEIPT_SIGNING_KEYS.',
 };
 
@@ -95,7 +103,10 @@ function markEnrolled(text: string): void {
 
 api<{ enrolled: boolean; passkeys: number }>('/demo/api/state')
   .then((s) => {
-    if (s.enrolled) markEnrolled(`demo-user has ${s.passkeys} passkey${s.passkeys === 1 ? '' : 's'}. You can go straight to step 2.`);
+    if (s.enrolled)
+      markEnrolled(
+        `demo-user has ${s.passkeys} passkey${s.passkeys === 1 ? '' : 's'}. You can go straight to step 2.`,
+      );
   })
   .catch(() => undefined);
 
@@ -108,7 +119,9 @@ action(enrollBtn, 'enroll-msg', async () => {
 });
 
 document.addEventListener('psea-enrolled', (e: CustomEvent<PseaEnrolledDetail>) => {
-  markEnrolled(`Passkey created (${e.detail.deviceBound ? 'device-bound' : 'synced'}). Now send the transfer.`);
+  markEnrolled(
+    `Passkey created (${e.detail.deviceBound ? 'device-bound' : 'synced'}). Now send the transfer.`,
+  );
   enrollBtn.hidden = false;
   $('enroll-slot').replaceChildren();
   $('transfer-btn').focus();
@@ -123,7 +136,13 @@ let poll: ReturnType<typeof setInterval> | undefined;
 let offlineKit: { bundle: string; action: Record<string, unknown>; display: unknown } | undefined;
 let offlineRuns = 0;
 const offlineBtn = $<HTMLButtonElement>('offline-btn');
-const showNet = (): void => say('net', navigator.onLine ? 'This browser is online.' : 'This browser is offline: approvals are stored on this device.');
+const showNet = (): void =>
+  say(
+    'net',
+    navigator.onLine
+      ? 'This browser is online.'
+      : 'This browser is offline: approvals are stored on this device.',
+  );
 addEventListener('online', showNet);
 addEventListener('offline', showNet);
 showNet();
@@ -137,7 +156,9 @@ function approveOffline(): void {
   transferBtn.hidden = true;
 }
 action(offlineBtn, 'transfer-msg', async () => {
-  offlineKit = offlineKit ? undefined : await api<NonNullable<typeof offlineKit>>('/demo/api/offline', {});
+  offlineKit = offlineKit
+    ? undefined
+    : await api<NonNullable<typeof offlineKit>>('/demo/api/offline', {});
   offlineBtn.setAttribute('aria-pressed', String(!!offlineKit));
   offlineBtn.textContent = `Offline mode: ${offlineKit ? 'on' : 'off'}`;
   $('offline-help').hidden = !offlineKit;
@@ -166,16 +187,22 @@ async function ask(path: string): Promise<void> {
   clearInterval(poll);
   poll = setInterval(async () => {
     const ticket = current;
-    const s = await api<{ state: string; receipt?: string }>(`/demo/api/status/${ticket}`).catch(() => null);
+    const s = await api<{ state: string; receipt?: string }>(`/demo/api/status/${ticket}`).catch(
+      () => null,
+    );
     if (ticket === current && s?.state === 'approved' && s.receipt) void confirm(ticket, s.receipt);
     else if (s && s.state !== 'pending') clearInterval(poll);
   }, 2500);
 }
 
-document.addEventListener('psea-approved', (e: CustomEvent<PseaApprovedDetail>) => void confirm(current, e.detail.receipt));
+document.addEventListener(
+  'psea-approved',
+  (e: CustomEvent<PseaApprovedDetail>) => void confirm(current, e.detail.receipt),
+);
 document.addEventListener('psea-error', (e: CustomEvent<PseaErrorDetail>) => {
   const offline = (e.target as HTMLElement).hasAttribute('offline');
-  if (e.detail.code === 'not_enrolled' || (offline && e.detail.code === 'policy_unmet')) say('transfer-msg', FRIENDLY[e.detail.code]!, 'bad');
+  if (e.detail.code === 'not_enrolled' || (offline && e.detail.code === 'policy_unmet'))
+    say('transfer-msg', FRIENDLY[e.detail.code]!, 'bad');
 });
 
 // Step 3: the bank's backend verifies and redeems; show what it checked.
@@ -191,10 +218,18 @@ async function confirm(ticket: string, receipt: string): Promise<void> {
     const v = await api<Verified>('/demo/api/confirm', { receipt, batch });
     $('step-transfer').dataset.state = 'done';
     $('step-receipt').dataset.state = 'done';
-    say('transfer-msg', `${batch ? 'Paid 25 suppliers' : `Sent ${'€1,250.00'}`}. The receipt was verified before the money moved.`, 'ok');
+    say(
+      'transfer-msg',
+      `${batch ? 'Paid 25 suppliers' : `Sent ${'€1,250.00'}`}. The receipt was verified before the money moved.`,
+      'ok',
+    );
     showReceipt(v, receipt);
   } catch (err) {
-    say('transfer-msg', `The bank refused the receipt: ${err instanceof ApiError ? err.code : 'error'}`, 'bad');
+    say(
+      'transfer-msg',
+      `The bank refused the receipt: ${err instanceof ApiError ? err.code : 'error'}`,
+      'bad',
+    );
   }
 }
 
@@ -209,7 +244,10 @@ function showReceipt(v: Verified, jwt: string): void {
     ['Action (act_type)', c.act_type],
     ['Action hash (act)', c.act, true],
     ['User verified (uv)', c.uv === true ? 'yes' : 'no'],
-    ['Passkey', `${cred.device_bound ? 'device-bound' : 'synced'}${cred.backed_up ? ', backed up' : ''}`],
+    [
+      'Passkey',
+      `${cred.device_bound ? 'device-bound' : 'synced'}${cred.backed_up ? ', backed up' : ''}`,
+    ],
     ['Credential', cred.id, true],
     ['Issued (iat)', time(c.iat)],
     ['Expires (exp)', time(c.exp)],
@@ -217,12 +255,26 @@ function showReceipt(v: Verified, jwt: string): void {
     ['Signed with', `${String(v.header.alg)} · kid ${String(v.header.kid)}`],
   ];
   if (c.offline === true) {
-    rows.push(['Approved offline (offline)', 'yes: signed on this device with no network, verified once back online']);
-    rows.push(['Signed at (signed_at)', `${time(Number(c.signed_at))}, by this device's clock (its claim, not a trusted time)`]);
+    rows.push([
+      'Approved offline (offline)',
+      'yes: signed on this device with no network, verified once back online',
+    ]);
+    rows.push([
+      'Signed at (signed_at)',
+      `${time(Number(c.signed_at))}, by this device's clock (its claim, not a trusted time)`,
+    ]);
   }
   if (c.pol) rows.push(['Policy (pol)', c.pol]);
-  const batch = c.batch as { count: number; totals: Record<string, string>; payees: number; root: string } | undefined;
-  if (batch) rows.push(['Batch (batch)', `${batch.count} items to ${batch.payees} payees, ${Object.entries(batch.totals).map(([k, v]) => `${v} ${k}`).join(', ')}; root ${batch.root}`, true]);
+  const batch = c.batch as
+    { count: number; totals: Record<string, string>; payees: number; root: string } | undefined;
+  if (batch)
+    rows.push([
+      'Batch (batch)',
+      `${batch.count} items to ${batch.payees} payees, ${Object.entries(batch.totals)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}; root ${batch.root}`,
+      true,
+    ]);
   $('claims').replaceChildren(
     ...rows.map(([label, value, mono]) => {
       const row = document.createElement('div');
@@ -235,10 +287,17 @@ function showReceipt(v: Verified, jwt: string): void {
       return row;
     }),
   );
-  const what = batch ? 'the Merkle root of the 25 payments the bank pays' : 'the hashes of this transfer and its display';
-  $('receipt-badge').textContent = `✓ Verified with verifyReceipt: signature, issuer, audience, this user, and ${what}. ${
-    v.redeemed ? (batch ? 'Each item redeemed once.' : 'Redeemed once.') : `Redeem: ${v.redeemCode ?? 'failed'}.`
-  }`;
+  const what = batch
+    ? 'the Merkle root of the 25 payments the bank pays'
+    : 'the hashes of this transfer and its display';
+  $('receipt-badge').textContent =
+    `✓ Verified with verifyReceipt: signature, issuer, audience, this user, and ${what}. ${
+      v.redeemed
+        ? batch
+          ? 'Each item redeemed once.'
+          : 'Redeemed once.'
+        : `Redeem: ${v.redeemCode ?? 'failed'}.`
+    }`;
   showText($('statement'), JSON.stringify(v.statement, null, 2), true);
   $('challenge').textContent = v.challenge;
   $('jwt').textContent = jwt;

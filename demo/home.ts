@@ -13,6 +13,11 @@ import { DEMO_DISPLAY_AMOUNT, DEMO_TO, demoHere } from './routes';
 export async function demoHome(c: Context<AppEnv>, next: Next): Promise<Response | void> {
   if (!demoHere(c)) return next();
   const n = nonce();
-  const html = bankPage({ rpName: getVars(c.env).rpName, nonce: n, amount: DEMO_DISPLAY_AMOUNT, to: DEMO_TO });
+  const html = bankPage({
+    rpName: getVars(c.env).rpName,
+    nonce: n,
+    amount: DEMO_DISPLAY_AMOUNT,
+    to: DEMO_TO,
+  });
   return new Response(html, { headers: pageHeaders(n) });
 }

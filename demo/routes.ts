@@ -36,13 +36,13 @@ export interface ApiFetcher {
   fetch: (req: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
 }
 
-export const DEMO_USER = { id: 'demo-user', name: 'demo-user', displayName: 'Demo User' };
+const DEMO_USER = { id: 'demo-user', name: 'demo-user', displayName: 'Demo User' };
 /** Its own audience: a demo receipt is never one a real backend expects. */
-export const DEMO_AUDIENCE = 'psea-demo';
+const DEMO_AUDIENCE = 'psea-demo';
 export const DEMO_TO = 'DE89 3704 0044 0532 0130 00';
 export const DEMO_DISPLAY_AMOUNT = '€1,250.00';
 /** The transfer the bank will execute, and so the action the passkey signs. */
-export const DEMO_ACTION = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: DEMO_TO };
+const DEMO_ACTION = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: DEMO_TO };
 /** What the person sees: only what the action holds, since only the action is signed. */
 const DEMO_DISPLAY = {
   title: `Send ${DEMO_DISPLAY_AMOUNT}`,
@@ -57,7 +57,11 @@ function ctxOf(c: Context<AppEnv>): ExecutionContext {
   try {
     return c.executionCtx as unknown as ExecutionContext;
   } catch {
-    return { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    return {
+      waitUntil() {},
+      passThroughOnException() {},
+      props: {},
+    } as unknown as ExecutionContext;
   }
 }
 
@@ -73,7 +77,12 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   /** Call a server route as the bank's backend would, with the first API key. */
-  async function server(c: Context<AppEnv>, method: string, path: string, body?: unknown): Promise<Response> {
+  async function server(
+    c: Context<AppEnv>,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<Response> {
     const key = (c.env.API_KEYS ?? '').split(',')[0]?.trim();
     if (!key) return problem('misconfigured', 'API_KEYS is missing or malformed');
     const headers: Record<string, string> = { authorization: `Bearer ${key}` };
@@ -92,10 +101,15 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
     if (!res.ok || !data || !keep) {
       return new Response(JSON.stringify(data), {
         status: res.status,
-        headers: { 'content-type': res.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' },
+        headers: {
+          'content-type': res.headers.get('content-type') ?? 'application/json',
+          'cache-control': 'no-store',
+        },
       });
     }
-    return Response.json(Object.fromEntries(keep.map((k) => [k, data[k]])), { headers: { 'cache-control': 'no-store' } });
+    return Response.json(Object.fromEntries(keep.map((k) => [k, data[k]])), {
+      headers: { 'cache-control': 'no-store' },
+    });
   }
 
   app.use('*', async (c, next) => {
@@ -104,8 +118,10 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
     if (c.req.method === 'POST') {
       // Only the bank page itself may drive the demo: JSON from the same origin. Browsers send
       // Origin on every POST, so a request without one is not from the page.
-      if (c.req.header('origin') !== new URL(c.req.url).origin) return problem('unauthorized', 'demo requests come from the demo page only');
-      if (!c.req.header('content-type')?.startsWith('application/json')) return problem('invalid_request', 'content-type must be application/json');
+      if (c.req.header('origin') !== new URL(c.req.url).origin)
+        return problem('unauthorized', 'demo requests come from the demo page only');
+      if (!c.req.header('content-type')?.startsWith('application/json'))
+        return problem('invalid_request', 'content-type must be application/json');
     }
     await next();
   });
@@ -117,13 +133,21 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
 
   app.get('/api/state', async (c) => {
     const res = await server(c, 'GET', `/v1/users/${DEMO_USER.id}/credentials`);
-    const data = (await res.json().catch(() => null)) as { credentials?: { state?: string }[] } | null;
-    const passkeys = res.ok ? (data?.credentials ?? []).filter((k) => k.state === 'active').length : 0;
+    const data = (await res.json().catch(() => null)) as {
+      credentials?: { state?: string }[];
+    } | null;
+    const passkeys = res.ok
+      ? (data?.credentials ?? []).filter((k) => k.state === 'active').length
+      : 0;
     return c.json({ enrolled: passkeys > 0, passkeys }, 200, { 'cache-control': 'no-store' });
   });
 
   app.post('/api/enroll', async (c) =>
-    relay(await server(c, 'POST', '/v1/enrollments', { user: DEMO_USER }), ['ticket', 'enrollUrl', 'expiresAt']),
+    relay(await server(c, 'POST', '/v1/enrollments', { user: DEMO_USER }), [
+      'ticket',
+      'enrollUrl',
+      'expiresAt',
+    ]),
   );
 
   app.post('/api/transfer', async (c) =>
@@ -142,7 +166,12 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
   // "Pay 25 suppliers": one approval for the whole run (docs/batches.md).
   app.post('/api/suppliers', async (c) =>
     relay(
-      await server(c, 'POST', '/v1/actions', { user: { id: DEMO_USER.id }, batch: { type: DEMO_SUPPLIER_RUN, items: DEMO_SUPPLIERS }, audience: DEMO_AUDIENCE, ttl: 300 }),
+      await server(c, 'POST', '/v1/actions', {
+        user: { id: DEMO_USER.id },
+        batch: { type: DEMO_SUPPLIER_RUN, items: DEMO_SUPPLIERS },
+        audience: DEMO_AUDIENCE,
+        ttl: 300,
+      }),
       ['ticket', 'approveUrl', 'actionHash', 'expiresAt'],
     ),
   );
@@ -157,47 +186,73 @@ export function demo(api: ApiFetcher): Hono<AppEnv> {
     });
     if (!res.ok) return relay(res);
     const { bundle } = (await res.json()) as { bundle: string };
-    return c.json({ bundle, action: DEMO_ACTION, display: DEMO_DISPLAY }, 200, { 'cache-control': 'no-store' });
+    return c.json({ bundle, action: DEMO_ACTION, display: DEMO_DISPLAY }, 200, {
+      'cache-control': 'no-store',
+    });
   });
 
   app.get('/api/status/:ticket', async (c) => {
     const ticket = c.req.param('ticket');
     // Only the demo user's tickets: the relay spends the API key, and must not hand out anyone else's receipt.
-    if (!TICKET_RE.test(ticket) || !ticket.startsWith(`${c.env.VAULT.idFromName(DEMO_USER.id).toString()}.`)) return problem('ticket_not_found');
+    if (
+      !TICKET_RE.test(ticket) ||
+      !ticket.startsWith(`${c.env.VAULT.idFromName(DEMO_USER.id).toString()}.`)
+    )
+      return problem('ticket_not_found');
     return relay(await server(c, 'GET', `/v1/actions/${ticket}/status`));
   });
 
   app.post('/api/confirm', async (c) => {
-    const body = (await c.req.json().catch(() => null)) as { receipt?: unknown; batch?: unknown } | null;
+    const body = (await c.req.json().catch(() => null)) as {
+      receipt?: unknown;
+      batch?: unknown;
+    } | null;
     const receipt = body?.receipt;
     const batch = body?.batch === true;
-    if (typeof receipt !== 'string' || receipt.length > 16_384) return problem('invalid_request', 'receipt must be a string');
+    if (typeof receipt !== 'string' || receipt.length > 16_384)
+      return problem('invalid_request', 'receipt must be a string');
     // Verify first, as a bank must: the service's keys, its issuer, our audience, our user, this exact
     // transfer and the display we sent with it. This bank takes offline approvals of it too (the switch).
     let verified;
     try {
-      const [{ jwks }, vars] = await Promise.all([getSigningKeys(c.env), Promise.resolve(getVars(c.env))]);
+      const [{ jwks }, vars] = await Promise.all([
+        getSigningKeys(c.env),
+        Promise.resolve(getVars(c.env)),
+      ]);
       verified = await verifyReceipt(receipt, {
         jwks,
         issuer: serviceOrigin(vars, c.req.url),
         audience: DEMO_AUDIENCE,
         subject: DEMO_USER.id,
         // A supplier run is checked against the 25 items the bank will pay, never a summary.
-        ...(batch ? { batch: DEMO_SUPPLIERS } : { action: DEMO_ACTION, display: DEMO_DISPLAY, allowOffline: true }),
+        ...(batch
+          ? { batch: DEMO_SUPPLIERS }
+          : { action: DEMO_ACTION, display: DEMO_DISPLAY, allowOffline: true }),
       });
     } catch (err) {
       if (err instanceof ProblemError) return problemResponse(err);
-      const code = err instanceof Error && 'code' in err ? String((err as { code: unknown }).code) : 'unverifiable';
+      const code =
+        err instanceof Error && 'code' in err
+          ? String((err as { code: unknown }).code)
+          : 'unverifiable';
       return problem('receipt_invalid', `verifyReceipt: ${code}`);
     }
     // Then spend it once.
     const items = batch ? { item: DEMO_SUPPLIERS.map((_, i) => i) } : {};
-    const redeem = await server(c, 'POST', '/v1/receipts/redeem', { receipt, audience: DEMO_AUDIENCE, ...items });
+    const redeem = await server(c, 'POST', '/v1/receipts/redeem', {
+      receipt,
+      audience: DEMO_AUDIENCE,
+      ...items,
+    });
     const redeemed = redeem.ok;
-    const redeemCode = redeemed ? undefined : ((await redeem.json().catch(() => null)) as { code?: string } | null)?.code;
+    const redeemCode = redeemed
+      ? undefined
+      : ((await redeem.json().catch(() => null)) as { code?: string } | null)?.code;
     // The challenge the passkey signed, rebuilt from the claims alone.
     const challenge = await statementChallenge(verified.statement);
-    return c.json({ ...verified, challenge, redeemed, redeemCode }, 200, { 'cache-control': 'no-store' });
+    return c.json({ ...verified, challenge, redeemed, redeemCode }, 200, {
+      'cache-control': 'no-store',
+    });
   });
 
   return app;

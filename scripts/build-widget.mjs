@@ -50,15 +50,17 @@ const minifyLitCss = {
     b.onLoad({ filter: /\.styles\.ts$/ }, async (args) => {
       const { readFile } = await import('node:fs/promises');
       const source = await readFile(args.path, 'utf8');
-      const contents = source.replace(/css`([^`]*)`/g, (_, body) =>
-        'css`' +
-        body
-          .replace(/\/\*[^]*?\*\//g, '')
-          .replace(/\s+/g, ' ')
-          .replace(/\s*([{};:,>])\s*/g, '$1')
-          .replace(/;}/g, '}')
-          .trim() +
-        '`',
+      const contents = source.replace(
+        /css`([^`]*)`/g,
+        (_, body) =>
+          'css`' +
+          body
+            .replace(/\/\*[^]*?\*\//g, '')
+            .replace(/\s+/g, ' ')
+            .replace(/\s*([{};:,>])\s*/g, '$1')
+            .replace(/;}/g, '}')
+            .trim() +
+          '`',
       );
       return { contents, loader: 'ts' };
     });
@@ -95,11 +97,17 @@ async function update(path, text) {
 const hash = (text) => createHash('sha256').update(text).digest('base64url').slice(0, 16);
 
 // The offline part first: widget.js names it by its hash (widget/psea-approve.ts loads it on demand).
-const offline = await bundle('widget/offline/engine.ts', { tsconfig: join(root, 'widget/tsconfig.json') });
+const offline = await bundle('widget/offline/engine.ts', {
+  tsconfig: join(root, 'widget/tsconfig.json'),
+});
 // Likewise the batch part (widget/batch/load.ts): drawn and checked only when a ticket is a batch's.
-const batchPart = await bundle('widget/batch/engine.ts', { tsconfig: join(root, 'widget/tsconfig.json') });
+const batchPart = await bundle('widget/batch/engine.ts', {
+  tsconfig: join(root, 'widget/tsconfig.json'),
+});
 // The quorum part likewise (widget/quorum/load.ts).
-const quorum = await bundle('widget/quorum/engine.ts', { tsconfig: join(root, 'widget/tsconfig.json') });
+const quorum = await bundle('widget/quorum/engine.ts', {
+  tsconfig: join(root, 'widget/tsconfig.json'),
+});
 const widget = await bundle('widget/index.ts', {
   tsconfig: join(root, 'widget/tsconfig.json'),
   plugins: [minifyLitCss, dropLibraryMessages],
@@ -113,9 +121,15 @@ const assets = {
   '/pages/offline.js': { body: offline, type: 'text/javascript; charset=utf-8' },
   '/pages/batch.js': { body: batchPart, type: 'text/javascript; charset=utf-8' },
   '/pages/quorum.js': { body: quorum, type: 'text/javascript; charset=utf-8' },
-  '/pages/hosted.js': { body: await bundle('widget/pages/hosted.ts'), type: 'text/javascript; charset=utf-8' },
+  '/pages/hosted.js': {
+    body: await bundle('widget/pages/hosted.ts'),
+    type: 'text/javascript; charset=utf-8',
+  },
   '/demo/app.js': { body: await bundle('demo/app.ts'), type: 'text/javascript; charset=utf-8' },
-  '/pages/pages.css': { body: await bundle('worker/pages/pages.css', { format: undefined }), type: 'text/css; charset=utf-8' },
+  '/pages/pages.css': {
+    body: await bundle('worker/pages/pages.css', { format: undefined }),
+    type: 'text/css; charset=utf-8',
+  },
 };
 for (const a of Object.values(assets)) a.etag = hash(a.body);
 
@@ -134,8 +148,11 @@ await update(
 const raw = Buffer.byteLength(widget);
 const gz = gzipSync(widget, { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(`widget.js ${kb(raw)} raw, ${kb(gz)} gzipped (budget ${kb(BUDGET_GZIP)}), etag ${hash(widget)}`);
-for (const [path, a] of Object.entries(assets)) console.log(`${path} ${kb(Buffer.byteLength(a.body))} raw`);
+console.log(
+  `widget.js ${kb(raw)} raw, ${kb(gz)} gzipped (budget ${kb(BUDGET_GZIP)}), etag ${hash(widget)}`,
+);
+for (const [path, a] of Object.entries(assets))
+  console.log(`${path} ${kb(Buffer.byteLength(a.body))} raw`);
 if (gz > BUDGET_GZIP) {
   console.error(`widget.js is over its ${kb(BUDGET_GZIP)} gzip budget`);
   process.exit(1);

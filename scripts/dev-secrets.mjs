@@ -10,7 +10,9 @@ export function newApiKey() {
 
 /** A JWK Set holding one fresh private ES256 key, as RECEIPT_SIGNING_KEYS expects. */
 export function newSigningKeySet(kid = `dev-${new Date().toISOString().slice(0, 10)}`) {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    format: 'jwk',
+  });
   return JSON.stringify({ keys: [{ ...jwk, kid, alg: 'ES256' }] });
 }
 
@@ -24,7 +26,11 @@ export function newLogSigningKey(name) {
   const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
   const seed = Buffer.from(jwk.d, 'base64url');
   const pub = Buffer.from(jwk.x, 'base64url');
-  const hash = createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from([1]), pub])).digest().subarray(0, 4).toString('hex');
+  const hash = createHash('sha256')
+    .update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from([1]), pub]))
+    .digest()
+    .subarray(0, 4)
+    .toString('hex');
   return `PRIVATE+KEY+${name}+${hash}+${Buffer.concat([Buffer.from([1]), seed]).toString('base64')}`;
 }
 
@@ -35,9 +41,11 @@ export function logKeyName(origin) {
 
 /** dotenv text; values single-quoted so JSON survives. */
 export function toDotenv(vars) {
-  return Object.entries(vars)
-    .map(([k, v]) => `${k}='${String(v).replaceAll("'", '')}'`)
-    .join('\n') + '\n';
+  return (
+    Object.entries(vars)
+      .map(([k, v]) => `${k}='${String(v).replaceAll("'", '')}'`)
+      .join('\n') + '\n'
+  );
 }
 
 /** The variables of a .dev.vars file (KEY='value' lines). */
@@ -58,11 +66,23 @@ export function readDotenv(text) {
  * ISSUER when set, and nothing else changed. Returns its variables.
  */
 /** The demo bank's offline switch needs a rule that takes offline proofs of its transfer (docs/offline.md). */
-export const DEMO_POLICY = JSON.stringify({ rules: [{ id: 'demo-transfer', match: { type: 'wire.transfer' }, offline: true }, { id: 'default' }] });
+export const DEMO_POLICY = JSON.stringify({
+  rules: [
+    { id: 'demo-transfer', match: { type: 'wire.transfer' }, offline: true },
+    { id: 'default' },
+  ],
+});
 
 export function ensureDevVars(file, origin, log = console.log) {
   if (!existsSync(file)) {
-    const vars = { API_KEYS: newApiKey(), RECEIPT_SIGNING_KEYS: newSigningKeySet(), LOG_SIGNING_KEY: newLogSigningKey(logKeyName(origin)), ALLOWED_ORIGINS: origin, DEMO: 'true', POLICY: DEMO_POLICY };
+    const vars = {
+      API_KEYS: newApiKey(),
+      RECEIPT_SIGNING_KEYS: newSigningKeySet(),
+      LOG_SIGNING_KEY: newLogSigningKey(logKeyName(origin)),
+      ALLOWED_ORIGINS: origin,
+      DEMO: 'true',
+      POLICY: DEMO_POLICY,
+    };
     writeFileSync(file, toDotenv(vars), { mode: 0o600 });
     log(`Wrote ${file} with a new API key, signing key and log key (kept out of git).`);
   }
@@ -70,7 +90,10 @@ export function ensureDevVars(file, origin, log = console.log) {
   const vars = readDotenv(text);
   if (!vars.LOG_SIGNING_KEY) {
     vars.LOG_SIGNING_KEY = newLogSigningKey(logKeyName(vars.ISSUER || origin));
-    appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}${toDotenv({ LOG_SIGNING_KEY: vars.LOG_SIGNING_KEY })}`);
+    appendFileSync(
+      file,
+      `${text === '' || text.endsWith('\n') ? '' : '\n'}${toDotenv({ LOG_SIGNING_KEY: vars.LOG_SIGNING_KEY })}`,
+    );
     log(`Added a log signing key (LOG_SIGNING_KEY) to ${file}.`);
   }
   return vars;
@@ -89,8 +112,15 @@ export function followOrigin(file, origin, log = console.log) {
   const text = readFileSync(file, 'utf8');
   const vars = readDotenv(text);
   const previous = SERVED_ON.exec(text)?.[1];
-  const others = (vars.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o && o !== previous && o !== origin);
-  const next = { ...vars, ALLOWED_ORIGINS: [origin, ...others].join(','), ISSUER: !vars.ISSUER || vars.ISSUER === previous ? origin : vars.ISSUER };
+  const others = (vars.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o && o !== previous && o !== origin);
+  const next = {
+    ...vars,
+    ALLOWED_ORIGINS: [origin, ...others].join(','),
+    ISSUER: !vars.ISSUER || vars.ISSUER === previous ? origin : vars.ISSUER,
+  };
   const lines = text.split('\n').filter((l) => l !== '' && !SERVED_ON.test(l));
   for (const key of ['ALLOWED_ORIGINS', 'ISSUER']) {
     const line = toDotenv({ [key]: next[key] }).trim();
@@ -101,7 +131,8 @@ export function followOrigin(file, origin, log = console.log) {
   const out = `# npm start serves on ${origin}\n${lines.join('\n')}\n`;
   if (out !== text) {
     writeFileSync(file, out, { mode: 0o600 });
-    if (vars.ISSUER !== next.ISSUER || vars.ALLOWED_ORIGINS !== next.ALLOWED_ORIGINS) log(`${file}: ISSUER ${next.ISSUER}, ALLOWED_ORIGINS ${next.ALLOWED_ORIGINS}`);
+    if (vars.ISSUER !== next.ISSUER || vars.ALLOWED_ORIGINS !== next.ALLOWED_ORIGINS)
+      log(`${file}: ISSUER ${next.ISSUER}, ALLOWED_ORIGINS ${next.ALLOWED_ORIGINS}`);
   }
   return next;
 }

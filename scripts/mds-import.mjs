@@ -30,7 +30,9 @@ import { parseArgs } from 'node:util';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function usage(message) {
-  console.error(`mds:import: ${message}\nusage: npm run mds:import -- <blob.jwt> [--out file] [--root root.pem] [--allow-stale]`);
+  console.error(
+    `mds:import: ${message}\nusage: npm run mds:import -- <blob.jwt> [--out file] [--root root.pem] [--allow-stale]`,
+  );
   process.exit(2);
 }
 
@@ -65,15 +67,21 @@ const { values, positionals } = parseArgs({
 });
 if (positionals.length !== 1) usage('give exactly one BLOB file');
 
-const blob = await readFile(resolve(positionals[0]), 'utf8').catch(() => usage(`cannot read ${positionals[0]}`));
+const blob = await readFile(resolve(positionals[0]), 'utf8').catch(() =>
+  usage(`cannot read ${positionals[0]}`),
+);
 const roots = values.root ? [await readFile(resolve(values.root), 'utf8')] : undefined;
 const { verifyMetadataBlob, compactMetadata, REFUSED_STATUSES } = await loadVerifier();
 try {
   const payload = await verifyMetadataBlob(blob, { roots, allowStale: values['allow-stale'] });
   const file = compactMetadata(payload, new Date());
   await writeFile(resolve(values.out), `${JSON.stringify(file, null, 1)}\n`);
-  const refused = Object.values(file.entries).filter((e) => e.statuses.some((s) => REFUSED_STATUSES.has(s))).length;
-  console.log(`mds:import: BLOB no. ${payload.no} verified; ${Object.keys(file.entries).length} models (${refused} refused by status) written to ${values.out}; next update due ${payload.nextUpdate}`);
+  const refused = Object.values(file.entries).filter((e) =>
+    e.statuses.some((s) => REFUSED_STATUSES.has(s)),
+  ).length;
+  console.log(
+    `mds:import: BLOB no. ${payload.no} verified; ${Object.keys(file.entries).length} models (${refused} refused by status) written to ${values.out}; next update due ${payload.nextUpdate}`,
+  );
 } catch (err) {
   console.error(`mds:import: refused: ${err instanceof Error ? err.message : err}`);
   process.exit(1);

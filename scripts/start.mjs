@@ -12,7 +12,9 @@ import { descendants, splitPort } from './start-process.mjs';
 
 const { port, rest } = splitPort(process.argv.slice(2), process.env.PORT);
 if (port === undefined) {
-  console.error('npm start: the port must be a whole number from 1 to 65535 (npm start -- --port 8788)');
+  console.error(
+    'npm start: the port must be a whole number from 1 to 65535 (npm start -- --port 8788)',
+  );
   process.exit(2);
 }
 const PORT = port;
@@ -51,14 +53,20 @@ Walk-through with curl (the passkey steps happen in a browser):
 `);
 
 // wrangler's own entry, run by this Node: no npx in between to swallow the signal.
-const WRANGLER = fileURLToPath(new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url));
+const WRANGLER = fileURLToPath(
+  new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url),
+);
 const envFile = DEV_VARS === '.dev.vars' ? [] : ['--env-file', DEV_VARS];
 const [cmd, args] = existsSync(WRANGLER) ? [process.execPath, [WRANGLER]] : ['npx', ['wrangler']];
 // The development entry: the app with the demo bank (production's main, worker/index.ts, has none).
-const child = spawn(cmd, [...args, 'dev', 'demo/index.ts', '--port', String(PORT), ...envFile, ...rest], {
-  stdio: 'inherit',
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-});
+const child = spawn(
+  cmd,
+  [...args, 'dev', 'demo/index.ts', '--port', String(PORT), ...envFile, ...rest],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  },
+);
 
 /** The processes below this one when a stop began: wrangler, and the workerd it runs. */
 let started;

@@ -13,7 +13,15 @@ export interface ActionJSON {
   display?: { title?: string; fields?: DisplayField[] };
   actionHash: string;
   /** `dsp` (v2): base64url SHA-256 of JCS(display), the display exactly as served here. */
-  statement: { v: 1; iss: string; aud: string; sub: string; act: string; dsp?: string; nonce: string };
+  statement: {
+    v: 1;
+    iss: string;
+    aud: string;
+    sub: string;
+    act: string;
+    dsp?: string;
+    nonce: string;
+  };
   options: PublicKeyCredentialRequestOptionsJSON;
   /** v3: on an approver's ticket of a quorum (docs/quorum.md). */
   quorum?: QuorumView;

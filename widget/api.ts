@@ -2,7 +2,7 @@ import { ORIGIN_NOT_ALLOWED, corsRefused } from './cors-refusal';
 import type { PseaErrorCode } from './error-code';
 
 /** Problem codes this module adds to docs/api.md's. */
-export const NETWORK_ERROR = 'network_error';
+const NETWORK_ERROR = 'network_error';
 
 /** A failure the element can show: a stable code, and whether trying again can help. */
 export class Failure {
@@ -26,10 +26,11 @@ const retryable = (status: number): boolean => status === 400 || status === 422 
  * 422s that no retry on this page can fix: a locked passkey (its counter went back: it stays
  * locked), and a page origin the service does not take ceremonies from (it stays the same).
  */
-const final = (code: string): boolean => code === 'counter_regression' || code === 'origin_mismatch';
+const final = (code: string): boolean =>
+  code === 'counter_regression' || code === 'origin_mismatch';
 
 /** Tries of one request when the service answers 503 or cannot be reached: the first and two more. */
-export const MAX_TRIES = 3;
+const MAX_TRIES = 3;
 /** The longest `Retry-After` honoured, in seconds; a longer one is cut to this. */
 const MAX_RETRY_AFTER_S = 3;
 
@@ -47,7 +48,10 @@ const PROBLEM_MEMBERS = new Set(['type', 'status', 'title', 'code', 'detail']);
  * members (the `receipt`), when the service had accepted this very body. Any
  * other 409 has none.
  */
-function firstAnswer(res: Response, data: Record<string, unknown> | null): Record<string, unknown> | undefined {
+function firstAnswer(
+  res: Response,
+  data: Record<string, unknown> | null,
+): Record<string, unknown> | undefined {
   if (res.status !== 409 || data?.code !== 'ticket_used') return undefined;
   const rest = Object.fromEntries(Object.entries(data).filter(([k]) => !PROBLEM_MEMBERS.has(k)));
   return Object.keys(rest).length > 0 ? rest : undefined;
@@ -74,7 +78,12 @@ export async function call<T>(url: string, body?: unknown): Promise<T> {
         text === undefined
           ? { cache: 'no-store', credentials: 'omit' }
           : // text/plain keeps the POST a CORS "simple" request: no preflight, one round trip after the click.
-            { method: 'POST', credentials: 'omit', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: text },
+            {
+              method: 'POST',
+              credentials: 'omit',
+              headers: { 'content-type': 'text/plain;charset=UTF-8' },
+              body: text,
+            },
       );
     } catch {
       res = undefined;
@@ -84,14 +93,22 @@ export async function call<T>(url: string, body?: unknown): Promise<T> {
       continue;
     }
     // No answer: a refused CORS answer looks the same; told apart, it is final (the origin stays).
-    if (res === undefined) throw (await corsRefused(url)) ? new Failure(ORIGIN_NOT_ALLOWED, false) : new Failure(NETWORK_ERROR, true);
+    if (res === undefined)
+      throw (await corsRefused(url))
+        ? new Failure(ORIGIN_NOT_ALLOWED, false)
+        : new Failure(NETWORK_ERROR, true);
     const data = await res.json().catch(() => null);
     if (res.ok && data) return data as T;
     // Also on a first try: the browser itself may have resent a POST whose connection dropped.
     const replayed = firstAnswer(res, data);
     if (replayed) return replayed as T;
     // The service answers only docs/api.md problem codes.
-    const code: PseaErrorCode = data && typeof data.code === 'string' ? (data.code as PseaErrorCode) : res.ok ? 'invalid_response' : `http_${res.status}`;
+    const code: PseaErrorCode =
+      data && typeof data.code === 'string'
+        ? (data.code as PseaErrorCode)
+        : res.ok
+          ? 'invalid_response'
+          : `http_${res.status}`;
     throw new Failure(code, retryable(res.status) && !final(code), false, res.status);
   }
 }

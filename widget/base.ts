@@ -8,14 +8,28 @@
  * passkey held for an existing one's approval): the element is then ready
  * again, for that step, and only the last step's answer is success.
  */
-import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import {
+  LitElement,
+  html,
+  nothing,
+  type PropertyDeclarations,
+  type PropertyValues,
+  type TemplateResult,
+} from 'lit';
 import { WebAuthnAbortService, browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { Failure, call, route } from './api';
 import type { PseaErrorCode } from './error-code';
 import { MESSAGES, type MessageKey, type Messages } from './messages';
 
 /** What a person can see; reflected to the `state` attribute for host styling. */
-export type PseaState = 'loading' | 'ready' | 'waiting' | 'verifying' | 'done' | 'error' | 'cancelled'
+export type PseaState =
+  | 'loading'
+  | 'ready'
+  | 'waiting'
+  | 'verifying'
+  | 'done'
+  | 'error'
+  | 'cancelled'
   /** Offline: approved and kept on this device, not yet verified by the service. */
   | 'stored';
 
@@ -32,7 +46,12 @@ export const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * WebAuthn failures that no retry on this page can fix. A passkey already registered for the
  * account stays registered: the same prompt would find it again.
  */
-const FINAL = new Set<PseaErrorCode>(['ERROR_INVALID_DOMAIN', 'ERROR_INVALID_RP_ID', 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED', 'unsupported']);
+const FINAL = new Set<PseaErrorCode>([
+  'ERROR_INVALID_DOMAIN',
+  'ERROR_INVALID_RP_ID',
+  'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED',
+  'unsupported',
+]);
 
 /**
  * A ceremony failure as a `Failure`. `NotAllowedError` (the person dismissed
@@ -44,16 +63,27 @@ function ceremonyFailure(e: unknown): Failure {
   const err = e as { name?: string; code?: unknown } | null;
   if (err?.name === 'NotAllowedError') return new Failure('cancelled', true, true);
   // A WebAuthnError's code is one of its closed set.
-  const code: PseaErrorCode = typeof err?.code === 'string' ? (err.code as PseaErrorCode) : err?.name === 'AbortError' ? 'ERROR_CEREMONY_ABORTED' : 'webauthn_error';
+  const code: PseaErrorCode =
+    typeof err?.code === 'string'
+      ? (err.code as PseaErrorCode)
+      : err?.name === 'AbortError'
+        ? 'ERROR_CEREMONY_ABORTED'
+        : 'webauthn_error';
   return new Failure(code, !FINAL.has(code));
 }
 
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 const icons = {
-  done: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12.5l4.5 4.5L19 7.5"/></svg>`,
-  error: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v6M12 16.5v.5"/></svg>`,
+  done: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M5 12.5l4.5 4.5L19 7.5" />
+  </svg>`,
+  error: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M12 7v6M12 16.5v.5" />
+  </svg>`,
   // A clock: approved, waiting to be verified.
-  stored: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v5l3 2"/></svg>`,
+  stored: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M12 7v5l3 2" />
+  </svg>`,
 };
 
 export abstract class PseaElement<Data extends { options: unknown }> extends LitElement {
@@ -61,7 +91,15 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
     endpoint: {},
     ticket: {},
     // Bad JSON in the attribute falls back to the defaults instead of throwing.
-    messages: { converter: (v: string | null) => { try { return JSON.parse(v ?? '{}'); } catch { return {}; } } },
+    messages: {
+      converter: (v: string | null) => {
+        try {
+          return JSON.parse(v ?? '{}');
+        } catch {
+          return {};
+        }
+      },
+    },
     state: { reflect: true },
     _data: { state: true },
     _fail: { state: true },
@@ -121,7 +159,10 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   /** Hand the ceremony's response over: post it, and resolve with the answer; undefined leaves the state as it is. */
   protected complete(data: Data, response: unknown): Promise<unknown> {
     this.to('verifying');
-    return call(route(this.endpoint || SCRIPT_ORIGIN, this.kind, this.ticket, this.tail(data)), response);
+    return call(
+      route(this.endpoint || SCRIPT_ORIGIN, this.kind, this.ticket, this.tail(data)),
+      response,
+    );
   }
 
   /** Bumped on every (re)load, so answers for an older ticket are dropped. */
@@ -147,7 +188,9 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
 
   /** The text for `key`: the host's override, else the English default. */
   msg(key: string): string {
-    return this.messages?.[key] ?? (MESSAGES as Messages)[key] ?? this.messages?.error ?? MESSAGES.error;
+    return (
+      this.messages?.[key] ?? (MESSAGES as Messages)[key] ?? this.messages?.error ?? MESSAGES.error
+    );
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -168,7 +211,6 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
     });
   }
 
-
   protected override updated(): void {
     // When the focused button goes away (done, or a final error), keep focus in the element.
     if (this._refocus && !this.renderRoot.querySelector('[part=action]')) {
@@ -182,7 +224,8 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   }
 
   protected to(state: PseaState): void {
-    this._refocus ||= (this.renderRoot as ShadowRoot).activeElement?.getAttribute('part') === 'action';
+    this._refocus ||=
+      (this.renderRoot as ShadowRoot).activeElement?.getAttribute('part') === 'action';
     this.state = state;
   }
 
@@ -224,7 +267,15 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
       return;
     }
     const { state, _data: data, _fail: fail } = this;
-    if (!data || state === 'waiting' || state === 'verifying' || state === 'done' || state === 'stored' || (fail && !fail.retry)) return;
+    if (
+      !data ||
+      state === 'waiting' ||
+      state === 'verifying' ||
+      state === 'done' ||
+      state === 'stored' ||
+      (fail && !fail.retry)
+    )
+      return;
     const gen = this._gen;
     this._fail = undefined;
     this.to('waiting');
@@ -269,15 +320,29 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
   protected override render(): TemplateResult {
     const { state, _fail: fail } = this;
     const busy = state === 'loading' || state === 'waiting' || state === 'verifying';
-    const icon = state === 'done' || state === 'error' || state === 'stored' ? icons[state] : nothing;
+    const icon =
+      state === 'done' || state === 'error' || state === 'stored' ? icons[state] : nothing;
     return html`<div part="base" class="base" role="group" aria-labelledby="title">
       ${this.renderBody(this._data)}
-      <p part="status" class="status" id="status" role="status" aria-live="polite" tabindex="-1">${icon}<span>${this._status()}</span></p>
-      ${state === 'done' || state === 'stored' || (fail && !fail.retry)
-        ? nothing
-        : html`<button part="action" class="action" type="button" aria-disabled=${busy} aria-describedby="status" @click=${this.start}>
-            ${busy ? spinner : nothing}<span>${this.msg(fail ? 'retry' : this.label(this._data))}</span>
-          </button>`}
+      <p part="status" class="status" id="status" role="status" aria-live="polite" tabindex="-1">
+        ${icon}<span>${this._status()}</span>
+      </p>
+      ${
+        state === 'done' || state === 'stored' || (fail && !fail.retry)
+          ? nothing
+          : html`<button
+              part="action"
+              class="action"
+              type="button"
+              aria-disabled=${busy}
+              aria-describedby="status"
+              @click=${this.start}
+            >
+              ${busy ? spinner : nothing}<span
+                >${this.msg(fail ? 'retry' : this.label(this._data))}</span
+              >
+            </button>`
+      }
     </div>`;
   }
 }

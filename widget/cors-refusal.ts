@@ -18,7 +18,11 @@ export const ORIGIN_NOT_ALLOWED = 'origin_not_allowed';
 export const corsRefused = (url: string): Promise<boolean> =>
   new URL(url, location.href).origin === location.origin
     ? Promise.resolve(false)
-    : fetch(new URL('/healthz', url), { mode: 'no-cors', cache: 'no-store', credentials: 'omit' }).then(
+    : fetch(new URL('/healthz', url), {
+        mode: 'no-cors',
+        cache: 'no-store',
+        credentials: 'omit',
+      }).then(
         () => true,
         () => false,
       );

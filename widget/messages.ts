@@ -10,10 +10,12 @@ export const MESSAGES = {
   approve: 'Approve with passkey',
   enroll: 'Create a passkey',
   enrollTitle: 'Set up a passkey',
-  enrollIntro: 'A passkey on this device confirms your sensitive actions. Only a signature leaves it.',
+  enrollIntro:
+    'A passkey on this device confirms your sensitive actions. Only a signature leaves it.',
   account: 'Account',
   approveAdd: 'Approve with an existing passkey',
-  approveAddIntro: 'A passkey you already have must approve this new one. If you did not just add it, do not approve.',
+  approveAddIntro:
+    'A passkey you already have must approve this new one. If you did not just add it, do not approve.',
   readyApproveAdd: 'Check the new passkey, then approve it with one you have.',
   waitingApproveAdd: 'Confirm with a passkey you already have: fingerprint, face or device PIN.',
   ready: 'Check the details, then approve with your passkey.',
@@ -30,7 +32,8 @@ export const MESSAGES = {
   fingerprint: 'Action fingerprint',
   error: 'Something went wrong. Please try again.',
   network_error: 'Could not reach the approval service. Check your connection.',
-  origin_not_allowed: "This page's address is not allowed by the approval service (ALLOWED_ORIGINS).",
+  origin_not_allowed:
+    "This page's address is not allowed by the approval service (ALLOWED_ORIGINS).",
   unsupported: 'This browser does not support passkeys.',
   invalid_request: 'The request was not accepted.',
   ticket_not_found: 'This request was not found. Ask for a new link.',
@@ -45,13 +48,14 @@ export const MESSAGES = {
   user_presence_required: 'Your device did not confirm your presence.',
   credential_unknown: 'This passkey is not registered for this account. Try another one.',
   credential_revoked: 'This passkey was revoked or locked. Use another one.',
-  counter_regression: 'This passkey is locked: its counter went back, a sign it was copied. Use another passkey.',
+  counter_regression:
+    'This passkey is locked: its counter went back, a sign it was copied. Use another passkey.',
   origin_mismatch: "The approval service does not accept passkeys from this page's address.",
   policy_unmet: 'This action needs another kind of passkey, such as a security key.',
   attestation_rejected: 'This authenticator was not accepted.',
   ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED: 'This passkey is already registered for this account.',
   ERROR_INVALID_DOMAIN: 'Passkeys cannot be used on this site.',
-  ERROR_INVALID_RP_ID: 'This service\'s passkeys cannot be used on this site.',
+  ERROR_INVALID_RP_ID: "This service's passkeys cannot be used on this site.",
 };
 
 /**
@@ -59,5 +63,13 @@ export const MESSAGES = {
  * offline and batch parts bring their own keys' defaults when they load
  * (offline/messages.ts, batch/engine.ts).
  */
-export type MessageKey = keyof typeof MESSAGES | 'stored' | 'sending' | 'verified' | 'no_grant' | 'bundle_invalid' | 'items' | 'batch_mismatch';
+export type MessageKey =
+  | keyof typeof MESSAGES
+  | 'stored'
+  | 'sending'
+  | 'verified'
+  | 'no_grant'
+  | 'bundle_invalid'
+  | 'items'
+  | 'batch_mismatch';
 export type Messages = Partial<Record<MessageKey | string, string>>;

@@ -14,7 +14,6 @@ import type { MessageKey } from './messages';
 import { styles } from './psea-approve.styles';
 import { signedMembers } from './signed-members';
 import { memberPath, memberValue, visible } from './visible';
-import type { QuorumView } from './quorum/view';
 import { quorumEngine } from './quorum/load';
 
 /** One row the person checks before approving. Values are shown as text, never as HTML. */
@@ -30,7 +29,7 @@ export interface PseaApprovedDetail {
   receipt: string;
 }
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+const text = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
 
 /**
  * Shows one action — its title and every field, as text, then every member
@@ -105,22 +104,43 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 
   protected override hasSource(): boolean {
-    return this.offline ? this.bundle !== undefined && this.action !== undefined : super.hasSource();
+    return this.offline
+      ? this.bundle !== undefined && this.action !== undefined
+      : super.hasSource();
   }
 
   protected override sourceKey(): string {
-    return this.offline ? `offline ${this.endpoint} ${this.bundle} ${JSON.stringify([this.action, this.display])}` : super.sourceKey();
+    return this.offline
+      ? `offline ${this.endpoint} ${this.bundle} ${JSON.stringify([this.action, this.display])}`
+      : super.sourceKey();
   }
 
   protected override reloads(changed: PropertyValues): boolean {
-    return super.reloads(changed) || changed.has('offline') || changed.has('bundle') || changed.has('action') || changed.has('display');
+    return (
+      super.reloads(changed) ||
+      changed.has('offline') ||
+      changed.has('bundle') ||
+      changed.has('action') ||
+      changed.has('display')
+    );
   }
 
   protected override fetchData(): Promise<ActionJSON> {
     // A batch is checked and drawn by the batch part, loaded on demand (batch/load.ts); v3: an approver's
     // ticket of a quorum is shown by the quorum part (quorum/engine.ts), which extends this element.
-    if (this.offline) return offlineEngine().then((e) => e.offlineData(this.endpoint, this.bundle, this.action, this.display));
-    return super.fetchData().then((d) => withBatch(d, this.endpoint || SCRIPT_ORIGIN)).then(async (d) => (d.quorum && (await quorumEngine(this.endpoint || SCRIPT_ORIGIN)).attach(this), d));
+    if (this.offline)
+      return offlineEngine().then((e) =>
+        e.offlineData(this.endpoint, this.bundle, this.action, this.display),
+      );
+    return super
+      .fetchData()
+      .then((d) => withBatch(d, this.endpoint || SCRIPT_ORIGIN))
+      .then(
+        async (d) => (
+          d.quorum && (await quorumEngine(this.endpoint || SCRIPT_ORIGIN)).attach(this),
+          d
+        ),
+      );
   }
 
   protected override blocked(data: ActionJSON): Failure | undefined {
@@ -167,7 +187,13 @@ export class PseaApprove extends PseaElement<ActionJSON> {
       const e = await offlineEngine();
       const all = await submitStored(e, this.endpoint, data.bundle.sub, (o: Outcome) => {
         const mine = o.rec.nonce === this._nonce;
-        if (o.fail) return mine ? this.failed(o.fail) : this.emit<PseaErrorDetail>('psea-error', { code: o.fail.code, message: this.msg(o.fail.code) });
+        if (o.fail)
+          return mine
+            ? this.failed(o.fail)
+            : this.emit<PseaErrorDetail>('psea-error', {
+                code: o.fail.code,
+                message: this.msg(o.fail.code),
+              });
         if (mine) this.to('done');
         this.emit<PseaApprovedDetail>('psea-approved', { receipt: o.receipt });
       });
@@ -195,11 +221,21 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 
   protected statusKey(state: PseaState): MessageKey {
-    return state === 'ready' ? 'ready' : state === 'done' ? (this.offline ? 'verified' : 'approved') : state === 'verifying' && this.offline ? 'sending' : state;
+    return state === 'ready'
+      ? 'ready'
+      : state === 'done'
+        ? this.offline
+          ? 'verified'
+          : 'approved'
+        : state === 'verifying' && this.offline
+          ? 'sending'
+          : state;
   }
 
   protected ceremony(data: ActionJSON): Promise<unknown> {
-    return this.offline ? offlineEngine().then((e) => e.offlineCeremony(data as OfflineData)) : startAuthentication({ optionsJSON: data.options });
+    return this.offline
+      ? offlineEngine().then((e) => e.offlineCeremony(data as OfflineData))
+      : startAuthentication({ optionsJSON: data.options });
   }
 
   protected succeed(result: { receipt: string }): void {
@@ -207,17 +243,25 @@ export class PseaApprove extends PseaElement<ActionJSON> {
   }
 
   protected renderBody(data: ActionJSON | undefined): TemplateResult {
-    if (!data) return html`<div class="title skeleton" id="title" part="title"></div><div class="skeleton lines"></div>`;
+    if (!data)
+      return html`<div class="title skeleton" id="title" part="title"></div>
+        <div class="skeleton lines"></div>`;
     const display = data.display ?? {};
     const fields =
       display.fields ??
       Object.entries(data.action)
         .filter(([k]) => k !== 'type')
         .map(([label, value]) => ({ label, value }));
-    return html`<div class="title" id="title" part="title">${visible(display.title === undefined ? actionTitle(text(data.action.type)) : text(display.title))}</div>
+    return html`<div class="title" id="title" part="title">
+        ${visible(display.title === undefined ? actionTitle(text(data.action.type)) : text(display.title))}
+      </div>
       <dl part="fields">
         ${fields.map(
-          (f) => html`<div part="field"><dt part="label">${visible(text(f.label))}</dt><dd part="value">${visible(text(f.value))}</dd></div>`,
+          (f) =>
+            html`<div part="field">
+              <dt part="label">${visible(text(f.label))}</dt>
+              <dd part="value">${visible(text(f.value))}</dd>
+            </div>`,
         )}
       </dl>
       ${(data as { list?: HTMLElement }).list}
@@ -226,17 +270,26 @@ export class PseaApprove extends PseaElement<ActionJSON> {
         <p class="hint">${this.msg('signed')}</p>
         <dl part="signed" class="signed">
           ${signedMembers(data.action).map(
-            (m) => html`<div part="member"><dt part="member-name">${memberPath(m.path)}</dt><dd part="member-value">${memberValue(m.value)}</dd></div>`,
+            (m) =>
+              html`<div part="member">
+                <dt part="member-name">${memberPath(m.path)}</dt>
+                <dd part="member-value">${memberValue(m.value)}</dd>
+              </div>`,
           )}
         </dl>
         <dl>
-          <div><dt>${this.msg('audience')}</dt><dd>${visible(text(data.statement?.aud))}</dd></div>
-          <div><dt>${this.msg('fingerprint')}</dt><dd class="mono">${text(data.actionHash)}</dd></div>
+          <div>
+            <dt>${this.msg('audience')}</dt>
+            <dd>${visible(text(data.statement?.aud))}</dd>
+          </div>
+          <div>
+            <dt>${this.msg('fingerprint')}</dt>
+            <dd class="mono">${text(data.actionHash)}</dd>
+          </div>
         </dl>
       </details>`;
   }
 }
-
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -13,8 +13,16 @@ import { styles } from './psea-enroll.styles';
 import { visible } from './visible';
 
 /** What an existing passkey is asked to approve: a new passkey held by the ticket (docs/api.md). */
-export interface ApprovalJSON {
-  statement: { v: 1; iss: string; aud: string; sub: string; act: string; dsp?: string; nonce: string };
+interface ApprovalJSON {
+  statement: {
+    v: 1;
+    iss: string;
+    aud: string;
+    sub: string;
+    act: string;
+    dsp?: string;
+    nonce: string;
+  };
   display: { title: string; fields: DisplayField[] };
   options: PublicKeyCredentialRequestOptionsJSON;
 }
@@ -103,38 +111,53 @@ export class PseaEnroll extends PseaElement<EnrollmentJSON> {
   }
 
   protected ceremony(data: EnrollmentJSON): Promise<unknown> {
-    return data.approval ? startAuthentication({ optionsJSON: data.approval.options }) : startRegistration({ optionsJSON: data.options });
+    return data.approval
+      ? startAuthentication({ optionsJSON: data.approval.options })
+      : startRegistration({ optionsJSON: data.options });
   }
 
   protected override next(data: EnrollmentJSON, result: unknown): EnrollmentJSON | undefined {
-    return isHeld(result) ? { ...data, pending: result.pending, approval: result.approval } : undefined;
+    return isHeld(result)
+      ? { ...data, pending: result.pending, approval: result.approval }
+      : undefined;
   }
 
   /** An approval nobody can give: the account has no active passkey (the service lists every one it has). */
   protected override blocked(data: EnrollmentJSON): Failure | undefined {
-    return data.approval && !data.approval.options.allowCredentials?.length ? new Failure('no_approver', false) : undefined;
+    return data.approval && !data.approval.options.allowCredentials?.length
+      ? new Failure('no_approver', false)
+      : undefined;
   }
 
   protected succeed(result: { credentialId: string; deviceBound: boolean }): void {
-    this.emit<PseaEnrolledDetail>('psea-enrolled', { credentialId: result.credentialId, deviceBound: result.deviceBound });
+    this.emit<PseaEnrolledDetail>('psea-enrolled', {
+      credentialId: result.credentialId,
+      deviceBound: result.deviceBound,
+    });
   }
 
   protected renderBody(data: EnrollmentJSON | undefined): TemplateResult {
     const user = data?.user;
     const approval = data?.approval;
     const row = (label: string | TemplateResult, value: TemplateResult) =>
-      html`<div part="field"><dt part="label">${label}</dt><dd part="value">${value}</dd></div>`;
-    return html`<div class="title" id="title" part="title">${approval ? visible(text(approval.display.title)) : this.msg('enrollTitle')}</div>
+      html`<div part="field">
+        <dt part="label">${label}</dt>
+        <dd part="value">${value}</dd>
+      </div>`;
+    return html`<div class="title" id="title" part="title">
+        ${approval ? visible(text(approval.display.title)) : this.msg('enrollTitle')}
+      </div>
       <p part="intro" class="intro">${this.msg(approval ? 'approveAddIntro' : 'enrollIntro')}</p>
-      ${user
-        ? html`<dl part="fields">
-            ${row(this.msg('account'), user.displayName ? html`${visible(user.displayName)} · ${visible(user.name)}` : visible(user.name))}
-            ${(approval?.display.fields ?? []).map((f) => row(visible(text(f.label)), visible(text(f.value))))}
-          </dl>`
-        : html`<div class="skeleton lines"></div>`}`;
+      ${
+        user
+          ? html`<dl part="fields">
+              ${row(this.msg('account'), user.displayName ? html`${visible(user.displayName)} · ${visible(user.name)}` : visible(user.name))}
+              ${(approval?.display.fields ?? []).map((f) => row(visible(text(f.label)), visible(text(f.value))))}
+            </dl>`
+          : html`<div class="skeleton lines"></div>`
+      }`;
   }
 }
-
 
 declare global {
   interface HTMLElementTagNameMap {

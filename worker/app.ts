@@ -35,7 +35,8 @@ export function createApp(extend?: (app: App) => void): App {
   // the Response the route made, not with c.header() after the fact, which would copy it.
   app.use('*', async (c, next) => {
     await next();
-    if (!c.res.headers.has('x-content-type-options')) c.res.headers.set('x-content-type-options', 'nosniff');
+    if (!c.res.headers.has('x-content-type-options'))
+      c.res.headers.set('x-content-type-options', 'nosniff');
   });
 
   // A deployment that could never be safe (no ISSUER outside localhost, a demo reachable from
@@ -76,9 +77,13 @@ export function createApp(extend?: (app: App) => void): App {
       // Hono's own 4xx. Our routes parse bodies themselves (http/validate.ts), so this is a
       // guard: a framework refusal stays a 4xx problem, never a 500.
       if (err.status === 413) return problemResponse(new ProblemError('payload_too_large'));
-      if (err.status < 500) return problemResponse(new ProblemError('invalid_request', 'malformed JSON body'));
+      if (err.status < 500)
+        return problemResponse(new ProblemError('invalid_request', 'malformed JSON body'));
     }
-    console.error(`[psea] unhandled ${c.req.method} ${logPath(new URL(c.req.url).pathname)}:`, err instanceof Error ? err.stack : 'non-error thrown');
+    console.error(
+      `[psea] unhandled ${c.req.method} ${logPath(new URL(c.req.url).pathname)}:`,
+      err instanceof Error ? err.stack : 'non-error thrown',
+    );
     return problemResponse(new ProblemError('internal_error'));
   });
 

@@ -33,7 +33,7 @@ export interface Vars {
   evidenceTtlDays: number;
 }
 
-export const MAX_TICKET_TTL_SECONDS = 3600;
+const MAX_TICKET_TTL_SECONDS = 3600;
 
 export function misconfigured(name: string, why: string): ProblemError {
   console.error(`[psea] misconfigured: ${name}: ${why}`);
@@ -56,7 +56,8 @@ function memo<T>(compute: (raw: string) => T): (raw: string) => T {
 function seconds(name: string, raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw misconfigured(name, `must be an integer from 1 to ${max}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw misconfigured(name, `must be an integer from 1 to ${max}`);
   return n;
 }
 
@@ -68,7 +69,11 @@ function parseOrigins(raw: string | undefined): Set<string> {
     const text = part.trim();
     if (!text) continue;
     const origin = bareOrigin(text);
-    if (!origin) throw misconfigured('ALLOWED_ORIGINS', `not a bare origin (scheme://host[:port]): ${JSON.stringify(text)}`);
+    if (!origin)
+      throw misconfigured(
+        'ALLOWED_ORIGINS',
+        `not a bare origin (scheme://host[:port]): ${JSON.stringify(text)}`,
+      );
     origins.add(origin);
   }
   if (origins.size === 0) throw misconfigured('ALLOWED_ORIGINS', 'required');
@@ -108,7 +113,10 @@ function parseIssuer(raw: string | undefined, rpId: string): string {
   const scheme = url.protocol === 'https:' || (!production && url.protocol === 'http:');
   // `origin` drops any path, query, user info, default port and trailing slash, and lower-cases the host.
   if (!scheme || url.origin !== text) {
-    throw misconfigured('ISSUER', `must be exactly an origin, ${production ? 'https' : 'http(s)'}://host[:port], with no path or trailing slash`);
+    throw misconfigured(
+      'ISSUER',
+      `must be exactly an origin, ${production ? 'https' : 'http(s)'}://host[:port], with no path or trailing slash`,
+    );
   }
   return text;
 }
@@ -116,7 +124,8 @@ function parseIssuer(raw: string | undefined, rpId: string): string {
 function parseVars(env: Env): Vars {
   const rawRpId = env.RP_ID?.trim();
   // A domain (WebAuthn allows no IP address), with no empty label or trailing dot.
-  if (!rawRpId || !HOST_NAME.test(rawRpId) || /^[\d.]+$/.test(rawRpId)) throw misconfigured('RP_ID', 'required, a host name');
+  if (!rawRpId || !HOST_NAME.test(rawRpId) || /^[\d.]+$/.test(rawRpId))
+    throw misconfigured('RP_ID', 'required, a host name');
   const rpId = rawRpId.toLowerCase();
   const rpName = env.RP_NAME?.trim();
   if (!rpName) throw misconfigured('RP_NAME', 'required');
@@ -124,8 +133,14 @@ function parseVars(env: Env): Vars {
   const issuer = parseIssuer(env.ISSUER, rpId);
   const demo = env.DEMO?.trim() === 'true';
   // The demo enrolls anyone for its one user: only where nobody else can reach it.
-  if (demo && (rpId !== 'localhost' || ![...allowedOrigins, ...(issuer ? [issuer] : [])].every(isLoopbackUrl))) {
-    throw misconfigured('DEMO', 'true only with RP_ID localhost and loopback ALLOWED_ORIGINS and ISSUER');
+  if (
+    demo &&
+    (rpId !== 'localhost' || ![...allowedOrigins, ...(issuer ? [issuer] : [])].every(isLoopbackUrl))
+  ) {
+    throw misconfigured(
+      'DEMO',
+      'true only with RP_ID localhost and loopback ALLOWED_ORIGINS and ISSUER',
+    );
   }
   return {
     rpId,
@@ -134,14 +149,22 @@ function parseVars(env: Env): Vars {
     issuer,
     demo,
     receiptTtlSeconds: seconds('RECEIPT_TTL_SECONDS', env.RECEIPT_TTL_SECONDS, 300, 86_400),
-    ticketTtlSeconds: seconds('TICKET_TTL_SECONDS', env.TICKET_TTL_SECONDS, 300, MAX_TICKET_TTL_SECONDS),
+    ticketTtlSeconds: seconds(
+      'TICKET_TTL_SECONDS',
+      env.TICKET_TTL_SECONDS,
+      300,
+      MAX_TICKET_TTL_SECONDS,
+    ),
     evidenceTtlDays: seconds('EVIDENCE_TTL_DAYS', env.EVIDENCE_TTL_DAYS, 90, 36_500),
   };
 }
 
 /** API keys are kept only as SHA-256 hashes, so comparison is constant time over equal lengths. */
 const apiKeyHashes = memo((raw: string): Promise<Uint8Array[]> | string => {
-  const keys = raw.split(',').map((k) => k.trim()).filter(Boolean);
+  const keys = raw
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   if (keys.length === 0) return 'required';
   if (keys.some((k) => k.length < 32)) return 'every key must be at least 32 characters';
   // A bearer token ends at whitespace, so such a key could never be presented.
@@ -149,7 +172,7 @@ const apiKeyHashes = memo((raw: string): Promise<Uint8Array[]> | string => {
   return Promise.all(keys.map(sha256));
 });
 
-export async function getApiKeyHashes(env: Env): Promise<Uint8Array[]> {
+async function getApiKeyHashes(env: Env): Promise<Uint8Array[]> {
   const hashes = apiKeyHashes(env.API_KEYS ?? '');
   if (typeof hashes === 'string') throw misconfigured('API_KEYS', hashes);
   return hashes;
@@ -164,9 +187,10 @@ export async function isApiKey(env: Env, presented: string): Promise<boolean> {
   return found;
 }
 
-const signingKeys = memo(
-  (raw: string): Promise<SigningKeySet | Error> =>
-    loadSigningKeys(raw).catch((err: unknown) => (err instanceof Error ? err : new Error('unreadable'))),
+const signingKeys = memo((raw: string): Promise<SigningKeySet | Error> =>
+  loadSigningKeys(raw).catch((err: unknown) =>
+    err instanceof Error ? err : new Error('unreadable'),
+  ),
 );
 
 /** The receipt signing key set; every call on a bad secret logs and fails closed. */
@@ -198,23 +222,32 @@ const reason = (err: unknown): string => (err instanceof Error ? err.message : '
  * metadata refuses become part of the policy, so they are refused at
  * enrollment and frozen into every ticket's requirement.
  */
-const policies = memo((raw: string): { policy: Policy; trust: Trust } | { setting: string; why: string } => {
-  let policy: Policy;
-  let metadata: Metadata;
-  try {
-    policy = parsePolicy(raw);
-  } catch (err) {
-    return { setting: 'POLICY', why: reason(err) };
-  }
-  try {
-    metadata = bundledMetadata();
-  } catch (err) {
-    return { setting: METADATA_FILE, why: reason(err) };
-  }
-  const compromised = refusedModels(metadata);
-  if (compromised.length > 0) policy = { ...policy, compromised };
-  return { policy, trust: { anchors: policy.trustAnchors, revoked: new Set(policy.revokedCertificates), metadata } };
-});
+const policies = memo(
+  (raw: string): { policy: Policy; trust: Trust } | { setting: string; why: string } => {
+    let policy: Policy;
+    let metadata: Metadata;
+    try {
+      policy = parsePolicy(raw);
+    } catch (err) {
+      return { setting: 'POLICY', why: reason(err) };
+    }
+    try {
+      metadata = bundledMetadata();
+    } catch (err) {
+      return { setting: METADATA_FILE, why: reason(err) };
+    }
+    const compromised = refusedModels(metadata);
+    if (compromised.length > 0) policy = { ...policy, compromised };
+    return {
+      policy,
+      trust: {
+        anchors: policy.trustAnchors,
+        revoked: new Set(policy.revokedCertificates),
+        metadata,
+      },
+    };
+  },
+);
 
 function loadPolicy(env: Env): { policy: Policy; trust: Trust } {
   const loaded = policies(env.POLICY ?? '');

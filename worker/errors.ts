@@ -59,7 +59,7 @@ export const CEREMONY_FAILURES: ReadonlySet<ProblemCode> = new Set(
 export type ProblemExtensions = Readonly<Record<string, unknown>>;
 
 /** Seconds a client waits before retrying a 503 `unavailable`. */
-export const RETRY_AFTER_SECONDS = 1;
+const RETRY_AFTER_SECONDS = 1;
 
 /** A problem the client may see: its code, status and an optional detail (never a secret). */
 export class ProblemError extends CodedError<ProblemCode> {
@@ -82,12 +82,13 @@ export class ProblemError extends CodedError<ProblemCode> {
  */
 export function asProblem(err: unknown): ProblemError | undefined {
   if (err instanceof ProblemError) return err;
-  if (err instanceof WebAuthnError) return new ProblemError(err.code, err.message === err.code ? undefined : err.message);
+  if (err instanceof WebAuthnError)
+    return new ProblemError(err.code, err.message === err.code ? undefined : err.message);
   return undefined;
 }
 
 /** Plain-data form, for crossing the Durable Object RPC boundary without losing the code. */
-export interface ProblemJSON {
+interface ProblemJSON {
   type: 'about:blank';
   status: number;
   title: string;
@@ -96,9 +97,15 @@ export interface ProblemJSON {
   [extension: string]: unknown;
 }
 
-export function toProblem(err: ProblemError): ProblemJSON {
+function toProblem(err: ProblemError): ProblemJSON {
   // Extensions first: they never overwrite the standard members.
-  const body: ProblemJSON = { ...err.extensions, type: 'about:blank', status: err.status, title: PROBLEMS[err.code][1], code: err.code };
+  const body: ProblemJSON = {
+    ...err.extensions,
+    type: 'about:blank',
+    status: err.status,
+    title: PROBLEMS[err.code][1],
+    code: err.code,
+  };
   if (err.detail !== undefined) body.detail = err.detail;
   return body;
 }

@@ -8,14 +8,23 @@
  */
 import { misconfigured } from './config';
 import type { Env } from './env';
-import { parseSignerKey, parseVerifierKey, verifierKeyOf, type NoteSigner } from '../packages/psea/src/log/note-keys';
+import {
+  parseSignerKey,
+  parseVerifierKey,
+  verifierKeyOf,
+  type NoteSigner,
+} from '../packages/psea/src/log/note-keys';
 
 const reason = (err: unknown) => (err instanceof Error ? err.message : 'unreadable');
 
 const signers = new Map<string, Promise<NoteSigner | Error>>();
 const verifierLists = new Map<string, Promise<string[] | Error>>();
 
-function cached<T>(cache: Map<string, Promise<T | Error>>, raw: string, make: () => Promise<T>): Promise<T | Error> {
+function cached<T>(
+  cache: Map<string, Promise<T | Error>>,
+  raw: string,
+  make: () => Promise<T>,
+): Promise<T | Error> {
   let hit = cache.get(raw);
   if (!hit) {
     hit = make().catch((err: unknown) => new Error(reason(err)));
@@ -39,7 +48,10 @@ export async function getLogVerifierKeys(env: Env): Promise<string[]> {
   const signer = await getLogSigner(env);
   const raw = env.LOG_VERIFIER_KEYS ?? '';
   const older = await cached(verifierLists, raw, async () => {
-    const keys = raw.split(/[,\n]/).map((k) => k.trim()).filter(Boolean);
+    const keys = raw
+      .split(/[,\n]/)
+      .map((k) => k.trim())
+      .filter(Boolean);
     // Parsing checks each one's key hash: a key copied wrong fails here, not in a verifier.
     for (const key of keys) await parseVerifierKey(key);
     return keys;

@@ -30,16 +30,31 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A fresh action (with its statusToken) and its signed assertion, through the real routes. */
 async function prepared(client, user, extra = {}) {
-  const created = await client.must(201, '/v1/actions', { method: 'POST', server: true, body: { user: { id: user.id }, action: TRANSFER, audience: 'payments-api', ...extra } });
+  const created = await client.must(201, '/v1/actions', {
+    method: 'POST',
+    server: true,
+    body: { user: { id: user.id }, action: TRANSFER, audience: 'payments-api', ...extra },
+  });
   const { options } = await client.must(200, `/v1/actions/${created.ticket}`);
-  const assertion = await user.auth.assert(options, { origin: client.origin, bend: { counter: user.auth.counterStep === 0 ? 0 : ++user.next } });
+  const assertion = await user.auth.assert(options, {
+    origin: client.origin,
+    bend: { counter: user.auth.counterStep === 0 ? 0 : ++user.next },
+  });
   return { ...created, body: JSON.stringify(assertion) };
 }
 
 const statusGet = (client, t, wait) =>
-  fetch(`${client.base}/v1/actions/${t.ticket}/status${wait === undefined ? '' : `?wait=${wait}`}`, { headers: { authorization: `Bearer ${t.statusToken}` } });
+  fetch(
+    `${client.base}/v1/actions/${t.ticket}/status${wait === undefined ? '' : `?wait=${wait}`}`,
+    { headers: { authorization: `Bearer ${t.statusToken}` } },
+  );
 
-const verify = (client, t) => fetch(`${client.base}/v1/actions/${t.ticket}/verify`, { method: 'POST', headers: { origin: client.origin, 'content-type': 'application/json' }, body: t.body });
+const verify = (client, t) =>
+  fetch(`${client.base}/v1/actions/${t.ticket}/verify`, {
+    method: 'POST',
+    headers: { origin: client.origin, 'content-type': 'application/json' },
+    body: t.body,
+  });
 
 /** 8a. */
 async function waiters({ cpuApi, user, pid, tickets, perTicket, gets }) {
@@ -78,7 +93,11 @@ async function waiters({ cpuApi, user, pid, tickets, perTicket, gets }) {
           const body = await res.json();
           lastAnswer = performance.now();
           firstAnswer = Math.min(firstAnswer, lastAnswer);
-          return { status: res.status, state: body.state, receipt: typeof body.receipt === 'string' };
+          return {
+            status: res.status,
+            state: body.state,
+            receipt: typeof body.receipt === 'string',
+          };
         }),
       );
     }
@@ -102,12 +121,17 @@ async function waiters({ cpuApi, user, pid, tickets, perTicket, gets }) {
   const verifiedAt = performance.now();
   const results = await Promise.all(answers);
   return {
-    tickets, perTicket, want, held: count,
-    rssBeforeMiB: rssBefore / 2 ** 20, rssAfterMiB: rssAfter / 2 ** 20,
+    tickets,
+    perTicket,
+    want,
+    held: count,
+    rssBeforeMiB: rssBefore / 2 ** 20,
+    rssAfterMiB: rssAfter / 2 ** 20,
     bytesPerWaiter: (rssAfter - rssBefore) / Math.max(1, count),
     over: { status: overRes.status, state: overBody.state, ms: overMs },
     verifyStatuses: verified,
-    approvedAnswers: results.filter((r) => r.status === 200 && r.state === 'approved' && r.receipt).length,
+    approvedAnswers: results.filter((r) => r.status === 200 && r.state === 'approved' && r.receipt)
+      .length,
     verifyAllMs: verifiedAt - t0,
     allAnsweredMs: lastAnswer - t0,
     firstAnsweredMs: firstAnswer - t0,
@@ -129,7 +153,9 @@ async function webhooks({ psea, user, webhookSecret, baselinePort, rounds }) {
     req.on('end', () => {
       res.writeHead(204).end();
       try {
-        const event = /** @type {{ type: string, reference?: string }} */ (wh.verify(body, /** @type {Record<string, string>} */ (req.headers)));
+        const event = /** @type {{ type: string, reference?: string }} */ (
+          wh.verify(body, /** @type {Record<string, string>} */ (req.headers))
+        );
         if (event.type === 'action.approved' && event.reference) expect.get(event.reference)?.(at);
       } catch {
         badSignatures++;
@@ -140,7 +166,8 @@ async function webhooks({ psea, user, webhookSecret, baselinePort, rounds }) {
   const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
   try {
     const emptyMs = [];
-    for (let i = 0; i < 20; i++) await (await fetch(`http://127.0.0.1:${baselinePort}/empty`)).arrayBuffer();
+    for (let i = 0; i < 20; i++)
+      await (await fetch(`http://127.0.0.1:${baselinePort}/empty`)).arrayBuffer();
     for (let i = 0; i < 50; i++) {
       const t0 = performance.now();
       await (await fetch(`http://127.0.0.1:${baselinePort}/empty`)).arrayBuffer();
@@ -150,7 +177,10 @@ async function webhooks({ psea, user, webhookSecret, baselinePort, rounds }) {
     let missed = 0;
     for (let i = 0; i < rounds; i++) {
       const reference = `bench-hook-${i}-${Date.now()}`;
-      const t = await prepared(psea, user, { reference, callbackUrl: `http://127.0.0.1:${port}/hook` });
+      const t = await prepared(psea, user, {
+        reference,
+        callbackUrl: `http://127.0.0.1:${port}/hook`,
+      });
       const arrived = new Promise((resolve) => {
         expect.set(reference, resolve);
         setTimeout(() => resolve(NaN), 10_000);
@@ -163,22 +193,70 @@ async function webhooks({ psea, user, webhookSecret, baselinePort, rounds }) {
       if (Number.isNaN(at)) missed++;
       else latency.push(at - ok);
     }
-    return { rounds, delivered: latency.length, missed, badSignatures, deliveryMs: median(latency), maxMs: Math.max(...latency), emptyMs: median(emptyMs) };
+    return {
+      rounds,
+      delivered: latency.length,
+      missed,
+      badSignatures,
+      deliveryMs: median(latency),
+      maxMs: Math.max(...latency),
+      emptyMs: median(emptyMs),
+    };
   } finally {
     server.close();
   }
 }
 
-export async function figureAgents({ psea, cpuApi, SoftAuthenticator, enrollUser, pid, webhookSecret, baselinePort, quick, log }) {
+export async function figureAgents({
+  psea,
+  cpuApi,
+  SoftAuthenticator,
+  enrollUser,
+  pid,
+  webhookSecret,
+  baselinePort,
+  quick,
+  log,
+}) {
   // A synced passkey (counter 0), as figure 3's hot user: the 4 verifies of one user go at once.
-  const waitUser = await enrollUser(cpuApi, SoftAuthenticator, 'agents-wait-user', { counterStep: 0, backupEligible: true, backedUp: true });
+  const waitUser = await enrollUser(cpuApi, SoftAuthenticator, 'agents-wait-user', {
+    counterStep: 0,
+    backupEligible: true,
+    backedUp: true,
+  });
   // The bounds of status-waiters.ts: 256 per ticket, 1024 per vault.
-  const one = await waiters({ cpuApi, user: waitUser, pid, tickets: 1, perTicket: 256, gets: quick ? 30 : 100 });
-  log(`figure 8a: ${one.held}/${one.want} waits held on one ticket, ${(one.bytesPerWaiter / 1024).toFixed(1)} KiB RSS each; ${one.approvedAnswers} approved, the first ${one.firstAnsweredMs.toFixed(1)} ms and the last ${one.allAnsweredMs.toFixed(1)} ms after the verify was sent (verify alone ${one.verifyMs.toFixed(1)} ms, plain status GET ${one.plainGetMs.toFixed(2)} ms)`);
-  const full = await waiters({ cpuApi, user: waitUser, pid, tickets: 4, perTicket: 256, gets: quick ? 30 : 100 });
-  log(`figure 8a: ${full.held}/${full.want} waits held on 4 tickets of one vault, ${(full.bytesPerWaiter / 1024).toFixed(1)} KiB RSS each; one more answers ${full.over.state} in ${full.over.ms.toFixed(1)} ms; ${full.approvedAnswers} approved, the first ${full.firstAnsweredMs.toFixed(1)} ms and the last ${full.allAnsweredMs.toFixed(1)} ms after the 4 verifies were sent`);
+  const one = await waiters({
+    cpuApi,
+    user: waitUser,
+    pid,
+    tickets: 1,
+    perTicket: 256,
+    gets: quick ? 30 : 100,
+  });
+  log(
+    `figure 8a: ${one.held}/${one.want} waits held on one ticket, ${(one.bytesPerWaiter / 1024).toFixed(1)} KiB RSS each; ${one.approvedAnswers} approved, the first ${one.firstAnsweredMs.toFixed(1)} ms and the last ${one.allAnsweredMs.toFixed(1)} ms after the verify was sent (verify alone ${one.verifyMs.toFixed(1)} ms, plain status GET ${one.plainGetMs.toFixed(2)} ms)`,
+  );
+  const full = await waiters({
+    cpuApi,
+    user: waitUser,
+    pid,
+    tickets: 4,
+    perTicket: 256,
+    gets: quick ? 30 : 100,
+  });
+  log(
+    `figure 8a: ${full.held}/${full.want} waits held on 4 tickets of one vault, ${(full.bytesPerWaiter / 1024).toFixed(1)} KiB RSS each; one more answers ${full.over.state} in ${full.over.ms.toFixed(1)} ms; ${full.approvedAnswers} approved, the first ${full.firstAnsweredMs.toFixed(1)} ms and the last ${full.allAnsweredMs.toFixed(1)} ms after the 4 verifies were sent`,
+  );
   const hookUser = await enrollUser(psea, SoftAuthenticator, 'agents-hook-user');
-  const hooks = await webhooks({ psea, user: hookUser, webhookSecret, baselinePort, rounds: quick ? 5 : 15 });
-  log(`figure 8b: webhook at the receiver ${hooks.deliveryMs.toFixed(1)} ms after the verify's 200 (median of ${hooks.delivered}, max ${hooks.maxMs.toFixed(1)}, ${hooks.missed} missed, ${hooks.badSignatures} bad signatures); baseline empty round trip ${hooks.emptyMs.toFixed(2)} ms`);
+  const hooks = await webhooks({
+    psea,
+    user: hookUser,
+    webhookSecret,
+    baselinePort,
+    rounds: quick ? 5 : 15,
+  });
+  log(
+    `figure 8b: webhook at the receiver ${hooks.deliveryMs.toFixed(1)} ms after the verify's 200 (median of ${hooks.delivered}, max ${hooks.maxMs.toFixed(1)}, ${hooks.missed} missed, ${hooks.badSignatures} bad signatures); baseline empty round trip ${hooks.emptyMs.toFixed(2)} ms`,
+  );
   return { waiters: { one, full }, webhooks: hooks };
 }

@@ -50,7 +50,11 @@ async function oneStart(root, dir, compatDate) {
   const port = await freePort();
   await mkdir(join(dir, 'storage'), { recursive: true });
   await writeFile(join(dir, 'config.capnp'), config(port, join(dir, 'storage'), compatDate));
-  const wd = start(join(root, 'node_modules/workerd/bin/workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir });
+  const wd = start(
+    join(root, 'node_modules/workerd/bin/workerd'),
+    ['serve', join(dir, 'config.capnp')],
+    { cwd: dir },
+  );
   try {
     for (let i = 0; i < 2000; i++) {
       try {
@@ -77,7 +81,9 @@ export async function figureColdStart({ root, tmp, bundle, compare, compatDate, 
     if (file) await copyFile(file, join(dirs[name], 'index.js'));
     else await writeFile(join(dirs[name], 'index.js'), EMPTY);
   }
-  const per = Object.fromEntries(Object.keys(variants).map((k) => [k, { totalMs: [], mainMs: [] }]));
+  const per = Object.fromEntries(
+    Object.keys(variants).map((k) => [k, { totalMs: [], mainMs: [] }]),
+  );
   for (let r = 0; r < rounds; r++) {
     for (const name of Object.keys(variants)) {
       const t = await oneStart(root, dirs[name], compatDate);
@@ -94,7 +100,9 @@ export async function figureColdStart({ root, tmp, bundle, compare, compatDate, 
     if (name === 'empty') continue;
     const m = out.medians[name];
     const e = out.medians.empty;
-    log(`cold start: ${name} (${(out.bytes[name] / 1024).toFixed(0)} KiB): ${(m.totalMs - e.totalMs).toFixed(1)} ms CPU all threads, ${(m.mainMs - e.mainMs).toFixed(1)} ms main thread, over an empty module's start (${e.totalMs.toFixed(1)} ms)`);
+    log(
+      `cold start: ${name} (${(out.bytes[name] / 1024).toFixed(0)} KiB): ${(m.totalMs - e.totalMs).toFixed(1)} ms CPU all threads, ${(m.mainMs - e.mainMs).toFixed(1)} ms main thread, over an empty module's start (${e.totalMs.toFixed(1)} ms)`,
+    );
   }
   return out;
 }

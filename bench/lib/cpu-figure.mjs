@@ -11,7 +11,38 @@ import { cpuTimes } from './procs.mjs';
 
 /** The figure's rows, in rotating order per round; the step table's kinds, after them. */
 const KINDS = ['floor', 'baseline', 'verify', 'verify-cold', 'do-verify', 'stateful-floor'];
-const STEPS = ['get-vars', 'rp-id-hash', 'ticket-hash', 'zod-parse', 'check-assertion', 'verify-signature', 'import-cose-key', 'ecdsa-verify', 'ecdsa-sign', 'webauthn-lib', 'sign-receipt', 'app-healthz', 'post-not-found', 'bad-ticket', 'unknown-ticket', 'do-ping', 'do-status', 'do-unknown', 'do-sql-reads', 'do-sql-commit', 'do-log-append', 'do-commit-rpc', 'do-commit-real-rpc', 'do-commit-floor', 'do-commit-guard', 'do-commit-counter', 'do-commit-log', 'do-commit-evidence', 'qr-svg', 'approve-page'];
+const STEPS = [
+  'get-vars',
+  'rp-id-hash',
+  'ticket-hash',
+  'zod-parse',
+  'check-assertion',
+  'verify-signature',
+  'import-cose-key',
+  'ecdsa-verify',
+  'ecdsa-sign',
+  'webauthn-lib',
+  'sign-receipt',
+  'app-healthz',
+  'post-not-found',
+  'bad-ticket',
+  'unknown-ticket',
+  'do-ping',
+  'do-status',
+  'do-unknown',
+  'do-sql-reads',
+  'do-sql-commit',
+  'do-log-append',
+  'do-commit-rpc',
+  'do-commit-real-rpc',
+  'do-commit-floor',
+  'do-commit-guard',
+  'do-commit-counter',
+  'do-commit-log',
+  'do-commit-evidence',
+  'qr-svg',
+  'approve-page',
+];
 /** The kinds that consume a ticket prepared through the real routes. */
 const TICKET_KINDS = ['verify', 'verify-cold', 'do-verify'];
 
@@ -19,11 +50,18 @@ const TICKET_KINDS = ['verify', 'verify-cold', 'do-verify'];
 async function batch(cpuApi, pid, kind, n) {
   const c0 = cpuTimes(pid);
   const t0 = performance.now();
-  const { status, data } = await cpuApi.call(`/__bench/run?kind=${kind}&n=${n}`, { method: 'POST' });
+  const { status, data } = await cpuApi.call(`/__bench/run?kind=${kind}&n=${n}`, {
+    method: 'POST',
+  });
   const wall = performance.now() - t0;
   const c1 = cpuTimes(pid);
-  if (status !== 200 || data.ok !== n) throw new Error(`batch ${kind}: ${status} ${JSON.stringify(data)}`);
-  return { wallMs: wall, cpuMs: (c1.main - c0.main) / 1e6, allThreadsMs: (c1.total - c0.total) / 1e6 };
+  if (status !== 200 || data.ok !== n)
+    throw new Error(`batch ${kind}: ${status} ${JSON.stringify(data)}`);
+  return {
+    wallMs: wall,
+    cpuMs: (c1.main - c0.main) / 1e6,
+    allThreadsMs: (c1.total - c0.total) / 1e6,
+  };
 }
 
 /**
@@ -38,16 +76,28 @@ export async function figureCpu({ cpuApi, cpuUsers, pid, N, log }) {
   // stashing verify-cold's tickets empties their vaults' memory of tickets and credentials.
   const queueOf = new Map(cpuUsers.map((u, i) => [u.id, TICKET_KINDS[i % TICKET_KINDS.length]]));
   const stashRound = async (n) => {
-    const tickets = await prepareTickets(cpuApi, cpuUsers, TICKET_KINDS.length * n + cpuUsers.length, 8);
+    const tickets = await prepareTickets(
+      cpuApi,
+      cpuUsers,
+      TICKET_KINDS.length * n + cpuUsers.length,
+      8,
+    );
     for (const kind of TICKET_KINDS) {
       const list = tickets.filter((t) => queueOf.get(t.user) === kind);
-      for (let i = 0; i < list.length; i += 400) await cpuApi.must(200, `/__bench/stash?kind=${kind}`, { method: 'POST', body: list.slice(i, i + 400) });
+      for (let i = 0; i < list.length; i += 400)
+        await cpuApi.must(200, `/__bench/stash?kind=${kind}`, {
+          method: 'POST',
+          body: list.slice(i, i + 400),
+        });
     }
   };
 
   await stashRound(warmN);
-  for (const k of [...KINDS, ...STEPS]) await batch(cpuApi, pid, k, TICKET_KINDS.includes(k) ? warmN : 50);
-  const per = Object.fromEntries([...KINDS, ...STEPS].map((k) => [k, { wallUs: [], cpuUs: [], allThreadsUs: [] }]));
+  for (const k of [...KINDS, ...STEPS])
+    await batch(cpuApi, pid, k, TICKET_KINDS.includes(k) ? warmN : 50);
+  const per = Object.fromEntries(
+    [...KINDS, ...STEPS].map((k) => [k, { wallUs: [], cpuUs: [], allThreadsUs: [] }]),
+  );
   const record = (k, b, noop, n) => {
     per[k].wallUs.push(((b.wallMs - noop.wallMs) * 1000) / n);
     per[k].cpuUs.push(((b.cpuMs - noop.cpuMs) * 1000) / n);
@@ -68,12 +118,30 @@ export async function figureCpu({ cpuApi, cpuUsers, pid, N, log }) {
       record(k, await batch(cpuApi, pid, k, N.microN), noop, N.microN);
     }
   }
-  const out = { rounds: N.cpuRounds, n: { verify: N.cpuVerifyN, crypto: N.cpuCryptoN, micro: N.microN }, medians: {}, raw: per };
-  for (const [k, v] of Object.entries(per)) out.medians[k] = { wallUs: median(v.wallUs), cpuUs: median(v.cpuUs), allThreadsUs: median(v.allThreadsUs) };
+  const out = {
+    rounds: N.cpuRounds,
+    n: { verify: N.cpuVerifyN, crypto: N.cpuCryptoN, micro: N.microN },
+    medians: {},
+    raw: per,
+  };
+  for (const [k, v] of Object.entries(per))
+    out.medians[k] = {
+      wallUs: median(v.wallUs),
+      cpuUs: median(v.cpuUs),
+      allThreadsUs: median(v.allThreadsUs),
+    };
   const m = out.medians;
-  log(`figure 1 steps (µs CPU per call): ${STEPS.map((k) => `${k} ${m[k].cpuUs.toFixed(1)}`).join(', ')}`);
-  log(`figure 1: stateful floor ${m['stateful-floor'].cpuUs.toFixed(0)} µs CPU (${(m['stateful-floor'].cpuUs / m.floor.cpuUs).toFixed(2)}× the floor; verify is ${(m.verify.cpuUs / m['stateful-floor'].cpuUs).toFixed(2)}× it)`);
-  log(`figure 1: do-verify ${m['do-verify'].cpuUs.toFixed(0)} µs, verify-cold ${m['verify-cold'].cpuUs.toFixed(0)} µs, baseline ${m.baseline.cpuUs.toFixed(0)} µs CPU`);
-  log(`figure 1: verify ${m.verify.cpuUs.toFixed(0)} µs CPU (${m.verify.wallUs.toFixed(0)} µs wall, ${m.verify.allThreadsUs.toFixed(0)} µs all threads), floor ${m.floor.cpuUs.toFixed(0)} µs CPU → ${(m.verify.cpuUs / m.floor.cpuUs).toFixed(2)}× the floor`);
+  log(
+    `figure 1 steps (µs CPU per call): ${STEPS.map((k) => `${k} ${m[k].cpuUs.toFixed(1)}`).join(', ')}`,
+  );
+  log(
+    `figure 1: stateful floor ${m['stateful-floor'].cpuUs.toFixed(0)} µs CPU (${(m['stateful-floor'].cpuUs / m.floor.cpuUs).toFixed(2)}× the floor; verify is ${(m.verify.cpuUs / m['stateful-floor'].cpuUs).toFixed(2)}× it)`,
+  );
+  log(
+    `figure 1: do-verify ${m['do-verify'].cpuUs.toFixed(0)} µs, verify-cold ${m['verify-cold'].cpuUs.toFixed(0)} µs, baseline ${m.baseline.cpuUs.toFixed(0)} µs CPU`,
+  );
+  log(
+    `figure 1: verify ${m.verify.cpuUs.toFixed(0)} µs CPU (${m.verify.wallUs.toFixed(0)} µs wall, ${m.verify.allThreadsUs.toFixed(0)} µs all threads), floor ${m.floor.cpuUs.toFixed(0)} µs CPU → ${(m.verify.cpuUs / m.floor.cpuUs).toFixed(2)}× the floor`,
+  );
   return out;
 }

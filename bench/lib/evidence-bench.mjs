@@ -16,18 +16,36 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { median } from './load.mjs';
 
-export async function evidenceBench(lib, root, { rounds = 9, iterations = 300, logSize = 1_000_000, proofs = 2000 } = {}) {
-  const vector = JSON.parse(await readFile(join(root, 'test/vectors/evidence/valid-es256-device-bound.json'), 'utf8'));
+export async function evidenceBench(
+  lib,
+  root,
+  { rounds = 9, iterations = 300, logSize = 1_000_000, proofs = 2000 } = {},
+) {
+  const vector = JSON.parse(
+    await readFile(join(root, 'test/vectors/evidence/valid-es256-device-bound.json'), 'utf8'),
+  );
   const { bundle, options } = vector;
-  const clientData = JSON.parse(Buffer.from(bundle.assertion.response.clientDataJSON, 'base64url').toString());
-  const credential = { id: bundle.credential.id, publicKey: new Uint8Array(Buffer.from(bundle.credential.publicKey, 'base64url')), counter: 0 };
+  const clientData = JSON.parse(
+    Buffer.from(bundle.assertion.response.clientDataJSON, 'base64url').toString(),
+  );
+  const credential = {
+    id: bundle.credential.id,
+    publicKey: new Uint8Array(Buffer.from(bundle.credential.publicKey, 'base64url')),
+    counter: 0,
+  };
   const bare = () =>
     verifyAuthenticationResponse({
-      response: bundle.assertion, expectedChallenge: clientData.challenge, expectedOrigin: options.origins, expectedRPID: options.rpId,
-      credential, requireUserVerification: true,
+      response: bundle.assertion,
+      expectedChallenge: clientData.challenge,
+      expectedOrigin: options.origins,
+      expectedRPID: options.rpId,
+      credential,
+      requireUserVerification: true,
     });
   const { jwks, ...withoutJwks } = options;
-  const oneLink = JSON.parse(await readFile(join(root, 'test/vectors/evidence/valid-custody-one-link.json'), 'utf8'));
+  const oneLink = JSON.parse(
+    await readFile(join(root, 'test/vectors/evidence/valid-custody-one-link.json'), 'utf8'),
+  );
   const subjects = {
     bare,
     verifyEvidence: () => lib.verifyEvidence(bundle, options),
@@ -37,7 +55,8 @@ export async function evidenceBench(lib, root, { rounds = 9, iterations = 300, l
   void jwks;
   for (const [name, f] of Object.entries(subjects)) {
     const r = await f();
-    if (name === 'bare' ? !r.verified : !r.ok) throw new Error(`figure 7: ${name} does not pass on the valid vector`);
+    if (name === 'bare' ? !r.verified : !r.ok)
+      throw new Error(`figure 7: ${name} does not pass on the valid vector`);
   }
   const times = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
   for (const f of Object.values(subjects)) for (let i = 0; i < 50; i++) await f();
@@ -79,7 +98,18 @@ export async function evidenceBench(lib, root, { rounds = 9, iterations = 300, l
     wireBytes = Math.max(wireBytes, JSON.stringify(lib.encodeHashes(proof)).length);
   }
   return {
-    rounds, iterations, usPerCall,
-    proof: { logSize, proofs, buildS, hashes, bytes: hashes * 32, wireBytes, makeUs: median(make), verifyUs: median(check) },
+    rounds,
+    iterations,
+    usPerCall,
+    proof: {
+      logSize,
+      proofs,
+      buildS,
+      hashes,
+      bytes: hashes * 32,
+      wireBytes,
+      makeUs: median(make),
+      verifyUs: median(check),
+    },
   };
 }

@@ -24,7 +24,11 @@ export async function fetchLoad(o) {
       for (let i = next++; i < o.items.length; i = next++) {
         const item = o.items[i];
         const start = performance.now();
-        const res = await fetch(`${o.url}/v1/actions/${item.ticket}/verify`, { method: 'POST', headers: o.headers, body: item.body });
+        const res = await fetch(`${o.url}/v1/actions/${item.ticket}/verify`, {
+          method: 'POST',
+          headers: o.headers,
+          body: item.body,
+        });
         const text = await res.text();
         latencies.push(performance.now() - start);
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
@@ -34,5 +38,16 @@ export async function fetchLoad(o) {
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = o.pid ? cpuTimes(o.pid) : undefined;
-  return { ...runSummary({ connections: o.connections, latencies, statuses, seconds, errors: 0, cpu0, cpu1 }), receipts };
+  return {
+    ...runSummary({
+      connections: o.connections,
+      latencies,
+      statuses,
+      seconds,
+      errors: 0,
+      cpu0,
+      cpu1,
+    }),
+    receipts,
+  };
 }

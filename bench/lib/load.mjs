@@ -8,7 +8,7 @@
 import autocannon from 'autocannon';
 import { cpuTimes } from './procs.mjs';
 
-export function percentile(sorted, p) {
+function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i];
@@ -41,7 +41,8 @@ export async function loadRun(o) {
   let next = 0;
   let requests;
   if (o.items) {
-    if (o.items.length < o.amount) throw new Error(`load: ${o.amount} requests but ${o.items.length} tickets`);
+    if (o.items.length < o.amount)
+      throw new Error(`load: ${o.amount} requests but ${o.items.length} tickets`);
     // One person approves one thing at a time: a user's next ticket goes out only after the
     // answer to their previous one (its counter is higher), unless their passkey has no counter.
     const queues = new Map();
@@ -68,7 +69,11 @@ export async function loadRun(o) {
           const item = nextItem();
           busy.add(item.user);
           context.item = item;
-          return { ...req, path: item.path ?? `/v1/actions/${item.ticket}/verify`, body: item.body };
+          return {
+            ...req,
+            path: item.path ?? `/v1/actions/${item.ticket}/verify`,
+            body: item.body,
+          };
         },
         onResponse(status, body, context) {
           busy.delete(context.item.user);
@@ -78,9 +83,21 @@ export async function loadRun(o) {
       },
     ];
   } else if (o.bodies) {
-    requests = [{ method: 'POST', path: o.fixed.path, setupRequest: (req) => ({ ...req, body: o.bodies[next++ % o.bodies.length] }) }];
+    requests = [
+      {
+        method: 'POST',
+        path: o.fixed.path,
+        setupRequest: (req) => ({ ...req, body: o.bodies[next++ % o.bodies.length] }),
+      },
+    ];
   } else {
-    requests = [{ method: o.fixed.method, path: o.fixed.path, ...(o.fixed.body ? { body: o.fixed.body } : {}) }];
+    requests = [
+      {
+        method: o.fixed.method,
+        path: o.fixed.path,
+        ...(o.fixed.body ? { body: o.fixed.body } : {}),
+      },
+    ];
   }
   const readCpu = () => (o.pid ? cpuTimes(o.pid) : { main: NaN, total: NaN });
   const cpu0 = readCpu();
@@ -106,7 +123,15 @@ export async function loadRun(o) {
   const result = await instance;
   const cpu1 = readCpu();
   return {
-    ...runSummary({ connections: o.connections, latencies, statuses, seconds: (tLast - t0) / 1000, errors: result.errors + result.timeouts, cpu0, cpu1 }),
+    ...runSummary({
+      connections: o.connections,
+      latencies,
+      statuses,
+      seconds: (tLast - t0) / 1000,
+      errors: result.errors + result.timeouts,
+      cpu0,
+      cpu1,
+    }),
     receipts,
     ...(problems.length ? { problems } : {}),
   };
@@ -120,8 +145,12 @@ export async function loadRun(o) {
  */
 export function runSummary({ connections, latencies, statuses, seconds, errors, cpu0, cpu1 }) {
   const sorted = [...latencies].sort((a, b) => a - b);
-  const ok = Object.entries(statuses).reduce((n, [s, c]) => (Number(s) >= 200 && Number(s) < 300 ? n + c : n), 0);
-  const perRequest = (key) => (cpu0 && cpu1 ? (cpu1[key] - cpu0[key]) / 1e6 / Math.max(1, sorted.length) : NaN);
+  const ok = Object.entries(statuses).reduce(
+    (n, [s, c]) => (Number(s) >= 200 && Number(s) < 300 ? n + c : n),
+    0,
+  );
+  const perRequest = (key) =>
+    cpu0 && cpu1 ? (cpu1[key] - cpu0[key]) / 1e6 / Math.max(1, sorted.length) : NaN;
   return {
     connections,
     requests: sorted.length,

@@ -5,7 +5,8 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export async function machineInfo(root) {
-  const pkg = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+  const pkg = (name) =>
+    JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
   let workerd = pkg('workerd');
   try {
     workerd += ` (${execFileSync(join(root, 'node_modules/workerd/bin/workerd'), ['--version'], { encoding: 'utf8' }).trim()})`;

@@ -34,10 +34,29 @@ function recentlyWritten(dir, ms) {
   return n;
 }
 
-export async function figureMemory({ psea, SoftAuthenticator, enrollUser, pid, storageDir, target, vaultUsers = 10, approvals = 100, log }) {
+export async function figureMemory({
+  psea,
+  SoftAuthenticator,
+  enrollUser,
+  pid,
+  storageDir,
+  target,
+  vaultUsers = 10,
+  approvals = 100,
+  log,
+}) {
   // ---- one vault: idle, after approvals, caches full ----
-  const few = await pool(Array.from({ length: vaultUsers }, (_, i) => `mem-user-${i}`), 4, (id) => enrollUser(psea, SoftAuthenticator, id));
-  const touch = () => pool(few, 4, (u) => psea.must(200, `/v1/users/${encodeURIComponent(u.id)}/credentials`, { server: true }).catch(() => undefined));
+  const few = await pool(
+    Array.from({ length: vaultUsers }, (_, i) => `mem-user-${i}`),
+    4,
+    (id) => enrollUser(psea, SoftAuthenticator, id),
+  );
+  const touch = () =>
+    pool(few, 4, (u) =>
+      psea
+        .must(200, `/v1/users/${encodeURIComponent(u.id)}/credentials`, { server: true })
+        .catch(() => undefined),
+    );
   await sleep(12_000); // evicted
   const rssEmpty = rssBytes(pid);
   await touch();
@@ -45,7 +64,8 @@ export async function figureMemory({ psea, SoftAuthenticator, enrollUser, pid, s
   const tickets = await prepareTickets(psea, few, vaultUsers * approvals, 8);
   // Each user's approvals in ticket order, so its authenticator's counter only grows.
   await pool(few, 8, async (u) => {
-    for (const t of tickets.filter((x) => x.user === u.id)) await psea.must(200, `/v1/actions/${t.ticket}/verify`, { method: 'POST', body: t.body });
+    for (const t of tickets.filter((x) => x.user === u.id))
+      await psea.must(200, `/v1/actions/${t.ticket}/verify`, { method: 'POST', body: t.body });
   });
   const rssApproved = rssBytes(pid);
   await prepareTickets(psea, few, vaultUsers * 32, 8);
@@ -58,7 +78,9 @@ export async function figureMemory({ psea, SoftAuthenticator, enrollUser, pid, s
     approvedKiB: perVault(rssEmpty, rssApproved) / 1024,
     cachesFullKiB: perVault(rssEmpty, rssFull) / 1024,
   };
-  log(`figure 10: one vault's RSS share: ${vault.idleKiB.toFixed(0)} KiB started idle, ${vault.approvedKiB.toFixed(0)} KiB after ${approvals} approvals, ${vault.cachesFullKiB.toFixed(0)} KiB with its caches full`);
+  log(
+    `figure 10: one vault's RSS share: ${vault.idleKiB.toFixed(0)} KiB started idle, ${vault.approvedKiB.toFixed(0)} KiB after ${approvals} approvals, ${vault.cachesFullKiB.toFixed(0)} KiB with its caches full`,
+  );
 
   // ---- vaults held: enroll until target or the first failure ----
   const samples = [];
@@ -68,13 +90,28 @@ export async function figureMemory({ psea, SoftAuthenticator, enrollUser, pid, s
   const rss0 = rssBytes(pid);
   const began = Date.now();
   while (enrolled < target && !failure) {
-    const ids = Array.from({ length: Math.min(step, target - enrolled) }, (_, i) => `mem-${String(enrolled + i).padStart(6, '0')}`);
-    const results = await pool(ids, 8, (id) => enrollUser(psea, SoftAuthenticator, id).then(() => true, (err) => err));
+    const ids = Array.from(
+      { length: Math.min(step, target - enrolled) },
+      (_, i) => `mem-${String(enrolled + i).padStart(6, '0')}`,
+    );
+    const results = await pool(ids, 8, (id) =>
+      enrollUser(psea, SoftAuthenticator, id).then(
+        () => true,
+        (err) => err,
+      ),
+    );
     const bad = results.find((r) => r !== true);
     enrolled += results.filter((r) => r === true).length;
     if (bad) failure = String(bad?.message ?? bad).slice(0, 300);
-    samples.push({ enrolled, rssMiB: mib(rssBytes(pid)), openRecently: recentlyWritten(storageDir, 10_000), seconds: (Date.now() - began) / 1000 });
-    log(`figure 10: ${enrolled} vaults enrolled, workerd RSS ${samples.at(-1).rssMiB.toFixed(0)} MiB, ${samples.at(-1).openRecently} SQLite files written in the last 10 s${failure ? `; FAILED: ${failure}` : ''}`);
+    samples.push({
+      enrolled,
+      rssMiB: mib(rssBytes(pid)),
+      openRecently: recentlyWritten(storageDir, 10_000),
+      seconds: (Date.now() - began) / 1000,
+    });
+    log(
+      `figure 10: ${enrolled} vaults enrolled, workerd RSS ${samples.at(-1).rssMiB.toFixed(0)} MiB, ${samples.at(-1).openRecently} SQLite files written in the last 10 s${failure ? `; FAILED: ${failure}` : ''}`,
+    );
   }
   return { vault, target, enrolled, failure, rssStartMiB: mib(rss0), samples };
 }
@@ -88,25 +125,42 @@ export async function figureMemory({ psea, SoftAuthenticator, enrollUser, pid, s
  * SQLite heap: `owner` a CredentialOwner, `vault` a vault just migrated,
  * `vault-100` a vault holding 100 approvals' rows (tickets, log, evidence).
  */
-export async function objectsAtCap({ cpuApi, kinds = ['owner', 'vault', 'vault-100'], max = 20_000, capMiB = 512, log }) {
+export async function objectsAtCap({
+  cpuApi,
+  kinds = ['owner', 'vault', 'vault-100'],
+  max = 20_000,
+  capMiB = 512,
+  log,
+}) {
   const out = {};
   for (const kind of kinds) {
     let opened = 0;
     let failure;
     const began = Date.now();
     const next = { i: 0 };
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (!failure && next.i < max) {
-        const i = next.i++;
-        // workerd may end the process when SQLite fails inside a commit: that is a failure too.
-        const r = await cpuApi.call(`/__bench/open?kind=${kind}&name=cap-${kind}-${i}`, { method: 'POST' }).catch((err) => ({ status: 0, data: String(err?.cause?.code ?? err) }));
-        if (r.status === 200) opened++;
-        else failure ??= `${r.status} ${JSON.stringify(r.data).slice(0, 200)}`;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (!failure && next.i < max) {
+          const i = next.i++;
+          // workerd may end the process when SQLite fails inside a commit: that is a failure too.
+          const r = await cpuApi
+            .call(`/__bench/open?kind=${kind}&name=cap-${kind}-${i}`, { method: 'POST' })
+            .catch((err) => ({ status: 0, data: String(err?.cause?.code ?? err) }));
+          if (r.status === 200) opened++;
+          else failure ??= `${r.status} ${JSON.stringify(r.data).slice(0, 200)}`;
+        }
+      }),
+    );
     const seconds = (Date.now() - began) / 1000;
-    out[kind] = { opened, failure, seconds, kibPerObject: failure ? (capMiB * 1024) / opened : undefined };
-    log(`figure 10: ${kind}: ${opened} objects open in ${seconds.toFixed(1)} s${failure ? `, then ${failure}: ≈ ${(capMiB * 1024 / opened).toFixed(0)} KiB of SQLite heap each` : ' (no failure)'}`);
+    out[kind] = {
+      opened,
+      failure,
+      seconds,
+      kibPerObject: failure ? (capMiB * 1024) / opened : undefined,
+    };
+    log(
+      `figure 10: ${kind}: ${opened} objects open in ${seconds.toFixed(1)} s${failure ? `, then ${failure}: ≈ ${((capMiB * 1024) / opened).toFixed(0)} KiB of SQLite heap each` : ' (no failure)'}`,
+    );
     if (failure?.startsWith('0 ')) break; // workerd is gone
     await sleep(12_000);
   }
@@ -120,25 +174,34 @@ export async function objectsAtCap({ cpuApi, kinds = ['owner', 'vault', 'vault-1
  * one. Their heap: (cap − fresh vaults × a fresh vault's heap) / k.
  */
 export async function approvedVaultAtCap({ cpuApi, k = 400, freshKiB, capMiB = 512, log }) {
-  const open = (kind, i) => cpuApi.call(`/__bench/open?kind=${kind}&name=mix-${kind}-${i}`, { method: 'POST' }).catch(() => ({ status: 0 }));
+  const open = (kind, i) =>
+    cpuApi
+      .call(`/__bench/open?kind=${kind}&name=mix-${kind}-${i}`, { method: 'POST' })
+      .catch(() => ({ status: 0 }));
   const next = { i: 0 };
   const began = Date.now();
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next.i < k) await open('vault-100', next.i++);
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next.i < k) await open('vault-100', next.i++);
+    }),
+  );
   const filled = (Date.now() - began) / 1000;
   let fresh = 0;
   let failed = false;
   const more = { i: 0 };
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (!failed && more.i < 20_000) {
-      const r = await open('vault', more.i++);
-      if (r.status === 200) fresh++;
-      else failed = true;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (!failed && more.i < 20_000) {
+        const r = await open('vault', more.i++);
+        if (r.status === 200) fresh++;
+        else failed = true;
+      }
+    }),
+  );
   const seconds = (Date.now() - began) / 1000;
   const kib = (capMiB * 1024 - fresh * freshKiB) / k;
-  log(`figure 10: ${k} vaults with 100 approvals' rows (${filled.toFixed(1)} s), then ${fresh} fresh vaults until the cap (${seconds.toFixed(1)} s in all): ≈ ${kib.toFixed(0)} KiB each`);
+  log(
+    `figure 10: ${k} vaults with 100 approvals' rows (${filled.toFixed(1)} s), then ${fresh} fresh vaults until the cap (${seconds.toFixed(1)} s in all): ≈ ${kib.toFixed(0)} KiB each`,
+  );
   return { k, fresh, seconds, filled, kibPerApprovedVault: kib };
 }

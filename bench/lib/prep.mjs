@@ -4,7 +4,12 @@
  * verify request a fresh action ticket and its signed assertion. Nothing
  * here is timed.
  */
-export const TRANSFER = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89 3704 0044 0532 0130 00' };
+export const TRANSFER = {
+  type: 'wire.transfer',
+  amount: '1250.00',
+  currency: 'EUR',
+  to: 'DE89 3704 0044 0532 0130 00',
+};
 const DISPLAY = {
   title: 'Send €1,250.00',
   fields: [
@@ -31,7 +36,11 @@ export function api(base, apiKey, origin) {
   async function call(path, { method = 'GET', body, server = false } = {}) {
     const headers = server ? { authorization: `Bearer ${apiKey}` } : { origin };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     let data = null;
     try {
@@ -43,7 +52,8 @@ export function api(base, apiKey, origin) {
   }
   const must = async (want, path, opts) => {
     const r = await call(path, opts);
-    if (r.status !== want) throw new Error(`${opts?.method ?? 'GET'} ${path}: ${r.status} ${JSON.stringify(r.data)}`);
+    if (r.status !== want)
+      throw new Error(`${opts?.method ?? 'GET'} ${path}: ${r.status} ${JSON.stringify(r.data)}`);
     return r.data;
   };
   return { base, origin, call, must };
@@ -54,7 +64,11 @@ export function api(base, apiKey, origin) {
  * software authenticator register, POST the registration.
  */
 export async function enrollUser(client, SoftAuthenticator, userId, authOptions = {}) {
-  const { ticket } = await client.must(201, '/v1/enrollments', { method: 'POST', server: true, body: { user: { id: userId, name: `${userId}@example.com` } } });
+  const { ticket } = await client.must(201, '/v1/enrollments', {
+    method: 'POST',
+    server: true,
+    body: { user: { id: userId, name: `${userId}@example.com` } },
+  });
   const { options } = await client.must(200, `/v1/enrollments/${ticket}`);
   const auth = await SoftAuthenticator.create(authOptions);
   const reg = await auth.register(options, { origin: client.origin });
@@ -66,7 +80,10 @@ export async function enrollUser(client, SoftAuthenticator, userId, authOptions 
 export function prepareTickets(client, users, count, concurrency = 12) {
   const plan = Array.from({ length: count }, (_, i) => users[i % users.length]);
   // Counters are taken in plan order before any request, so the order of completion does not matter.
-  const withCounters = plan.map((user) => ({ user, counter: user.auth.counterStep === 0 ? 0 : ++user.next }));
+  const withCounters = plan.map((user) => ({
+    user,
+    counter: user.auth.counterStep === 0 ? 0 : ++user.next,
+  }));
   return pool(withCounters, concurrency, async ({ user, counter }) => {
     const { ticket } = await client.must(201, '/v1/actions', {
       method: 'POST',
@@ -75,7 +92,12 @@ export function prepareTickets(client, users, count, concurrency = 12) {
     });
     const { options } = await client.must(200, `/v1/actions/${ticket}`);
     const assertion = await user.auth.assert(options, { origin: client.origin, bend: { counter } });
-    return { ticket, body: JSON.stringify(assertion), user: user.id, serial: user.auth.counterStep !== 0 };
+    return {
+      ticket,
+      body: JSON.stringify(assertion),
+      user: user.id,
+      serial: user.auth.counterStep !== 0,
+    };
   });
 }
 
@@ -93,18 +115,34 @@ export async function prepareFloorItems(cpuClient, users, count, bodies) {
     action: TRANSFER,
     display: DISPLAY,
     actionHash: 'A'.repeat(43),
-    statement: { v: 1, iss: cpuClient.origin, aud: 'payments-api', sub: names[0], act: 'A'.repeat(43), nonce: 'A'.repeat(22) },
+    statement: {
+      v: 1,
+      iss: cpuClient.origin,
+      aud: 'payments-api',
+      sub: names[0],
+      act: 'A'.repeat(43),
+      nonce: 'A'.repeat(22),
+    },
     rule: { id: 'default', require: {} },
   });
   const ids = [];
   for (let i = 0; i < names.length; i += 100) {
-    const r = await cpuClient.must(200, '/__bench/floor-prep', { method: 'POST', body: { names: names.slice(i, i + 100), count: perObject, data } });
+    const r = await cpuClient.must(200, '/__bench/floor-prep', {
+      method: 'POST',
+      body: { names: names.slice(i, i + 100), count: perObject, data },
+    });
     ids.push(...r.ids);
   }
   return Array.from({ length: count }, (_, i) => {
     const id = ids[i % users];
     const k = Math.floor(i / users);
-    return { ticket: `${id}/${k}`, body: bodies[i % bodies.length], user: id, serial: false, path: `/__bench/floor-route/${id}/${k}` };
+    return {
+      ticket: `${id}/${k}`,
+      body: bodies[i % bodies.length],
+      user: id,
+      serial: false,
+      path: `/__bench/floor-route/${id}/${k}`,
+    };
   });
 }
 

@@ -73,7 +73,10 @@ export function start(cmd, args, opts = {}) {
       } catch {
         return;
       }
-      const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
+      const done = await Promise.race([
+        exited.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 5000)),
+      ]);
       if (!done) {
         try {
           process.kill(-child.pid, 'SIGKILL');
@@ -90,7 +93,8 @@ export function start(cmd, args, opts = {}) {
 export async function waitFor(url, proc, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`process exited with ${proc.child.exitCode}:\n${proc.log()}`);
+    if (proc.child.exitCode !== null)
+      throw new Error(`process exited with ${proc.child.exitCode}:\n${proc.log()}`);
     try {
       const res = await fetch(url);
       await res.arrayBuffer();

@@ -23,11 +23,12 @@ function connect(url) {
       waiting.delete(msg.id);
     }
   });
-  const send = (method, params = {}) => new Promise((resolve) => {
-    const i = ++id;
-    waiting.set(i, resolve);
-    ws.send(JSON.stringify({ id: i, method, params }));
-  });
+  const send = (method, params = {}) =>
+    new Promise((resolve) => {
+      const i = ++id;
+      waiting.set(i, resolve);
+      ws.send(JSON.stringify({ id: i, method, params }));
+    });
   return new Promise((resolve, reject) => {
     ws.on('open', () => resolve({ send, close: () => ws.close() }));
     ws.on('error', reject);
@@ -37,7 +38,9 @@ function connect(url) {
 /** Where a frame's code lives (through the bundle's source map): our files by path, a dependency by package. */
 function sourceOf(map, frame) {
   if (!frame.url) return '(native or V8)';
-  const pos = map ? originalPositionFor(map, { line: frame.lineNumber + 1, column: frame.columnNumber }) : undefined;
+  const pos = map
+    ? originalPositionFor(map, { line: frame.lineNumber + 1, column: frame.columnNumber })
+    : undefined;
   const url = pos?.source ?? frame.url;
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (nm) return nm[1];
@@ -45,7 +48,15 @@ function sourceOf(map, frame) {
   return ours ? ours[1] : url.replace(/^.*\//, '');
 }
 
-export async function figureProfile({ cpuApi, cpuUsers, inspectPort, sourceMap, service = 'cpu', n = 300, log }) {
+export async function figureProfile({
+  cpuApi,
+  cpuUsers,
+  inspectPort,
+  sourceMap,
+  service = 'cpu',
+  n = 300,
+  log,
+}) {
   const map = sourceMap ? new TraceMap(readFileSync(sourceMap, 'utf8')) : undefined;
   const targets = await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json();
   const target = targets.find((t) => t.title === service || t.id === service) ?? targets[0];
@@ -87,10 +98,23 @@ export async function figureProfile({ cpuApi, cpuUsers, inspectPort, sourceMap, 
       inclusive.set(name, (inclusive.get(name) ?? 0) + count);
     }
   }
-  const top = (m, k) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, c]) => ({ name, share: c / total }));
-  const out = { samples: total, n, bySource: top(bySource, 30), byFunction: top(byFunction, 40), inclusive: top(inclusive, 70) };
-  for (const r of out.bySource) log(`profile: ${(100 * r.share).toFixed(1).padStart(5)}%  ${r.name}`);
-  for (const r of out.inclusive) log(`profile incl: ${(100 * r.share).toFixed(1).padStart(5)}%  ${r.name}`);
-  for (const r of out.byFunction) log(`profile fn: ${(100 * r.share).toFixed(1).padStart(5)}%  ${r.name}`);
+  const top = (m, k) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([name, c]) => ({ name, share: c / total }));
+  const out = {
+    samples: total,
+    n,
+    bySource: top(bySource, 30),
+    byFunction: top(byFunction, 40),
+    inclusive: top(inclusive, 70),
+  };
+  for (const r of out.bySource)
+    log(`profile: ${(100 * r.share).toFixed(1).padStart(5)}%  ${r.name}`);
+  for (const r of out.inclusive)
+    log(`profile incl: ${(100 * r.share).toFixed(1).padStart(5)}%  ${r.name}`);
+  for (const r of out.byFunction)
+    log(`profile fn: ${(100 * r.share).toFixed(1).padStart(5)}%  ${r.name}`);
   return out;
 }

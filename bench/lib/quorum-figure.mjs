@@ -18,13 +18,23 @@ async function approverTickets(client, users, initiator) {
   const q = await client.must(201, '/v1/quorums', {
     method: 'POST',
     server: true,
-    body: { initiator, groups: [{ name: 'All', users: users.map((u) => ({ id: u.id })), required: users.length }], action: TRANSFER, audience: 'payments-api' },
+    body: {
+      initiator,
+      groups: [{ name: 'All', users: users.map((u) => ({ id: u.id })), required: users.length }],
+      action: TRANSFER,
+      audience: 'payments-api',
+    },
   });
   const prepared = [];
   for (const u of users) {
     const { ticket } = q.approvers.find((a) => a.user === u.id);
     const { options } = await client.must(200, `/v1/actions/${ticket}`);
-    prepared.push({ ticket, body: JSON.stringify(await u.auth.assert(options, { origin: client.origin, bend: { counter: ++u.next } })) });
+    prepared.push({
+      ticket,
+      body: JSON.stringify(
+        await u.auth.assert(options, { origin: client.origin, bend: { counter: ++u.next } }),
+      ),
+    });
   }
   return { q, prepared };
 }
@@ -32,14 +42,28 @@ async function approverTickets(client, users, initiator) {
 async function singleTickets(client, users) {
   const prepared = [];
   for (const u of users) {
-    const { ticket } = await client.must(201, '/v1/actions', { method: 'POST', server: true, body: { user: { id: u.id }, action: TRANSFER, audience: 'payments-api' } });
+    const { ticket } = await client.must(201, '/v1/actions', {
+      method: 'POST',
+      server: true,
+      body: { user: { id: u.id }, action: TRANSFER, audience: 'payments-api' },
+    });
     const { options } = await client.must(200, `/v1/actions/${ticket}`);
-    prepared.push({ ticket, body: JSON.stringify(await u.auth.assert(options, { origin: client.origin, bend: { counter: ++u.next } })) });
+    prepared.push({
+      ticket,
+      body: JSON.stringify(
+        await u.auth.assert(options, { origin: client.origin, bend: { counter: ++u.next } }),
+      ),
+    });
   }
   return prepared;
 }
 
-const post = (client, t) => fetch(`${client.base}/v1/actions/${t.ticket}/verify`, { method: 'POST', headers: { 'content-type': 'application/json', origin: client.origin }, body: t.body });
+const post = (client, t) =>
+  fetch(`${client.base}/v1/actions/${t.ticket}/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: client.origin },
+    body: t.body,
+  });
 
 /** Post one at a time; CPU µs per verify (workerd's main thread) and each verify's wall ms. */
 async function timed(client, pid, prepared) {
@@ -59,7 +83,10 @@ export async function figureQuorum({ psea, SoftAuthenticator, enrollUser, pid, q
   const n = 20;
   const rounds = quick ? 2 : 5;
   const users = [];
-  for (let i = 0; i < n; i++) users.push(await enrollUser(psea, SoftAuthenticator, `bench-quorum-${Date.now().toString(36)}-${i}`));
+  for (let i = 0; i < n; i++)
+    users.push(
+      await enrollUser(psea, SoftAuthenticator, `bench-quorum-${Date.now().toString(36)}-${i}`),
+    );
   const single = [];
   const approver = [];
   const last = [];
@@ -76,10 +103,19 @@ export async function figureQuorum({ psea, SoftAuthenticator, enrollUser, pid, q
   const once = [];
   for (let r = 0; r < rounds * 2; r++) {
     const { q, prepared } = await approverTickets(psea, users, `bench-at-once-${r}`);
-    const answers = await Promise.all(prepared.map(async (t) => ({ status: (await post(psea, t).then(async (res) => (await res.text(), res))).status })));
+    const answers = await Promise.all(
+      prepared.map(async (t) => ({
+        status: (await post(psea, t).then(async (res) => (await res.text(), res))).status,
+      })),
+    );
     const status = await psea.must(200, `/v1/quorums/${q.quorum}`, { server: true });
     const apv = JSON.parse(Buffer.from(status.receipt.split('.')[1], 'base64url').toString()).apv;
-    once.push({ ok: answers.filter((x) => x.status === 200).length, receipts: status.state === 'approved' ? 1 : 0, apv: apv.length, distinct: new Set(apv.map((x) => x.sub)).size });
+    once.push({
+      ok: answers.filter((x) => x.status === 200).length,
+      receipts: status.state === 'approved' ? 1 : 0,
+      apv: apv.length,
+      distinct: new Set(apv.map((x) => x.sub)).size,
+    });
   }
   const out = {
     approvers: n,
@@ -89,9 +125,15 @@ export async function figureQuorum({ psea, SoftAuthenticator, enrollUser, pid, q
     lastVerifyMs: median(last),
     nonFinalVerifyMs: median(nonFinal),
     atOnce: once,
-    exactlyOnce: once.every((o) => o.ok === n && o.receipts === 1 && o.apv === n && o.distinct === n),
+    exactlyOnce: once.every(
+      (o) => o.ok === n && o.receipts === 1 && o.apv === n && o.distinct === n,
+    ),
   };
-  log(`quorum: approver verify ${out.cpuUs.approver.toFixed(0)} µs CPU vs single verify ${out.cpuUs.single.toFixed(0)} µs (${out.ratio.toFixed(2)}×, goal ≤ 1.3×); the last approver's verify (which returns the quorum receipt) ${out.lastVerifyMs.toFixed(1)} ms wall vs ${out.nonFinalVerifyMs.toFixed(1)} ms for the others`);
-  log(`quorum: ${n} approvers at once × ${once.length} rounds: ${out.exactlyOnce ? 'every approval counted once, one receipt, apv of ' + n : 'NOT exactly once: ' + JSON.stringify(once)}`);
+  log(
+    `quorum: approver verify ${out.cpuUs.approver.toFixed(0)} µs CPU vs single verify ${out.cpuUs.single.toFixed(0)} µs (${out.ratio.toFixed(2)}×, goal ≤ 1.3×); the last approver's verify (which returns the quorum receipt) ${out.lastVerifyMs.toFixed(1)} ms wall vs ${out.nonFinalVerifyMs.toFixed(1)} ms for the others`,
+  );
+  log(
+    `quorum: ${n} approvers at once × ${once.length} rounds: ${out.exactlyOnce ? 'every approval counted once, one receipt, apv of ' + n : 'NOT exactly once: ' + JSON.stringify(once)}`,
+  );
   return out;
 }

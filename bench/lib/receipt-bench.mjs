@@ -12,26 +12,52 @@ import { median } from './load.mjs';
 
 export async function receiptBench(receiptLib, { rounds = 9, iterations = 2000 } = {}) {
   const { loadSigningKeys, signReceipt, randomId, hashAction } = receiptLib;
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
-  const { signer, jwks } = await loadSigningKeys(JSON.stringify({ keys: [{ ...jwk, kid: 'bench', alg: 'ES256' }] }));
-  const action = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89 3704 0044 0532 0130 00' };
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    format: 'jwk',
+  });
+  const { signer, jwks } = await loadSigningKeys(
+    JSON.stringify({ keys: [{ ...jwk, kid: 'bench', alg: 'ES256' }] }),
+  );
+  const action = {
+    type: 'wire.transfer',
+    amount: '1250.00',
+    currency: 'EUR',
+    to: 'DE89 3704 0044 0532 0130 00',
+  };
   const act = await hashAction(action);
   const iat = Math.floor(Date.now() / 1000);
   const issuer = 'https://approve.example.com';
   const audience = 'payments-api';
   const token = await signReceipt(
     {
-      iss: issuer, sub: 'u-123', aud: audience, iat, exp: iat + 3600, jti: randomId(), act, act_type: action.type,
-      nonce: randomId(), uv: true, cred: { id: randomId(32), aaguid: '00000000-0000-0000-0000-000000000000', device_bound: true, backed_up: false },
+      iss: issuer,
+      sub: 'u-123',
+      aud: audience,
+      iat,
+      exp: iat + 3600,
+      jti: randomId(),
+      act,
+      act_type: action.type,
+      nonce: randomId(),
+      uv: true,
+      cred: {
+        id: randomId(32),
+        aaguid: '00000000-0000-0000-0000-000000000000',
+        device_bound: true,
+        backed_up: false,
+      },
     },
     signer,
   );
   const local = createLocalJWKSet(jwks);
   const subjects = {
-    jose: () => jwtVerify(token, local, { issuer, audience, algorithms: ['ES256'], typ: 'psea-receipt+jwt' }),
+    jose: () =>
+      jwtVerify(token, local, { issuer, audience, algorithms: ['ES256'], typ: 'psea-receipt+jwt' }),
     // The subject is required; `action: false` is the explicit opt-out, so figure 4 still measures no action hash.
-    verifyReceipt: () => receiptLib.verifyReceipt(token, { jwks, issuer, audience, subject: 'u-123', action: false }),
-    verifyReceiptWithAction: () => receiptLib.verifyReceipt(token, { jwks, issuer, audience, subject: 'u-123', action }),
+    verifyReceipt: () =>
+      receiptLib.verifyReceipt(token, { jwks, issuer, audience, subject: 'u-123', action: false }),
+    verifyReceiptWithAction: () =>
+      receiptLib.verifyReceipt(token, { jwks, issuer, audience, subject: 'u-123', action }),
   };
   const times = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
   // Warm up: JIT, key import caches.

@@ -16,11 +16,18 @@ import { existsSync } from 'node:fs';
 function countingProxy(port, target) {
   const log = [];
   const server = createServer((req, res) => {
-    log.push({ t: performance.now(), method: req.method, path: req.url.replace(/[0-9a-f]{64}\.[A-Za-z0-9_-]{43}/g, ':ticket') });
-    const up = httpRequest({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode, r.headers);
-      r.pipe(res);
+    log.push({
+      t: performance.now(),
+      method: req.method,
+      path: req.url.replace(/[0-9a-f]{64}\.[A-Za-z0-9_-]{43}/g, ':ticket'),
     });
+    const up = httpRequest(
+      { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
+      },
+    );
     up.on('error', () => {
       res.writeHead(502);
       res.end();
@@ -42,7 +49,13 @@ function hostPage(port, service) {
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
-export async function roundTrips({ psea, proxyPort, hostPort, apiKey, chromiumPath = '/usr/bin/chromium' }) {
+export async function roundTrips({
+  psea,
+  proxyPort,
+  hostPort,
+  apiKey,
+  chromiumPath = '/usr/bin/chromium',
+}) {
   if (!existsSync(chromiumPath)) return { skipped: `no Chromium at ${chromiumPath}` };
   const { chromium } = await import('playwright-core');
   const service = `http://localhost:${proxyPort}`;
@@ -50,7 +63,15 @@ export async function roundTrips({ psea, proxyPort, hostPort, apiKey, chromiumPa
   const host = await hostPage(hostPort, service);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
   const server = async (path, body) => {
     const res = await fetch(`http://127.0.0.1:${proxyPort}${path}`, {
@@ -68,12 +89,21 @@ export async function roundTrips({ psea, proxyPort, hostPort, apiKey, chromiumPa
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
     });
     const userId = `rt-${Date.now().toString(36)}`;
 
     // Enroll the virtual authenticator through the hosted enrollment page (not counted).
-    const { ticket: enrollTicket } = await server('/v1/enrollments', { user: { id: userId, name: `${userId}@example.com` } });
+    const { ticket: enrollTicket } = await server('/v1/enrollments', {
+      user: { id: userId, name: `${userId}@example.com` },
+    });
     await page.goto(`${service}/enroll/${enrollTicket}`);
     await page.locator('psea-enroll[state="ready"]').waitFor();
     await page.locator('psea-enroll [part~="action"]').click();
@@ -83,10 +113,17 @@ export async function roundTrips({ psea, proxyPort, hostPort, apiKey, chromiumPa
       await page.goto(url);
       await page.locator('psea-approve[state="ready"]').waitFor();
       await page.evaluate(() => {
-        window.__approved = new Promise((resolve) => document.addEventListener('psea-approved', (e) => resolve(!!e.detail?.receipt), { once: true }));
+        window.__approved = new Promise((resolve) =>
+          document.addEventListener('psea-approved', (e) => resolve(!!e.detail?.receipt), {
+            once: true,
+          }),
+        );
       });
       const browserRequests = [];
-      const onRequest = (r) => browserRequests.push(`${r.method()} ${new URL(r.url()).pathname.replace(/[0-9a-f]{64}\.[A-Za-z0-9_-]{43}/, ':ticket')}`);
+      const onRequest = (r) =>
+        browserRequests.push(
+          `${r.method()} ${new URL(r.url()).pathname.replace(/[0-9a-f]{64}\.[A-Za-z0-9_-]{43}/, ':ticket')}`,
+        );
       const from = proxy.log.length;
       page.on('request', onRequest);
       const t0 = performance.now();
@@ -95,14 +132,40 @@ export async function roundTrips({ psea, proxyPort, hostPort, apiKey, chromiumPa
       const ms = performance.now() - t0;
       page.off('request', onRequest);
       const seen = proxy.log.slice(from).map((e) => `${e.method} ${e.path}`);
-      return { label, receipt, requests: seen.length, serviceRequests: seen, browserRequests, clickToEventMs: ms };
+      return {
+        label,
+        receipt,
+        requests: seen.length,
+        serviceRequests: seen,
+        browserRequests,
+        clickToEventMs: ms,
+      };
     };
 
-    const action = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89 3704 0044 0532 0130 00' };
-    const hosted = await server('/v1/actions', { user: { id: userId }, action, audience: 'payments-api' });
-    const hostedResult = await measure('hosted page /approve/:ticket (same origin)', `${service}/approve/${hosted.ticket}`);
-    const embedded = await server('/v1/actions', { user: { id: userId }, action, audience: 'payments-api' });
-    const embeddedResult = await measure('host page embedding <psea-approve> (cross-origin)', `http://localhost:${hostPort}/?ticket=${embedded.ticket}`);
+    const action = {
+      type: 'wire.transfer',
+      amount: '1250.00',
+      currency: 'EUR',
+      to: 'DE89 3704 0044 0532 0130 00',
+    };
+    const hosted = await server('/v1/actions', {
+      user: { id: userId },
+      action,
+      audience: 'payments-api',
+    });
+    const hostedResult = await measure(
+      'hosted page /approve/:ticket (same origin)',
+      `${service}/approve/${hosted.ticket}`,
+    );
+    const embedded = await server('/v1/actions', {
+      user: { id: userId },
+      action,
+      audience: 'payments-api',
+    });
+    const embeddedResult = await measure(
+      'host page embedding <psea-approve> (cross-origin)',
+      `http://localhost:${hostPort}/?ticket=${embedded.ticket}`,
+    );
     await context.close();
     return { hosted: hostedResult, embedded: embeddedResult };
   } finally {

@@ -8,7 +8,12 @@ export async function widgetSize(root) {
   return {
     raw: js.length,
     gzip: gzipSync(js, { level: 9 }).length,
-    brotli: brotliCompressSync(js, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: js.length } }).length,
+    brotli: brotliCompressSync(js, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 11,
+        [constants.BROTLI_PARAM_SIZE_HINT]: js.length,
+      },
+    }).length,
     budgetGzip: 15 * 1024,
   };
 }

@@ -29,7 +29,12 @@ app.post('/v1/verify', async (c) => {
   baseline ??= baselineState(c.env.BENCH);
   const response = await c.req.json();
   try {
-    return c.json({ receipt: await baselineVerify(await baseline, /** @type {AuthenticationResponseJSON} */ (response)) });
+    return c.json({
+      receipt: await baselineVerify(
+        await baseline,
+        /** @type {AuthenticationResponseJSON} */ (response),
+      ),
+    });
   } catch {
     return c.json({ code: 'signature_invalid' }, 422);
   }

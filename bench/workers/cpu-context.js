@@ -42,8 +42,14 @@ export const heads = { verify: 0, verifyCold: 0, doVerify: 0 };
 /** @param {BenchEnv} env */
 async function load(env) {
   const fx = env.BENCH;
-  const expected = { challenge: fx.challenge, rpIdHash: await rpIdHash(getVars(env).rpId), allowedOrigins: new Set([fx.origin]) };
-  const publicKeyCose = /** @type {Uint8Array<ArrayBuffer>} */ (isoBase64URL.toBuffer(fx.credential.publicKeyCose));
+  const expected = {
+    challenge: fx.challenge,
+    rpIdHash: await rpIdHash(getVars(env).rpId),
+    allowedOrigins: new Set([fx.origin]),
+  };
+  const publicKeyCose = /** @type {Uint8Array<ArrayBuffer>} */ (
+    isoBase64URL.toBuffer(fx.credential.publicKeyCose)
+  );
   return {
     floor: await floorKeys(fx),
     inputs: fx.assertions.map((a) => floorInput(a, fx.ticket)),
@@ -75,13 +81,18 @@ export async function stepContext(env, ctx) {
     env,
     p,
     fx,
-    pick: (i) => /** @type {AuthenticationResponseJSON} */ (fx.assertions[i % fx.assertions.length]),
+    pick: (i) =>
+      /** @type {AuthenticationResponseJSON} */ (fx.assertions[i % fx.assertions.length]),
     body: (i) => /** @type {string} */ (p.bodies[i % p.bodies.length]),
     // As over HTTP: with its Content-Length (the body limit takes a fast path on it, and re-reads the stream without it).
     post: (path, body) =>
       new Request(`${origin}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': String(new TextEncoder().encode(body).length), origin },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(new TextEncoder().encode(body).length),
+          origin,
+        },
         body,
       }),
     fetchApp: async (req) => {
@@ -127,6 +138,10 @@ export async function scratchVault(env, done) {
  */
 export async function statefulFloor(env, request, objectId, row) {
   const assertion = JSON.parse(await request.text());
-  const signature = await benchVaults(env).get(env.VAULT.idFromString(objectId)).benchStatefulFloor(assertion, env.BENCH.ticket, row);
-  return new Response(JSON.stringify({ receipt: encodeB64url(signature) }), { headers: { 'content-type': 'application/json' } });
+  const signature = await benchVaults(env)
+    .get(env.VAULT.idFromString(objectId))
+    .benchStatefulFloor(assertion, env.BENCH.ticket, row);
+  return new Response(JSON.stringify({ receipt: encodeB64url(signature) }), {
+    headers: { 'content-type': 'application/json' },
+  });
 }

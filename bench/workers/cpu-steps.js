@@ -32,7 +32,11 @@ const wholePath = (q) => (/** @type {StepContext} */ c) => async () => {
 const figureSteps = {
   noop: () => () => undefined,
   // floor.js: SHA-256 ×2, one ECDSA verify, one ECDSA sign, keys imported.
-  floor: (c) => (i) => floorOnce(c.p.floor, /** @type {import('./floor.js').FloorInput} */ (c.p.inputs[i % c.p.inputs.length])).then(() => undefined),
+  floor: (c) => (i) =>
+    floorOnce(
+      c.p.floor,
+      /** @type {import('./floor.js').FloorInput} */ (c.p.inputs[i % c.p.inputs.length]),
+    ).then(() => undefined),
   baseline: (c) => (i) => baselineVerify(c.p.baseline, c.pick(i)).then(() => undefined),
   // app.fetch of POST /v1/actions/:t/verify: body limit, routing, CORS, zod, ticket hash,
   // the Durable Object RPC, every WebAuthn check, the commit, receipt signing, the response.
@@ -53,7 +57,11 @@ const figureSteps = {
     if (!done) return undefined;
     await scratchVault(c.env, done);
     return async (i) => {
-      const res = await statefulFloor(c.env, c.post(`/v1/actions/${c.fx.ticket}/verify`, c.body(i)), done.ticket.slice(0, 64));
+      const res = await statefulFloor(
+        c.env,
+        c.post(`/v1/actions/${c.fx.ticket}/verify`, c.body(i)),
+        done.ticket.slice(0, 64),
+      );
       await res.arrayBuffer();
       return res.status;
     };
@@ -69,6 +77,8 @@ const steps = { ...figureSteps, ...frontSteps, ...vaultSteps };
  * @returns {Promise<Step | undefined>}
  */
 export async function stepOf(kind, env, ctx) {
-  const make = Object.hasOwn(steps, kind) ? steps[/** @type {keyof typeof steps} */ (kind)] : undefined;
+  const make = Object.hasOwn(steps, kind)
+    ? steps[/** @type {keyof typeof steps} */ (kind)]
+    : undefined;
   return make ? make(await stepContext(env, ctx)) : undefined;
 }

@@ -43,7 +43,8 @@ export const vaultSteps = {
   'do-unknown': async (c) => {
     if (!c.done) return undefined;
     const { stub } = await realUser(c, c.done);
-    return async (i) => ((await stub.verifyAction('unknown', c.pick(i), Date.now(), 'bench')).ok ? 500 : 200);
+    return async (i) =>
+      (await stub.verifyAction('unknown', c.pick(i), Date.now(), 'bench')).ok ? 500 : 200;
   },
   // One RPC per write transaction of two small unguarded UPDATEs: RPC + transaction + the storage commit after it.
   'do-commit-rpc': async (c) => {
@@ -58,12 +59,19 @@ export const vaultSteps = {
     return async () => ((await stub.benchCommit(receipt)) > 0 ? 200 : 500);
   },
   // verifyAction's commit built up one write at a time, one RPC per batch (cpu-vault.js, benchCommitSplit).
-  ...Object.fromEntries(/** @type {const} */ (['floor', 'guard', 'counter', 'log', 'evidence']).map((part) => [`do-commit-${part}`, async (/** @type {StepContext} */ c) => {
-    if (!c.done) return undefined;
-    const { stub, receipt } = await scratchVault(c.env, c.done);
-    const body = c.done.body;
-    return { batch: (/** @type {number} */ n) => stub.benchCommitSplit(part, n, receipt, body) };
-  }])),
+  ...Object.fromEntries(
+    /** @type {const} */ (['floor', 'guard', 'counter', 'log', 'evidence']).map((part) => [
+      `do-commit-${part}`,
+      async (/** @type {StepContext} */ c) => {
+        if (!c.done) return undefined;
+        const { stub, receipt } = await scratchVault(c.env, c.done);
+        const body = c.done.body;
+        return {
+          batch: (/** @type {number} */ n) => stub.benchCommitSplit(part, n, receipt, body),
+        };
+      },
+    ]),
+  ),
   // One RPC for the whole batch: the loop runs inside the object.
   'do-sql-reads': async (c) => {
     if (!c.done) return undefined;

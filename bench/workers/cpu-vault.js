@@ -60,7 +60,11 @@ export class UserVault extends RealUserVault {
         rows += getCredential(sql, credentialId) ? 1 : 0;
       } else {
         this.ctx.storage.transactionSync(() => {
-          rows += sql.exec('UPDATE credentials SET last_used_at = ? WHERE id = ?', Date.now() + i, credentialId).rowsWritten;
+          rows += sql.exec(
+            'UPDATE credentials SET last_used_at = ? WHERE id = ?',
+            Date.now() + i,
+            credentialId,
+          ).rowsWritten;
           rows += sql.exec('UPDATE tickets SET receipt = receipt WHERE hash = ?', hash).rowsWritten;
         });
       }
@@ -84,10 +88,32 @@ export class UserVault extends RealUserVault {
         sql.exec(
           `INSERT INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
            VALUES (?, 'action', 'consumed', ?, ?, 0, ?, ?, ?)`,
-          hash, 'A'.repeat(43), now + 3_600_000, 'D'.repeat(592), 'R'.repeat(847), now,
+          hash,
+          'A'.repeat(43),
+          now + 3_600_000,
+          'D'.repeat(592),
+          'R'.repeat(847),
+          now,
         );
-        const index = log.append({ v: 1, kind: 'approved', at: Math.floor(now / 1000), sub: 'bench', cred: 'C'.repeat(43), challenge: 'A'.repeat(43), act: 'H'.repeat(43), aud: 'bench', jti: `bench-${k}` });
-        insertEvidence(sql, { hash, credential_id: 'C'.repeat(43), receipt: 'R'.repeat(847), assertion: 'S'.repeat(646), approved_index: index, approved_at: now });
+        const index = log.append({
+          v: 1,
+          kind: 'approved',
+          at: Math.floor(now / 1000),
+          sub: 'bench',
+          cred: 'C'.repeat(43),
+          challenge: 'A'.repeat(43),
+          act: 'H'.repeat(43),
+          aud: 'bench',
+          jti: `bench-${k}`,
+        });
+        insertEvidence(sql, {
+          hash,
+          credential_id: 'C'.repeat(43),
+          receipt: 'R'.repeat(847),
+          assertion: 'S'.repeat(646),
+          approved_index: index,
+          approved_at: now,
+        });
       }
     });
     return n;
@@ -110,7 +136,17 @@ export class UserVault extends RealUserVault {
     for (let i = 0; i < n; i++) {
       const at = Math.floor(Date.now() / 1000);
       last = this.ctx.storage.transactionSync(() =>
-        log.append({ v: 1, kind: 'approved', at, sub: 'bench-user-log', cred: 'A'.repeat(43), challenge: 'B'.repeat(43), act: 'C'.repeat(43), aud: 'payments-api', jti: `bench-${i}-${at}-${'D'.repeat(12)}` }),
+        log.append({
+          v: 1,
+          kind: 'approved',
+          at,
+          sub: 'bench-user-log',
+          cred: 'A'.repeat(43),
+          challenge: 'B'.repeat(43),
+          act: 'C'.repeat(43),
+          aud: 'payments-api',
+          jti: `bench-${i}-${at}-${'D'.repeat(12)}`,
+        }),
       );
     }
     return last + 1;
@@ -132,13 +168,15 @@ export class UserVault extends RealUserVault {
            attested, authenticator_name, state, created_at, last_used_at)
          SELECT ?, public_key, alg, 0, aaguid, backup_eligible, backed_up, transports, fmt,
            attested, authenticator_name, 'active', created_at, last_used_at FROM credentials WHERE id = ?`,
-        SCRATCH_CREDENTIAL, credentialId,
+        SCRATCH_CREDENTIAL,
+        credentialId,
       );
       for (let k = this.#scratch.made; k < count; k++) {
         sql.exec(
           `INSERT INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
            SELECT ?, kind, 'pending', challenge, expires_at, 0, data, NULL, created_at FROM tickets WHERE hash = ?`,
-          `bench-scratch-${k}`, hash,
+          `bench-scratch-${k}`,
+          hash,
         );
       }
     });
@@ -160,7 +198,8 @@ export class UserVault extends RealUserVault {
    * @returns {Promise<Uint8Array>} the receipt's signature
    */
   async benchStatefulFloor(assertion, ticket, row) {
-    if (row === undefined && this.#scratch.next >= this.#scratch.made) throw new Error('benchStatefulFloor: out of scratch tickets (raise SCRATCH_TICKETS)');
+    if (row === undefined && this.#scratch.next >= this.#scratch.made)
+      throw new Error('benchStatefulFloor: out of scratch tickets (raise SCRATCH_TICKETS)');
     this.#floorKeys ??= floorKeys(/** @type {BenchEnv} */ (this.env).BENCH);
     const r = assertion.response;
     const signature = await floorOnce(await this.#floorKeys, {
@@ -171,7 +210,8 @@ export class UserVault extends RealUserVault {
     });
     const consumed = this.ctx.storage.sql.exec(
       "UPDATE tickets SET state = 'consumed', receipt = 'floor' WHERE hash = ? AND state = 'pending' AND expires_at > ?",
-      row ?? `bench-scratch-${this.#scratch.next++}`, Date.now(),
+      row ?? `bench-scratch-${this.#scratch.next++}`,
+      Date.now(),
     ).rowsWritten;
     if (consumed !== 1) throw new Error('benchStatefulFloor: scratch ticket not consumed');
     return signature;
@@ -193,7 +233,11 @@ export class UserVault extends RealUserVault {
         sql.exec(
           `INSERT OR IGNORE INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
            VALUES (?, 'action', 'pending', ?, ?, 0, ?, NULL, ?)`,
-          `bench-floor-${k}`, 'A'.repeat(43), now + 3_600_000, data, now,
+          `bench-floor-${k}`,
+          'A'.repeat(43),
+          now + 3_600_000,
+          data,
+          now,
         );
       }
     });
@@ -219,23 +263,56 @@ export class UserVault extends RealUserVault {
     const upTo = ['floor', 'guard', 'counter', 'log', 'evidence'].indexOf(part);
     let done = 0;
     for (let i = 0; i < n; i++) {
-      if (this.#scratch.next >= this.#scratch.made) throw new Error('benchCommitSplit: out of scratch tickets');
+      if (this.#scratch.next >= this.#scratch.made)
+        throw new Error('benchCommitSplit: out of scratch tickets');
       const hash = `bench-scratch-${this.#scratch.next++}`;
       const now = Date.now();
-      const a = { hash, now, receipt, accepted: 'A'.repeat(43), credentialId: SCRATCH_CREDENTIAL, counter: 0 };
+      const a = {
+        hash,
+        now,
+        receipt,
+        accepted: 'A'.repeat(43),
+        credentialId: SCRATCH_CREDENTIAL,
+        counter: 0,
+      };
       this.ctx.storage.transactionSync(() => {
         if (upTo === 0) {
-          done += sql.exec("UPDATE tickets SET state = 'consumed', receipt = 'floor' WHERE hash = ? AND state = 'pending' AND expires_at > ?", hash, now).rowsWritten;
+          done += sql.exec(
+            "UPDATE tickets SET state = 'consumed', receipt = 'floor' WHERE hash = ? AND state = 'pending' AND expires_at > ?",
+            hash,
+            now,
+          ).rowsWritten;
           return;
         }
-        if (!consumeGuarded(sql, a)) throw new Error('benchCommitSplit: scratch ticket not consumed');
+        if (!consumeGuarded(sql, a))
+          throw new Error('benchCommitSplit: scratch ticket not consumed');
         done++;
         if (upTo >= 2) advanceCounter(sql, SCRATCH_CREDENTIAL, 0, false, now);
         const at = Math.floor(now / 1000);
-        const index = upTo >= 3 ? log.append({ v: 1, kind: 'approved', at, sub: 'bench', cred: SCRATCH_CREDENTIAL, challenge: 'A'.repeat(43), act: 'A'.repeat(43), aud: 'bench', jti: `bench-${hash}` }) : 0;
+        const index =
+          upTo >= 3
+            ? log.append({
+                v: 1,
+                kind: 'approved',
+                at,
+                sub: 'bench',
+                cred: SCRATCH_CREDENTIAL,
+                challenge: 'A'.repeat(43),
+                act: 'A'.repeat(43),
+                aud: 'bench',
+                jti: `bench-${hash}`,
+              })
+            : 0;
         if (upTo >= 4) {
           pruneEvidence(sql, 0);
-          insertEvidence(sql, { hash, credential_id: SCRATCH_CREDENTIAL, receipt, assertion, approved_index: index, approved_at: now });
+          insertEvidence(sql, {
+            hash,
+            credential_id: SCRATCH_CREDENTIAL,
+            receipt,
+            assertion,
+            approved_index: index,
+            approved_at: now,
+          });
         }
       });
     }
@@ -250,7 +327,8 @@ export class UserVault extends RealUserVault {
    * @param {string} receipt a real receipt, written into the ticket row as verifyAction does
    */
   benchCommit(receipt) {
-    if (this.#scratch.next >= this.#scratch.made) throw new Error('benchCommit: out of scratch tickets (raise SCRATCH_TICKETS)');
+    if (this.#scratch.next >= this.#scratch.made)
+      throw new Error('benchCommit: out of scratch tickets (raise SCRATCH_TICKETS)');
     const now = Date.now();
     const log = vaultState(this).log;
     commitApproval(this.ctx.storage, log, {
@@ -262,7 +340,17 @@ export class UserVault extends RealUserVault {
       backedUp: false,
       ticketCreatedAt: 0,
       accepted: 'bench',
-      entry: { v: 1, kind: 'approved', at: Math.floor(now / 1000), sub: 'bench', cred: SCRATCH_CREDENTIAL, challenge: 'A'.repeat(43), act: 'A'.repeat(43), aud: 'bench', jti: `bench-${this.#scratch.next}` },
+      entry: {
+        v: 1,
+        kind: 'approved',
+        at: Math.floor(now / 1000),
+        sub: 'bench',
+        cred: SCRATCH_CREDENTIAL,
+        challenge: 'A'.repeat(43),
+        act: 'A'.repeat(43),
+        aud: 'bench',
+        jti: `bench-${this.#scratch.next}`,
+      },
       evidence: { assertion: '{}' },
       evidenceKeptSince: 0,
     });
@@ -274,4 +362,5 @@ export class UserVault extends RealUserVault {
  * The namespace typed with the bench methods (the binding is this class).
  * @param {BenchEnv} env
  */
-export const benchVaults = (env) => /** @type {DurableObjectNamespace<UserVault>} */ (/** @type {unknown} */ (env.VAULT));
+export const benchVaults = (env) =>
+  /** @type {DurableObjectNamespace<UserVault>} */ (/** @type {unknown} */ (env.VAULT));

@@ -39,11 +39,22 @@ async function stash(kind, items, env) {
   if (kind === 'verify') queues.verify.push(...items);
   else if (kind === 'verify-cold') {
     queues.verifyCold.push(...items);
-    for (const id of new Set(items.map((it) => it.ticket.slice(0, 64)))) await benchVaults(env).get(env.VAULT.idFromString(id)).benchForget();
+    for (const id of new Set(items.map((it) => it.ticket.slice(0, 64))))
+      await benchVaults(env).get(env.VAULT.idFromString(id)).benchForget();
   } else if (kind === 'do-verify') {
-    for (const it of items) queues.doVerify.push({ id: it.ticket.slice(0, 64), hash: await ticketHash(it.ticket), response: JSON.parse(it.body) });
+    for (const it of items)
+      queues.doVerify.push({
+        id: it.ticket.slice(0, 64),
+        hash: await ticketHash(it.ticket),
+        response: JSON.parse(it.body),
+      });
   } else return new Response('unknown kind', { status: 400 });
-  return Response.json({ queued: { verify: queues.verify.length - heads.verify, doVerify: queues.doVerify.length - heads.doVerify } });
+  return Response.json({
+    queued: {
+      verify: queues.verify.length - heads.verify,
+      doVerify: queues.doVerify.length - heads.doVerify,
+    },
+  });
 }
 
 /**
@@ -90,16 +101,30 @@ export default {
 
     // Figure 2's stateful floor, one approval per HTTP request: the pending row named in the path.
     const floorRoute = /^\/__bench\/floor-route\/([0-9a-f]{64})\/(\d+)$/.exec(url.pathname);
-    if (floorRoute && request.method === 'POST') return statefulFloor(env, request, /** @type {string} */ (floorRoute[1]), `bench-floor-${floorRoute[2]}`);
+    if (floorRoute && request.method === 'POST')
+      return statefulFloor(
+        env,
+        request,
+        /** @type {string} */ (floorRoute[1]),
+        `bench-floor-${floorRoute[2]}`,
+      );
 
     if (url.pathname === '/__bench/stash') return stash(kind, await request.json(), env);
-    if (url.pathname === '/__bench/run') return run(kind, Number(url.searchParams.get('n') ?? '1'), env, ctx);
+    if (url.pathname === '/__bench/run')
+      return run(kind, Number(url.searchParams.get('n') ?? '1'), env, ctx);
     if (url.pathname === '/__bench/open') {
       // Figure 10b's objects at SQLite's cap: start one object of the kind (its constructor migrates).
       const name = url.searchParams.get('name') ?? '';
-      if (kind === 'owner') return Response.json({ ok: await env.CREDENTIAL_OWNERS.get(env.CREDENTIAL_OWNERS.idFromName(name)).claim('bench') });
+      if (kind === 'owner')
+        return Response.json({
+          ok: await env.CREDENTIAL_OWNERS.get(env.CREDENTIAL_OWNERS.idFromName(name)).claim(
+            'bench',
+          ),
+        });
       const vault = benchVaults(env).get(env.VAULT.idFromName(name));
-      return Response.json({ ok: kind === 'vault-100' ? await vault.benchApprovalRows(100) : await vault.benchPing() });
+      return Response.json({
+        ok: kind === 'vault-100' ? await vault.benchApprovalRows(100) : await vault.benchPing(),
+      });
     }
     if (url.pathname === '/__bench/waiters') {
       const id = env.VAULT.idFromString(url.searchParams.get('id') ?? '');
@@ -107,7 +132,8 @@ export default {
     }
     if (url.pathname === '/__bench/floor-prep') {
       // Objects for the stateful floor route: for each name, `count` pending rows; answers their ids.
-      const { names, count, data } = /** @type {{ names: string[], count: number, data: string }} */ (await request.json());
+      const { names, count, data } =
+        /** @type {{ names: string[], count: number, data: string }} */ (await request.json());
       const ids = [];
       for (const name of names) {
         const id = env.VAULT.idFromName(name);

@@ -38,7 +38,13 @@ export function receiptClaims(fx, sub) {
     act_type: 'wire.transfer',
     nonce: 'AAAAAAAAAAAAAAAAAAAAAA',
     uv: /** @type {const} */ (true),
-    cred: { id: fx.credential.id, aaguid: '00000000-0000-0000-0000-000000000000', device_bound: true, backed_up: false, attested: false },
+    cred: {
+      id: fx.credential.id,
+      aaguid: '00000000-0000-0000-0000-000000000000',
+      device_bound: true,
+      backed_up: false,
+      attested: false,
+    },
     pol: 'default',
   };
 }

@@ -66,14 +66,28 @@ export function floorInput(a, ticket) {
  */
 export async function floorKeys(fx) {
   const curve = { name: 'ECDSA', namedCurve: 'P-256' };
-  const verifyKey = await crypto.subtle.importKey('jwk', fx.credential.publicKeyJwk, curve, false, ['verify']);
+  const verifyKey = await crypto.subtle.importKey('jwk', fx.credential.publicKeyJwk, curve, false, [
+    'verify',
+  ]);
   const { x, y, d } = fx.signingJwk;
-  const signKey = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x, y, d }, curve, false, ['sign']);
+  const signKey = await crypto.subtle.importKey(
+    'jwk',
+    { kty: 'EC', crv: 'P-256', x, y, d },
+    curve,
+    false,
+    ['sign'],
+  );
   /** @param {string} s */
   const b64 = (s) => isoBase64URL.fromUTF8String(s);
-  const header = b64(JSON.stringify({ alg: 'ES256', kid: fx.signingJwk.kid, typ: 'psea-receipt+jwt' }));
+  const header = b64(
+    JSON.stringify({ alg: 'ES256', kid: fx.signingJwk.kid, typ: 'psea-receipt+jwt' }),
+  );
   const payload = b64(JSON.stringify(receiptClaims(fx, 'user-000123')));
-  return { verifyKey, signKey, signingInput: /** @type {Bytes} */ (enc.encode(`${header}.${payload}`)) };
+  return {
+    verifyKey,
+    signKey,
+    signingInput: /** @type {Bytes} */ (enc.encode(`${header}.${payload}`)),
+  };
 }
 
 /**
@@ -89,6 +103,7 @@ export async function floorOnce(keys, input) {
   const signed = new Uint8Array(input.authenticatorData.length + 32);
   signed.set(input.authenticatorData);
   signed.set(new Uint8Array(cdHash), input.authenticatorData.length);
-  if (!(await crypto.subtle.verify(ECDSA, keys.verifyKey, input.signature, signed))) throw new Error('floor: signature does not verify');
+  if (!(await crypto.subtle.verify(ECDSA, keys.verifyKey, input.signature, signed)))
+    throw new Error('floor: signature does not verify');
   return new Uint8Array(await crypto.subtle.sign(ECDSA, keys.signKey, keys.signingInput));
 }

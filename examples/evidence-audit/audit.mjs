@@ -18,27 +18,40 @@
 // Exit 0: every log only grew, nothing new flagged. Exit 1: a log failed its
 // proofs, or a new entry is flagged. Exit 2: bad usage.
 import { readFile, writeFile } from 'node:fs/promises';
-import { decodeHashes, leafHashOf, logOrigin, openCheckpoint, verifyConsistency } from 'psea/evidence';
+import {
+  decodeHashes,
+  leafHashOf,
+  logOrigin,
+  openCheckpoint,
+  verifyConsistency,
+} from 'psea/evidence';
 import { replay } from './replay.mjs';
 
 const [stateFile, ...users] = process.argv.slice(2);
 const { PSEA_URL, PSEA_API_KEY, PSEA_LOG_KEY } = process.env;
 if (!stateFile || users.length === 0 || !PSEA_URL || !PSEA_API_KEY || !PSEA_LOG_KEY) {
-  console.error('usage: PSEA_URL=… PSEA_API_KEY=… PSEA_LOG_KEY=<pinned verifier key> node audit.mjs <state.json> <user id>…');
+  console.error(
+    'usage: PSEA_URL=… PSEA_API_KEY=… PSEA_LOG_KEY=<pinned verifier key> node audit.mjs <state.json> <user id>…',
+  );
   process.exit(2);
 }
 // One pinned key, or several (comma-separated) across a rotation; they share the name `<host>/psea`.
-const pinned = PSEA_LOG_KEY.split(',').map((k) => k.trim()).filter(Boolean);
+const pinned = PSEA_LOG_KEY.split(',')
+  .map((k) => k.trim())
+  .filter(Boolean);
 const keyName = pinned[0].split('+')[0];
 const state = JSON.parse(await readFile(stateFile, 'utf8').catch(() => '{}'));
 
 async function get(path) {
-  const res = await fetch(`${PSEA_URL}${path}`, { headers: { authorization: `Bearer ${PSEA_API_KEY}` } });
+  const res = await fetch(`${PSEA_URL}${path}`, {
+    headers: { authorization: `Bearer ${PSEA_API_KEY}` },
+  });
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
 
-const sha256 = async (...parts) => new Uint8Array(await crypto.subtle.digest('SHA-256', Buffer.concat(parts)));
+const sha256 = async (...parts) =>
+  new Uint8Array(await crypto.subtle.digest('SHA-256', Buffer.concat(parts)));
 const same = (a, b) => Buffer.from(a).equals(Buffer.from(b));
 
 /** RFC 9162 root of leaf hashes: the largest power of two below n splits. */
@@ -63,19 +76,31 @@ for (const user of users) {
     // 2. The current checkpoint, under the pinned key, and the proof it extends ours.
     answer = await get(`/v1/users/${id}/log/consistency?from=${from}`);
     const now = (await openCheckpoint(answer.checkpoint, pinned, origin)).checkpoint;
-    if (kept) await verifyConsistency(kept.size, now.size, decodeHashes(answer.proof), kept.root, now.root);
+    if (kept)
+      await verifyConsistency(kept.size, now.size, decodeHashes(answer.proof), kept.root, now.root);
     // 3. Every entry up to its size hashes into its root, so none is hidden or changed.
     const entries = [];
     for (let start = 0; start < now.size; start += 1000) {
-      entries.push(...(await get(`/v1/users/${id}/log?start=${start}&end=${Math.min(start + 1000, now.size)}`)).entries);
+      entries.push(
+        ...(await get(`/v1/users/${id}/log?start=${start}&end=${Math.min(start + 1000, now.size)}`))
+          .entries,
+      );
     }
-    if (!same(await rootOf(await Promise.all(entries.map((e) => leafHashOf(e.entry)))), now.root)) throw new Error('the entries do not hash to the signed root');
+    if (!same(await rootOf(await Promise.all(entries.map((e) => leafHashOf(e.entry)))), now.root))
+      throw new Error('the entries do not hash to the signed root');
     // 4. What happened since last time; a passkey nobody asked for is the thing to look for.
     for (const { index, entry } of entries.slice(from)) {
-      const alert = entry.kind === 'enrolled' ? `  <- a passkey was added (approved by ${entry.approvedBy})` : '';
-      console.log(`${user} #${index} ${entry.kind} ${entry.cred ?? entry.code ?? entry.challenge}${alert}`);
+      const alert =
+        entry.kind === 'enrolled'
+          ? `  <- a passkey was added (approved by ${entry.approvedBy})`
+          : '';
+      console.log(
+        `${user} #${index} ${entry.kind} ${entry.cred ?? entry.code ?? entry.challenge}${alert}`,
+      );
     }
-    console.log(`${user}: the log grew from ${from} to ${now.size} entries; nothing before was changed`);
+    console.log(
+      `${user}: the log grew from ${from} to ${now.size} entries; nothing before was changed`,
+    );
     // 5. The whole log replayed as a state machine; what is new and flagged needs a person.
     for (const { index, why } of replay(entries).filter((f) => f.index >= from)) {
       flagged = true;
@@ -86,7 +111,11 @@ for (const user of users) {
     // Keep both notes: signed by the log key, together they prove the rewrite to anyone.
     rewritten = true;
     console.log(`${user}: RE-WRITTEN OR FORKED LOG: ${err.message}`);
-    state[`${user} (rewritten)`] = { kept: state[user], served: answer?.checkpoint, at: new Date().toISOString() };
+    state[`${user} (rewritten)`] = {
+      kept: state[user],
+      served: answer?.checkpoint,
+      at: new Date().toISOString(),
+    };
   }
 }
 await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`);

@@ -15,23 +15,35 @@ export function replay(entries) {
   let run = 'before';
   for (const { index, entry } of entries) {
     const migrated = entry.kind === 'enrolled' && entry.approvedBy === 'migrated';
-    if (migrated && run === 'after') flag(index, 'a migrated entry outside the one run a migration writes');
+    if (migrated && run === 'after')
+      flag(index, 'a migrated entry outside the one run a migration writes');
     run = migrated ? 'in' : run === 'in' ? 'after' : run;
     if (entry.kind === 'enrolled') {
       const by = entry.approvedBy;
       if (by === 'first' && index !== 0) flag(index, 'a "first" enrollment that is not entry 0');
-      else if (by === 'recovery') flag(index, 'a recovery: enrolled without any passkey\'s approval (check it against your own records)');
-      else if (by === 'open') flag(index, 'enrolled under the open policy, without any passkey\'s approval');
+      else if (by === 'recovery')
+        flag(
+          index,
+          "a recovery: enrolled without any passkey's approval (check it against your own records)",
+        );
+      else if (by === 'open')
+        flag(index, "enrolled under the open policy, without any passkey's approval");
       else if (!['first', 'migrated'].includes(by) && state.get(by) !== 'active') {
-        flag(index, `enrollment approved by ${by}, which was ${state.get(by) ?? 'never enrolled'} at that point`);
+        flag(
+          index,
+          `enrollment approved by ${by}, which was ${state.get(by) ?? 'never enrolled'} at that point`,
+        );
       }
-      if (migrated && state.get(entry.cred) === 'revoked') flag(index, 'a revoked credential migrated');
+      if (migrated && state.get(entry.cred) === 'revoked')
+        flag(index, 'a revoked credential migrated');
       // A locked credential stays locked through a migration.
       if (!(migrated && state.get(entry.cred) === 'locked')) state.set(entry.cred, 'active');
     } else if (entry.kind === 'approved') {
       const s = state.get(entry.cred);
-      if (s === undefined) flag(index, `an approval by ${entry.cred}, which has no earlier enrolled entry`);
-      else if (s !== 'active') flag(index, `an approval by ${entry.cred}, which was ${s} before it`);
+      if (s === undefined)
+        flag(index, `an approval by ${entry.cred}, which has no earlier enrolled entry`);
+      else if (s !== 'active')
+        flag(index, `an approval by ${entry.cred}, which was ${s} before it`);
     } else if (entry.kind === 'revoked') {
       state.set(entry.cred, 'revoked');
     } else if (entry.kind === 'locked' && state.get(entry.cred) === 'active') {

@@ -17,7 +17,10 @@ function displayFor(t: Transfer): Display {
       { label: 'From', value: t.from },
       { label: 'To', value: t.to },
       { label: 'Amount', value: `${t.amount} ${t.currency}` },
-      { label: 'Asked by', value: `an AI agent, through the MCP tool transfer_funds of ${SERVER_NAME}` },
+      {
+        label: 'Asked by',
+        value: `an AI agent, through the MCP tool transfer_funds of ${SERVER_NAME}`,
+      },
     ],
   };
 }
@@ -35,22 +38,51 @@ export function createBankServer(options: HumanApprovalOptions, ledger = new Led
       inputSchema: {
         from: z.string().min(1).max(64).describe('account to debit'),
         to: z.string().min(1).max(64).describe('account to credit'),
-        amount: z.string().regex(/^\d{1,12}\.\d{2}$/).describe('decimal with two places, e.g. "1250.00"'),
-        currency: z.string().regex(/^[A-Z]{3}$/).describe('ISO 4217 code, e.g. "EUR"'),
-        approval: z.string().max(64).optional().describe('the approval id from an earlier answer, to wait for that approval'),
+        amount: z
+          .string()
+          .regex(/^\d{1,12}\.\d{2}$/)
+          .describe('decimal with two places, e.g. "1250.00"'),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/)
+          .describe('ISO 4217 code, e.g. "EUR"'),
+        approval: z
+          .string()
+          .max(64)
+          .optional()
+          .describe('the approval id from an earlier answer, to wait for that approval'),
       },
       annotations: { destructiveHint: true, idempotentHint: false },
     },
     ({ approval: id, ...transfer }, extra) =>
-      approval.run(extra, { tool: 'transfer_funds', arguments: transfer, display: displayFor(transfer), approval: id }, (claims) => {
-        const entry = ledger.transfer(transfer, claims.jti);
-        return { content: [{ type: 'text', text: `Done: transfer #${entry.id}, ${entry.amount} ${entry.currency} from ${entry.from} to ${entry.to}.` }] };
-      }),
+      approval.run(
+        extra,
+        {
+          tool: 'transfer_funds',
+          arguments: transfer,
+          display: displayFor(transfer),
+          approval: id,
+        },
+        (claims) => {
+          const entry = ledger.transfer(transfer, claims.jti);
+          return {
+            content: [
+              {
+                type: 'text',
+                text: `Done: transfer #${entry.id}, ${entry.amount} ${entry.currency} from ${entry.from} to ${entry.to}.`,
+              },
+            ],
+          };
+        },
+      ),
   );
 
   mcp.registerTool(
     'list_transfers',
-    { description: 'The transfers executed so far (read-only: no approval needed).', annotations: { readOnlyHint: true } },
+    {
+      description: 'The transfers executed so far (read-only: no approval needed).',
+      annotations: { readOnlyHint: true },
+    },
     () => ({ content: [{ type: 'text', text: JSON.stringify(ledger.entries) }] }),
   );
 

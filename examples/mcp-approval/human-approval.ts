@@ -40,7 +40,12 @@ export interface GuardedCall {
 }
 
 /** What the person approves: this server, this tool, these arguments. */
-type ToolCallAction = { type: 'mcp.tool_call'; server: string; tool: string; arguments: Record<string, unknown> };
+type ToolCallAction = {
+  type: 'mcp.tool_call';
+  server: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+};
 
 /** What a tool handler is given by the SDK (the parts used here). */
 interface CallContext {
@@ -59,7 +64,10 @@ interface Pending {
 
 type Asked = { id: string; pending: Pending } | { result: CallToolResult };
 
-const say = (text: string, isError = false): CallToolResult => ({ content: [{ type: 'text', text }], ...(isError ? { isError } : {}) });
+const say = (text: string, isError = false): CallToolResult => ({
+  content: [{ type: 'text', text }],
+  ...(isError ? { isError } : {}),
+});
 
 export class HumanApproval {
   /** Approvals asked for and not yet expired, by the id the agent is given. */
@@ -76,22 +84,41 @@ export class HumanApproval {
   }
 
   /** Ask for, wait for and check the approval of `call`; then, and only then, `run` it. */
-  async run(ctx: CallContext, call: GuardedCall, run: (claims: ReceiptClaims) => CallToolResult | Promise<CallToolResult>): Promise<CallToolResult> {
-    const action: ToolCallAction = { type: 'mcp.tool_call', server: this.serverName, tool: call.tool, arguments: call.arguments };
+  async run(
+    ctx: CallContext,
+    call: GuardedCall,
+    run: (claims: ReceiptClaims) => CallToolResult | Promise<CallToolResult>,
+  ): Promise<CallToolResult> {
+    const action: ToolCallAction = {
+      type: 'mcp.tool_call',
+      server: this.serverName,
+      tool: call.tool,
+      arguments: call.arguments,
+    };
     this.#prune();
-    const asked = call.approval === undefined ? await this.#ask(ctx, call, action) : this.#pendingFor(call);
+    const asked =
+      call.approval === undefined ? await this.#ask(ctx, call, action) : this.#pendingFor(call);
     if ('result' in asked) return asked.result;
     const { id, pending } = asked;
 
     const { psea, userId, audience } = this.options;
     let outcome: ApprovalStatus;
     try {
-      outcome = await psea.waitForApproval(pending.ticket, { timeoutMs: this.options.waitMs, statusToken: pending.statusToken, signal: ctx.signal });
+      outcome = await psea.waitForApproval(pending.ticket, {
+        timeoutMs: this.options.waitMs,
+        statusToken: pending.statusToken,
+        signal: ctx.signal,
+      });
     } catch (err) {
       if (!(err instanceof PseaError && err.code === 'timeout')) throw err;
-      return say(`Still waiting for the person to approve at ${pending.approveUrl}. Call ${call.tool} again with the same arguments and "approval": "${id}".`);
+      return say(
+        `Still waiting for the person to approve at ${pending.approveUrl}. Call ${call.tool} again with the same arguments and "approval": "${id}".`,
+      );
     }
-    if (pending.elicited) await this.mcp.server.createElicitationCompletionNotifier(id, { relatedRequestId: ctx.requestId })();
+    if (pending.elicited)
+      await this.mcp.server.createElicitationCompletionNotifier(id, {
+        relatedRequestId: ctx.requestId,
+      })();
     if (outcome.state !== 'approved' || !outcome.receipt) {
       this.#pending.delete(id);
       return say(`The approval is ${outcome.state}; nothing was done.`, true);
@@ -109,7 +136,11 @@ export class HumanApproval {
         display: call.display,
       }));
     } catch (err) {
-      if (err instanceof ReceiptError) return say(`Refused: the approval does not match this call (${err.code}); nothing was done.`, true);
+      if (err instanceof ReceiptError)
+        return say(
+          `Refused: the approval does not match this call (${err.code}); nothing was done.`,
+          true,
+        );
       throw err;
     }
     // Spent once, by the service: the same approval again, here or on another replica, is refused.
@@ -117,7 +148,8 @@ export class HumanApproval {
     try {
       await psea.redeem(outcome.receipt, audience);
     } catch (err) {
-      if (err instanceof PseaError && err.code === 'receipt_redeemed') return say('Refused: this approval was already used; nothing was done.', true);
+      if (err instanceof PseaError && err.code === 'receipt_redeemed')
+        return say('Refused: this approval was already used; nothing was done.', true);
       throw err;
     }
     return run(claims);
@@ -127,8 +159,20 @@ export class HumanApproval {
   async #ask(ctx: CallContext, call: GuardedCall, action: ToolCallAction): Promise<Asked> {
     const { psea, userId, audience } = this.options;
     const id = crypto.randomUUID();
-    const asked = await psea.requestApproval({ user: { id: userId }, action, display: call.display, audience, reference: id });
-    const pending: Pending = { ticket: asked.ticket, statusToken: asked.statusToken, approveUrl: asked.approveUrl, expiresAt: asked.expiresAt, elicited: false };
+    const asked = await psea.requestApproval({
+      user: { id: userId },
+      action,
+      display: call.display,
+      audience,
+      reference: id,
+    });
+    const pending: Pending = {
+      ticket: asked.ticket,
+      statusToken: asked.statusToken,
+      approveUrl: asked.approveUrl,
+      expiresAt: asked.expiresAt,
+      elicited: false,
+    };
     this.#pending.set(id, pending);
     if (!this.mcp.server.getClientCapabilities()?.elicitation?.url) {
       const text =
@@ -138,12 +182,22 @@ export class HumanApproval {
     }
     // URL-mode elicitation: the client shows the page's host and asks the person to open it.
     const answer = await this.mcp.server.elicitInput(
-      { mode: 'url', elicitationId: id, url: pending.approveUrl, message: `Approve with your passkey: ${call.display.title}` },
+      {
+        mode: 'url',
+        elicitationId: id,
+        url: pending.approveUrl,
+        message: `Approve with your passkey: ${call.display.title}`,
+      },
       { relatedRequestId: ctx.requestId, signal: ctx.signal },
     );
     if (answer.action !== 'accept') {
       this.#pending.delete(id);
-      return { result: say(`The person did not open the approval (${answer.action}); nothing was done.`, true) };
+      return {
+        result: say(
+          `The person did not open the approval (${answer.action}); nothing was done.`,
+          true,
+        ),
+      };
     }
     pending.elicited = true;
     return { id, pending };
@@ -153,13 +207,20 @@ export class HumanApproval {
   #pendingFor(call: GuardedCall): Asked {
     const id = call.approval!;
     const pending = this.#pending.get(id);
-    if (!pending) return { result: say(`No approval "${id}" is waiting (unknown or expired). Call ${call.tool} without "approval" to ask again.`, true) };
+    if (!pending)
+      return {
+        result: say(
+          `No approval "${id}" is waiting (unknown or expired). Call ${call.tool} without "approval" to ask again.`,
+          true,
+        ),
+      };
     return { id, pending };
   }
 
   /** Forget approvals whose ticket has expired; the service refuses them anyway. */
   #prune(): void {
     const now = Date.now();
-    for (const [id, p] of this.#pending) if (Date.parse(p.expiresAt) <= now) this.#pending.delete(id);
+    for (const [id, p] of this.#pending)
+      if (Date.parse(p.expiresAt) <= now) this.#pending.delete(id);
   }
 }

@@ -21,7 +21,12 @@ export class Ledger {
   readonly entries: LedgerEntry[] = [];
 
   transfer(transfer: Transfer, receipt: string): LedgerEntry {
-    const entry = { id: this.entries.length + 1, ...transfer, receipt, at: new Date().toISOString() };
+    const entry = {
+      id: this.entries.length + 1,
+      ...transfer,
+      receipt,
+      at: new Date().toISOString(),
+    };
     this.entries.push(entry);
     return entry;
   }

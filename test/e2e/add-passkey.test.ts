@@ -40,14 +40,16 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const b64url = (b64: string): string => b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const b64url = (b64: string): string =>
+  b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 interface Listed {
   id: string;
   state: string;
   approvedBy: string | null;
 }
-const listed = async (user: string): Promise<Listed[]> => (await server<{ credentials: Listed[] }>(`/v1/users/${user}/credentials`)).data.credentials;
+const listed = async (user: string): Promise<Listed[]> =>
+  (await server<{ credentials: Listed[] }>(`/v1/users/${user}/credentials`)).data.credentials;
 
 /** The element's step and the rows it shows, as text. */
 async function shown(page: Page) {
@@ -67,7 +69,9 @@ async function personThenThief(d: Device, enrollUrl: string) {
   await waitForState(d.page, 'psea-enroll', 'done');
   const [enrolled] = await events(d.page);
   const passkeyA = await passkeysOn(d, d.authenticatorId);
-  expect(passkeyA.map((p) => b64url(p.credentialId))).toEqual([(enrolled!.detail as { credentialId: string }).credentialId]);
+  expect(passkeyA.map((p) => b64url(p.credentialId))).toEqual([
+    (enrolled!.detail as { credentialId: string }).credentialId,
+  ]);
   await d.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: d.authenticatorId });
   const keyB = await addAuthenticator(d, 'usb');
   return { a: b64url(passkeyA[0]!.credentialId), passkeyA, keyB };
@@ -81,7 +85,8 @@ async function personThenThief(d: Device, enrollUrl: string) {
  */
 async function cannotApprove(d: Device, tag: 'psea-enroll' | 'psea-approve'): Promise<void> {
   const posts: string[] = [];
-  const record = (r: { method(): string; url(): string }) => r.method() === 'POST' && posts.push(r.url());
+  const record = (r: { method(): string; url(): string }) =>
+    r.method() === 'POST' && posts.push(r.url());
   d.page.on('request', record);
   await actionButton(d.page, tag).click();
   await waitForState(d.page, tag, 'waiting');
@@ -102,17 +107,24 @@ async function registerHeld(d: Device, url: string, keyB: string): Promise<strin
   await expect.poll(async () => (await shown(d.page)).step).toBe('approve');
   await waitForState(d.page, 'psea-enroll', 'ready');
   // The same button, still focused, now starts the approval: a keyboard user goes on with Enter.
-  expect(await d.page.evaluate(() => document.querySelector('psea-enroll')?.shadowRoot?.activeElement?.getAttribute('part'))).toBe('action');
+  expect(
+    await d.page.evaluate(() =>
+      document.querySelector('psea-enroll')?.shadowRoot?.activeElement?.getAttribute('part'),
+    ),
+  ).toBe('action');
   const [b] = await passkeysOn(d, keyB);
   return b64url(b!.credentialId);
 }
 
 describe('a second passkey, held until an existing one approves it', () => {
-  it('embedded: the thief\'s key B is held, cannot finish nor approve a transfer; A approves it, then B works', async () => {
+  it("embedded: the thief's key B is held, cannot finish nor approve a transfer; A approves it, then B works", async () => {
     const d = await device(browser);
     await recordEvents(d.context);
     const user = newUser('thief');
-    const { a, passkeyA, keyB } = await personThenThief(d, embedUrl('enroll', (await enrollment(user)).ticket));
+    const { a, passkeyA, keyB } = await personThenThief(
+      d,
+      embedUrl('enroll', (await enrollment(user)).ticket),
+    );
 
     // The thief, on the host app's "add a passkey" page.
     const { ticket } = await enrollment(user);
@@ -126,10 +138,15 @@ describe('a second passkey, held until an existing one approves it', () => {
       expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
     ]);
     expect(view.status).toContain('approve it with a passkey you already have');
-    expect(await actionButton(d.page, 'psea-enroll').textContent()).toContain('Approve with an existing passkey');
+    expect(await actionButton(d.page, 'psea-enroll').textContent()).toContain(
+      'Approve with an existing passkey',
+    );
     // Only the registration's answer so far: no enrolled event.
     expect(await events(d.page)).toEqual([]);
-    expect((await listed(user)).map((c) => [c.id, c.state])).toEqual([[a, 'active'], [b, 'pending']]);
+    expect((await listed(user)).map((c) => [c.id, c.state])).toEqual([
+      [a, 'active'],
+      [b, 'pending'],
+    ]);
     await shot(d.page, 'add-passkey-held');
     expect(await axe(d.page)).toEqual([]);
 
@@ -140,11 +157,20 @@ describe('a second passkey, held until an existing one approves it', () => {
     expect((await listed(user)).find((c) => c.id === b)?.state).toBe('pending');
 
     // Nor can B approve the thief's transfer.
-    const transfer = await actionTicket(user, { action: { type: 'wire.transfer', amount: '9999.00', currency: 'EUR', to: 'LT60 1010 0123 4567 8901' } });
+    const transfer = await actionTicket(user, {
+      action: {
+        type: 'wire.transfer',
+        amount: '9999.00',
+        currency: 'EUR',
+        to: 'LT60 1010 0123 4567 8901',
+      },
+    });
     await d.page.goto(embedUrl('approve', transfer.ticket));
     await waitForState(d.page, 'psea-approve', 'ready');
     await cannotApprove(d, 'psea-approve');
-    expect((await server(`/v1/actions/${transfer.ticket}/status`)).data).toEqual({ state: 'pending' });
+    expect((await server(`/v1/actions/${transfer.ticket}/status`)).data).toEqual({
+      state: 'pending',
+    });
 
     // The person's device with A is back.
     const backA = await restoreAuthenticator(d, passkeyA);
@@ -153,10 +179,16 @@ describe('a second passkey, held until an existing one approves it', () => {
     expect((await shown(d.page)).step).toBe('approve');
     await actionButton(d.page, 'psea-enroll').click();
     await waitForState(d.page, 'psea-enroll', 'done');
-    expect(await events(d.page)).toEqual([{ type: 'psea-enrolled', detail: { credentialId: b, deviceBound: true } }]);
-    expect((await listed(user)).map((c) => [c.id, c.state, c.approvedBy])).toEqual([[a, 'active', 'first'], [b, 'active', a]]);
+    expect(await events(d.page)).toEqual([
+      { type: 'psea-enrolled', detail: { credentialId: b, deviceBound: true } },
+    ]);
+    expect((await listed(user)).map((c) => [c.id, c.state, c.approvedBy])).toEqual([
+      [a, 'active', 'first'],
+      [b, 'active', a],
+    ]);
     // What an RP keeps: the checkpoint right after B's enrollment (its credential.enrolled webhook carries one).
-    const kept = (await server<{ checkpoint: string }>(`/v1/users/${encodeURIComponent(user)}/log`)).data.checkpoint;
+    const kept = (await server<{ checkpoint: string }>(`/v1/users/${encodeURIComponent(user)}/log`))
+      .data.checkpoint;
     await shot(d.page, 'add-passkey-approved');
 
     // From now on B approves, the transfer it could not approve before included.
@@ -165,16 +197,35 @@ describe('a second passkey, held until an existing one approves it', () => {
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'done');
     const approved = (await events(d.page)).find((e) => e.type === 'psea-approved');
-    const claims = JSON.parse(Buffer.from((approved!.detail.receipt as string).split('.')[1]!, 'base64url').toString());
+    const claims = JSON.parse(
+      Buffer.from((approved!.detail.receipt as string).split('.')[1]!, 'base64url').toString(),
+    );
     expect(claims.cred.id).toBe(b);
 
     // B's evidence carries one link of custody: A's signed approval of exactly B, back to A's first enrollment.
     const size = Number(kept.split('\n')[1]);
-    const { data: bundle } = await server<Record<string, any>>(`/v1/actions/${transfer.ticket}/evidence?since=${size}`);
-    expect(bundle.custody.map((l: { added: string; approver: { id: string } }) => [l.added, l.approver.id])).toEqual([[b, a]]);
-    const options = { rpId: 'localhost', origins: [ctx.service, ctx.host], logKey: ctx.logKey, knownCheckpoint: kept };
+    const { data: bundle } = await server<Record<string, any>>(
+      `/v1/actions/${transfer.ticket}/evidence?since=${size}`,
+    );
+    expect(
+      bundle.custody.map((l: { added: string; approver: { id: string } }) => [
+        l.added,
+        l.approver.id,
+      ]),
+    ).toEqual([[b, a]]);
+    const options = {
+      rpId: 'localhost',
+      origins: [ctx.service, ctx.host],
+      logKey: ctx.logKey,
+      knownCheckpoint: kept,
+    };
     const result = await verifyEvidence(bundle, options);
-    expect(result.checks.at(-1)).toMatchObject({ name: 'custody', result: 'pass', root: 'first', rootIndex: 0 });
+    expect(result.checks.at(-1)).toMatchObject({
+      name: 'custody',
+      result: 'pass',
+      root: 'first',
+      rootIndex: 0,
+    });
     expect(result.ok).toBe(true);
     await verifyIndependently(bundle, options);
     await d.context.close();
@@ -185,13 +236,20 @@ describe('a second passkey, held until an existing one approves it', () => {
     await recordEvents(d.context);
     const user = newUser('revoked');
     const { a } = await personThenThief(d, embedUrl('enroll', (await enrollment(user)).ticket));
-    expect((await server(`/v1/users/${user}/credentials/${a}`, undefined, 'DELETE')).status).toBe(204);
+    expect((await server(`/v1/users/${user}/credentials/${a}`, undefined, 'DELETE')).status).toBe(
+      204,
+    );
 
     await d.page.goto(embedUrl('enroll', (await enrollment(user)).ticket));
     await actionButton(d.page, 'psea-enroll').click();
     await waitForState(d.page, 'psea-enroll', 'error');
     expect((await shown(d.page)).step).toBe('approve');
-    expect(await events(d.page)).toEqual([{ type: 'psea-error', detail: { code: 'no_approver', message: expect.stringContaining('recover') } }]);
+    expect(await events(d.page)).toEqual([
+      {
+        type: 'psea-error',
+        detail: { code: 'no_approver', message: expect.stringContaining('recover') },
+      },
+    ]);
     expect(await actionButton(d.page, 'psea-enroll').count()).toBe(0);
     expect((await listed(user)).map((c) => c.state)).toEqual(['revoked', 'pending']);
     await shot(d.page, 'add-passkey-no-approver');
@@ -220,7 +278,10 @@ describe('a second passkey, held until an existing one approves it', () => {
     await waitForState(d.page, 'psea-enroll', 'done');
     expect((await events(d.page)).map((e) => e.type)).toEqual(['psea-enrolled']);
     await expect.poll(() => d.page.locator('#heading').textContent()).toBe('Passkey created');
-    expect((await listed(user)).find((c) => c.id === b)).toMatchObject({ state: 'active', approvedBy: a });
+    expect((await listed(user)).find((c) => c.id === b)).toMatchObject({
+      state: 'active',
+      approvedBy: a,
+    });
     await shot(d.page, 'hosted-add-passkey-approved');
     expect(await axe(d.page)).toEqual([]);
     await d.context.close();

@@ -11,7 +11,15 @@ import type { Browser } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
-import { TRANSFER, actionButton, ctx, enrolledDevice, launch, server, waitForState } from './helpers';
+import {
+  TRANSFER,
+  actionButton,
+  ctx,
+  enrolledDevice,
+  launch,
+  server,
+  waitForState,
+} from './helpers';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -19,7 +27,9 @@ interface Received {
 }
 
 /** A webhook receiver on loopback: answers `answers` in turn, then 204. */
-async function receiver(answers: number[]): Promise<{ url: string; got: Received[]; close: () => Promise<void> }> {
+async function receiver(
+  answers: number[],
+): Promise<{ url: string; got: Received[]; close: () => Promise<void> }> {
   const got: Received[] = [];
   const srv: Server = createServer((req, res) => {
     let body = '';
@@ -31,7 +41,11 @@ async function receiver(answers: number[]): Promise<{ url: string; got: Received
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const { port } = srv.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/psea-hook`, got, close: () => new Promise((r) => srv.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/psea-hook`,
+    got,
+    close: () => new Promise((r) => srv.close(() => r())),
+  };
 }
 
 let browser: Browser;
@@ -47,7 +61,12 @@ describe('agents and second devices', () => {
     const hook = await receiver([503]);
     try {
       const { page, user } = await enrolledDevice(browser);
-      const created = await server<{ ticket: string; approveUrl: string; actionHash: string; statusToken: string }>('/v1/actions', {
+      const created = await server<{
+        ticket: string;
+        approveUrl: string;
+        actionHash: string;
+        statusToken: string;
+      }>('/v1/actions', {
         user: { id: user },
         action: TRANSFER,
         audience: 'payments-api',
@@ -58,7 +77,9 @@ describe('agents and second devices', () => {
       const { ticket, approveUrl, actionHash, statusToken } = created.data;
 
       // The agent: no API key, just its token, waiting up to 60 s.
-      const waiting = fetch(`${ctx.service}/v1/actions/${ticket}/status?wait=60`, { headers: { authorization: `Bearer ${statusToken}` } });
+      const waiting = fetch(`${ctx.service}/v1/actions/${ticket}/status?wait=60`, {
+        headers: { authorization: `Bearer ${statusToken}` },
+      });
       await page.goto(approveUrl);
       await waitForState(page, 'psea-approve', 'ready');
       await actionButton(page, 'psea-approve').click();
@@ -68,7 +89,13 @@ describe('agents and second devices', () => {
       const status = (await answer.json()) as { state: string; receipt: string; reference: string };
       expect(status).toMatchObject({ state: 'approved', reference: 'agent-run-1' });
       const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
-      const { claims } = await verifyReceipt(status.receipt, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action: TRANSFER });
+      const { claims } = await verifyReceipt(status.receipt, {
+        jwks,
+        issuer: ctx.service,
+        audience: 'payments-api',
+        subject: user,
+        action: TRANSFER,
+      });
       expect(claims.act).toBe(actionHash);
 
       // The receiver: a 503 first, then the alarm's retry (5 s later) with the same id.
@@ -77,8 +104,17 @@ describe('agents and second devices', () => {
       expect(second!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
       expect(second!.body).toBe(first!.body);
       const wh = new Webhook(ctx.webhookSecret);
-      const event = wh.verify(second!.body, second!.headers as Record<string, string>) as Record<string, unknown>;
-      expect(event).toMatchObject({ type: 'action.approved', actionHash, user: { id: user }, reference: 'agent-run-1', receipt: status.receipt });
+      const event = wh.verify(second!.body, second!.headers as Record<string, string>) as Record<
+        string,
+        unknown
+      >;
+      expect(event).toMatchObject({
+        type: 'action.approved',
+        actionHash,
+        user: { id: user },
+        reference: 'agent-run-1',
+        receipt: status.receipt,
+      });
       expect(typeof event.checkpoint).toBe('string');
       expect(second!.body).not.toContain(ticket.split('.')[1]);
       expect(second!.body).not.toContain(statusToken);

@@ -117,7 +117,9 @@ describe('batches in Chromium', () => {
     await d.page.goto(embedUrl('approve', ticket));
     await waitForState(d.page, 'psea-approve', 'ready');
     expect(await rows(d.page)).toHaveLength(30);
-    expect(await d.page.locator('psea-approve p.hint').first().textContent()).toBe('Every item your passkey signs:');
+    expect(await d.page.locator('psea-approve p.hint').first().textContent()).toBe(
+      'Every item your passkey signs:',
+    );
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'done');
     await d.context.close();

@@ -7,7 +7,19 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionButton, addAuthenticator, axe, ctx, device, enrollment, launch, recordEvents, shot, waitForState, type Device } from './helpers';
+import {
+  actionButton,
+  addAuthenticator,
+  axe,
+  ctx,
+  device,
+  enrollment,
+  launch,
+  recordEvents,
+  shot,
+  waitForState,
+  type Device,
+} from './helpers';
 
 let browser: Browser;
 /** The bank's device, holding demo-user's first passkey (made by the first test). */
@@ -37,7 +49,9 @@ describe('demo bank', () => {
     await page.getByRole('button', { name: /Send €1,250\.00 to DE89/ }).click();
     await waitForState(page, 'psea-approve', 'ready');
     expect(await page.locator('psea-approve [part~="title"]').textContent()).toBe('Send €1,250.00');
-    expect(await page.locator('#approve-link').getAttribute('href')).toMatch(new RegExp(`^${ctx.service}/approve/`));
+    expect(await page.locator('#approve-link').getAttribute('href')).toMatch(
+      new RegExp(`^${ctx.service}/approve/`),
+    );
     await shot(page, 'demo-approve');
     expect(await axe(page)).toEqual([]);
     await actionButton(page, 'psea-approve').click();
@@ -50,7 +64,11 @@ describe('demo bank', () => {
     expect(claims).toContain('wire.transfer');
     expect(claims).toContain('demo-user');
     expect(await page.locator('#receipt-badge').textContent()).toContain('Redeemed once');
-    expect(JSON.parse((await page.locator('#statement').textContent())!)).toMatchObject({ v: 1, aud: 'psea-demo', sub: 'demo-user' });
+    expect(JSON.parse((await page.locator('#statement').textContent())!)).toMatchObject({
+      v: 1,
+      aud: 'psea-demo',
+      sub: 'demo-user',
+    });
     expect(await page.locator('#challenge').textContent()).toMatch(/^[\w-]{43}$/);
     await shot(page, 'demo-receipt');
     expect(await axe(page)).toEqual([]);
@@ -62,12 +80,16 @@ describe('demo bank', () => {
     await page.getByRole('button', { name: 'Send another transfer' }).click();
     await page.getByRole('button', { name: 'Pay 25 suppliers' }).click();
     await waitForState(page, 'psea-approve', 'ready');
-    expect(await page.locator('psea-approve [part~="title"]').textContent()).toBe('Approve 25 payments');
+    expect(await page.locator('psea-approve [part~="title"]').textContent()).toBe(
+      'Approve 25 payments',
+    );
     expect(await page.locator('psea-approve [part~="item"]').count()).toBe(25);
     await shot(page, 'demo-suppliers');
     expect(await axe(page)).toEqual([]);
     await actionButton(page, 'psea-approve').click();
-    await expect.poll(() => page.locator('#receipt-badge').textContent(), { timeout: 15_000 }).toContain('Each item redeemed once');
+    await expect
+      .poll(() => page.locator('#receipt-badge').textContent(), { timeout: 15_000 })
+      .toContain('Each item redeemed once');
     const claims = await page.locator('#claims').innerText();
     expect(claims).toContain('supplier.run');
     expect(claims).toContain('25 items');
@@ -118,11 +140,16 @@ describe('demo bank', () => {
     expect(await page.locator('#claims').innerText()).toContain('Approved offline');
     expect(await page.locator('#receipt-badge').textContent()).toContain('Redeemed once');
     // The statement the passkey signed, rebuilt from the receipt: the offline one, with the device's clock.
-    expect(JSON.parse((await page.locator('#statement').textContent())!)).toMatchObject({ aud: 'psea-demo', sub: 'demo-user', mode: 'offline', signed_at: expect.any(Number) });
+    expect(JSON.parse((await page.locator('#statement').textContent())!)).toMatchObject({
+      aud: 'psea-demo',
+      sub: 'demo-user',
+      mode: 'offline',
+      signed_at: expect.any(Number),
+    });
     await shot(page, 'demo-offline-receipt');
   });
 
-  it('adds another passkey on the bank page: the element creates it, then this device\'s passkey approves it', async () => {
+  it("adds another passkey on the bank page: the element creates it, then this device's passkey approves it", async () => {
     if (!bank) throw new Error('needs the first test: the bank device holds the first passkey');
     const { page, cdp, authenticatorId } = bank;
     await recordEvents(bank.context);
@@ -139,13 +166,21 @@ describe('demo bank', () => {
     // This device's passkey approves it.
     await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: true });
     await actionButton(page, 'psea-enroll').click();
-    await expect.poll(() => page.locator('#enroll-msg').textContent()).toContain('Passkey created (device-bound)');
+    await expect
+      .poll(() => page.locator('#enroll-msg').textContent())
+      .toContain('Passkey created (device-bound)');
     const made = (await cdp.send('WebAuthn.getCredentials', { authenticatorId: key })).credentials;
     expect(made).toHaveLength(1);
     const { credentials } = await (
-      await fetch(`${ctx.service}/v1/users/demo-user/credentials`, { headers: { authorization: `Bearer ${ctx.apiKey}` } })
+      await fetch(`${ctx.service}/v1/users/demo-user/credentials`, {
+        headers: { authorization: `Bearer ${ctx.apiKey}` },
+      })
     ).json();
-    expect(credentials.map((c: { state: string }) => c.state)).toEqual(['active', 'active', 'active']);
+    expect(credentials.map((c: { state: string }) => c.state)).toEqual([
+      'active',
+      'active',
+      'active',
+    ]);
     await bank.context.close();
   });
 
@@ -157,7 +192,11 @@ describe('demo bank', () => {
     });
     expect(cross.status).toBe(401);
     // A browser always sends Origin on a POST: a request without one is not from the page.
-    const bare = await fetch(`${ctx.service}/demo/api/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const bare = await fetch(`${ctx.service}/demo/api/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(bare.status).toBe(401);
     const origin = new URL(ctx.service).origin;
     const form = await fetch(`${ctx.service}/demo/api/transfer`, {

@@ -49,7 +49,10 @@ describe('embedded in a host app on another allowed origin', () => {
     await waitForState(d.page, 'psea-enroll', 'done');
     const [enrolled, ...more] = await events(d.page);
     expect(more).toEqual([]);
-    expect(enrolled).toMatchObject({ type: 'psea-enrolled', detail: { credentialId: expect.any(String), deviceBound: expect.any(Boolean) } });
+    expect(enrolled).toMatchObject({
+      type: 'psea-enrolled',
+      detail: { credentialId: expect.any(String), deviceBound: expect.any(Boolean) },
+    });
 
     // The same single-use ticket again: a final error, no retry button.
     await d.page.reload();
@@ -64,7 +67,10 @@ describe('embedded in a host app on another allowed origin', () => {
     const after: { call: string; type: string | undefined }[] = [];
     d.page.on('request', (r) => {
       if (r.url().startsWith(ctx.service)) {
-        after.push({ call: `${r.method()} ${new URL(r.url()).pathname.replace(ticket, ':ticket')}`, type: r.headers()['content-type'] });
+        after.push({
+          call: `${r.method()} ${new URL(r.url()).pathname.replace(ticket, ':ticket')}`,
+          type: r.headers()['content-type'],
+        });
       }
     });
     await actionButton(d.page, 'psea-approve').click();
@@ -79,7 +85,14 @@ describe('embedded in a host app on another allowed origin', () => {
 
     const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
     // The host backend: its own user, the transfer it asked for, the display it sent.
-    const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action: TRANSFER, display: TRANSFER_DISPLAY });
+    const { claims } = await verifyReceipt(receipt, {
+      jwks,
+      issuer: ctx.service,
+      audience: 'payments-api',
+      subject: user,
+      action: TRANSFER,
+      display: TRANSFER_DISPLAY,
+    });
     expect(claims.act).toBe(actionHash);
     expect(claims.sub).toBe(user);
     expect(claims.cred.id).toBe(enrolled!.detail.credentialId);
@@ -108,11 +121,16 @@ describe('embedded in a host app on another allowed origin', () => {
     await shot(d.page, 'state-ready-themed');
     const button = actionButton(d.page, 'psea-approve');
     expect(await button.evaluate((b) => getComputedStyle(b).textTransform)).toBe('uppercase');
-    expect(await button.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(109, 40, 217)');
+    expect(await button.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe(
+      'rgb(109, 40, 217)',
+    );
     await d.page.unroute(`${ctx.service}/v1/actions/*`);
 
     // waiting: the authenticator does not answer while presence is not simulated.
-    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: d.authenticatorId, enabled: false });
+    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', {
+      authenticatorId: d.authenticatorId,
+      enabled: false,
+    });
     await button.click();
     await waitForState(d.page, 'psea-approve', 'waiting');
     expect(await status().textContent()).toContain('Confirm with your passkey');
@@ -122,7 +140,10 @@ describe('embedded in a host app on another allowed origin', () => {
     expect(await d.page.locator('psea-approve').getAttribute('state')).toBe('waiting');
 
     // verifying: a new ticket, the assertion held on its way to the service.
-    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: d.authenticatorId, enabled: true });
+    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', {
+      authenticatorId: d.authenticatorId,
+      enabled: true,
+    });
     const second = await actionTicket(d.user);
     let releaseVerify!: () => void;
     const verifyHeld = new Promise<void>((r) => (releaseVerify = r));
@@ -174,7 +195,10 @@ describe('embedded in a host app on another allowed origin', () => {
       if (route.request().method() === 'GET') await held;
       await route.continue();
     });
-    const setTicket = (t: string) => d.page.locator('psea-approve').evaluate((el: HTMLElement & { ticket: string }, v) => (el.ticket = v), t);
+    const setTicket = (t: string) =>
+      d.page
+        .locator('psea-approve')
+        .evaluate((el: HTMLElement & { ticket: string }, v) => (el.ticket = v), t);
 
     // A click while an unknown ticket loads; the load fails for good; the host sets a new ticket.
     await d.page.goto(embedUrl('approve', 'no-such-ticket'));
@@ -204,27 +228,37 @@ describe('embedded in a host app on another allowed origin', () => {
     await d.page.waitForTimeout(1000);
 
     expect(posts).toEqual([]);
-    for (const t of [a, b, c]) expect((await server(`/v1/actions/${t.ticket}/status`)).data).toEqual({ state: 'pending' });
+    for (const t of [a, b, c])
+      expect((await server(`/v1/actions/${t.ticket}/status`)).data).toEqual({ state: 'pending' });
     await d.context.close();
   });
 
   it('user verification off: psea-error user_verification_required, no receipt, retry possible', async () => {
     const d = await enrolledDevice(browser);
     // The authenticator answers, but with the UV flag clear.
-    await d.cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId: d.authenticatorId, isBadUV: true });
+    await d.cdp.send('WebAuthn.setResponseOverrideBits', {
+      authenticatorId: d.authenticatorId,
+      isBadUV: true,
+    });
     const { ticket } = await actionTicket(d.user);
     await d.page.goto(embedUrl('approve', ticket));
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'error');
     expect(await events(d.page)).toEqual([
-      { type: 'psea-error', detail: { code: 'user_verification_required', message: expect.any(String) } },
+      {
+        type: 'psea-error',
+        detail: { code: 'user_verification_required', message: expect.any(String) },
+      },
     ]);
     expect((await server(`/v1/actions/${ticket}/status`)).data).toEqual({ state: 'pending' });
     await shot(d.page, 'state-error-retry');
     expect(await axe(d.page)).toEqual([]);
 
     // A 422 leaves the ticket pending: once the device verifies the person, the retry succeeds.
-    await d.cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId: d.authenticatorId, isBadUV: false });
+    await d.cdp.send('WebAuthn.setResponseOverrideBits', {
+      authenticatorId: d.authenticatorId,
+      isBadUV: false,
+    });
     const retry = actionButton(d.page, 'psea-approve');
     expect(await retry.textContent()).toContain('Try again');
     await retry.click();
@@ -236,18 +270,26 @@ describe('embedded in a host app on another allowed origin', () => {
   it('the person cancels: psea-cancel, nothing signed, and trying again works', async () => {
     const d = await enrolledDevice(browser);
     // The person fails or dismisses the verification prompt: the browser throws NotAllowedError.
-    await d.cdp.send('WebAuthn.setUserVerified', { authenticatorId: d.authenticatorId, isUserVerified: false });
+    await d.cdp.send('WebAuthn.setUserVerified', {
+      authenticatorId: d.authenticatorId,
+      isUserVerified: false,
+    });
     const { ticket } = await actionTicket(d.user);
     await d.page.goto(embedUrl('approve', ticket));
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'cancelled');
     expect(await events(d.page)).toEqual([{ type: 'psea-cancel', detail: {} }]);
     expect((await server(`/v1/actions/${ticket}/status`)).data).toEqual({ state: 'pending' });
-    expect(await d.page.locator('psea-approve [part~="status"]').textContent()).toContain('Nothing was signed');
+    expect(await d.page.locator('psea-approve [part~="status"]').textContent()).toContain(
+      'Nothing was signed',
+    );
     await shot(d.page, 'state-cancelled');
     expect(await axe(d.page)).toEqual([]);
 
-    await d.cdp.send('WebAuthn.setUserVerified', { authenticatorId: d.authenticatorId, isUserVerified: true });
+    await d.cdp.send('WebAuthn.setUserVerified', {
+      authenticatorId: d.authenticatorId,
+      isUserVerified: true,
+    });
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'done');
     expect((await events(d.page)).map((e) => e.type)).toEqual(['psea-cancel', 'psea-approved']);
@@ -264,31 +306,50 @@ describe('embedded in a host app on another allowed origin', () => {
     await d.page.goto(embedUrl('approve', ticket));
     await waitForState(d.page, 'psea-approve', 'ready');
     // The prompt stays open: the authenticator waits for a touch that has not come.
-    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: d.authenticatorId, enabled: false });
+    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', {
+      authenticatorId: d.authenticatorId,
+      enabled: false,
+    });
     await d.page.locator('psea-approve').evaluate((el) => {
-      const seen: { type: string; code?: string }[] = ((window as unknown as { detached: unknown[] }).detached = []) as never;
+      const seen: { type: string; code?: string }[] = ((
+        window as unknown as { detached: unknown[] }
+      ).detached = []) as never;
       for (const type of ['psea-approved', 'psea-error', 'psea-cancel']) {
-        el.addEventListener(type, (e) => seen.push({ type, code: (e as CustomEvent<{ code?: string }>).detail.code }));
+        el.addEventListener(type, (e) =>
+          seen.push({ type, code: (e as CustomEvent<{ code?: string }>).detail.code }),
+        );
       }
     });
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'waiting');
     await d.page.locator('psea-approve').evaluate((el) => el.remove());
-    await d.page.waitForFunction(() => (window as unknown as { detached: unknown[] }).detached.length > 0, null, { timeout: 5000 });
-    expect(await d.page.evaluate(() => (window as unknown as { detached: unknown[] }).detached)).toEqual([{ type: 'psea-error', code: 'ERROR_CEREMONY_ABORTED' }]);
-    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: d.authenticatorId, enabled: true });
+    await d.page.waitForFunction(
+      () => (window as unknown as { detached: unknown[] }).detached.length > 0,
+      null,
+      { timeout: 5000 },
+    );
+    expect(
+      await d.page.evaluate(() => (window as unknown as { detached: unknown[] }).detached),
+    ).toEqual([{ type: 'psea-error', code: 'ERROR_CEREMONY_ABORTED' }]);
+    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', {
+      authenticatorId: d.authenticatorId,
+      enabled: true,
+    });
     await d.page.waitForTimeout(1000);
     expect(posts).toEqual([]);
     expect((await server(`/v1/actions/${ticket}/status`)).data).toEqual({ state: 'pending' });
 
     // Nothing is left hanging: a new element on the same page approves its own ticket.
     const next = await actionTicket(d.user);
-    await d.page.evaluate(([endpoint, t]) => {
-      const el = document.createElement('psea-approve');
-      el.setAttribute('endpoint', endpoint!);
-      el.setAttribute('ticket', t!);
-      document.body.append(el);
-    }, [ctx.service, next.ticket]);
+    await d.page.evaluate(
+      ([endpoint, t]) => {
+        const el = document.createElement('psea-approve');
+        el.setAttribute('endpoint', endpoint!);
+        el.setAttribute('ticket', t!);
+        document.body.append(el);
+      },
+      [ctx.service, next.ticket],
+    );
     await waitForState(d.page, 'psea-approve', 'ready');
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'done');
@@ -301,7 +362,10 @@ describe('embedded in a host app on another allowed origin', () => {
     const { ticket } = await actionTicket(d.user);
     await d.page.goto(embedUrl('approve', ticket));
     await waitForState(d.page, 'psea-approve', 'ready');
-    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: d.authenticatorId, enabled: false });
+    await d.cdp.send('WebAuthn.setAutomaticPresenceSimulation', {
+      authenticatorId: d.authenticatorId,
+      enabled: false,
+    });
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'waiting');
     await d.page.locator('psea-approve').evaluate((el) => {
@@ -321,13 +385,17 @@ describe('embedded in a host app on another allowed origin', () => {
     await d.page.goto(embedUrl('approve', a.ticket));
     await waitForState(d.page, 'psea-approve', 'ready');
     const b = await actionTicket(d.user);
-    await d.page.locator('psea-approve').evaluate((el: HTMLElement & { ticket: string; start(): Promise<void> }, t) => {
-      el.ticket = t;
-      void el.start();
-    }, b.ticket);
+    await d.page
+      .locator('psea-approve')
+      .evaluate((el: HTMLElement & { ticket: string; start(): Promise<void> }, t) => {
+        el.ticket = t;
+        void el.start();
+      }, b.ticket);
     await waitForState(d.page, 'psea-approve', 'done');
     expect((await events(d.page)).map((e) => e.type)).toEqual(['psea-approved']);
-    expect((await server(`/v1/actions/${b.ticket}/status`)).data).toMatchObject({ state: 'approved' });
+    expect((await server(`/v1/actions/${b.ticket}/status`)).data).toMatchObject({
+      state: 'approved',
+    });
     expect((await server(`/v1/actions/${a.ticket}/status`)).data).toEqual({ state: 'pending' });
     await d.context.close();
   });
@@ -346,12 +414,18 @@ describe('embedded in a host app on another allowed origin', () => {
     expect(await el.locator('[part~="label"]').textContent()).toBe('<i>label</i>');
     expect(await el.locator('[part~="value"]').textContent()).toBe(markup);
     expect(await el.evaluate((e) => e.shadowRoot!.querySelectorAll('img, b, i').length)).toBe(0);
-    expect(await d.page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(
+      await d.page.evaluate(() => (window as unknown as { pwned?: number }).pwned),
+    ).toBeUndefined();
     await shot(d.page, 'markup-as-text');
 
     // Every message can be overridden, by property or by a JSON attribute.
-    await el.evaluate((e) => e.setAttribute('messages', JSON.stringify({ approve: 'Freigeben', ready: 'Bitte prüfen.' })));
-    await expect.poll(() => actionButton(d.page, 'psea-approve').textContent()).toContain('Freigeben');
+    await el.evaluate((e) =>
+      e.setAttribute('messages', JSON.stringify({ approve: 'Freigeben', ready: 'Bitte prüfen.' })),
+    );
+    await expect
+      .poll(() => actionButton(d.page, 'psea-approve').textContent())
+      .toContain('Freigeben');
     expect(await el.locator('[part~="status"]').textContent()).toContain('Bitte prüfen.');
     await d.context.close();
   });

@@ -17,7 +17,16 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logOrigin, parseSignerKey, signCheckpoint } from '../../packages/psea/src/log/index.ts';
 import { verifyIndependently } from '../node/independent-evidence';
-import { actionButton, actionTicket, ctx, embedUrl, enrolledDevice, launch, server, waitForState } from './helpers';
+import {
+  actionButton,
+  actionTicket,
+  ctx,
+  embedUrl,
+  enrolledDevice,
+  launch,
+  server,
+  waitForState,
+} from './helpers';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
@@ -35,10 +44,28 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function psea(bundle: unknown, extra: string[] = []): Promise<{ code: number; lines: string[] }> {
+async function psea(
+  bundle: unknown,
+  extra: string[] = [],
+): Promise<{ code: number; lines: string[] }> {
   const file = join(dir, `bundle-${Math.random().toString(36).slice(2)}.json`);
   await writeFile(file, JSON.stringify(bundle));
-  const args = ['packages/psea/bin/psea.mjs', 'verify', file, '--rp-id', 'localhost', '--origin', ctx.service, '--origin', ctx.host, '--log-key', ctx.logKey, '--jwks', `${ctx.service}/.well-known/jwks.json`, ...extra];
+  const args = [
+    'packages/psea/bin/psea.mjs',
+    'verify',
+    file,
+    '--rp-id',
+    'localhost',
+    '--origin',
+    ctx.service,
+    '--origin',
+    ctx.host,
+    '--log-key',
+    ctx.logKey,
+    '--jwks',
+    `${ctx.service}/.well-known/jwks.json`,
+    ...extra,
+  ];
   try {
     const { stdout } = await run(process.execPath, args, { cwd: root });
     return { code: 0, lines: stdout.trim().split('\n') };
@@ -54,27 +81,47 @@ describe('an evidence bundle from the running service', () => {
     expect(published.split('\n')[0]).toBe(ctx.logKey);
 
     const d = await enrolledDevice(browser);
-    const kept = (await server<{ checkpoint: string }>(`/v1/users/${encodeURIComponent(d.user)}/log`)).data.checkpoint;
+    const kept = (
+      await server<{ checkpoint: string }>(`/v1/users/${encodeURIComponent(d.user)}/log`)
+    ).data.checkpoint;
     const checkpointFile = join(dir, 'known.txt');
     await writeFile(checkpointFile, kept);
 
     const { ticket } = await actionTicket(d.user);
-    expect((await server(`/v1/actions/${ticket}/evidence`)).data).toMatchObject({ code: 'not_approved' });
+    expect((await server(`/v1/actions/${ticket}/evidence`)).data).toMatchObject({
+      code: 'not_approved',
+    });
     await d.page.goto(embedUrl('approve', ticket));
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'done');
 
-    const { status, data: bundle } = await server<Record<string, any>>(`/v1/actions/${ticket}/evidence?since=1`);
+    const { status, data: bundle } = await server<Record<string, any>>(
+      `/v1/actions/${ticket}/evidence?since=1`,
+    );
     expect(status).toBe(200);
     const ok = await psea(bundle, ['--checkpoint', checkpointFile, '--subject', d.user]);
-    expect(ok.lines).toEqual(['pass statement', 'pass challenge', 'pass authenticator', 'pass signature', 'pass enrollment', 'pass log', 'pass receipt', 'pass custody: root first at 0']);
+    expect(ok.lines).toEqual([
+      'pass statement',
+      'pass challenge',
+      'pass authenticator',
+      'pass signature',
+      'pass enrollment',
+      'pass log',
+      'pass receipt',
+      'pass custody: root first at 0',
+    ]);
     expect(ok.code).toBe(0);
     // Without the kept checkpoint the root is not anchored: exit 1, unless the RP allows it.
     expect((await psea(bundle)).code).toBe(1);
     expect((await psea(bundle, ['--allow-unanchored'])).code).toBe(0);
 
     // And by a second verifier sharing no code with worker/ (simplewebauthn + node:crypto).
-    await verifyIndependently(bundle, { rpId: 'localhost', origins: [ctx.service, ctx.host], logKey: ctx.logKey, knownCheckpoint: kept });
+    await verifyIndependently(bundle, {
+      rpId: 'localhost',
+      origins: [ctx.service, ctx.host],
+      logKey: ctx.logKey,
+      knownCheckpoint: kept,
+    });
 
     const bent = await psea({ ...bundle, action: { ...bundle.action, amount: '9999.00' } });
     expect(bent.code).toBe(1);
@@ -83,10 +130,22 @@ describe('an evidence bundle from the running service', () => {
   });
 });
 
-async function audit(stateFile: string, ...users: string[]): Promise<{ code: number; out: string }> {
-  const env = { ...process.env, PSEA_URL: ctx.service, PSEA_API_KEY: ctx.apiKey, PSEA_LOG_KEY: ctx.logKey };
+async function audit(
+  stateFile: string,
+  ...users: string[]
+): Promise<{ code: number; out: string }> {
+  const env = {
+    ...process.env,
+    PSEA_URL: ctx.service,
+    PSEA_API_KEY: ctx.apiKey,
+    PSEA_LOG_KEY: ctx.logKey,
+  };
   try {
-    const { stdout } = await run(process.execPath, ['examples/evidence-audit/audit.mjs', stateFile, ...users], { cwd: root, env });
+    const { stdout } = await run(
+      process.execPath,
+      ['examples/evidence-audit/audit.mjs', stateFile, ...users],
+      { cwd: root, env },
+    );
     return { code: 0, out: stdout };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -117,14 +176,20 @@ describe('the log auditor (examples/evidence-audit/audit.mjs)', () => {
     // What a kept checkpoint looks like when the service later shows another history of size 1:
     // signed by the very log key, for this user, with another root.
     const signer = await parseSignerKey(ctx.logSigner);
-    const forked = await signCheckpoint({ origin: await logOrigin(signer.name, d.user), size: 1, root: new Uint8Array(32).fill(7) }, signer);
+    const forked = await signCheckpoint(
+      { origin: await logOrigin(signer.name, d.user), size: 1, root: new Uint8Array(32).fill(7) },
+      signer,
+    );
     await writeFile(stateFile, JSON.stringify({ [d.user]: forked }));
     const third = await audit(stateFile, d.user);
     expect(third.out).toContain(`${d.user}: RE-WRITTEN OR FORKED LOG`);
     expect(third.code).toBe(1);
     const kept = JSON.parse(await readFile(stateFile, 'utf8'));
     expect(kept[d.user]).toBe(forked);
-    expect(kept[`${d.user} (rewritten)`]).toMatchObject({ kept: forked, served: expect.stringContaining('\n2\n') });
+    expect(kept[`${d.user} (rewritten)`]).toMatchObject({
+      kept: forked,
+      served: expect.stringContaining('\n2\n'),
+    });
     await d.context.close();
   });
 });

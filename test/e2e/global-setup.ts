@@ -48,7 +48,8 @@ const root = join(import.meta.dirname, '..', '..');
 async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${log()}`);
+    if (child.exitCode !== null)
+      throw new Error(`wrangler dev exited with ${child.exitCode}:\n${log()}`);
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) return;
@@ -61,7 +62,9 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await promisify(execFile)(process.execPath, [join(root, 'scripts/build-widget.mjs')], { cwd: root });
+  await promisify(execFile)(process.execPath, [join(root, 'scripts/build-widget.mjs')], {
+    cwd: root,
+  });
 
   const [servicePort, hostPort] = [await freePort(), await freePort()];
   const service = `http://localhost:${servicePort}`;
@@ -70,7 +73,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const dir = await mkdtemp(join(tmpdir(), 'psea-e2e-'));
   const apiKey = randomBytes(32).toString('base64url');
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    format: 'jwk',
+  });
   const logSigner = newLogSigningKey(logKeyName(service)) as string;
   const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const vars: Record<string, string> = {
@@ -87,7 +92,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // which also takes offline proofs (offline.test.ts, the demo's offline switch).
     POLICY: JSON.stringify({
       rules: [
-        { id: 'large-transfer', match: { type: 'wire.transfer', gt: { amount: 10000 } }, require: { deviceBound: true } },
+        {
+          id: 'large-transfer',
+          match: { type: 'wire.transfer', gt: { amount: 10000 } },
+          require: { deviceBound: true },
+        },
         // Approved on the hosted page only: from a host page it is origin_mismatch (front-door.test.ts).
         { id: 'hosted-only', match: { type: 'e2e.hosted-only' }, origins: [service] },
         { id: 'default', offline: true },
@@ -96,7 +105,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const envFile = join(dir, '.env');
   // Single quotes: dotenv takes the value literally (JSON keeps its double quotes).
-  await writeFile(envFile, Object.entries(vars).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n');
+  await writeFile(
+    envFile,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join('\n') + '\n',
+  );
 
   let output = '';
   const child = spawn(
@@ -105,12 +119,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
       join(root, 'node_modules/wrangler/bin/wrangler.js'),
       'dev',
       'demo/index.ts', // the development entry: the app with the demo bank
-      '--port', String(servicePort),
-      '--ip', '127.0.0.1',
-      '--persist-to', join(dir, 'state'),
-      '--env-file', envFile,
+      '--port',
+      String(servicePort),
+      '--ip',
+      '127.0.0.1',
+      '--persist-to',
+      join(dir, 'state'),
+      '--env-file',
+      envFile,
       '--show-interactive-dev-session=false',
-      '--log-level', 'warn',
+      '--log-level',
+      'warn',
     ],
     {
       cwd: root,
@@ -151,12 +170,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
       headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ user: { id: 'e2e-probe', name: 'probe' } }),
     });
-    if (res.status !== 201) throw new Error(`the generated API key was not accepted (${res.status}): is --env-file loaded?\n${output}`);
+    if (res.status !== 201)
+      throw new Error(
+        `the generated API key was not accepted (${res.status}): is --env-file loaded?\n${output}`,
+      );
   } catch (err) {
     await stop();
     throw err;
   }
 
-  project.provide('psea', { service, host, apiKey, logKey: await verifierKeyOf(logSigner), logSigner, webhookSecret });
+  project.provide('psea', {
+    service,
+    host,
+    apiKey,
+    logKey: await verifierKeyOf(logSigner),
+    logSigner,
+    webhookSecret,
+  });
   return stop;
 }

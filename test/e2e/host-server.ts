@@ -34,7 +34,13 @@ export function freePort(): Promise<number> {
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function hostPage(service: string, kind: string, ticket: string, twice: boolean, theme: boolean): string {
+function hostPage(
+  service: string,
+  kind: string,
+  ticket: string,
+  twice: boolean,
+  theme: boolean,
+): string {
   const tag = kind === 'enroll' ? 'psea-enroll' : 'psea-approve';
   const script = `<script type="module" src="${esc(service)}/widget.js"></script>`;
   return `<!doctype html>
@@ -114,29 +120,50 @@ export function startHostServer(port: number, service: string): Promise<Server> 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://localhost:${port}`);
     if (url.pathname === '/embed') {
-      const body = hostPage(service, url.searchParams.get('kind') ?? 'approve', url.searchParams.get('ticket') ?? '', url.searchParams.has('twice'), url.searchParams.has('theme'));
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      const body = hostPage(
+        service,
+        url.searchParams.get('kind') ?? 'approve',
+        url.searchParams.get('ticket') ?? '',
+        url.searchParams.has('twice'),
+        url.searchParams.has('theme'),
+      );
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
       res.end(body);
       return;
     }
     if (url.pathname === '/bundled') {
       // A host page that bundles its own scripts: psea/widget from the installed package.
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
       res.end(bundledPage(service, url.searchParams.get('ticket') ?? ''));
       return;
     }
     if (url.pathname === '/bundled.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'no-store',
+      });
       res.end(readFileSync(BUNDLED_JS));
       return;
     }
     if (url.pathname === '/offline') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
       res.end(offlinePage(service));
       return;
     }
     if (url.pathname === '/offline-sw.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'no-store',
+      });
       res.end(OFFLINE_SW);
       return;
     }

@@ -9,7 +9,20 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeQrPixels } from '../support/qr-decode';
-import { actionButton, actionTicket, axe, ctx, device, enrolledDevice, events, launch, recordEvents, server, shot, waitForState } from './helpers';
+import {
+  actionButton,
+  actionTicket,
+  axe,
+  ctx,
+  device,
+  enrolledDevice,
+  events,
+  launch,
+  recordEvents,
+  server,
+  shot,
+  waitForState,
+} from './helpers';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -23,19 +36,22 @@ const PHONE = { viewport: { width: 390, height: 844 } };
 
 /** Draw the page's QR image onto a canvas at its rendered size, read the pixels back, decode them in Node. */
 async function decodeShownQr(page: Page): Promise<string | null> {
-  const { b64, width, height } = await page.locator('#handoff img.qr').evaluate(async (img: HTMLImageElement) => {
-    await img.decode();
-    const { width, height } = img.getBoundingClientRect();
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(width);
-    canvas.height = Math.round(height);
-    const g = canvas.getContext('2d')!;
-    g.drawImage(img, 0, 0, canvas.width, canvas.height);
-    const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
-    let bin = '';
-    for (let i = 0; i < data.length; i += 0x8000) bin += String.fromCharCode(...data.subarray(i, i + 0x8000));
-    return { b64: btoa(bin), width: canvas.width, height: canvas.height };
-  });
+  const { b64, width, height } = await page
+    .locator('#handoff img.qr')
+    .evaluate(async (img: HTMLImageElement) => {
+      await img.decode();
+      const { width, height } = img.getBoundingClientRect();
+      const canvas = document.createElement('canvas');
+      canvas.width = Math.round(width);
+      canvas.height = Math.round(height);
+      const g = canvas.getContext('2d')!;
+      g.drawImage(img, 0, 0, canvas.width, canvas.height);
+      const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
+      let bin = '';
+      for (let i = 0; i < data.length; i += 0x8000)
+        bin += String.fromCharCode(...data.subarray(i, i + 0x8000));
+      return { b64: btoa(bin), width: canvas.width, height: canvas.height };
+    });
   return decodeQrPixels(new Uint8ClampedArray(Buffer.from(b64, 'base64')), width, height);
 }
 
@@ -60,7 +76,9 @@ describe('hosted approve page: QR handoff to another device', () => {
     expect(scanned).toBe(desktop.page.url());
     expect(scanned).toBe(approveUrl);
     expect(await desktop.page.locator('#handoff code').textContent()).toBe(approveUrl);
-    expect(await desktop.page.getByRole('img', { name: 'QR code of the link to this page' }).count()).toBe(1);
+    expect(
+      await desktop.page.getByRole('img', { name: 'QR code of the link to this page' }).count(),
+    ).toBe(1);
     await shot(desktop.page, 'hosted-approve-qr');
     expect(await axe(desktop.page)).toEqual([]);
 
@@ -69,7 +87,9 @@ describe('hosted approve page: QR handoff to another device', () => {
     await waitForState(phone.page, 'psea-approve', 'ready');
     await actionButton(phone.page, 'psea-approve').click();
     await waitForState(phone.page, 'psea-approve', 'done');
-    expect((await server<{ state: string }>(`/v1/actions/${ticket}/status`)).data.state).toBe('approved');
+    expect((await server<{ state: string }>(`/v1/actions/${ticket}/status`)).data.state).toBe(
+      'approved',
+    );
 
     // The open disclosure keeps checking its ticket: the desktop learns, drops the code and the button.
     await expect.poll(() => handoffCount(desktop.page), { timeout: 20_000 }).toBe(0);
@@ -123,7 +143,9 @@ describe('hosted approve page: QR handoff to another device', () => {
     });
     await desktop.page.locator('#handoff summary').click();
     await expect.poll(() => handoffCount(desktop.page), { timeout: 15_000 }).toBe(0);
-    expect(await desktop.page.evaluate(() => (window as unknown as { sawQr: boolean }).sawQr)).toBe(false);
+    expect(await desktop.page.evaluate(() => (window as unknown as { sawQr: boolean }).sawQr)).toBe(
+      false,
+    );
     expect(await desktop.page.locator('#heading').textContent()).toBe('Already approved');
     await desktop.context.close();
     await phone.context.close();

@@ -7,7 +7,23 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
-import { TRANSFER, TRANSFER_DISPLAY, actionButton, actionTicket, axe, ctx, device, enrollment, events, launch, newUser, recordEvents, server, shot, waitForState } from './helpers';
+import {
+  TRANSFER,
+  TRANSFER_DISPLAY,
+  actionButton,
+  actionTicket,
+  axe,
+  ctx,
+  device,
+  enrollment,
+  events,
+  launch,
+  newUser,
+  recordEvents,
+  server,
+  shot,
+  waitForState,
+} from './helpers';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -28,7 +44,9 @@ describe('hosted pages', () => {
     expect(enrollUrl).toMatch(new RegExp(`^${ctx.service}/enroll/`));
     await page.goto(enrollUrl);
     await waitForState(page, 'psea-enroll', 'ready');
-    await expect.poll(() => page.locator('psea-enroll [part~="value"]').textContent()).toContain(`${user}@example.com`);
+    await expect
+      .poll(() => page.locator('psea-enroll [part~="value"]').textContent())
+      .toContain(`${user}@example.com`);
     await shot(page, 'hosted-enroll-ready');
     expect(await axe(page)).toEqual([]);
     await actionButton(page, 'psea-enroll').click();
@@ -47,13 +65,17 @@ describe('hosted pages', () => {
     await page.goto(approveUrl);
     await waitForState(page, 'psea-approve', 'ready');
     expect(await page.locator('psea-approve [part~="title"]').textContent()).toBe('Send €1,250.00');
-    expect(await page.locator('psea-approve [part~="value"]').allTextContents()).toEqual([TRANSFER.to, '€1,250.00']);
+    expect(await page.locator('psea-approve [part~="value"]').allTextContents()).toEqual([
+      TRANSFER.to,
+      '€1,250.00',
+    ]);
     await shot(page, 'hosted-approve-ready');
     expect(await axe(page)).toEqual([]);
     // One round trip after the click: the options came with the page, only verify follows.
     const after: string[] = [];
     page.on('request', (r) => {
-      if (r.url().startsWith(ctx.service)) after.push(`${r.method()} ${new URL(r.url()).pathname.replace(ticket, ':ticket')}`);
+      if (r.url().startsWith(ctx.service))
+        after.push(`${r.method()} ${new URL(r.url()).pathname.replace(ticket, ':ticket')}`);
     });
     await actionButton(page, 'psea-approve').click();
     await waitForState(page, 'psea-approve', 'done');
@@ -61,35 +83,61 @@ describe('hosted pages', () => {
     const [approved] = await events(page);
     expect(approved?.type).toBe('psea-approved');
     const { receipt } = approved!.detail as { receipt: string };
-    await expect.poll(() => page.locator('#note').textContent()).toContain('You can close this page');
+    await expect
+      .poll(() => page.locator('#note').textContent())
+      .toContain('You can close this page');
     await shot(page, 'hosted-approve-done');
     expect(await axe(page)).toEqual([]);
 
     // The host backend's side: status, then verifyReceipt against the published keys.
-    const status = await server<{ state: string; receipt?: string }>(`/v1/actions/${ticket}/status`);
+    const status = await server<{ state: string; receipt?: string }>(
+      `/v1/actions/${ticket}/status`,
+    );
     expect(status.data).toMatchObject({ state: 'approved', receipt });
     const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
-    const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action: TRANSFER, display: TRANSFER_DISPLAY });
-    expect(claims).toMatchObject({ sub: user, act: actionHash, act_type: 'wire.transfer', uv: true });
+    const { claims } = await verifyReceipt(receipt, {
+      jwks,
+      issuer: ctx.service,
+      audience: 'payments-api',
+      subject: user,
+      action: TRANSFER,
+      display: TRANSFER_DISPLAY,
+    });
+    expect(claims).toMatchObject({
+      sub: user,
+      act: actionHash,
+      act_type: 'wire.transfer',
+      uv: true,
+    });
     expect(claims.cred.id).toBe(detail.credentialId);
 
     // The ticket is spent: reloading the page shows a final error, with no retry.
     await page.reload();
     await waitForState(page, 'psea-approve', 'error');
-    expect(await events(page)).toEqual([{ type: 'psea-error', detail: { code: 'ticket_used', message: 'This request was already completed.' } }]);
+    expect(await events(page)).toEqual([
+      {
+        type: 'psea-error',
+        detail: { code: 'ticket_used', message: 'This request was already completed.' },
+      },
+    ]);
     expect(await actionButton(page, 'psea-approve').count()).toBe(0);
     await context.close();
   });
 
   it('works with the keyboard alone, with a visible focus ring, in dark mode', async () => {
-    const { page, context } = await device(browser, { colorScheme: 'dark', viewport: { width: 390, height: 844 } });
+    const { page, context } = await device(browser, {
+      colorScheme: 'dark',
+      viewport: { width: 390, height: 844 },
+    });
     await recordEvents(context);
     const user = newUser('keyboard');
     const focused = () =>
       page.evaluate(() => {
         let el = document.activeElement;
         while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el ? `${el.tagName.toLowerCase()}${el.getAttribute('part') ? `[part=${el.getAttribute('part')}]` : ''}` : 'none';
+        return el
+          ? `${el.tagName.toLowerCase()}${el.getAttribute('part') ? `[part=${el.getAttribute('part')}]` : ''}`
+          : 'none';
       });
     const tabTo = async (target: string): Promise<void> => {
       for (let i = 0; i < 10 && (await focused()) !== target; i++) await page.keyboard.press('Tab');
@@ -100,7 +148,9 @@ describe('hosted pages', () => {
     await page.goto(enrollUrl);
     await waitForState(page, 'psea-enroll', 'ready');
     await tabTo('button[part=action]');
-    const ring = await actionButton(page, 'psea-enroll').evaluate((b) => getComputedStyle(b).outlineStyle);
+    const ring = await actionButton(page, 'psea-enroll').evaluate(
+      (b) => getComputedStyle(b).outlineStyle,
+    );
     expect(ring).toBe('solid');
     await shot(page, 'keyboard-enroll-focus-dark');
     await page.keyboard.press('Enter');
@@ -112,7 +162,8 @@ describe('hosted pages', () => {
     await page.goto(approveUrl);
     await waitForState(page, 'psea-approve', 'ready');
     // "What you sign" is open from the start; it folds and unfolds with the keyboard too.
-    const open = () => page.locator('psea-approve details').evaluate((d) => (d as HTMLDetailsElement).open);
+    const open = () =>
+      page.locator('psea-approve details').evaluate((d) => (d as HTMLDetailsElement).open);
     expect(await open()).toBe(true);
     await tabTo('summary');
     await page.keyboard.press('Enter');
@@ -130,7 +181,9 @@ describe('hosted pages', () => {
   });
 
   it('refuses a link whose ticket cannot exist, and sends strict headers', async () => {
-    const bad = await fetch(`${ctx.service}/approve/${encodeURIComponent('"><script>alert(1)</script>')}`);
+    const bad = await fetch(
+      `${ctx.service}/approve/${encodeURIComponent('"><script>alert(1)</script>')}`,
+    );
     expect(bad.status).toBe(404);
     const body = await bad.text();
     expect(body).not.toContain('<script>alert');

@@ -12,7 +12,12 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { ElicitationCompleteNotificationSchema, ElicitRequestSchema, type CallToolResult, type ElicitRequestURLParams } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ElicitationCompleteNotificationSchema,
+  ElicitRequestSchema,
+  type CallToolResult,
+  type ElicitRequestURLParams,
+} from '@modelcontextprotocol/sdk/types.js';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { PseaClient } from 'psea/client';
@@ -20,9 +25,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBankServer } from '../../examples/mcp-approval/bank-server.ts';
 import { Ledger } from '../../examples/mcp-approval/ledger.ts';
 import { PSEA_SUBPATHS } from './psea-subpaths';
-import { actionButton, ctx, device, enrollment, launch, newUser, server, waitForState } from './helpers';
+import {
+  actionButton,
+  ctx,
+  device,
+  enrollment,
+  launch,
+  newUser,
+  server,
+  waitForState,
+} from './helpers';
 
-const CALL = { from: 'checking-1', to: 'DE89 3704 0044 0532 0130 00', amount: '1250.00', currency: 'EUR' };
+const CALL = {
+  from: 'checking-1',
+  to: 'DE89 3704 0044 0532 0130 00',
+  amount: '1250.00',
+  currency: 'EUR',
+};
 const TITLE = `Transfer 1250.00 EUR to ${CALL.to}`;
 
 let browser: Browser;
@@ -51,7 +70,15 @@ async function approveAt(url: string): Promise<void> {
   expect(await page.locator('psea-approve [part~="title"]').textContent()).toBe(TITLE);
   // What is signed, member by member: the tool call itself, not only the display.
   const signed = (await page.locator('psea-approve [part~="member"]').allTextContents()).join('\n');
-  for (const part of ['mcp.tool_call', 'psea-example-bank', 'transfer_funds', CALL.from, CALL.to, CALL.amount]) expect(signed).toContain(part);
+  for (const part of [
+    'mcp.tool_call',
+    'psea-example-bank',
+    'transfer_funds',
+    CALL.from,
+    CALL.to,
+    CALL.amount,
+  ])
+    expect(signed).toContain(part);
   await actionButton(page, 'psea-approve').click();
   await waitForState(page, 'psea-approve', 'done');
 }
@@ -76,7 +103,10 @@ describe('examples/mcp-approval', () => {
   it('asks through URL elicitation, runs the tool once after the passkey approval, and asks afresh for the next call', async () => {
     const ledger = new Ledger();
     const mcp = bank(ledger, 30_000);
-    const client = new Client({ name: 'e2e', version: '1.0.0' }, { capabilities: { elicitation: { url: {} } } });
+    const client = new Client(
+      { name: 'e2e', version: '1.0.0' },
+      { capabilities: { elicitation: { url: {} } } },
+    );
     const asked: ElicitRequestURLParams[] = [];
     const opened: Promise<void>[] = [];
     let answer: 'accept' | 'decline' = 'accept';
@@ -103,7 +133,10 @@ describe('examples/mcp-approval', () => {
     expect(completed).toEqual([asked[0]!.elicitationId]);
     // The elicitation id is the action's reference at the service, echoed in its status (and webhooks).
     const ticket = decodeURIComponent(new URL(asked[0]!.url).pathname.split('/').pop()!);
-    expect((await server(`/v1/actions/${ticket}/status`)).data).toMatchObject({ state: 'approved', reference: asked[0]!.elicitationId });
+    expect((await server(`/v1/actions/${ticket}/status`)).data).toMatchObject({
+      state: 'approved',
+      reference: asked[0]!.elicitationId,
+    });
     expect(ledger.entries).toMatchObject([{ id: 1, ...CALL }]);
 
     // The same call again is a new transfer: it needs a new approval, and the person declines this one.
@@ -124,9 +157,16 @@ describe('examples/mcp-approval', () => {
     await Promise.all([bank(ledger, 1_000).connect(serverSide), client.connect(clientSide)]);
     const first = await client.callTool({ name: 'transfer_funds', arguments: CALL });
     const approval = /"approval": "([^"]+)"/.exec(text(first))?.[1];
-    const waited = await client.callTool({ name: 'transfer_funds', arguments: { ...CALL, approval } });
+    const waited = await client.callTool({
+      name: 'transfer_funds',
+      arguments: { ...CALL, approval },
+    });
     expect(waited.isError).toBeFalsy();
-    expect(text(waited)).toMatch(new RegExp(`^Still waiting for the person to approve at ${ctx.service}/approve/\\S+\\. Call transfer_funds again with the same arguments and "approval": "${approval}"\\.$`));
+    expect(text(waited)).toMatch(
+      new RegExp(
+        `^Still waiting for the person to approve at ${ctx.service}/approve/\\S+\\. Call transfer_funds again with the same arguments and "approval": "${approval}"\\.$`,
+      ),
+    );
     expect(ledger.entries).toEqual([]);
     await client.close();
   });
@@ -141,8 +181,18 @@ describe('examples/mcp-approval', () => {
       platform: 'node',
       format: 'esm',
       // The SDK's CommonJS dependencies require Node built-ins.
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-      plugins: [{ name: 'psea-subpaths', setup: (b) => b.onResolve({ filter: /^psea\// }, (a) => (PSEA_SUBPATHS[a.path] ? { path: PSEA_SUBPATHS[a.path] } : undefined)) }],
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+      plugins: [
+        {
+          name: 'psea-subpaths',
+          setup: (b) =>
+            b.onResolve({ filter: /^psea\// }, (a) =>
+              PSEA_SUBPATHS[a.path] ? { path: PSEA_SUBPATHS[a.path] } : undefined,
+            ),
+        },
+      ],
       logLevel: 'error',
     });
     const client = new Client({ name: 'e2e-plain', version: '1.0.0' });
@@ -150,11 +200,20 @@ describe('examples/mcp-approval', () => {
       new StdioClientTransport({
         command: process.execPath,
         args: [bundle],
-        env: { PATH: process.env.PATH ?? '', PSEA_URL: ctx.service, PSEA_API_KEY: ctx.apiKey, PSEA_USER_ID: user, PSEA_WAIT_SECONDS: '30' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          PSEA_URL: ctx.service,
+          PSEA_API_KEY: ctx.apiKey,
+          PSEA_USER_ID: user,
+          PSEA_WAIT_SECONDS: '30',
+        },
         stderr: 'ignore',
       }),
     );
-    const transfers = async () => JSON.parse(text(await client.callTool({ name: 'list_transfers', arguments: {} }))) as unknown[];
+    const transfers = async () =>
+      JSON.parse(
+        text(await client.callTool({ name: 'list_transfers', arguments: {} })),
+      ) as unknown[];
 
     const first = await client.callTool({ name: 'transfer_funds', arguments: CALL });
     expect(first.isError).toBeFalsy();
@@ -163,21 +222,35 @@ describe('examples/mcp-approval', () => {
     expect(url?.startsWith(`${ctx.service}/approve/`)).toBe(true);
     expect(approval).toBeTruthy();
     expect(await transfers()).toEqual([]);
-    const unknown = await client.callTool({ name: 'transfer_funds', arguments: { ...CALL, approval: 'made-up' } });
+    const unknown = await client.callTool({
+      name: 'transfer_funds',
+      arguments: { ...CALL, approval: 'made-up' },
+    });
     expect(unknown.isError).toBe(true);
     expect(text(unknown)).toContain('No approval "made-up" is waiting');
 
     // The agent changes an argument after the person was asked: the receipt is for the original call.
-    const tampered = client.callTool({ name: 'transfer_funds', arguments: { ...CALL, to: 'attacker-account', approval } });
+    const tampered = client.callTool({
+      name: 'transfer_funds',
+      arguments: { ...CALL, to: 'attacker-account', approval },
+    });
     await approveAt(url!);
     expect((await tampered).isError).toBe(true);
-    expect(text(await tampered)).toContain('Refused: the approval does not match this call (action_mismatch)');
+    expect(text(await tampered)).toContain(
+      'Refused: the approval does not match this call (action_mismatch)',
+    );
     expect(await transfers()).toEqual([]);
 
-    const genuine = await client.callTool({ name: 'transfer_funds', arguments: { ...CALL, approval } });
+    const genuine = await client.callTool({
+      name: 'transfer_funds',
+      arguments: { ...CALL, approval },
+    });
     expect(text(genuine)).toBe(`Done: transfer #1, 1250.00 EUR from checking-1 to ${CALL.to}.`);
 
-    const replay = await client.callTool({ name: 'transfer_funds', arguments: { ...CALL, approval } });
+    const replay = await client.callTool({
+      name: 'transfer_funds',
+      arguments: { ...CALL, approval },
+    });
     expect(replay.isError).toBe(true);
     expect(text(replay)).toContain('Refused: this approval was already used');
     expect(await transfers()).toMatchObject([{ id: 1, ...CALL }]);

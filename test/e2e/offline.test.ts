@@ -9,7 +9,21 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
-import { TRANSFER, TRANSFER_DISPLAY, actionButton, axe, ctx, enrolledDevice, enrollment, events, launch, server, shot, waitForState, type Device } from './helpers';
+import {
+  TRANSFER,
+  TRANSFER_DISPLAY,
+  actionButton,
+  axe,
+  ctx,
+  enrolledDevice,
+  enrollment,
+  events,
+  launch,
+  server,
+  shot,
+  waitForState,
+  type Device,
+} from './helpers';
 
 let browser: Browser;
 let d: Device & { user: string };
@@ -30,7 +44,10 @@ interface Grants {
 
 /** The host backend asks for grants (server route, API key). */
 async function grants(user: string, count = 3): Promise<Grants> {
-  const { status, data } = await server<Grants>(`/v1/users/${encodeURIComponent(user)}/offline-grants`, { count, ttl: 3600, audience: 'payments-api', types: ['wire.transfer'] });
+  const { status, data } = await server<Grants>(
+    `/v1/users/${encodeURIComponent(user)}/offline-grants`,
+    { count, ttl: 3600, audience: 'payments-api', types: ['wire.transfer'] },
+  );
   if (status !== 201) throw new Error(`offline-grants: ${status} ${JSON.stringify(data)}`);
   return data;
 }
@@ -43,7 +60,10 @@ function forge(bundle: string, claims: Record<string, unknown>): string {
 }
 
 /** What the host page keeps for offline use; it sets them on the element at every load. */
-async function host(page: Page, kept: { bundle: string; action: unknown; display?: unknown }): Promise<void> {
+async function host(
+  page: Page,
+  kept: { bundle: string; action: unknown; display?: unknown },
+): Promise<void> {
   await page.evaluate((k) => localStorage.setItem('psea-offline-host', JSON.stringify(k)), kept);
   await page.reload();
 }
@@ -79,7 +99,12 @@ describe('<psea-approve offline>', () => {
     expect(await page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
     // What the person signs, as online: the title, the fields, every member of the action.
     expect(await page.locator('psea-approve [part~="title"]').textContent()).toBe('Send €1,250.00');
-    expect(await page.locator('psea-approve [part~="member-name"]').allTextContents()).toEqual(['amount', 'currency', 'to', 'type']);
+    expect(await page.locator('psea-approve [part~="member-name"]').allTextContents()).toEqual([
+      'amount',
+      'currency',
+      'to',
+      'type',
+    ]);
 
     const calls = apiCalls(page);
     await context.setOffline(true);
@@ -89,10 +114,21 @@ describe('<psea-approve offline>', () => {
     expect(await status(page)).toContain('stored on this device. Not verified yet');
     const proofs = (await events(page)).filter((e) => e.type === 'psea-proof');
     expect(proofs).toHaveLength(1);
-    const proof = proofs[0]!.detail.proof as { action: unknown; display: unknown; statement: Record<string, unknown> };
+    const proof = proofs[0]!.detail.proof as {
+      action: unknown;
+      display: unknown;
+      statement: Record<string, unknown>;
+    };
     expect(proof.action).toEqual(TRANSFER);
     expect(proof.display).toEqual(TRANSFER_DISPLAY);
-    expect(proof.statement).toMatchObject({ v: 1, sub: d.user, aud: 'payments-api', mode: 'offline', nonce: g.grants[0]!.nonce, dsp: expect.any(String) });
+    expect(proof.statement).toMatchObject({
+      v: 1,
+      sub: d.user,
+      aud: 'payments-api',
+      mode: 'offline',
+      nonce: g.grants[0]!.nonce,
+      dsp: expect.any(String),
+    });
     expect(await axe(page)).toEqual([]);
     await shot(page, 'offline-stored');
 
@@ -110,16 +146,38 @@ describe('<psea-approve offline>', () => {
     await context.setOffline(false);
     // That document never saw itself offline, so it hears no `online` event: the host's own
     // signal calls send() (the widget also tries again every 30 s). The event is tested below.
-    await page.locator('psea-approve').evaluate((el: HTMLElement & { send(): Promise<void> }) => el.send());
+    await page
+      .locator('psea-approve')
+      .evaluate((el: HTMLElement & { send(): Promise<void> }) => el.send());
     await waitForState(page, 'psea-approve', 'done');
     expect(await status(page)).toContain('Verified');
     expect(calls.slice(tried)).toEqual([{ call: 'POST /v1/offline-proofs', reached: true }]);
     const approved = (await events(page)).filter((e) => e.type === 'psea-approved');
     expect(approved).toHaveLength(1);
     const receipt = approved[0]!.detail.receipt as string;
-    const { claims } = await verifyReceipt(receipt, { jwks: jwks as never, issuer: ctx.service, audience: 'payments-api', subject: d.user, action: TRANSFER, display: TRANSFER_DISPLAY, allowOffline: true });
-    expect(claims).toMatchObject({ offline: true, signed_at: proof.statement.signed_at, nonce: g.grants[0]!.nonce });
-    await expect(verifyReceipt(receipt, { jwks: jwks as never, issuer: ctx.service, audience: 'payments-api', subject: d.user, action: TRANSFER })).rejects.toMatchObject({ code: 'offline_not_allowed' });
+    const { claims } = await verifyReceipt(receipt, {
+      jwks: jwks as never,
+      issuer: ctx.service,
+      audience: 'payments-api',
+      subject: d.user,
+      action: TRANSFER,
+      display: TRANSFER_DISPLAY,
+      allowOffline: true,
+    });
+    expect(claims).toMatchObject({
+      offline: true,
+      signed_at: proof.statement.signed_at,
+      nonce: g.grants[0]!.nonce,
+    });
+    await expect(
+      verifyReceipt(receipt, {
+        jwks: jwks as never,
+        issuer: ctx.service,
+        audience: 'payments-api',
+        subject: d.user,
+        action: TRANSFER,
+      }),
+    ).rejects.toMatchObject({ code: 'offline_not_allowed' });
     await shot(page, 'offline-verified');
 
     // The next approval takes the next grant: two proofs never share a nonce.
@@ -128,16 +186,26 @@ describe('<psea-approve offline>', () => {
     await context.setOffline(true);
     await actionButton(page, 'psea-approve').click();
     await waitForState(page, 'psea-approve', 'stored');
-    const second = (await events(page)).find((e) => e.type === 'psea-proof')!.detail.proof as { statement: { nonce: string } };
+    const second = (await events(page)).find((e) => e.type === 'psea-proof')!.detail.proof as {
+      statement: { nonce: string };
+    };
     expect(second.statement.nonce).toBe(g.grants[1]!.nonce);
 
     // Meanwhile the same proof reaches the service twice at once by another way: one receipt.
-    const post = () => fetch(`${ctx.service}/v1/offline-proofs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(second) });
+    const post = () =>
+      fetch(`${ctx.service}/v1/offline-proofs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(second),
+      });
     const answers = await Promise.all([post(), post()]);
-    const bodies = await Promise.all(answers.map((r) => r.json() as Promise<{ receipt?: string; code?: string }>));
+    const bodies = await Promise.all(
+      answers.map((r) => r.json() as Promise<{ receipt?: string; code?: string }>),
+    );
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(bodies.find((b) => b.code)!.code).toBe('ticket_used');
-    const jti = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).jti;
+    const jti = (jwt: string) =>
+      JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).jti;
     const first = bodies.find((b) => !b.code)!.receipt!;
     // Back online (the `online` event), the widget's own copy gets the same receipt (the retry of a
     // taken proof is told it), not a second one.
@@ -148,18 +216,28 @@ describe('<psea-approve offline>', () => {
     expect(jti(again[0]!.detail.receipt as string)).toBe(jti(first));
   });
 
-  it('shows each refusal with its code: a grant used elsewhere, another user\'s, an expired bundle, a type it does not cover', async () => {
+  it("shows each refusal with its code: a grant used elsewhere, another user's, an expired bundle, a type it does not cover", async () => {
     const { page } = d;
     const g = await grants(d.user, 2);
-    const refused = async (kept: { bundle: string; action?: unknown }, code: string, sign = true): Promise<void> => {
+    const refused = async (
+      kept: { bundle: string; action?: unknown },
+      code: string,
+      sign = true,
+    ): Promise<void> => {
       await host(page, { action: TRANSFER, ...kept });
       if (sign) {
         await waitForState(page, 'psea-approve', 'ready');
         await actionButton(page, 'psea-approve').click();
       }
       await waitForState(page, 'psea-approve', 'error');
-      expect((await events(page)).filter((e) => e.type === 'psea-error').map((e) => e.detail.code)).toEqual([code]);
-      expect(await status(page)).toBe(await page.locator('psea-approve').evaluate((el: HTMLElement & { msg(k: string): string }, c) => el.msg(c), code));
+      expect(
+        (await events(page)).filter((e) => e.type === 'psea-error').map((e) => e.detail.code),
+      ).toEqual([code]);
+      expect(await status(page)).toBe(
+        await page
+          .locator('psea-approve')
+          .evaluate((el: HTMLElement & { msg(k: string): string }, c) => el.msg(c), code),
+      );
     };
     await page.goto(`${ctx.host}/offline`);
 
@@ -169,20 +247,40 @@ describe('<psea-approve offline>', () => {
     await actionButton(page, 'psea-approve').click();
     await waitForState(page, 'psea-approve', 'done');
     await page.goto(`${ctx.host}/blank`);
-    await page.evaluate(() => new Promise((r) => (indexedDB.deleteDatabase('psea-offline').onsuccess = r)));
+    await page.evaluate(
+      () => new Promise((r) => (indexedDB.deleteDatabase('psea-offline').onsuccess = r)),
+    );
     await page.goto(`${ctx.host}/offline`);
     await refused({ bundle: g.bundle }, 'ticket_used');
 
     // Another user's grant under this user's name: the service knows no such grant for this user.
     const other = await enrolledUser();
     const theirs = await grants(other, 2); // one for each of the two steps below
-    await refused({ bundle: forge(g.bundle, { grants: theirs.grants.map((x) => x.nonce) }) }, 'ticket_not_found');
+    await refused(
+      { bundle: forge(g.bundle, { grants: theirs.grants.map((x) => x.nonce) }) },
+      'ticket_not_found',
+    );
     // Another user's bundle, signed with this user's passkey: not their credential.
-    await refused({ bundle: forge(theirs.bundle, { creds: JSON.parse(Buffer.from(g.bundle.split('.')[1]!, 'base64url').toString()).creds }) }, 'credential_unknown');
+    await refused(
+      {
+        bundle: forge(theirs.bundle, {
+          creds: JSON.parse(Buffer.from(g.bundle.split('.')[1]!, 'base64url').toString()).creds,
+        }),
+      },
+      'credential_unknown',
+    );
 
     // Expired, and a type the grants do not cover: refused on the device, before any passkey prompt.
-    await refused({ bundle: forge(g.bundle, { exp: Math.floor(Date.now() / 1000) - 1 }) }, 'ticket_expired', false);
-    await refused({ bundle: g.bundle, action: { type: 'door.open', door: '7' } }, 'policy_unmet', false);
+    await refused(
+      { bundle: forge(g.bundle, { exp: Math.floor(Date.now() / 1000) - 1 }) },
+      'ticket_expired',
+      false,
+    );
+    await refused(
+      { bundle: g.bundle, action: { type: 'door.open', door: '7' } },
+      'policy_unmet',
+      false,
+    );
     expect(await actionButton(page, 'psea-approve').count()).toBe(0);
     expect(await axe(page)).toEqual([]);
   });

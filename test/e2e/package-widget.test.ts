@@ -15,7 +15,16 @@ import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_JS } from './host-server';
-import { TRANSFER, actionButton, actionTicket, ctx, enrolledDevice, events, launch, waitForState } from './helpers';
+import {
+  TRANSFER,
+  actionButton,
+  actionTicket,
+  ctx,
+  enrolledDevice,
+  events,
+  launch,
+  waitForState,
+} from './helpers';
 
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -24,11 +33,38 @@ let dir = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'psea-host-app-'));
-  const { stdout } = await run('npm', ['pack', '-w', 'psea', '--pack-destination', dir, '--silent'], { cwd: ROOT, maxBuffer: 32 << 20 });
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'host-app', private: true, type: 'module' }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, stdout.trim().split('\n').pop()!)], { cwd: dir });
-  await writeFile(join(dir, 'app.js'), "import 'psea/widget';\nimport { PseaApprove } from 'psea/widget';\nwindow.approveClass = PseaApprove.name;\n");
-  await build({ entryPoints: [join(dir, 'app.js')], bundle: true, format: 'esm', outfile: BUNDLED_JS, absWorkingDir: dir, logLevel: 'warning' });
+  const { stdout } = await run(
+    'npm',
+    ['pack', '-w', 'psea', '--pack-destination', dir, '--silent'],
+    { cwd: ROOT, maxBuffer: 32 << 20 },
+  );
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'host-app', private: true, type: 'module' }),
+  );
+  await run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      join(dir, stdout.trim().split('\n').pop()!),
+    ],
+    { cwd: dir },
+  );
+  await writeFile(
+    join(dir, 'app.js'),
+    "import 'psea/widget';\nimport { PseaApprove } from 'psea/widget';\nwindow.approveClass = PseaApprove.name;\n",
+  );
+  await build({
+    entryPoints: [join(dir, 'app.js')],
+    bundle: true,
+    format: 'esm',
+    outfile: BUNDLED_JS,
+    absWorkingDir: dir,
+    logLevel: 'warning',
+  });
   browser = await launch();
 }, 240_000);
 
@@ -43,7 +79,9 @@ describe('psea/widget from the installed package, bundled by the host app', () =
     const { ticket, actionHash } = await actionTicket(d.user);
     await d.page.goto(`${ctx.host}/bundled?ticket=${encodeURIComponent(ticket)}`);
     await waitForState(d.page, 'psea-approve', 'ready');
-    expect(await d.page.evaluate(() => (window as unknown as { approveClass: string }).approveClass)).toBe('PseaApprove');
+    expect(
+      await d.page.evaluate(() => (window as unknown as { approveClass: string }).approveClass),
+    ).toBe('PseaApprove');
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'done');
     const approved = (await events(d.page)).find((e) => e.type === 'psea-approved');
@@ -54,7 +92,9 @@ describe('psea/widget from the installed package, bundled by the host app', () =
 const r = await verifyReceipt(${JSON.stringify(receipt)}, { jwks: ${JSON.stringify(jwks)}, issuer: ${JSON.stringify(ctx.service)},
   audience: 'payments-api', subject: ${JSON.stringify(d.user)}, action: ${JSON.stringify(TRANSFER)} });
 console.log(r.claims.act);`;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+    });
     expect(stdout.trim()).toBe(actionHash);
     await d.context.close();
   });

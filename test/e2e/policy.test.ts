@@ -10,10 +10,31 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
-import { actionButton, actionTicket, ctx, device, enrollment, events, launch, newUser, recordEvents, server, shot, waitForState } from './helpers';
+import {
+  actionButton,
+  actionTicket,
+  ctx,
+  device,
+  enrollment,
+  events,
+  launch,
+  newUser,
+  recordEvents,
+  server,
+  shot,
+  waitForState,
+} from './helpers';
 
-const wire = (amount: string) => ({ type: 'wire.transfer', amount, currency: 'EUR', to: 'DE89 3704 0044 0532 0130 00' });
-const display = (label: string) => ({ title: `Send ${label}`, fields: [{ label: 'Amount', value: label }] });
+const wire = (amount: string) => ({
+  type: 'wire.transfer',
+  amount,
+  currency: 'EUR',
+  to: 'DE89 3704 0044 0532 0130 00',
+});
+const display = (label: string) => ({
+  title: `Send ${label}`,
+  fields: [{ label: 'Amount', value: label }],
+});
 const POLICY_UNMET_TEXT = 'This action needs another kind of passkey, such as a security key.';
 
 let browser: Browser;
@@ -25,7 +46,10 @@ afterAll(async () => {
 });
 
 /** Enroll `user` on the hosted /enroll/:ticket page; returns the psea-enrolled detail. */
-async function enrollHosted(page: Page, user: string): Promise<{ credentialId: string; deviceBound: boolean }> {
+async function enrollHosted(
+  page: Page,
+  user: string,
+): Promise<{ credentialId: string; deviceBound: boolean }> {
   const { enrollUrl } = await enrollment(user);
   await page.goto(enrollUrl);
   await waitForState(page, 'psea-enroll', 'ready');
@@ -48,17 +72,33 @@ async function approveHosted(page: Page, user: string, amount: string, label: st
 }
 
 /** The host backend's side: the status route, then verifyReceipt against the published keys. */
-async function receiptOf(ticket: string, receipt: string, user: string, action: Record<string, unknown>, shown: unknown) {
+async function receiptOf(
+  ticket: string,
+  receipt: string,
+  user: string,
+  action: Record<string, unknown>,
+  shown: unknown,
+) {
   const status = await server<{ state: string; receipt?: string }>(`/v1/actions/${ticket}/status`);
   expect(status.data).toMatchObject({ state: 'approved', receipt });
   const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
-  const { claims } = await verifyReceipt(receipt, { jwks, issuer: ctx.service, audience: 'payments-api', subject: user, action, display: shown });
+  const { claims } = await verifyReceipt(receipt, {
+    jwks,
+    issuer: ctx.service,
+    audience: 'payments-api',
+    subject: user,
+    action,
+    display: shown,
+  });
   return claims;
 }
 
 describe('policy in the hosted flow (POLICY: wires over 10,000 need a device-bound passkey)', () => {
   it('a synced passkey is refused a 20,000 transfer with policy_unmet, and approves a 100 transfer under rule default', async () => {
-    const { page, context } = await device(browser, { synced: true, viewport: { width: 390, height: 844 } });
+    const { page, context } = await device(browser, {
+      synced: true,
+      viewport: { width: 390, height: 844 },
+    });
     await recordEvents(context);
     const user = newUser('synced');
     const enrolled = await enrollHosted(page, user);
@@ -67,15 +107,23 @@ describe('policy in the hosted flow (POLICY: wires over 10,000 need a device-bou
     // 20,000 gets rule large-transfer: the synced passkey is below it.
     const big = await approveHosted(page, user, '20000.00', '€20,000.00');
     await waitForState(page, 'psea-approve', 'error');
-    expect(await events(page)).toEqual([{ type: 'psea-error', detail: { code: 'policy_unmet', message: POLICY_UNMET_TEXT } }]);
+    expect(await events(page)).toEqual([
+      { type: 'psea-error', detail: { code: 'policy_unmet', message: POLICY_UNMET_TEXT } },
+    ]);
     // The person sees why, in words, next to the action it refused.
-    expect(await page.locator('psea-approve [part~="status"]').textContent()).toContain(POLICY_UNMET_TEXT);
-    expect(await page.locator('psea-approve [part~="title"]').textContent()).toBe('Send €20,000.00');
+    expect(await page.locator('psea-approve [part~="status"]').textContent()).toContain(
+      POLICY_UNMET_TEXT,
+    );
+    expect(await page.locator('psea-approve [part~="title"]').textContent()).toBe(
+      'Send €20,000.00',
+    );
     // The page did not say "Approved".
     expect(await page.locator('#heading').textContent()).not.toBe('Approved');
     await shot(page, 'policy-unmet-synced-passkey');
     // Nothing was signed: the host backend still sees a pending action, with no receipt.
-    const status = await server<{ state: string; receipt?: string }>(`/v1/actions/${big.ticket}/status`);
+    const status = await server<{ state: string; receipt?: string }>(
+      `/v1/actions/${big.ticket}/status`,
+    );
     expect(status.status).toBe(200);
     expect(status.data.state).toBe('pending');
     expect(status.data.receipt).toBeUndefined();
@@ -87,8 +135,17 @@ describe('policy in the hosted flow (POLICY: wires over 10,000 need a device-bou
     expect(seen.map((e) => e.type)).toEqual(['psea-approved']);
     const { receipt } = seen[0]!.detail as { receipt: string };
     const claims = await receiptOf(small.ticket, receipt, user, small.action, small.shown);
-    expect(claims).toMatchObject({ sub: user, act: small.actionHash, act_type: 'wire.transfer', pol: 'default' });
-    expect(claims.cred).toMatchObject({ id: enrolled.credentialId, device_bound: false, backed_up: true });
+    expect(claims).toMatchObject({
+      sub: user,
+      act: small.actionHash,
+      act_type: 'wire.transfer',
+      pol: 'default',
+    });
+    expect(claims.cred).toMatchObject({
+      id: enrolled.credentialId,
+      device_bound: false,
+      backed_up: true,
+    });
     await context.close();
   });
 
@@ -107,8 +164,17 @@ describe('policy in the hosted flow (POLICY: wires over 10,000 need a device-bou
     await shot(page, 'policy-large-transfer-device-bound');
     const { receipt } = seen[0]!.detail as { receipt: string };
     const claims = await receiptOf(big.ticket, receipt, user, big.action, big.shown);
-    expect(claims).toMatchObject({ sub: user, act: big.actionHash, act_type: 'wire.transfer', pol: 'large-transfer' });
-    expect(claims.cred).toMatchObject({ id: enrolled.credentialId, device_bound: true, backed_up: false });
+    expect(claims).toMatchObject({
+      sub: user,
+      act: big.actionHash,
+      act_type: 'wire.transfer',
+      pol: 'large-transfer',
+    });
+    expect(claims.cred).toMatchObject({
+      id: enrolled.credentialId,
+      device_bound: true,
+      backed_up: false,
+    });
     await context.close();
   });
 });

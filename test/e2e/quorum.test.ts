@@ -15,7 +15,21 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PseaClient } from '../../packages/psea/src/client/index.ts';
 import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
-import { TRANSFER, actionButton, ctx, device, embedUrl, enrollment, events, launch, newUser, recordEvents, shot, waitForState, type Device } from './helpers';
+import {
+  TRANSFER,
+  actionButton,
+  ctx,
+  device,
+  embedUrl,
+  enrollment,
+  events,
+  launch,
+  newUser,
+  recordEvents,
+  shot,
+  waitForState,
+  type Device,
+} from './helpers';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -46,9 +60,22 @@ describe('a quorum in the browser', () => {
       initiator: agent,
       action: TRANSFER,
       audience: 'payments-api',
-      groups: [{ name: 'Finance', users: [{ id: ana.user, name: 'Ana' }, { id: ben.user, name: 'Ben' }, { id: cy.user, name: 'Cy' }], required: 2 }],
+      groups: [
+        {
+          name: 'Finance',
+          users: [
+            { id: ana.user, name: 'Ana' },
+            { id: ben.user, name: 'Ben' },
+            { id: cy.user, name: 'Cy' },
+          ],
+          required: 2,
+        },
+      ],
     });
-    const waiting = new PseaClient({ baseUrl: ctx.service }).waitForQuorum(q.quorum, { timeoutMs: 50_000, statusToken: q.statusToken });
+    const waiting = new PseaClient({ baseUrl: ctx.service }).waitForQuorum(q.quorum, {
+      timeoutMs: 50_000,
+      statusToken: q.statusToken,
+    });
     const urlOf = (p: { user: string }) => q.approvers.find((a) => a.user === p.user)!;
 
     // Ana, on the hosted page: who asked, the group, then "waiting for 1 more".
@@ -61,9 +88,15 @@ describe('a quorum in the browser', () => {
     await actionButton(ana.page, 'psea-approve').click();
     await waitForState(ana.page, 'psea-approve', 'done');
     await expect.poll(() => status(ana)).toContain('Approved — waiting for 1 more of Finance');
-    expect(await ana.page.locator('psea-approve [part~="quorum-user"][data-approved]').allTextContents()).toEqual([expect.stringContaining('Ana')]);
-    const [anaEvent] = await events(ana.page).then((e) => e.filter((x) => x.type === 'psea-approved'));
-    expect(anaEvent!.detail).toEqual({ quorum: { id: q.quorum, state: 'pending', groups: [{ required: 2, approved: [ana.user] }] } });
+    expect(
+      await ana.page.locator('psea-approve [part~="quorum-user"][data-approved]').allTextContents(),
+    ).toEqual([expect.stringContaining('Ana')]);
+    const [anaEvent] = await events(ana.page).then((e) =>
+      e.filter((x) => x.type === 'psea-approved'),
+    );
+    expect(anaEvent!.detail).toEqual({
+      quorum: { id: q.quorum, state: 'pending', groups: [{ required: 2, approved: [ana.user] }] },
+    });
     await shot(ana.page, 'quorum-hosted-waiting');
 
     // Ben, in the element a host page embeds: the approval that meets it, with the receipt.
@@ -73,14 +106,19 @@ describe('a quorum in the browser', () => {
     await waitForState(ben.page, 'psea-approve', 'done');
     await expect.poll(() => status(ben)).toContain('Approved by everyone needed');
     const benEvent = (await events(ben.page)).find((x) => x.type === 'psea-approved')!;
-    expect(benEvent.detail).toMatchObject({ receipt: expect.any(String), quorum: { state: 'approved' } });
+    expect(benEvent.detail).toMatchObject({
+      receipt: expect.any(String),
+      quorum: { state: 'approved' },
+    });
 
     // Cy: nothing left to approve, said as a reason, with no button to retry.
     await cy.page.goto(urlOf(cy).approveUrl);
     await waitForState(cy.page, 'psea-approve', 'error');
     expect(await status(cy)).toContain('Already approved by everyone needed');
     expect(await actionButton(cy.page, 'psea-approve').count()).toBe(0);
-    await expect.poll(() => cy.page.locator('#heading').textContent()).toBe('Nothing more to approve');
+    await expect
+      .poll(() => cy.page.locator('#heading').textContent())
+      .toBe('Nothing more to approve');
     await shot(cy.page, 'quorum-hosted-closed');
 
     // The agent, woken; its backend checks the receipt against its own groups.
@@ -89,19 +127,48 @@ describe('a quorum in the browser', () => {
     expect(done.receipt).toBe(benEvent.detail.receipt);
     const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
     const { claims } = await verifyReceipt(done.receipt!, {
-      jwks, issuer: ctx.service, audience: 'payments-api', subject: agent, action: TRANSFER,
+      jwks,
+      issuer: ctx.service,
+      audience: 'payments-api',
+      subject: agent,
+      action: TRANSFER,
       quorum: { groups: [{ users: [ana.user, ben.user, cy.user], required: 2 }] },
     });
     expect(claims.apv.map((a) => a.sub)).toEqual([ana.user, ben.user]);
 
     // Its evidence, checked by `npx psea verify` with the groups the backend requires.
-    const bundle = await (await fetch(`${ctx.service}/v1/quorums/${q.quorum}/evidence`, { headers: { authorization: `Bearer ${ctx.apiKey}` } })).json();
+    const bundle = await (
+      await fetch(`${ctx.service}/v1/quorums/${q.quorum}/evidence`, {
+        headers: { authorization: `Bearer ${ctx.apiKey}` },
+      })
+    ).json();
     const dir = await mkdtemp(join(tmpdir(), 'psea-quorum-'));
     await writeFile(join(dir, 'bundle.json'), JSON.stringify(bundle));
-    await writeFile(join(dir, 'groups.json'), JSON.stringify({ groups: [{ users: [ana.user, ben.user, cy.user], required: 2 }] }));
-    const args = ['packages/psea/bin/psea.mjs', 'verify', join(dir, 'bundle.json'), '--rp-id', 'localhost', '--origin', ctx.service, '--origin', ctx.host,
-      '--log-key', ctx.logKey, '--subject', agent, '--quorum', join(dir, 'groups.json'), '--allow-unanchored'];
-    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: join(import.meta.dirname, '..', '..') });
+    await writeFile(
+      join(dir, 'groups.json'),
+      JSON.stringify({ groups: [{ users: [ana.user, ben.user, cy.user], required: 2 }] }),
+    );
+    const args = [
+      'packages/psea/bin/psea.mjs',
+      'verify',
+      join(dir, 'bundle.json'),
+      '--rp-id',
+      'localhost',
+      '--origin',
+      ctx.service,
+      '--origin',
+      ctx.host,
+      '--log-key',
+      ctx.logKey,
+      '--subject',
+      agent,
+      '--quorum',
+      join(dir, 'groups.json'),
+      '--allow-unanchored',
+    ];
+    const { stdout } = await promisify(execFile)(process.execPath, args, {
+      cwd: join(import.meta.dirname, '..', '..'),
+    });
     expect(stdout).toContain('pass quorum');
     expect(stdout).toContain(`${ben.user}: pass signature`);
   });

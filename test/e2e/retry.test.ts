@@ -7,7 +7,18 @@
 import type { Browser, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../packages/psea/src/receipt/index.ts';
-import { TRANSFER, actionButton, actionTicket, ctx, embedUrl, enrolledDevice, events, launch, server, waitForState } from './helpers';
+import {
+  TRANSFER,
+  actionButton,
+  actionTicket,
+  ctx,
+  embedUrl,
+  enrolledDevice,
+  events,
+  launch,
+  server,
+  waitForState,
+} from './helpers';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -27,7 +38,12 @@ const unavailable = (route: Route) =>
       'access-control-allow-origin': ctx.host,
       'access-control-expose-headers': 'Retry-After',
     },
-    body: JSON.stringify({ type: 'about:blank', status: 503, title: 'Service unavailable', code: 'unavailable' }),
+    body: JSON.stringify({
+      type: 'about:blank',
+      status: 503,
+      title: 'Service unavailable',
+      code: 'unavailable',
+    }),
   });
 
 describe('the widget and 503 unavailable', () => {
@@ -48,7 +64,13 @@ describe('the widget and 503 unavailable', () => {
     const log = (await events(d.page)).filter((e) => e.type !== 'psea-enrolled');
     expect(log.map((e) => e.type)).toEqual(['psea-approved']);
     const jwks = await (await fetch(`${ctx.service}/.well-known/jwks.json`)).json();
-    await verifyReceipt(log[0]!.detail.receipt as string, { jwks, issuer: ctx.service, audience: 'payments-api', subject: d.user, action: TRANSFER });
+    await verifyReceipt(log[0]!.detail.receipt as string, {
+      jwks,
+      issuer: ctx.service,
+      audience: 'payments-api',
+      subject: d.user,
+      action: TRANSFER,
+    });
     expect(actionHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await d.context.close();
   });
@@ -72,7 +94,10 @@ describe('the widget and 503 unavailable', () => {
     expect(tries).toBe(2);
     const log = (await events(d.page)).filter((e) => e.type !== 'psea-enrolled');
     expect(log).toEqual([{ type: 'psea-approved', detail: { receipt: committed } }]);
-    expect((await server(`/v1/actions/${ticket}/status`)).data).toEqual({ state: 'approved', receipt: committed });
+    expect((await server(`/v1/actions/${ticket}/status`)).data).toEqual({
+      state: 'approved',
+      receipt: committed,
+    });
     await d.context.close();
   });
 
@@ -88,7 +113,9 @@ describe('the widget and 503 unavailable', () => {
     await actionButton(d.page, 'psea-approve').click();
     await waitForState(d.page, 'psea-approve', 'error');
     expect(tries).toBe(3);
-    expect((await events(d.page)).filter((e) => e.type === 'psea-error').map((e) => e.detail.code)).toEqual(['unavailable']);
+    expect(
+      (await events(d.page)).filter((e) => e.type === 'psea-error').map((e) => e.detail.code),
+    ).toEqual(['unavailable']);
     await expect.poll(() => actionButton(d.page, 'psea-approve').count()).toBe(1);
     // Nothing reached the service: the ticket is still pending.
     expect((await server(`/v1/actions/${ticket}/status`)).data).toEqual({ state: 'pending' });

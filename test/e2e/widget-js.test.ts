@@ -4,7 +4,9 @@ import { ctx } from './helpers';
 
 describe('/widget.js', () => {
   it('is one ES module for any origin, revalidated by ETag', async () => {
-    const res = await fetch(`${ctx.service}/widget.js`, { headers: { origin: 'https://anywhere.example' } });
+    const res = await fetch(`${ctx.service}/widget.js`, {
+      headers: { origin: 'https://anywhere.example' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');

@@ -27,7 +27,9 @@ describe('the Worker bundle', () => {
     for (const dir of ['worker', 'packages/psea/src']) {
       for (const file of await sources(dir)) {
         const text = await readFile(join(root, file), 'utf8');
-        for (const m of text.matchAll(/^import\s+(?!type\b)([^;]*?)\s+from\s+'zod(?:\/[^']*)?';/gm)) {
+        for (const m of text.matchAll(
+          /^import\s+(?!type\b)([^;]*?)\s+from\s+'zod(?:\/[^']*)?';/gm,
+        )) {
           if (!/^\*\s+as\s+\w+$/.test(m[1]!.trim())) offenders.push(`${file}: ${m[0]}`);
         }
       }

@@ -12,8 +12,15 @@ const apiKey = randomBytes(32).toString('base64url');
 let service: WorkerdService;
 
 beforeAll(async () => {
-  const jwk = { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: 'k', alg: 'ES256' };
-  service = await serveWorker({ API_KEYS: apiKey, RECEIPT_SIGNING_KEYS: JSON.stringify({ keys: [jwk] }) });
+  const jwk = {
+    ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }),
+    kid: 'k',
+    alg: 'ES256',
+  };
+  service = await serveWorker({
+    API_KEYS: apiKey,
+    RECEIPT_SIGNING_KEYS: JSON.stringify({ keys: [jwk] }),
+  });
 }, 120_000);
 afterAll(async () => service?.stop());
 

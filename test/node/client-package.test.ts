@@ -16,7 +16,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Every module specifier a bundle imports, statically or dynamically. */
 function specifiers(source: string): string[] {
   const found = new Set<string>();
-  for (const m of source.matchAll(/\b(?:import|export)\b[^'"`;]*?\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm)) {
+  for (const m of source.matchAll(
+    /\b(?:import|export)\b[^'"`;]*?\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm,
+  )) {
     found.add((m[1] ?? m[2] ?? m[3])!);
   }
   return [...found].sort();
@@ -63,11 +65,17 @@ describe('the built psea/client', () => {
     expect(source).not.toMatch(/["'](node|cloudflare):/);
     expect(source).not.toMatch(/\brequire\s*\(/);
     // The check itself finds what it looks for.
-    expect(specifiers(`import { a } from "node:fs";\nimport("cloudflare:workers");\nimport "x";`)).toEqual(['cloudflare:workers', 'node:fs', 'x']);
+    expect(
+      specifiers(`import { a } from "node:fs";\nimport("cloudflare:workers");\nimport "x";`),
+    ).toEqual(['cloudflare:workers', 'node:fs', 'x']);
   });
 
   it('works in a plain Node process', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', SCRIPT], { cwd: ROOT, timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', SCRIPT],
+      { cwd: ROOT, timeout: 30_000 },
+    );
     const out = JSON.parse(stdout);
     expect(out.resolved).toMatch(/\/packages\/psea\/dist\/client\.js$/);
     expect(out.status).toEqual({ state: 'approved', receipt: 'jwt' });

@@ -9,14 +9,33 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PseaClient, PseaError } from '../../packages/psea/src/client/index.ts';
 import { retryAfterMs, retryDelayMs } from '../../packages/psea/src/client/retry-delay.ts';
-import { fakeFetch, json, noAnswer, problem, unavailable, type Handler } from '../support/fake-fetch';
+import {
+  fakeFetch,
+  json,
+  noAnswer,
+  problem,
+  unavailable,
+  type Handler,
+} from '../support/fake-fetch';
 
 const client = (handler: Handler, retries?: number) => {
   const f = fakeFetch(handler);
-  return { psea: new PseaClient({ baseUrl: 'https://approve.example.com', apiKey: 'k'.repeat(40), fetch: f.fetch, retries }), calls: f.calls };
+  return {
+    psea: new PseaClient({
+      baseUrl: 'https://approve.example.com',
+      apiKey: 'k'.repeat(40),
+      fetch: f.fetch,
+      retries,
+    }),
+    calls: f.calls,
+  };
 };
 type Settled = { value?: unknown; error?: PseaError };
-const settle = (p: Promise<unknown>): Promise<Settled> => p.then((value) => ({ value }), (e: unknown) => ({ error: e as PseaError }));
+const settle = (p: Promise<unknown>): Promise<Settled> =>
+  p.then(
+    (value) => ({ value }),
+    (e: unknown) => ({ error: e as PseaError }),
+  );
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -27,7 +46,9 @@ afterEach(() => {
 
 describe('psea/client retries', () => {
   it('a GET answered 503 is tried again after Retry-After, not one millisecond sooner', async () => {
-    const { psea, calls } = client((_, n) => (n === 1 ? unavailable('2') : json({ credentials: [] })));
+    const { psea, calls } = client((_, n) =>
+      n === 1 ? unavailable('2') : json({ credentials: [] }),
+    );
     const done = settle(psea.credentials.list('u'));
     await vi.advanceTimersByTimeAsync(1999);
     expect(calls).toHaveLength(1);
@@ -94,7 +115,8 @@ describe('psea/client retries', () => {
       psea.offlineGrants('u', { count: 1, ttl: 60, audience: 'a', types: ['t'] }),
     ].map(settle);
     await vi.runAllTimersAsync();
-    for (const p of posts) expect((await p).error).toMatchObject({ code: 'unavailable', status: 503 });
+    for (const p of posts)
+      expect((await p).error).toMatchObject({ code: 'unavailable', status: 503 });
     const byPath = new Map<string, typeof calls>();
     for (const c of calls) byPath.set(c.url.pathname, [...(byPath.get(c.url.pathname) ?? []), c]);
     expect([...byPath.values()].map((tries) => tries.length)).toEqual([3, 3, 1, 3]);
@@ -116,13 +138,23 @@ describe('psea/client retries', () => {
     const keys = calls.map((c) => c.headers.get('idempotency-key'));
     expect(keys[0]).not.toBe(keys[1]);
     expect(keys[2]).toBe('order-42');
-    await expect(psea.requestApproval(body, { idempotencyKey: 'a\nb' })).rejects.toMatchObject({ code: 'invalid_options' });
-    await expect(psea.requestApproval(body, { idempotencyKey: '' })).rejects.toMatchObject({ code: 'invalid_options' });
+    await expect(psea.requestApproval(body, { idempotencyKey: 'a\nb' })).rejects.toMatchObject({
+      code: 'invalid_options',
+    });
+    await expect(psea.requestApproval(body, { idempotencyKey: '' })).rejects.toMatchObject({
+      code: 'invalid_options',
+    });
   });
 
   it('a create whose connection was lost is retried with its key, and gets the first answer', async () => {
-    const { psea, calls } = client((_, n) => (n === 1 ? noAnswer() : json({ ticket: 'first' }, 201, { 'idempotent-replayed': 'true' })), 5);
-    const done = settle(psea.requestApproval({ user: { id: 'u' }, action: { type: 'wire.transfer' } }));
+    const { psea, calls } = client(
+      (_, n) =>
+        n === 1 ? noAnswer() : json({ ticket: 'first' }, 201, { 'idempotent-replayed': 'true' }),
+      5,
+    );
+    const done = settle(
+      psea.requestApproval({ user: { id: 'u' }, action: { type: 'wire.transfer' } }),
+    );
     await vi.runAllTimersAsync();
     expect(await done).toEqual({ value: { ticket: 'first' } });
     expect(calls).toHaveLength(2);
@@ -130,7 +162,10 @@ describe('psea/client retries', () => {
   });
 
   it('409 idempotency_in_progress (its first try still running) is waited out; a mismatch is not', async () => {
-    const busy = client((_, n) => (n < 3 ? problem(409, 'idempotency_in_progress') : json({ ticket: 't' }, 201)), 5);
+    const busy = client(
+      (_, n) => (n < 3 ? problem(409, 'idempotency_in_progress') : json({ ticket: 't' }, 201)),
+      5,
+    );
     const done = settle(busy.psea.createEnrollment({ user: { id: 'u', name: 'n' } }));
     await vi.runAllTimersAsync();
     expect(await done).toEqual({ value: { ticket: 't' } });
@@ -151,7 +186,11 @@ describe('psea/client retries', () => {
   });
 
   it('only 503 is retried: a 4xx or another 5xx answers at once', async () => {
-    for (const answer of [() => problem(404, 'ticket_not_found'), () => problem(500, 'misconfigured'), () => problem(429, 'rate_limited')]) {
+    for (const answer of [
+      () => problem(404, 'ticket_not_found'),
+      () => problem(500, 'misconfigured'),
+      () => problem(429, 'rate_limited'),
+    ]) {
       const { psea, calls } = client(answer);
       const done = settle(psea.status('t'));
       await vi.runAllTimersAsync();

@@ -7,7 +7,11 @@
  */
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PseaClient, PseaError, type ApprovalStatus } from '../../packages/psea/src/client/index.ts';
+import {
+  PseaClient,
+  PseaError,
+  type ApprovalStatus,
+} from '../../packages/psea/src/client/index.ts';
 import { fakeFetch, json, problem, unavailable, type Handler } from '../support/fake-fetch';
 
 /** A status route that holds `?wait=S` until the state changes or S seconds pass, as SPEC.md says. */
@@ -36,11 +40,22 @@ function longPollService() {
 
 const clientOf = (handler: Handler) => {
   const f = fakeFetch(handler);
-  return { psea: new PseaClient({ baseUrl: 'https://approve.example.com', apiKey: 'k'.repeat(40), fetch: f.fetch }), calls: f.calls };
+  return {
+    psea: new PseaClient({
+      baseUrl: 'https://approve.example.com',
+      apiKey: 'k'.repeat(40),
+      fetch: f.fetch,
+    }),
+    calls: f.calls,
+  };
 };
 const waits = (calls: { url: URL }[]) => calls.map((c) => c.url.searchParams.get('wait'));
 type Settled = { value?: ApprovalStatus; error?: PseaError };
-const settle = (p: Promise<unknown>): Promise<Settled> => p.then((v) => ({ value: v as ApprovalStatus }), (e: unknown) => ({ error: e as PseaError }));
+const settle = (p: Promise<unknown>): Promise<Settled> =>
+  p.then(
+    (v) => ({ value: v as ApprovalStatus }),
+    (e: unknown) => ({ error: e as PseaError }),
+  );
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -77,7 +92,7 @@ describe('waitForApproval', () => {
     const { psea, calls } = clientOf(longPollService().handler);
     const done = settle(psea.waitForApproval('t1', { timeoutMs: 90_500 }));
     await vi.advanceTimersByTimeAsync(90_499);
-    expect((await Promise.race([done, Promise.resolve('still waiting')]))).toBe('still waiting');
+    expect(await Promise.race([done, Promise.resolve('still waiting')])).toBe('still waiting');
     await vi.advanceTimersByTimeAsync(1);
     expect(waits(calls)).toEqual(['60', '30', '0']);
     expect((await done).error).toMatchObject({ code: 'timeout', status: undefined });
@@ -102,7 +117,9 @@ describe('waitForApproval', () => {
   });
 
   it('waits through 503s and lost connections, and the timeout says what it last saw', async () => {
-    const { psea, calls } = clientOf((_, n) => (n < 6 ? unavailable('1') : json({ state: 'approved', receipt: 'jwt' })));
+    const { psea, calls } = clientOf((_, n) =>
+      n < 6 ? unavailable('1') : json({ state: 'approved', receipt: 'jwt' }),
+    );
     const done = settle(psea.waitForApproval('t1', { timeoutMs: 60_000 }));
     await vi.advanceTimersByTimeAsync(60_000);
     expect((await done).value).toEqual({ state: 'approved', receipt: 'jwt' });
@@ -127,7 +144,9 @@ describe('waitForApproval', () => {
     const service = longPollService();
     const { psea, calls } = clientOf(service.handler);
     const controller = new AbortController();
-    const done = settle(psea.waitForApproval('t1', { timeoutMs: 600_000, signal: controller.signal }));
+    const done = settle(
+      psea.waitForApproval('t1', { timeoutMs: 600_000, signal: controller.signal }),
+    );
     await vi.advanceTimersByTimeAsync(70_000);
     controller.abort('user cancelled');
     const { error } = await done;
@@ -143,12 +162,22 @@ describe('waitForApproval', () => {
 
   it('an already aborted signal, a bad timeout or no credential: rejected before any request', async () => {
     const { psea, calls } = clientOf(() => json({ state: 'approved' }));
-    expect((await settle(psea.waitForApproval('t1', { timeoutMs: 1_000, signal: AbortSignal.abort() }))).error?.code).toBe('aborted');
+    expect(
+      (await settle(psea.waitForApproval('t1', { timeoutMs: 1_000, signal: AbortSignal.abort() })))
+        .error?.code,
+    ).toBe('aborted');
     for (const timeoutMs of [0, -1, Number.NaN, Infinity]) {
-      expect((await settle(psea.waitForApproval('t1', { timeoutMs }))).error?.code).toBe('invalid_options');
+      expect((await settle(psea.waitForApproval('t1', { timeoutMs }))).error?.code).toBe(
+        'invalid_options',
+      );
     }
-    const keyless = new PseaClient({ baseUrl: 'https://approve.example.com', fetch: fakeFetch(() => json({})).fetch });
-    expect((await settle(keyless.waitForApproval('t1', { timeoutMs: 1_000 }))).error?.code).toBe('invalid_options');
+    const keyless = new PseaClient({
+      baseUrl: 'https://approve.example.com',
+      fetch: fakeFetch(() => json({})).fetch,
+    });
+    expect((await settle(keyless.waitForApproval('t1', { timeoutMs: 1_000 }))).error?.code).toBe(
+      'invalid_options',
+    );
     expect(calls).toHaveLength(0);
   });
 });

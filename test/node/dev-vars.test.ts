@@ -21,9 +21,18 @@ describe('ensureDevVars', () => {
   it('first run: a log signer key named for the origin, which parses', async () => {
     const path = file();
     const vars = ensureDevVars(path, 'http://localhost:8787', quiet);
-    expect(Object.keys(vars).sort()).toEqual(['ALLOWED_ORIGINS', 'API_KEYS', 'DEMO', 'LOG_SIGNING_KEY', 'POLICY', 'RECEIPT_SIGNING_KEYS']);
+    expect(Object.keys(vars).sort()).toEqual([
+      'ALLOWED_ORIGINS',
+      'API_KEYS',
+      'DEMO',
+      'LOG_SIGNING_KEY',
+      'POLICY',
+      'RECEIPT_SIGNING_KEYS',
+    ]);
     // The demo's offline switch: a rule that takes offline proofs of the transfer, and a policy the service parses.
-    expect(parsePolicy(vars.POLICY).rules.find((r: { id: string }) => r.id === 'demo-transfer')).toMatchObject({ offline: true });
+    expect(
+      parsePolicy(vars.POLICY).rules.find((r: { id: string }) => r.id === 'demo-transfer'),
+    ).toMatchObject({ offline: true });
     expect((await parseSignerKey(vars.LOG_SIGNING_KEY)).name).toBe('localhost:8787/psea');
     expect(readFileSync(path, 'utf8')).toContain(`LOG_SIGNING_KEY='${vars.LOG_SIGNING_KEY}'`);
   });
@@ -46,7 +55,9 @@ describe('ensureDevVars', () => {
     const [a, b] = [newLogSigningKey('x.example/psea'), newLogSigningKey('x.example/psea')];
     expect(a).not.toBe(b);
     await parseSignerKey(a);
-    await expect(parseSignerKey(a.replace(/\+[0-9a-f]{8}\+/, '+00000000+'))).rejects.toThrow(/key hash/);
+    await expect(parseSignerKey(a.replace(/\+[0-9a-f]{8}\+/, '+00000000+'))).rejects.toThrow(
+      /key hash/,
+    );
   });
 });
 
@@ -55,11 +66,23 @@ describe('npm start on another port (followOrigin, splitPort)', () => {
     const path = file();
     ensureDevVars(path, 'http://localhost:8787', quiet);
     let vars = followOrigin(path, 'http://localhost:8787', quiet);
-    expect(vars).toMatchObject({ ALLOWED_ORIGINS: 'http://localhost:8787', ISSUER: 'http://localhost:8787' });
+    expect(vars).toMatchObject({
+      ALLOWED_ORIGINS: 'http://localhost:8787',
+      ISSUER: 'http://localhost:8787',
+    });
     // A host page's origin the developer added stays; the old port goes.
-    writeFileSync(path, readFileSync(path, 'utf8').replace("ALLOWED_ORIGINS='http://localhost:8787'", "ALLOWED_ORIGINS='http://localhost:8787,http://localhost:3000'"));
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        "ALLOWED_ORIGINS='http://localhost:8787'",
+        "ALLOWED_ORIGINS='http://localhost:8787,http://localhost:3000'",
+      ),
+    );
     vars = followOrigin(path, 'http://localhost:8790', quiet);
-    expect(vars).toMatchObject({ ALLOWED_ORIGINS: 'http://localhost:8790,http://localhost:3000', ISSUER: 'http://localhost:8790' });
+    expect(vars).toMatchObject({
+      ALLOWED_ORIGINS: 'http://localhost:8790,http://localhost:3000',
+      ISSUER: 'http://localhost:8790',
+    });
     const text = readFileSync(path, 'utf8');
     expect(text.match(/^ISSUER=/gm)).toHaveLength(1);
     expect(text).toContain("LOG_SIGNING_KEY='"); // the secrets are untouched
@@ -67,18 +90,30 @@ describe('npm start on another port (followOrigin, splitPort)', () => {
     followOrigin(path, 'http://localhost:8790', quiet);
     expect(readFileSync(path, 'utf8')).toBe(text);
     // An ISSUER someone set by hand is theirs.
-    writeFileSync(path, text.replace("ISSUER='http://localhost:8790'", "ISSUER='http://127.0.0.1:8790'"));
-    expect(followOrigin(path, 'http://localhost:8791', quiet)).toMatchObject({ ISSUER: 'http://127.0.0.1:8790', ALLOWED_ORIGINS: 'http://localhost:8791,http://localhost:3000' });
+    writeFileSync(
+      path,
+      text.replace("ISSUER='http://localhost:8790'", "ISSUER='http://127.0.0.1:8790'"),
+    );
+    expect(followOrigin(path, 'http://localhost:8791', quiet)).toMatchObject({
+      ISSUER: 'http://127.0.0.1:8790',
+      ALLOWED_ORIGINS: 'http://localhost:8791,http://localhost:3000',
+    });
   });
 
   it('an older file without the marker: the origin is added, ISSUER set', () => {
     const path = file();
     writeFileSync(path, "API_KEYS='k'\nALLOWED_ORIGINS='http://localhost:8787'\n");
-    expect(followOrigin(path, 'http://localhost:9000', quiet)).toMatchObject({ ALLOWED_ORIGINS: 'http://localhost:9000,http://localhost:8787', ISSUER: 'http://localhost:9000' });
+    expect(followOrigin(path, 'http://localhost:9000', quiet)).toMatchObject({
+      ALLOWED_ORIGINS: 'http://localhost:9000,http://localhost:8787',
+      ISSUER: 'http://localhost:9000',
+    });
   });
 
   it('the port: --port N, --port=N, else PORT, else 8787; the rest goes to wrangler', () => {
-    expect(splitPort(['--port', '8790', '--persist-to', 'x'], undefined)).toEqual({ port: 8790, rest: ['--persist-to', 'x'] });
+    expect(splitPort(['--port', '8790', '--persist-to', 'x'], undefined)).toEqual({
+      port: 8790,
+      rest: ['--persist-to', 'x'],
+    });
     expect(splitPort(['--port=8791'], '9000')).toEqual({ port: 8791, rest: [] });
     expect(splitPort([], '9000')).toEqual({ port: 9000, rest: [] });
     expect(splitPort([], undefined)).toEqual({ port: 8787, rest: [] });

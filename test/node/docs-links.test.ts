@@ -12,18 +12,23 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** The text outside fenced code blocks and inline code, where a `[x](y)` is a link. */
 function prose(markdown: string): string {
-  return markdown
-    .replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[ \t]*$/gm, '')
-    .replace(/`[^`\n]*`/g, '');
+  return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[ \t]*$/gm, '').replace(/`[^`\n]*`/g, '');
 }
 
 /** Inline links and images: `[text](target)` or `[text](<target> "title")`. */
 export function links(markdown: string): string[] {
-  return [...prose(markdown).matchAll(/!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]!);
+  return [
+    ...prose(markdown).matchAll(/!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g),
+  ].map((m) => m[1]!);
 }
 
 /** GitHub's heading ids: lowercase, punctuation other than hyphens and spaces dropped, spaces to hyphens, repeats numbered. */
@@ -35,7 +40,10 @@ export function anchors(markdown: string): Set<string> {
     const text = heading!
       .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1') // a linked heading keeps its text
       .replace(/<[^>]+>/g, '');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\p{M}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     ids.add(n === 0 ? base : `${base}-${n}`);
@@ -58,7 +66,11 @@ function check(page: string, text = readFileSync(join(ROOT, page), 'utf8')): Pro
     const [path, anchor] = link.split('#', 2) as [string, string | undefined]; // '' for a same-page #anchor
     const target = resolve(dirname(join(ROOT, page)), decodeURIComponent(path));
     const inRepo = relative(ROOT, target);
-    if (inRepo.startsWith('..') || inRepo.startsWith(sep) || /(^|\/)\.\.\/shared(\/|$)/.test(link)) {
+    if (
+      inRepo.startsWith('..') ||
+      inRepo.startsWith(sep) ||
+      /(^|\/)\.\.\/shared(\/|$)/.test(link)
+    ) {
       problems.push({ page, link, why: 'points outside the repository' });
       continue;
     }
@@ -67,7 +79,12 @@ function check(page: string, text = readFileSync(join(ROOT, page), 'utf8')): Pro
       problems.push({ page, link, why: `no file ${rel}` });
       continue;
     }
-    const targetText = path === '' ? text : statSync(target).isFile() && target.endsWith('.md') ? readFileSync(target, 'utf8') : undefined;
+    const targetText =
+      path === ''
+        ? text
+        : statSync(target).isFile() && target.endsWith('.md')
+          ? readFileSync(target, 'utf8')
+          : undefined;
     if (anchor !== undefined && targetText !== undefined && !anchors(targetText).has(anchor)) {
       problems.push({ page, link, why: `no heading #${anchor} in ${rel}` });
     }
@@ -78,14 +95,14 @@ function check(page: string, text = readFileSync(join(ROOT, page), 'utf8')): Pro
 describe('documentation links', () => {
   it('finds the pages and their links', () => {
     expect(PAGES).toContain('docs/api.md');
-    expect(links('[a](b.md) `[c](d.md)` ![e](f.png "t") [g](<h.md>)\n```\n[j](k.md)\n```\n')).toEqual(['b.md', 'f.png', 'h.md']);
-    expect([...anchors('# A `b` c\n## Serving `/widget.js`\n## What "attested" means\n## x\n## x\n```\n# not\n```\n')]).toEqual([
-      'a-b-c',
-      'serving-widgetjs',
-      'what-attested-means',
-      'x',
-      'x-1',
-    ]);
+    expect(
+      links('[a](b.md) `[c](d.md)` ![e](f.png "t") [g](<h.md>)\n```\n[j](k.md)\n```\n'),
+    ).toEqual(['b.md', 'f.png', 'h.md']);
+    expect([
+      ...anchors(
+        '# A `b` c\n## Serving `/widget.js`\n## What "attested" means\n## x\n## x\n```\n# not\n```\n',
+      ),
+    ]).toEqual(['a-b-c', 'serving-widgetjs', 'what-attested-means', 'x', 'x-1']);
   });
 
   it.each(PAGES)('every relative link in %s resolves inside the repository', (page) => {
@@ -93,7 +110,8 @@ describe('documentation links', () => {
   });
 
   it('no page mentions ../shared, which a user of the repository never has', () => {
-    for (const page of PAGES) expect(readFileSync(join(ROOT, page), 'utf8'), page).not.toContain('../shared');
+    for (const page of PAGES)
+      expect(readFileSync(join(ROOT, page), 'utf8'), page).not.toContain('../shared');
   });
 
   it('the README is a front door: at most 250 lines', () => {
@@ -102,7 +120,23 @@ describe('documentation links', () => {
   });
 
   it('catches a missing file, a missing heading and a link out of the repository', () => {
-    const page = ['[a](../../shared/SPEC.md)', '[b](../shared/SPEC.md)', '[c](nope.md)', '[d](api.md#no-such-heading)', '[e](#here)', '[f](#gone)', '[g](api.md#errors)', '[h](https://example.com/x.md)', '## Here'].join('\n');
-    expect(check('docs/fake.md', page).map((p) => p.link)).toEqual(['../../shared/SPEC.md', '../shared/SPEC.md', 'nope.md', 'api.md#no-such-heading', '#gone']);
+    const page = [
+      '[a](../../shared/SPEC.md)',
+      '[b](../shared/SPEC.md)',
+      '[c](nope.md)',
+      '[d](api.md#no-such-heading)',
+      '[e](#here)',
+      '[f](#gone)',
+      '[g](api.md#errors)',
+      '[h](https://example.com/x.md)',
+      '## Here',
+    ].join('\n');
+    expect(check('docs/fake.md', page).map((p) => p.link)).toEqual([
+      '../../shared/SPEC.md',
+      '../shared/SPEC.md',
+      'nope.md',
+      'api.md#no-such-heading',
+      '#gone',
+    ]);
   });
 });

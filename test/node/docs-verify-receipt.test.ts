@@ -9,13 +9,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
-const files = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const files = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** The argument text of each `verifyReceipt(` call in the fenced code blocks of `md`. */
 function calls(md: string): string[] {
   const out: string[] = [];
   for (const block of md.match(/```(?:ts|js|typescript|javascript)\n[\s\S]*?```/g) ?? []) {
-    for (let i = block.indexOf('verifyReceipt('); i >= 0; i = block.indexOf('verifyReceipt(', i + 1)) {
+    for (
+      let i = block.indexOf('verifyReceipt(');
+      i >= 0;
+      i = block.indexOf('verifyReceipt(', i + 1)
+    ) {
       let depth = 0;
       let j = i + 'verifyReceipt'.length;
       do {

@@ -10,7 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { jcs, openNote, rootFromProof, sha256, verifyIndependently } from './independent-evidence';
 
 const DIR = new URL('../vectors/evidence/', import.meta.url);
-const read = (prefix: string) => readdirSync(DIR).filter((f) => f.startsWith(prefix)).map((f) => JSON.parse(readFileSync(new URL(f, DIR), 'utf8')));
+const read = (prefix: string) =>
+  readdirSync(DIR)
+    .filter((f) => f.startsWith(prefix))
+    .map((f) => JSON.parse(readFileSync(new URL(f, DIR), 'utf8')));
 const valid = read('valid-');
 // Every vector bent in its chain of custody, the operator's forgery of issue 23 among them.
 const bentCustody = [...read('custody-'), ...read('operator-forgery')];
@@ -24,7 +27,8 @@ describe('evidence vectors, checked independently of worker/', () => {
     });
   }
 
-  it('has the bent custody vectors to refuse', () => expect(bentCustody.length).toBeGreaterThanOrEqual(15));
+  it('has the bent custody vectors to refuse', () =>
+    expect(bentCustody.length).toBeGreaterThanOrEqual(15));
   for (const v of bentCustody) {
     it(`${v.name}: refused`, async () => {
       await expect(verifyIndependently(v.bundle, v.options)).rejects.toThrow();
@@ -34,8 +38,15 @@ describe('evidence vectors, checked independently of worker/', () => {
   it('refuses a bent vector too (the check can fail)', async () => {
     const v = JSON.parse(readFileSync(new URL('wrong-inclusion-proof.json', DIR), 'utf8'));
     const { index, entry, proof } = v.bundle.log.enrolled;
-    const [, size, root] = openNote(v.bundle.log.checkpoint, v.options.logKey).trimEnd().split('\n');
-    const computed = rootFromProof(sha256(Buffer.from([0]), jcs(entry)), index, Number(size), proof.map((p: string) => Buffer.from(p, 'base64')));
+    const [, size, root] = openNote(v.bundle.log.checkpoint, v.options.logKey)
+      .trimEnd()
+      .split('\n');
+    const computed = rootFromProof(
+      sha256(Buffer.from([0]), jcs(entry)),
+      index,
+      Number(size),
+      proof.map((p: string) => Buffer.from(p, 'base64')),
+    );
     expect(computed.toString('base64')).not.toBe(root);
     await expect(verifyIndependently(v.bundle, v.options)).rejects.toThrow('not in the tree');
     const other = JSON.parse(readFileSync(new URL('checkpoint-other-key.json', DIR), 'utf8'));

@@ -43,7 +43,7 @@ async function audit(text: string): Promise<{ ok: boolean; out: string }> {
   }
 }
 
-describe('docs/evidence.md, the auditor\'s view', () => {
+describe("docs/evidence.md, the auditor's view", () => {
   it('runs and reports a log that only grew, and an entry in it', async () => {
     expect(script).toContain('verifyConsistency');
     const { ok, out } = await audit(script);
@@ -58,7 +58,13 @@ describe('docs/evidence.md, the auditor\'s view', () => {
       [script.replace(proof, `${proof[0] === 'A' ? 'B' : 'A'}${proof.slice(1)}`), 'proof_invalid'],
       [script.replace('\\n5\\n', '\\n6\\n'), 'signature_invalid'],
       [script.replace("const userId = 'user-1'", "const userId = 'user-2'"), 'invalid_checkpoint'],
-      [script.replace(/const LOG_KEY = '[^']+'/, "const LOG_KEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'"), 'unverified_note'],
+      [
+        script.replace(
+          /const LOG_KEY = '[^']+'/,
+          "const LOG_KEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'",
+        ),
+        'unverified_note',
+      ],
     ] as const;
     for (const [text, code] of bent) {
       expect(text).not.toBe(script);

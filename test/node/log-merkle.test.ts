@@ -19,7 +19,14 @@ import {
   type Sha256,
 } from '../../packages/psea/src/log/index.ts';
 import * as argon from '../vectors/ct-argon2020.ts';
-import { CONSISTENCY_PROOFS, HASHER, INCLUSION_PROOFS, LEAVES, ROOTS, SOME_HASH } from '../vectors/merkle-rfc6962.ts';
+import {
+  CONSISTENCY_PROOFS,
+  HASHER,
+  INCLUSION_PROOFS,
+  LEAVES,
+  ROOTS,
+  SOME_HASH,
+} from '../vectors/merkle-rfc6962.ts';
 
 const sha256: Sha256 = (data) => new Uint8Array(createHash('sha256').update(data).digest());
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -109,7 +116,9 @@ describe('the reference tree of 8 leaves', () => {
   });
 
   it('refuses every bent consistency proof', async () => {
-    for (const { from, size, proof: text } of CONSISTENCY_PROOFS.filter((p) => p.proof.length > 0)) {
+    for (const { from, size, proof: text } of CONSISTENCY_PROOFS.filter(
+      (p) => p.proof.length > 0,
+    )) {
       const [r1, r2, proof] = [refRoot(from), refRoot(size), text.map(unhex)];
       const probes: [number, number, Uint8Array[], Uint8Array, Uint8Array][] = [
         [from - 1, size, proof, r1, r2],
@@ -148,7 +157,14 @@ describe('the reference tree of 8 leaves', () => {
     await expectInvalid(verifyConsistency(3, 3, [r1], r1, r1));
     await expectInvalid(verifyConsistency(0, 5, [r1], r1, r2));
     await expectInvalid(verifyConsistency(2, 1, [], r1, r2)); // back in time
-    for (const [index, size] of [[0, 0], [1, 0], [2, 1], [1.5, 4], [-1, 4], [0, Number.MAX_SAFE_INTEGER + 1]] as const) {
+    for (const [index, size] of [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+      [1.5, 4],
+      [-1, 4],
+      [0, Number.MAX_SAFE_INTEGER + 1],
+    ] as const) {
       await expectInvalid(verifyInclusion(refLeaf(0), index, size, [], refLeaf(0)));
     }
   });
@@ -158,16 +174,46 @@ describe('a real Certificate Transparency log (Argon 2020)', () => {
   const leaf = hashLeaf(sha256, b64(argon.LEAF_INPUT));
 
   it('verifies its inclusion proof of leaf 10000 in a tree of 961,984,013', async () => {
-    await verifyInclusion(leaf, argon.LEAF_INDEX, argon.STH.size, argon.INCLUSION.map(b64), b64(argon.STH.root));
+    await verifyInclusion(
+      leaf,
+      argon.LEAF_INDEX,
+      argon.STH.size,
+      argon.INCLUSION.map(b64),
+      b64(argon.STH.root),
+    );
     const bent = argon.INCLUSION.map(b64);
     bent[29]![31]! ^= 1;
-    await expectInvalid(verifyInclusion(leaf, argon.LEAF_INDEX, argon.STH.size, bent, b64(argon.STH.root)));
-    await expectInvalid(verifyInclusion(leaf, argon.LEAF_INDEX + 1, argon.STH.size, argon.INCLUSION.map(b64), b64(argon.STH.root)));
+    await expectInvalid(
+      verifyInclusion(leaf, argon.LEAF_INDEX, argon.STH.size, bent, b64(argon.STH.root)),
+    );
+    await expectInvalid(
+      verifyInclusion(
+        leaf,
+        argon.LEAF_INDEX + 1,
+        argon.STH.size,
+        argon.INCLUSION.map(b64),
+        b64(argon.STH.root),
+      ),
+    );
   });
 
   it('verifies its consistency proof from 3,654,490', async () => {
-    await verifyConsistency(argon.OLD.size, argon.STH.size, argon.CONSISTENCY.map(b64), b64(argon.OLD.root), b64(argon.STH.root));
-    await expectInvalid(verifyConsistency(argon.OLD.size + 1, argon.STH.size, argon.CONSISTENCY.map(b64), b64(argon.OLD.root), b64(argon.STH.root)));
+    await verifyConsistency(
+      argon.OLD.size,
+      argon.STH.size,
+      argon.CONSISTENCY.map(b64),
+      b64(argon.OLD.root),
+      b64(argon.STH.root),
+    );
+    await expectInvalid(
+      verifyConsistency(
+        argon.OLD.size + 1,
+        argon.STH.size,
+        argon.CONSISTENCY.map(b64),
+        b64(argon.OLD.root),
+        b64(argon.STH.root),
+      ),
+    );
   });
 });
 
@@ -179,19 +225,30 @@ function rfc(leaves: Uint8Array[]) {
     const key = `${lo}:${hi}`;
     if (!memo.has(key)) {
       const n = hi - lo;
-      memo.set(key, n === 0 ? emptyRoot(sha256) : n === 1 ? leaves[lo]! : hashChildren(sha256, mth(lo, lo + split(n)), mth(lo + split(n), hi)));
+      memo.set(
+        key,
+        n === 0
+          ? emptyRoot(sha256)
+          : n === 1
+            ? leaves[lo]!
+            : hashChildren(sha256, mth(lo, lo + split(n)), mth(lo + split(n), hi)),
+      );
     }
     return memo.get(key)!;
   };
   const path = (m: number, lo: number, hi: number): Uint8Array[] => {
     if (hi - lo <= 1) return [];
     const k = split(hi - lo);
-    return m < k ? [...path(m, lo, lo + k), mth(lo + k, hi)] : [...path(m - k, lo + k, hi), mth(lo, lo + k)];
+    return m < k
+      ? [...path(m, lo, lo + k), mth(lo + k, hi)]
+      : [...path(m - k, lo + k, hi), mth(lo, lo + k)];
   };
   const subproof = (m: number, lo: number, hi: number, b: boolean): Uint8Array[] => {
     if (m === hi - lo) return b ? [] : [mth(lo, hi)];
     const k = split(hi - lo);
-    return m <= k ? [...subproof(m, lo, lo + k, b), mth(lo + k, hi)] : [...subproof(m - k, lo + k, hi, false), mth(lo, lo + k)];
+    return m <= k
+      ? [...subproof(m, lo, lo + k, b), mth(lo + k, hi)]
+      : [...subproof(m - k, lo + k, hi, false), mth(lo, lo + k)];
   };
   return { mth, path, subproof };
 }
@@ -214,7 +271,9 @@ describe('every tree up to 64 leaves', () => {
       }
       for (let m = 0; m <= n; m++) {
         const proof = tree.consistencyProof(m, n);
-        expect(proof.map(hex), `${m} to ${n}`).toEqual(m === 0 || m === n ? [] : oracle.subproof(m, 0, n, true).map(hex));
+        expect(proof.map(hex), `${m} to ${n}`).toEqual(
+          m === 0 || m === n ? [] : oracle.subproof(m, 0, n, true).map(hex),
+        );
         await verifyConsistency(m, n, proof, tree.root(m), root);
       }
     }
@@ -222,9 +281,14 @@ describe('every tree up to 64 leaves', () => {
 
   it('refuses a proof for a tree that was rewritten', async () => {
     // The same first 45 leaves, then others: a checkpoint at 40 still holds, one at 50 is caught.
-    const forked = treeOf([...inputs.slice(0, 45), ...inputs.slice(45).map((d) => ascii(`forged ${d}`))]);
+    const forked = treeOf([
+      ...inputs.slice(0, 45),
+      ...inputs.slice(45).map((d) => ascii(`forged ${d}`)),
+    ]);
     await verifyConsistency(40, 64, forked.consistencyProof(40), tree.root(40), forked.root());
-    await expectInvalid(verifyConsistency(50, 64, forked.consistencyProof(50), tree.root(50), forked.root()));
+    await expectInvalid(
+      verifyConsistency(50, 64, forked.consistencyProof(50), tree.root(50), forked.root()),
+    );
   });
 
   it('answers out_of_range for what the tree does not have', () => {

@@ -23,7 +23,14 @@ import {
   verifierKeyOf,
   type NoteVerifier,
 } from '../../packages/psea/src/log/index.ts';
-import { BAD_CHECKPOINTS, C2SP, GO_NOTE, GO_TREE, KEY_PAIRS, SUMDB } from '../vectors/signed-notes.ts';
+import {
+  BAD_CHECKPOINTS,
+  C2SP,
+  GO_NOTE,
+  GO_TREE,
+  KEY_PAIRS,
+  SUMDB,
+} from '../vectors/signed-notes.ts';
 
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest());
 
@@ -39,13 +46,16 @@ async function code(work: Promise<unknown>): Promise<string | undefined> {
 /** Every substring but the whole, and every one-character bump: Go's TestNewVerifier / TestNewSigner manglings. */
 function manglings(key: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i <= key.length; i++) for (let j = i + 1; j <= key.length; j++) if (i !== 0 || j !== key.length) out.push(key.slice(i, j));
-  for (let i = 0; i < key.length; i++) out.push(key.slice(0, i) + String.fromCharCode(key.charCodeAt(i) + 1) + key.slice(i + 1));
+  for (let i = 0; i <= key.length; i++)
+    for (let j = i + 1; j <= key.length; j++)
+      if (i !== 0 || j !== key.length) out.push(key.slice(i, j));
+  for (let i = 0; i < key.length; i++)
+    out.push(key.slice(0, i) + String.fromCharCode(key.charCodeAt(i) + 1) + key.slice(i + 1));
   return out;
 }
 
 describe('note keys', () => {
-  it('parses the Go package\'s key pair and derives its verifier key', async () => {
+  it("parses the Go package's key pair and derives its verifier key", async () => {
     const signer = await parseSignerKey(GO_NOTE.signer);
     expect(signer.name).toBe('PeterNeumann');
     expect(signer.keyHash).toBe(0xc74f20a3);
@@ -55,7 +65,8 @@ describe('note keys', () => {
   });
 
   it('derives the published verifier key of every published signer key', async () => {
-    for (const { signer, verifier } of KEY_PAIRS) expect(await verifierKeyOf(signer)).toBe(verifier);
+    for (const { signer, verifier } of KEY_PAIRS)
+      expect(await verifierKeyOf(signer)).toBe(verifier);
   });
 
   it('refuses every mangling of a verifier key', async () => {
@@ -66,7 +77,10 @@ describe('note keys', () => {
 
   it('refuses every mangling of a signer key, and never names the key in its error', async () => {
     for (const bad of manglings(GO_NOTE.signer)) {
-      const err = await parseSignerKey(bad).then(() => undefined, (e: Error & { code: string }) => e);
+      const err = await parseSignerKey(bad).then(
+        () => undefined,
+        (e: Error & { code: string }) => e,
+      );
       expect(err?.code, bad).toBe('invalid_key');
       expect(err!.message).not.toContain('AYEKFALV');
     }
@@ -105,26 +119,41 @@ describe('signed notes', () => {
     expect(await code(openNote(both, [KEY_PAIRS[0]!.verifier]))).toBe('unverified_note');
   });
 
-  it('rejects the whole note when a known key\'s signature fails', async () => {
+  it("rejects the whole note when a known key's signature fails", async () => {
     // Go inserts at byte 60; the em dash is 3 bytes there and one character here.
     const bent = `${text}\n${peterSig.slice(0, 58)}ABCD${peterSig.slice(58)}`;
     expect(await code(openNote(bent, [GO_NOTE.verifier]))).toBe('signature_invalid');
-    const otherText = await openNote(`${text.replace('answer', 'Answer')}\n${peterSig}`, [GO_NOTE.verifier]).catch((e) => e.code);
+    const otherText = await openNote(`${text.replace('answer', 'Answer')}\n${peterSig}`, [
+      GO_NOTE.verifier,
+    ]).catch((e) => e.code);
     expect(otherText).toBe('signature_invalid');
   });
 
   it('drops repeated signatures, as Go does', async () => {
     const enochABCD = `${enochSig.slice(0, 58)}ABCD${enochSig.slice(58)}`;
-    const note = await openNote(`${text}\n${peterSig}${peterSig}${enochSig}${enochSig}${enochABCD}`, [GO_NOTE.verifier]);
+    const note = await openNote(
+      `${text}\n${peterSig}${peterSig}${enochSig}${enochSig}${enochABCD}`,
+      [GO_NOTE.verifier],
+    );
     expect(note.signatures.length).toBe(1);
-    expect(note.unverified.map((s) => s.base64)).toEqual([enochSig.slice(12, -1), enochABCD.slice(12, -1)]);
+    expect(note.unverified.map((s) => s.base64)).toEqual([
+      enochSig.slice(12, -1),
+      enochABCD.slice(12, -1),
+    ]);
   });
 
   it('refuses two different keys with one name and key hash', async () => {
     const real = await parseVerifierKey(GO_NOTE.verifier);
-    const impostor: NoteVerifier = { ...(await parseVerifierKey(GO_NOTE.enochVerifier)), name: real.name, keyHash: real.keyHash };
+    const impostor: NoteVerifier = {
+      ...(await parseVerifierKey(GO_NOTE.enochVerifier)),
+      name: real.name,
+      keyHash: real.keyHash,
+    };
     expect(await code(openNote(`${text}\n${peterSig}`, [real, impostor]))).toBe('invalid_key');
-    expect((await openNote(`${text}\n${peterSig}`, [GO_NOTE.verifier, GO_NOTE.verifier])).signatures.length).toBe(1);
+    expect(
+      (await openNote(`${text}\n${peterSig}`, [GO_NOTE.verifier, GO_NOTE.verifier])).signatures
+        .length,
+    ).toBe(1);
   });
 
   it('refuses what is not a signed note', async () => {
@@ -141,12 +170,19 @@ describe('signed notes', () => {
       `${text}\n${'— PeterNeumann AAAA\n'}`, // shorter than a key hash and one byte
       `${text}\n${peterSig.repeat(101)}`,
     ];
-    for (const note of bad) expect(await code(openNote(note, [GO_NOTE.verifier])), JSON.stringify(note.slice(-30))).toBe('malformed_note');
-    expect(await code(signNote('no newline', await parseSignerKey(GO_NOTE.signer)))).toBe('malformed_note');
-    expect(await code(signNote('bell\x07\n', await parseSignerKey(GO_NOTE.signer)))).toBe('malformed_note');
+    for (const note of bad)
+      expect(await code(openNote(note, [GO_NOTE.verifier])), JSON.stringify(note.slice(-30))).toBe(
+        'malformed_note',
+      );
+    expect(await code(signNote('no newline', await parseSignerKey(GO_NOTE.signer)))).toBe(
+      'malformed_note',
+    );
+    expect(await code(signNote('bell\x07\n', await parseSignerKey(GO_NOTE.signer)))).toBe(
+      'malformed_note',
+    );
   });
 
-  it('takes the text up to the last blank line (C2SP\'s example text has one)', async () => {
+  it("takes the text up to the last blank line (C2SP's example text has one)", async () => {
     expect(await code(openNote(C2SP.note, [GO_NOTE.verifier]))).toBe('unverified_note');
     const signed = await signNote(C2SP.noteText, await parseSignerKey(GO_NOTE.signer));
     expect((await openNote(signed, [GO_NOTE.verifier])).text).toBe(C2SP.noteText);
@@ -155,25 +191,55 @@ describe('signed notes', () => {
 
 describe('checkpoints', () => {
   it('opens a real checkpoint signed by sum.golang.org', async () => {
-    const { checkpoint, signatures } = await openCheckpoint(SUMDB.note, [SUMDB.verifier], SUMDB.origin);
-    expect(checkpoint).toEqual({ origin: SUMDB.origin, size: SUMDB.size, root: decodeBase64(SUMDB.root), extensions: [] });
+    const { checkpoint, signatures } = await openCheckpoint(
+      SUMDB.note,
+      [SUMDB.verifier],
+      SUMDB.origin,
+    );
+    expect(checkpoint).toEqual({
+      origin: SUMDB.origin,
+      size: SUMDB.size,
+      root: decodeBase64(SUMDB.root),
+      extensions: [],
+    });
     expect(signatures[0]!.name).toBe('sum.golang.org');
-    expect(await code(openCheckpoint(SUMDB.note, [SUMDB.verifier], 'another log'))).toBe('invalid_checkpoint');
-    expect(await code(openCheckpoint(SUMDB.note.replace('6476701', '6476702'), [SUMDB.verifier], SUMDB.origin))).toBe('signature_invalid');
-    expect(await code(openCheckpoint(SUMDB.note, [GO_NOTE.verifier], SUMDB.origin))).toBe('unverified_note');
+    expect(await code(openCheckpoint(SUMDB.note, [SUMDB.verifier], 'another log'))).toBe(
+      'invalid_checkpoint',
+    );
+    expect(
+      await code(
+        openCheckpoint(SUMDB.note.replace('6476701', '6476702'), [SUMDB.verifier], SUMDB.origin),
+      ),
+    ).toBe('signature_invalid');
+    expect(await code(openCheckpoint(SUMDB.note, [GO_NOTE.verifier], SUMDB.origin))).toBe(
+      'unverified_note',
+    );
   });
 
-  it('ignores a signature that shares only the key hash of a known key (C2SP\'s example)', async () => {
+  it("ignores a signature that shares only the key hash of a known key (C2SP's example)", async () => {
     // Its signature carries sum.golang.org's key hash 033de0ae under another name: an unknown key.
-    expect(await code(openCheckpoint(C2SP.checkpoint, [SUMDB.verifier], 'example.com/behind-the-sofa'))).toBe('unverified_note');
+    expect(
+      await code(openCheckpoint(C2SP.checkpoint, [SUMDB.verifier], 'example.com/behind-the-sofa')),
+    ).toBe('unverified_note');
     const text = C2SP.checkpoint.slice(0, C2SP.checkpoint.lastIndexOf('\n\n') + 1);
-    expect(parseCheckpoint(text)).toMatchObject({ origin: 'example.com/behind-the-sofa', size: 20852163, extensions: [] });
+    expect(parseCheckpoint(text)).toMatchObject({
+      origin: 'example.com/behind-the-sofa',
+      size: 20852163,
+      extensions: [],
+    });
   });
 
   it('formats and parses the Go tree note byte for byte, past 2^32', () => {
     const root = hashLeaf(sha256, new TextEncoder().encode(GO_TREE.leafData));
-    expect(formatCheckpoint({ origin: GO_TREE.origin, size: GO_TREE.size, root })).toBe(GO_TREE.text);
-    expect(parseCheckpoint(GO_TREE.text)).toEqual({ origin: GO_TREE.origin, size: GO_TREE.size, root, extensions: [] });
+    expect(formatCheckpoint({ origin: GO_TREE.origin, size: GO_TREE.size, root })).toBe(
+      GO_TREE.text,
+    );
+    expect(parseCheckpoint(GO_TREE.text)).toEqual({
+      origin: GO_TREE.origin,
+      size: GO_TREE.size,
+      root,
+      extensions: [],
+    });
     expect(parseCheckpoint(`${GO_TREE.text}JOE\n`).extensions).toEqual(['JOE']);
   });
 
@@ -188,22 +254,46 @@ describe('checkpoints', () => {
       GO_TREE.text.replace('=\n', '\n'),
       'Log\n7\nYmFuYW5hcw==\n', // a 7-byte "root"
     ];
-    for (const text of bad) expect(() => parseCheckpoint(text), JSON.stringify(text)).toThrow(expect.objectContaining({ code: 'invalid_checkpoint' }));
+    for (const text of bad)
+      expect(() => parseCheckpoint(text), JSON.stringify(text)).toThrow(
+        expect.objectContaining({ code: 'invalid_checkpoint' }),
+      );
     const root = new Uint8Array(32);
-    for (const c of [{ origin: '', size: 1, root }, { origin: 'a\nb', size: 1, root }, { origin: 'a', size: -1, root }, { origin: 'a', size: 1.5, root }, { origin: 'a', size: 1, root: root.subarray(1) }]) {
-      expect(() => formatCheckpoint(c)).toThrow(expect.objectContaining({ code: 'invalid_checkpoint' }));
+    for (const c of [
+      { origin: '', size: 1, root },
+      { origin: 'a\nb', size: 1, root },
+      { origin: 'a', size: -1, root },
+      { origin: 'a', size: 1.5, root },
+      { origin: 'a', size: 1, root: root.subarray(1) },
+    ]) {
+      expect(() => formatCheckpoint(c)).toThrow(
+        expect.objectContaining({ code: 'invalid_checkpoint' }),
+      );
     }
   });
 
-  it('names the user in the origin, so one user\'s checkpoint never passes for another\'s', async () => {
+  it("names the user in the origin, so one user's checkpoint never passes for another's", async () => {
     const userHash = createHash('sha256').update('user-1').digest('base64url');
-    expect(await logOrigin('psea.example.com/psea', 'user-1')).toBe(`psea.example.com/psea/${userHash}`);
+    expect(await logOrigin('psea.example.com/psea', 'user-1')).toBe(
+      `psea.example.com/psea/${userHash}`,
+    );
     const signer = await parseSignerKey(await generateSignerKey('psea.example.com/psea'));
     const verifier = await verifierKeyOf(signer);
-    const mine = { origin: await logOrigin(signer.name, 'user-1'), size: 3, root: sha256(new Uint8Array([1])) };
+    const mine = {
+      origin: await logOrigin(signer.name, 'user-1'),
+      size: 3,
+      root: sha256(new Uint8Array([1])),
+    };
     const note = await signCheckpoint(mine, signer);
-    expect(note).toMatch(/^psea\.example\.com\/psea\/[A-Za-z0-9_-]{43}\n3\n[A-Za-z0-9+/]{43}=\n\n— psea\.example\.com\/psea [A-Za-z0-9+/]{91}=\n$/);
-    expect((await openCheckpoint(note, [verifier], await logOrigin(signer.name, 'user-1'))).checkpoint.size).toBe(3);
-    expect(await code(openCheckpoint(note, [verifier], await logOrigin(signer.name, 'user-2')))).toBe('invalid_checkpoint');
+    expect(note).toMatch(
+      /^psea\.example\.com\/psea\/[A-Za-z0-9_-]{43}\n3\n[A-Za-z0-9+/]{43}=\n\n— psea\.example\.com\/psea [A-Za-z0-9+/]{91}=\n$/,
+    );
+    expect(
+      (await openCheckpoint(note, [verifier], await logOrigin(signer.name, 'user-1'))).checkpoint
+        .size,
+    ).toBe(3);
+    expect(
+      await code(openCheckpoint(note, [verifier], await logOrigin(signer.name, 'user-2'))),
+    ).toBe('invalid_checkpoint');
   });
 });

@@ -6,7 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashLeaf, MemoryLogStore, MerkleTree, type NodeStore, type Sha256 } from '../../packages/psea/src/log/index.ts';
+import {
+  hashLeaf,
+  MemoryLogStore,
+  MerkleTree,
+  type NodeStore,
+  type Sha256,
+} from '../../packages/psea/src/log/index.ts';
 
 const sha256: Sha256 = (data) => new Uint8Array(createHash('sha256').update(data).digest());
 
@@ -45,7 +51,8 @@ describe(`reads on a tree of ${N.toLocaleString('en')} leaves`, () => {
   });
 
   it('root reads at most log2(n) + 1', () => {
-    for (const n of [1, 2, 3, 1000, 4095, 4096, 8191, 9999, N]) expect(reads(() => tree.root(n))).toBeLessThanOrEqual(log2(n) + 1);
+    for (const n of [1, 2, 3, 1000, 4095, 4096, 8191, 9999, N])
+      expect(reads(() => tree.root(n))).toBeLessThanOrEqual(log2(n) + 1);
   });
 
   it('an inclusion proof reads at most 2·log2(n) + 1, for every leaf', () => {
@@ -55,17 +62,23 @@ describe(`reads on a tree of ${N.toLocaleString('en')} leaves`, () => {
       most = Math.max(most, r);
     }
     expect(most).toBeLessThanOrEqual(2 * log2(N) + 1);
-    for (const n of [7, 1000, 4097, 8191]) for (const i of [0, Math.floor(n / 3), n - 1]) {
-      expect(reads(() => tree.inclusionProof(i, n))).toBeLessThanOrEqual(2 * log2(n) + 1);
-    }
+    for (const n of [7, 1000, 4097, 8191])
+      for (const i of [0, Math.floor(n / 3), n - 1]) {
+        expect(reads(() => tree.inclusionProof(i, n))).toBeLessThanOrEqual(2 * log2(n) + 1);
+      }
   });
 
   it('a consistency proof reads at most 2·log2(n) + 1, from every earlier size', () => {
     let most = 0;
-    for (let m = 1; m <= N; m++) most = Math.max(most, reads(() => tree.consistencyProof(m, N)));
+    for (let m = 1; m <= N; m++)
+      most = Math.max(
+        most,
+        reads(() => tree.consistencyProof(m, N)),
+      );
     expect(most).toBeLessThanOrEqual(2 * log2(N) + 1);
-    for (const n of [7, 1000, 4097, 8191]) for (const m of [1, Math.floor(n / 3), n - 1]) {
-      expect(reads(() => tree.consistencyProof(m, n))).toBeLessThanOrEqual(2 * log2(n) + 1);
-    }
+    for (const n of [7, 1000, 4097, 8191])
+      for (const m of [1, Math.floor(n / 3), n - 1]) {
+        expect(reads(() => tree.consistencyProof(m, n))).toBeLessThanOrEqual(2 * log2(n) + 1);
+      }
   });
 });

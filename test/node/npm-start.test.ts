@@ -34,11 +34,31 @@ describe('npm start', () => {
     const origin = `http://localhost:${port}`;
     const devVars = join(dir, '.dev.vars');
     let output = '';
-    const npm = spawn('npm', ['start', '--', '--port', String(port), '--persist-to', join(dir, 'state'), '--log-level', 'warn'], {
-      cwd: root,
-      env: { ...process.env, PSEA_DEV_VARS: devVars, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1', PORT: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const npm = spawn(
+      'npm',
+      [
+        'start',
+        '--',
+        '--port',
+        String(port),
+        '--persist-to',
+        join(dir, 'state'),
+        '--log-level',
+        'warn',
+      ],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PSEA_DEV_VARS: devVars,
+          WRANGLER_SEND_METRICS: 'false',
+          CI: 'true',
+          NO_COLOR: '1',
+          PORT: '1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     npm.stdout.on('data', (d) => (output += d));
     npm.stderr.on('data', (d) => (output += d));
     const exited = new Promise<number | null>((r) => npm.once('exit', (code) => r(code)));
@@ -46,7 +66,8 @@ describe('npm start', () => {
     try {
       const deadline = Date.now() + 90_000;
       for (;;) {
-        if (npm.exitCode !== null) throw new Error(`npm start exited with ${npm.exitCode}:\n${output}`);
+        if (npm.exitCode !== null)
+          throw new Error(`npm start exited with ${npm.exitCode}:\n${output}`);
         if (Date.now() > deadline) throw new Error(`no /healthz on ${origin} in 90 s:\n${output}`);
         const res = await fetch(`${origin}/healthz`).catch(() => undefined);
         if (res?.ok) break;
@@ -63,7 +84,9 @@ describe('npm start', () => {
         body: JSON.stringify({ user: { id: 'u-start', name: 'start' } }),
       });
       expect(res.status).toBe(201);
-      expect(((await res.json()) as { enrollUrl: string }).enrollUrl.startsWith(`${origin}/enroll/`)).toBe(true);
+      expect(
+        ((await res.json()) as { enrollUrl: string }).enrollUrl.startsWith(`${origin}/enroll/`),
+      ).toBe(true);
       // ALLOWED_ORIGINS: a page on this port may call the browser routes.
       const cors = await fetch(`${origin}/v1/actions/no-such-ticket`, { headers: { origin } });
       expect(cors.headers.get('access-control-allow-origin')).toBe(origin);
@@ -71,7 +94,9 @@ describe('npm start', () => {
       pids = descendants(npm.pid!);
       expect(pids.length).toBeGreaterThan(1); // node start.mjs, wrangler, workerd (and sh, by npm)
       npm.kill('SIGTERM');
-      expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 15_000))])).not.toBe('timeout');
+      expect(
+        await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 15_000))]),
+      ).not.toBe('timeout');
       // Every process of the run is gone (checked for a while: a straggler may take a moment).
       const until = Date.now() + 8000;
       while (pids.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));

@@ -5,7 +5,13 @@
  * verifies a real proof and refuses its replay, in plain Node.
  */
 import { describe, expect, it } from 'vitest';
-import { OFFLINE, bundleClaims, makeProof, offlineKeys, signBundle } from '../support/offline-proofs';
+import {
+  OFFLINE,
+  bundleClaims,
+  makeProof,
+  offlineKeys,
+  signBundle,
+} from '../support/offline-proofs';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 
 describe('the built psea/offline', () => {
@@ -20,8 +26,13 @@ describe('the built psea/offline', () => {
     const action = { type: 'door.open', door: '7' };
     const proof = await makeProof({ auth, bundle: claims, action });
     const options = {
-      bundle: await signBundle(claims, keys.signer), jwks: keys.jwks, subject: OFFLINE.sub, audience: OFFLINE.aud,
-      action, now: (OFFLINE.now + 60) * 1000, seen: new Set<string>(),
+      bundle: await signBundle(claims, keys.signer),
+      jwks: keys.jwks,
+      subject: OFFLINE.sub,
+      audience: OFFLINE.aud,
+      action,
+      now: (OFFLINE.now + 60) * 1000,
+      seen: new Set<string>(),
     };
     const { signedAt } = await pkg.verifyOfflineProof(proof, options);
     expect(signedAt).toBe(proof.statement.signed_at);

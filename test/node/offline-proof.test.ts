@@ -18,7 +18,14 @@ import {
 import { hashAction, type SigningKeySet } from '../../packages/psea/src/receipt/index.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
 import { signReceipt } from '../../worker/receipts/sign-receipt.ts';
-import { OFFLINE, bundleClaims, makeProof, offlineKeys, signBundle, type ProofInput } from '../support/offline-proofs';
+import {
+  OFFLINE,
+  bundleClaims,
+  makeProof,
+  offlineKeys,
+  signBundle,
+  type ProofInput,
+} from '../support/offline-proofs';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 
 const DOOR = { type: 'door.open', door: '7' };
@@ -47,20 +54,41 @@ beforeAll(async () => {
 });
 
 /** A fresh bundle for the user's four credentials, its claims and its JWT. */
-async function grant(claims: Record<string, unknown> = {}, types?: string[]): Promise<{ claims: OfflineBundleClaims; jwt: string }> {
+async function grant(
+  claims: Record<string, unknown> = {},
+  types?: string[],
+): Promise<{ claims: OfflineBundleClaims; jwt: string }> {
   const c = bundleClaims({ creds: [es, ed, rs, synced], claims, ...(types ? { types } : {}) });
   return { claims: c, jwt: await signBundle(c, keys.signer) };
 }
 
-function proof(bundle: OfflineBundleClaims, extra: Partial<ProofInput> = {}): Promise<OfflineProof> {
+function proof(
+  bundle: OfflineBundleClaims,
+  extra: Partial<ProofInput> = {},
+): Promise<OfflineProof> {
   return makeProof({ auth: es, bundle, action: DOOR, ...extra });
 }
 
-function options(jwt: string, extra: Partial<VerifyOfflineProofOptions> = {}): VerifyOfflineProofOptions {
-  return { bundle: jwt, jwks: keys.jwks, subject: OFFLINE.sub, audience: OFFLINE.aud, action: DOOR, now: NOW, seen: new Set<string>(), ...extra };
+function options(
+  jwt: string,
+  extra: Partial<VerifyOfflineProofOptions> = {},
+): VerifyOfflineProofOptions {
+  return {
+    bundle: jwt,
+    jwks: keys.jwks,
+    subject: OFFLINE.sub,
+    audience: OFFLINE.aud,
+    action: DOOR,
+    now: NOW,
+    seen: new Set<string>(),
+    ...extra,
+  };
 }
 
-async function code(p: unknown, opts: VerifyOfflineProofOptions): Promise<OfflineProofErrorCode | 'ok'> {
+async function code(
+  p: unknown,
+  opts: VerifyOfflineProofOptions,
+): Promise<OfflineProofErrorCode | 'ok'> {
   return verifyOfflineProof(p, opts).then(
     () => 'ok' as const,
     (e: unknown) => {
@@ -79,7 +107,12 @@ describe('a valid proof', () => {
     expect(result.statement).toEqual(p.statement);
     expect(result.statement.dsp).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(result.statement.act).toBe(await hashAction(DOOR));
-    expect(result.credential).toEqual({ id: es.credentialId, publicKey: expect.any(String), alg: -7, deviceBound: true });
+    expect(result.credential).toEqual({
+      id: es.credentialId,
+      publicKey: expect.any(String),
+      alg: -7,
+      deviceBound: true,
+    });
     expect(result.signedAt).toBe(OFFLINE.now + 42);
     expect([...seen]).toEqual([claims.grants[0]]);
   });
@@ -91,10 +124,16 @@ describe('a valid proof', () => {
   ] as const)('with an %s credential, with and without a display', async (_name, auth, alg) => {
     const { claims, jwt } = await grant();
     const seen = new Set<string>();
-    const withDisplay = await proof(claims, { auth: auth(), display: DISPLAY, nonce: claims.grants[0] });
+    const withDisplay = await proof(claims, {
+      auth: auth(),
+      display: DISPLAY,
+      nonce: claims.grants[0],
+    });
     const without = await proof(claims, { auth: auth(), nonce: claims.grants[1] });
     expect(without.statement.dsp).toBeUndefined();
-    expect((await verifyOfflineProof(withDisplay, options(jwt, { seen }))).credential.alg).toBe(alg);
+    expect((await verifyOfflineProof(withDisplay, options(jwt, { seen }))).credential.alg).toBe(
+      alg,
+    );
     expect((await verifyOfflineProof(without, options(jwt, { seen }))).credential.alg).toBe(alg);
     expect(seen.size).toBe(2);
   });
@@ -107,7 +146,9 @@ describe('a valid proof', () => {
 
   it('for a type a prefix.* pattern covers', async () => {
     const { claims, jwt } = await grant();
-    expect(await code(await proof(claims, { action: WIRE }), options(jwt, { action: WIRE }))).toBe('ok');
+    expect(await code(await proof(claims, { action: WIRE }), options(jwt, { action: WIRE }))).toBe(
+      'ok',
+    );
   });
 
   it('in a bundle signed with EdDSA', async () => {
@@ -120,7 +161,10 @@ describe('a valid proof', () => {
   it('with an asynchronous store', async () => {
     const { claims, jwt } = await grant();
     const stored = new Set<string>();
-    const seen: SeenNonces = { has: async (n) => stored.has(n), add: async (n) => void stored.add(n) };
+    const seen: SeenNonces = {
+      has: async (n) => stored.has(n),
+      add: async (n) => void stored.add(n),
+    };
     expect(await code(await proof(claims), options(jwt, { seen }))).toBe('ok');
     expect(stored.has(claims.grants[0]!)).toBe(true);
   });
@@ -139,7 +183,9 @@ describe('single use', () => {
     const { claims, jwt } = await grant();
     const seen = new Set<string>();
     expect(await code(await proof(claims), options(jwt, { seen }))).toBe('ok');
-    expect(await code(await proof(claims, { action: WIRE }), options(jwt, { seen, action: WIRE }))).toBe('ticket_used');
+    expect(
+      await code(await proof(claims, { action: WIRE }), options(jwt, { seen, action: WIRE })),
+    ).toBe('ticket_used');
   });
 
   it('of two concurrent verifications of one proof, one is accepted and the other gets ticket_used', async () => {
@@ -148,8 +194,17 @@ describe('single use', () => {
     const stored = new Set<string>();
     // A store that answers later, as IndexedDB does: without the per-store queue both would pass has().
     const later = <T>(v: T) => new Promise<T>((r) => setTimeout(() => r(v), 5));
-    const seen: SeenNonces = { has: (n) => later(stored.has(n)), add: async (n) => { await later(0); stored.add(n); } };
-    const codes = await Promise.all([code(p, options(jwt, { seen })), code(p, options(jwt, { seen }))]);
+    const seen: SeenNonces = {
+      has: (n) => later(stored.has(n)),
+      add: async (n) => {
+        await later(0);
+        stored.add(n);
+      },
+    };
+    const codes = await Promise.all([
+      code(p, options(jwt, { seen })),
+      code(p, options(jwt, { seen })),
+    ]);
     expect(codes.sort()).toEqual(['ok', 'ticket_used']);
   });
 
@@ -169,11 +224,13 @@ describe('single use', () => {
     expect(await code(await proof(claims), options(jwt, { seen }))).toBe('ok');
   });
 
-  it('a proof refused for the caller\'s action does not use up the grant either', async () => {
+  it("a proof refused for the caller's action does not use up the grant either", async () => {
     const { claims, jwt } = await grant();
     const seen = new Set<string>();
     const p = await proof(claims);
-    expect(await code(p, options(jwt, { seen, action: { type: 'door.open', door: '8' } }))).toBe('action_mismatch');
+    expect(await code(p, options(jwt, { seen, action: { type: 'door.open', door: '8' } }))).toBe(
+      'action_mismatch',
+    );
     expect(await code(p, options(jwt, { seen }))).toBe('ok');
   });
 });
@@ -181,8 +238,12 @@ describe('single use', () => {
 describe('the bundle', () => {
   it('past its exp: ticket_expired', async () => {
     const { claims, jwt } = await grant();
-    expect(await code(await proof(claims), options(jwt, { now: (claims.exp + 1) * 1000 }))).toBe('ticket_expired');
-    expect(await code(await proof(claims), options(jwt, { now: new Date(claims.exp * 1000 - 1000) }))).toBe('ok');
+    expect(await code(await proof(claims), options(jwt, { now: (claims.exp + 1) * 1000 }))).toBe(
+      'ticket_expired',
+    );
+    expect(
+      await code(await proof(claims), options(jwt, { now: new Date(claims.exp * 1000 - 1000) })),
+    ).toBe('ok');
   });
 
   it('signed by another key: bundle_invalid, even when expired', async () => {
@@ -193,15 +254,25 @@ describe('the bundle', () => {
     const sameKid = await signBundle(claims, { ...otherKeys.signer, kid: keys.signer.kid });
     expect(await code(p, options(foreign))).toBe('bundle_invalid');
     expect(await code(p, options(sameKid))).toBe('bundle_invalid');
-    expect(await code(p, options(sameKid, { now: (claims.exp + 1) * 1000 }))).toBe('bundle_invalid');
+    expect(await code(p, options(sameKid, { now: (claims.exp + 1) * 1000 }))).toBe(
+      'bundle_invalid',
+    );
   });
 
   it('a receipt from the same key in place of a bundle (typ confusion): bundle_invalid', async () => {
     const { claims } = await grant();
     const receipt = await signReceipt(
       {
-        iss: OFFLINE.iss, sub: OFFLINE.sub, aud: OFFLINE.aud, iat: OFFLINE.now, exp: OFFLINE.now + 3600, jti: randomId(),
-        act: await hashAction(DOOR), act_type: DOOR.type, nonce: claims.grants[0]!, uv: true,
+        iss: OFFLINE.iss,
+        sub: OFFLINE.sub,
+        aud: OFFLINE.aud,
+        iat: OFFLINE.now,
+        exp: OFFLINE.now + 3600,
+        jti: randomId(),
+        act: await hashAction(DOOR),
+        act_type: DOOR.type,
+        nonce: claims.grants[0]!,
+        uv: true,
         cred: { id: es.credentialId, aaguid: es.aaguid, device_bound: true, backed_up: false },
       },
       keys.signer,
@@ -234,7 +305,10 @@ describe('the bundle', () => {
     ['types with a * inside', { types: ['wire*'] }],
     ['no creds', { creds: undefined }],
     ['a credential without deviceBound', { creds: [{ id: 'AAAA', publicKey: 'AAAA', alg: -7 }] }],
-    ['a credential of an alg never offered', { creds: [{ id: 'AAAA', publicKey: 'AAAA', alg: -36, deviceBound: true }] }],
+    [
+      'a credential of an alg never offered',
+      { creds: [{ id: 'AAAA', publicKey: 'AAAA', alg: -36, deviceBound: true }] },
+    ],
     ['aud as an array', { aud: [OFFLINE.aud, 'door-8'] }],
     ['no rp', { rp: undefined }],
     ['rp without origins', { rp: { id: OFFLINE.rpId, origins: [] } }],
@@ -249,65 +323,93 @@ describe('the bundle', () => {
   it('listing a credential whose COSE key is not the one that signs, or is garbage', async () => {
     const claims = bundleClaims({ creds: [es] });
     const p = await proof(claims);
-    const wrongAlg = await signBundle({ ...claims, creds: [{ ...claims.creds[0]!, alg: -8 }] }, keys.signer);
-    const garbage = await signBundle({ ...claims, creds: [{ ...claims.creds[0]!, publicKey: 'AAAA' }] }, keys.signer);
+    const wrongAlg = await signBundle(
+      { ...claims, creds: [{ ...claims.creds[0]!, alg: -8 }] },
+      keys.signer,
+    );
+    const garbage = await signBundle(
+      { ...claims, creds: [{ ...claims.creds[0]!, publicKey: 'AAAA' }] },
+      keys.signer,
+    );
     expect(await code(p, options(wrongAlg))).toBe('bundle_invalid');
     expect(await code(p, options(garbage))).toBe('bundle_invalid');
   });
 });
 
 describe('whose grant', () => {
-  it('another user\'s bundle and proof, checked for this subject: subject_mismatch', async () => {
+  it("another user's bundle and proof, checked for this subject: subject_mismatch", async () => {
     const { claims, jwt } = await grant({ sub: 'u-bob' });
     expect(await code(await proof(claims), options(jwt))).toBe('subject_mismatch');
   });
 
-  it('another user\'s proof against this user\'s bundle: ticket_not_found (not one of this user\'s grants)', async () => {
+  it("another user's proof against this user's bundle: ticket_not_found (not one of this user's grants)", async () => {
     const alice = await grant();
     const bob = await grant({ sub: 'u-bob' });
     expect(await code(await proof(bob.claims), options(alice.jwt))).toBe('ticket_not_found');
   });
 
-  it('a statement naming another user on this user\'s grant: subject_mismatch', async () => {
+  it("a statement naming another user on this user's grant: subject_mismatch", async () => {
     const { claims, jwt } = await grant();
-    expect(await code(await proof(claims, { statement: { sub: 'u-bob' } }), options(jwt))).toBe('subject_mismatch');
+    expect(await code(await proof(claims, { statement: { sub: 'u-bob' } }), options(jwt))).toBe(
+      'subject_mismatch',
+    );
   });
 
   it('checked for another party: audience_mismatch', async () => {
     const { claims, jwt } = await grant();
-    expect(await code(await proof(claims), options(jwt, { audience: 'door-8' }))).toBe('audience_mismatch');
+    expect(await code(await proof(claims), options(jwt, { audience: 'door-8' }))).toBe(
+      'audience_mismatch',
+    );
     const door8 = await grant({ aud: 'door-8' });
     expect(await code(await proof(door8.claims), options(door8.jwt))).toBe('audience_mismatch');
   });
 
-  it('a statement naming another party on this party\'s grant: audience_mismatch', async () => {
+  it("a statement naming another party on this party's grant: audience_mismatch", async () => {
     const { claims, jwt } = await grant();
-    expect(await code(await proof(claims, { statement: { aud: 'door-8' } }), options(jwt))).toBe('audience_mismatch');
+    expect(await code(await proof(claims, { statement: { aud: 'door-8' } }), options(jwt))).toBe(
+      'audience_mismatch',
+    );
   });
 
-  it('a nonce that is not one of the bundle\'s grants: ticket_not_found', async () => {
+  it("a nonce that is not one of the bundle's grants: ticket_not_found", async () => {
     const { claims, jwt } = await grant();
-    expect(await code(await proof(claims, { nonce: randomId() }), options(jwt))).toBe('ticket_not_found');
+    expect(await code(await proof(claims, { nonce: randomId() }), options(jwt))).toBe(
+      'ticket_not_found',
+    );
   });
 
-  it('a type outside the grant\'s types: policy_unmet', async () => {
+  it("a type outside the grant's types: policy_unmet", async () => {
     const { claims, jwt } = await grant();
-    for (const action of [{ type: 'safe.open' }, { type: 'wire' }, { type: 'wirex.pay' }, { type: 'door.open.all' }]) {
-      expect(await code(await proof(claims, { action }), options(jwt, { action }))).toBe('policy_unmet');
+    for (const action of [
+      { type: 'safe.open' },
+      { type: 'wire' },
+      { type: 'wirex.pay' },
+      { type: 'door.open.all' },
+    ]) {
+      expect(await code(await proof(claims, { action }), options(jwt, { action }))).toBe(
+        'policy_unmet',
+      );
     }
   });
 });
 
 describe('what was signed', () => {
-  it('a tampered action: challenge_mismatch; the caller\'s action not the proof\'s: action_mismatch', async () => {
+  it("a tampered action: challenge_mismatch; the caller's action not the proof's: action_mismatch", async () => {
     const { claims, jwt } = await grant();
     const p = await proof(claims, { action: WIRE });
     const tampered = { ...WIRE, to: 'GB00 attacker' };
-    expect(await code({ ...p, action: tampered }, options(jwt, { action: tampered }))).toBe('challenge_mismatch');
+    expect(await code({ ...p, action: tampered }, options(jwt, { action: tampered }))).toBe(
+      'challenge_mismatch',
+    );
     expect(await code(p, options(jwt, { action: tampered }))).toBe('action_mismatch');
     // Tampering the statement to match moves the challenge: the passkey did not sign that one.
     const act = await hashAction(tampered);
-    expect(await code({ ...p, action: tampered, statement: { ...p.statement, act } }, options(jwt, { action: tampered }))).toBe('challenge_mismatch');
+    expect(
+      await code(
+        { ...p, action: tampered, statement: { ...p.statement, act } },
+        options(jwt, { action: tampered }),
+      ),
+    ).toBe('challenge_mismatch');
   });
 
   it('a tampered, dropped or added display: challenge_mismatch', async () => {
@@ -315,21 +417,32 @@ describe('what was signed', () => {
     const shown = await proof(claims, { display: DISPLAY });
     const { display: _d, ...dropped } = shown;
     const plain = await proof(claims);
-    expect(await code({ ...shown, display: { ...DISPLAY, title: 'Open door 8' } }, options(jwt))).toBe('challenge_mismatch');
+    expect(
+      await code({ ...shown, display: { ...DISPLAY, title: 'Open door 8' } }, options(jwt)),
+    ).toBe('challenge_mismatch');
     expect(await code(dropped, options(jwt))).toBe('challenge_mismatch');
     expect(await code({ ...plain, display: DISPLAY }, options(jwt))).toBe('challenge_mismatch');
   });
 
   it('a statement of another issuer, or not in offline mode: challenge_mismatch', async () => {
     const { claims, jwt } = await grant();
-    expect(await code(await proof(claims, { statement: { iss: 'https://evil.example' } }), options(jwt))).toBe('challenge_mismatch');
-    expect(await code(await proof(claims, { statement: { mode: 'online' } }), options(jwt))).toBe('challenge_mismatch');
+    expect(
+      await code(await proof(claims, { statement: { iss: 'https://evil.example' } }), options(jwt)),
+    ).toBe('challenge_mismatch');
+    expect(await code(await proof(claims, { statement: { mode: 'online' } }), options(jwt))).toBe(
+      'challenge_mismatch',
+    );
   });
 
   it('signed_at changed after signing: challenge_mismatch (it is signed, though only claimed)', async () => {
     const { claims, jwt } = await grant();
     const p = await proof(claims);
-    expect(await code({ ...p, statement: { ...p.statement, signed_at: p.statement.signed_at + 3600 } }, options(jwt))).toBe('challenge_mismatch');
+    expect(
+      await code(
+        { ...p, statement: { ...p.statement, signed_at: p.statement.signed_at + 3600 } },
+        options(jwt),
+      ),
+    ).toBe('challenge_mismatch');
   });
 });
 
@@ -341,12 +454,28 @@ describe('the WebAuthn checks', () => {
     ['UV clear', 'user_verification_required', () => ({ bend: { flags: { uv: false } } })],
     ['UP clear', 'user_presence_required', () => ({ bend: { flags: { up: false } } })],
     ['BS without BE', 'flags_invalid', () => ({ bend: { flags: { bs: true } } })],
-    ['BE set on a credential enrolled device-bound', 'flags_invalid', () => ({ bend: { flags: { be: true } } })],
+    [
+      'BE set on a credential enrolled device-bound',
+      'flags_invalid',
+      () => ({ bend: { flags: { be: true } } }),
+    ],
     ['a flipped signature', 'signature_invalid', () => ({ bend: { signature: 'flip' } })],
-    ['a raw (non-DER) ECDSA signature', 'signature_invalid', () => ({ bend: { signature: 'raw' } })],
+    [
+      'a raw (non-DER) ECDSA signature',
+      'signature_invalid',
+      () => ({ bend: { signature: 'raw' } }),
+    ],
     ['a credential the bundle does not list', 'credential_unknown', () => ({ auth: stranger })],
-    ['a listed credential id, signed with another key', 'signature_invalid', () => ({ bend: { signWith: stranger } })],
-    ['id and rawId that differ', 'credential_unknown', () => ({ bend: { afterSign: (r) => ({ ...r, rawId: ed.credentialId }) } })],
+    [
+      'a listed credential id, signed with another key',
+      'signature_invalid',
+      () => ({ bend: { signWith: stranger } }),
+    ],
+    [
+      'id and rawId that differ',
+      'credential_unknown',
+      () => ({ bend: { afterSign: (r) => ({ ...r, rawId: ed.credentialId }) } }),
+    ],
     ['a create() answer', 'challenge_mismatch', () => ({ bend: { type: 'webauthn.create' } })],
     ['another challenge', 'challenge_mismatch', () => ({ bend: { challenge: 'A'.repeat(43) } })],
   ];
@@ -357,14 +486,26 @@ describe('the WebAuthn checks', () => {
 
   it('a userHandle is not looked at: it is not signed, and the bundle binds the credential', async () => {
     const { claims, jwt } = await grant();
-    expect(await code(await proof(claims, { bend: { userHandle: 'c29tZW9uZS1lbHNl' } }), options(jwt))).toBe('ok');
+    expect(
+      await code(await proof(claims, { bend: { userHandle: 'c29tZW9uZS1lbHNl' } }), options(jwt)),
+    ).toBe('ok');
   });
 
   it('the counter is neither checked nor needed: a zero counter passes', async () => {
     const { claims, jwt } = await grant();
     const seen = new Set<string>();
-    expect(await code(await proof(claims, { bend: { counter: 0 }, nonce: claims.grants[0] }), options(jwt, { seen }))).toBe('ok');
-    expect(await code(await proof(claims, { bend: { counter: 0 }, nonce: claims.grants[1] }), options(jwt, { seen }))).toBe('ok');
+    expect(
+      await code(
+        await proof(claims, { bend: { counter: 0 }, nonce: claims.grants[0] }),
+        options(jwt, { seen }),
+      ),
+    ).toBe('ok');
+    expect(
+      await code(
+        await proof(claims, { bend: { counter: 0 }, nonce: claims.grants[1] }),
+        options(jwt, { seen }),
+      ),
+    ).toBe('ok');
   });
 });
 
@@ -376,11 +517,32 @@ describe('malformed proofs: invalid_request', () => {
     ['an unknown member', (p: OfflineProof) => ({ ...p, extra: 1 })],
     ['an action without a type', (p: OfflineProof) => ({ ...p, action: { door: '7' } })],
     ['a display that is not an object', (p: OfflineProof) => ({ ...p, display: 'Open door 7' })],
-    ['a statement member nobody knows', (p: OfflineProof) => ({ ...p, statement: { ...p.statement, admin: true } })],
-    ['signed_at as a string', (p: OfflineProof) => ({ ...p, statement: { ...p.statement, signed_at: '1800000060' } })],
+    [
+      'a statement member nobody knows',
+      (p: OfflineProof) => ({ ...p, statement: { ...p.statement, admin: true } }),
+    ],
+    [
+      'signed_at as a string',
+      (p: OfflineProof) => ({ ...p, statement: { ...p.statement, signed_at: '1800000060' } }),
+    ],
     ['statement v 2', (p: OfflineProof) => ({ ...p, statement: { ...p.statement, v: 2 } })],
-    ['clientDataJSON that is not base64url', (p: OfflineProof) => ({ ...p, assertion: { ...p.assertion, response: { ...p.assertion.response, clientDataJSON: '***' } } })],
-    ['authenticatorData that is too short', (p: OfflineProof) => ({ ...p, assertion: { ...p.assertion, response: { ...p.assertion.response, authenticatorData: 'AAAA' } } })],
+    [
+      'clientDataJSON that is not base64url',
+      (p: OfflineProof) => ({
+        ...p,
+        assertion: { ...p.assertion, response: { ...p.assertion.response, clientDataJSON: '***' } },
+      }),
+    ],
+    [
+      'authenticatorData that is too short',
+      (p: OfflineProof) => ({
+        ...p,
+        assertion: {
+          ...p.assertion,
+          response: { ...p.assertion.response, authenticatorData: 'AAAA' },
+        },
+      }),
+    ],
   ])('%s', async (_name, bend) => {
     const { claims, jwt } = await grant();
     const seen = new Set<string>();
@@ -395,17 +557,32 @@ describe('options: invalid_options, before the bundle or the proof is looked at'
     ['no bundle', (o: VerifyOfflineProofOptions) => ({ ...o, bundle: undefined })],
     ['an empty bundle', (o: VerifyOfflineProofOptions) => ({ ...o, bundle: '' })],
     ['no jwks', (o: VerifyOfflineProofOptions) => ({ ...o, jwks: undefined })],
-    ['a jwks that is no JWK Set', (o: VerifyOfflineProofOptions) => ({ ...o, jwks: { keys: 'none' } })],
+    [
+      'a jwks that is no JWK Set',
+      (o: VerifyOfflineProofOptions) => ({ ...o, jwks: { keys: 'none' } }),
+    ],
     ['no subject', (o: VerifyOfflineProofOptions) => ({ ...o, subject: undefined })],
     ['an empty subject', (o: VerifyOfflineProofOptions) => ({ ...o, subject: '' })],
     ['no audience', (o: VerifyOfflineProofOptions) => ({ ...o, audience: undefined })],
     ['no action', (o: VerifyOfflineProofOptions) => ({ ...o, action: undefined })],
-    ['an action without a type', (o: VerifyOfflineProofOptions) => ({ ...o, action: { door: '7' } })],
-    ['an action with no JSON form', (o: VerifyOfflineProofOptions) => ({ ...o, action: { type: 'door.open', n: Number.NaN } })],
+    [
+      'an action without a type',
+      (o: VerifyOfflineProofOptions) => ({ ...o, action: { door: '7' } }),
+    ],
+    [
+      'an action with no JSON form',
+      (o: VerifyOfflineProofOptions) => ({ ...o, action: { type: 'door.open', n: Number.NaN } }),
+    ],
     ['no seen', (o: VerifyOfflineProofOptions) => ({ ...o, seen: undefined })],
-    ['a seen without add', (o: VerifyOfflineProofOptions) => ({ ...o, seen: { has: () => false } })],
+    [
+      'a seen without add',
+      (o: VerifyOfflineProofOptions) => ({ ...o, seen: { has: () => false } }),
+    ],
     ['a bad now', (o: VerifyOfflineProofOptions) => ({ ...o, now: 'yesterday' })],
-    ['an unknown option (a typo)', (o: VerifyOfflineProofOptions) => ({ ...o, subjet: OFFLINE.sub })],
+    [
+      'an unknown option (a typo)',
+      (o: VerifyOfflineProofOptions) => ({ ...o, subjet: OFFLINE.sub }),
+    ],
   ])('%s', async (_name, bend) => {
     const bad = bend(options('not.a.jwt')) as unknown as VerifyOfflineProofOptions;
     expect(await code('garbage', bad)).toBe('invalid_options');

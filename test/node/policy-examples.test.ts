@@ -13,17 +13,23 @@ async function examples(page = '../../docs/policy.md'): Promise<{ toml: Policy; 
   const text = await readFile(new URL(page, import.meta.url), 'utf8');
   const doc = /<!-- policy:start -->([\s\S]*?)<!-- policy:end -->/.exec(text)?.[1] ?? '';
   const toml = /POLICY = '''([\s\S]*?)'''/.exec(doc)?.[1];
-  const json = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((block) => block.includes('"rules"'));
+  const json = [...doc.matchAll(/```json\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .filter((block) => block.includes('"rules"'));
   return { toml: parsePolicy(toml), json: json.map((block) => parsePolicy(block)) };
 }
 
-const rule = (p: Policy, action: Record<string, unknown> & { type: string }) => selectRule(p, action).id;
+const rule = (p: Policy, action: Record<string, unknown> & { type: string }) =>
+  selectRule(p, action).id;
 
 describe('docs/policy.md', () => {
   it('the wrangler.toml example is the 10,000 rule', async () => {
     const { toml } = await examples();
     expect(rule(toml, { type: 'wire.transfer', amount: '12500.00' })).toBe('large-transfer');
-    expect(selectRule(toml, { type: 'wire.transfer', amount: '12500.00' }).require).toEqual({ deviceBound: true, attested: true });
+    expect(selectRule(toml, { type: 'wire.transfer', amount: '12500.00' }).require).toEqual({
+      deviceBound: true,
+      attested: true,
+    });
     expect(rule(toml, { type: 'wire.transfer', amount: '1250.00' })).toBe('default');
     expect(toml.attestation).toBe('direct');
   });
@@ -32,7 +38,9 @@ describe('docs/policy.md', () => {
     const { json } = await examples();
     expect(json).toHaveLength(4);
     const [revocation, bank, hospital, agents] = json as [Policy, Policy, Policy, Policy];
-    expect(revocation.revokedCertificates).toEqual(['64e286b76063602a372efd60cde8db2656a49ee15e84254b3d6eb5fe38f4288b']);
+    expect(revocation.revokedCertificates).toEqual([
+      '64e286b76063602a372efd60cde8db2656a49ee15e84254b3d6eb5fe38f4288b',
+    ]);
 
     expect(rule(bank, { type: 'wire.transfer', amount: '9999.99' })).toBe('default');
     expect(rule(bank, { type: 'balance.check' })).toBe('default');
@@ -63,14 +71,24 @@ describe('docs/display.md: refuseFormatChars and origins', () => {
     const [agents, bank] = json as [Policy, Policy];
 
     expect(selectRule(agents, { type: 'agent.purchase', amount: 12 })).toEqual({
-      id: 'agent-payment', require: {}, origins: ['https://approve.example.com'], refuseFormatChars: true,
+      id: 'agent-payment',
+      require: {},
+      origins: ['https://approve.example.com'],
+      refuseFormatChars: true,
     });
     expect(selectRule(agents, { type: 'note.send' })).toEqual({ id: 'default', require: {} });
 
     expect(selectRule(bank, { type: 'payee.add', iban: 'DE89…' })).toEqual({
-      id: 'new-payee', require: { deviceBound: true }, origins: ['https://approve.bank.example'], refuseFormatChars: true,
+      id: 'new-payee',
+      require: { deviceBound: true },
+      origins: ['https://approve.bank.example'],
+      refuseFormatChars: true,
     });
-    expect(selectRule(bank, { type: 'wire.transfer', amount: '10.00' })).toEqual({ id: 'wire', require: {}, refuseFormatChars: true });
+    expect(selectRule(bank, { type: 'wire.transfer', amount: '10.00' })).toEqual({
+      id: 'wire',
+      require: {},
+      refuseFormatChars: true,
+    });
     expect(selectRule(bank, { type: 'balance.check' })).toEqual({ id: 'default', require: {} });
   });
 });

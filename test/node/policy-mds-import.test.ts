@@ -20,11 +20,18 @@ let dir: string;
 let root: TestCert;
 let signer: TestCert;
 
-async function importBlob(jwt: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function importBlob(
+  jwt: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = join(dir, `blob-${Math.random().toString(36).slice(2)}.jwt`);
   await writeFile(file, jwt);
   try {
-    const { stdout, stderr } = await run(process.execPath, ['scripts/mds-import.mjs', file, ...args], { timeout: 60_000 });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['scripts/mds-import.mjs', file, ...args],
+      { timeout: 60_000 },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -65,7 +72,10 @@ describe('scripts/mds-import.mjs', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/BLOB no\. 7 verified; 1 models \(1 refused by status\)/);
     const file = JSON.parse(await readFile(out, 'utf8'));
-    expect(file).toMatchObject({ no: 7, entries: { [AAGUID]: { name: 'PSEA Test Key', statuses: ['REVOKED'], roots: [] } } });
+    expect(file).toMatchObject({
+      no: 7,
+      entries: { [AAGUID]: { name: 'PSEA Test Key', statuses: ['REVOKED'], roots: [] } },
+    });
   }, 60_000);
 
   it('refuses the same BLOB under the shipped FIDO MDS root, and writes nothing', async () => {
@@ -78,8 +88,18 @@ describe('scripts/mds-import.mjs', () => {
 
   it('refuses a tampered BLOB', async () => {
     const [h, , s] = (await blob(9)).split('.');
-    const forged = isoBase64URL.fromBuffer(new TextEncoder().encode(JSON.stringify({ legalHeader: '', no: 10, nextUpdate: '2999-01-01', entries: [] })));
-    const r = await importBlob(`${h}.${forged}.${s}`, '--root', join(dir, 'root.pem'), '--out', join(dir, 'forged.json'));
+    const forged = isoBase64URL.fromBuffer(
+      new TextEncoder().encode(
+        JSON.stringify({ legalHeader: '', no: 10, nextUpdate: '2999-01-01', entries: [] }),
+      ),
+    );
+    const r = await importBlob(
+      `${h}.${forged}.${s}`,
+      '--root',
+      join(dir, 'root.pem'),
+      '--out',
+      join(dir, 'forged.json'),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/signature does not verify/);
   }, 60_000);

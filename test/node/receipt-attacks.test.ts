@@ -3,7 +3,15 @@
  * Every case must fail with a specific code, and no error may echo the token.
  */
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { base64url, calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, importJWK, type CompactJWSHeaderParameters } from 'jose';
+import {
+  base64url,
+  calculateJwkThumbprint,
+  CompactSign,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type CompactJWSHeaderParameters,
+} from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   hashAction,
@@ -32,7 +40,9 @@ let act: string;
 const seenErrors: { token: string; err: ReceiptError }[] = [];
 
 beforeAll(async () => {
-  const esJwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const esJwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    format: 'jwk',
+  });
   const edJwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
   es = await loadSigningKeys(JSON.stringify({ keys: [esJwk] }));
   ed = await loadSigningKeys(JSON.stringify({ keys: [edJwk] }));
@@ -49,11 +59,16 @@ afterAll(() => {
   // No failure message ever carries the token or any of its parts.
   expect(seenErrors.length).toBeGreaterThan(20);
   for (const { token, err } of seenErrors) {
-    for (const part of String(token).split('.').filter((p) => p.length > 8)) expect(err.message).not.toContain(part);
+    for (const part of String(token)
+      .split('.')
+      .filter((p) => p.length > 8))
+      expect(err.message).not.toContain(part);
   }
 });
 
-function claims(overrides: Partial<Record<keyof ReceiptClaims | 'nbf', unknown>> = {}): ReceiptClaims {
+function claims(
+  overrides: Partial<Record<keyof ReceiptClaims | 'nbf', unknown>> = {},
+): ReceiptClaims {
   const base: Record<string, unknown> = {
     iss: ISS,
     sub: 'u-123',
@@ -65,7 +80,12 @@ function claims(overrides: Partial<Record<keyof ReceiptClaims | 'nbf', unknown>>
     act_type: ACTION.type,
     nonce: randomId(),
     uv: true,
-    cred: { id: 'cred-1', aaguid: '00000000-0000-0000-0000-000000000000', device_bound: true, backed_up: false },
+    cred: {
+      id: 'cred-1',
+      aaguid: '00000000-0000-0000-0000-000000000000',
+      device_bound: true,
+      backed_up: false,
+    },
   };
   for (const [k, v] of Object.entries(overrides)) {
     if (v === undefined) delete base[k];
@@ -78,10 +98,22 @@ function claims(overrides: Partial<Record<keyof ReceiptClaims | 'nbf', unknown>>
 function opts(extra: Partial<VerifyReceiptOptions> = {}): VerifyReceiptOptions {
   const action = 'actionHash' in extra ? {} : { action: ACTION };
   // A cast: the tests build every mix of options, the invalid ones too.
-  return { jwks: both.jwks, issuer: ISS, audience: AUD, subject: 'u-123', ...action, now: new Date(NOW * 1000 + 10_000), ...extra } as VerifyReceiptOptions;
+  return {
+    jwks: both.jwks,
+    issuer: ISS,
+    audience: AUD,
+    subject: 'u-123',
+    ...action,
+    now: new Date(NOW * 1000 + 10_000),
+    ...extra,
+  } as VerifyReceiptOptions;
 }
 
-async function rejectsWith(token: string, code: ReceiptErrorCode, extra: Partial<VerifyReceiptOptions> = {}): Promise<void> {
+async function rejectsWith(
+  token: string,
+  code: ReceiptErrorCode,
+  extra: Partial<VerifyReceiptOptions> = {},
+): Promise<void> {
   const err = await verifyReceipt(token, opts(extra)).then(
     () => undefined,
     (e: unknown) => e,
@@ -95,11 +127,18 @@ function b64json(value: unknown): string {
   return base64url.encode(utf8.encode(JSON.stringify(value)));
 }
 
-async function forge(header: CompactJWSHeaderParameters, payload: unknown, key: CryptoKey | Uint8Array): Promise<string> {
+async function forge(
+  header: CompactJWSHeaderParameters,
+  payload: unknown,
+  key: CryptoKey | Uint8Array,
+): Promise<string> {
   return new CompactSign(utf8.encode(JSON.stringify(payload))).setProtectedHeader(header).sign(key);
 }
 
-function header(keys: SigningKeySet, extra: Record<string, unknown> = {}): CompactJWSHeaderParameters {
+function header(
+  keys: SigningKeySet,
+  extra: Record<string, unknown> = {},
+): CompactJWSHeaderParameters {
   return { alg: keys.signer.alg, kid: keys.signer.kid, typ: 'psea-receipt+jwt', ...extra };
 }
 
@@ -109,7 +148,7 @@ function derFromRaw(raw: Uint8Array): Uint8Array {
     let i = 0;
     while (i < bytes.length - 1 && bytes[i] === 0) i++;
     const trimmed = [...bytes.slice(i)];
-    return (trimmed[0]! & 0x80 ? [0, ...trimmed] : trimmed);
+    return trimmed[0]! & 0x80 ? [0, ...trimmed] : trimmed;
   };
   const r = int(raw.slice(0, 32));
   const s = int(raw.slice(32));
@@ -119,8 +158,12 @@ function derFromRaw(raw: Uint8Array): Uint8Array {
 
 describe('verifyReceipt refuses', () => {
   it('sanity: the unbent tokens verify', async () => {
-    await expect(verifyReceipt(await signReceipt(claims(), es.signer), opts({ action: ACTION }))).resolves.toBeDefined();
-    await expect(verifyReceipt(await signReceipt(claims(), ed.signer), opts({ actionHash: act }))).resolves.toBeDefined();
+    await expect(
+      verifyReceipt(await signReceipt(claims(), es.signer), opts({ action: ACTION })),
+    ).resolves.toBeDefined();
+    await expect(
+      verifyReceipt(await signReceipt(claims(), ed.signer), opts({ actionHash: act })),
+    ).resolves.toBeDefined();
   });
 
   it('alg "none"', async () => {
@@ -129,9 +172,20 @@ describe('verifyReceipt refuses', () => {
   });
 
   it('HS256 keyed with the public key (JWK JSON, PEM-less x coordinate)', async () => {
-    const secrets = [utf8.encode(JSON.stringify(esPublic)), base64url.decode(esPublic.x!), utf8.encode(esPublic.x!)];
+    const secrets = [
+      utf8.encode(JSON.stringify(esPublic)),
+      base64url.decode(esPublic.x!),
+      utf8.encode(esPublic.x!),
+    ];
     for (const secret of secrets) {
-      await rejectsWith(await forge({ alg: 'HS256', kid: es.signer.kid, typ: 'psea-receipt+jwt' }, claims(), secret), 'alg_not_allowed');
+      await rejectsWith(
+        await forge(
+          { alg: 'HS256', kid: es.signer.kid, typ: 'psea-receipt+jwt' },
+          claims(),
+          secret,
+        ),
+        'alg_not_allowed',
+      );
     }
   });
 
@@ -140,9 +194,19 @@ describe('verifyReceipt refuses', () => {
     const attackerJwk = await exportJWK(attacker.publicKey);
     const attackerKid = await calculateJwkThumbprint(attackerJwk);
     // Claiming the real kid: the real key checks the signature, which fails.
-    await rejectsWith(await forge(header(es, { jwk: attackerJwk }), claims(), attacker.privateKey), 'signature_invalid');
+    await rejectsWith(
+      await forge(header(es, { jwk: attackerJwk }), claims(), attacker.privateKey),
+      'signature_invalid',
+    );
     // Claiming its own kid: no such key in the set.
-    await rejectsWith(await forge(header(es, { kid: attackerKid, jwk: attackerJwk }), claims(), attacker.privateKey), 'key_unknown');
+    await rejectsWith(
+      await forge(
+        header(es, { kid: attackerKid, jwk: attackerJwk }),
+        claims(),
+        attacker.privateKey,
+      ),
+      'key_unknown',
+    );
     // No kid at all: not "try the embedded key".
     const { kid: _kid, ...noKid } = header(es, { jwk: attackerJwk });
     await rejectsWith(await forge(noKid, claims(), attacker.privateKey), 'malformed');
@@ -156,11 +220,23 @@ describe('verifyReceipt refuses', () => {
     });
     const attacker = await generateKeyPair('ES256', { extractable: true });
     const attackerKid = await calculateJwkThumbprint(await exportJWK(attacker.publicKey));
-    const evil = { jku: 'https://evil.example/jwks.json', x5u: 'https://evil.example/cert.pem', x5c: ['MIIB'] };
-    await rejectsWith(await forge(header(es, { ...evil, kid: attackerKid }), claims(), attacker.privateKey), 'key_unknown');
-    await rejectsWith(await forge(header(es, evil), claims(), attacker.privateKey), 'signature_invalid');
+    const evil = {
+      jku: 'https://evil.example/jwks.json',
+      x5u: 'https://evil.example/cert.pem',
+      x5c: ['MIIB'],
+    };
+    await rejectsWith(
+      await forge(header(es, { ...evil, kid: attackerKid }), claims(), attacker.privateKey),
+      'key_unknown',
+    );
+    await rejectsWith(
+      await forge(header(es, evil), claims(), attacker.privateKey),
+      'signature_invalid',
+    );
     // The same headers on a genuine receipt are simply ignored.
-    await expect(verifyReceipt(await forge(header(es, evil), claims(), es.signer.key), opts())).resolves.toBeDefined();
+    await expect(
+      verifyReceipt(await forge(header(es, evil), claims(), es.signer.key), opts()),
+    ).resolves.toBeDefined();
     expect(fetches).toEqual([]);
   });
 
@@ -172,27 +248,54 @@ describe('verifyReceipt refuses', () => {
       return Response.json(String(input) === good ? es.jwks : { keys: [] });
     });
     const attacker = await generateKeyPair('ES256', { extractable: true });
-    const token = await forge(header(es, { jku: 'https://evil.example/jwks.json' }), claims(), attacker.privateKey);
+    const token = await forge(
+      header(es, { jku: 'https://evil.example/jwks.json' }),
+      claims(),
+      attacker.privateKey,
+    );
     await rejectsWith(token, 'signature_invalid', { jwks: undefined, jwksUrl: good });
     expect(fetches).toEqual([good]);
   });
 
   it('an unknown kid', async () => {
-    await rejectsWith(await forge(header(es, { kid: 'someone-else' }), claims(), es.signer.key), 'key_unknown');
+    await rejectsWith(
+      await forge(header(es, { kid: 'someone-else' }), claims(), es.signer.key),
+      'key_unknown',
+    );
   });
 
   it('a kid whose key has another alg', async () => {
     // EdDSA header, ES256 key's kid: the set has no EdDSA key under that kid.
-    await rejectsWith(await forge({ alg: 'EdDSA', kid: es.signer.kid, typ: 'psea-receipt+jwt' }, claims(), ed.signer.key), 'key_unknown');
+    await rejectsWith(
+      await forge(
+        { alg: 'EdDSA', kid: es.signer.kid, typ: 'psea-receipt+jwt' },
+        claims(),
+        ed.signer.key,
+      ),
+      'key_unknown',
+    );
   });
 
   it('a wrong issuer or audience', async () => {
-    await rejectsWith(await signReceipt(claims({ iss: 'https://evil.example' }), es.signer), 'issuer_mismatch');
-    await rejectsWith(await signReceipt(claims({ aud: 'other-api' }), es.signer), 'audience_mismatch');
-    await rejectsWith(await signReceipt(claims(), es.signer), 'issuer_mismatch', { issuer: 'https://other.example' });
-    await rejectsWith(await signReceipt(claims(), es.signer), 'audience_mismatch', { audience: 'other-api' });
+    await rejectsWith(
+      await signReceipt(claims({ iss: 'https://evil.example' }), es.signer),
+      'issuer_mismatch',
+    );
+    await rejectsWith(
+      await signReceipt(claims({ aud: 'other-api' }), es.signer),
+      'audience_mismatch',
+    );
+    await rejectsWith(await signReceipt(claims(), es.signer), 'issuer_mismatch', {
+      issuer: 'https://other.example',
+    });
+    await rejectsWith(await signReceipt(claims(), es.signer), 'audience_mismatch', {
+      audience: 'other-api',
+    });
     // An audience list containing ours is still not "this audience".
-    await rejectsWith(await signReceipt(claims({ aud: [AUD, 'other-api'] }), es.signer), 'claim_invalid');
+    await rejectsWith(
+      await signReceipt(claims({ aud: [AUD, 'other-api'] }), es.signer),
+      'claim_invalid',
+    );
   });
 
   it('an expired receipt, and one past maxAge', async () => {
@@ -220,7 +323,9 @@ describe('verifyReceipt refuses', () => {
   it('a receipt for another action', async () => {
     const token = await signReceipt(claims(), es.signer);
     await rejectsWith(token, 'action_mismatch', { action: { ...ACTION, amount: '9999.00' } });
-    await rejectsWith(token, 'action_mismatch', { actionHash: await hashAction({ ...ACTION, to: 'GB00…' }) });
+    await rejectsWith(token, 'action_mismatch', {
+      actionHash: await hashAction({ ...ACTION, to: 'GB00…' }),
+    });
     await rejectsWith(token, 'action_mismatch', { actionHash: '' });
   });
 
@@ -239,8 +344,14 @@ describe('verifyReceipt refuses', () => {
   });
 
   it('a wrong or missing typ', async () => {
-    await rejectsWith(await forge(header(es, { typ: 'JWT' }), claims(), es.signer.key), 'typ_invalid');
-    await rejectsWith(await forge(header(es, { typ: 'at+jwt' }), claims(), es.signer.key), 'typ_invalid');
+    await rejectsWith(
+      await forge(header(es, { typ: 'JWT' }), claims(), es.signer.key),
+      'typ_invalid',
+    );
+    await rejectsWith(
+      await forge(header(es, { typ: 'at+jwt' }), claims(), es.signer.key),
+      'typ_invalid',
+    );
     const { typ: _typ, ...noTyp } = header(es);
     await rejectsWith(await forge(noTyp, claims(), es.signer.key), 'typ_invalid');
   });
@@ -248,8 +359,22 @@ describe('verifyReceipt refuses', () => {
   it.each([
     ['no cred', { cred: undefined }],
     ['cred without device_bound', { cred: { id: 'c', aaguid: 'a', backed_up: false } }],
-    ['cred.backed_up as a string', { cred: { id: 'c', aaguid: 'a', device_bound: true, backed_up: 'false' } }],
-    ['cred.enrolled_at as a string', { cred: { id: 'c', aaguid: 'a', device_bound: true, backed_up: false, enrolled_at: '2026-11-22' } }],
+    [
+      'cred.backed_up as a string',
+      { cred: { id: 'c', aaguid: 'a', device_bound: true, backed_up: 'false' } },
+    ],
+    [
+      'cred.enrolled_at as a string',
+      {
+        cred: {
+          id: 'c',
+          aaguid: 'a',
+          device_bound: true,
+          backed_up: false,
+          enrolled_at: '2026-11-22',
+        },
+      },
+    ],
     ['uv false', { uv: false }],
     ['uv "true"', { uv: 'true' }],
     ['no jti', { jti: undefined }],
@@ -270,12 +395,22 @@ describe('verifyReceipt refuses', () => {
     ['signed_at as a string', { signed_at: String(NOW) }],
     ['signed_at as null', { signed_at: null }],
   ] as const)('a receipt with %s', async (_name, overrides) => {
-    await rejectsWith(await signReceipt(claims(overrides as never), es.signer), 'claim_invalid', { now: new Date(NOW * 1000) });
+    await rejectsWith(await signReceipt(claims(overrides as never), es.signer), 'claim_invalid', {
+      now: new Date(NOW * 1000),
+    });
   });
 
   it('garbage that is not a compact JWS', async () => {
     const [h, p, s] = (await signReceipt(claims(), es.signer)).split('.');
-    for (const token of ['', 'abc', `${h}.${p}`, `${h}.${p}.${s}.x`, `${b64json('str')}.${p}.${s}`, `!!.${p}.${s}`, 'a'.repeat(20_000)]) {
+    for (const token of [
+      '',
+      'abc',
+      `${h}.${p}`,
+      `${h}.${p}.${s}.x`,
+      `${b64json('str')}.${p}.${s}`,
+      `!!.${p}.${s}`,
+      'a'.repeat(20_000),
+    ]) {
       await rejectsWith(token, 'malformed');
     }
     // The payload is only parsed after the signature over its bytes verified.
@@ -285,7 +420,11 @@ describe('verifyReceipt refuses', () => {
     // An unknown critical header, validly signed.
     // (jose will not sign one, so the signature is made by hand.)
     const input = `${b64json(header(es, { crit: ['exp-x'], 'exp-x': 1 }))}.${b64json(claims())}`;
-    const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, es.signer.key, utf8.encode(input));
+    const sig = await crypto.subtle.sign(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      es.signer.key,
+      utf8.encode(input),
+    );
     await rejectsWith(`${input}.${base64url.encode(new Uint8Array(sig))}`, 'malformed');
   });
 
@@ -296,7 +435,11 @@ describe('verifyReceipt refuses', () => {
   it('an EdDSA token verified against a set where only an ES256 key has the kid (no cross-alg confusion)', async () => {
     const pub = await importJWK({ ...ed.jwks.keys[0]! }, 'EdDSA');
     expect((pub as CryptoKey).type).toBe('public');
-    const token = await forge({ alg: 'ES256', kid: ed.signer.kid, typ: 'psea-receipt+jwt' }, claims(), es.signer.key);
+    const token = await forge(
+      { alg: 'ES256', kid: ed.signer.kid, typ: 'psea-receipt+jwt' },
+      claims(),
+      es.signer.key,
+    );
     await rejectsWith(token, 'key_unknown');
   });
 });

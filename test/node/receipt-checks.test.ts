@@ -33,7 +33,9 @@ let act: string;
 let dsp: string;
 
 beforeAll(async () => {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    format: 'jwk',
+  });
   keys = await loadSigningKeys(JSON.stringify({ keys: [jwk] }));
   act = await hashAction(ACTION);
   dsp = await hashDisplay(DISPLAY);
@@ -41,21 +43,47 @@ beforeAll(async () => {
 
 function receipt(overrides: Partial<ReceiptClaims> = {}): Promise<string> {
   const claims: ReceiptClaims = {
-    iss: ISS, sub: SUB, aud: AUD, iat: NOW, exp: NOW + 300, jti: randomId(), act, act_type: ACTION.type, dsp,
-    nonce: randomId(), uv: true,
-    cred: { id: 'cred-1', aaguid: '00000000-0000-0000-0000-000000000000', device_bound: true, backed_up: false },
+    iss: ISS,
+    sub: SUB,
+    aud: AUD,
+    iat: NOW,
+    exp: NOW + 300,
+    jti: randomId(),
+    act,
+    act_type: ACTION.type,
+    dsp,
+    nonce: randomId(),
+    uv: true,
+    cred: {
+      id: 'cred-1',
+      aaguid: '00000000-0000-0000-0000-000000000000',
+      device_bound: true,
+      backed_up: false,
+    },
     ...overrides,
   };
-  for (const [k, v] of Object.entries(claims)) if (v === undefined) delete (claims as unknown as Record<string, unknown>)[k];
+  for (const [k, v] of Object.entries(claims))
+    if (v === undefined) delete (claims as unknown as Record<string, unknown>)[k];
   return signReceipt(claims, keys.signer);
 }
 
 function opts(extra: Record<string, unknown> = {}): VerifyReceiptOptions {
   const action = 'actionHash' in extra ? {} : { action: ACTION };
-  return { jwks: keys.jwks, issuer: ISS, audience: AUD, subject: SUB, ...action, now: new Date(NOW * 1000 + 10_000), ...extra } as VerifyReceiptOptions;
+  return {
+    jwks: keys.jwks,
+    issuer: ISS,
+    audience: AUD,
+    subject: SUB,
+    ...action,
+    now: new Date(NOW * 1000 + 10_000),
+    ...extra,
+  } as VerifyReceiptOptions;
 }
 
-async function code(token: string, options: VerifyReceiptOptions): Promise<ReceiptErrorCode | 'ok'> {
+async function code(
+  token: string,
+  options: VerifyReceiptOptions,
+): Promise<ReceiptErrorCode | 'ok'> {
   return verifyReceipt(token, options).then(
     () => 'ok' as const,
     (e: unknown) => {
@@ -78,7 +106,10 @@ describe('options a backend cannot leave out', () => {
       ['action and actionHash', { ...opts(), actionHash: act }],
       ['action: false and actionHash', { ...noAction, action: false, actionHash: act }],
       ['an undefined action', { ...opts(), action: undefined }],
-      ['an undefined action beside an actionHash', { ...noAction, action: undefined, actionHash: act }],
+      [
+        'an undefined action beside an actionHash',
+        { ...noAction, action: undefined, actionHash: act },
+      ],
       ['an undefined actionHash beside an action', { ...opts(), actionHash: undefined }],
       ['an actionHash that is not a string', { ...noAction, actionHash: 42 }],
       ['action: true (not an action, not the opt-out)', { ...opts(), action: true }],
@@ -94,7 +125,8 @@ describe('options a backend cannot leave out', () => {
     ];
     const token = await receipt();
     for (const [name, options] of cases) {
-      for (const t of [token, 'garbage']) expect(await code(t, options as never), name).toBe('invalid_options');
+      for (const t of [token, 'garbage'])
+        expect(await code(t, options as never), name).toBe('invalid_options');
     }
     // An action or display with no JSON form is the caller's bug, reported as such, also before the token.
     expect(await code('garbage', opts({ action: { n: Number.NaN } }))).toBe('invalid_json');
@@ -115,10 +147,12 @@ describe('options a backend cannot leave out', () => {
 describe('subject', () => {
   it('a receipt for another user: subject_mismatch, however the action is named', async () => {
     const token = await receipt({ sub: 'u-999' });
-    for (const extra of [{}, { actionHash: act }, { action: false }]) expect(await code(token, opts(extra))).toBe('subject_mismatch');
+    for (const extra of [{}, { actionHash: act }, { action: false }])
+      expect(await code(token, opts(extra))).toBe('subject_mismatch');
     // Exact comparison: no case folding, no prefix, no trimming.
     const mine = await receipt();
-    for (const subject of ['U-123', 'u-12', 'u-1234', ' u-123', 'u-123 ']) expect(await code(mine, opts({ subject }))).toBe('subject_mismatch');
+    for (const subject of ['U-123', 'u-12', 'u-1234', ' u-123', 'u-123 '])
+      expect(await code(mine, opts({ subject }))).toBe('subject_mismatch');
   });
 });
 
@@ -127,9 +161,15 @@ describe('display', () => {
     const token = await receipt();
     expect(await code(token, opts({ display: DISPLAY }))).toBe('ok');
     // Member order does not matter (JCS), content does.
-    expect(await code(token, opts({ display: { fields: DISPLAY.fields, title: DISPLAY.title } }))).toBe('ok');
-    expect(await code(token, opts({ display: { ...DISPLAY, title: 'Send €12.50' } }))).toBe('display_mismatch');
-    expect(await code(token, opts({ display: { ...DISPLAY, fields: [] } }))).toBe('display_mismatch');
+    expect(
+      await code(token, opts({ display: { fields: DISPLAY.fields, title: DISPLAY.title } })),
+    ).toBe('ok');
+    expect(await code(token, opts({ display: { ...DISPLAY, title: 'Send €12.50' } }))).toBe(
+      'display_mismatch',
+    );
+    expect(await code(token, opts({ display: { ...DISPLAY, fields: [] } }))).toBe(
+      'display_mismatch',
+    );
     const noDsp = await receipt({ dsp: undefined });
     expect(await code(noDsp, opts({ display: DISPLAY }))).toBe('display_mismatch');
     // Without a display option, dsp is not compared.
@@ -138,8 +178,18 @@ describe('display', () => {
 
   it('the statement rebuilt from a receipt with dsp carries it', async () => {
     const { claims, statement } = await verifyReceipt(await receipt(), opts({ display: DISPLAY }));
-    expect(statement).toEqual({ v: 1, iss: ISS, aud: AUD, sub: SUB, act, dsp, nonce: claims.nonce });
-    expect(await statementChallenge(statement)).not.toBe(await statementChallenge({ ...statement, dsp: undefined }));
+    expect(statement).toEqual({
+      v: 1,
+      iss: ISS,
+      aud: AUD,
+      sub: SUB,
+      act,
+      dsp,
+      nonce: claims.nonce,
+    });
+    expect(await statementChallenge(statement)).not.toBe(
+      await statementChallenge({ ...statement, dsp: undefined }),
+    );
   });
 });
 
@@ -158,16 +208,32 @@ describe('offline receipts', () => {
 
 describe('the order of the checks: options, signature and claims, subject, action, display, offline', () => {
   it('reports the first failing check', async () => {
-    const allWrong = await receipt({ sub: 'u-999', act: await hashAction({ type: 'other' }), dsp: await hashDisplay({ title: 'other' }), offline: true, signed_at: NOW - 30 });
+    const allWrong = await receipt({
+      sub: 'u-999',
+      act: await hashAction({ type: 'other' }),
+      dsp: await hashDisplay({ title: 'other' }),
+      offline: true,
+      signed_at: NOW - 30,
+    });
     const [h, p, s] = allWrong.split('.') as [string, string, string];
     const flipped = `${h}.${p}.${s.slice(0, -4)}${s.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
     expect(await code(flipped, opts({ subject: '' }))).toBe('invalid_options');
     expect(await code(flipped, opts({ display: DISPLAY }))).toBe('signature_invalid');
-    expect(await code(allWrong, opts({ display: DISPLAY, now: (NOW + 3600) * 1000 }))).toBe('expired');
+    expect(await code(allWrong, opts({ display: DISPLAY, now: (NOW + 3600) * 1000 }))).toBe(
+      'expired',
+    );
     expect(await code(allWrong, opts({ display: DISPLAY }))).toBe('subject_mismatch');
-    expect(await code(allWrong, opts({ display: DISPLAY, subject: 'u-999' }))).toBe('action_mismatch');
-    expect(await code(allWrong, opts({ display: DISPLAY, subject: 'u-999', action: false }))).toBe('display_mismatch');
-    expect(await code(allWrong, opts({ subject: 'u-999', action: false }))).toBe('offline_not_allowed');
-    expect(await code(allWrong, opts({ subject: 'u-999', action: false, allowOffline: true }))).toBe('ok');
+    expect(await code(allWrong, opts({ display: DISPLAY, subject: 'u-999' }))).toBe(
+      'action_mismatch',
+    );
+    expect(await code(allWrong, opts({ display: DISPLAY, subject: 'u-999', action: false }))).toBe(
+      'display_mismatch',
+    );
+    expect(await code(allWrong, opts({ subject: 'u-999', action: false }))).toBe(
+      'offline_not_allowed',
+    );
+    expect(
+      await code(allWrong, opts({ subject: 'u-999', action: false, allowOffline: true })),
+    ).toBe('ok');
   });
 });

@@ -38,9 +38,9 @@ describe('canonicalJson (RFC 8785)', () => {
   });
 
   it('writes numbers in ECMAScript form', () => {
-    expect(canonicalJson({ b: 1.0, a: 1e21, c: -0, d: 1e-7, e: 123456789012345680000, f: 0.1 + 0.2 })).toBe(
-      '{"a":1e+21,"b":1,"c":0,"d":1e-7,"e":123456789012345680000,"f":0.30000000000000004}',
-    );
+    expect(
+      canonicalJson({ b: 1.0, a: 1e21, c: -0, d: 1e-7, e: 123456789012345680000, f: 0.1 + 0.2 }),
+    ).toBe('{"a":1e+21,"b":1,"c":0,"d":1e-7,"e":123456789012345680000,"f":0.30000000000000004}');
   });
 
   it.each([
@@ -51,7 +51,9 @@ describe('canonicalJson (RFC 8785)', () => {
     ['a lone surrogate', { s: '\ud800' }],
     ['a BigInt', { n: 1n }],
   ])('throws invalid_json for %s', (_name, value) => {
-    expect(() => canonicalJson(value)).toThrow(expect.objectContaining({ name: 'ReceiptError', code: 'invalid_json' }));
+    expect(() => canonicalJson(value)).toThrow(
+      expect.objectContaining({ name: 'ReceiptError', code: 'invalid_json' }),
+    );
   });
 
   it('throws invalid_json for a cycle', () => {
@@ -64,7 +66,9 @@ describe('canonicalJson (RFC 8785)', () => {
 describe('sha256B64url', () => {
   it('hashes strings as UTF-8 and bytes as given', async () => {
     expect(await sha256B64url('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
-    expect(await sha256B64url(new Uint8Array([0x61, 0x62, 0x63]))).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+    expect(await sha256B64url(new Uint8Array([0x61, 0x62, 0x63]))).toBe(
+      'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0',
+    );
     expect(await sha256B64url('')).toBe('47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU');
   });
 });
@@ -72,16 +76,28 @@ describe('sha256B64url', () => {
 describe('hashAction', () => {
   it('is base64url SHA-256 of JCS(action), independent of key order', async () => {
     const expected = 'saNXwokzVvXmzkBkwL2kBridq1YY26Gzs5UnuSpNI6c';
-    expect(await hashAction({ type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89…' })).toBe(expected);
-    expect(await hashAction({ to: 'DE89…', currency: 'EUR', amount: '1250.00', type: 'wire.transfer' })).toBe(expected);
+    expect(
+      await hashAction({ type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89…' }),
+    ).toBe(expected);
+    expect(
+      await hashAction({ to: 'DE89…', currency: 'EUR', amount: '1250.00', type: 'wire.transfer' }),
+    ).toBe(expected);
   });
 
   it('hashes the RFC 8785 examples to the independently computed values', async () => {
     expect(
-      await hashAction(JSON.parse(String.raw`{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],"string":"\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/","literals":[null,true,false]}`)),
+      await hashAction(
+        JSON.parse(
+          String.raw`{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],"string":"\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/","literals":[null,true,false]}`,
+        ),
+      ),
     ).toBe('LV4BoxjQ8IeatWjEviicix9k74khpTxid9XgaZeLqss');
     expect(
-      await hashAction(JSON.parse(String.raw`{"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}`)),
+      await hashAction(
+        JSON.parse(
+          String.raw`{"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}`,
+        ),
+      ),
     ).toBe('XjIVVtIgGKllaZGp6U937BdfoZPlKiQp0xL4QZ7IsIw');
   });
 
@@ -134,7 +150,9 @@ describe('statement', () => {
     expect(rebuilt).toEqual(statement);
     expect(Object.keys(rebuilt).sort()).toEqual(['act', 'aud', 'iss', 'nonce', 'sub', 'v']);
     expect(await statementChallenge(rebuilt)).toBe(await statementChallenge(statement));
-    expect(await statementChallenge({ ...rebuilt, sub: 'u-124' })).not.toBe(await statementChallenge(statement));
+    expect(await statementChallenge({ ...rebuilt, sub: 'u-124' })).not.toBe(
+      await statementChallenge(statement),
+    );
   });
 });
 

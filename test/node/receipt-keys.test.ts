@@ -38,16 +38,34 @@ describe('loadSigningKeys', () => {
       { kty: 'EC', kid: 'es-1', alg: 'ES256', use: 'sig', crv: 'P-256', x: es.x, y: es.y },
       { kty: 'OKP', kid: expect.any(String), alg: 'EdDSA', use: 'sig', crv: 'Ed25519', x: ed.x },
     ]);
-    expect(Object.isFrozen(jwks) && Object.isFrozen(jwks.keys) && Object.isFrozen(jwks.keys[0])).toBe(true);
+    expect(
+      Object.isFrozen(jwks) && Object.isFrozen(jwks.keys) && Object.isFrozen(jwks.keys[0]),
+    ).toBe(true);
   });
 
   it('publishes no private member, whatever the input carried', async () => {
-    const noisy = { ...ecKey(), p: 'AQAB', q: 'AQAB', dp: 'AQAB', dq: 'AQAB', qi: 'AQAB', k: 'AQAB', oth: [], ext: true, key_ops: ['sign'], x5c: ['AQAB'] };
+    const noisy = {
+      ...ecKey(),
+      p: 'AQAB',
+      q: 'AQAB',
+      dp: 'AQAB',
+      dq: 'AQAB',
+      qi: 'AQAB',
+      k: 'AQAB',
+      oth: [],
+      ext: true,
+      key_ops: ['sign'],
+      x5c: ['AQAB'],
+    };
     const { jwks } = await loadSigningKeys(set(noisy, edKey()));
     const text = JSON.stringify(jwks);
     for (const key of jwks.keys) {
       for (const member of PRIVATE_MEMBERS) expect(key).not.toHaveProperty(member);
-      expect(Object.keys(key).sort()).toEqual(key.kty === 'EC' ? ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y'] : ['alg', 'crv', 'kid', 'kty', 'use', 'x']);
+      expect(Object.keys(key).sort()).toEqual(
+        key.kty === 'EC'
+          ? ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']
+          : ['alg', 'crv', 'kid', 'kty', 'use', 'x'],
+      );
     }
     expect(text).not.toContain(noisy.d);
   });
@@ -56,8 +74,12 @@ describe('loadSigningKeys', () => {
     const es = ecKey();
     const ed = edKey();
     const { signer, jwks } = await loadSigningKeys(set(es, ed));
-    expect(signer.kid).toBe(await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: es.x!, y: es.y! }));
-    expect(jwks.keys[1]!.kid).toBe(await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: ed.x! }));
+    expect(signer.kid).toBe(
+      await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: es.x!, y: es.y! }),
+    );
+    expect(jwks.keys[1]!.kid).toBe(
+      await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: ed.x! }),
+    );
     // RFC 7638 §3.1 example key shape: the thumbprint is 43 base64url characters.
     expect(signer.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
@@ -70,7 +92,9 @@ describe('loadSigningKeys', () => {
   it('signs with a key whose published half verifies', async () => {
     const { signer, jwks } = await loadSigningKeys(set(edKey(), ecKey()));
     const { CompactSign } = await import('jose');
-    const jws = await new CompactSign(new TextEncoder().encode('x')).setProtectedHeader({ alg: signer.alg, kid: signer.kid }).sign(signer.key);
+    const jws = await new CompactSign(new TextEncoder().encode('x'))
+      .setProtectedHeader({ alg: signer.alg, kid: signer.kid })
+      .sign(signer.key);
     await expect(compactVerify(jws, createLocalJWKSet(jwks))).resolves.toBeDefined();
   });
 
@@ -84,18 +108,32 @@ describe('loadSigningKeys', () => {
   });
 
   it('rejects unsupported key types and curves, naming the key by position', async () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      format: 'jwk',
+    });
     expect((await rejection(set(ecKey(), rsa))).message).toContain('key 2: unsupported kty');
     expect((await rejection(set(ecKey('P-384')))).message).toContain('key 1: unsupported EC curve');
-    expect((await rejection(set({ kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0', alg: 'HS256' }))).message).toContain('unsupported kty');
+    expect(
+      (
+        await rejection(
+          set({ kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0', alg: 'HS256' }),
+        )
+      ).message,
+    ).toContain('unsupported kty');
     const x25519 = generateKeyPairSync('x25519').privateKey.export({ format: 'jwk' });
     expect((await rejection(set(x25519))).message).toContain('unsupported OKP curve');
   });
 
   it('rejects an alg that does not match the key', async () => {
-    expect((await rejection(set({ ...ecKey(), alg: 'HS256' }))).message).toContain('alg does not match');
-    expect((await rejection(set({ ...ecKey(), alg: 'EdDSA' }))).message).toContain('alg does not match');
-    expect((await rejection(set({ ...edKey(), alg: 'ES256' }))).message).toContain('alg does not match');
+    expect((await rejection(set({ ...ecKey(), alg: 'HS256' }))).message).toContain(
+      'alg does not match',
+    );
+    expect((await rejection(set({ ...ecKey(), alg: 'EdDSA' }))).message).toContain(
+      'alg does not match',
+    );
+    expect((await rejection(set({ ...edKey(), alg: 'ES256' }))).message).toContain(
+      'alg does not match',
+    );
   });
 
   it('rejects a public-only key', async () => {
@@ -123,7 +161,9 @@ describe('loadSigningKeys', () => {
   it('rejects a key whose sign/verify probe fails', async () => {
     const verify = vi.spyOn(crypto.subtle, 'verify').mockResolvedValueOnce(false);
     try {
-      expect((await rejection(set(ecKey()))).message).toContain('key 1: public members do not match the private key');
+      expect((await rejection(set(ecKey()))).message).toContain(
+        'key 1: public members do not match the private key',
+      );
     } finally {
       verify.mockRestore();
     }
@@ -140,7 +180,9 @@ describe('loadSigningKeys', () => {
 
   it('rejects duplicate kids, explicit or computed', async () => {
     const es = ecKey();
-    expect((await rejection(set({ ...es, kid: 'k' }, { ...edKey(), kid: 'k' }))).message).toContain('key 2: duplicate kid');
+    expect((await rejection(set({ ...es, kid: 'k' }, { ...edKey(), kid: 'k' }))).message).toContain(
+      'key 2: duplicate kid',
+    );
     expect((await rejection(set(es, es))).message).toContain('duplicate kid');
   });
 

@@ -8,7 +8,12 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hashAction, ReceiptError, verifyReceipt, type SigningKeySet } from '../../packages/psea/src/receipt/index.ts';
+import {
+  hashAction,
+  ReceiptError,
+  verifyReceipt,
+  type SigningKeySet,
+} from '../../packages/psea/src/receipt/index.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
 import { loadSigningKeys } from '../../worker/receipts/signing-keys.ts';
 import { signReceipt } from '../../worker/receipts/sign-receipt.ts';
@@ -22,7 +27,9 @@ const ACTION = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 
 let keys: SigningKeySet;
 let act: string;
 beforeAll(async () => {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    format: 'jwk',
+  });
   keys = await loadSigningKeys(JSON.stringify({ keys: [jwk] }));
   act = await hashAction(ACTION);
 });
@@ -30,8 +37,22 @@ beforeAll(async () => {
 const receipt = (extra: Record<string, unknown> = {}) =>
   signReceipt(
     {
-      iss: ISS, sub: SUB, aud: AUD, iat: NOW, exp: NOW + 300, jti: randomId(), act, act_type: ACTION.type, nonce: randomId(), uv: true,
-      cred: { id: 'cred-1', aaguid: '00000000-0000-0000-0000-000000000000', device_bound: true, backed_up: false },
+      iss: ISS,
+      sub: SUB,
+      aud: AUD,
+      iat: NOW,
+      exp: NOW + 300,
+      jti: randomId(),
+      act,
+      act_type: ACTION.type,
+      nonce: randomId(),
+      uv: true,
+      cred: {
+        id: 'cred-1',
+        aaguid: '00000000-0000-0000-0000-000000000000',
+        device_bound: true,
+        backed_up: false,
+      },
       ...extra,
     } as never,
     keys.signer,
@@ -39,7 +60,12 @@ const receipt = (extra: Record<string, unknown> = {}) =>
 
 /** Run `fn` with `Object.prototype[name] = value`, always cleaning up. */
 async function polluted<T>(name: string, value: unknown, fn: () => Promise<T>): Promise<T> {
-  Object.defineProperty(Object.prototype, name, { value, configurable: true, writable: true, enumerable: false });
+  Object.defineProperty(Object.prototype, name, {
+    value,
+    configurable: true,
+    writable: true,
+    enumerable: false,
+  });
   try {
     return await fn();
   } finally {
@@ -47,10 +73,21 @@ async function polluted<T>(name: string, value: unknown, fn: () => Promise<T>): 
   }
 }
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ReceiptError ? e.code : `threw ${String(e)}`));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: unknown) => (e instanceof ReceiptError ? e.code : `threw ${String(e)}`),
+  );
 
 describe('verifyReceipt reads only the options the caller passed', () => {
-  const options = (now: number) => ({ jwks: keys.jwks, issuer: ISS, audience: AUD, subject: SUB, action: ACTION, now: new Date(now * 1000) });
+  const options = (now: number) => ({
+    jwks: keys.jwks,
+    issuer: ISS,
+    audience: AUD,
+    subject: SUB,
+    action: ACTION,
+    now: new Date(now * 1000),
+  });
 
   it('refuses an expired receipt (holds without pollution)', async () => {
     expect(await codeOf(verifyReceipt(await receipt(), options(NOW + 3600)))).toBe('expired');
@@ -59,19 +96,27 @@ describe('verifyReceipt reads only the options the caller passed', () => {
   // HOLE (low): an inherited clockTolerance is taken as the caller's. Found: 'ok' for a receipt an hour expired.
   it('an inherited clockTolerance does not revive an expired receipt', async () => {
     const token = await receipt();
-    expect(await polluted('clockTolerance', 10 ** 9, () => codeOf(verifyReceipt(token, options(NOW + 3600))))).toBe('expired');
+    expect(
+      await polluted('clockTolerance', 10 ** 9, () =>
+        codeOf(verifyReceipt(token, options(NOW + 3600))),
+      ),
+    ).toBe('expired');
   });
 
   // HOLE (low): an inherited allowOffline accepts an offline receipt the backend never opted into.
   it('an inherited allowOffline does not accept an offline receipt', async () => {
     const token = await receipt({ offline: true, signed_at: NOW }); // an offline receipt carries the device's signed_at
-    expect(await polluted('allowOffline', true, () => codeOf(verifyReceipt(token, options(NOW + 10))))).toBe('offline_not_allowed');
+    expect(
+      await polluted('allowOffline', true, () => codeOf(verifyReceipt(token, options(NOW + 10)))),
+    ).toBe('offline_not_allowed');
   });
 
   // HOLE (low): an inherited `action: false` turns a missing action (a caller bug, invalid_options) into "compare none".
   it('an inherited action: false does not stand in for a missing action', async () => {
     const token = await receipt();
     const { action: _a, ...noAction } = options(NOW + 10);
-    expect(await polluted('action', false, () => codeOf(verifyReceipt(token, noAction as never)))).toBe('invalid_options');
+    expect(
+      await polluted('action', false, () => codeOf(verifyReceipt(token, noAction as never))),
+    ).toBe('invalid_options');
   });
 });

@@ -19,7 +19,11 @@ import { SoftAuthenticator } from '../support/soft-authenticator';
 import { serveWorker, type WorkerdService } from '../support/workerd-service';
 
 const apiKey = randomBytes(32).toString('base64url');
-const jwk = (kid: string) => ({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid, alg: 'ES256' });
+const jwk = (kid: string) => ({
+  ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }),
+  kid,
+  alg: 'ES256',
+});
 const OLD = jwk('old');
 const NEW = jwk('new');
 const keys = (...k: object[]) => JSON.stringify({ keys: k });
@@ -28,7 +32,10 @@ let service: WorkerdService;
 async function api(path: string, body?: unknown, auth = true): Promise<any> {
   const res = await fetch(`${service.base}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { ...(auth ? { authorization: `Bearer ${apiKey}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(auth ? { authorization: `Bearer ${apiKey}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
@@ -41,7 +48,11 @@ async function enroll(userId: string): Promise<SoftAuthenticator> {
   const auth = await SoftAuthenticator.create();
   const { ticket } = await api('/v1/enrollments', { user: { id: userId, name: userId } });
   const { options } = await api(`/v1/enrollments/${ticket}`, undefined, false);
-  await api(`/v1/enrollments/${ticket}`, await auth.register(options, { origin: service.base }), false);
+  await api(
+    `/v1/enrollments/${ticket}`,
+    await auth.register(options, { origin: service.base }),
+    false,
+  );
   return auth;
 }
 
@@ -55,18 +66,33 @@ interface Issued {
 
 async function approve(userId: string, auth: SoftAuthenticator, n: number): Promise<Issued> {
   const action = { type: 'wire.transfer', amount: `${n}.00`, to: 'DE89' };
-  const { ticket } = await api('/v1/actions', { user: { id: userId }, action, audience: 'payments-api' });
+  const { ticket } = await api('/v1/actions', {
+    user: { id: userId },
+    action,
+    audience: 'payments-api',
+  });
   const { options } = await api(`/v1/actions/${ticket}`, undefined, false);
-  const { receipt } = await api(`/v1/actions/${ticket}/verify`, await auth.assert(options, { origin: service.base }), false);
+  const { receipt } = await api(
+    `/v1/actions/${ticket}/verify`,
+    await auth.assert(options, { origin: service.base }),
+    false,
+  );
   return { receipt, userId, action, jwks: await api('/.well-known/jwks.json', undefined, false) };
 }
 
 const check = (i: Issued, jwks: PublicJWKSet) =>
-  verifyReceipt(i.receipt, { jwks, issuer: service.base, audience: 'payments-api', subject: i.userId, action: i.action }).then(
+  verifyReceipt(i.receipt, {
+    jwks,
+    issuer: service.base,
+    audience: 'payments-api',
+    subject: i.userId,
+    action: i.action,
+  }).then(
     () => 'ok',
     (err: { code?: string }) => err.code ?? 'error',
   );
-const kidOf = (receipt: string): string => JSON.parse(Buffer.from(receipt.split('.')[0]!, 'base64url').toString()).kid;
+const kidOf = (receipt: string): string =>
+  JSON.parse(Buffer.from(receipt.split('.')[0]!, 'base64url').toString()).kid;
 
 beforeAll(async () => {
   service = await serveWorker({ API_KEYS: apiKey, RECEIPT_SIGNING_KEYS: keys(OLD) });
@@ -75,10 +101,12 @@ afterAll(async () => service?.stop());
 
 describe('receipt-key rotation with approvals in flight', () => {
   it('0 failed verifies; every receipt verifies against the JWKS served at its time', async () => {
-    const users = await Promise.all([0, 1, 2, 3].map(async (i) => {
-      const id = `rot-${Date.now().toString(36)}-${i}`;
-      return { id, auth: await enroll(id) };
-    }));
+    const users = await Promise.all(
+      [0, 1, 2, 3].map(async (i) => {
+        const id = `rot-${Date.now().toString(36)}-${i}`;
+        return { id, auth: await enroll(id) };
+      }),
+    );
     const issued: Issued[] = [];
     const failures: string[] = [];
     let interrupted = 0;
@@ -98,7 +126,10 @@ describe('receipt-key rotation with approvals in flight', () => {
           continue;
         }
         issued.push(one);
-        const [atItsTime, backend] = await Promise.all([check(one, one.jwks), check(one, backendJwks)]);
+        const [atItsTime, backend] = await Promise.all([
+          check(one, one.jwks),
+          check(one, backendJwks),
+        ]);
         if (atItsTime !== 'ok') failures.push(`at its time: ${atItsTime}`);
         if (backend !== 'ok') failures.push(`backend: ${backend}`);
       }
@@ -129,6 +160,8 @@ describe('receipt-key rotation with approvals in flight', () => {
     // Why step 1 waits: a backend whose JWKS predates the add step cannot check a new receipt.
     const fresh = issued.find((i) => kidOf(i.receipt) === 'new')!;
     expect(await check(fresh, stale)).toBe('key_unknown');
-    console.log(`rotation: ${issued.length} receipts (${kids.filter((k) => k === 'new').length} by the new key), ${interrupted} approvals interrupted by the two redeploys, 0 failed verifies`);
+    console.log(
+      `rotation: ${issued.length} receipts (${kids.filter((k) => k === 'new').length} by the new key), ${interrupted} approvals interrupted by the two redeploys, 0 failed verifies`,
+    );
   }, 180_000);
 });

@@ -5,11 +5,28 @@ import { PLAIN_NAME, quotedName, signedMembers, type Step } from '../../widget/s
 
 /** A path as the element writes it (widget/visible.ts), as plain text. */
 const written = (path: Step[]): string =>
-  path.map((s, i) => ('index' in s ? `[${s.index}]` : PLAIN_NAME.test(s.name) ? `${i ? '.' : ''}${s.name}` : `["${quotedName(s.name)}"]`)).join('');
+  path
+    .map((s, i) =>
+      'index' in s
+        ? `[${s.index}]`
+        : PLAIN_NAME.test(s.name)
+          ? `${i ? '.' : ''}${s.name}`
+          : `["${quotedName(s.name)}"]`,
+    )
+    .join('');
 
 describe('signedMembers', () => {
   it('lists every leaf, nested members expanded, arrays by index, sorted at every level', () => {
-    const action = { type: 'wire.transfer', to: 'DE89', fee: { currency: 'EUR', amount: '25.00' }, legs: [{ to: 'a' }, 7], Z: null, ok: true, empty: {}, none: [] };
+    const action = {
+      type: 'wire.transfer',
+      to: 'DE89',
+      fee: { currency: 'EUR', amount: '25.00' },
+      legs: [{ to: 'a' }, 7],
+      Z: null,
+      ok: true,
+      empty: {},
+      none: [],
+    };
     expect(signedMembers(action).map((m) => [written(m.path), m.value])).toEqual([
       ['Z', { literal: 'null' }],
       ['empty', { literal: '{}' }],
@@ -26,15 +43,32 @@ describe('signedMembers', () => {
 
   it('sorts names by UTF-16 code units, as JCS does (not by code point, not numerically)', () => {
     // RFC 8785 §3.2.3's example keys, and integer-like names that JS objects would reorder.
-    const action: Record<string, string> = { '\u20ac': 'Euro', '\r': 'CR', '\ufb33': 'Hebrew', '1': 'One', '10': 'Ten', '2': 'Two', '\u{1F600}': 'Smiley', '\u0080': 'Control', '\u00f6': 'ö', type: 't' };
+    const action: Record<string, string> = {
+      '\u20ac': 'Euro',
+      '\r': 'CR',
+      '\ufb33': 'Hebrew',
+      '1': 'One',
+      '10': 'Ten',
+      '2': 'Two',
+      '\u{1F600}': 'Smiley',
+      '\u0080': 'Control',
+      '\u00f6': 'ö',
+      type: 't',
+    };
     const members = signedMembers(action);
     const rebuilt = `{${members.map((m) => `${JSON.stringify((m.path[0] as { name: string }).name)}:${JSON.stringify((m.value as { string: string }).string)}`).join(',')}}`;
     expect(rebuilt).toBe(canonicalJson(action));
   });
 
   it('writes numbers in their JCS form', () => {
-    expect(signedMembers({ type: 't', a: 1e21, b: 1.0, c: -0, d: 0.1 }).map((m) => m.value)).toEqual([
-      { literal: '1e+21' }, { literal: '1' }, { literal: '0' }, { literal: '0.1' }, { string: 't' },
+    expect(
+      signedMembers({ type: 't', a: 1e21, b: 1.0, c: -0, d: 0.1 }).map((m) => m.value),
+    ).toEqual([
+      { literal: '1e+21' },
+      { literal: '1' },
+      { literal: '0' },
+      { literal: '0.1' },
+      { string: 't' },
     ]);
   });
 
@@ -44,10 +78,30 @@ describe('signedMembers', () => {
   });
 
   it('never writes two different members the same way', () => {
-    const action = { type: 't', 'fee.amount': '0', fee: { amount: '500' }, 'a["b"]': 1, a: { b: 2 }, '': 3, 'x\\': 4, '0': 5, arr: [6] };
+    const action = {
+      type: 't',
+      'fee.amount': '0',
+      fee: { amount: '500' },
+      'a["b"]': 1,
+      a: { b: 2 },
+      '': 3,
+      'x\\': 4,
+      '0': 5,
+      arr: [6],
+    };
     const paths = signedMembers(action).map((m) => written(m.path));
     expect(new Set(paths).size).toBe(paths.length);
-    expect(paths).toEqual(['[""]', '0', 'a.b', '["a[\\"b\\"]"]', 'arr[0]', 'fee.amount', '["fee.amount"]', 'type', '["x\\\\"]']);
+    expect(paths).toEqual([
+      '[""]',
+      '0',
+      'a.b',
+      '["a[\\"b\\"]"]',
+      'arr[0]',
+      'fee.amount',
+      '["fee.amount"]',
+      'type',
+      '["x\\\\"]',
+    ]);
   });
 
   it('quotes a name holding a hiding character or a space', () => {

@@ -7,7 +7,12 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
-import { decodeAttestationObject, isoBase64URL, isoCBOR, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
+import {
+  decodeAttestationObject,
+  isoBase64URL,
+  isoCBOR,
+  parseAuthenticatorData,
+} from '@simplewebauthn/server/helpers';
 import {
   SoftAuthenticator,
   ecdsaRawToDer,
@@ -31,7 +36,9 @@ async function creationOptions(
   });
 }
 
-async function requestOptions(auth?: SoftAuthenticator): Promise<PublicKeyCredentialRequestOptionsJSON> {
+async function requestOptions(
+  auth?: SoftAuthenticator,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
   return generateAuthenticationOptions({
     rpID,
     userVerification: 'required',
@@ -39,7 +46,10 @@ async function requestOptions(auth?: SoftAuthenticator): Promise<PublicKeyCreden
   });
 }
 
-async function enrolled(alg: CoseAlg = -7, opts: Parameters<typeof SoftAuthenticator.create>[0] = {}) {
+async function enrolled(
+  alg: CoseAlg = -7,
+  opts: Parameters<typeof SoftAuthenticator.create>[0] = {},
+) {
   const auth = await SoftAuthenticator.create({ alg, ...opts });
   const options = await creationOptions();
   const reg = await auth.register(options, { origin });
@@ -56,7 +66,11 @@ async function enrolled(alg: CoseAlg = -7, opts: Parameters<typeof SoftAuthentic
 
 type Credential = Awaited<ReturnType<typeof enrolled>>['credential'];
 
-async function verifyAssertion(auth: SoftAuthenticator, credential: Credential, bend?: AssertionBend) {
+async function verifyAssertion(
+  auth: SoftAuthenticator,
+  credential: Credential,
+  bend?: AssertionBend,
+) {
   const options = await requestOptions(auth);
   const resp = await auth.assert(options, { origin, bend });
   return verifyAuthenticationResponse({
@@ -84,7 +98,9 @@ describe.each([-7, -8, -257] as const)('alg %i', (alg) => {
     const { auth, reg, credential } = await enrolled(alg);
     expect(reg.id).toBe(auth.credentialId);
     expect(reg.response.publicKeyAlgorithm).toBe(alg);
-    expect(isoBase64URL.fromBuffer(credential.publicKey)).toBe(isoBase64URL.fromBuffer(auth.publicKeyCose));
+    expect(isoBase64URL.fromBuffer(credential.publicKey)).toBe(
+      isoBase64URL.fromBuffer(auth.publicKeyCose),
+    );
     expect(credential.counter).toBe(0);
 
     const first = await verifyAssertion(auth, credential);
@@ -101,7 +117,9 @@ describe.each([-7, -8, -257] as const)('alg %i', (alg) => {
 
   it('flipped signature fails', async () => {
     const { auth, credential } = await enrolled(alg);
-    expect(await rejected(verifyAssertion(auth, credential, { signature: 'flip' }))).toBe('verified:false');
+    expect(await rejected(verifyAssertion(auth, credential, { signature: 'flip' }))).toBe(
+      'verified:false',
+    );
     expect(await rejected(verifyAssertion(auth, credential, { signature: 'zero' }))).not.toBe('');
   });
 
@@ -118,10 +136,18 @@ describe.each([-7, -8, -257] as const)('alg %i', (alg) => {
     expect(v.verified).toBe(true);
     expect(v.registrationInfo?.fmt).toBe('packed');
 
-    const bad = await auth.register(options, { origin, bend: { fmt: 'packed', attestationSignature: 'flip' } });
+    const bad = await auth.register(options, {
+      origin,
+      bend: { fmt: 'packed', attestationSignature: 'flip' },
+    });
     expect(
       await rejected(
-        verifyRegistrationResponse({ response: bad, expectedChallenge: options.challenge, expectedOrigin: origin, expectedRPID: rpID }),
+        verifyRegistrationResponse({
+          response: bad,
+          expectedChallenge: options.challenge,
+          expectedOrigin: origin,
+          expectedRPID: rpID,
+        }),
       ),
     ).toBe('verified:false');
   });
@@ -143,7 +169,11 @@ describe('assertion bends make verification fail', () => {
     ['wrong type', { type: 'webauthn.create' }, /response type/],
     ['counter not increased', { counter: 5 }, /counter value 5 was lower than expected 5/],
     ['counter regressed', { counter: 0 }, /counter value 0/],
-    ['BS without BE', { flags: { bs: true } }, /Single-device credential indicated that it was backed up/],
+    [
+      'BS without BE',
+      { flags: { bs: true } },
+      /Single-device credential indicated that it was backed up/,
+    ],
     ['topOrigin without crossOrigin', { topOrigin: 'https://evil.example' }, /top origin/],
     ['ED flag without extension data', { flags: { ed: true } }, /^threw: /],
   ];
@@ -157,7 +187,9 @@ describe('assertion bends make verification fail', () => {
   it('forged signature by another key fails; the real one still passes', async () => {
     const { auth, credential } = await enrolled(-7);
     const mallory = await SoftAuthenticator.create({ alg: -7 });
-    expect(await rejected(verifyAssertion(auth, credential, { signWith: mallory }))).toBe('verified:false');
+    expect(await rejected(verifyAssertion(auth, credential, { signWith: mallory }))).toBe(
+      'verified:false',
+    );
     expect((await verifyAssertion(auth, credential)).verified).toBe(true);
   });
 
@@ -170,20 +202,41 @@ describe('assertion bends make verification fail', () => {
         afterSign: (r) => {
           const ad = isoBase64URL.toBuffer(r.response.authenticatorData);
           ad[36] = (ad[36] ?? 0) + 1; // counter LSB
-          return { ...r, response: { ...r.response, authenticatorData: isoBase64URL.fromBuffer(ad) } };
+          return {
+            ...r,
+            response: { ...r.response, authenticatorData: isoBase64URL.fromBuffer(ad) },
+          };
         },
       },
     });
     const verify = () =>
-      verifyAuthenticationResponse({ response: resp, expectedChallenge: options.challenge, expectedOrigin: origin, expectedRPID: rpID, credential });
+      verifyAuthenticationResponse({
+        response: resp,
+        expectedChallenge: options.challenge,
+        expectedOrigin: origin,
+        expectedRPID: rpID,
+        credential,
+      });
     expect(await rejected(verify())).toBe('verified:false');
 
     // counter bytes set by the pre-signing bender are covered by the signature
     const resp2 = await auth.assert(options, {
       origin,
-      bend: { authenticatorData: (b) => { const c = new Uint8Array(b); c[36] = 99; return c; } },
+      bend: {
+        authenticatorData: (b) => {
+          const c = new Uint8Array(b);
+          c[36] = 99;
+          return c;
+        },
+      },
     });
-    const v2 = await verifyAuthenticationResponse({ response: resp2, expectedChallenge: options.challenge, expectedOrigin: origin, expectedRPID: rpID, credential });
+    const v2 = await verifyAuthenticationResponse({
+      response: resp2,
+      expectedChallenge: options.challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      credential,
+    });
     expect(v2.verified).toBe(true);
     expect(v2.authenticationInfo.newCounter).toBe(99);
   });
@@ -193,10 +246,14 @@ describe('assertion bends make verification fail', () => {
     // crossOrigin: true without topOrigin is accepted by simplewebauthn 14: the Worker must reject it itself.
     expect((await verifyAssertion(auth, credential, { crossOrigin: true })).verified).toBe(true);
     // userHandle is not compared with anything by simplewebauthn.
-    expect((await verifyAssertion(auth, credential, { userHandle: 'c29tZW9uZS1lbHNl' })).verified).toBe(true);
+    expect(
+      (await verifyAssertion(auth, credential, { userHandle: 'c29tZW9uZS1lbHNl' })).verified,
+    ).toBe(true);
     // counterStep 0: counter stays 0 and 0 <= 0 is allowed when the stored counter is 0 too.
     const zero = await enrolled(-7, { counterStep: 0 });
-    expect((await verifyAssertion(zero.auth, zero.credential)).authenticationInfo.newCounter).toBe(0);
+    expect((await verifyAssertion(zero.auth, zero.credential)).authenticationInfo.newCounter).toBe(
+      0,
+    );
   });
 
   it('UV off passes only when UV is not required', async () => {
@@ -204,7 +261,11 @@ describe('assertion bends make verification fail', () => {
     const options = await requestOptions(auth);
     const resp = await auth.assert(options, { origin, bend: { flags: { uv: false } } });
     const v = await verifyAuthenticationResponse({
-      response: resp, expectedChallenge: options.challenge, expectedOrigin: origin, expectedRPID: rpID, credential,
+      response: resp,
+      expectedChallenge: options.challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      credential,
       requireUserVerification: false,
     });
     expect(v.verified).toBe(true);
@@ -213,29 +274,56 @@ describe('assertion bends make verification fail', () => {
 
 describe('authenticator behaviour', () => {
   it('assertion authData is rpIdHash | flags | counter (37 bytes) and flags follow options', async () => {
-    const { auth, credential } = await enrolled(-8, { backupEligible: true, backedUp: true, initialCounter: 41 });
+    const { auth, credential } = await enrolled(-8, {
+      backupEligible: true,
+      backedUp: true,
+      initialCounter: 41,
+    });
     expect(credential.counter).toBe(41);
     const options = await requestOptions(auth);
     const resp = await auth.assert(options, { origin });
     const ad = isoBase64URL.toBuffer(resp.response.authenticatorData);
     expect(ad.length).toBe(37);
     const parsed = parseAuthenticatorData(ad);
-    expect(parsed.flags).toMatchObject({ up: true, uv: true, be: true, bs: true, at: false, ed: false });
+    expect(parsed.flags).toMatchObject({
+      up: true,
+      uv: true,
+      be: true,
+      bs: true,
+      at: false,
+      ed: false,
+    });
     expect(parsed.counter).toBe(42);
-    expect(resp.response.userHandle).toBe(isoBase64URL.fromBuffer(new TextEncoder().encode('u-123')));
+    expect(resp.response.userHandle).toBe(
+      isoBase64URL.fromBuffer(new TextEncoder().encode('u-123')),
+    );
     const cd = JSON.parse(isoBase64URL.toUTF8String(resp.response.clientDataJSON));
     expect(Object.keys(cd)).toEqual(['type', 'challenge', 'origin', 'crossOrigin']);
-    expect(cd).toEqual({ type: 'webauthn.get', challenge: options.challenge, origin, crossOrigin: false });
+    expect(cd).toEqual({
+      type: 'webauthn.get',
+      challenge: options.challenge,
+      origin,
+      crossOrigin: false,
+    });
   });
 
   it('extensions are appended to authData with ED set, and still verify', async () => {
     const { auth, credential } = await enrolled(-7);
     const options = await requestOptions(auth);
-    const resp = await auth.assert(options, { origin, bend: { extensions: new Map([['credProtect', 2]]) } });
+    const resp = await auth.assert(options, {
+      origin,
+      bend: { extensions: new Map([['credProtect', 2]]) },
+    });
     const parsed = parseAuthenticatorData(isoBase64URL.toBuffer(resp.response.authenticatorData));
     expect(parsed.flags.ed).toBe(true);
     expect(parsed.extensionsData).toBeDefined();
-    const v = await verifyAuthenticationResponse({ response: resp, expectedChallenge: options.challenge, expectedOrigin: origin, expectedRPID: rpID, credential });
+    const v = await verifyAuthenticationResponse({
+      response: resp,
+      expectedChallenge: options.challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      credential,
+    });
     expect(v.verified).toBe(true);
   });
 
@@ -246,30 +334,54 @@ describe('authenticator behaviour', () => {
     expect(auth.counter).toBe(0);
     const zero = await SoftAuthenticator.create({ counterStep: 0 });
     const r = await zero.assert(options, { origin, bend: { credentialId: zero.credentialId } });
-    expect(parseAuthenticatorData(isoBase64URL.toBuffer(r.response.authenticatorData)).counter).toBe(0);
+    expect(
+      parseAuthenticatorData(isoBase64URL.toBuffer(r.response.authenticatorData)).counter,
+    ).toBe(0);
   });
 
   it('concurrent assertions get distinct counters', async () => {
     const { auth } = await enrolled(-7);
     const options = await requestOptions(auth);
-    const resps = await Promise.all(Array.from({ length: 5 }, () => auth.assert(options, { origin })));
-    const counters = resps.map((r) => parseAuthenticatorData(isoBase64URL.toBuffer(r.response.authenticatorData)).counter);
+    const resps = await Promise.all(
+      Array.from({ length: 5 }, () => auth.assert(options, { origin })),
+    );
+    const counters = resps.map(
+      (r) => parseAuthenticatorData(isoBase64URL.toBuffer(r.response.authenticatorData)).counter,
+    );
     expect(new Set(counters).size).toBe(5);
   });
 
   it('registration authData carries aaguid, credential id and COSE key; BS without BE is representable', async () => {
-    const auth = await SoftAuthenticator.create({ aaguid: 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4', backedUp: true });
+    const auth = await SoftAuthenticator.create({
+      aaguid: 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4',
+      backedUp: true,
+    });
     const options = await creationOptions();
     const reg = await auth.register(options, { origin });
     const att = decodeAttestationObject(isoBase64URL.toBuffer(reg.response.attestationObject));
     expect(att.get('fmt')).toBe('none');
     const parsed = parseAuthenticatorData(att.get('authData'));
-    expect(parsed.flags).toMatchObject({ up: true, uv: true, be: false, bs: true, at: true, ed: false });
+    expect(parsed.flags).toMatchObject({
+      up: true,
+      uv: true,
+      be: false,
+      bs: true,
+      at: true,
+      ed: false,
+    });
     expect(isoBase64URL.fromBuffer(parsed.credentialID!)).toBe(auth.credentialId);
     expect(reg.response.authenticatorData).toBe(isoBase64URL.fromBuffer(att.get('authData')));
     expect(reg.clientExtensionResults).toEqual({ credProps: { rk: true } });
-    expect(await rejected(verifyRegistrationResponse({ response: reg, expectedChallenge: options.challenge, expectedOrigin: origin, expectedRPID: rpID })))
-      .toMatch(/Single-device credential indicated that it was backed up/);
+    expect(
+      await rejected(
+        verifyRegistrationResponse({
+          response: reg,
+          expectedChallenge: options.challenge,
+          expectedOrigin: origin,
+          expectedRPID: rpID,
+        }),
+      ),
+    ).toMatch(/Single-device credential indicated that it was backed up/);
     const cose = isoCBOR.decodeFirst<Map<number, unknown>>(parsed.credentialPublicKey!);
     expect(cose.get(1)).toBe(2);
     expect(cose.get(3)).toBe(-7);
@@ -286,7 +398,12 @@ describe('authenticator behaviour', () => {
     expect(b.length).toBe(a.length + 4);
     expect(Array.from(b.slice(-4))).toEqual(Array.from(trailing));
     // simplewebauthn decodes only the first CBOR item: trailing bytes alone do not fail verification.
-    const v = await verifyRegistrationResponse({ response: bent, expectedChallenge: options.challenge, expectedOrigin: origin, expectedRPID: rpID });
+    const v = await verifyRegistrationResponse({
+      response: bent,
+      expectedChallenge: options.challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+    });
     expect(v.verified).toBe(true);
   });
 
@@ -296,22 +413,55 @@ describe('authenticator behaviour', () => {
     await expect(auth.register(onlyEs256, { origin })).rejects.toThrow(/NotSupportedError/);
     const options = await creationOptions();
     const verify = (response: Awaited<ReturnType<SoftAuthenticator['register']>>) =>
-      verifyRegistrationResponse({ response, expectedChallenge: options.challenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: true });
+      verifyRegistrationResponse({
+        response,
+        expectedChallenge: options.challenge,
+        expectedOrigin: origin,
+        expectedRPID: rpID,
+        requireUserVerification: true,
+      });
     const claimed = await auth.register(options, { origin, bend: { alg: -36 } });
     expect(await rejected(verify(claimed))).toMatch(/Unexpected public key alg "-36"/);
-    expect(await rejected(verify(await auth.register(options, { origin, bend: { badCoseKey: 'text-alg' } })))).toMatch(/numeric alg/);
-    expect(await rejected(verify(await auth.register(options, { origin, bend: { challenge: 'AAAA' } })))).toMatch(/challenge/);
-    expect(await rejected(verify(await auth.register(options, { origin, bend: { origin: 'https://evil.example' } })))).toMatch(/origin/);
-    expect(await rejected(verify(await auth.register(options, { origin, bend: { rpId: 'evil.example' } })))).toMatch(/RP ID/i);
-    expect(await rejected(verify(await auth.register(options, { origin, bend: { flags: { uv: false } } })))).toMatch(/verification/);
-    expect(await rejected(verify(await auth.register(options, { origin, bend: { type: 'webauthn.get' } })))).toMatch(/type/);
+    expect(
+      await rejected(
+        verify(await auth.register(options, { origin, bend: { badCoseKey: 'text-alg' } })),
+      ),
+    ).toMatch(/numeric alg/);
+    expect(
+      await rejected(verify(await auth.register(options, { origin, bend: { challenge: 'AAAA' } }))),
+    ).toMatch(/challenge/);
+    expect(
+      await rejected(
+        verify(await auth.register(options, { origin, bend: { origin: 'https://evil.example' } })),
+      ),
+    ).toMatch(/origin/);
+    expect(
+      await rejected(
+        verify(await auth.register(options, { origin, bend: { rpId: 'evil.example' } })),
+      ),
+    ).toMatch(/RP ID/i);
+    expect(
+      await rejected(
+        verify(await auth.register(options, { origin, bend: { flags: { uv: false } } })),
+      ),
+    ).toMatch(/verification/);
+    expect(
+      await rejected(
+        verify(await auth.register(options, { origin, bend: { type: 'webauthn.get' } })),
+      ),
+    ).toMatch(/type/);
   });
 
   it('text kty COSE key: simplewebauthn accepts the registration, but the key never verifies', async () => {
     const auth = await SoftAuthenticator.create({ alg: -7 });
     const options = await creationOptions();
     const reg = await auth.register(options, { origin, bend: { badCoseKey: true } });
-    const v = await verifyRegistrationResponse({ response: reg, expectedChallenge: options.challenge, expectedOrigin: origin, expectedRPID: rpID });
+    const v = await verifyRegistrationResponse({
+      response: reg,
+      expectedChallenge: options.challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+    });
     expect(v.verified).toBe(true);
     const credential = { ...v.registrationInfo!.credential };
     expect(await rejected(verifyAssertion(auth, credential))).toMatch(/threw/);
@@ -324,7 +474,10 @@ describe('authenticator behaviour', () => {
     const other = await SoftAuthenticator.create();
     const options = await requestOptions(other);
     await expect(auth.assert(options, { origin })).rejects.toThrow(/NotAllowedError/);
-    const claimed = await auth.assert(options, { origin, bend: { credentialId: other.credentialId, userHandle: null } });
+    const claimed = await auth.assert(options, {
+      origin,
+      bend: { credentialId: other.credentialId, userHandle: null },
+    });
     expect(claimed.id).toBe(other.credentialId);
     expect(claimed.response.userHandle).toBeUndefined();
   });

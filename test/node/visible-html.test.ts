@@ -5,8 +5,12 @@ import { visibleHtml } from '../../worker/pages/visible-html';
 
 describe('visibleHtml', () => {
   it('isolates the string and marks each hiding character, in logical order', () => {
-    expect(visibleHtml('\u202Eelpmaxe.knab@ecila')).toBe('<bdi><span class="cp">⟨U+202E⟩</span>elpmaxe.knab@ecila</bdi>');
-    expect(visibleHtml('a\u{E0001}b\u00A0')).toBe('<bdi>a<span class="cp">⟨U+E0001⟩</span>b<span class="cp">⟨U+00A0⟩</span></bdi>');
+    expect(visibleHtml('\u202Eelpmaxe.knab@ecila')).toBe(
+      '<bdi><span class="cp">⟨U+202E⟩</span>elpmaxe.knab@ecila</bdi>',
+    );
+    expect(visibleHtml('a\u{E0001}b\u00A0')).toBe(
+      '<bdi>a<span class="cp">⟨U+E0001⟩</span>b<span class="cp">⟨U+00A0⟩</span></bdi>',
+    );
   });
 
   it('escapes markup, and leaves a typed "⟨U+200B⟩" as plain text', () => {
@@ -17,7 +21,12 @@ describe('visibleHtml', () => {
 
 describe('hosted pages', () => {
   it('show an RP name with a hiding character marked in the page and revealed in the title; the real character never reaches the HTML', () => {
-    const html = hostedPage('approve', { ticket: 't', endpoint: 'https://approve.example.com', rpName: 'Bank\u202Ekcab', nonce: 'n' });
+    const html = hostedPage('approve', {
+      ticket: 't',
+      endpoint: 'https://approve.example.com',
+      rpName: 'Bank\u202Ekcab',
+      nonce: 'n',
+    });
     expect(html).toContain('<bdi>Bank<span class="cp">⟨U+202E⟩</span>kcab</bdi>');
     expect(html).toContain('<title>Approve this action · Bank⟨U+202E⟩kcab</title>');
     expect(html).not.toContain('\u202E');

@@ -10,7 +10,9 @@ import { reveal } from '../../packages/psea/src/internal/visible-text';
 describe('blank-drawing symbols outside the SPEC categories', () => {
   it('the SPEC categories are all caught (holds): U+3164, U+115F, U+180E, U+034F, U+FE0F, U+E0041, U+2800 aside', () => {
     for (const cp of [0x3164, 0x115f, 0x180e, 0x034f, 0xfe0f, 0xe0041, 0xffa0, 0x2064, 0x1d173]) {
-      expect(reveal(`a${String.fromCodePoint(cp)}b`), cp.toString(16)).not.toBe(`a${String.fromCodePoint(cp)}b`);
+      expect(reveal(`a${String.fromCodePoint(cp)}b`), cp.toString(16)).not.toBe(
+        `a${String.fromCodePoint(cp)}b`,
+      );
     }
   });
 

@@ -20,7 +20,18 @@ let dir = '';
 let tarball = '';
 
 /** What a backend must never get with a 16 KB receipt verifier. */
-const FORBIDDEN = ['wrangler', 'workerd', 'miniflare', 'hono', 'zod', 'vitest', 'typescript', '@cloudflare', 'playwright', 'playwright-core'];
+const FORBIDDEN = [
+  'wrangler',
+  'workerd',
+  'miniflare',
+  'hono',
+  'zod',
+  'vitest',
+  'typescript',
+  '@cloudflare',
+  'playwright',
+  'playwright-core',
+];
 
 const CONSUMER = `
 import { verifyReceipt, hashAction, ReceiptError, type VerifiedReceipt } from 'psea/receipt';
@@ -60,10 +71,20 @@ console.log(JSON.stringify({ sub, sameClass: err instanceof r.ReceiptError, code
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'psea-consumer-'));
-  const { stdout } = await run('npm', ['pack', '-w', 'psea', '--pack-destination', dir, '--silent'], { cwd: ROOT, maxBuffer: 32 << 20 });
+  const { stdout } = await run(
+    'npm',
+    ['pack', '-w', 'psea', '--pack-destination', dir, '--silent'],
+    { cwd: ROOT, maxBuffer: 32 << 20 },
+  );
   tarball = join(dir, stdout.trim().split('\n').pop()!);
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: dir, maxBuffer: 32 << 20 });
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
+  await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball], {
+    cwd: dir,
+    maxBuffer: 32 << 20,
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -74,9 +95,20 @@ describe('npm pack -w psea, installed into an empty project', () => {
   it('ships built JavaScript and .d.ts only, with a CHANGELOG, a LICENSE and the bin', async () => {
     const pkg = join(dir, 'node_modules/psea');
     const files = (await readdir(join(pkg, 'dist'))).sort();
-    expect(files).toEqual(expect.arrayContaining(['receipt.js', 'receipt.d.ts', 'evidence.js', 'offline.js', 'client.js', 'widget.js', 'widget.d.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'receipt.js',
+        'receipt.d.ts',
+        'evidence.js',
+        'offline.js',
+        'client.js',
+        'widget.js',
+        'widget.d.ts',
+      ]),
+    );
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
-    for (const f of ['CHANGELOG.md', 'LICENSE', 'bin/psea.mjs']) expect(existsSync(join(pkg, f)), f).toBe(true);
+    for (const f of ['CHANGELOG.md', 'LICENSE', 'bin/psea.mjs'])
+      expect(existsSync(join(pkg, f)), f).toBe(true);
     expect(existsSync(join(pkg, 'src'))).toBe(false);
   });
 
@@ -86,26 +118,49 @@ describe('npm pack -w psea, installed into an empty project', () => {
   });
 
   it('imports every subpath in Node, with one ReceiptError across subpaths', async () => {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', IMPORTS], { cwd: dir });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', IMPORTS], {
+      cwd: dir,
+    });
     const out = JSON.parse(stdout);
-    expect(out.sub.receipt).toEqual(expect.arrayContaining(['verifyReceipt', 'hashAction', 'ReceiptError']));
+    expect(out.sub.receipt).toEqual(
+      expect.arrayContaining(['verifyReceipt', 'hashAction', 'ReceiptError']),
+    );
     expect(out.sub.evidence).toContain('verifyEvidence');
     expect(out.sub.offline).toContain('verifyOfflineProof');
-    expect(out.sub.client).toEqual(expect.arrayContaining(['PseaClient', 'PseaError', 'verifyWebhook']));
+    expect(out.sub.client).toEqual(
+      expect.arrayContaining(['PseaClient', 'PseaError', 'verifyWebhook']),
+    );
     expect(out.sameClass).toBe(true);
     expect(out.code).toBe('malformed');
   });
 
-  it.each(['node16', 'bundler'])('type-checks a consumer under moduleResolution %s', async (resolution) => {
-    const module = resolution === 'node16' ? 'node16' : 'esnext';
-    await writeFile(join(dir, 'consumer.ts'), CONSUMER);
-    await writeFile(join(dir, `tsconfig.${resolution}.json`), JSON.stringify({
-      compilerOptions: { module, moduleResolution: resolution, target: 'es2022', strict: true, noEmit: true, lib: ['es2023', 'dom'], types: [], skipLibCheck: false },
-      files: ['consumer.ts'],
-    }));
-    const result = await run(bin('tsc'), ['-p', `tsconfig.${resolution}.json`], { cwd: dir }).catch((e: { stdout: string }) => e);
-    expect((result as { stdout: string }).stdout).toBe('');
-  });
+  it.each(['node16', 'bundler'])(
+    'type-checks a consumer under moduleResolution %s',
+    async (resolution) => {
+      const module = resolution === 'node16' ? 'node16' : 'esnext';
+      await writeFile(join(dir, 'consumer.ts'), CONSUMER);
+      await writeFile(
+        join(dir, `tsconfig.${resolution}.json`),
+        JSON.stringify({
+          compilerOptions: {
+            module,
+            moduleResolution: resolution,
+            target: 'es2022',
+            strict: true,
+            noEmit: true,
+            lib: ['es2023', 'dom'],
+            types: [],
+            skipLibCheck: false,
+          },
+          files: ['consumer.ts'],
+        }),
+      );
+      const result = await run(bin('tsc'), ['-p', `tsconfig.${resolution}.json`], {
+        cwd: dir,
+      }).catch((e: { stdout: string }) => e);
+      expect((result as { stdout: string }).stdout).toBe('');
+    },
+  );
 
   it('the bin prints its usage', async () => {
     const { stdout } = await run(join(dir, 'node_modules/.bin/psea'), ['--help'], { cwd: dir });
@@ -113,12 +168,21 @@ describe('npm pack -w psea, installed into an empty project', () => {
   });
 
   it('publint reports no error and attw (esm-only) no problem', async () => {
-    const lint = await run(bin('publint'), ['run', join(ROOT, 'packages/psea'), '--strict'], { cwd: ROOT });
+    const lint = await run(bin('publint'), ['run', join(ROOT, 'packages/psea'), '--strict'], {
+      cwd: ROOT,
+    });
     expect(lint.stdout).toMatch(/All good/);
     // attw exits non-zero on any problem its profile counts (ESM-only: node16 from ESM, bundler).
-    const attw = await run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'json'], { cwd: ROOT, maxBuffer: 16 << 20 });
-    const { analysis } = JSON.parse(attw.stdout) as { analysis: { problems: { kind: string; resolutionKind: string }[] } };
-    const counted = analysis.problems.filter((p) => p.resolutionKind === 'node16-esm' || p.resolutionKind === 'bundler');
+    const attw = await run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'json'], {
+      cwd: ROOT,
+      maxBuffer: 16 << 20,
+    });
+    const { analysis } = JSON.parse(attw.stdout) as {
+      analysis: { problems: { kind: string; resolutionKind: string }[] };
+    };
+    const counted = analysis.problems.filter(
+      (p) => p.resolutionKind === 'node16-esm' || p.resolutionKind === 'bundler',
+    );
     expect(counted).toEqual([]);
   });
 });

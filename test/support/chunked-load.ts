@@ -15,10 +15,20 @@ export interface ChunkedOutcome {
 }
 
 /** POST `bytes` as a chunked body (node:http sends Transfer-Encoding: chunked without a length). */
-function chunkedPost(base: string, path: string, bytes: number, headers: Record<string, string>): Promise<number | string> {
+function chunkedPost(
+  base: string,
+  path: string,
+  bytes: number,
+  headers: Record<string, string>,
+): Promise<number | string> {
   const url = new URL(path, base);
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, agent: false, timeout: 30_000 });
+    const req = request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      agent: false,
+      timeout: 30_000,
+    });
     req.on('response', (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
@@ -58,12 +68,21 @@ async function timed(run: () => Promise<Response>): Promise<{ ok: boolean; ms: n
  * route, each followed by one request, then 100 requests (health checks and small posts, half one
  * by one, half at once).
  */
-export async function chunkedThenRequests(base: string, apiKey: string, rounds = 3): Promise<ChunkedOutcome> {
+export async function chunkedThenRequests(
+  base: string,
+  apiKey: string,
+  rounds = 3,
+): Promise<ChunkedOutcome> {
   const one = (i: number) =>
     timed(() =>
       i % 2 === 0
         ? fetch(`${base}/healthz`, { signal: AbortSignal.timeout(10_000) })
-        : fetch(`${base}/v1/offline-proofs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(10_000) }),
+        : fetch(`${base}/v1/offline-proofs`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{}',
+            signal: AbortSignal.timeout(10_000),
+          }),
     );
   const posts: (number | string)[] = [];
   const results = [];
@@ -71,11 +90,17 @@ export async function chunkedThenRequests(base: string, apiKey: string, rounds =
   for (let i = 0; i < rounds; i++) {
     posts.push(await chunkedPost(base, '/v1/offline-proofs', 1024 * 1024, {}));
     results.push(await one(0));
-    posts.push(await chunkedPost(base, '/v1/actions', 1024 * 1024, { authorization: `Bearer ${apiKey}` }));
+    posts.push(
+      await chunkedPost(base, '/v1/actions', 1024 * 1024, { authorization: `Bearer ${apiKey}` }),
+    );
     results.push(await one(1));
   }
   // Then 100 more: half one by one, half at once.
   for (let i = 0; i < 50; i++) results.push(await one(i));
   results.push(...(await Promise.all(Array.from({ length: 50 }, (_, i) => one(i)))));
-  return { posts, stuck: results.filter((r) => !r.ok).length, slowestMs: Math.max(...results.map((r) => r.ms)) };
+  return {
+    posts,
+    stuck: results.filter((r) => !r.ok).length,
+    slowestMs: Math.max(...results.map((r) => r.ms)),
+  };
 }

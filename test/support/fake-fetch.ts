@@ -46,14 +46,25 @@ export function fakeFetch(handler: Handler): { fetch: typeof fetch; calls: SeenR
 
 /** An answer as the service gives it. */
 export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 /** A problem+json answer as the service gives it. */
-export const problem = (status: number, code: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response =>
-  new Response(JSON.stringify({ type: 'about:blank', status, title: `title of ${code}`, code, ...extra }), {
-    status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
-  });
+export const problem = (
+  status: number,
+  code: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response =>
+  new Response(
+    JSON.stringify({ type: 'about:blank', status, title: `title of ${code}`, code, ...extra }),
+    {
+      status,
+      headers: { 'content-type': 'application/problem+json', ...headers },
+    },
+  );
 
 /** 503 `unavailable` with the `Retry-After` the service sends. */
 export const unavailable = (retryAfter: string | null = '1'): Response =>

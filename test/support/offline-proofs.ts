@@ -8,8 +8,16 @@
  */
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { SignJWT, type JWTHeaderParameters } from 'jose';
-import { offlineChallenge, offlineStatement } from '../../packages/psea/src/offline/offline-statement.ts';
-import type { OfflineBundleClaims, OfflineCredential, OfflineProof, OfflineStatement } from '../../packages/psea/src/offline/types.ts';
+import {
+  offlineChallenge,
+  offlineStatement,
+} from '../../packages/psea/src/offline/offline-statement.ts';
+import type {
+  OfflineBundleClaims,
+  OfflineCredential,
+  OfflineProof,
+  OfflineStatement,
+} from '../../packages/psea/src/offline/types.ts';
 import { randomId } from '../../worker/lib/random-id.ts';
 import { loadSigningKeys } from '../../worker/receipts/signing-keys.ts';
 import type { SigningKey, SigningKeySet } from '../../packages/psea/src/receipt/types.ts';
@@ -35,7 +43,12 @@ export async function offlineKeys(alg: 'ES256' | 'EdDSA' = 'ES256'): Promise<Sig
 
 /** The bundle's entry for an authenticator. */
 export function credentialOf(auth: SoftAuthenticator): OfflineCredential {
-  return { id: auth.credentialId, publicKey: b64url(auth.publicKeyCose), alg: auth.alg, deviceBound: !auth.backupEligible };
+  return {
+    id: auth.credentialId,
+    publicKey: b64url(auth.publicKeyCose),
+    alg: auth.alg,
+    deviceBound: !auth.backupEligible,
+  };
 }
 
 export interface BundleInput {
@@ -50,7 +63,11 @@ export interface BundleInput {
 /** The claims of a bundle: three fresh grants, an hour to live, `door.open` and `wire.*`. */
 export function bundleClaims(input: BundleInput): OfflineBundleClaims {
   const claims: Record<string, unknown> = {
-    iss: OFFLINE.iss, sub: OFFLINE.sub, aud: OFFLINE.aud, iat: OFFLINE.now, exp: OFFLINE.now + 3600,
+    iss: OFFLINE.iss,
+    sub: OFFLINE.sub,
+    aud: OFFLINE.aud,
+    iat: OFFLINE.now,
+    exp: OFFLINE.now + 3600,
     rp: { id: OFFLINE.rpId, origins: [OFFLINE.origin] },
     grants: input.grants ?? [randomId(), randomId(), randomId()],
     types: input.types ?? ['door.open', 'wire.*'],
@@ -62,7 +79,11 @@ export function bundleClaims(input: BundleInput): OfflineBundleClaims {
 }
 
 /** Sign bundle claims as the service does. */
-export function signBundle(claims: OfflineBundleClaims | Record<string, unknown>, signer: SigningKey, header: Partial<JWTHeaderParameters> = {}): Promise<string> {
+export function signBundle(
+  claims: OfflineBundleClaims | Record<string, unknown>,
+  signer: SigningKey,
+  header: Partial<JWTHeaderParameters> = {},
+): Promise<string> {
   return new SignJWT(claims as Record<string, unknown>)
     .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: 'psea-offline+jwt', ...header })
     .sign(signer.key);
@@ -96,10 +117,19 @@ export async function makeProof(input: ProofInput): Promise<OfflineProof> {
   for (const [k, v] of Object.entries(statement)) if (v === undefined) delete statement[k];
   const challenge = await offlineChallenge(statement as unknown as OfflineStatement);
   const assertion: AuthenticationResponseJSON = await input.auth.assert(
-    { challenge, rpId: input.rpId ?? input.bundle.rp.id, allowCredentials: [], userVerification: 'required' },
+    {
+      challenge,
+      rpId: input.rpId ?? input.bundle.rp.id,
+      allowCredentials: [],
+      userVerification: 'required',
+    },
     { origin: input.origin ?? OFFLINE.origin, ...(input.bend ? { bend: input.bend } : {}) },
   );
-  const proof: OfflineProof = { action: input.action, statement: statement as unknown as OfflineStatement, assertion };
+  const proof: OfflineProof = {
+    action: input.action,
+    statement: statement as unknown as OfflineStatement,
+    assertion,
+  };
   if (input.display !== undefined) proof.display = input.display;
   return proof;
 }

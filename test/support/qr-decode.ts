@@ -8,7 +8,11 @@
 import jsQR from 'jsqr';
 
 /** The text a QR code holds, from RGBA pixels; `null` when none is found. */
-export function decodeQrPixels(rgba: Uint8ClampedArray, width: number, height: number): string | null {
+export function decodeQrPixels(
+  rgba: Uint8ClampedArray,
+  width: number,
+  height: number,
+): string | null {
   return jsQR(rgba, width, height, { inversionAttempts: 'dontInvert' })?.data ?? null;
 }
 

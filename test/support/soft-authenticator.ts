@@ -73,7 +73,12 @@ function flagsByte(flags: Record<keyof typeof FLAG_BITS, boolean>): number {
   return byte;
 }
 
-function bendSignature(sig: Bytes, alg: CoseAlg, raw: Bytes, how: SignatureBend | undefined): Bytes {
+function bendSignature(
+  sig: Bytes,
+  alg: CoseAlg,
+  raw: Bytes,
+  how: SignatureBend | undefined,
+): Bytes {
   if (how === undefined) return sig;
   if (how instanceof Uint8Array) return bytes(how);
   switch (how) {
@@ -83,7 +88,9 @@ function bendSignature(sig: Bytes, alg: CoseAlg, raw: Bytes, how: SignatureBend 
       return out;
     }
     case 'zero':
-      return alg === -7 ? bytes([0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00]) : new Uint8Array(sig.length);
+      return alg === -7
+        ? bytes([0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00])
+        : new Uint8Array(sig.length);
     case 'der-garbage':
       return concat(bytes([0x30, 0xff, 0x02, 0x21]), randomBytes(12));
     case 'raw':
@@ -139,7 +146,8 @@ export class SoftAuthenticator {
   static async create(opts: SoftAuthenticatorOptions = {}): Promise<SoftAuthenticator> {
     const idLength = opts.credentialIdLength ?? 32;
     // Past WebAuthn's 1023 bytes too, so tests can show the service refusing such ids.
-    if (idLength < 1 || idLength > 4096) throw new Error('soft-authenticator: credentialIdLength 1..4096');
+    if (idLength < 1 || idLength > 4096)
+      throw new Error('soft-authenticator: credentialIdLength 1..4096');
     const key = await generateKeyMaterial(opts.alg ?? -7);
     return new SoftAuthenticator(key, randomBytes(idLength), opts);
   }
@@ -159,7 +167,9 @@ export class SoftAuthenticator {
     if (!bend.skipAuthenticatorChecks) {
       const offered = (options.pubKeyCredParams ?? []).map((p) => p.alg);
       if (bend.alg === undefined && !offered.includes(this.alg)) {
-        throw new Error(`NotSupportedError: soft authenticator alg ${this.alg} not in pubKeyCredParams [${offered.join(', ')}]`);
+        throw new Error(
+          `NotSupportedError: soft authenticator alg ${this.alg} not in pubKeyCredParams [${offered.join(', ')}]`,
+        );
       }
       if ((options.excludeCredentials ?? []).some((c) => c.id === this.credentialId)) {
         throw new Error('InvalidStateError: credential is in excludeCredentials');
@@ -192,13 +202,23 @@ export class SoftAuthenticator {
     const attStmt = new Map<string, CborValue>();
     const fmt = bend.fmt ?? 'none';
     if (fmt === 'packed') {
-      const raw = await signRaw(this.alg, this.#key.privateKey, concat(authData, await sha256(clientData)));
+      const raw = await signRaw(
+        this.alg,
+        this.#key.privateKey,
+        concat(authData, await sha256(clientData)),
+      );
       const sig = this.alg === -7 ? ecdsaRawToDer(raw) : raw;
       attStmt.set('alg', claimedAlg);
       attStmt.set('sig', bendSignature(sig, this.alg, raw, bend.attestationSignature));
     }
     let attObj = concat(
-      isoCBOR.encode(new Map<string, CborValue>([['fmt', fmt], ['attStmt', attStmt], ['authData', authData]])),
+      isoCBOR.encode(
+        new Map<string, CborValue>([
+          ['fmt', fmt],
+          ['attStmt', attStmt],
+          ['authData', authData],
+        ]),
+      ),
       bend.trailingBytes ?? new Uint8Array(0),
     );
     if (bend.attestationObject) attObj = bytes(bend.attestationObject(attObj));
@@ -230,7 +250,11 @@ export class SoftAuthenticator {
   ): Promise<AuthenticationResponseJSON> {
     const bend = ctx.bend ?? {};
     const rpId = options.rpId ?? new URL(ctx.origin).hostname;
-    if (!bend.skipAuthenticatorChecks && bend.credentialId === undefined && bend.signWith === undefined) {
+    if (
+      !bend.skipAuthenticatorChecks &&
+      bend.credentialId === undefined &&
+      bend.signWith === undefined
+    ) {
       const allow = options.allowCredentials ?? [];
       if (allow.length > 0 && !allow.some((c) => c.id === this.credentialId)) {
         throw new Error('NotAllowedError: credential not in allowCredentials');
@@ -263,7 +287,8 @@ export class SoftAuthenticator {
     const signature = bendSignature(sig, signer.alg, raw, bend.signature);
 
     const id = bend.credentialId ?? this.credentialId;
-    const userHandle = bend.userHandle === undefined ? this.userHandle : bend.userHandle ?? undefined;
+    const userHandle =
+      bend.userHandle === undefined ? this.userHandle : (bend.userHandle ?? undefined);
     const resp: AuthenticationResponseJSON = {
       id,
       rawId: id,

@@ -12,7 +12,16 @@
  */
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { convertCertBufferToPEM, isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
-import { type Bytes, type CborValue, bytes, concat, ecdsaRawToDer, sha256, utf8, uuidToBytes } from './soft-authenticator/crypto';
+import {
+  type Bytes,
+  type CborValue,
+  bytes,
+  concat,
+  ecdsaRawToDer,
+  sha256,
+  utf8,
+  uuidToBytes,
+} from './soft-authenticator/crypto';
 
 // ---- DER, just enough for certificates ----
 
@@ -22,7 +31,8 @@ function len(n: number): number[] {
   for (let v = n; v > 0; v >>= 8) out.unshift(v & 0xff);
   return [0x80 | out.length, ...out];
 }
-const tlv = (tag: number, body: Uint8Array): Bytes => concat(bytes([tag, ...len(body.length)]), body);
+const tlv = (tag: number, body: Uint8Array): Bytes =>
+  concat(bytes([tag, ...len(body.length)]), body);
 const seq = (...items: Uint8Array[]) => tlv(0x30, concat(...items));
 const set = (...items: Uint8Array[]) => tlv(0x31, concat(...items));
 const octets = (b: Uint8Array) => tlv(0x04, b);
@@ -72,7 +82,11 @@ const NAME_OIDS: [keyof Name, string, number][] = [
 ];
 
 function name(n: Name): Bytes {
-  return seq(...NAME_OIDS.filter(([k]) => n[k] !== undefined).map(([k, id, tag]) => set(seq(oid(id), tlv(tag, utf8(n[k]!))))));
+  return seq(
+    ...NAME_OIDS.filter(([k]) => n[k] !== undefined).map(([k, id, tag]) =>
+      set(seq(oid(id), tlv(tag, utf8(n[k]!)))),
+    ),
+  );
 }
 
 const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
@@ -83,7 +97,10 @@ function extension(id: string, critical: boolean, value: Uint8Array): Bytes {
 }
 
 async function generate(): Promise<CryptoKeyPair> {
-  return (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
 }
 
 /** An ECDSA P-256 / SHA-256 signature, DER encoded (as X.509 and packed attestation want). */
@@ -128,13 +145,20 @@ export class TestCert {
     return TestCert.build(opts, this.subject, await generate(), this.keys.privateKey);
   }
 
-  private static async build(opts: IssueOptions, issuer: Name, keys: CryptoKeyPair, signer: CryptoKey): Promise<TestCert> {
+  private static async build(
+    opts: IssueOptions,
+    issuer: Name,
+    keys: CryptoKeyPair,
+    signer: CryptoKey,
+  ): Promise<TestCert> {
     const subject: Name = { C: opts.C, O: opts.O, OU: opts.OU, CN: opts.CN };
     const spki = bytes((await crypto.subtle.exportKey('spki', keys.publicKey)) as ArrayBuffer);
     const exts = [
       extension('2.5.29.19', true, opts.ca ? seq(bool(true)) : seq()),
       ...(opts.ca ? [extension('2.5.29.15', true, tlv(0x03, bytes([1, 0x06])))] : []),
-      ...(opts.aaguid ? [extension(ID_FIDO_GEN_CE_AAGUID, false, octets(uuidToBytes(opts.aaguid)))] : []),
+      ...(opts.aaguid
+        ? [extension(ID_FIDO_GEN_CE_AAGUID, false, octets(uuidToBytes(opts.aaguid)))]
+        : []),
       ...(opts.extensions ?? []).map((e) => extension(e.id, false, e.value)),
     ];
     const now = Date.now();
@@ -143,7 +167,10 @@ export class TestCert {
       int(opts.serial ?? 0x1000 + serials++),
       ECDSA_SHA256,
       name(issuer),
-      seq(time(opts.notBefore ?? new Date(now - 86_400_000)), time(opts.notAfter ?? new Date(now + 365 * 86_400_000))),
+      seq(
+        time(opts.notBefore ?? new Date(now - 86_400_000)),
+        time(opts.notAfter ?? new Date(now + 365 * 86_400_000)),
+      ),
       name(subject),
       spki,
       explicit(3, seq(...exts)),
@@ -154,7 +181,11 @@ export class TestCert {
 }
 
 /** A compact JWS (ES256) with the given header and payload. */
-export async function signJws(header: Record<string, unknown>, payload: unknown, key: CryptoKey): Promise<string> {
+export async function signJws(
+  header: Record<string, unknown>,
+  payload: unknown,
+  key: CryptoKey,
+): Promise<string> {
   const enc = (v: unknown) => isoBase64URL.fromBuffer(utf8(JSON.stringify(v)));
   const input = `${enc({ ...header, alg: 'ES256' })}.${enc(payload)}`;
   const sig = bytes(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, utf8(input)));
@@ -166,8 +197,14 @@ export async function signJws(header: Record<string, unknown>, payload: unknown,
  * the statement is signed by the first certificate's key, and `x5c` is the
  * chain as given (leaf first).
  */
-export async function packedFullAttestation(response: RegistrationResponseJSON, chain: TestCert[], alg = -7): Promise<RegistrationResponseJSON> {
-  const attObj = isoCBOR.decodeFirst<Map<string, CborValue>>(isoBase64URL.toBuffer(response.response.attestationObject));
+export async function packedFullAttestation(
+  response: RegistrationResponseJSON,
+  chain: TestCert[],
+  alg = -7,
+): Promise<RegistrationResponseJSON> {
+  const attObj = isoCBOR.decodeFirst<Map<string, CborValue>>(
+    isoBase64URL.toBuffer(response.response.attestationObject),
+  );
   const authData = attObj.get('authData') as Bytes;
   const clientDataHash = await sha256(isoBase64URL.toBuffer(response.response.clientDataJSON));
   const sig = await signDer(chain[0]!.keys.privateKey, concat(authData, clientDataHash));
@@ -176,6 +213,15 @@ export async function packedFullAttestation(response: RegistrationResponseJSON, 
     ['sig', sig],
     ['x5c', chain.map((c) => c.der)],
   ]);
-  const encoded = isoCBOR.encode(new Map<string, CborValue>([['fmt', 'packed'], ['attStmt', attStmt], ['authData', authData]]));
-  return { ...response, response: { ...response.response, attestationObject: isoBase64URL.fromBuffer(bytes(encoded)) } };
+  const encoded = isoCBOR.encode(
+    new Map<string, CborValue>([
+      ['fmt', 'packed'],
+      ['attStmt', attStmt],
+      ['authData', authData],
+    ]),
+  );
+  return {
+    ...response,
+    response: { ...response.response, attestationObject: isoBase64URL.fromBuffer(bytes(encoded)) },
+  };
 }

@@ -13,7 +13,11 @@ import { promisify } from 'node:util';
 
 const root = join(import.meta.dirname, '..', '..');
 const q = (s: string): string => JSON.stringify(s);
-const CLASSES = { VAULT: 'UserVault', CREDENTIAL_OWNERS: 'CredentialOwner', IDEMPOTENCY: 'IdempotencyRecord' };
+const CLASSES = {
+  VAULT: 'UserVault',
+  CREDENTIAL_OWNERS: 'CredentialOwner',
+  IDEMPOTENCY: 'IdempotencyRecord',
+};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,7 +44,11 @@ export async function serveWorker(vars: Record<string, string>): Promise<Workerd
   await mkdir(join(dir, 'store'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' };
   const wrangler = join(root, 'node_modules/wrangler/bin/wrangler.js');
-  await promisify(execFile)(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', join(dir, 'bundle')], { cwd: root, env, maxBuffer: 16 << 20 });
+  await promisify(execFile)(
+    process.execPath,
+    [wrangler, 'deploy', '--dry-run', '--outdir', join(dir, 'bundle')],
+    { cwd: root, env, maxBuffer: 16 << 20 },
+  );
   const port = await freePort();
   const base = `http://localhost:${port}`;
   let current = { RP_ID: 'localhost', RP_NAME: 'PSEA (test)', ALLOWED_ORIGINS: base, ...vars };
@@ -49,9 +57,13 @@ export async function serveWorker(vars: Record<string, string>): Promise<Workerd
   const start = async (): Promise<void> => {
     const bindings = [
       ...Object.entries(current).map(([k, v]) => `    (name = ${q(k)}, text = ${q(v)}),`),
-      ...Object.entries(CLASSES).map(([k, v]) => `    (name = ${q(k)}, durableObjectNamespace = ${q(v)}),`),
+      ...Object.entries(CLASSES).map(
+        ([k, v]) => `    (name = ${q(k)}, durableObjectNamespace = ${q(v)}),`,
+      ),
     ];
-    const namespaces = Object.values(CLASSES).map((v) => `    (className = ${q(v)}, uniqueKey = ${q(`t-${v}`)}, enableSql = true),`);
+    const namespaces = Object.values(CLASSES).map(
+      (v) => `    (className = ${q(v)}, uniqueKey = ${q(`t-${v}`)}, enableSql = true),`,
+    );
     await writeFile(
       join(dir, 'config.capnp'),
       `using Workerd = import "/workerd/workerd.capnp";
@@ -72,9 +84,19 @@ ${namespaces.join('\n')}
 );
 `,
     );
-    child = spawn(join(root, 'node_modules/workerd/bin/workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir, stdio: 'ignore' });
+    child = spawn(
+      join(root, 'node_modules/workerd/bin/workerd'),
+      ['serve', join(dir, 'config.capnp')],
+      { cwd: dir, stdio: 'ignore' },
+    );
     for (let i = 0; i < 300; i++) {
-      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('workerd did not answer /healthz');

@@ -7,13 +7,23 @@ import { verifyReceipt, type VerifyReceiptOptions } from '../../packages/psea/sr
 
 declare const token: string;
 declare const pending: { action: { type: string; amount: string }; actionHash: string };
-const base = { jwksUrl: 'https://approve.example.com/.well-known/jwks.json', issuer: 'https://approve.example.com', audience: 'payments-api', subject: 'u-123' };
+const base = {
+  jwksUrl: 'https://approve.example.com/.well-known/jwks.json',
+  issuer: 'https://approve.example.com',
+  audience: 'payments-api',
+  subject: 'u-123',
+};
 
 // Each way of saying what was approved compiles.
 void verifyReceipt(token, { ...base, action: pending.action });
 void verifyReceipt(token, { ...base, actionHash: pending.actionHash });
 void verifyReceipt(token, { ...base, action: false });
-void verifyReceipt(token, { ...base, action: pending.action, display: { title: 'Wire' }, allowOffline: true });
+void verifyReceipt(token, {
+  ...base,
+  action: pending.action,
+  display: { title: 'Wire' },
+  allowOffline: true,
+});
 // A batch's items, or one item with its proof (docs/api.md "Batches").
 void verifyReceipt(token, { ...base, batch: [{ to: 'DE89…', amount: '10.00' }] });
 void verifyReceipt(token, { ...base, item: { value: { to: 'DE89…' }, index: 0, proof: [] } });
@@ -28,7 +38,12 @@ void verifyReceipt(token, { ...base, action: pending.action, batch: [] });
 // @ts-expect-error: the hash is a string
 void verifyReceipt(token, { ...base, actionHash: 42 });
 // @ts-expect-error: the subject is required too
-void verifyReceipt(token, { jwksUrl: base.jwksUrl, issuer: base.issuer, audience: base.audience, action: false });
+void verifyReceipt(token, {
+  jwksUrl: base.jwksUrl,
+  issuer: base.issuer,
+  audience: base.audience,
+  action: false,
+});
 
 // A stored options object keeps the requirement.
 const stored: VerifyReceiptOptions = { ...base, actionHash: pending.actionHash };

@@ -9,7 +9,16 @@
  */
 
 /** Leaf inputs (hex) d0 … d7. */
-export const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
+export const LEAVES = [
+  '',
+  '00',
+  '10',
+  '2021',
+  '3031',
+  '40414243',
+  '5051525354555657',
+  '606162636465666768696a6b6c6d6e6f',
+];
 
 /** ROOTS[n - 1] = the root of the tree of the first n leaves. */
 export const ROOTS = [
@@ -43,7 +52,11 @@ export const INCLUSION_PROOFS: { index: number; size: number; proof: string[] }[
       'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
     ],
   },
-  { index: 2, size: 3, proof: ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125'] },
+  {
+    index: 2,
+    size: 3,
+    proof: ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125'],
+  },
   {
     index: 1,
     size: 5,
@@ -78,7 +91,10 @@ export const CONSISTENCY_PROOFS: { from: number; size: number; proof: string[] }
   {
     from: 2,
     size: 5,
-    proof: ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b'],
+    proof: [
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+    ],
   },
   {
     from: 6,

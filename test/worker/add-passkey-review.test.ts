@@ -13,11 +13,21 @@ import { BASE, ORIGIN, OTHER_ALLOWED_ORIGIN, apiKey, type Reply } from './harnes
 import { newUserId } from './harness';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 
-async function callWith(policy: string | undefined, method: string, path: string, body?: unknown, auth = true): Promise<Reply> {
+async function callWith(
+  policy: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  auth = true,
+): Promise<Reply> {
   const headers = new Headers();
   if (body !== undefined) headers.set('content-type', 'application/json');
   if (auth) headers.set('authorization', `Bearer ${apiKey()}`);
-  const req = new Request(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const req = new Request(`${BASE}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const res = await app.fetch(req, { ...env, POLICY: policy }, createExecutionContext());
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
@@ -26,10 +36,18 @@ async function callWith(policy: string | undefined, method: string, path: string
 /** Register a new soft authenticator for `userId` under `policy`, returning the 201/202 answer. */
 async function registerWith(policy: string | undefined, userId: string) {
   const auth = await SoftAuthenticator.create();
-  const t = await callWith(policy, 'POST', '/v1/enrollments', { user: { id: userId, name: `${userId}@example.com` } });
+  const t = await callWith(policy, 'POST', '/v1/enrollments', {
+    user: { id: userId, name: `${userId}@example.com` },
+  });
   const ticket = t.body.ticket as string;
   const opts = await callWith(policy, 'GET', `/v1/enrollments/${ticket}`, undefined, false);
-  const reply = await callWith(policy, 'POST', `/v1/enrollments/${ticket}`, await auth.register(opts.body.options, { origin: ORIGIN }), false);
+  const reply = await callWith(
+    policy,
+    'POST',
+    `/v1/enrollments/${ticket}`,
+    await auth.register(opts.body.options, { origin: ORIGIN }),
+    false,
+  );
   return { auth, ticket, reply };
 }
 
@@ -40,9 +58,18 @@ describe('a malicious host page: the "origins" (hosted only) rule', () => {
   it('refuses an action approval from the host page origin (holds)', async () => {
     const userId = newUserId('rev-origins');
     const { auth } = await registerWith(HOSTED_ONLY, userId);
-    const a = await callWith(HOSTED_ONLY, 'POST', '/v1/actions', { user: { id: userId }, action: { type: 'note', text: 'x' } });
+    const a = await callWith(HOSTED_ONLY, 'POST', '/v1/actions', {
+      user: { id: userId },
+      action: { type: 'note', text: 'x' },
+    });
     const d = await callWith(HOSTED_ONLY, 'GET', `/v1/actions/${a.body.ticket}`, undefined, false);
-    const r = await callWith(HOSTED_ONLY, 'POST', `/v1/actions/${a.body.ticket}/verify`, await auth.assert(d.body.options, { origin: OTHER_ALLOWED_ORIGIN }), false);
+    const r = await callWith(
+      HOSTED_ONLY,
+      'POST',
+      `/v1/actions/${a.body.ticket}/verify`,
+      await auth.assert(d.body.options, { origin: OTHER_ALLOWED_ORIGIN }),
+      false,
+    );
     expect([r.status, r.body.code]).toEqual([422, 'origin_mismatch']);
   });
 
@@ -51,23 +78,41 @@ describe('a malicious host page: the "origins" (hosted only) rule', () => {
   // sensitive approval of all (a new approver) was accepted from the embedded element on the host page,
   // whose scripts can draw anything ("Confirm your sign-in") over the credential-add display.
   // The vault reads POLICY from its own env, so the registration is held by a vault built with it.
-  it('refuses a new passkey\'s approval from the host page origin: 422 origin_mismatch', async () => {
+  it("refuses a new passkey's approval from the host page origin: 422 origin_mismatch", async () => {
     const userId = newUserId('rev-origins');
     const { auth: first } = await registerWith(undefined, userId);
-    const t = await callWith(undefined, 'POST', '/v1/enrollments', { user: { id: userId, name: 'n' } });
+    const t = await callWith(undefined, 'POST', '/v1/enrollments', {
+      user: { id: userId, name: 'n' },
+    });
     const ticket = t.body.ticket as string;
     const opts = await callWith(undefined, 'GET', `/v1/enrollments/${ticket}`, undefined, false);
-    const response = await (await SoftAuthenticator.create()).register(opts.body.options, { origin: ORIGIN });
+    const response = await (
+      await SoftAuthenticator.create()
+    ).register(opts.body.options, { origin: ORIGIN });
     const hash = await ticketHash(ticket);
     const stub = env.VAULT.get(env.VAULT.idFromName(userId));
-    const held = await runInDurableObject(stub, (_v, state) => new UserVault(state, { ...env, POLICY: HOSTED_ONLY }).enroll(hash, response, Date.now()));
-    if (!held.ok || !('pending' in held.value)) throw new Error(`not held: ${JSON.stringify(held)}`);
-    const fromHostPage = await first.assert(held.value.approval.options, { origin: OTHER_ALLOWED_ORIGIN });
-    const r = await callWith(undefined, 'POST', `/v1/enrollments/${ticket}/approve`, fromHostPage, false);
+    const held = await runInDurableObject(stub, (_v, state) =>
+      new UserVault(state, { ...env, POLICY: HOSTED_ONLY }).enroll(hash, response, Date.now()),
+    );
+    if (!held.ok || !('pending' in held.value))
+      throw new Error(`not held: ${JSON.stringify(held)}`);
+    const fromHostPage = await first.assert(held.value.approval.options, {
+      origin: OTHER_ALLOWED_ORIGIN,
+    });
+    const r = await callWith(
+      undefined,
+      'POST',
+      `/v1/enrollments/${ticket}/approve`,
+      fromHostPage,
+      false,
+    );
     expect([r.status, r.body?.code]).toEqual([422, 'origin_mismatch']);
     // The hosted page (ORIGIN) still can.
     const fromHosted = await first.assert(held.value.approval.options, { origin: ORIGIN });
-    expect((await callWith(undefined, 'POST', `/v1/enrollments/${ticket}/approve`, fromHosted, false)).status).toBe(201);
+    expect(
+      (await callWith(undefined, 'POST', `/v1/enrollments/${ticket}/approve`, fromHosted, false))
+        .status,
+    ).toBe(201);
   });
 });
 
@@ -80,10 +125,21 @@ describe('hostile bodies at POST /v1/enrollments/:ticket/approve never make a 5x
     const good = await first.assert(held.body.approval.options, { origin: ORIGIN });
     const b64 = (s: string) => btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     const variants: unknown[] = [
-      null, [], 'x', 1, {}, { ...good, id: 'A', rawId: 'A' },
+      null,
+      [],
+      'x',
+      1,
+      {},
+      { ...good, id: 'A', rawId: 'A' },
       { ...good, response: { ...good.response, clientDataJSON: 'A' } },
       { ...good, response: { ...good.response, clientDataJSON: b64('[]') } },
-      { ...good, response: { ...good.response, clientDataJSON: b64('{"type":1,"challenge":{},"origin":[]}') } },
+      {
+        ...good,
+        response: {
+          ...good.response,
+          clientDataJSON: b64('{"type":1,"challenge":{},"origin":[]}'),
+        },
+      },
       { ...good, response: { ...good.response, clientDataJSON: b64('null') } },
       { ...good, response: { ...good.response, authenticatorData: 'AA' } },
       { ...good, response: { ...good.response, authenticatorData: 'A'.repeat(16000) } },
@@ -101,25 +157,39 @@ describe('hostile bodies at POST /v1/enrollments/:ticket/approve never make a 5x
   });
 });
 
-describe('a session thief\'s passkey names itself on the approval display', () => {
+describe("a session thief's passkey names itself on the approval display", () => {
   // Found in review (medium, once metadata is imported with `npm run mds:import`): the "Passkey" row
   // was the metadata name of the AAGUID the new authenticator CLAIMS, attested or not. With attestation
   // "none" every AAGUID is a self-claim: a thief's authenticator claims the victim's model and BE clear,
   // and the victim would approve "Passkey: YubiKey 5 Series · Device-bound: Yes". Now a name is given
   // only for an attested model, and an unattested BE is marked as the passkey's own word.
-  it('an unattested AAGUID is not shown as the authenticator\'s name', async () => {
+  it("an unattested AAGUID is not shown as the authenticator's name", async () => {
     const { assessAttestation } = await import('../../worker/attestation/assess-attestation');
-    const { credentialAddDisplay, shownName, UNRECOGNIZED } = await import('../../worker/vault/ceremonies/credential-add-approval');
+    const { credentialAddDisplay, shownName, UNRECOGNIZED } =
+      await import('../../worker/vault/ceremonies/credential-add-approval');
     const YUBIKEY = 'cb69481e-8ff7-4039-93ec-0a2729a154a8';
     const trust = {
       anchors: {},
       revoked: new Set<string>(),
-      metadata: { no: 1, nextUpdate: null, entries: new Map([[YUBIKEY, { name: 'YubiKey 5 Series', statuses: ['FIDO_CERTIFIED'], roots: [] }]]) },
+      metadata: {
+        no: 1,
+        nextUpdate: null,
+        entries: new Map([
+          [YUBIKEY, { name: 'YubiKey 5 Series', statuses: ['FIDO_CERTIFIED'], roots: [] }],
+        ]),
+      },
     };
-    const facts = await assessAttestation({ fmt: 'none', aaguid: YUBIKEY, attStmt: new Map() } as never, trust as never);
+    const facts = await assessAttestation(
+      { fmt: 'none', aaguid: YUBIKEY, attStmt: new Map() } as never,
+      trust as never,
+    );
     expect(facts.attested).toBe(false);
     expect(facts.name).toBe('YubiKey 5 Series'); // listings and receipts carry it beside attested: false
-    const display = credentialAddDisplay({ authenticatorName: shownName(facts), deviceBound: true, createdAt: Date.now() });
+    const display = credentialAddDisplay({
+      authenticatorName: shownName(facts),
+      deviceBound: true,
+      createdAt: Date.now(),
+    });
     expect(display.fields[0]!.value).toBe(UNRECOGNIZED);
     expect(display.fields[1]!.value).toContain('as the passkey itself reports');
   });
@@ -130,12 +200,25 @@ describe('confusion between tickets and races (these hold)', () => {
     const userId = newUserId('rev-race');
     const prepare = async () => {
       const auth = await SoftAuthenticator.create();
-      const t = await callWith(undefined, 'POST', '/v1/enrollments', { user: { id: userId, name: 'race' } });
-      const opts = await callWith(undefined, 'GET', `/v1/enrollments/${t.body.ticket}`, undefined, false);
-      return { ticket: t.body.ticket as string, body: await auth.register(opts.body.options, { origin: ORIGIN }) };
+      const t = await callWith(undefined, 'POST', '/v1/enrollments', {
+        user: { id: userId, name: 'race' },
+      });
+      const opts = await callWith(
+        undefined,
+        'GET',
+        `/v1/enrollments/${t.body.ticket}`,
+        undefined,
+        false,
+      );
+      return {
+        ticket: t.body.ticket as string,
+        body: await auth.register(opts.body.options, { origin: ORIGIN }),
+      };
     };
     const [a, b] = await Promise.all([prepare(), prepare()]);
-    const replies = await Promise.all([a, b].map((x) => callWith(undefined, 'POST', `/v1/enrollments/${x.ticket}`, x.body, false)));
+    const replies = await Promise.all(
+      [a, b].map((x) => callWith(undefined, 'POST', `/v1/enrollments/${x.ticket}`, x.body, false)),
+    );
     expect(replies.map((r) => r.status).sort()).toEqual([201, 202]);
   });
 
@@ -145,25 +228,70 @@ describe('confusion between tickets and races (these hold)', () => {
     const heldA = await registerWith(undefined, userId);
     const heldB = await registerWith(undefined, userId);
     const forA = await first.assert(heldA.reply.body.approval.options, { origin: ORIGIN });
-    const onB = await callWith(undefined, 'POST', `/v1/enrollments/${heldB.ticket}/approve`, forA, false);
+    const onB = await callWith(
+      undefined,
+      'POST',
+      `/v1/enrollments/${heldB.ticket}/approve`,
+      forA,
+      false,
+    );
     expect([onB.status, onB.body.code]).toEqual([422, 'challenge_mismatch']);
-    const action = await callWith(undefined, 'POST', '/v1/actions', { user: { id: userId }, action: { type: 'note', t: 'x' } });
-    const onAction = await callWith(undefined, 'POST', `/v1/actions/${action.body.ticket}/verify`, forA, false);
+    const action = await callWith(undefined, 'POST', '/v1/actions', {
+      user: { id: userId },
+      action: { type: 'note', t: 'x' },
+    });
+    const onAction = await callWith(
+      undefined,
+      'POST',
+      `/v1/actions/${action.body.ticket}/verify`,
+      forA,
+      false,
+    );
     expect([onAction.status, onAction.body.code]).toEqual([422, 'challenge_mismatch']);
     // The held credential of ticket A cannot approve ticket B's hold either.
-    const heldAsApprover = await heldA.auth.assert({ ...heldB.reply.body.approval.options, allowCredentials: [] }, { origin: ORIGIN });
-    const r = await callWith(undefined, 'POST', `/v1/enrollments/${heldB.ticket}/approve`, heldAsApprover, false);
+    const heldAsApprover = await heldA.auth.assert(
+      { ...heldB.reply.body.approval.options, allowCredentials: [] },
+      { origin: ORIGIN },
+    );
+    const r = await callWith(
+      undefined,
+      'POST',
+      `/v1/enrollments/${heldB.ticket}/approve`,
+      heldAsApprover,
+      false,
+    );
     expect([r.status, r.body.code]).toEqual([422, 'credential_unknown']);
   });
 
   it('a recovery ticket lets one registration in, and a second on it is 409 ticket_used', async () => {
     const userId = newUserId('rev-recovery');
     await registerWith(undefined, userId);
-    const t = await callWith(undefined, 'POST', '/v1/enrollments', { user: { id: userId, name: 'r' }, recovery: true });
-    const opts = await callWith(undefined, 'GET', `/v1/enrollments/${t.body.ticket}`, undefined, false);
-    const one = await callWith(undefined, 'POST', `/v1/enrollments/${t.body.ticket}`, await (await SoftAuthenticator.create()).register(opts.body.options, { origin: ORIGIN }), false);
+    const t = await callWith(undefined, 'POST', '/v1/enrollments', {
+      user: { id: userId, name: 'r' },
+      recovery: true,
+    });
+    const opts = await callWith(
+      undefined,
+      'GET',
+      `/v1/enrollments/${t.body.ticket}`,
+      undefined,
+      false,
+    );
+    const one = await callWith(
+      undefined,
+      'POST',
+      `/v1/enrollments/${t.body.ticket}`,
+      await (await SoftAuthenticator.create()).register(opts.body.options, { origin: ORIGIN }),
+      false,
+    );
     expect(one.status).toBe(201);
-    const two = await callWith(undefined, 'POST', `/v1/enrollments/${t.body.ticket}`, await (await SoftAuthenticator.create()).register(opts.body.options, { origin: ORIGIN }), false);
+    const two = await callWith(
+      undefined,
+      'POST',
+      `/v1/enrollments/${t.body.ticket}`,
+      await (await SoftAuthenticator.create()).register(opts.body.options, { origin: ORIGIN }),
+      false,
+    );
     expect([two.status, two.body.code]).toEqual([409, 'ticket_used']);
   });
 });

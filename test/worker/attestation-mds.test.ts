@@ -20,7 +20,8 @@ const GOOD = '2fc0579f-8113-47ea-b116-bb5a8db9202a';
 const BYPASSED = '00000000-0000-4000-8000-0000000000b1';
 const LEAF = { C: 'SE', O: 'PSEA tests', OU: 'Authenticator Attestation', CN: 'Test Key' };
 const base64 = (der: Uint8Array) => isoBase64URL.fromBuffer(new Uint8Array(der), 'base64');
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number) =>
+  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 let mdsRoot: TestCert;
 let mdsSigner: TestCert;
@@ -34,7 +35,10 @@ function payload(over: Record<string, unknown> = {}) {
     entries: [
       {
         aaguid: GOOD.toUpperCase(),
-        metadataStatement: { description: 'PSEA Test Key', attestationRootCertificates: [base64(vendorRoot.der)] },
+        metadataStatement: {
+          description: 'PSEA Test Key',
+          attestationRootCertificates: [base64(vendorRoot.der)],
+        },
         statusReports: [{ status: 'FIDO_CERTIFIED_L1', effectiveDate: '2024-01-01' }],
         timeOfLastStatusChange: '2024-01-01',
       },
@@ -50,12 +54,23 @@ function payload(over: Record<string, unknown> = {}) {
   };
 }
 
-async function blob(body: unknown = payload(), signer = mdsSigner, chain: TestCert[] = [mdsSigner]): Promise<string> {
-  return signJws({ typ: 'JWT', x5c: chain.map((c) => base64(c.der)) }, body, signer.keys.privateKey);
+async function blob(
+  body: unknown = payload(),
+  signer = mdsSigner,
+  chain: TestCert[] = [mdsSigner],
+): Promise<string> {
+  return signJws(
+    { typ: 'JWT', x5c: chain.map((c) => base64(c.der)) },
+    body,
+    signer.keys.privateKey,
+  );
 }
 
 async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return err instanceof Error ? err.message : `no error (${String(err)})`;
 }
 
@@ -80,32 +95,53 @@ describe('verifyMetadataBlob', () => {
 
   it('refuses a changed payload', async () => {
     const [h, , s] = (await blob()).split('.');
-    const forged = isoBase64URL.fromBuffer(new Uint8Array(new TextEncoder().encode(JSON.stringify(payload({ no: 43 })))));
-    expect(await refusal(verifyMetadataBlob(`${h}.${forged}.${s}`, { roots: [mdsRoot.pem] }))).toMatch(/signature does not verify/);
+    const forged = isoBase64URL.fromBuffer(
+      new Uint8Array(new TextEncoder().encode(JSON.stringify(payload({ no: 43 })))),
+    );
+    expect(
+      await refusal(verifyMetadataBlob(`${h}.${forged}.${s}`, { roots: [mdsRoot.pem] })),
+    ).toMatch(/signature does not verify/);
   });
 
   it('refuses a BLOB signed by a key other than the chain leaf', async () => {
     const other = await mdsRoot.issue({ C: 'US', O: 'Someone', CN: 'other' });
-    expect(await refusal(verifyMetadataBlob(await blob(payload(), other, [mdsSigner]), { roots: [mdsRoot.pem] }))).toMatch(/signature/);
+    expect(
+      await refusal(
+        verifyMetadataBlob(await blob(payload(), other, [mdsSigner]), { roots: [mdsRoot.pem] }),
+      ),
+    ).toMatch(/signature/);
   });
 
   it('refuses a chain to another root, and a chain through a non-CA', async () => {
     const elsewhere = await TestCert.root('Elsewhere');
-    expect(await refusal(verifyMetadataBlob(await blob(), { roots: [elsewhere.pem] }))).toMatch(/does not reach/);
+    expect(await refusal(verifyMetadataBlob(await blob(), { roots: [elsewhere.pem] }))).toMatch(
+      /does not reach/,
+    );
     const notCa = await mdsRoot.issue({ C: 'US', O: 'Not a CA', CN: 'leafy' });
     const signer = await notCa.issue({ C: 'US', O: 'Test Metadata Service', CN: 'mds.test' });
-    expect(await refusal(verifyMetadataBlob(await blob(payload(), signer, [signer, notCa]), { roots: [mdsRoot.pem] }))).toMatch(/does not reach/);
+    expect(
+      await refusal(
+        verifyMetadataBlob(await blob(payload(), signer, [signer, notCa]), {
+          roots: [mdsRoot.pem],
+        }),
+      ),
+    ).toMatch(/does not reach/);
   });
 
   it('refuses a stale BLOB unless told to accept it', async () => {
     const stale = await blob(payload({ nextUpdate: day(-2) }));
     expect(await refusal(verifyMetadataBlob(stale, { roots: [mdsRoot.pem] }))).toMatch(/stale/);
-    await expect(verifyMetadataBlob(stale, { roots: [mdsRoot.pem], allowStale: true })).resolves.toMatchObject({ no: 42 });
+    await expect(
+      verifyMetadataBlob(stale, { roots: [mdsRoot.pem], allowStale: true }),
+    ).resolves.toMatchObject({ no: 42 });
   });
 
   it.each([
     ['not a JWS', 'hello'],
-    ['an unsigned JWS', `${isoBase64URL.fromBuffer(new Uint8Array(new TextEncoder().encode('{"alg":"none","x5c":["AA"]}')))}.e30.`],
+    [
+      'an unsigned JWS',
+      `${isoBase64URL.fromBuffer(new Uint8Array(new TextEncoder().encode('{"alg":"none","x5c":["AA"]}')))}.e30.`,
+    ],
   ])('refuses %s', async (_what, jwt) => {
     expect(await refusal(verifyMetadataBlob(jwt, { roots: [mdsRoot.pem] }))).toMatch(/BLOB/);
   });
@@ -113,15 +149,26 @@ describe('verifyMetadataBlob', () => {
 
 describe('the compact metadata the Worker bundles', () => {
   it('keeps names, statuses and roots by lowercase AAGUID, and drops entries without one', async () => {
-    const file = compactMetadata(await verifyMetadataBlob(await blob(), { roots: [mdsRoot.pem] }), new Date('2026-01-01T00:00:00Z'));
+    const file = compactMetadata(
+      await verifyMetadataBlob(await blob(), { roots: [mdsRoot.pem] }),
+      new Date('2026-01-01T00:00:00Z'),
+    );
     expect(file).toEqual({
       source: 'FIDO Alliance Metadata Service (MDS3)',
       no: 42,
       nextUpdate: day(30),
       importedAt: '2026-01-01T00:00:00.000Z',
       entries: {
-        [GOOD]: { name: 'PSEA Test Key', statuses: ['FIDO_CERTIFIED_L1'], roots: [base64(vendorRoot.der)] },
-        [BYPASSED]: { name: 'Leaky Key', statuses: ['FIDO_CERTIFIED', 'USER_VERIFICATION_BYPASS'], roots: [] },
+        [GOOD]: {
+          name: 'PSEA Test Key',
+          statuses: ['FIDO_CERTIFIED_L1'],
+          roots: [base64(vendorRoot.der)],
+        },
+        [BYPASSED]: {
+          name: 'Leaky Key',
+          statuses: ['FIDO_CERTIFIED', 'USER_VERIFICATION_BYPASS'],
+          roots: [],
+        },
       },
     });
     expect(refusedModels(parseMetadata(JSON.parse(JSON.stringify(file))))).toEqual([BYPASSED]);
@@ -135,22 +182,47 @@ describe('the compact metadata the Worker bundles', () => {
 
   it('refuses a malformed file', () => {
     expect(() => parseMetadata({ no: 1 })).toThrow();
-    const file = { source: null, no: 1, nextUpdate: null, importedAt: null, entries: { YUBIKEY: { name: 'x', statuses: [], roots: [] } } };
+    const file = {
+      source: null,
+      no: 1,
+      nextUpdate: null,
+      importedAt: null,
+      entries: { YUBIKEY: { name: 'x', statuses: [], roots: [] } },
+    };
     expect(() => parseMetadata(file)).toThrow(/entries\.YUBIKEY/);
   });
 
   it('drives enrollment: the vendor root from metadata attests, a bypassed model is refused', async () => {
-    const file = compactMetadata(await verifyMetadataBlob(await blob(), { roots: [mdsRoot.pem] }), new Date());
+    const file = compactMetadata(
+      await verifyMetadataBlob(await blob(), { roots: [mdsRoot.pem] }),
+      new Date(),
+    );
     const trust: Trust = { anchors: {}, revoked: new Set(), metadata: parseMetadata(file) };
     const register = async (aaguid: string) => {
       const auth = await SoftAuthenticator.create({ aaguid });
       const challenge = b64url(crypto.getRandomValues(new Uint8Array(32)));
-      const options = { rp: { id: 'localhost', name: 'PSEA' }, user: { id: 'AAAA', name: 'a', displayName: 'A' }, challenge, pubKeyCredParams: [{ type: 'public-key' as const, alg: -7 }] };
+      const options = {
+        rp: { id: 'localhost', name: 'PSEA' },
+        user: { id: 'AAAA', name: 'a', displayName: 'A' },
+        challenge,
+        pubKeyCredParams: [{ type: 'public-key' as const, alg: -7 }],
+      };
       const leaf = await vendorRoot.issue({ ...LEAF, aaguid });
-      const response = await packedFullAttestation(await auth.register(options, { origin: 'http://localhost:8787' }), [leaf]);
-      return verifyRegistration(response, { challenge, rpId: 'localhost', rpIdHash: await sha256('localhost'), allowedOrigins: new Set(['http://localhost:8787']) });
+      const response = await packedFullAttestation(
+        await auth.register(options, { origin: 'http://localhost:8787' }),
+        [leaf],
+      );
+      return verifyRegistration(response, {
+        challenge,
+        rpId: 'localhost',
+        rpIdHash: await sha256('localhost'),
+        allowedOrigins: new Set(['http://localhost:8787']),
+      });
     };
-    expect(await assessAttestation(await register(GOOD), trust)).toEqual({ attested: true, name: 'PSEA Test Key' });
+    expect(await assessAttestation(await register(GOOD), trust)).toEqual({
+      attested: true,
+      name: 'PSEA Test Key',
+    });
     const err = await assessAttestation(await register(BYPASSED), trust).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProblemError);
     expect((err as ProblemError).code).toBe('attestation_rejected');

@@ -169,16 +169,27 @@ describe('a batch refused', () => {
     const userId = await enrolledUser();
     const sized = (bytes: number) => {
       const base = { type: 't', memo: '' };
-      return { ...base, memo: 'é'.repeat(Math.floor((bytes - JSON.stringify(base).length) / 2)) + 'x'.repeat((bytes - JSON.stringify(base).length) % 2) };
+      return {
+        ...base,
+        memo:
+          'é'.repeat(Math.floor((bytes - JSON.stringify(base).length) / 2)) +
+          'x'.repeat((bytes - JSON.stringify(base).length) % 2),
+      };
     };
     expect(new TextEncoder().encode(JSON.stringify(sized(4096))).length).toBe(4096);
     expect((await create(userId, { type: 'p', items: [sized(4096)] })).status).toBe(201);
     const over = await create(userId, { type: 'p', items: [sized(4097)] });
     expectProblem(over, 400, 'invalid_request');
     expect(over.body.detail).toMatch(/^batch\.items\.0: canonical form over 4 KiB/);
-    expect((await create(userId, { type: 'p'.repeat(128), items: [{ type: 't'.repeat(128) }] })).status).toBe(201);
-    expect((await create(userId, { type: 'p'.repeat(129), items: [{ type: 't' }] })).body.detail).toMatch(/^batch\.type/);
-    expect((await create(userId, { type: 'p', items: [{ type: 't'.repeat(129) }] })).body.detail).toMatch(/^batch\.items\.0\.type/);
+    expect(
+      (await create(userId, { type: 'p'.repeat(128), items: [{ type: 't'.repeat(128) }] })).status,
+    ).toBe(201);
+    expect(
+      (await create(userId, { type: 'p'.repeat(129), items: [{ type: 't' }] })).body.detail,
+    ).toMatch(/^batch\.type/);
+    expect(
+      (await create(userId, { type: 'p', items: [{ type: 't'.repeat(129) }] })).body.detail,
+    ).toMatch(/^batch\.items\.0\.type/);
   });
 
   it('a lone surrogate in an item: 400 naming the item', async () => {

@@ -75,12 +75,20 @@ describe('callbackUrl', () => {
     const userId = newUserId('cb');
     await enroll(userId);
     for (const callbackUrl of REFUSED) {
-      const r = await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, callbackUrl });
+      const r = await call('POST', '/v1/actions', {
+        user: { id: userId },
+        action: WIRE,
+        callbackUrl,
+      });
       expectProblem(r, 400, 'invalid_request');
       expect(r.body.detail, callbackUrl).toMatch(/^callbackUrl: /);
     }
     for (const callbackUrl of [42, null, '', {}, ['https://hooks.example.test/']]) {
-      expectProblem(await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, callbackUrl }), 400, 'invalid_request');
+      expectProblem(
+        await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, callbackUrl }),
+        400,
+        'invalid_request',
+      );
     }
     // No ticket was made for any of them.
     expect(await vaultRows(userId, "SELECT hash FROM tickets WHERE kind = 'action'")).toEqual([]);
@@ -90,32 +98,72 @@ describe('callbackUrl', () => {
     const userId = newUserId('cb-ok');
     await enroll(userId);
     for (const [callbackUrl, stored] of ACCEPTED) {
-      const r = await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, callbackUrl });
+      const r = await call('POST', '/v1/actions', {
+        user: { id: userId },
+        action: WIRE,
+        callbackUrl,
+      });
       expect(r.status, callbackUrl).toBe(201);
-      const [row] = await vaultRows<{ callback_url: string }>(userId, 'SELECT callback_url FROM tickets WHERE hash = ?', await ticketHash(r.body.ticket));
+      const [row] = await vaultRows<{ callback_url: string }>(
+        userId,
+        'SELECT callback_url FROM tickets WHERE hash = ?',
+        await ticketHash(r.body.ticket),
+      );
       expect(row!.callback_url).toBe(stored);
     }
   });
 
   it('outside development (RP_ID not localhost), loopback http is refused too, and only listed https is taken', async () => {
-    const prod = { RP_ID: 'approve.example.com', ISSUER: 'https://approve.example.com', ALLOWED_ORIGINS: 'https://approve.example.com' };
-    const post = (callbackUrl: string) => callApp(prod, 'POST', '/v1/actions', { user: { id: newUserId('cb-prod') }, action: WIRE, callbackUrl });
-    for (const url of ['http://localhost:9999/hook', 'http://127.0.0.1/hook', 'http://[::1]/']) expectProblem(await post(url), 400, 'invalid_request');
+    const prod = {
+      RP_ID: 'approve.example.com',
+      ISSUER: 'https://approve.example.com',
+      ALLOWED_ORIGINS: 'https://approve.example.com',
+    };
+    const post = (callbackUrl: string) =>
+      callApp(prod, 'POST', '/v1/actions', {
+        user: { id: newUserId('cb-prod') },
+        action: WIRE,
+        callbackUrl,
+      });
+    for (const url of ['http://localhost:9999/hook', 'http://127.0.0.1/hook', 'http://[::1]/'])
+      expectProblem(await post(url), 400, 'invalid_request');
     // Past the check, the vault answers: this user has no credential.
     expectProblem(await post('https://hooks.example.test/hook'), 409, 'not_enrolled');
   });
 
   it('with no CALLBACK_ORIGINS, no https callbackUrl is taken', async () => {
-    expectProblem(await callApp({ CALLBACK_ORIGINS: '' }, 'POST', '/v1/actions', { user: { id: newUserId('cb-none') }, action: WIRE, callbackUrl: 'https://hooks.example.test/' }), 400, 'invalid_request');
+    expectProblem(
+      await callApp({ CALLBACK_ORIGINS: '' }, 'POST', '/v1/actions', {
+        user: { id: newUserId('cb-none') },
+        action: WIRE,
+        callbackUrl: 'https://hooks.example.test/',
+      }),
+      400,
+      'invalid_request',
+    );
   });
 });
 
 describe('webhook configuration fails closed', () => {
   const create = (over: Partial<Cloudflare.Env>, callbackUrl?: string) =>
-    callApp(over, 'POST', '/v1/actions', { user: { id: newUserId('cfg-hook') }, action: WIRE, ...(callbackUrl ? { callbackUrl } : {}) });
+    callApp(over, 'POST', '/v1/actions', {
+      user: { id: newUserId('cfg-hook') },
+      action: WIRE,
+      ...(callbackUrl ? { callbackUrl } : {}),
+    });
 
   it('an action with a callbackUrl needs a good WEBHOOK_SECRET; one without does not', async () => {
-    const bad = [undefined, '', 'secret', 'whsec_', 'whsec_!!!', `whsec_${btoa('too short')}`, `whsec_${btoa('x'.repeat(65))}`, btoa('x'.repeat(32)), `whsec_${btoa('x'.repeat(31)).replace(/=+$/, '')}`];
+    const bad = [
+      undefined,
+      '',
+      'secret',
+      'whsec_',
+      'whsec_!!!',
+      `whsec_${btoa('too short')}`,
+      `whsec_${btoa('x'.repeat(65))}`,
+      btoa('x'.repeat(32)),
+      `whsec_${btoa('x'.repeat(31)).replace(/=+$/, '')}`,
+    ];
     for (const WEBHOOK_SECRET of bad) {
       const r = await create({ WEBHOOK_SECRET }, 'https://hooks.example.test/');
       expectProblem(r, 500, 'misconfigured');
@@ -125,8 +173,18 @@ describe('webhook configuration fails closed', () => {
   });
 
   it('a malformed CALLBACK_ORIGINS is misconfigured, not a quiet refusal', async () => {
-    for (const CALLBACK_ORIGINS of ['http://hooks.example.test', 'https://hooks.example.test/path', 'https://10.0.0.1', 'https://[::1]', 'not a url']) {
-      expectProblem(await create({ CALLBACK_ORIGINS }, 'https://hooks.example.test/'), 500, 'misconfigured');
+    for (const CALLBACK_ORIGINS of [
+      'http://hooks.example.test',
+      'https://hooks.example.test/path',
+      'https://10.0.0.1',
+      'https://[::1]',
+      'not a url',
+    ]) {
+      expectProblem(
+        await create({ CALLBACK_ORIGINS }, 'https://hooks.example.test/'),
+        500,
+        'misconfigured',
+      );
     }
   });
 });

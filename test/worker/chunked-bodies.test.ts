@@ -33,7 +33,12 @@ function counted(total: number, fill = 0x20) {
 }
 
 async function post(path: string, body: ReadableStream | string, headers: Record<string, string>) {
-  const req = new Request(`${BASE}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, duplex: 'half' } as RequestInit);
+  const req = new Request(`${BASE}${path}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    duplex: 'half',
+  } as RequestInit);
   const res = await app.fetch(req, env, createExecutionContext());
   const text = await res.text();
   return { status: res.status, body: JSON.parse(text), headers: res.headers };
@@ -41,7 +46,11 @@ async function post(path: string, body: ReadableStream | string, headers: Record
 
 describe('a chunked body over 64 KiB', () => {
   it('without an API key: 413 before a byte is read, on browser, public and server routes', async () => {
-    for (const path of ['/v1/offline-proofs', `/v1/actions/${'a'.repeat(64)}.${'b'.repeat(43)}/verify`, '/v1/actions']) {
+    for (const path of [
+      '/v1/offline-proofs',
+      `/v1/actions/${'a'.repeat(64)}.${'b'.repeat(43)}/verify`,
+      '/v1/actions',
+    ]) {
       const { stream, seen } = counted(1024 * 1024);
       const r = await post(path, stream, { 'transfer-encoding': 'chunked' });
       expectProblem(r, 413, 'payload_too_large');
@@ -52,14 +61,20 @@ describe('a chunked body over 64 KiB', () => {
 
   it('a made-up API key is no key: refused unread too', async () => {
     const { stream, seen } = counted(1024 * 1024);
-    const r = await post('/v1/actions', stream, { 'transfer-encoding': 'chunked', authorization: `Bearer ${'x'.repeat(40)}` });
+    const r = await post('/v1/actions', stream, {
+      'transfer-encoding': 'chunked',
+      authorization: `Bearer ${'x'.repeat(40)}`,
+    });
     expectProblem(r, 413, 'payload_too_large');
     expect(seen.pulled).toBe(0);
   });
 
   it('with an API key: 413 once over, and the rest is read to its end (1 MiB)', async () => {
     const { stream, seen } = counted(1024 * 1024);
-    const r = await post('/v1/actions', stream, { 'transfer-encoding': 'chunked', authorization: `Bearer ${apiKey()}` });
+    const r = await post('/v1/actions', stream, {
+      'transfer-encoding': 'chunked',
+      authorization: `Bearer ${apiKey()}`,
+    });
     expectProblem(r, 413, 'payload_too_large');
     expect(r.body.detail).toBe('body over 64 KiB');
     expect(seen.pulled).toBe(1024 * 1024);
@@ -68,7 +83,10 @@ describe('a chunked body over 64 KiB', () => {
 
   it('with an API key and an endless body: drained up to DRAIN_BYTES, then cancelled', async () => {
     const { stream, seen } = counted(Infinity);
-    const r = await post('/v1/actions', stream, { 'transfer-encoding': 'chunked', authorization: `Bearer ${apiKey()}` });
+    const r = await post('/v1/actions', stream, {
+      'transfer-encoding': 'chunked',
+      authorization: `Bearer ${apiKey()}`,
+    });
     expectProblem(r, 413, 'payload_too_large');
     expect(seen.cancelled).toBe(true);
     expect(seen.pulled).toBeGreaterThan(DRAIN_BYTES);
@@ -77,14 +95,19 @@ describe('a chunked body over 64 KiB', () => {
   });
 
   it('with an API key and a body within the limit: read and served', async () => {
-    const json = new TextEncoder().encode(JSON.stringify({ user: { id: newUserId('chunked'), name: 'ada' } }));
+    const json = new TextEncoder().encode(
+      JSON.stringify({ user: { id: newUserId('chunked'), name: 'ada' } }),
+    );
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
         c.enqueue(json);
         c.close();
       },
     });
-    const r = await post('/v1/enrollments', stream, { 'transfer-encoding': 'chunked', authorization: `Bearer ${apiKey()}` });
+    const r = await post('/v1/enrollments', stream, {
+      'transfer-encoding': 'chunked',
+      authorization: `Bearer ${apiKey()}`,
+    });
     expect(r.status).toBe(201);
   });
 

@@ -29,14 +29,23 @@ describe('psea/client in workerd', () => {
     const psea = new PseaClient({ baseUrl: BASE, apiKey: apiKey(), fetch: serviceFetch });
     const userId = newUserId('client');
     const { auth } = await enroll(userId);
-    const { ticket, statusToken, actionHash } = await psea.requestApproval({ user: { id: userId }, action: WIRE, audience: 'payments-api', reference: 'r-7' });
+    const { ticket, statusToken, actionHash } = await psea.requestApproval({
+      user: { id: userId },
+      action: WIRE,
+      audience: 'payments-api',
+      reference: 'r-7',
+    });
     const waiter = new PseaClient({ baseUrl: BASE, fetch: serviceFetch });
     const waiting = waiter.waitForApproval(ticket, { timeoutMs: 15_000, statusToken });
     // Approve only once the waiter is held, so the long-poll is what answers it.
     await untilHeld(ticket);
     const approved = await verify(ticket, await assertion(ticket, auth));
     expect(approved.status).toBe(200);
-    expect(await waiting).toEqual({ state: 'approved', receipt: approved.body.receipt, reference: 'r-7' });
+    expect(await waiting).toEqual({
+      state: 'approved',
+      receipt: approved.body.receipt,
+      reference: 'r-7',
+    });
     expect(actionHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const redeemed = await psea.redeem(approved.body.receipt, 'payments-api');
     expect(redeemed.claims.sub).toBe(userId);
@@ -47,14 +56,27 @@ describe('psea/client in workerd', () => {
 
   it('verifyWebhook runs in workerd: a signed delivery is accepted, a tampered one refused', async () => {
     const secret = `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
-    const body = JSON.stringify({ type: 'action.burned', actionHash: 'h', user: { id: 'u' }, checkpoint: 'c', at: 1 });
+    const body = JSON.stringify({
+      type: 'action.burned',
+      actionHash: 'h',
+      user: { id: 'u' },
+      checkpoint: 'c',
+      at: 1,
+    });
     const signed = (text: string) =>
       new Request('https://rp.example/hook', {
-        method: 'POST', body: text,
-        headers: { 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': new Webhook(secret).sign('msg_1', new Date(), body) },
+        method: 'POST',
+        body: text,
+        headers: {
+          'webhook-id': 'msg_1',
+          'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+          'webhook-signature': new Webhook(secret).sign('msg_1', new Date(), body),
+        },
       });
     expect((await verifyWebhook(signed(body), secret)).type).toBe('action.burned');
-    const refused = await verifyWebhook(signed(body.replace('burned', 'approved')), secret).catch((e: unknown) => e);
+    const refused = await verifyWebhook(signed(body.replace('burned', 'approved')), secret).catch(
+      (e: unknown) => e,
+    );
     expect((refused as PseaError).code).toBe('webhook_invalid');
   });
 });

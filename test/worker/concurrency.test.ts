@@ -31,7 +31,11 @@ describe('exactly-once approval', () => {
     const { ticket, auth, userId } = await pendingApproval();
     const valid = await assertion(ticket, auth);
     // Through the service binding, as separate requests would arrive.
-    const replies = await Promise.all(Array.from({ length: PARALLEL }, () => call('POST', `/v1/actions/${ticket}/verify`, valid, { auth: false, via: 'self' })));
+    const replies = await Promise.all(
+      Array.from({ length: PARALLEL }, () =>
+        call('POST', `/v1/actions/${ticket}/verify`, valid, { auth: false, via: 'self' }),
+      ),
+    );
 
     const ok = replies.filter((r) => r.status === 200);
     expect(ok).toHaveLength(1);
@@ -89,7 +93,11 @@ describe('exactly-once approval', () => {
     const responses = await Promise.all(tickets.map((t, i) => assertion(t.ticket, auths[i]!)));
     const replies = await Promise.all(tickets.map((t, i) => verify(t.ticket, responses[i])));
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect((await credentialsOf(userId)).map((c) => c.state)).toEqual(['active', 'active', 'active']);
+    expect((await credentialsOf(userId)).map((c) => c.state)).toEqual([
+      'active',
+      'active',
+      'active',
+    ]);
   });
 
   it('an older assertion that arrives after a newer one was approved is a counter regression, and locks nothing', async () => {
@@ -115,7 +123,9 @@ describe('exactly-once approval', () => {
     const now = Date.now();
     const accepted = await bodyHash(valid);
     const outcomes = await runInDurableObject(vault, (instance: UserVault) =>
-      Promise.all(Array.from({ length: 10 }, () => instance.verifyAction(hash, valid, now, accepted))),
+      Promise.all(
+        Array.from({ length: 10 }, () => instance.verifyAction(hash, valid, now, accepted)),
+      ),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     for (const o of outcomes) if (!o.ok) expect(o.problem.code).toBe('ticket_used');
@@ -134,7 +144,10 @@ describe('exactly-once approval', () => {
     const tb = await openTicket(env, b.ticket);
     const now = Date.now();
     const outcomes = await runInDurableObject(ta.vault, (instance: UserVault) =>
-      Promise.all([instance.verifyAction(ta.hash, forA, now, 'a'), instance.verifyAction(tb.hash, forB, now, 'b')]),
+      Promise.all([
+        instance.verifyAction(ta.hash, forA, now, 'a'),
+        instance.verifyAction(tb.hash, forB, now, 'b'),
+      ]),
     );
     expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
     expect((await credentialsOf(userId))[0].state).toBe('active');
@@ -144,10 +157,16 @@ describe('exactly-once approval', () => {
     const userId = newUserId('inter');
     const ticket = await enrollmentTicket(userId);
     const options = await enrollmentOptions(ticket);
-    const regs = await Promise.all(Array.from({ length: 5 }, async () => (await SoftAuthenticator.create()).register(options, { origin: ORIGIN })));
+    const regs = await Promise.all(
+      Array.from({ length: 5 }, async () =>
+        (await SoftAuthenticator.create()).register(options, { origin: ORIGIN }),
+      ),
+    );
     const { vault, hash } = await openTicket(env, ticket);
     const now = Date.now();
-    const outcomes = await runInDurableObject(vault, (instance: UserVault) => Promise.all(regs.map((r) => instance.enroll(hash, r, now))));
+    const outcomes = await runInDurableObject(vault, (instance: UserVault) =>
+      Promise.all(regs.map((r) => instance.enroll(hash, r, now))),
+    );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     for (const o of outcomes) if (!o.ok) expect(o.problem.code).toBe('ticket_used');
     expect(await credentialsOf(userId)).toHaveLength(1);
@@ -158,7 +177,11 @@ describe('exactly-once approval', () => {
     const ticket = await enrollmentTicket(userId);
     const auth = await SoftAuthenticator.create();
     const reg = await auth.register(await enrollmentOptions(ticket), { origin: ORIGIN });
-    const replies = await Promise.all(Array.from({ length: PARALLEL }, () => call('POST', `/v1/enrollments/${ticket}`, reg, { auth: false, via: 'self' })));
+    const replies = await Promise.all(
+      Array.from({ length: PARALLEL }, () =>
+        call('POST', `/v1/enrollments/${ticket}`, reg, { auth: false, via: 'self' }),
+      ),
+    );
     expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
     for (const r of replies) if (r.status !== 201) expectProblem(r, 409, 'ticket_used');
     const creds = await credentialsOf(userId);
@@ -170,7 +193,11 @@ describe('exactly-once approval', () => {
     const userId = newUserId('enr');
     const ticket = await enrollmentTicket(userId);
     const options = await enrollmentOptions(ticket);
-    const regs = await Promise.all(Array.from({ length: 10 }, async () => (await SoftAuthenticator.create()).register(options, { origin: ORIGIN })));
+    const regs = await Promise.all(
+      Array.from({ length: 10 }, async () =>
+        (await SoftAuthenticator.create()).register(options, { origin: ORIGIN }),
+      ),
+    );
     const replies = await Promise.all(regs.map((r) => postEnrollment(ticket, r)));
     expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
     for (const r of replies) if (r.status !== 201) expectProblem(r, 409, 'ticket_used');

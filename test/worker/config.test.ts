@@ -38,7 +38,6 @@ function expectMisconfigured(r: Reply, ...secrets: string[]): void {
   for (const s of secrets) if (s) expect(text).not.toContain(s);
 }
 
-
 describe('API_KEYS', () => {
   const bad: [string, string][] = [
     ['empty', ''],
@@ -57,7 +56,11 @@ describe('API_KEYS', () => {
         }
       }
       expect(logged()).toContain('API_KEYS');
-      for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) expect(logged()).not.toContain(part);
+      for (const part of value
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean))
+        expect(logged()).not.toContain(part);
     });
   }
 
@@ -69,11 +72,25 @@ describe('API_KEYS', () => {
 
   it('a key of exactly 32 characters works, and browser and public routes do not need API_KEYS', async () => {
     const key = 'k'.repeat(32);
-    expect((await callApp({ API_KEYS: key }, 'GET', `/v1/users/${newUserId()}/credentials`, undefined, { auth: key })).status).toBe(200);
-    expect((await callApp({ API_KEYS: '' }, 'GET', '/healthz', undefined, { auth: false })).status).toBe(200);
-    expect((await callApp({ API_KEYS: '' }, 'GET', '/.well-known/jwks.json', undefined, { auth: false })).status).toBe(200);
+    expect(
+      (
+        await callApp({ API_KEYS: key }, 'GET', `/v1/users/${newUserId()}/credentials`, undefined, {
+          auth: key,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await callApp({ API_KEYS: '' }, 'GET', '/healthz', undefined, { auth: false })).status,
+    ).toBe(200);
+    expect(
+      (await callApp({ API_KEYS: '' }, 'GET', '/.well-known/jwks.json', undefined, { auth: false }))
+        .status,
+    ).toBe(200);
     const { ticket } = await pendingApproval();
-    expect((await callApp({ API_KEYS: '' }, 'GET', `/v1/actions/${ticket}`, undefined, { auth: false })).status).toBe(200);
+    expect(
+      (await callApp({ API_KEYS: '' }, 'GET', `/v1/actions/${ticket}`, undefined, { auth: false }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -84,7 +101,9 @@ describe('RECEIPT_SIGNING_KEYS', () => {
     const ec = await generateKeyPair('ES256', { extractable: true });
     const ecPrivate = await exportJWK(ec.privateKey);
     const { d: _d, ...ecPublic } = ecPrivate;
-    const es384 = await exportJWK((await generateKeyPair('ES384', { extractable: true })).privateKey);
+    const es384 = await exportJWK(
+      (await generateKeyPair('ES384', { extractable: true })).privateKey,
+    );
     const good = JSON.parse(env.RECEIPT_SIGNING_KEYS!).keys[0];
     return [
       ['empty', '', []],
@@ -95,10 +114,24 @@ describe('RECEIPT_SIGNING_KEYS', () => {
       ['an RSA key', JSON.stringify({ keys: [rsaJwk] }), [rsaJwk.d!, rsaJwk.p!]],
       ['a P-384 key', JSON.stringify({ keys: [es384] }), [es384.d!]],
       ['a public-only key', JSON.stringify({ keys: [ecPublic] }), [ecPublic.x!]],
-      ['an HMAC key', JSON.stringify({ keys: [{ kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0', alg: 'HS256' }] }), ['c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0']],
+      [
+        'an HMAC key',
+        JSON.stringify({
+          keys: [{ kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0', alg: 'HS256' }],
+        }),
+        ['c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0'],
+      ],
       ['a good key then an RSA key', JSON.stringify({ keys: [good, rsaJwk] }), [good.d, rsaJwk.d!]],
-      ['a private key with another key\'s public half', JSON.stringify({ keys: [{ ...ecPrivate, d: good.d }] }), [good.d]],
-      ['alg that does not match', JSON.stringify({ keys: [{ ...ecPrivate, alg: 'EdDSA' }] }), [ecPrivate.d!]],
+      [
+        "a private key with another key's public half",
+        JSON.stringify({ keys: [{ ...ecPrivate, d: good.d }] }),
+        [good.d],
+      ],
+      [
+        'alg that does not match',
+        JSON.stringify({ keys: [{ ...ecPrivate, alg: 'EdDSA' }] }),
+        [ecPrivate.d!],
+      ],
     ];
   }
 
@@ -111,8 +144,14 @@ describe('RECEIPT_SIGNING_KEYS', () => {
       const jwks = await callApp(over, 'GET', '/.well-known/jwks.json', undefined, { auth: false });
       try {
         expectMisconfigured(jwks, ...secrets);
-        expectMisconfigured(await callApp(over, 'POST', `/v1/actions/${ticket}/verify`, valid, { auth: false }), ...secrets);
-        expectMisconfigured(await callApp(over, 'POST', '/v1/receipts/redeem', { receipt: 'a.b.c', audience: 'x' }), ...secrets);
+        expectMisconfigured(
+          await callApp(over, 'POST', `/v1/actions/${ticket}/verify`, valid, { auth: false }),
+          ...secrets,
+        );
+        expectMisconfigured(
+          await callApp(over, 'POST', '/v1/receipts/redeem', { receipt: 'a.b.c', audience: 'x' }),
+          ...secrets,
+        );
       } catch (err) {
         throw new Error(`${name}: ${(err as Error).message}`);
       }
@@ -124,7 +163,15 @@ describe('RECEIPT_SIGNING_KEYS', () => {
   });
 
   it('missing entirely', async () => {
-    expectMisconfigured(await callApp({ RECEIPT_SIGNING_KEYS: undefined }, 'GET', '/.well-known/jwks.json', undefined, { auth: false }));
+    expectMisconfigured(
+      await callApp(
+        { RECEIPT_SIGNING_KEYS: undefined },
+        'GET',
+        '/.well-known/jwks.json',
+        undefined,
+        { auth: false },
+      ),
+    );
     expect(logged()).toContain('RECEIPT_SIGNING_KEYS');
   });
 });
@@ -143,7 +190,9 @@ describe('other settings', () => {
     ];
     for (const POLICY of bad) {
       errors.mockClear();
-      expectMisconfigured(await callApp({ POLICY }, 'POST', '/v1/actions', { user: { id: userId }, action: WIRE }));
+      expectMisconfigured(
+        await callApp({ POLICY }, 'POST', '/v1/actions', { user: { id: userId }, action: WIRE }),
+      );
       expect(logged()).toContain('POLICY');
     }
   });
@@ -164,12 +213,20 @@ describe('other settings', () => {
     ];
     for (const [over, name] of overrides) {
       errors.mockClear();
-      expectMisconfigured(await callApp(over, 'POST', '/v1/actions', { user: { id: userId }, action: WIRE }));
+      expectMisconfigured(
+        await callApp(over, 'POST', '/v1/actions', { user: { id: userId }, action: WIRE }),
+      );
       expect(logged(), name).toContain(name);
     }
     // Browser routes check ALLOWED_ORIGINS for CORS.
     const { ticket } = await pendingApproval();
-    const r = await callApp({ ALLOWED_ORIGINS: 'nope' }, 'GET', `/v1/actions/${ticket}`, undefined, { auth: false, headers: { origin: 'https://app.example.com' } });
+    const r = await callApp(
+      { ALLOWED_ORIGINS: 'nope' },
+      'GET',
+      `/v1/actions/${ticket}`,
+      undefined,
+      { auth: false, headers: { origin: 'https://app.example.com' } },
+    );
     expectMisconfigured(r);
   });
 });
@@ -177,18 +234,32 @@ describe('other settings', () => {
 describe('POLICY rules (first match wins; the rule is frozen into the ticket)', () => {
   const POLICY = JSON.stringify({
     rules: [
-      { id: 'big-wire', match: { type: 'wire.transfer', gt: { amount: 10000 } }, require: { deviceBound: true } },
+      {
+        id: 'big-wire',
+        match: { type: 'wire.transfer', gt: { amount: 10000 } },
+        require: { deviceBound: true },
+      },
       { id: 'any', require: {} },
     ],
   });
-  const transfer = (amount: number | string) => ({ type: 'wire.transfer', amount, currency: 'EUR', to: 'DE89370400440532013000' });
+  const transfer = (amount: number | string) => ({
+    type: 'wire.transfer',
+    amount,
+    currency: 'EUR',
+    to: 'DE89370400440532013000',
+  });
 
   async function ask(userId: string, action: Record<string, unknown>): Promise<string> {
-    const r = await callApp({ POLICY }, 'POST', '/v1/actions', { user: { id: userId }, action, audience: 'payments-api' });
+    const r = await callApp({ POLICY }, 'POST', '/v1/actions', {
+      user: { id: userId },
+      action,
+      audience: 'payments-api',
+    });
     expect(r.status).toBe(201);
     return r.body.ticket;
   }
-  const pol = (receipt: string) => JSON.parse(atob(receipt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).pol;
+  const pol = (receipt: string) =>
+    JSON.parse(atob(receipt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).pol;
 
   it('a synced passkey cannot approve a big transfer: 422 policy_unmet, and the attempt counts', async () => {
     const userId = newUserId('synced');
@@ -196,7 +267,8 @@ describe('POLICY rules (first match wins; the rule is frozen into the ticket)', 
     const ticket = await ask(userId, transfer(20000));
     expectProblem(await verify(ticket, await assertion(ticket, auth)), 422, 'policy_unmet');
     expect(await ticketRow(userId, ticket)).toMatchObject({ state: 'pending', failures: 1 });
-    for (let i = 0; i < 4; i++) expectProblem(await verify(ticket, await assertion(ticket, auth)), 422, 'policy_unmet');
+    for (let i = 0; i < 4; i++)
+      expectProblem(await verify(ticket, await assertion(ticket, auth)), 422, 'policy_unmet');
     expect(await actionState(ticket)).toEqual({ state: 'burned' });
     // A numeric string amount is compared as a number too.
     const asString = await ask(userId, transfer('20000.00'));
@@ -230,7 +302,10 @@ describe('POLICY rules (first match wins; the rule is frozen into the ticket)', 
     // Verified through SELF, whose env has the default policy: still refused.
     expectProblem(await verify(ticket, await assertion(ticket, auth)), 422, 'policy_unmet');
     // And a ticket made under the default policy approves with pol default.
-    const plain = await call('POST', '/v1/actions', { user: { id: userId }, action: transfer(20000) });
+    const plain = await call('POST', '/v1/actions', {
+      user: { id: userId },
+      action: transfer(20000),
+    });
     const r = await verify(plain.body.ticket, await assertion(plain.body.ticket, auth));
     expect(r.status).toBe(200);
     expect(pol(r.body.receipt)).toBe('default');

@@ -58,7 +58,8 @@ describe('a withheld assertion submitted after a later approval', () => {
     await nextMillisecond();
     const t2 = await requestAction(userId);
     expect((await verify(t2.ticket, await assertion(t2.ticket, auth))).status).toBe(200);
-    for (let i = 0; i < 5; i++) expectProblem(await verify(t1.ticket, a1), 422, 'counter_regression');
+    for (let i = 0; i < 5; i++)
+      expectProblem(await verify(t1.ticket, a1), 422, 'counter_regression');
     expectProblem(await verify(t1.ticket, a1), 429, 'rate_limited');
     expect((await credentialsOf(userId))[0].state).toBe('active');
     const t3 = await requestAction(userId);
@@ -73,7 +74,11 @@ describe('a withheld assertion submitted after a later approval', () => {
     const t2 = await requestAction(userId);
     expect((await verify(t2.ticket, await assertion(t2.ticket, auth))).status).toBe(200);
     // Make the last use coincide with T1's creation exactly.
-    const [ticket] = await vaultRows<{ created_at: number }>(userId, 'SELECT created_at FROM tickets WHERE hash = ?', await ticketHash(t1.ticket));
+    const [ticket] = await vaultRows<{ created_at: number }>(
+      userId,
+      'SELECT created_at FROM tickets WHERE hash = ?',
+      await ticketHash(t1.ticket),
+    );
     await runInDurableObject(vaultOf(userId), (_instance, state) => {
       state.storage.sql.exec('UPDATE credentials SET last_used_at = ?', ticket!.created_at);
     });
@@ -86,7 +91,11 @@ describe('a withheld assertion submitted after a later approval', () => {
     const { auth } = await enroll(userId, { initialCounter: 10 });
     await nextMillisecond();
     const { ticket } = await requestAction(userId);
-    expectProblem(await verify(ticket, await assertion(ticket, auth, { counter: 5 })), 422, 'counter_regression');
+    expectProblem(
+      await verify(ticket, await assertion(ticket, auth, { counter: 5 })),
+      422,
+      'counter_regression',
+    );
     expect((await credentialsOf(userId))[0].state).toBe('locked');
   });
 });
@@ -101,7 +110,11 @@ describe('a genuine clone still locks', () => {
     await nextMillisecond();
     const fresh = await requestAction(userId);
     // The copy of the key signs a ticket made after the last use, with the counter it copied.
-    expectProblem(await verify(fresh.ticket, await assertion(fresh.ticket, auth, { counter: stored })), 422, 'counter_regression');
+    expectProblem(
+      await verify(fresh.ticket, await assertion(fresh.ticket, auth, { counter: stored })),
+      422,
+      'counter_regression',
+    );
     expect((await credentialsOf(userId))[0].state).toBe('locked');
     const later = await requestAction(userId).catch((err: Error) => err);
     expect(String(later)).toContain('not_enrolled');
@@ -119,7 +132,10 @@ describe('a genuine clone still locks', () => {
     const olderAssertion = await assertion(older.ticket, auth, { counter: stored + 1 });
     await nextMillisecond();
     const middle = await requestAction(userId);
-    expect((await verify(middle.ticket, await assertion(middle.ticket, auth, { counter: stored + 2 }))).status).toBe(200);
+    expect(
+      (await verify(middle.ticket, await assertion(middle.ticket, auth, { counter: stored + 2 })))
+        .status,
+    ).toBe(200);
     await runInDurableObject(vaultOf(userId), (instance) => {
       vaultState(instance).pending.clear();
     });

@@ -58,7 +58,11 @@ describe('credential events', () => {
     expect(verified(sent[0]!)).toEqual({
       type: 'credential.enrolled',
       user: { id: userId },
-      credential: { id: firstId, aaguid: first.reply.body.aaguid, deviceBound: first.reply.body.deviceBound },
+      credential: {
+        id: firstId,
+        aaguid: first.reply.body.aaguid,
+        deviceBound: first.reply.body.deviceBound,
+      },
       approvedBy: 'first',
       checkpoint: expect.any(String),
       at: expect.any(Number),
@@ -68,8 +72,14 @@ describe('credential events', () => {
     const second = await enrollAnother(userId, first.auth);
     await untilSent(sent, 2, userId, 0);
     expect(sent).toHaveLength(2);
-    expect(verified(sent[1]!)).toMatchObject({ type: 'credential.enrolled', credential: { id: second.reply.body.credentialId }, approvedBy: firstId });
-    for (const s of sent) for (const t of [first.ticket, second.ticket]) expect(JSON.stringify(s)).not.toContain(t.split('.')[1]!);
+    expect(verified(sent[1]!)).toMatchObject({
+      type: 'credential.enrolled',
+      credential: { id: second.reply.body.credentialId },
+      approvedBy: firstId,
+    });
+    for (const s of sent)
+      for (const t of [first.ticket, second.ticket])
+        expect(JSON.stringify(s)).not.toContain(t.split('.')[1]!);
   });
 
   it('credential.revoked when an active passkey is revoked (not again for a second revoke)', async () => {
@@ -81,9 +91,18 @@ describe('credential events', () => {
     expect((await call('DELETE', `/v1/users/${userId}/credentials/${id}`)).status).toBe(204);
     expect((await call('DELETE', `/v1/users/${userId}/credentials/${id}`)).status).toBe(204);
     await untilSent(sent, 2, userId, 0);
-    expect(sent.map((s) => verified(s).type)).toEqual(['credential.enrolled', 'credential.revoked']);
+    expect(sent.map((s) => verified(s).type)).toEqual([
+      'credential.enrolled',
+      'credential.revoked',
+    ]);
     const revoked = verified(sent[1]!);
-    expect(revoked).toEqual({ type: 'credential.revoked', user: { id: userId }, credential: { id, aaguid: reply.body.aaguid, deviceBound: reply.body.deviceBound }, checkpoint: expect.any(String), at: expect.any(Number) });
+    expect(revoked).toEqual({
+      type: 'credential.revoked',
+      user: { id: userId },
+      credential: { id, aaguid: reply.body.aaguid, deviceBound: reply.body.deviceBound },
+      checkpoint: expect.any(String),
+      at: expect.any(Number),
+    });
     expect(await checkpointSize(revoked.checkpoint, userId)).toBe(2);
   });
 
@@ -96,10 +115,17 @@ describe('credential events', () => {
     const stored = auth.counter;
     await nextMillisecond();
     const fresh = await requestAction(userId);
-    expectProblem(await verify(fresh.ticket, await assertion(fresh.ticket, auth, { counter: stored })), 422, 'counter_regression');
+    expectProblem(
+      await verify(fresh.ticket, await assertion(fresh.ticket, auth, { counter: stored })),
+      422,
+      'counter_regression',
+    );
     expect((await credentialsOf(userId))[0].state).toBe('locked');
     await untilSent(sent, 2, userId, 0);
-    expect(verified(sent[1]!)).toMatchObject({ type: 'credential.locked', credential: { id: reply.body.credentialId } });
+    expect(verified(sent[1]!)).toMatchObject({
+      type: 'credential.locked',
+      credential: { id: reply.body.credentialId },
+    });
   });
 
   it('without CREDENTIAL_WEBHOOK_URL nothing is queued', async () => {
@@ -127,11 +153,18 @@ describe('CREDENTIAL_WEBHOOK_URL fails closed', () => {
   });
 
   it('set to anything but https (or loopback http in development) is misconfigured', async () => {
-    for (const url of ['http://people.example.test/', 'ftp://people.example.test/', 'not a url', 'https://user:pw@people.example.test/']) {
+    for (const url of [
+      'http://people.example.test/',
+      'ftp://people.example.test/',
+      'not a url',
+      'https://user:pw@people.example.test/',
+    ]) {
       mutable.CREDENTIAL_WEBHOOK_URL = url;
       const userId = newUserId('cu');
       const ticket = await enrollmentTicket(userId);
-      const registration = await (await SoftAuthenticator.create()).register(await enrollmentOptions(ticket), { origin: ORIGIN });
+      const registration = await (
+        await SoftAuthenticator.create()
+      ).register(await enrollmentOptions(ticket), { origin: ORIGIN });
       expectProblem(await postEnrollment(ticket, registration), 500, 'misconfigured');
     }
   });

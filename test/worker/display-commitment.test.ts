@@ -4,11 +4,30 @@
  * statement the passkey signs and the receipt all carry the same one.
  */
 import { describe, expect, it } from 'vitest';
-import { hashDisplay, statementChallenge, statementFromClaims, verifyReceipt } from '../../packages/psea/src/receipt/index';
-import { BASE, WIRE, call, details, enroll, expectProblem, newUserId, requestAction, verify } from './harness';
+import {
+  hashDisplay,
+  statementChallenge,
+  statementFromClaims,
+  verifyReceipt,
+} from '../../packages/psea/src/receipt/index';
+import {
+  BASE,
+  WIRE,
+  call,
+  details,
+  enroll,
+  expectProblem,
+  newUserId,
+  requestAction,
+  verify,
+} from './harness';
 
 function b64urlJson(part: string): any {
-  return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
+  return JSON.parse(
+    new TextDecoder().decode(
+      Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)),
+    ),
+  );
 }
 
 /** Ask for WIRE with `extra`, approve it, and return everything a verifier could hold. */
@@ -29,10 +48,25 @@ async function approve(extra: Record<string, unknown>) {
 async function expectOneDsp(a: Awaited<ReturnType<typeof approve>>) {
   const dsp = await hashDisplay(a.served.display);
   expect(a.created.dsp).toBe(dsp);
-  expect(a.served.statement).toEqual({ v: 1, iss: BASE, aud: 'payments-api', sub: a.userId, act: a.created.actionHash, dsp, nonce: a.served.statement.nonce });
+  expect(a.served.statement).toEqual({
+    v: 1,
+    iss: BASE,
+    aud: 'payments-api',
+    sub: a.userId,
+    act: a.created.actionHash,
+    dsp,
+    nonce: a.served.statement.nonce,
+  });
   expect(a.served.options.challenge).toBe(await statementChallenge(a.served.statement));
 
-  const { claims, statement } = await verifyReceipt(a.receipt, { jwks: a.jwks, issuer: BASE, audience: 'payments-api', subject: a.userId, action: WIRE, display: a.served.display });
+  const { claims, statement } = await verifyReceipt(a.receipt, {
+    jwks: a.jwks,
+    issuer: BASE,
+    audience: 'payments-api',
+    subject: a.userId,
+    action: WIRE,
+    display: a.served.display,
+  });
   expect(claims.dsp).toBe(dsp);
   // From the receipt alone, the challenge the passkey signed, as its clientDataJSON says.
   const clientData = b64urlJson(a.signed.response.clientDataJSON);
@@ -56,7 +90,13 @@ describe('dsp', () => {
   });
 
   it('with a display: its hash, as served', async () => {
-    const display = { title: 'Send €1,250.00', fields: [{ label: 'To', value: WIRE.to }, { label: 'Amount', value: '€1,250.00' }] };
+    const display = {
+      title: 'Send €1,250.00',
+      fields: [
+        { label: 'To', value: WIRE.to },
+        { label: 'Amount', value: '€1,250.00' },
+      ],
+    };
     const a = await approve({ display });
     expect(a.served.display).toEqual(display);
     await expectOneDsp(a);
@@ -77,8 +117,16 @@ describe('dsp', () => {
     const b = await approve({ display: { title: 'Send €1,250.00 to a stranger', fields: [] } });
     expect(a.created.actionHash).toBe(b.created.actionHash);
     expect(a.created.dsp).not.toBe(b.created.dsp);
-    const backend = { jwks: b.jwks, issuer: BASE, audience: 'payments-api', subject: b.userId, action: WIRE };
-    await expect(verifyReceipt(b.receipt, { ...backend, display: shown })).rejects.toMatchObject({ code: 'display_mismatch' });
+    const backend = {
+      jwks: b.jwks,
+      issuer: BASE,
+      audience: 'payments-api',
+      subject: b.userId,
+      action: WIRE,
+    };
+    await expect(verifyReceipt(b.receipt, { ...backend, display: shown })).rejects.toMatchObject({
+      code: 'display_mismatch',
+    });
     await expect(verifyReceipt(b.receipt, backend)).resolves.toBeDefined();
   });
 
@@ -87,8 +135,14 @@ describe('dsp', () => {
     await enroll(userId);
     const cases: [unknown, RegExp][] = [
       [{ title: 'Send \ud800' }, /^display\.title: .*lone surrogates/],
-      [{ title: 'Send', fields: [{ label: 'To\udc00', value: 'x' }] }, /^display\.fields\.0\.label: /],
-      [{ title: 'Send', fields: [{ label: 'To', value: '\udfff' }] }, /^display\.fields\.0\.value: /],
+      [
+        { title: 'Send', fields: [{ label: 'To\udc00', value: 'x' }] },
+        /^display\.fields\.0\.label: /,
+      ],
+      [
+        { title: 'Send', fields: [{ label: 'To', value: '\udfff' }] },
+        /^display\.fields\.0\.value: /,
+      ],
     ];
     for (const [display, detail] of cases) {
       const r = await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, display });
@@ -96,6 +150,14 @@ describe('dsp', () => {
       expect(r.body.detail).toMatch(detail);
     }
     // An empty value is still a value; a pair is one character.
-    expect((await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, display: { title: 'Send 😀', fields: [{ label: 'To', value: '' }] } })).status).toBe(201);
+    expect(
+      (
+        await call('POST', '/v1/actions', {
+          user: { id: userId },
+          action: WIRE,
+          display: { title: 'Send 😀', fields: [{ label: 'To', value: '' }] },
+        })
+      ).status,
+    ).toBe(201);
   });
 });

@@ -11,14 +11,25 @@ import { generateSignerKey, verifierKeyOf } from '../../packages/psea/src/log/no
 import { openCheckpoint, logOrigin } from '../../packages/psea/src/log/checkpoint';
 import { ticketHash } from '../../worker/http/ticket';
 import {
-  assertion, call, callApp, enroll, enrollAnother, expectProblem, newUserId, ORIGIN, OTHER_ALLOWED_ORIGIN,
-  requestAction, vaultRows, verify,
+  assertion,
+  call,
+  callApp,
+  enroll,
+  enrollAnother,
+  expectProblem,
+  newUserId,
+  ORIGIN,
+  OTHER_ALLOWED_ORIGIN,
+  requestAction,
+  vaultRows,
+  verify,
 } from './harness';
 import { env, runInDurableObject } from 'cloudflare:test';
 
 const pinned = () => verifierKeyOf(env.LOG_SIGNING_KEY!);
 const RP = { rpId: 'localhost', origins: [ORIGIN, OTHER_ALLOWED_ORIGIN] };
-const evidence = (ticket: string, query = '', auth: boolean | string = true) => call('GET', `/v1/actions/${ticket}/evidence${query}`, undefined, { auth });
+const evidence = (ticket: string, query = '', auth: boolean | string = true) =>
+  call('GET', `/v1/actions/${ticket}/evidence${query}`, undefined, { auth });
 
 async function jwks() {
   return (await call('GET', '/.well-known/jwks.json', undefined, { auth: false })).body;
@@ -35,14 +46,24 @@ async function approved(userId = newUserId('ev')) {
 }
 
 const allPass = (result: Awaited<ReturnType<typeof verifyEvidence>>) =>
-  Object.fromEntries(result.checks.map((c) => [c.name, c.result === 'pass' ? 'pass' : `${c.result}: ${c.why}`]));
+  Object.fromEntries(
+    result.checks.map((c) => [c.name, c.result === 'pass' ? 'pass' : `${c.result}: ${c.why}`]),
+  );
 
 describe('attacks on the evidence and log routes', () => {
   it('every one needs the API key: none, or a wrong one, is 401', async () => {
     const { ticket, userId } = await approved();
-    for (const path of [`/v1/actions/${ticket}/evidence`, `/v1/users/${userId}/log`, `/v1/users/${userId}/log/consistency?from=0`]) {
+    for (const path of [
+      `/v1/actions/${ticket}/evidence`,
+      `/v1/users/${userId}/log`,
+      `/v1/users/${userId}/log/consistency?from=0`,
+    ]) {
       expectProblem(await call('GET', path, undefined, { auth: false }), 401, 'unauthorized');
-      expectProblem(await call('GET', path, undefined, { auth: 'x'.repeat(43) }), 401, 'unauthorized');
+      expectProblem(
+        await call('GET', path, undefined, { auth: 'x'.repeat(43) }),
+        401,
+        'unauthorized',
+      );
     }
   });
 
@@ -51,7 +72,9 @@ describe('attacks on the evidence and log routes', () => {
     const forged = `${a.ticket.slice(0, 65)}${'A'.repeat(43)}`;
     expectProblem(await evidence(forged), 404, 'ticket_not_found');
     expectProblem(await evidence('not-a-ticket'), 404, 'ticket_not_found');
-    const enrollTicket = (await call('POST', '/v1/enrollments', { user: { id: a.userId, name: 'ada' } })).body.ticket;
+    const enrollTicket = (
+      await call('POST', '/v1/enrollments', { user: { id: a.userId, name: 'ada' } })
+    ).body.ticket;
     expectProblem(await evidence(enrollTicket), 404, 'ticket_not_found');
   });
 
@@ -60,10 +83,19 @@ describe('attacks on the evidence and log routes', () => {
     const b = await approved(newUserId('ev-b'));
     const bundle = (await evidence(a.ticket)).body;
     const logB = (await call('GET', `/v1/users/${b.userId}/log`)).body;
-    expect(logB.entries.map((e: { entry: { sub: string } }) => e.entry.sub)).toEqual([b.userId, b.userId]);
-    expect(logB.entries.some((e: { entry: { jti?: string } }) => e.entry.jti === bundle.log.approved.entry.jti)).toBe(false);
+    expect(logB.entries.map((e: { entry: { sub: string } }) => e.entry.sub)).toEqual([
+      b.userId,
+      b.userId,
+    ]);
+    expect(
+      logB.entries.some(
+        (e: { entry: { jti?: string } }) => e.entry.jti === bundle.log.approved.entry.jti,
+      ),
+    ).toBe(false);
     const key = await pinned();
-    await expect(openCheckpoint(logB.checkpoint, [key], await logOrigin(key.split('+')[0]!, a.userId))).rejects.toThrow(/not/);
+    await expect(
+      openCheckpoint(logB.checkpoint, [key], await logOrigin(key.split('+')[0]!, a.userId)),
+    ).rejects.toThrow(/not/);
     // B's checkpoint swapped into A's bundle fails the log check.
     const swapped = { ...bundle, log: { ...bundle.log, checkpoint: logB.checkpoint } };
     const result = await verifyEvidence(swapped, { ...RP, logKey: key });
@@ -85,16 +117,39 @@ describe('bundles the service makes', () => {
     expect(r.body.log.enrolled.index).toBe(0);
     expect(r.body.log.approved.index).toBe(1);
     expect(r.body.custody).toEqual([]);
-    const result = await verifyEvidence(r.body, { ...RP, logKey: await pinned(), knownCheckpoint: known, jwks: await jwks(), subject: userId, action: r.body.action });
-    expect(allPass(result)).toEqual({ statement: 'pass', challenge: 'pass', authenticator: 'pass', signature: 'pass', enrollment: 'pass', log: 'pass', receipt: 'pass', custody: 'pass' });
-    expect(result.checks.at(-1)).toMatchObject({ name: 'custody', why: 'root first at 0', root: 'first', rootIndex: 0 });
+    const result = await verifyEvidence(r.body, {
+      ...RP,
+      logKey: await pinned(),
+      knownCheckpoint: known,
+      jwks: await jwks(),
+      subject: userId,
+      action: r.body.action,
+    });
+    expect(allPass(result)).toEqual({
+      statement: 'pass',
+      challenge: 'pass',
+      authenticator: 'pass',
+      signature: 'pass',
+      enrollment: 'pass',
+      log: 'pass',
+      receipt: 'pass',
+      custody: 'pass',
+    });
+    expect(result.checks.at(-1)).toMatchObject({
+      name: 'custody',
+      why: 'root first at 0',
+      root: 'first',
+      rootIndex: 0,
+    });
     expect(result.ok).toBe(true);
     // v3: without a kept checkpoint the root is not anchored, and ok is false.
     const unanchored = await verifyEvidence(r.body, { ...RP, logKey: await pinned() });
     expect(unanchored.checks.at(-1)!.result).toBe('unavailable');
     expect(unanchored.ok).toBe(false);
     // Still served after the receipt is redeemed: evidence outlives the receipt.
-    expect((await call('POST', '/v1/receipts/redeem', { receipt, audience: 'payments-api' })).status).toBe(200);
+    expect(
+      (await call('POST', '/v1/receipts/redeem', { receipt, audience: 'payments-api' })).status,
+    ).toBe(200);
     expect((await evidence(ticket)).status).toBe(200);
   });
 
@@ -102,7 +157,10 @@ describe('bundles the service makes', () => {
     const userId = newUserId('ev-raw');
     const { auth } = await enroll(userId);
     const { ticket } = await requestAction(userId);
-    const response = { ...(await assertion(ticket, auth)), authenticatorAttachment: 'platform' as const };
+    const response = {
+      ...(await assertion(ticket, auth)),
+      authenticatorAttachment: 'platform' as const,
+    };
     expect((await verify(ticket, response)).status).toBe(200);
     expect((await evidence(ticket)).body.assertion).toEqual(JSON.parse(JSON.stringify(response)));
   });
@@ -111,8 +169,12 @@ describe('bundles the service makes', () => {
     const { ticket } = await approved();
     const r = await evidence(ticket, '?attestation=1');
     expect(typeof r.body.credential.enrollment.attestationObject).toBe('string');
-    expect((await verifyEvidence(r.body, { ...RP, logKey: await pinned(), allowUnanchored: true })).ok).toBe(true);
-    expect((await evidence(ticket, '?attestation=0')).body.credential.enrollment.attestationObject).toBeUndefined();
+    expect(
+      (await verifyEvidence(r.body, { ...RP, logKey: await pinned(), allowUnanchored: true })).ok,
+    ).toBe(true);
+    expect(
+      (await evidence(ticket, '?attestation=0')).body.credential.enrollment.attestationObject,
+    ).toBeUndefined();
     expectProblem(await evidence(ticket, '?attestation=yes'), 400, 'invalid_request');
   });
 
@@ -125,10 +187,18 @@ describe('bundles the service makes', () => {
     expect((await verify(action.ticket, await assertion(action.ticket, auth))).status).toBe(200);
     const r = await evidence(action.ticket, '?since=1');
     expect(r.body.log.consistency.from).toBe(1);
-    const result = await verifyEvidence(r.body, { ...RP, logKey: await pinned(), knownCheckpoint: known });
+    const result = await verifyEvidence(r.body, {
+      ...RP,
+      logKey: await pinned(),
+      knownCheckpoint: known,
+    });
     expect(allPass(result).log).toBe('pass');
     // Without the proof, a known checkpoint cannot be checked: the log check fails.
-    const noProof = await verifyEvidence((await evidence(action.ticket)).body, { ...RP, logKey: await pinned(), knownCheckpoint: known });
+    const noProof = await verifyEvidence((await evidence(action.ticket)).body, {
+      ...RP,
+      logKey: await pinned(),
+      knownCheckpoint: known,
+    });
     expect(noProof.checks.find((c) => c.name === 'log')!.result).toBe('fail');
     expectProblem(await evidence(action.ticket, '?since=4'), 400, 'invalid_request');
     expectProblem(await evidence(action.ticket, '?since=-1'), 400, 'invalid_request');
@@ -141,9 +211,22 @@ describe('bundles the service makes', () => {
     const action = await requestAction(userId);
     expect((await verify(action.ticket, await assertion(action.ticket, added))).status).toBe(200);
     const r = await evidence(action.ticket);
-    expect(r.body.log.enrolled.entry).toMatchObject({ cred: added.credentialId, approvedBy: first.credentialId, approval: { challenge: expect.any(String) } });
+    expect(r.body.log.enrolled.entry).toMatchObject({
+      cred: added.credentialId,
+      approvedBy: first.credentialId,
+      approval: { challenge: expect.any(String) },
+    });
     expect(r.body.custody).toHaveLength(1);
-    expect((await verifyEvidence(r.body, { ...RP, logKey: await pinned(), jwks: await jwks(), allowUnanchored: true })).ok).toBe(true);
+    expect(
+      (
+        await verifyEvidence(r.body, {
+          ...RP,
+          logKey: await pinned(),
+          jwks: await jwks(),
+          allowUnanchored: true,
+        })
+      ).ok,
+    ).toBe(true);
   });
   // A credential enrolled before v3 is migrated: test/worker/custody-migration.test.ts.
 });
@@ -156,11 +239,15 @@ describe('not_approved, and evidence that is no longer kept', () => {
     expectProblem(await evidence(pending.ticket), 409, 'not_approved');
     const expired = await requestAction(userId, { ttl: 1 });
     await runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), async (_v, state) => {
-      state.storage.sql.exec('UPDATE tickets SET expires_at = 1 WHERE hash = ?', await ticketHash(expired.ticket));
+      state.storage.sql.exec(
+        'UPDATE tickets SET expires_at = 1 WHERE hash = ?',
+        await ticketHash(expired.ticket),
+      );
     });
     expectProblem(await evidence(expired.ticket), 409, 'not_approved');
     const burned = await requestAction(userId);
-    for (let i = 0; i < 5; i++) await verify(burned.ticket, await assertion(burned.ticket, auth, { flags: { uv: false } }));
+    for (let i = 0; i < 5; i++)
+      await verify(burned.ticket, await assertion(burned.ticket, auth, { flags: { uv: false } }));
     expect((await call('GET', `/v1/actions/${burned.ticket}/status`)).body.state).toBe('burned');
     expectProblem(await evidence(burned.ticket), 409, 'not_approved');
   });
@@ -171,7 +258,11 @@ describe('not_approved, and evidence that is no longer kept', () => {
       state.storage.sql.exec('UPDATE evidence SET approved_at = approved_at - ?', 91 * 86_400_000);
     });
     expectProblem(await evidence(ticket), 404, 'not_found');
-    expect((await call('GET', `/v1/users/${userId}/log`)).body.entries.map((e: { entry: { kind: string } }) => e.entry.kind)).toEqual(['enrolled', 'approved']);
+    expect(
+      (await call('GET', `/v1/users/${userId}/log`)).body.entries.map(
+        (e: { entry: { kind: string } }) => e.entry.kind,
+      ),
+    ).toEqual(['enrolled', 'approved']);
     // The user's next approval drops the stale row for good and keeps its own.
     const next = await requestAction(userId);
     expect((await verify(next.ticket, await assertion(next.ticket, auth))).status).toBe(200);
@@ -186,7 +277,12 @@ describe('LOG_SIGNING_KEY fails closed', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const bad = `${env.LOG_SIGNING_KEY!.slice(0, -4)}AAAA`;
     for (const value of [undefined, '', 'PRIVATE+KEY+x', bad]) {
-      for (const path of [`/v1/actions/${ticket}/evidence`, `/v1/users/${userId}/log`, `/v1/users/${userId}/log/consistency?from=0`, '/.well-known/psea-log-key']) {
+      for (const path of [
+        `/v1/actions/${ticket}/evidence`,
+        `/v1/users/${userId}/log`,
+        `/v1/users/${userId}/log/consistency?from=0`,
+        '/.well-known/psea-log-key',
+      ]) {
         expectProblem(await callApp({ LOG_SIGNING_KEY: value }, 'GET', path), 500, 'misconfigured');
       }
     }
@@ -198,9 +294,25 @@ describe('LOG_SIGNING_KEY fails closed', () => {
       expect(line).not.toContain(bad.split('+').at(-1));
     }
     // A malformed older verifier key is refused too; a good one is listed after the current.
-    expectProblem(await callApp({ LOG_VERIFIER_KEYS: 'x+00000000+AAAA' }, 'GET', '/.well-known/psea-log-key', undefined, { auth: false }), 500, 'misconfigured');
+    expectProblem(
+      await callApp(
+        { LOG_VERIFIER_KEYS: 'x+00000000+AAAA' },
+        'GET',
+        '/.well-known/psea-log-key',
+        undefined,
+        { auth: false },
+      ),
+      500,
+      'misconfigured',
+    );
     const old = await verifierKeyOf(await generateSignerKey('old.example/psea'));
-    const listed = await callApp({ LOG_VERIFIER_KEYS: ` ${old} ,${await pinned()}` }, 'GET', '/.well-known/psea-log-key', undefined, { auth: false });
+    const listed = await callApp(
+      { LOG_VERIFIER_KEYS: ` ${old} ,${await pinned()}` },
+      'GET',
+      '/.well-known/psea-log-key',
+      undefined,
+      { auth: false },
+    );
     expect(listed.body).toBe(`${await pinned()}\n${old}\n`);
   });
 });

@@ -30,23 +30,35 @@ describe('action tickets expire (injected clock)', () => {
     const { vault, hash } = await openTicket(env, ticket);
     const { expires_at: expiresAt } = await ticketRow(userId, ticket);
 
-    const late = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, valid, expiresAt, 'x'));
+    const late = await runInDurableObject(vault, (instance: UserVault) =>
+      instance.verifyAction(hash, valid, expiresAt, 'x'),
+    );
     expect(late).toEqual({ ok: false, problem: { code: 'ticket_expired' } });
-    const muchLater = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, valid, expiresAt + 86_400_000, 'x'));
+    const muchLater = await runInDurableObject(vault, (instance: UserVault) =>
+      instance.verifyAction(hash, valid, expiresAt + 86_400_000, 'x'),
+    );
     expect(muchLater).toEqual({ ok: false, problem: { code: 'ticket_expired' } });
 
-    const before = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt - 1));
+    const before = await runInDurableObject(vault, (instance: UserVault) =>
+      instance.actionStatus(hash, expiresAt - 1),
+    );
     expect(before).toEqual({ ok: true, value: { state: 'pending' } });
-    const after = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt));
+    const after = await runInDurableObject(vault, (instance: UserVault) =>
+      instance.actionStatus(hash, expiresAt),
+    );
     expect(after).toEqual({ ok: true, value: { state: 'expired' } });
-    const detailsLate = await runInDurableObject(vault, (instance: UserVault) => instance.actionDetails(hash, expiresAt + 1));
+    const detailsLate = await runInDurableObject(vault, (instance: UserVault) =>
+      instance.actionDetails(hash, expiresAt + 1),
+    );
     expect(detailsLate).toMatchObject({ ok: false, problem: { code: 'ticket_expired' } });
 
     // Nothing was spent: at the real time the same assertion approves.
     expect((await ticketRow(userId, ticket)).failures).toBe(0);
     expect((await verify(ticket, valid)).status).toBe(200);
     // An approved ticket reports approved even after its expiry.
-    const approvedLater = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, expiresAt + 3_600_000));
+    const approvedLater = await runInDurableObject(vault, (instance: UserVault) =>
+      instance.actionStatus(hash, expiresAt + 3_600_000),
+    );
     expect(approvedLater).toMatchObject({ ok: true, value: { state: 'approved' } });
   });
 
@@ -65,9 +77,12 @@ describe('action tickets expire (injected clock)', () => {
 
   it('a burned ticket reports burned, not expired, after its expiry', async () => {
     const { ticket, auth } = await pendingApproval();
-    for (let i = 0; i < 5; i++) await verify(ticket, await assertion(ticket, auth, { signature: 'flip' }));
+    for (let i = 0; i < 5; i++)
+      await verify(ticket, await assertion(ticket, auth, { signature: 'flip' }));
     const { vault, hash } = await openTicket(env, ticket);
-    const later = await runInDurableObject(vault, (instance: UserVault) => instance.actionStatus(hash, Date.now() + 86_400_000));
+    const later = await runInDurableObject(vault, (instance: UserVault) =>
+      instance.actionStatus(hash, Date.now() + 86_400_000),
+    );
     expect(later).toEqual({ ok: true, value: { state: 'burned' } });
   });
 });
@@ -82,9 +97,13 @@ describe('enrollment tickets expire (injected clock)', () => {
     const { expires_at: expiresAt } = await ticketRow(userId, ticket);
     expect(expiresAt - Date.now()).toBeGreaterThan(290_000);
 
-    const late = await runInDurableObject(vault, (instance: UserVault) => instance.enroll(hash, reg, expiresAt));
+    const late = await runInDurableObject(vault, (instance: UserVault) =>
+      instance.enroll(hash, reg, expiresAt),
+    );
     expect(late).toEqual({ ok: false, problem: { code: 'ticket_expired' } });
-    const options = await runInDurableObject(vault, (instance: UserVault) => instance.enrollmentOptions(hash, expiresAt + 1));
+    const options = await runInDurableObject(vault, (instance: UserVault) =>
+      instance.enrollmentOptions(hash, expiresAt + 1),
+    );
     expect(options).toMatchObject({ ok: false, problem: { code: 'ticket_expired' } });
     // In time, the same registration enrolls.
     expect((await postEnrollment(ticket, reg)).status).toBe(201);
@@ -97,7 +116,11 @@ describe('a real one-second ticket', () => {
     const valid = await assertion(ticket, auth);
     // Expiry is rounded up to the second: wait until just past the expiresAt the creator was given.
     await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 50));
-    expectProblem(await call('GET', `/v1/actions/${ticket}`, undefined, { auth: false }), 410, 'ticket_expired');
+    expectProblem(
+      await call('GET', `/v1/actions/${ticket}`, undefined, { auth: false }),
+      410,
+      'ticket_expired',
+    );
     expectProblem(await verify(ticket, valid), 410, 'ticket_expired');
     expect(await actionState(ticket)).toEqual({ state: 'expired' });
   });

@@ -22,7 +22,11 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import fixtureFile from '../fixtures/webauthn-real/webauthn-real.json';
 import { checkEnrollment } from '../../worker/attestation/check-enrollment';
-import { certificateDer, canonicalPem, certificateFingerprint } from '../../packages/psea/src/internal/certificates';
+import {
+  certificateDer,
+  canonicalPem,
+  certificateFingerprint,
+} from '../../packages/psea/src/internal/certificates';
 import { attestationChain } from '../../packages/psea/src/evidence/attestation/attestation-chain';
 import type { Trust } from '../../worker/attestation/types';
 import { asProblem, ProblemError, type ProblemCode } from '../../worker/errors';
@@ -76,7 +80,11 @@ const GTS_CA_1D4 = '64e286b76063602a372efd60cde8db2656a49ee15e84254b3d6eb5fe38f4
  * local revocation list. No FIDO metadata (the shipped default).
  */
 const TRUST: Trust = {
-  anchors: { packed: byId('w3c-reg-packed-es256-full').rootCertificates!.packed!.map((pem) => canonicalPem(certificateDer(pem))) },
+  anchors: {
+    packed: byId('w3c-reg-packed-es256-full').rootCertificates!.packed!.map((pem) =>
+      canonicalPem(certificateDer(pem)),
+    ),
+  },
   revoked: new Set([GTS_CA_1D4]),
   metadata: { no: 0, nextUpdate: null, entries: new Map() },
 };
@@ -85,12 +93,30 @@ type Outcome = { ok: true; attested?: boolean } | { ok: false; code: ProblemCode
 
 /** Where PSEA's outcome differs from the library's recorded one, and why. */
 const DEVIATIONS: Record<string, { outcome: Outcome; why: string }> = {
-  'swa-reg-fido-u2f-yubikey': { outcome: { ok: false, code: 'user_verification_required' }, why: 'U2F (CTAP1) never verifies the user; PSEA requires UV' },
-  'py-reg-fido-u2f-tokenbinding-not-supported': { outcome: { ok: false, code: 'user_verification_required' }, why: 'U2F (CTAP1) never verifies the user; PSEA requires UV' },
-  'swa-reg-packed-x5c-yubikey': { outcome: { ok: false, code: 'user_verification_required' }, why: 'UV flag clear; PSEA requires UV' },
-  'py-reg-packed-yubikey-eddsa': { outcome: { ok: false, code: 'user_verification_required' }, why: 'UV flag clear; PSEA requires UV' },
-  'swa-reg-tpm-ecc-webauthn-io': { outcome: { ok: false, code: 'attestation_rejected' }, why: 'SHA-1 (RS1) TPM attestation signature, which the library accepts' },
-  'py-reg-tpm-surface-pro-4': { outcome: { ok: false, code: 'attestation_rejected' }, why: 'SHA-1 (RS1) TPM attestation signature, which the library accepts' },
+  'swa-reg-fido-u2f-yubikey': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'U2F (CTAP1) never verifies the user; PSEA requires UV',
+  },
+  'py-reg-fido-u2f-tokenbinding-not-supported': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'U2F (CTAP1) never verifies the user; PSEA requires UV',
+  },
+  'swa-reg-packed-x5c-yubikey': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'UV flag clear; PSEA requires UV',
+  },
+  'py-reg-packed-yubikey-eddsa': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'UV flag clear; PSEA requires UV',
+  },
+  'swa-reg-tpm-ecc-webauthn-io': {
+    outcome: { ok: false, code: 'attestation_rejected' },
+    why: 'SHA-1 (RS1) TPM attestation signature, which the library accepts',
+  },
+  'py-reg-tpm-surface-pro-4': {
+    outcome: { ok: false, code: 'attestation_rejected' },
+    why: 'SHA-1 (RS1) TPM attestation signature, which the library accepts',
+  },
   'swa-reg-safetynet-authress-cts-skipped': {
     outcome: { ok: false, code: 'attestation_rejected' },
     why: 'ctsProfileMatch is false; the fixture skipped the CTS check, PSEA always enforces it',
@@ -103,7 +129,10 @@ const DEVIATIONS: Record<string, { outcome: Outcome; why: string }> = {
     outcome: { ok: false, code: 'attestation_rejected' },
     why: 'the same certificate chain as swa-reg-safetynet-gsr1-revoked, so the same revoked certificate',
   },
-  'w3c-reg-apple-es256': { outcome: { ok: false, code: 'user_verification_required' }, why: 'UV flag clear; PSEA requires UV' },
+  'w3c-reg-apple-es256': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'UV flag clear; PSEA requires UV',
+  },
   'w3c-reg-packed-es256-full': {
     outcome: { ok: true, attested: false },
     why: 'its leaf does not name its model (no id-fido-gen-ce-aaguid): a root configured for the format vouches for a vendor, not for the AAGUID claimed (attested through a metadata root below)',
@@ -116,17 +145,38 @@ const DEVIATIONS: Record<string, { outcome: Outcome; why: string }> = {
     outcome: { ok: false, code: 'attestation_rejected' },
     why: 'malformed COSE key (text kty/crv, integer array x) the library stores; it could never verify an assertion',
   },
-  'w3c-reg-none-es256-long-credential-id': { outcome: { ok: false, code: 'user_verification_required' }, why: 'UV flag clear; PSEA requires UV' },
+  'w3c-reg-none-es256-long-credential-id': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'UV flag clear; PSEA requires UV',
+  },
   'w3c-reg-none-es256-top-origin': {
     outcome: { ok: false, code: 'origin_mismatch' },
     why: 'crossOrigin true with a topOrigin: registration in a cross-origin iframe, which the library never checks',
   },
-  'swa-auth-es256-counter-143': { outcome: { ok: false, code: 'user_verification_required' }, why: 'UV flag clear; PSEA requires UV' },
-  'swa-auth-es256-counter-zero': { outcome: { ok: false, code: 'user_verification_required' }, why: 'UV flag clear; PSEA requires UV' },
-  'py-auth-es256-localhost': { outcome: { ok: false, code: 'user_verification_required' }, why: 'UV flag clear; PSEA requires UV' },
-  'py-auth-eddsa-localhost': { outcome: { ok: false, code: 'user_verification_required' }, why: 'UV flag clear; PSEA requires UV' },
-  'rs-auth-yubikey-5': { outcome: { ok: false, code: 'user_verification_required' }, why: 'UV flag clear; PSEA requires UV' },
-  'rs-auth-subdomain-origin': { outcome: { ok: false, code: 'user_verification_required' }, why: 'UV flag clear; PSEA requires UV' },
+  'swa-auth-es256-counter-143': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'UV flag clear; PSEA requires UV',
+  },
+  'swa-auth-es256-counter-zero': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'UV flag clear; PSEA requires UV',
+  },
+  'py-auth-es256-localhost': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'UV flag clear; PSEA requires UV',
+  },
+  'py-auth-eddsa-localhost': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'UV flag clear; PSEA requires UV',
+  },
+  'rs-auth-yubikey-5': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'UV flag clear; PSEA requires UV',
+  },
+  'rs-auth-subdomain-origin': {
+    outcome: { ok: false, code: 'user_verification_required' },
+    why: 'UV flag clear; PSEA requires UV',
+  },
   'w3c-auth-packed-es512': {
     outcome: { ok: false, code: 'attestation_rejected' },
     why: 'an ES512 credential: PSEA offers ES256, EdDSA and RS256 only, so it could never have enrolled',
@@ -182,7 +232,12 @@ async function outcome(run: () => Promise<Outcome>): Promise<Outcome> {
 async function enroll(e: Entry): Promise<Outcome> {
   const { reg, attestation, deviceBound } = await checkEnrollment(
     e.response,
-    { challenge: e.challenge, rpId: e.rpId, rpIdHash: await sha256(e.rpId), allowedOrigins: new Set([e.origin]) },
+    {
+      challenge: e.challenge,
+      rpId: e.rpId,
+      rpIdHash: await sha256(e.rpId),
+      allowedOrigins: new Set([e.origin]),
+    },
     DEFAULT_POLICY,
     TRUST,
   );
@@ -202,11 +257,17 @@ async function enroll(e: Entry): Promise<Outcome> {
 async function approve(e: Entry): Promise<Outcome> {
   const cred = e.credential!;
   const key = await importCosePublicKey(isoBase64URL.toBuffer(cred.publicKey));
-  const assertion = checkAssertion(e.response, { challenge: e.challenge, rpIdHash: await sha256(e.rpId), allowedOrigins: new Set([e.origin]) });
-  if (e.response.id !== e.response.rawId || e.response.id !== cred.id) throw new ProblemError('credential_unknown');
+  const assertion = checkAssertion(e.response, {
+    challenge: e.challenge,
+    rpIdHash: await sha256(e.rpId),
+    allowedOrigins: new Set([e.origin]),
+  });
+  if (e.response.id !== e.response.rawId || e.response.id !== cred.id)
+    throw new ProblemError('credential_unknown');
   await verifyAssertionSignature(assertion, key);
   const newCounter = assertion.authData.counter;
-  if ((newCounter > 0 || cred.counter > 0) && newCounter <= cred.counter) throw new ProblemError('counter_regression');
+  if ((newCounter > 0 || cred.counter > 0) && newCounter <= cred.counter)
+    throw new ProblemError('counter_regression');
   if (e.expect.newCounter !== undefined) expect(newCounter).toBe(e.expect.newCounter);
   return { ok: true };
 }
@@ -214,12 +275,15 @@ async function approve(e: Entry): Promise<Outcome> {
 /** The clock an entry needs: its fixedTime, or one inside its certificates' life once they expire. */
 function clockFor(e: Entry): string | null {
   if (e.fixedTime) return e.fixedTime;
-  if (e.expect.certsValidUntil && Date.now() > Date.parse(e.expect.certsValidUntil)) return '2024-01-01T00:00:00Z';
+  if (e.expect.certsValidUntil && Date.now() > Date.parse(e.expect.certsValidUntil))
+    return '2024-01-01T00:00:00Z';
   return null;
 }
 
 beforeEach(() => {
-  vi.stubGlobal('fetch', () => Promise.reject(new Error('network disabled: results were recorded offline')));
+  vi.stubGlobal('fetch', () =>
+    Promise.reject(new Error('network disabled: results were recorded offline')),
+  );
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -230,7 +294,8 @@ describe('webauthn-real.json through the service', () => {
   it('has the 44 entries the README describes', () => {
     expect(entries).toHaveLength(44);
     expect(entries.filter((e) => e.kind === 'registration')).toHaveLength(30);
-    for (const id of [...Object.keys(DEVIATIONS), ...Object.keys(REJECTIONS), ...ATTESTED]) expect(byId(id), id).toBeDefined();
+    for (const id of [...Object.keys(DEVIATIONS), ...Object.keys(REJECTIONS), ...ATTESTED])
+      expect(byId(id), id).toBeDefined();
   });
 
   for (const e of entries) {
@@ -257,14 +322,22 @@ describe('why the stricter refusals are right', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date(e.fixedTime!));
     // The listed fingerprint is a certificate of this very chain.
-    const chain = attestationChain('android-safetynet', decodeAttestationObject(e.response.response.attestationObject).attStmt);
+    const chain = attestationChain(
+      'android-safetynet',
+      decodeAttestationObject(e.response.response.attestationObject).attStmt,
+    );
     expect(await Promise.all(chain.map(certificateFingerprint))).toContain(GTS_CA_1D4);
     // Without the list, PSEA accepts it exactly as the library does, attested to GlobalSign Root CA.
     const check = (trust: Trust) =>
       outcome(async () => {
         const r = await checkEnrollment(
           e.response,
-          { challenge: e.challenge, rpId: e.rpId, rpIdHash: await sha256(e.rpId), allowedOrigins: new Set([e.origin]) },
+          {
+            challenge: e.challenge,
+            rpId: e.rpId,
+            rpIdHash: await sha256(e.rpId),
+            allowedOrigins: new Set([e.origin]),
+          },
           DEFAULT_POLICY,
           trust,
         );
@@ -276,36 +349,63 @@ describe('why the stricter refusals are right', () => {
 
   it('the SHA-1 TPM entries carry an RS1 attestation signature', () => {
     for (const id of ['swa-reg-tpm-ecc-webauthn-io', 'py-reg-tpm-surface-pro-4']) {
-      expect(decodeAttestationObject(byId(id).response.response.attestationObject).attStmt.get('alg'), id).toBe(-65535);
+      expect(
+        decodeAttestationObject(byId(id).response.response.attestationObject).attStmt.get('alg'),
+        id,
+      ).toBe(-65535);
     }
   });
 
   it('the SoloKey COSE key is the malformed kind the library stores', async () => {
     const e = byId('rs-reg-none-solokey-v2-bad-cose');
     const { parseAuthenticatorData, isoCBOR } = await import('@simplewebauthn/server/helpers');
-    const authData = parseAuthenticatorData(decodeAttestationObject(e.response.response.attestationObject).authData);
+    const authData = parseAuthenticatorData(
+      decodeAttestationObject(e.response.response.attestationObject).authData,
+    );
     const key = isoCBOR.decodeFirst<Map<number, unknown>>(authData.credentialPublicKey!);
     expect(typeof key.get(1)).toBe('string');
-    await expect(checkCosePublicKey(authData.credentialPublicKey!)).rejects.toMatchObject({ code: 'attestation_rejected' });
+    await expect(checkCosePublicKey(authData.credentialPublicKey!)).rejects.toMatchObject({
+      code: 'attestation_rejected',
+    });
   });
 
   it('packed and android chains are attested only through a root: W3C packed vector without its CA is not', async () => {
     const e = byId('w3c-reg-packed-es256-full');
     const r = await checkEnrollment(
       e.response,
-      { challenge: e.challenge, rpId: e.rpId, rpIdHash: await sha256(e.rpId), allowedOrigins: new Set([e.origin]) },
+      {
+        challenge: e.challenge,
+        rpId: e.rpId,
+        rpIdHash: await sha256(e.rpId),
+        allowedOrigins: new Set([e.origin]),
+      },
       DEFAULT_POLICY,
       { ...TRUST, anchors: {} },
     );
     // The library accepted the W3C test CA's certificate with no root configured at all.
     expect(r.attestation.attested).toBe(false);
     // The same CA as the metadata root of the model it claims: attested, the AAGUID bound by metadata.
-    const rootB64 = e.rootCertificates!.packed!.map((pem) => btoa(String.fromCharCode(...certificateDer(pem))));
+    const rootB64 = e.rootCertificates!.packed!.map((pem) =>
+      btoa(String.fromCharCode(...certificateDer(pem))),
+    );
     const withModel = await checkEnrollment(
       e.response,
-      { challenge: e.challenge, rpId: e.rpId, rpIdHash: await sha256(e.rpId), allowedOrigins: new Set([e.origin]) },
+      {
+        challenge: e.challenge,
+        rpId: e.rpId,
+        rpIdHash: await sha256(e.rpId),
+        allowedOrigins: new Set([e.origin]),
+      },
       DEFAULT_POLICY,
-      { ...TRUST, anchors: {}, metadata: { no: 1, nextUpdate: null, entries: new Map([[r.reg.aaguid, { name: 'W3C test', statuses: [], roots: rootB64 }]]) } },
+      {
+        ...TRUST,
+        anchors: {},
+        metadata: {
+          no: 1,
+          nextUpdate: null,
+          entries: new Map([[r.reg.aaguid, { name: 'W3C test', statuses: [], roots: rootB64 }]]),
+        },
+      },
     );
     expect(withModel.attestation.attested).toBe(true);
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { hashAction, hashDisplay, statementChallenge, verifyReceipt } from '../../packages/psea/src/receipt/index';
+import {
+  hashAction,
+  hashDisplay,
+  statementChallenge,
+  verifyReceipt,
+} from '../../packages/psea/src/receipt/index';
 import { BASE, WIRE, assertion, call, enroll, newUserId, requestAction, verify } from './harness';
 
 describe('enroll → action → verify → receipt', () => {
@@ -7,7 +12,12 @@ describe('enroll → action → verify → receipt', () => {
     const userId = newUserId();
     const { auth, reply } = await enroll(userId);
     expect(reply.status).toBe(201);
-    expect(reply.body).toEqual({ credentialId: auth.credentialId, aaguid: '00000000-0000-0000-0000-000000000000', deviceBound: true, backedUp: false });
+    expect(reply.body).toEqual({
+      credentialId: auth.credentialId,
+      aaguid: '00000000-0000-0000-0000-000000000000',
+      deviceBound: true,
+      backedUp: false,
+    });
 
     const action = await requestAction(userId);
     expect(action.actionHash).toBe(await hashAction(WIRE));
@@ -17,7 +27,15 @@ describe('enroll → action → verify → receipt', () => {
     const details = await call('GET', `/v1/actions/${action.ticket}`, undefined, { auth: false });
     expect(details.status).toBe(200);
     const { statement, options } = details.body;
-    expect(statement).toEqual({ v: 1, iss: BASE, aud: 'payments-api', sub: userId, act: action.actionHash, dsp: action.dsp, nonce: statement.nonce });
+    expect(statement).toEqual({
+      v: 1,
+      iss: BASE,
+      aud: 'payments-api',
+      sub: userId,
+      act: action.actionHash,
+      dsp: action.dsp,
+      nonce: statement.nonce,
+    });
     expect(action.dsp).toBe(await hashDisplay(details.body.display));
     expect(options.challenge).toBe(await statementChallenge(statement));
     expect(options.userVerification).toBe('required');
@@ -29,7 +47,14 @@ describe('enroll → action → verify → receipt', () => {
     expect(ok.status).toBe(200);
 
     const jwks = (await call('GET', '/.well-known/jwks.json')).body;
-    const verified = await verifyReceipt(ok.body.receipt, { jwks, issuer: BASE, audience: 'payments-api', subject: userId, action: WIRE, display: details.body.display });
+    const verified = await verifyReceipt(ok.body.receipt, {
+      jwks,
+      issuer: BASE,
+      audience: 'payments-api',
+      subject: userId,
+      action: WIRE,
+      display: details.body.display,
+    });
     expect(verified.claims).toMatchObject({
       sub: userId,
       aud: 'payments-api',

@@ -54,7 +54,31 @@ function randomJson(r: Rand, depth = 0): unknown {
   ];
   if (depth > 3 || r() < 0.35) return pick(r, leaf)();
   if (r() < 0.4) return Array.from({ length: int(r, 0, 4) }, () => randomJson(r, depth + 1));
-  const keys = ['user', 'id', 'name', 'displayName', 'action', 'type', 'display', 'title', 'fields', 'label', 'value', 'audience', 'ttl', 'receipt', 'response', 'rawId', 'clientDataJSON', 'authenticatorData', 'signature', 'userHandle', 'attestationObject', '__proto__', 'constructor'];
+  const keys = [
+    'user',
+    'id',
+    'name',
+    'displayName',
+    'action',
+    'type',
+    'display',
+    'title',
+    'fields',
+    'label',
+    'value',
+    'audience',
+    'ttl',
+    'receipt',
+    'response',
+    'rawId',
+    'clientDataJSON',
+    'authenticatorData',
+    'signature',
+    'userHandle',
+    'attestationObject',
+    '__proto__',
+    'constructor',
+  ];
   const o: Record<string, unknown> = {};
   for (let i = int(r, 0, 5); i > 0; i--) o[pick(r, keys)] = randomJson(r, depth + 1);
   return o;
@@ -64,21 +88,43 @@ function randomJson(r: Rand, depth = 0): unknown {
 function nearlyValid(r: Rand, userId: string): unknown {
   const shapes: Record<string, unknown>[] = [
     { user: { id: userId, name: 'ada' } },
-    { user: { id: userId }, action: { type: 'wire.transfer', amount: '1' }, audience: 'a', ttl: 60 },
-    { user: { id: userId }, action: { type: 'x' }, display: { title: 't', fields: [{ label: 'l', value: 'v' }] } },
+    {
+      user: { id: userId },
+      action: { type: 'wire.transfer', amount: '1' },
+      audience: 'a',
+      ttl: 60,
+    },
+    {
+      user: { id: userId },
+      action: { type: 'x' },
+      display: { title: 't', fields: [{ label: 'l', value: 'v' }] },
+    },
     { receipt: 'a.b.c', audience: 'x' },
   ];
   const shape = structuredClone(pick(r, shapes));
-  const path = pick(r, ['user', 'action', 'display', 'audience', 'ttl', 'receipt', 'user.id', 'action.type', 'display.fields']);
+  const path = pick(r, [
+    'user',
+    'action',
+    'display',
+    'audience',
+    'ttl',
+    'receipt',
+    'user.id',
+    'action.type',
+    'display.fields',
+  ]);
   const [head, tail] = path.split('.') as [string, string | undefined];
   const junk = randomJson(r, 2);
-  if (tail && typeof shape[head] === 'object' && shape[head] !== null) (shape[head] as Record<string, unknown>)[tail] = junk;
+  if (tail && typeof shape[head] === 'object' && shape[head] !== null)
+    (shape[head] as Record<string, unknown>)[tail] = junk;
   else shape[head] = junk;
   return shape;
 }
 
 function deep(kind: 'array' | 'object', depth: number): string {
-  return kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  return kind === 'array'
+    ? '['.repeat(depth) + ']'.repeat(depth)
+    : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 }
 
 describe('route fuzz', () => {
@@ -94,7 +140,15 @@ describe('route fuzz', () => {
 
   it('random methods, paths, headers and bodies never get a 5xx', async () => {
     const r = prng(0x5eed);
-    const tickets = () => pick(r, [actionTicket, actionTicket, enrollTicket, enrollTicket, randomString(r).slice(0, 600), `${'0'.repeat(64)}.${'A'.repeat(43)}`]);
+    const tickets = () =>
+      pick(r, [
+        actionTicket,
+        actionTicket,
+        enrollTicket,
+        enrollTicket,
+        randomString(r).slice(0, 600),
+        `${'0'.repeat(64)}.${'A'.repeat(43)}`,
+      ]);
     /** Each route with the method it answers; most requests use it, the rest an odd one. */
     const routes: [string, () => string][] = [
       ['POST', () => '/v1/enrollments'],
@@ -105,8 +159,14 @@ describe('route fuzz', () => {
       ['POST', () => `/v1/actions/${enc(tickets())}/verify`],
       ['GET', () => `/v1/actions/${enc(tickets())}/status`],
       ['POST', () => '/v1/receipts/redeem'],
-      ['GET', () => `/v1/users/${enc(pick(r, [userId, randomString(r).slice(0, 200)]))}/credentials`],
-      ['DELETE', () => `/v1/users/${enc(userId)}/credentials/${enc(randomString(r).slice(0, 200))}`],
+      [
+        'GET',
+        () => `/v1/users/${enc(pick(r, [userId, randomString(r).slice(0, 200)]))}/credentials`,
+      ],
+      [
+        'DELETE',
+        () => `/v1/users/${enc(userId)}/credentials/${enc(randomString(r).slice(0, 200))}`,
+      ],
       ['GET', () => '/.well-known/jwks.json'],
       ['GET', () => '/healthz'],
       ['GET', () => '/widget.js'],
@@ -114,14 +174,26 @@ describe('route fuzz', () => {
       ['GET', () => `/enroll/${enc(tickets())}`],
       ['GET', () => `/${enc(randomString(r).slice(0, 100))}`],
     ];
-    const contentTypes = [undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=zz', 'application/merge-patch+json', 'application/octet-stream', 'application/json; charset=utf-16', 'garbage'];
+    const contentTypes = [
+      undefined,
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=zz',
+      'application/merge-patch+json',
+      'application/octet-stream',
+      'application/json; charset=utf-16',
+      'garbage',
+    ];
     const bodies = [
       () => JSON.stringify(randomJson(r)),
       () => JSON.stringify(nearlyValid(r, userId)),
       () => crypto.getRandomValues(new Uint8Array(int(r, 0, 2048))),
       () => deep(pick(r, ['array', 'object'] as const), pick(r, [100, 1000, 6000])),
       () => `{"user":{"id":"${userId}"},"action":${deep('object', pick(r, [200, 2000, 6000]))}}`,
-      () => `{"user":{"id":"${userId}"},"action":{"type":"t","x":${deep('array', pick(r, [500, 5000, 20000]))}}}`,
+      () =>
+        `{"user":{"id":"${userId}"},"action":{"type":"t","x":${deep('array', pick(r, [500, 5000, 20000]))}}}`,
       () => '{"a":1,"a":2}',
       () => '\ufeff{"user":{"id":"u","name":"n"}}',
       () => 'a=1&b=2',
@@ -138,16 +210,35 @@ describe('route fuzz', () => {
       if (r() < 0.5) headers.set('content-type', 'application/json');
       else if (ct) headers.set('content-type', ct);
       if (r() < 0.6) headers.set('authorization', `Bearer ${apiKey()}`);
-      else if (r() < 0.3) headers.set('authorization', randomString(r).replace(/[^\x20-\x7e]/g, '').slice(0, 200));
+      else if (r() < 0.3)
+        headers.set(
+          'authorization',
+          randomString(r)
+            .replace(/[^\x20-\x7e]/g, '')
+            .slice(0, 200),
+        );
       if (r() < 0.3) headers.set('origin', pick(r, [ORIGIN, 'https://evil.example', 'null']));
       const hasBody = method !== 'GET' && method !== 'HEAD' && r() < 0.9;
       // The handler itself, not SELF: SELF.fetch slows with every request a file makes (workers-sdk#15446).
-      const res = await app.fetch(new Request(`${BASE}${path}`, { method, headers, body: hasBody ? pick(r, bodies)() : undefined }), env, createExecutionContext());
+      const res = await app.fetch(
+        new Request(`${BASE}${path}`, {
+          method,
+          headers,
+          body: hasBody ? pick(r, bodies)() : undefined,
+        }),
+        env,
+        createExecutionContext(),
+      );
       const text = await res.text();
       seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
-      if (res.status >= 500) throw new Error(`#${i} ${method} ${path.slice(0, 80)} → ${res.status} ${text.slice(0, 300)}`);
+      if (res.status >= 500)
+        throw new Error(
+          `#${i} ${method} ${path.slice(0, 80)} → ${res.status} ${text.slice(0, 300)}`,
+        );
       if (res.status >= 400 && path.startsWith('/v1/') && method !== 'HEAD') {
-        expect(res.headers.get('content-type'), `#${i} ${method} ${path.slice(0, 80)}`).toMatch(/^application\/problem\+json/);
+        expect(res.headers.get('content-type'), `#${i} ${method} ${path.slice(0, 80)}`).toMatch(
+          /^application\/problem\+json/,
+        );
         const body = JSON.parse(text);
         expect(body.status).toBe(res.status);
         expect(typeof body.code).toBe('string');
@@ -164,7 +255,11 @@ describe('route fuzz', () => {
       for (const kind of ['array', 'object'] as const) {
         const raw = `{"user":{"id":"${userId}"},"action":{"type":"t","x":${deep(kind, depth)}}}`;
         if (raw.length > 64 * 1024) continue;
-        const res = await SELF.fetch(`${BASE}/v1/actions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey()}` }, body: raw });
+        const res = await SELF.fetch(`${BASE}/v1/actions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey()}` },
+          body: raw,
+        });
         const text = await res.text();
         expect(res.status, `${kind} ${depth}: ${text.slice(0, 200)}`).toBeLessThan(500);
       }
@@ -188,7 +283,13 @@ function mutateField(r: Rand, value: string): [string, unknown] {
   const ops: [string, () => unknown][] = [
     ['flip', () => flipByte(r, value)],
     ['truncate', () => b64url(bytes.slice(0, int(r, 0, Math.max(0, bytes.length - 1))))],
-    ['extend', () => b64url(new Uint8Array([...bytes, ...crypto.getRandomValues(new Uint8Array(int(r, 1, 40)))]))],
+    [
+      'extend',
+      () =>
+        b64url(
+          new Uint8Array([...bytes, ...crypto.getRandomValues(new Uint8Array(int(r, 1, 40)))]),
+        ),
+    ],
     ['random', () => b64url(crypto.getRandomValues(new Uint8Array(int(r, 1, 300))))],
     ['padded', () => `${value}=`],
     ['not base64url', () => value.replace(/[A-Za-z]/, '+')],
@@ -206,7 +307,14 @@ describe('mutated WebAuthn responses', () => {
     const r = prng(0xa55e);
     const userId = newUserId('mut');
     const { auth } = await enroll(userId);
-    const fields = ['id', 'rawId', 'clientDataJSON', 'authenticatorData', 'signature', 'userHandle'] as const;
+    const fields = [
+      'id',
+      'rawId',
+      'clientDataJSON',
+      'authenticatorData',
+      'signature',
+      'userHandle',
+    ] as const;
     let ticket = '';
     let valid: AuthenticationResponseJSON | undefined;
     const counts = new Map<number, number>();
@@ -215,14 +323,21 @@ describe('mutated WebAuthn responses', () => {
         ticket = (await requestAction(userId)).ticket;
         valid = await assertion(ticket, auth);
       }
-      const m = structuredClone(valid!) as unknown as { id: unknown; rawId: unknown; response: Record<string, unknown> };
+      const m = structuredClone(valid!) as unknown as {
+        id: unknown;
+        rawId: unknown;
+        response: Record<string, unknown>;
+      };
       const n = int(r, 1, 3);
       const applied: string[] = [];
       for (let k = 0; k < n; k++) {
         const f = pick(r, fields);
         if (r() < 0.15) {
           // Swap two fields' values.
-          const g = pick(r, fields.filter((x) => x !== f && x !== 'id' && x !== 'rawId'));
+          const g = pick(
+            r,
+            fields.filter((x) => x !== f && x !== 'id' && x !== 'rawId'),
+          );
           const target = f === 'id' || f === 'rawId' ? (m as Record<string, unknown>) : m.response;
           const tmp = target[f];
           target[f] = m.response[g];
@@ -230,7 +345,10 @@ describe('mutated WebAuthn responses', () => {
           applied.push(`swap ${f}<->${g}`);
         } else {
           const target = f === 'id' || f === 'rawId' ? (m as Record<string, unknown>) : m.response;
-          const [op, value] = mutateField(r, typeof target[f] === 'string' ? (target[f] as string) : 'AAAA');
+          const [op, value] = mutateField(
+            r,
+            typeof target[f] === 'string' ? (target[f] as string) : 'AAAA',
+          );
           target[f] = value;
           applied.push(`${op} ${f}`);
         }
@@ -238,7 +356,10 @@ describe('mutated WebAuthn responses', () => {
       if (JSON.stringify(m) === JSON.stringify(valid)) continue;
       const reply = await verify(ticket, m);
       counts.set(reply.status, (counts.get(reply.status) ?? 0) + 1);
-      if (!ALLOWED.includes(reply.status)) throw new Error(`#${i} [${applied.join(', ')}] → ${reply.status} ${JSON.stringify(reply.body)}`);
+      if (!ALLOWED.includes(reply.status))
+        throw new Error(
+          `#${i} [${applied.join(', ')}] → ${reply.status} ${JSON.stringify(reply.body)}`,
+        );
       expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
     expect(counts.get(422) ?? 0).toBeGreaterThan(10);
@@ -255,21 +376,31 @@ describe('mutated WebAuthn responses', () => {
       if (i % 4 === 0) {
         ticket = await enrollmentTicket(userId);
         // Packed: everything in it is signed, so no mutation may enroll (with "none", authData is unsigned).
-        valid = await (await SoftAuthenticator.create({ alg: pick(r, [-7, -8] as const) })).register(await enrollmentOptions(ticket), { origin: ORIGIN, bend: { fmt: 'packed' } });
+        valid = await (
+          await SoftAuthenticator.create({ alg: pick(r, [-7, -8] as const) })
+        ).register(await enrollmentOptions(ticket), { origin: ORIGIN, bend: { fmt: 'packed' } });
       }
-      const m = structuredClone(valid!) as unknown as Record<string, unknown> & { response: Record<string, unknown> };
+      const m = structuredClone(valid!) as unknown as Record<string, unknown> & {
+        response: Record<string, unknown>;
+      };
       const applied: string[] = [];
       for (let k = int(r, 1, 2); k > 0; k--) {
         const f = pick(r, fields);
         const target = f === 'id' || f === 'rawId' ? m : m.response;
-        const [op, value] = mutateField(r, typeof target[f] === 'string' ? (target[f] as string) : 'AAAA');
+        const [op, value] = mutateField(
+          r,
+          typeof target[f] === 'string' ? (target[f] as string) : 'AAAA',
+        );
         target[f] = value;
         applied.push(`${op} ${f}`);
       }
       if (JSON.stringify(m) === JSON.stringify(valid)) continue;
       const reply = await postEnrollment(ticket, m);
       counts.set(reply.status, (counts.get(reply.status) ?? 0) + 1);
-      if (!ALLOWED.includes(reply.status)) throw new Error(`#${i} [${applied.join(', ')}] → ${reply.status} ${JSON.stringify(reply.body)}`);
+      if (!ALLOWED.includes(reply.status))
+        throw new Error(
+          `#${i} [${applied.join(', ')}] → ${reply.status} ${JSON.stringify(reply.body)}`,
+        );
     }
     expect(counts.get(422) ?? 0).toBeGreaterThan(10);
   }, 60_000);

@@ -5,11 +5,16 @@ import { ticketHash } from '../../worker/http/ticket';
 import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { SoftAuthenticator } from '../support/soft-authenticator';
-import type { AssertionBend, RegistrationBend, SoftAuthenticatorOptions } from '../support/soft-authenticator/types';
+import type {
+  AssertionBend,
+  RegistrationBend,
+  SoftAuthenticatorOptions,
+} from '../support/soft-authenticator/types';
 
 /** The service's own origin in tests; also an allowed origin, as with `wrangler dev`. */
 export const BASE = 'http://localhost:8787';
-export const ORIGIN = BASE;
+const ORIGIN = BASE;
+export { ORIGIN };
 export const OTHER_ALLOWED_ORIGIN = 'https://app.example.com';
 
 export const apiKey = (): string => env.API_KEYS!.split(',')[0]!;
@@ -24,15 +29,29 @@ export async function call<T = any>(
   method: string,
   path: string,
   body?: unknown,
-  opts: { auth?: boolean | string; headers?: Record<string, string>; raw?: BodyInit; via?: 'app' | 'self' } = {},
+  opts: {
+    auth?: boolean | string;
+    headers?: Record<string, string>;
+    raw?: BodyInit;
+    via?: 'app' | 'self';
+  } = {},
 ): Promise<Reply<T>> {
   const headers = new Headers(opts.headers);
-  if (body !== undefined || opts.raw !== undefined) headers.set('content-type', headers.get('content-type') ?? 'application/json');
-  if (opts.auth !== false) headers.set('authorization', `Bearer ${typeof opts.auth === 'string' ? opts.auth : apiKey()}`);
-  const init = { method, headers, body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)) };
+  if (body !== undefined || opts.raw !== undefined)
+    headers.set('content-type', headers.get('content-type') ?? 'application/json');
+  if (opts.auth !== false)
+    headers.set('authorization', `Bearer ${typeof opts.auth === 'string' ? opts.auth : apiKey()}`);
+  const init = {
+    method,
+    headers,
+    body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  };
   // The Worker's own fetch handler, in this isolate: SELF.fetch slows with every request a
   // file makes (workers-sdk#15446); `via: 'self'` still goes through the service binding.
-  const res = opts.via === 'self' ? await SELF.fetch(`${BASE}${path}`, init) : await app.fetch(new Request(`${BASE}${path}`, init), env, createExecutionContext());
+  const res =
+    opts.via === 'self'
+      ? await SELF.fetch(`${BASE}${path}`, init)
+      : await app.fetch(new Request(`${BASE}${path}`, init), env, createExecutionContext());
   return reply<T>(res);
 }
 
@@ -53,7 +72,9 @@ let users = 0;
 export const newUserId = (label = 'u'): string => `${label}-${Date.now().toString(36)}-${++users}`;
 
 export async function enrollmentTicket(userId: string): Promise<string> {
-  const r = await call('POST', '/v1/enrollments', { user: { id: userId, name: `${userId}@example.com`, displayName: 'Test' } });
+  const r = await call('POST', '/v1/enrollments', {
+    user: { id: userId, name: `${userId}@example.com`, displayName: 'Test' },
+  });
   if (r.status !== 201) throw new Error(`enrollment ticket: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.ticket as string;
 }
@@ -89,11 +110,19 @@ export async function register(
   extra: Record<string, unknown> = {},
 ): Promise<{ auth: SoftAuthenticator; ticket: string; reply: Reply }> {
   const auth = await SoftAuthenticator.create(options);
-  const r = await call('POST', '/v1/enrollments', { user: { id: userId, name: `${userId}@example.com`, displayName: 'Test' }, ...extra });
+  const r = await call('POST', '/v1/enrollments', {
+    user: { id: userId, name: `${userId}@example.com`, displayName: 'Test' },
+    ...extra,
+  });
   if (r.status !== 201) throw new Error(`enrollment ticket: ${r.status} ${JSON.stringify(r.body)}`);
   const ticket = r.body.ticket as string;
   const opts = await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false });
-  const reply = await call('POST', `/v1/enrollments/${ticket}`, await auth.register(opts.body.options, { origin: ORIGIN, bend }), { auth: false });
+  const reply = await call(
+    'POST',
+    `/v1/enrollments/${ticket}`,
+    await auth.register(opts.body.options, { origin: ORIGIN, bend }),
+    { auth: false },
+  );
   return { auth, ticket, reply };
 }
 
@@ -108,13 +137,23 @@ export async function enrollAnother(
   bend?: RegistrationBend,
 ): Promise<{ auth: SoftAuthenticator; ticket: string; held: Reply; reply: Reply }> {
   const { auth, ticket, reply: held } = await register(userId, options, bend);
-  if (held.status !== 202) throw new Error(`held registration: ${held.status} ${JSON.stringify(held.body)}`);
-  const reply = await approveEnrollment(ticket, await approver.assert(held.body.approval.options, { origin: ORIGIN }));
-  if (reply.status !== 201) throw new Error(`enrollment approval: ${reply.status} ${JSON.stringify(reply.body)}`);
+  if (held.status !== 202)
+    throw new Error(`held registration: ${held.status} ${JSON.stringify(held.body)}`);
+  const reply = await approveEnrollment(
+    ticket,
+    await approver.assert(held.body.approval.options, { origin: ORIGIN }),
+  );
+  if (reply.status !== 201)
+    throw new Error(`enrollment approval: ${reply.status} ${JSON.stringify(reply.body)}`);
   return { auth, ticket, held, reply };
 }
 
-export const WIRE = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: 'DE89370400440532013000' };
+export const WIRE = {
+  type: 'wire.transfer',
+  amount: '1250.00',
+  currency: 'EUR',
+  to: 'DE89370400440532013000',
+};
 
 /** One call per server route (method, path, a valid-shaped body): they all need an API key. */
 export const SERVER_ROUTES: [string, string, unknown?][] = [
@@ -124,22 +163,43 @@ export const SERVER_ROUTES: [string, string, unknown?][] = [
   ['POST', '/v1/receipts/redeem', { receipt: 'a.b.c', audience: 'x' }],
   ['GET', '/v1/users/u-1/credentials'],
   ['DELETE', '/v1/users/u-1/credentials/abc'],
-  ['POST', '/v1/users/u-1/offline-grants', { count: 1, ttl: 60, audience: 'door-7', types: ['door.open'] }],
+  [
+    'POST',
+    '/v1/users/u-1/offline-grants',
+    { count: 1, ttl: 60, audience: 'door-7', types: ['door.open'] },
+  ],
 ];
 
 export async function requestAction(
   userId: string,
   extra: Record<string, unknown> = {},
-): Promise<{ ticket: string; actionHash: string; dsp: string; expiresAt: string; approveUrl: string; statusToken: string }> {
-  const r = await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, audience: 'payments-api', ...extra });
+): Promise<{
+  ticket: string;
+  actionHash: string;
+  dsp: string;
+  expiresAt: string;
+  approveUrl: string;
+  statusToken: string;
+}> {
+  const r = await call('POST', '/v1/actions', {
+    user: { id: userId },
+    action: WIRE,
+    audience: 'payments-api',
+    ...extra,
+  });
   if (r.status !== 201) throw new Error(`action ticket: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
 /** Fetch the ticket's options and answer them with the authenticator (optionally bent). */
-export async function assertion(ticket: string, auth: SoftAuthenticator, bend?: AssertionBend): Promise<AuthenticationResponseJSON> {
+export async function assertion(
+  ticket: string,
+  auth: SoftAuthenticator,
+  bend?: AssertionBend,
+): Promise<AuthenticationResponseJSON> {
   const details = await call('GET', `/v1/actions/${ticket}`, undefined, { auth: false });
-  if (details.status !== 200) throw new Error(`action details: ${details.status} ${JSON.stringify(details.body)}`);
+  if (details.status !== 200)
+    throw new Error(`action details: ${details.status} ${JSON.stringify(details.body)}`);
   return auth.assert(details.body.options, { origin: ORIGIN, bend });
 }
 
@@ -162,7 +222,10 @@ export async function nextMillisecond(): Promise<void> {
 }
 
 /** An enrolled user with one pending action ticket. */
-export async function pendingApproval(options: SoftAuthenticatorOptions = {}, extra: Record<string, unknown> = {}) {
+export async function pendingApproval(
+  options: SoftAuthenticatorOptions = {},
+  extra: Record<string, unknown> = {},
+) {
   const userId = newUserId();
   const { auth } = await enroll(userId, options);
   const action = await requestAction(userId, extra);
@@ -171,7 +234,9 @@ export async function pendingApproval(options: SoftAuthenticatorOptions = {}, ex
 
 export function expectProblem(reply: Reply, status: number, code: string): void {
   if (reply.status !== status || reply.body?.code !== code) {
-    throw new Error(`expected ${status} ${code}, got ${reply.status} ${JSON.stringify(reply.body)}`);
+    throw new Error(
+      `expected ${status} ${code}, got ${reply.status} ${JSON.stringify(reply.body)}`,
+    );
   }
   if (!reply.headers.get('content-type')?.startsWith('application/problem+json')) {
     throw new Error(`expected problem+json, got ${reply.headers.get('content-type')}`);
@@ -202,7 +267,8 @@ export async function credentialsOf(userId: string): Promise<any[]> {
 /** Creation options for an enrollment ticket. */
 export async function enrollmentOptions(ticket: string): Promise<any> {
   const r = await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false });
-  if (r.status !== 200) throw new Error(`enrollment options: ${r.status} ${JSON.stringify(r.body)}`);
+  if (r.status !== 200)
+    throw new Error(`enrollment options: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.options;
 }
 
@@ -223,16 +289,27 @@ export async function callApp<T = any>(
 ): Promise<Reply<T>> {
   const headers = new Headers(opts.headers);
   if (body !== undefined) headers.set('content-type', 'application/json');
-  if (opts.auth !== false) headers.set('authorization', `Bearer ${typeof opts.auth === 'string' ? opts.auth : apiKey()}`);
-  const req = new Request(`${opts.base ?? BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (opts.auth !== false)
+    headers.set('authorization', `Bearer ${typeof opts.auth === 'string' ? opts.auth : apiKey()}`);
+  const req = new Request(`${opts.base ?? BASE}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const res = await app.fetch(req, { ...env, ...overrides }, createExecutionContext());
   return reply<T>(res);
 }
 
 /** Read rows of a user's vault directly (counters, failures), never to change them. */
-export function vaultRows<R extends Record<string, SqlStorageValue>>(userId: string, query: string, ...bindings: unknown[]): Promise<R[]> {
+export function vaultRows<R extends Record<string, SqlStorageValue>>(
+  userId: string,
+  query: string,
+  ...bindings: unknown[]
+): Promise<R[]> {
   const stub = env.VAULT.get(env.VAULT.idFromName(userId));
-  return runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<R>(query, ...bindings).toArray());
+  return runInDurableObject(stub, (_instance, state) =>
+    state.storage.sql.exec<R>(query, ...bindings).toArray(),
+  );
 }
 
 /** A seeded PRNG (mulberry32), so fuzz runs are reproducible. */
@@ -248,7 +325,10 @@ export function prng(seed: number): () => number {
 }
 
 /** The ticket's stored row (state, failures, expires_at), found by its hash. */
-export async function ticketRow(userId: string, ticket: string): Promise<{ state: string; failures: number; expires_at: number }> {
+export async function ticketRow(
+  userId: string,
+  ticket: string,
+): Promise<{ state: string; failures: number; expires_at: number }> {
   const [row] = await vaultRows<{ state: string; failures: number; expires_at: number }>(
     userId,
     'SELECT state, failures, expires_at FROM tickets WHERE hash = ?',

@@ -16,7 +16,13 @@ afterEach(() => errors.mockRestore());
 describe("hosted pages when the service's own origin is not allowed", () => {
   for (const kind of ['approve', 'enroll']) {
     it(`/${kind}/:ticket explains, with no element and no script, and logs ALLOWED_ORIGINS`, async () => {
-      const r = await callApp({ ALLOWED_ORIGINS: 'https://app.example.com' }, 'GET', `/${kind}/${TICKET}`, undefined, { auth: false });
+      const r = await callApp(
+        { ALLOWED_ORIGINS: 'https://app.example.com' },
+        'GET',
+        `/${kind}/${TICKET}`,
+        undefined,
+        { auth: false },
+      );
       expect(r.status).toBe(500);
       expect(r.headers.get('content-type')).toContain('text/html');
       expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
@@ -31,7 +37,13 @@ describe("hosted pages when the service's own origin is not allowed", () => {
   }
 
   it('with its origin allowed, the page is the usual one', async () => {
-    const r = await callApp({ ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:8787' }, 'GET', `/approve/${TICKET}`, undefined, { auth: false });
+    const r = await callApp(
+      { ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:8787' },
+      'GET',
+      `/approve/${TICKET}`,
+      undefined,
+      { auth: false },
+    );
     expect(r.status).toBe(200);
     expect(r.body as string).toContain('<psea-approve');
   });

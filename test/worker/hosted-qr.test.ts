@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeQrSvg, qrSvgOfPage } from '../support/qr-decode';
 import { BASE, ORIGIN, call, callApp, enroll, newUserId, requestAction } from './harness';
 
-const handoff = (html: string): string | undefined => /<details id="handoff"[^]*?<\/details>/.exec(html)?.[0];
+const handoff = (html: string): string | undefined =>
+  /<details id="handoff"[^]*?<\/details>/.exec(html)?.[0];
 
 describe('the approve page hands itself to another device as a QR code', () => {
   it('carries an SVG QR code that decodes to exactly its approveUrl, with the URL as text and an accessible name', async () => {
@@ -26,9 +27,13 @@ describe('the approve page hands itself to another device as a QR code', () => {
 
     // Behind a closed disclosure, hidden until the page's script has seen the ticket is usable.
     const disclosure = handoff(page.body)!;
-    expect(disclosure).toMatch(/^<details id="handoff" class="handoff" hidden>\n<summary>Approve on another device<\/summary>/);
+    expect(disclosure).toMatch(
+      /^<details id="handoff" class="handoff" hidden>\n<summary>Approve on another device<\/summary>/,
+    );
     expect(disclosure).not.toMatch(/<details[^>]*\bopen\b/);
-    expect(disclosure).toMatch(/<img class="qr" src="data:image\/svg\+xml,[^"]+" alt="QR code of the link to this page"/);
+    expect(disclosure).toMatch(
+      /<img class="qr" src="data:image\/svg\+xml,[^"]+" alt="QR code of the link to this page"/,
+    );
     expect(disclosure).toContain(`<code>${approveUrl}</code>`);
   });
 
@@ -42,12 +47,16 @@ describe('the approve page hands itself to another device as a QR code', () => {
     expect(csp).not.toContain('unsafe-inline');
     const svg = qrSvgOfPage(page.body)!;
     // Nothing but a background rectangle and one path of squares.
-    expect(svg.replace(/ d="[^"]*"/, '')).toMatch(/^<svg xmlns="[^"]+" viewBox="0 0 \d+ \d+"><rect fill="white" width="\d+" height="\d+"\/><path shape-rendering="crispEdges" fill="black"\/><\/svg>$/);
+    expect(svg.replace(/ d="[^"]*"/, '')).toMatch(
+      /^<svg xmlns="[^"]+" viewBox="0 0 \d+ \d+"><rect fill="white" width="\d+" height="\d+"\/><path shape-rendering="crispEdges" fill="black"\/><\/svg>$/,
+    );
     expect(page.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   });
 
   it('the enrollment page shows no QR code: an enrollment link mints an approver', async () => {
-    const r = await call('POST', '/v1/enrollments', { user: { id: newUserId('qr-enroll'), name: 'ada' } });
+    const r = await call('POST', '/v1/enrollments', {
+      user: { id: newUserId('qr-enroll'), name: 'ada' },
+    });
     const page = await call('GET', `/enroll/${r.body.ticket}`, undefined, { auth: false });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<psea-enroll');
@@ -56,7 +65,9 @@ describe('the approve page hands itself to another device as a QR code', () => {
   });
 
   it('a link that cannot be a ticket gets no QR code', async () => {
-    const page = await call('GET', `/approve/${encodeURIComponent('"><img src=x>')}`, undefined, { auth: false });
+    const page = await call('GET', `/approve/${encodeURIComponent('"><img src=x>')}`, undefined, {
+      auth: false,
+    });
     expect(page.status).toBe(404);
     expect(page.body).not.toContain('image/svg+xml');
   });
@@ -65,20 +76,42 @@ describe('the approve page hands itself to another device as a QR code', () => {
 describe('with ISSUER set, the QR code names ISSUER, never the Host header', () => {
   const ISSUER = 'https://approve.example.com';
   // ISSUER among the origins: the hosted pages run ceremonies on it.
-  const PROD = { RP_ID: 'example.com', ISSUER, ALLOWED_ORIGINS: `https://app.example.com,${ORIGIN},${ISSUER}` };
+  const PROD = {
+    RP_ID: 'example.com',
+    ISSUER,
+    ALLOWED_ORIGINS: `https://app.example.com,${ORIGIN},${ISSUER}`,
+  };
   const ways: [string, { base?: string; headers?: Record<string, string> }][] = [
-    ['Host: evil.example', { headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example', forwarded: 'host=evil.example' } }],
+    [
+      'Host: evil.example',
+      {
+        headers: {
+          host: 'evil.example',
+          'x-forwarded-host': 'evil.example',
+          forwarded: 'host=evil.example',
+        },
+      },
+    ],
     ['an absolute URL on evil.example', { base: 'https://evil.example' }],
   ];
   for (const [name, way] of ways) {
     it(name, async () => {
       const userId = newUserId('qr-host');
       await enroll(userId); // the vault keeps its own env: enrolling is the same anywhere
-      const created = await callApp(PROD, 'POST', '/v1/actions', { user: { id: userId }, action: { type: 'x' } }, way);
+      const created = await callApp(
+        PROD,
+        'POST',
+        '/v1/actions',
+        { user: { id: userId }, action: { type: 'x' } },
+        way,
+      );
       expect(created.status).toBe(201);
       const { ticket, approveUrl } = created.body;
       expect(approveUrl).toBe(`${ISSUER}/approve/${ticket}`);
-      const page = await callApp(PROD, 'GET', `/approve/${ticket}`, undefined, { ...way, auth: false });
+      const page = await callApp(PROD, 'GET', `/approve/${ticket}`, undefined, {
+        ...way,
+        auth: false,
+      });
       expect(page.status).toBe(200);
       expect(decodeQrSvg(qrSvgOfPage(page.body)!)).toBe(approveUrl);
       expect(handoff(page.body)).toContain(`<code>${approveUrl}</code>`);

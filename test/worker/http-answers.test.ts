@@ -6,12 +6,23 @@ describe('HTTP', () => {
   it('a 413 on a browser route carries CORS for an allowed origin, so the widget can read it; a server route gets none', async () => {
     const { ticket } = await pendingApproval();
     const big = JSON.stringify({ pad: 'x'.repeat(65 * 1024) });
-    const r = await call('POST', `/v1/actions/${ticket}/verify`, undefined, { auth: false, raw: big, headers: { 'content-type': 'application/json', origin: ORIGIN } });
+    const r = await call('POST', `/v1/actions/${ticket}/verify`, undefined, {
+      auth: false,
+      raw: big,
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+    });
     expectProblem(r, 413, 'payload_too_large');
     expect(r.headers.get('access-control-allow-origin')).toBe(ORIGIN);
-    const evil = await call('POST', `/v1/actions/${ticket}/verify`, undefined, { auth: false, raw: big, headers: { 'content-type': 'application/json', origin: 'https://evil.example' } });
+    const evil = await call('POST', `/v1/actions/${ticket}/verify`, undefined, {
+      auth: false,
+      raw: big,
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+    });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
-    const server = await call('POST', '/v1/actions', undefined, { raw: big, headers: { 'content-type': 'application/json', origin: ORIGIN } });
+    const server = await call('POST', '/v1/actions', undefined, {
+      raw: big,
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+    });
     expectProblem(server, 413, 'payload_too_large');
     expect(server.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -21,8 +21,15 @@ function service(vault?: typeof env.VAULT) {
   const seen: { key: string | null; replayed: string | null }[] = [];
   const run = async (input: RequestInfo | URL, init?: RequestInit, lose = false) => {
     const req = new Request(input, init);
-    const res = await app.fetch(req, { ...env, ...(vault ? { VAULT: vault } : {}) }, createExecutionContext());
-    seen.push({ key: req.headers.get('idempotency-key'), replayed: res.headers.get('idempotent-replayed') });
+    const res = await app.fetch(
+      req,
+      { ...env, ...(vault ? { VAULT: vault } : {}) },
+      createExecutionContext(),
+    );
+    seen.push({
+      key: req.headers.get('idempotency-key'),
+      replayed: res.headers.get('idempotent-replayed'),
+    });
     if (lose) throw new TypeError('Network connection lost.');
     return res;
   };
@@ -36,9 +43,14 @@ describe('psea/client create retries, one key', () => {
     const before = await tickets(userId);
     const s = service();
     let n = 0;
-    const fetchFn = ((input: RequestInfo | URL, init?: RequestInit) => s.run(input, init, ++n === 1)) as typeof fetch;
+    const fetchFn = ((input: RequestInfo | URL, init?: RequestInit) =>
+      s.run(input, init, ++n === 1)) as typeof fetch;
     const psea = new PseaClient({ baseUrl: BASE, apiKey: apiKey(), fetch: fetchFn });
-    const approval = await psea.requestApproval({ user: { id: userId }, action: WIRE, audience: 'payments-api' });
+    const approval = await psea.requestApproval({
+      user: { id: userId },
+      action: WIRE,
+      audience: 'payments-api',
+    });
     expect(approval.ticket).toMatch(/\./);
     expect(s.seen).toHaveLength(2);
     expect(s.seen[0]!.key).toBe(s.seen[1]!.key);
@@ -59,14 +71,21 @@ describe('psea/client create retries, one key', () => {
           get: (t, p) =>
             p === 'createAction' && failures-- > 0
               ? async (..._a: Parameters<UserVault['createAction']>) => {
-                  throw Object.assign(new Error('Durable Object is overloaded.'), { retryable: true, overloaded: true });
+                  throw Object.assign(new Error('Durable Object is overloaded.'), {
+                    retryable: true,
+                    overloaded: true,
+                  });
                 }
               : (Reflect.get(t, p) as unknown),
         }),
     } as unknown as typeof env.VAULT;
     const s = service(flaky);
     const psea = new PseaClient({ baseUrl: BASE, apiKey: apiKey(), fetch: s.run as typeof fetch });
-    const approval = await psea.requestApproval({ user: { id: userId }, action: WIRE, audience: 'payments-api' });
+    const approval = await psea.requestApproval({
+      user: { id: userId },
+      action: WIRE,
+      audience: 'payments-api',
+    });
     expect(approval.approveUrl).toContain(approval.ticket);
     expect(s.seen.map((x) => x.replayed)).toEqual([null, null]);
     expect(new Set(s.seen.map((x) => x.key)).size).toBe(1);

@@ -9,7 +9,16 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { idempotencyRecord } from '../../worker/http/idempotency';
 import { LEASE_MS } from '../../worker/idempotency/idempotency-record';
 import type { UserVault } from '../../worker/vault/user-vault';
-import { WIRE, apiKey, call, callApp, enroll, expectProblem, newUserId, vaultRows } from './harness';
+import {
+  WIRE,
+  apiKey,
+  call,
+  callApp,
+  enroll,
+  expectProblem,
+  newUserId,
+  vaultRows,
+} from './harness';
 
 beforeEach(() => void vi.spyOn(console, 'error').mockImplementation(() => undefined));
 afterEach(() => vi.restoreAllMocks());
@@ -27,7 +36,11 @@ async function enrolledUser(): Promise<string> {
   return userId;
 }
 
-const actionBody = (userId: string, amount = '1250.00') => ({ user: { id: userId }, action: { ...WIRE, amount }, audience: 'payments-api' });
+const actionBody = (userId: string, amount = '1250.00') => ({
+  user: { id: userId },
+  action: { ...WIRE, amount },
+  audience: 'payments-api',
+});
 const post = (path: string, body: unknown, key: string, auth?: string) =>
   call('POST', path, body, { headers: { 'idempotency-key': key }, auth });
 
@@ -36,7 +49,9 @@ describe('Idempotency-Key on POST /v1/actions', () => {
     const userId = await enrolledUser();
     const before = await ticketCount(userId);
     const key = freshKey();
-    const replies = await Promise.all(Array.from({ length: 12 }, () => post('/v1/actions', actionBody(userId), key)));
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, () => post('/v1/actions', actionBody(userId), key)),
+    );
     const made = replies.filter((r) => r.status === 201);
     const busy = replies.filter((r) => r.status !== 201);
     for (const r of busy) expectProblem(r, 409, 'idempotency_in_progress');
@@ -74,11 +89,22 @@ describe('Idempotency-Key on POST /v1/actions', () => {
     const key = freshKey();
     expect((await post('/v1/actions', actionBody(userId), key)).status).toBe(201);
     const count = await ticketCount(userId);
-    expectProblem(await post('/v1/actions', actionBody(userId, '9999.00'), key), 422, 'idempotency_mismatch');
+    expectProblem(
+      await post('/v1/actions', actionBody(userId, '9999.00'), key),
+      422,
+      'idempotency_mismatch',
+    );
     // Byte-identical means bytes: the same JSON with other spacing is another body.
-    const spaced = await call('POST', '/v1/actions', undefined, { raw: JSON.stringify(actionBody(userId), null, 1), headers: { 'idempotency-key': key } });
+    const spaced = await call('POST', '/v1/actions', undefined, {
+      raw: JSON.stringify(actionBody(userId), null, 1),
+      headers: { 'idempotency-key': key },
+    });
     expectProblem(spaced, 422, 'idempotency_mismatch');
-    expectProblem(await post('/v1/enrollments', { user: { id: userId, name: 'n' } }, key), 422, 'idempotency_mismatch');
+    expectProblem(
+      await post('/v1/enrollments', { user: { id: userId, name: 'n' } }, key),
+      422,
+      'idempotency_mismatch',
+    );
     expect(await ticketCount(userId)).toBe(count);
   });
 
@@ -91,7 +117,9 @@ describe('Idempotency-Key on POST /v1/actions', () => {
     expect(theirs.headers.get('idempotent-replayed')).toBeNull();
     expect(theirs.body.ticket).not.toBe(mine.body.ticket);
     // And another body under the other API key is no mismatch of mine.
-    expect((await post('/v1/actions', actionBody(userId, '1.00'), freshKey(), otherApiKey())).status).toBe(201);
+    expect(
+      (await post('/v1/actions', actionBody(userId, '1.00'), freshKey(), otherApiKey())).status,
+    ).toBe(201);
     expect((await post('/v1/actions', actionBody(userId), key)).body.ticket).toBe(mine.body.ticket);
   });
 
@@ -105,7 +133,11 @@ describe('Idempotency-Key on POST /v1/actions', () => {
     const count = await ticketCount(userId);
     const busy = await post('/v1/actions', actionBody(userId), other);
     expectProblem(busy, 409, 'idempotency_in_progress');
-    expectProblem(await post('/v1/actions', actionBody(userId, '2.00'), other), 422, 'idempotency_mismatch');
+    expectProblem(
+      await post('/v1/actions', actionBody(userId, '2.00'), other),
+      422,
+      'idempotency_mismatch',
+    );
     expect(await ticketCount(userId)).toBe(count);
   });
 
@@ -117,14 +149,22 @@ describe('Idempotency-Key on POST /v1/actions', () => {
     expect((await stub.reserve(print, Date.now() - LEASE_MS - 1, 'dead')).kind).toBe('reserved');
     const taken = await post('/v1/actions', actionBody(userId), key);
     expect(taken.status).toBe(201);
-    expect((await post('/v1/actions', actionBody(userId), key)).body.ticket).toBe(taken.body.ticket);
+    expect((await post('/v1/actions', actionBody(userId), key)).body.ticket).toBe(
+      taken.body.ticket,
+    );
   });
 
   it('a 503 between reservation and answer gives the key back: the retry runs afresh, is kept, and replays', async () => {
     const userId = await enrolledUser();
     const key = freshKey();
     const headers = { 'idempotency-key': key };
-    const failed = await callApp({ VAULT: failingCreate() }, 'POST', '/v1/actions', actionBody(userId), { headers });
+    const failed = await callApp(
+      { VAULT: failingCreate() },
+      'POST',
+      '/v1/actions',
+      actionBody(userId),
+      { headers },
+    );
     expectProblem(failed, 503, 'unavailable');
     const retry = await callApp({}, 'POST', '/v1/actions', actionBody(userId), { headers });
     expect(retry.status).toBe(201);
@@ -138,10 +178,18 @@ describe('Idempotency-Key on POST /v1/actions', () => {
     const key = freshKey();
     const first = await post('/v1/actions', actionBody(userId), key);
     const stub = await idempotencyRecord(env, apiKey(), key);
-    const rows = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec('SELECT * FROM record').toArray());
+    const rows = await runInDurableObject(stub, (_o, state) =>
+      state.storage.sql.exec('SELECT * FROM record').toArray(),
+    );
     const stored = JSON.stringify(rows);
     expect(rows).toHaveLength(1);
-    for (const secret of [first.body.ticket, first.body.statusToken, first.body.ticket.split('.')[1], apiKey(), key]) {
+    for (const secret of [
+      first.body.ticket,
+      first.body.statusToken,
+      first.body.ticket.split('.')[1],
+      apiKey(),
+      key,
+    ]) {
       expect(stored).not.toContain(secret);
     }
     // Opened only by the repeat that presents both keys.
@@ -151,7 +199,13 @@ describe('Idempotency-Key on POST /v1/actions', () => {
   it('a reservation whose answer was lost is given back: 503, and the retry runs (not 409 for 60 s)', async () => {
     const userId = await enrolledUser();
     const headers = { 'idempotency-key': freshKey() };
-    const lost = await callApp({ IDEMPOTENCY: lossyReserve() }, 'POST', '/v1/actions', actionBody(userId), { headers });
+    const lost = await callApp(
+      { IDEMPOTENCY: lossyReserve() },
+      'POST',
+      '/v1/actions',
+      actionBody(userId),
+      { headers },
+    );
     expectProblem(lost, 503, 'unavailable');
     const retry = await callApp({}, 'POST', '/v1/actions', actionBody(userId), { headers });
     expect(retry.status).toBe(201);
@@ -180,7 +234,10 @@ describe('Idempotency-Key on POST /v1/actions', () => {
   });
 
   it('an unauthenticated request is 401 before the key is looked at', async () => {
-    const r = await call('POST', '/v1/actions', actionBody('u'), { auth: false, headers: { 'idempotency-key': 'x' } });
+    const r = await call('POST', '/v1/actions', actionBody('u'), {
+      auth: false,
+      headers: { 'idempotency-key': 'x' },
+    });
     expectProblem(r, 401, 'unauthorized');
   });
 });
@@ -190,7 +247,9 @@ describe('Idempotency-Key on the other creates', () => {
     const userId = newUserId('idem-enroll');
     const key = freshKey();
     const body = { user: { id: userId, name: 'ada@example.com' } };
-    const replies = await Promise.all(Array.from({ length: 6 }, () => post('/v1/enrollments', body, key)));
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, () => post('/v1/enrollments', body, key)),
+    );
     const made = replies.filter((r) => r.status === 201);
     expect(new Set(made.map((r) => r.body.ticket)).size).toBe(1);
     expect(await ticketCount(userId)).toBe(1);
@@ -205,12 +264,19 @@ describe('Idempotency-Key on the other creates', () => {
     const body = { count: 2, ttl: 600, audience: 'door-7', types: ['door.open'] };
     const first = await post(`/v1/users/${userId}/offline-grants`, body, key);
     expect(first.status).toBe(201);
-    const grants = await vaultRows<{ n: number }>(userId, 'SELECT COUNT(*) AS n FROM offline_grants');
+    const grants = await vaultRows<{ n: number }>(
+      userId,
+      'SELECT COUNT(*) AS n FROM offline_grants',
+    );
     const replay = await post(`/v1/users/${userId}/offline-grants`, body, key);
     expect(replay.body).toEqual(first.body);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(await vaultRows(userId, 'SELECT COUNT(*) AS n FROM offline_grants')).toEqual(grants);
-    expectProblem(await post(`/v1/users/${userId}x/offline-grants`, body, key), 422, 'idempotency_mismatch');
+    expectProblem(
+      await post(`/v1/users/${userId}x/offline-grants`, body, key),
+      422,
+      'idempotency_mismatch',
+    );
   });
 });
 
@@ -229,7 +295,9 @@ function lossyReserve() {
         get: (t, p) =>
           p === 'reserve'
             ? async (...a: [string, number, string]) => {
-                await (t as unknown as { reserve: (...x: typeof a) => Promise<unknown> }).reserve(...a);
+                await (t as unknown as { reserve: (...x: typeof a) => Promise<unknown> }).reserve(
+                  ...a,
+                );
                 throw Object.assign(new Error('Network connection lost.'), { retryable: true });
               }
             : (Reflect.get(t, p) as unknown),

@@ -29,7 +29,14 @@ const { createHash } = (await import(/* @vite-ignore */ nodeCrypto)) as {
 };
 const sha256: Sha256 = (data) => new Uint8Array(createHash('sha256').update(data).digest());
 
-const entry = (i: number): LogEntry => ({ v: 1, kind: 'failed', at: 1767225600 + i, sub: 'log-test', challenge: `c${i}`, code: 'signature_invalid' });
+const entry = (i: number): LogEntry => ({
+  v: 1,
+  kind: 'failed',
+  at: 1767225600 + i,
+  sub: 'log-test',
+  challenge: `c${i}`,
+  code: 'signature_invalid',
+});
 
 /** `sql`, counting the statements and SQLite rows read of every query this store runs. */
 function counting(sql: SqlStorage) {
@@ -51,7 +58,9 @@ function counting(sql: SqlStorage) {
 }
 
 const inObject = <T>(work: (state: DurableObjectState) => T | Promise<T>) =>
-  runInDurableObject(env.VAULT.get(env.VAULT.idFromName(newUserId())), (_vault, state) => work(state));
+  runInDurableObject(env.VAULT.get(env.VAULT.idFromName(newUserId())), (_vault, state) =>
+    work(state),
+  );
 
 describe('SqlLogStore in a Durable Object', () => {
   it('appends 10,000 entries, each in its own transactionSync, reading O(log n) rows', () =>
@@ -69,19 +78,39 @@ describe('SqlLogStore in a Durable Object', () => {
         const bound = Math.floor(Math.log2(i + 1)) + 1;
         expect(count.queries).toBeLessThanOrEqual(bound);
         expect(count.rowsRead).toBeLessThanOrEqual(bound);
-        most = { queries: Math.max(most.queries, count.queries), rowsRead: Math.max(most.rowsRead, count.rowsRead) };
+        most = {
+          queries: Math.max(most.queries, count.queries),
+          rowsRead: Math.max(most.rowsRead, count.rowsRead),
+        };
       }
       expect(most).toEqual({ queries: 14, rowsRead: 14 });
 
       expect(log.size()).toBe(10_000);
       expect(encodeBase64(log.root())).toBe(encodeBase64(memory.root()));
-      for (const [index, size] of [[0, 10_000], [4242, 10_000], [9999, 10_000], [5, 6], [8191, 8192]] as const) {
+      for (const [index, size] of [
+        [0, 10_000],
+        [4242, 10_000],
+        [9999, 10_000],
+        [5, 6],
+        [8191, 8192],
+      ] as const) {
         count.queries = count.rowsRead = 0;
         const proof = log.inclusionProof(index, size);
         expect(count.rowsRead).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(size)) + 1);
-        await verifyInclusion(await leafHashOf(log.entries(index, index + 1)[0]!.entry), index, size, proof, log.root(size));
+        await verifyInclusion(
+          await leafHashOf(log.entries(index, index + 1)[0]!.entry),
+          index,
+          size,
+          proof,
+          log.root(size),
+        );
       }
-      for (const [from, size] of [[1, 10_000], [3333, 10_000], [9999, 10_000], [4096, 8191]] as const) {
+      for (const [from, size] of [
+        [1, 10_000],
+        [3333, 10_000],
+        [9999, 10_000],
+        [4096, 8191],
+      ] as const) {
         count.queries = count.rowsRead = 0;
         const proof = log.consistencyProof(from, size);
         expect(count.rowsRead).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(size)) + 1);
@@ -104,7 +133,9 @@ describe('SqlLogStore in a Durable Object', () => {
       ).toThrow('the state change failed');
       expect(log.size()).toBe(3);
       expect(encodeBase64(log.root())).toBe(root);
-      expect(state.storage.sql.exec('SELECT level, idx FROM log_nodes WHERE level > 0').toArray()).toEqual([{ level: 1, idx: 0 }]);
+      expect(
+        state.storage.sql.exec('SELECT level, idx FROM log_nodes WHERE level > 0').toArray(),
+      ).toEqual([{ level: 1, idx: 0 }]);
       expect(log.entries(0, 10).length).toBe(3);
       expect(state.storage.transactionSync(() => log.append(entry(3))).index).toBe(3);
     }));
@@ -115,7 +146,9 @@ describe('SqlLogStore in a Durable Object', () => {
       const store = new SqlLogStore(state.storage.sql);
       new TransparencyLog(store, sha256).append(entry(0));
       const leaf = store.get(0, 0)!;
-      expect(encodeBase64(leaf)).toBe(encodeBase64(hashLeaf(sha256, new TextEncoder().encode(store.getEntries(0, 1)[0]))));
+      expect(encodeBase64(leaf)).toBe(
+        encodeBase64(hashLeaf(sha256, new TextEncoder().encode(store.getEntries(0, 1)[0]))),
+      );
       expect(() => store.put(0, 0, new Uint8Array(32))).toThrow(/UNIQUE|PRIMARY KEY|constraint/i);
       expect(() => store.putEntry(0, '{}')).toThrow(/UNIQUE|PRIMARY KEY|constraint/i);
       expect(encodeBase64(store.get(0, 0)!)).toBe(encodeBase64(leaf));

@@ -14,15 +14,32 @@ import { UserVault } from '../../worker/vault/user-vault';
 import type { VaultLog } from '../../worker/vault/storage/vault-log';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import {
-  assertion, call, credentialsOf, enroll, enrollAnother, enrollmentOptions, enrollmentTicket, expectProblem, newUserId,
-  nextMillisecond, ORIGIN, register, requestAction, ticketRow, vaultRows, verify,
+  assertion,
+  call,
+  credentialsOf,
+  enroll,
+  enrollAnother,
+  enrollmentOptions,
+  enrollmentTicket,
+  expectProblem,
+  newUserId,
+  nextMillisecond,
+  ORIGIN,
+  register,
+  requestAction,
+  ticketRow,
+  vaultRows,
+  verify,
 } from './harness';
 import { vaultState } from '../../worker/vault/state-seam';
 
 const stubOf = (userId: string) => env.VAULT.get(env.VAULT.idFromName(userId));
 
 async function logOf(userId: string): Promise<LogEntry[]> {
-  const rows = await vaultRows<{ entry: string }>(userId, 'SELECT entry FROM log_entries ORDER BY idx');
+  const rows = await vaultRows<{ entry: string }>(
+    userId,
+    'SELECT entry FROM log_entries ORDER BY idx',
+  );
   return rows.map((r) => JSON.parse(r.entry) as LogEntry);
 }
 
@@ -35,11 +52,28 @@ describe('enrolled entries', () => {
     const { auth } = await enroll(userId);
     const [aaguid] = (await credentialsOf(userId)).map((c) => c.aaguid);
     expect(await logOf(userId)).toEqual([
-      { v: 1, kind: 'enrolled', at: seconds, sub: userId, cred: auth.credentialId, key: await keyOf(auth), aaguid, attested: false, approvedBy: 'first' },
+      {
+        v: 1,
+        kind: 'enrolled',
+        at: seconds,
+        sub: userId,
+        cred: auth.credentialId,
+        key: await keyOf(auth),
+        aaguid,
+        attested: false,
+        approvedBy: 'first',
+      },
     ]);
-    const [row] = await vaultRows<{ enrolled_index: number; enrollment: string }>(userId, 'SELECT enrolled_index, enrollment FROM credentials');
+    const [row] = await vaultRows<{ enrolled_index: number; enrollment: string }>(
+      userId,
+      'SELECT enrolled_index, enrollment FROM credentials',
+    );
     expect(row!.enrolled_index).toBe(0);
-    expect(Object.keys(JSON.parse(row!.enrollment)).sort()).toEqual(['attestationObject', 'authenticatorData', 'clientDataJSON']);
+    expect(Object.keys(JSON.parse(row!.enrollment)).sort()).toEqual([
+      'attestationObject',
+      'authenticatorData',
+      'clientDataJSON',
+    ]);
   });
 
   it('a held passkey: no entry while held; approvedBy the approving credential, with the approval it signed, once approved', async () => {
@@ -48,12 +82,28 @@ describe('enrolled entries', () => {
     const { auth: held, ticket, reply } = await register(userId);
     expect(reply.status).toBe(202);
     expect((await logOf(userId)).map((e) => e.kind)).toEqual(['enrolled']);
-    const approve = await call('POST', `/v1/enrollments/${ticket}/approve`, await first.assert(reply.body.approval.options, { origin: ORIGIN }), { auth: false });
+    const approve = await call(
+      'POST',
+      `/v1/enrollments/${ticket}/approve`,
+      await first.assert(reply.body.approval.options, { origin: ORIGIN }),
+      { auth: false },
+    );
     expect(approve.status).toBe(201);
     const log = await logOf(userId);
     // v3: the challenge of the psea.credential.add statement the approver signed (docs/evidence.md "Chain of custody").
     const approval = { challenge: reply.body.approval.options.challenge };
-    expect(log[1]).toEqual({ v: 1, kind: 'enrolled', at: seconds, sub: userId, cred: held.credentialId, key: await keyOf(held), aaguid: expect.any(String), attested: false, approvedBy: first.credentialId, approval });
+    expect(log[1]).toEqual({
+      v: 1,
+      kind: 'enrolled',
+      at: seconds,
+      sub: userId,
+      cred: held.credentialId,
+      key: await keyOf(held),
+      aaguid: expect.any(String),
+      attested: false,
+      approvedBy: first.credentialId,
+      approval,
+    });
     expect(log).toHaveLength(2);
   });
 
@@ -62,15 +112,26 @@ describe('enrolled entries', () => {
     await enroll(userId);
     const { auth: recovered, reply } = await register(userId, {}, undefined, { recovery: true });
     expect(reply.status).toBe(201);
-    const open = JSON.stringify({ enrollment: { addCredential: 'open' }, rules: [{ id: 'default' }] });
+    const open = JSON.stringify({
+      enrollment: { addCredential: 'open' },
+      rules: [{ id: 'default' }],
+    });
     const auth = await SoftAuthenticator.create();
     const ticket = await enrollmentTicket(userId);
     const response = await auth.register(await enrollmentOptions(ticket), { origin: ORIGIN });
     const hash = await ticketHash(ticket);
-    const outcome = await runInDurableObject(stubOf(userId), (_v, state) => new UserVault(state, { ...env, POLICY: open }).enroll(hash, response, Date.now()));
+    const outcome = await runInDurableObject(stubOf(userId), (_v, state) =>
+      new UserVault(state, { ...env, POLICY: open }).enroll(hash, response, Date.now()),
+    );
     expect(outcome.ok).toBe(true);
     const log = await logOf(userId);
-    expect(log.map((e) => [e.kind, 'approvedBy' in e ? e.approvedBy : null, 'cred' in e ? e.cred : null])).toEqual([
+    expect(
+      log.map((e) => [
+        e.kind,
+        'approvedBy' in e ? e.approvedBy : null,
+        'cred' in e ? e.cred : null,
+      ]),
+    ).toEqual([
       ['enrolled', 'first', expect.any(String)],
       ['enrolled', 'recovery', recovered.credentialId],
       ['enrolled', 'open', auth.credentialId],
@@ -88,45 +149,90 @@ describe('approved, failed, burned, revoked and locked entries', () => {
     expect(ok.status).toBe(200);
     const claims = decodeJwt(ok.body.receipt);
     expect((await logOf(userId))[1]).toEqual({
-      v: 1, kind: 'approved', at: claims.iat, sub: userId, cred: auth.credentialId,
-      challenge: details.body.options.challenge, act: actionHash, aud: 'payments-api', jti: claims.jti,
+      v: 1,
+      kind: 'approved',
+      at: claims.iat,
+      sub: userId,
+      cred: auth.credentialId,
+      challenge: details.body.options.challenge,
+      act: actionHash,
+      aud: 'payments-api',
+      jti: claims.jti,
     });
   });
 
-  it('failed on a ticket\'s first failure only, with its code; burned on the fifth', async () => {
+  it("failed on a ticket's first failure only, with its code; burned on the fifth", async () => {
     const userId = newUserId('log-failed');
     const { auth } = await enroll(userId);
     const { ticket } = await requestAction(userId);
     const details = await call('GET', `/v1/actions/${ticket}`, undefined, { auth: false });
     const challenge = details.body.options.challenge;
-    expectProblem(await verify(ticket, await assertion(ticket, auth, { flags: { uv: false } })), 422, 'user_verification_required');
-    expect((await logOf(userId)).slice(1)).toEqual([{ v: 1, kind: 'failed', at: seconds, sub: userId, challenge, code: 'user_verification_required' }]);
-    for (let i = 0; i < 4; i++) expectProblem(await verify(ticket, await assertion(ticket, auth, { flags: { up: false } })), 422, 'user_presence_required');
+    expectProblem(
+      await verify(ticket, await assertion(ticket, auth, { flags: { uv: false } })),
+      422,
+      'user_verification_required',
+    );
+    expect((await logOf(userId)).slice(1)).toEqual([
+      {
+        v: 1,
+        kind: 'failed',
+        at: seconds,
+        sub: userId,
+        challenge,
+        code: 'user_verification_required',
+      },
+    ]);
+    for (let i = 0; i < 4; i++)
+      expectProblem(
+        await verify(ticket, await assertion(ticket, auth, { flags: { up: false } })),
+        422,
+        'user_presence_required',
+      );
     expect((await ticketRow(userId, ticket)).state).toBe('burned');
     expect((await logOf(userId)).slice(1).map((e) => e.kind)).toEqual(['failed', 'burned']);
-    expect((await logOf(userId))[2]).toEqual({ v: 1, kind: 'burned', at: seconds, sub: userId, challenge });
+    expect((await logOf(userId))[2]).toEqual({
+      v: 1,
+      kind: 'burned',
+      at: seconds,
+      sub: userId,
+      challenge,
+    });
     // A post to a burned ticket counts nothing and logs nothing.
-    expectProblem(await verify(ticket, await auth.assert(details.body.options, { origin: ORIGIN })), 429, 'rate_limited');
+    expectProblem(
+      await verify(ticket, await auth.assert(details.body.options, { origin: ORIGIN })),
+      429,
+      'rate_limited',
+    );
     expect(await logOf(userId)).toHaveLength(3);
   });
 
-  it('revoked: an active credential\'s revocation, once', async () => {
+  it("revoked: an active credential's revocation, once", async () => {
     const userId = newUserId('log-revoked');
     const { auth } = await enroll(userId);
     const path = `/v1/users/${userId}/credentials/${auth.credentialId}`;
     expect((await call('DELETE', path)).status).toBe(204);
     expect((await call('DELETE', path)).status).toBe(204);
-    expect((await logOf(userId)).slice(1)).toEqual([{ v: 1, kind: 'revoked', at: seconds, sub: userId, cred: auth.credentialId }]);
+    expect((await logOf(userId)).slice(1)).toEqual([
+      { v: 1, kind: 'revoked', at: seconds, sub: userId, cred: auth.credentialId },
+    ]);
   });
 
-  it('locked: the counter rule\'s lock, then the failure it counts', async () => {
+  it("locked: the counter rule's lock, then the failure it counts", async () => {
     const userId = newUserId('log-locked');
     const { auth } = await enroll(userId, { initialCounter: 10 });
     await nextMillisecond();
     const { ticket } = await requestAction(userId);
-    expectProblem(await verify(ticket, await assertion(ticket, auth, { counter: 5 })), 422, 'counter_regression');
+    expectProblem(
+      await verify(ticket, await assertion(ticket, auth, { counter: 5 })),
+      422,
+      'counter_regression',
+    );
     expect((await credentialsOf(userId))[0].state).toBe('locked');
-    expect((await logOf(userId)).slice(1).map((e) => [e.kind, 'cred' in e ? e.cred : (e as { code: string }).code])).toEqual([
+    expect(
+      (await logOf(userId))
+        .slice(1)
+        .map((e) => [e.kind, 'cred' in e ? e.cred : (e as { code: string }).code]),
+    ).toEqual([
       ['locked', auth.credentialId],
       ['failed', 'counter_regression'],
     ]);
@@ -154,15 +260,21 @@ describe('one transaction: the log and the state agree', () => {
 
     expect(await ticketRow(userId, ticket)).toMatchObject({ state: 'pending', failures: 0 });
     expect((await logOf(userId)).map((e) => e.kind)).toEqual(['enrolled']);
-    expect(await vaultRows(userId, 'SELECT idx FROM log_nodes WHERE idx > 0 OR level > 0')).toEqual([]);
+    expect(await vaultRows(userId, 'SELECT idx FROM log_nodes WHERE idx > 0 OR level > 0')).toEqual(
+      [],
+    );
     expect(await vaultRows(userId, 'SELECT hash FROM evidence')).toEqual([]);
-    expect(await vaultRows(userId, 'SELECT counter, last_used_at FROM credentials')).toEqual([{ counter: 0, last_used_at: null }]);
+    expect(await vaultRows(userId, 'SELECT counter, last_used_at FROM credentials')).toEqual([
+      { counter: 0, last_used_at: null },
+    ]);
 
     await runInDurableObject(stub, () => restore());
     const ok = await verify(ticket, response);
     expect(ok.status).toBe(200);
     expect((await logOf(userId)).map((e) => e.kind)).toEqual(['enrolled', 'approved']);
-    expect((await vaultRows(userId, 'SELECT approved_index FROM evidence'))[0]).toEqual({ approved_index: 1 });
+    expect((await vaultRows(userId, 'SELECT approved_index FROM evidence'))[0]).toEqual({
+      approved_index: 1,
+    });
   });
 
   it('a failure in the append itself refuses the approval: an approval that cannot be logged is not granted', async () => {

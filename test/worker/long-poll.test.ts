@@ -12,7 +12,8 @@ import type { UserVault } from '../../worker/vault/user-vault';
 import { assertion, call, expectProblem, pendingApproval, verify } from './harness';
 import { vaultState } from '../../worker/vault/state-seam';
 
-const status = (ticket: string, wait: string | number, auth?: string) => call('GET', `/v1/actions/${ticket}/status?wait=${wait}`, undefined, auth ? { auth } : {});
+const status = (ticket: string, wait: string | number, auth?: string) =>
+  call('GET', `/v1/actions/${ticket}/status?wait=${wait}`, undefined, auth ? { auth } : {});
 
 /** How many status requests the ticket's vault holds right now. */
 async function held(ticket: string): Promise<number> {
@@ -34,7 +35,11 @@ describe('long-poll status', () => {
     expect(approved.status).toBe(200);
     const answer = await waiting;
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ state: 'approved', receipt: approved.body.receipt, reference: 'order-42' });
+    expect(answer.body).toEqual({
+      state: 'approved',
+      receipt: approved.body.receipt,
+      reference: 'order-42',
+    });
     expect(await held(ticket)).toBe(0);
   });
 
@@ -53,7 +58,8 @@ describe('long-poll status', () => {
     await untilHeld(ticket, 200);
     const approved = await verify(ticket, await assertion(ticket, auth));
     const answers = await Promise.all(waiting);
-    for (const a of answers) expect(a.body).toEqual({ state: 'approved', receipt: approved.body.receipt });
+    for (const a of answers)
+      expect(a.body).toEqual({ state: 'approved', receipt: approved.body.receipt });
     expect(await held(ticket)).toBe(0);
   });
 
@@ -62,9 +68,18 @@ describe('long-poll status', () => {
     const waiting = status(ticket, 60);
     await untilHeld(ticket, 1);
     // Four failures leave the ticket pending: the waiter stays.
-    for (let i = 0; i < 4; i++) expectProblem(await verify(ticket, await assertion(ticket, auth, { signature: 'flip' })), 422, 'signature_invalid');
+    for (let i = 0; i < 4; i++)
+      expectProblem(
+        await verify(ticket, await assertion(ticket, auth, { signature: 'flip' })),
+        422,
+        'signature_invalid',
+      );
     expect(await held(ticket)).toBe(1);
-    expectProblem(await verify(ticket, await assertion(ticket, auth, { signature: 'flip' })), 422, 'signature_invalid');
+    expectProblem(
+      await verify(ticket, await assertion(ticket, auth, { signature: 'flip' })),
+      422,
+      'signature_invalid',
+    );
     expect((await waiting).body).toEqual({ state: 'burned' });
   });
 
@@ -76,9 +91,16 @@ describe('long-poll status', () => {
   it('answers at once when the ticket is no longer pending, and with wait=0 (the default)', async () => {
     const { ticket, auth } = await pendingApproval({}, { reference: 'r' });
     expect((await status(ticket, 0)).body).toEqual({ state: 'pending', reference: 'r' });
-    expect((await call('GET', `/v1/actions/${ticket}/status`)).body).toEqual({ state: 'pending', reference: 'r' });
+    expect((await call('GET', `/v1/actions/${ticket}/status`)).body).toEqual({
+      state: 'pending',
+      reference: 'r',
+    });
     const approved = await verify(ticket, await assertion(ticket, auth));
-    expect((await status(ticket, 60)).body).toEqual({ state: 'approved', receipt: approved.body.receipt, reference: 'r' });
+    expect((await status(ticket, 60)).body).toEqual({
+      state: 'approved',
+      receipt: approved.body.receipt,
+      reference: 'r',
+    });
   });
 
   it('refuses a wait outside 0..60 whole seconds with 400, before touching the ticket', async () => {

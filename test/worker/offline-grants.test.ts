@@ -11,7 +11,16 @@ import { verifyOfflineProof } from '../../packages/psea/src/offline/index';
 import type { OfflineBundleClaims } from '../../packages/psea/src/offline/types';
 import { makeProof } from '../support/offline-proofs';
 import { SoftAuthenticator } from '../support/soft-authenticator';
-import { BASE, call, enroll, enrollAnother, expectProblem, newUserId, ORIGIN, vaultRows } from './harness';
+import {
+  BASE,
+  call,
+  enroll,
+  enrollAnother,
+  expectProblem,
+  newUserId,
+  ORIGIN,
+  vaultRows,
+} from './harness';
 
 const DOOR = { type: 'door.open', door: '7' };
 const REQUEST = { count: 3, ttl: 3600, audience: 'door-7', types: ['door.open', 'wire.*'] };
@@ -23,11 +32,22 @@ function askGrants(userId: string, body: unknown = REQUEST, opts: Parameters<typ
 }
 
 describe('who may ask for grants', () => {
-  it('a thief with the host app\'s session but no API key: 401, and nothing is stored', async () => {
+  it("a thief with the host app's session but no API key: 401, and nothing is stored", async () => {
     const userId = newUserId('og');
     await enroll(userId);
-    expectProblem(await askGrants(userId, REQUEST, { auth: false, headers: { cookie: 'session=stolen', origin: ORIGIN } }), 401, 'unauthorized');
-    expectProblem(await askGrants(userId, REQUEST, { auth: 'not-a-key-not-a-key-not-a-key-not-a-key' }), 401, 'unauthorized');
+    expectProblem(
+      await askGrants(userId, REQUEST, {
+        auth: false,
+        headers: { cookie: 'session=stolen', origin: ORIGIN },
+      }),
+      401,
+      'unauthorized',
+    );
+    expectProblem(
+      await askGrants(userId, REQUEST, { auth: 'not-a-key-not-a-key-not-a-key-not-a-key' }),
+      401,
+      'unauthorized',
+    );
     expect(await vaultRows(userId, 'SELECT nonce FROM offline_grants')).toEqual([]);
   });
 
@@ -44,7 +64,9 @@ describe('who may ask for grants', () => {
     expectProblem(await askGrants(never), 409, 'not_enrolled');
     const revoked = newUserId('og');
     const { reply } = await enroll(revoked);
-    expect((await call('DELETE', `/v1/users/${revoked}/credentials/${reply.body.credentialId}`)).status).toBe(204);
+    expect(
+      (await call('DELETE', `/v1/users/${revoked}/credentials/${reply.body.credentialId}`)).status,
+    ).toBe(204);
     expectProblem(await askGrants(revoked), 409, 'not_enrolled');
     expect(await vaultRows(revoked, 'SELECT nonce FROM offline_grants')).toEqual([]);
   });
@@ -63,9 +85,9 @@ describe('what a request may ask for', () => {
     ['a bare *', { ...REQUEST, types: ['*'] }],
     ['a * not after a dot', { ...REQUEST, types: ['wire*'] }],
     ['a * in the middle', { ...REQUEST, types: ['wire.*.x'] }],
-    ['the service\'s own types, by pattern', { ...REQUEST, types: ['psea.*'] }],
-    ['the service\'s own type, exactly', { ...REQUEST, types: ['psea.credential.add'] }],
-    ['the service\'s own audience', { ...REQUEST, audience: 'psea' }],
+    ["the service's own types, by pattern", { ...REQUEST, types: ['psea.*'] }],
+    ["the service's own type, exactly", { ...REQUEST, types: ['psea.credential.add'] }],
+    ["the service's own audience", { ...REQUEST, audience: 'psea' }],
     ['no audience', { count: 1, ttl: 60, types: ['door.open'] }],
     ['a type that is not a string', { ...REQUEST, types: [7] }],
     ['not an object', [REQUEST]],
@@ -81,7 +103,11 @@ describe('what a request may ask for', () => {
 
   it('malformed JSON and a user id a path cannot carry: 400', async () => {
     const userId = newUserId('og');
-    expectProblem(await call('POST', grantsPath(userId), undefined, { raw: '{"count":' }), 400, 'invalid_request');
+    expectProblem(
+      await call('POST', grantsPath(userId), undefined, { raw: '{"count":' }),
+      400,
+      'invalid_request',
+    );
     expectProblem(await askGrants('x'.repeat(129)), 400, 'invalid_request');
   });
 });
@@ -103,12 +129,17 @@ describe('the grants and the bundle', () => {
       expect(at).toBeLessThanOrEqual(Date.now() + 3600_000 + 1000);
     }
     expect(new Set(grants.map((g) => g.nonce)).size).toBe(5);
-    const rows = await vaultRows<{ nonce: string; state: string; aud: string }>(userId, 'SELECT nonce, state, aud FROM offline_grants ORDER BY nonce');
+    const rows = await vaultRows<{ nonce: string; state: string; aud: string }>(
+      userId,
+      'SELECT nonce, state, aud FROM offline_grants ORDER BY nonce',
+    );
     expect(rows.map((row) => row.nonce)).toEqual(grants.map((g) => g.nonce).sort());
     expect(rows.every((row) => row.state === 'pending' && row.aud === 'door-7')).toBe(true);
     // Another call, other nonces.
     const again = await askGrants(userId);
-    expect(again.body.grants.some((g: { nonce: string }) => grants.some((h) => h.nonce === g.nonce))).toBe(false);
+    expect(
+      again.body.grants.some((g: { nonce: string }) => grants.some((h) => h.nonce === g.nonce)),
+    ).toBe(false);
   });
 
   it('the bundle: a psea-offline+jwt of the receipt key, with every claim SPEC lists', async () => {
@@ -121,12 +152,22 @@ describe('the grants and the bundle', () => {
     expect(jwks.keys.map((k: { kid: string }) => k.kid)).toContain(header.kid);
     const claims = decodeJwt(r.body.bundle) as unknown as OfflineBundleClaims;
     expect(claims).toMatchObject({
-      iss: BASE, sub: userId, aud: 'door-7', types: ['door.open', 'wire.*'],
+      iss: BASE,
+      sub: userId,
+      aud: 'door-7',
+      types: ['door.open', 'wire.*'],
       rp: { id: 'localhost', origins: ['http://localhost:8787', 'https://app.example.com'] },
       grants: r.body.grants.map((g: { nonce: string }) => g.nonce),
     });
     expect(claims.exp).toBe(Date.parse(r.body.grants[0].expiresAt) / 1000);
-    expect(claims.creds).toEqual([{ id: auth.credentialId, publicKey: expect.stringMatching(/^[A-Za-z0-9_-]+$/), alg: -7, deviceBound: true }]);
+    expect(claims.creds).toEqual([
+      {
+        id: auth.credentialId,
+        publicKey: expect.stringMatching(/^[A-Za-z0-9_-]+$/),
+        alg: -7,
+        deviceBound: true,
+      },
+    ]);
   });
 
   it('verifyOfflineProof accepts a proof made on the bundle, and refuses its replay', async () => {
@@ -134,10 +175,24 @@ describe('the grants and the bundle', () => {
     const { auth } = await enroll(userId);
     const r = await askGrants(userId);
     const claims = decodeJwt(r.body.bundle) as unknown as OfflineBundleClaims;
-    const proof = await makeProof({ auth, bundle: claims, action: DOOR, origin: ORIGIN, signedAt: Math.floor(Date.now() / 1000) });
+    const proof = await makeProof({
+      auth,
+      bundle: claims,
+      action: DOOR,
+      origin: ORIGIN,
+      signedAt: Math.floor(Date.now() / 1000),
+    });
     const jwks = (await call('GET', '/.well-known/jwks.json', undefined, { auth: false })).body;
     const seen = new Set<string>();
-    const options = { bundle: r.body.bundle, jwks, subject: userId, audience: 'door-7', action: DOOR, now: Date.now(), seen };
+    const options = {
+      bundle: r.body.bundle,
+      jwks,
+      subject: userId,
+      audience: 'door-7',
+      action: DOOR,
+      now: Date.now(),
+      seen,
+    };
     const verified = await verifyOfflineProof(proof, options);
     expect(verified.credential.id).toBe(auth.credentialId);
     await expect(verifyOfflineProof(proof, options)).rejects.toMatchObject({ code: 'ticket_used' });
@@ -146,17 +201,41 @@ describe('the grants and the bundle', () => {
   it('creds: the active credentials only (not a revoked one, not one held for approval)', async () => {
     const userId = newUserId('og');
     const { auth: first } = await enroll(userId);
-    const { auth: second } = await enrollAnother(userId, first, { alg: -8, backupEligible: true, backedUp: true });
+    const { auth: second } = await enrollAnother(userId, first, {
+      alg: -8,
+      backupEligible: true,
+      backedUp: true,
+    });
     const third = await enrollAnother(userId, first);
-    expect((await call('DELETE', `/v1/users/${userId}/credentials/${third.auth.credentialId}`)).status).toBe(204);
+    expect(
+      (await call('DELETE', `/v1/users/${userId}/credentials/${third.auth.credentialId}`)).status,
+    ).toBe(204);
     // A fourth, held (202) and never approved.
     const held = await SoftAuthenticator.create();
-    const ticket = (await call('POST', '/v1/enrollments', { user: { id: userId, name: 'held' } })).body.ticket;
-    const opts = (await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false })).body.options;
-    expect((await call('POST', `/v1/enrollments/${ticket}`, await held.register(opts, { origin: ORIGIN }), { auth: false })).status).toBe(202);
+    const ticket = (await call('POST', '/v1/enrollments', { user: { id: userId, name: 'held' } }))
+      .body.ticket;
+    const opts = (await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false })).body
+      .options;
+    expect(
+      (
+        await call(
+          'POST',
+          `/v1/enrollments/${ticket}`,
+          await held.register(opts, { origin: ORIGIN }),
+          { auth: false },
+        )
+      ).status,
+    ).toBe(202);
 
-    const claims = decodeJwt((await askGrants(userId)).body.bundle) as unknown as OfflineBundleClaims;
-    expect(claims.creds.map((c) => c.id).sort()).toEqual([first.credentialId, second.credentialId].sort());
-    expect(claims.creds.find((c) => c.id === second.credentialId)).toMatchObject({ alg: -8, deviceBound: false });
+    const claims = decodeJwt(
+      (await askGrants(userId)).body.bundle,
+    ) as unknown as OfflineBundleClaims;
+    expect(claims.creds.map((c) => c.id).sort()).toEqual(
+      [first.credentialId, second.credentialId].sort(),
+    );
+    expect(claims.creds.find((c) => c.id === second.credentialId)).toMatchObject({
+      alg: -8,
+      deviceBound: false,
+    });
   });
 });

@@ -13,12 +13,22 @@ import { BASE } from './harness';
 const b = 'AAAA';
 function body(ext: string): string {
   const nonce = 'A'.repeat(64);
-  return `{"action":{"type":"door.open"},"statement":{"v":1,"iss":"${BASE}","aud":"door-7","sub":"u-1","act":"${'A'.repeat(43)}","nonce":"${nonce}","mode":"offline","signed_at":1},` +
-    `"assertion":{"id":"${b}","rawId":"${b}","type":"public-key","clientExtensionResults":${ext},"response":{"clientDataJSON":"${b}","authenticatorData":"${b}","signature":"${b}"}}}`;
+  return (
+    `{"action":{"type":"door.open"},"statement":{"v":1,"iss":"${BASE}","aud":"door-7","sub":"u-1","act":"${'A'.repeat(43)}","nonce":"${nonce}","mode":"offline","signed_at":1},` +
+    `"assertion":{"id":"${b}","rawId":"${b}","type":"public-key","clientExtensionResults":${ext},"response":{"clientDataJSON":"${b}","authenticatorData":"${b}","signature":"${b}"}}}`
+  );
 }
 
 async function post(raw: string) {
-  const res = await app.fetch(new Request(`${BASE}/v1/offline-proofs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw }), env, createExecutionContext());
+  const res = await app.fetch(
+    new Request(`${BASE}/v1/offline-proofs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: raw,
+    }),
+    env,
+    createExecutionContext(),
+  );
   return { status: res.status, body: await res.json<any>() };
 }
 

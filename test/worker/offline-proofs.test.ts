@@ -14,7 +14,13 @@ import { describe, expect, it } from 'vitest';
 import app from '../../worker/index';
 import { userVault } from '../../worker/http/ticket';
 import type { OfflineBundleClaims, OfflineProof } from '../../packages/psea/src/offline/types';
-import { hashAction, hashDisplay, statementChallenge, statementFromClaims, verifyReceipt } from '../../packages/psea/src/receipt/index';
+import {
+  hashAction,
+  hashDisplay,
+  statementChallenge,
+  statementFromClaims,
+  verifyReceipt,
+} from '../../packages/psea/src/receipt/index';
 import { randomId } from '../../worker/lib/random-id';
 import type { UserVault } from '../../worker/vault/user-vault';
 import type { LogEntry } from '../../packages/psea/src/log/log-entry';
@@ -22,7 +28,18 @@ import { offlineChallenge } from '../../packages/psea/src/offline/offline-statem
 import { makeProof, type ProofInput } from '../support/offline-proofs';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { b64url } from '../support/soft-authenticator';
-import { BASE, call, enroll, enrollAnother, expectProblem, newUserId, ORIGIN, OTHER_ALLOWED_ORIGIN, vaultRows, type Reply } from './harness';
+import {
+  BASE,
+  call,
+  enroll,
+  enrollAnother,
+  expectProblem,
+  newUserId,
+  ORIGIN,
+  OTHER_ALLOWED_ORIGIN,
+  vaultRows,
+  type Reply,
+} from './harness';
 
 const DOOR = { type: 'door.open', door: '7' };
 const DISPLAY = { title: 'Open door 7', fields: [{ label: 'Door', value: '7' }] };
@@ -51,13 +68,18 @@ async function replyOf(res: Response): Promise<Reply> {
 }
 
 /** POST /v1/offline-proofs as a browser would (no API key), under POLICY unless told otherwise. */
-async function submit(proof: unknown, opts: { policy?: string; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+async function submit(
+  proof: unknown,
+  opts: { policy?: string; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const req = new Request(`${BASE}/v1/offline-proofs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...opts.headers },
     body: opts.raw ?? JSON.stringify(proof),
   });
-  return replyOf(await app.fetch(req, { ...env, POLICY: opts.policy ?? POLICY }, createExecutionContext()));
+  return replyOf(
+    await app.fetch(req, { ...env, POLICY: opts.policy ?? POLICY }, createExecutionContext()),
+  );
 }
 
 interface Granted {
@@ -67,17 +89,37 @@ interface Granted {
   claims: OfflineBundleClaims;
 }
 
-async function granted(extra: Record<string, unknown> = {}, userId = newUserId('op'), auth?: SoftAuthenticator): Promise<Granted> {
+async function granted(
+  extra: Record<string, unknown> = {},
+  userId = newUserId('op'),
+  auth?: SoftAuthenticator,
+): Promise<Granted> {
   const enrolled = auth ?? (await enroll(userId)).auth;
   const r = await call('POST', `/v1/users/${encodeURIComponent(userId)}/offline-grants`, {
-    count: 3, ttl: 3600, audience: 'door-7', types: ['door.*', 'wire.*', 'vault.open', 'safe.open', 'note.sign'], ...extra,
+    count: 3,
+    ttl: 3600,
+    audience: 'door-7',
+    types: ['door.*', 'wire.*', 'vault.open', 'safe.open', 'note.sign'],
+    ...extra,
   });
   if (r.status !== 201) throw new Error(`grants: ${r.status} ${JSON.stringify(r.body)}`);
-  return { userId, auth: enrolled, bundle: r.body.bundle, claims: decodeJwt(r.body.bundle) as unknown as OfflineBundleClaims };
+  return {
+    userId,
+    auth: enrolled,
+    bundle: r.body.bundle,
+    claims: decodeJwt(r.body.bundle) as unknown as OfflineBundleClaims,
+  };
 }
 
 function prove(g: Granted, extra: Partial<ProofInput> = {}): Promise<OfflineProof> {
-  return makeProof({ auth: g.auth, bundle: g.claims, action: DOOR, origin: ORIGIN, signedAt: Math.floor(Date.now() / 1000) - 600, ...extra });
+  return makeProof({
+    auth: g.auth,
+    bundle: g.claims,
+    action: DOOR,
+    origin: ORIGIN,
+    signedAt: Math.floor(Date.now() / 1000) - 600,
+    ...extra,
+  });
 }
 
 async function jwks() {
@@ -85,7 +127,13 @@ async function jwks() {
 }
 
 const grantState = async (userId: string, nonce: string) =>
-  (await vaultRows<{ state: string }>(userId, 'SELECT state FROM offline_grants WHERE nonce = ?', nonce))[0]?.state;
+  (
+    await vaultRows<{ state: string }>(
+      userId,
+      'SELECT state FROM offline_grants WHERE nonce = ?',
+      nonce,
+    )
+  )[0]?.state;
 
 describe('a genuine proof', () => {
   it('200: a receipt marked offline, with signed_at; verifyReceipt accepts it only with allowOffline', async () => {
@@ -93,17 +141,45 @@ describe('a genuine proof', () => {
     const proof = await prove(g, { display: DISPLAY });
     const r = await submit(proof);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    const base = { jwks: await jwks(), issuer: BASE, audience: 'door-7', subject: g.userId, action: DOOR };
-    await expect(verifyReceipt(r.body.receipt, base)).rejects.toMatchObject({ code: 'offline_not_allowed' });
-    const { claims, statement } = await verifyReceipt(r.body.receipt, { ...base, display: DISPLAY, allowOffline: true });
+    const base = {
+      jwks: await jwks(),
+      issuer: BASE,
+      audience: 'door-7',
+      subject: g.userId,
+      action: DOOR,
+    };
+    await expect(verifyReceipt(r.body.receipt, base)).rejects.toMatchObject({
+      code: 'offline_not_allowed',
+    });
+    const { claims, statement } = await verifyReceipt(r.body.receipt, {
+      ...base,
+      display: DISPLAY,
+      allowOffline: true,
+    });
     expect(claims).toMatchObject({
-      iss: BASE, sub: g.userId, aud: 'door-7', act: await hashAction(DOOR), act_type: 'door.open', dsp: await hashDisplay(DISPLAY),
-      nonce: g.claims.grants[0], uv: true, pol: 'door', offline: true, signed_at: proof.statement.signed_at,
+      iss: BASE,
+      sub: g.userId,
+      aud: 'door-7',
+      act: await hashAction(DOOR),
+      act_type: 'door.open',
+      dsp: await hashDisplay(DISPLAY),
+      nonce: g.claims.grants[0],
+      uv: true,
+      pol: 'door',
+      offline: true,
+      signed_at: proof.statement.signed_at,
       cred: { id: g.auth.credentialId, device_bound: true },
     });
     // The claims rebuild the offline statement, and so the challenge the passkey signed.
     expect(statement).toEqual(proof.statement);
-    const clientData = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(proof.assertion.response.clientDataJSON.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
+    const clientData = JSON.parse(
+      new TextDecoder().decode(
+        Uint8Array.from(
+          atob(proof.assertion.response.clientDataJSON.replace(/-/g, '+').replace(/_/g, '/')),
+          (c) => c.charCodeAt(0),
+        ),
+      ),
+    );
     expect(await statementChallenge(statementFromClaims(claims))).toBe(clientData.challenge);
     expect(await grantState(g.userId, g.claims.grants[0]!)).toBe('used');
   });
@@ -113,26 +189,42 @@ describe('a genuine proof', () => {
     const proof = await prove(g);
     const r = await submit(proof);
     expect(r.status).toBe(200);
-    const { claims, statement } = await verifyReceipt(r.body.receipt, { jwks: await jwks(), issuer: BASE, audience: 'door-7', subject: g.userId, action: DOOR, allowOffline: true });
+    const { claims, statement } = await verifyReceipt(r.body.receipt, {
+      jwks: await jwks(),
+      issuer: BASE,
+      audience: 'door-7',
+      subject: g.userId,
+      action: DOOR,
+      allowOffline: true,
+    });
     expect(claims.dsp).toBeUndefined();
     expect(statement).toEqual(proof.statement);
   });
 
   it('each grant once: three grants, three proofs, three receipts', async () => {
     const g = await granted();
-    for (const nonce of g.claims.grants) expect((await submit(await prove(g, { nonce }))).status).toBe(200);
+    for (const nonce of g.claims.grants)
+      expect((await submit(await prove(g, { nonce }))).status).toBe(200);
   });
 
   it('browser CORS, as verify: an allowed origin reads the answer, text/plain needs no preflight, a preflight is answered', async () => {
     const g = await granted();
     const proof = await prove(g);
-    const r = await submit(undefined, { raw: JSON.stringify(proof), headers: { origin: OTHER_ALLOWED_ORIGIN, 'content-type': 'text/plain;charset=UTF-8' } });
+    const r = await submit(undefined, {
+      raw: JSON.stringify(proof),
+      headers: { origin: OTHER_ALLOWED_ORIGIN, 'content-type': 'text/plain;charset=UTF-8' },
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('access-control-allow-origin')).toBe(OTHER_ALLOWED_ORIGIN);
-    const other = await submit(await prove(g, { nonce: g.claims.grants[1] }), { headers: { origin: 'https://evil.example' } });
+    const other = await submit(await prove(g, { nonce: g.claims.grants[1] }), {
+      headers: { origin: 'https://evil.example' },
+    });
     expect(other.status).toBe(200); // the grant authorises, not the origin; no CORS for it though
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const pre = await call('OPTIONS', '/v1/offline-proofs', undefined, { auth: false, headers: { origin: OTHER_ALLOWED_ORIGIN, 'access-control-request-method': 'POST' } });
+    const pre = await call('OPTIONS', '/v1/offline-proofs', undefined, {
+      auth: false,
+      headers: { origin: OTHER_ALLOWED_ORIGIN, 'access-control-request-method': 'POST' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe(OTHER_ALLOWED_ORIGIN);
   });
@@ -140,21 +232,37 @@ describe('a genuine proof', () => {
 
 describe('logged like an online approval', () => {
   const logOf = async (userId: string): Promise<LogEntry[]> =>
-    (await vaultRows<{ entry: string }>(userId, 'SELECT entry FROM log_entries ORDER BY idx')).map((r) => JSON.parse(r.entry) as LogEntry);
+    (await vaultRows<{ entry: string }>(userId, 'SELECT entry FROM log_entries ORDER BY idx')).map(
+      (r) => JSON.parse(r.entry) as LogEntry,
+    );
 
-  it('an approved entry with offline: true, the offline statement\'s challenge and the receipt\'s jti, once; refusals log nothing', async () => {
+  it("an approved entry with offline: true, the offline statement's challenge and the receipt's jti, once; refusals log nothing", async () => {
     const g = await granted();
     const proof = await prove(g);
-    expectProblem(await submit(await prove(g, { bend: { signature: 'flip' } })), 422, 'signature_invalid');
+    expectProblem(
+      await submit(await prove(g, { bend: { signature: 'flip' } })),
+      422,
+      'signature_invalid',
+    );
     const r = await submit(proof);
     expect(r.status).toBe(200);
     expectProblem(await submit(proof), 409, 'ticket_used');
     const claims = decodeJwt(r.body.receipt);
     const approved = (await logOf(g.userId)).filter((e) => e.kind !== 'enrolled');
-    expect(approved).toEqual([{
-      v: 1, kind: 'approved', at: expect.any(Number), sub: g.userId, cred: g.auth.credentialId,
-      challenge: await offlineChallenge(proof.statement), act: claims.act, aud: 'door-7', jti: claims.jti, offline: true,
-    }]);
+    expect(approved).toEqual([
+      {
+        v: 1,
+        kind: 'approved',
+        at: expect.any(Number),
+        sub: g.userId,
+        cred: g.auth.credentialId,
+        challenge: await offlineChallenge(proof.statement),
+        act: claims.act,
+        aud: 'door-7',
+        jti: claims.jti,
+        offline: true,
+      },
+    ]);
   });
 });
 
@@ -168,7 +276,11 @@ describe('replay: one grant, one receipt', () => {
     expectProblem(again, 409, 'ticket_used');
     expect(again.body.receipt).toBe(first.body.receipt);
     // Another serialisation of the same JSON value (an IndexedDB round trip, other whitespace).
-    const reordered = { assertion: proof.assertion, statement: proof.statement, action: proof.action };
+    const reordered = {
+      assertion: proof.assertion,
+      statement: proof.statement,
+      action: proof.action,
+    };
     const spaced = await submit(undefined, { raw: JSON.stringify(reordered, null, 2) });
     expectProblem(spaced, 409, 'ticket_used');
     expect(spaced.body.receipt).toBe(first.body.receipt);
@@ -192,7 +304,11 @@ describe('replay: one grant, one receipt', () => {
 
   it('concurrent different proofs on one grant (two actions): exactly one receipt', async () => {
     const g = await granted();
-    const proofs = await Promise.all([prove(g), prove(g, { action: { type: 'door.open', door: '8' } }), prove(g, { display: DISPLAY })]);
+    const proofs = await Promise.all([
+      prove(g),
+      prove(g, { action: { type: 'door.open', door: '8' } }),
+      prove(g, { display: DISPLAY }),
+    ]);
     const replies = await Promise.all(proofs.map((p) => submit(p)));
     expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
     for (const r of replies.filter((x) => x.status !== 200)) expectProblem(r, 409, 'ticket_used');
@@ -221,18 +337,22 @@ describe('whose grant, and is it usable', () => {
     expect((await submit(await prove(g))).status).toBe(200);
   });
 
-  it('grant nonces route to their user\'s vault: 32 bytes of its id, 16 random bytes', async () => {
+  it("grant nonces route to their user's vault: 32 bytes of its id, 16 random bytes", async () => {
     const g = await granted();
     const id = env.VAULT.idFromName(g.userId).toString();
     for (const nonce of g.claims.grants) {
-      const bytes = Uint8Array.from(atob(nonce.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
+      const bytes = Uint8Array.from(atob(nonce.replace(/-/g, '+').replace(/_/g, '/')), (ch) =>
+        ch.charCodeAt(0),
+      );
       expect(bytes).toHaveLength(48);
-      expect(Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, '0')).join('')).toBe(id);
+      expect(
+        Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, '0')).join(''),
+      ).toBe(id);
     }
     expect(new Set(g.claims.grants.map((n) => n.slice(43))).size).toBe(g.claims.grants.length);
   });
 
-  it('another user\'s grant, signed by this user\'s passkey: 404 (this user has no such grant)', async () => {
+  it("another user's grant, signed by this user's passkey: 404 (this user has no such grant)", async () => {
     const mine = await granted();
     const theirs = await granted();
     const proof = await prove(mine, { nonce: theirs.claims.grants[0] });
@@ -240,14 +360,17 @@ describe('whose grant, and is it usable', () => {
     expect(await grantState(theirs.userId, theirs.claims.grants[0]!)).toBe('pending');
   });
 
-  it('a host page posting a user\'s proof as another user\'s (sub rewritten): refused, and neither grant is used', async () => {
+  it("a host page posting a user's proof as another user's (sub rewritten): refused, and neither grant is used", async () => {
     const victim = await granted();
     const host = await granted();
     const proof = await prove(victim);
     const rewritten = { ...proof, statement: { ...proof.statement, sub: host.userId } };
     expectProblem(await submit(rewritten), 404, 'ticket_not_found');
     // The host's own nonce in the victim's proof: the signature is over the victim's statement.
-    const spliced = { ...proof, statement: { ...proof.statement, sub: host.userId, nonce: host.claims.grants[0] } };
+    const spliced = {
+      ...proof,
+      statement: { ...proof.statement, sub: host.userId, nonce: host.claims.grants[0] },
+    };
     expectProblem(await submit(spliced), 422, 'challenge_mismatch');
     // Signed for the host's grant with the victim's passkey: not a credential of the host's.
     const stolen = await prove({ ...host, auth: victim.auth });
@@ -259,13 +382,24 @@ describe('whose grant, and is it usable', () => {
   it('an expired grant: 410 ticket_expired, and it stays unused', async () => {
     const g = await granted({ ttl: 60 });
     const proof = await prove(g);
-    const [row] = await vaultRows<{ expires_at: number }>(g.userId, 'SELECT expires_at FROM offline_grants WHERE nonce = ?', g.claims.grants[0]);
+    const [row] = await vaultRows<{ expires_at: number }>(
+      g.userId,
+      'SELECT expires_at FROM offline_grants WHERE nonce = ?',
+      g.claims.grants[0],
+    );
     const submission = {
-      statement: proof.statement, assertion: proof.assertion, actionHash: await hashAction(DOOR), actionType: DOOR.type,
-      rule: { id: 'door', require: {}, offline: true }, now: row!.expires_at, accepted: 'x',
+      statement: proof.statement,
+      assertion: proof.assertion,
+      actionHash: await hashAction(DOOR),
+      actionType: DOOR.type,
+      rule: { id: 'door', require: {}, offline: true },
+      now: row!.expires_at,
+      accepted: 'x',
     };
     const stub = userVault(env, g.userId);
-    const late = await runInDurableObject(stub, (vault: UserVault) => vault.approveOffline(submission));
+    const late = await runInDurableObject(stub, (vault: UserVault) =>
+      vault.approveOffline(submission),
+    );
     expect(late).toMatchObject({ ok: false, problem: { code: 'ticket_expired' } });
     expect(await grantState(g.userId, g.claims.grants[0]!)).toBe('pending');
     expect((await submit(proof)).status).toBe(200);
@@ -275,8 +409,16 @@ describe('whose grant, and is it usable', () => {
 describe('what the grant and the policy allow', () => {
   it('a type the grant does not name: 422 policy_unmet, and the grant stays usable', async () => {
     const g = await granted({ types: ['door.open'] });
-    expectProblem(await submit(await prove(g, { action: { type: 'door.unlock', door: '7' } })), 422, 'policy_unmet');
-    expectProblem(await submit(await prove(g, { action: { type: 'door', door: '7' } })), 422, 'policy_unmet');
+    expectProblem(
+      await submit(await prove(g, { action: { type: 'door.unlock', door: '7' } })),
+      422,
+      'policy_unmet',
+    );
+    expectProblem(
+      await submit(await prove(g, { action: { type: 'door', door: '7' } })),
+      422,
+      'policy_unmet',
+    );
     expect((await submit(await prove(g))).status).toBe(200);
   });
 
@@ -285,31 +427,55 @@ describe('what the grant and the policy allow', () => {
     expectProblem(await submit(await prove(g), { policy: '' }), 422, 'policy_unmet');
     const wire = { type: 'wire.transfer', amount: '5000.00', currency: 'EUR', to: 'DE89' };
     expectProblem(await submit(await prove(g, { action: wire })), 422, 'policy_unmet');
-    expect((await submit(await prove(g, { action: { ...wire, amount: '50.00' } }))).status).toBe(200);
+    expect((await submit(await prove(g, { action: { ...wire, amount: '50.00' } }))).status).toBe(
+      200,
+    );
   });
 
   it('the reserved psea.* types: 400 (the action is refused as on POST /v1/actions)', async () => {
     const g = await granted();
-    expectProblem(await submit(await prove(g, { action: { type: 'psea.credential.add', user: g.userId } })), 400, 'invalid_request');
+    expectProblem(
+      await submit(await prove(g, { action: { type: 'psea.credential.add', user: g.userId } })),
+      400,
+      'invalid_request',
+    );
   });
 
-  it('the rule\'s origins and requirement apply: 422 origin_mismatch, 422 policy_unmet for a synced passkey', async () => {
+  it("the rule's origins and requirement apply: 422 origin_mismatch, 422 policy_unmet for a synced passkey", async () => {
     const g = await granted();
-    expectProblem(await submit(await prove(g, { action: { type: 'vault.open' } })), 422, 'origin_mismatch');
-    expect((await submit(await prove(g, { action: { type: 'vault.open' }, origin: OTHER_ALLOWED_ORIGIN }))).status).toBe(200);
+    expectProblem(
+      await submit(await prove(g, { action: { type: 'vault.open' } })),
+      422,
+      'origin_mismatch',
+    );
+    expect(
+      (
+        await submit(
+          await prove(g, { action: { type: 'vault.open' }, origin: OTHER_ALLOWED_ORIGIN }),
+        )
+      ).status,
+    ).toBe(200);
     const syncedUser = newUserId('op');
     const { auth: synced } = await enroll(syncedUser, { backupEligible: true, backedUp: true });
     const s = await granted({}, syncedUser, synced);
-    expectProblem(await submit(await prove(s, { action: { type: 'safe.open' } })), 422, 'policy_unmet');
+    expectProblem(
+      await submit(await prove(s, { action: { type: 'safe.open' } })),
+      422,
+      'policy_unmet',
+    );
   });
 
   it('a rule with refuseFormatChars: 400 for a hiding character in the action', async () => {
     const g = await granted();
-    expectProblem(await submit(await prove(g, { action: { type: 'note.sign', text: 'pay\u202Eevil' } })), 400, 'invalid_request');
+    expectProblem(
+      await submit(await prove(g, { action: { type: 'note.sign', text: 'pay\u202Eevil' } })),
+      400,
+      'invalid_request',
+    );
   });
 });
 
-describe('the statement is the grant\'s offline statement for this action', () => {
+describe("the statement is the grant's offline statement for this action", () => {
   const bent: [string, (g: Granted) => Partial<ProofInput>][] = [
     ['iss of another service', () => ({ statement: { iss: 'https://evil.example' } })],
     ['aud of another party', () => ({ statement: { aud: 'door-8' } })],
@@ -332,11 +498,26 @@ describe('the statement is the grant\'s offline statement for this action', () =
     const proof = await prove(g, { display: DISPLAY });
     const otherDoor = { type: 'door.open', door: '9' };
     expectProblem(await submit({ ...proof, action: otherDoor }), 422, 'challenge_mismatch');
-    expectProblem(await submit({ ...proof, display: { ...DISPLAY, title: 'Open door 9' } }), 422, 'challenge_mismatch');
+    expectProblem(
+      await submit({ ...proof, display: { ...DISPLAY, title: 'Open door 9' } }),
+      422,
+      'challenge_mismatch',
+    );
     // The statement made to match the new action: no longer what the passkey signed.
-    const restated = { ...proof, action: otherDoor, statement: { ...proof.statement, act: await hashAction(otherDoor) } };
+    const restated = {
+      ...proof,
+      action: otherDoor,
+      statement: { ...proof.statement, act: await hashAction(otherDoor) },
+    };
     expectProblem(await submit(restated), 422, 'challenge_mismatch');
-    expectProblem(await submit({ ...proof, statement: { ...proof.statement, signed_at: proof.statement.signed_at + 1 } }), 422, 'challenge_mismatch');
+    expectProblem(
+      await submit({
+        ...proof,
+        statement: { ...proof.statement, signed_at: proof.statement.signed_at + 1 },
+      }),
+      422,
+      'challenge_mismatch',
+    );
     expect((await submit(proof)).status).toBe(200);
   });
 
@@ -351,7 +532,9 @@ describe('who signed', () => {
   it('a revoked credential: 422 credential_revoked, grant unused', async () => {
     const g = await granted();
     const proof = await prove(g);
-    expect((await call('DELETE', `/v1/users/${g.userId}/credentials/${g.auth.credentialId}`)).status).toBe(204);
+    expect(
+      (await call('DELETE', `/v1/users/${g.userId}/credentials/${g.auth.credentialId}`)).status,
+    ).toBe(204);
     expectProblem(await submit(proof), 422, 'credential_revoked');
     expect(await grantState(g.userId, g.claims.grants[0]!)).toBe('pending');
   });
@@ -361,15 +544,30 @@ describe('who signed', () => {
     const stranger = await SoftAuthenticator.create();
     expectProblem(await submit(await prove({ ...g, auth: stranger })), 422, 'credential_unknown');
     // A forgery: the user's credential id, another key's signature.
-    expectProblem(await submit(await prove(g, { bend: { signWith: stranger } })), 422, 'signature_invalid');
+    expectProblem(
+      await submit(await prove(g, { bend: { signWith: stranger } })),
+      422,
+      'signature_invalid',
+    );
     const held = await SoftAuthenticator.create();
-    const ticket = (await call('POST', '/v1/enrollments', { user: { id: g.userId, name: 'held' } })).body.ticket;
-    const opts = (await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false })).body.options;
-    expect((await call('POST', `/v1/enrollments/${ticket}`, await held.register(opts, { origin: ORIGIN }), { auth: false })).status).toBe(202);
+    const ticket = (await call('POST', '/v1/enrollments', { user: { id: g.userId, name: 'held' } }))
+      .body.ticket;
+    const opts = (await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false })).body
+      .options;
+    expect(
+      (
+        await call(
+          'POST',
+          `/v1/enrollments/${ticket}`,
+          await held.register(opts, { origin: ORIGIN }),
+          { auth: false },
+        )
+      ).status,
+    ).toBe(202);
     expectProblem(await submit(await prove({ ...g, auth: held })), 422, 'credential_unknown');
   });
 
-  it('a credential added after the bundle was made: the service\'s records decide, so it is accepted', async () => {
+  it("a credential added after the bundle was made: the service's records decide, so it is accepted", async () => {
     const g = await granted();
     const { auth: later } = await enrollAnother(g.userId, g.auth);
     expect(g.claims.creds.map((c) => c.id)).not.toContain(later.credentialId);
@@ -378,15 +576,51 @@ describe('who signed', () => {
 
   it('every WebAuthn check, each with its code, none using the grant', async () => {
     const g = await granted();
-    expectProblem(await submit(await prove(g, { origin: 'https://evil.example' })), 422, 'origin_mismatch');
-    expectProblem(await submit(await prove(g, { bend: { crossOrigin: true } })), 422, 'origin_mismatch');
-    expectProblem(await submit(await prove(g, { bend: { rpId: 'evil.example' } })), 422, 'rp_id_mismatch');
-    expectProblem(await submit(await prove(g, { bend: { type: 'webauthn.create' } })), 422, 'challenge_mismatch');
-    expectProblem(await submit(await prove(g, { bend: { flags: { uv: false } } })), 422, 'user_verification_required');
-    expectProblem(await submit(await prove(g, { bend: { flags: { up: false } } })), 422, 'user_presence_required');
-    expectProblem(await submit(await prove(g, { bend: { flags: { be: true } } })), 422, 'flags_invalid');
-    expectProblem(await submit(await prove(g, { bend: { signature: 'flip' } })), 422, 'signature_invalid');
-    expectProblem(await submit(await prove(g, { bend: { userHandle: b64url(new Uint8Array(32)) } })), 422, 'credential_unknown');
+    expectProblem(
+      await submit(await prove(g, { origin: 'https://evil.example' })),
+      422,
+      'origin_mismatch',
+    );
+    expectProblem(
+      await submit(await prove(g, { bend: { crossOrigin: true } })),
+      422,
+      'origin_mismatch',
+    );
+    expectProblem(
+      await submit(await prove(g, { bend: { rpId: 'evil.example' } })),
+      422,
+      'rp_id_mismatch',
+    );
+    expectProblem(
+      await submit(await prove(g, { bend: { type: 'webauthn.create' } })),
+      422,
+      'challenge_mismatch',
+    );
+    expectProblem(
+      await submit(await prove(g, { bend: { flags: { uv: false } } })),
+      422,
+      'user_verification_required',
+    );
+    expectProblem(
+      await submit(await prove(g, { bend: { flags: { up: false } } })),
+      422,
+      'user_presence_required',
+    );
+    expectProblem(
+      await submit(await prove(g, { bend: { flags: { be: true } } })),
+      422,
+      'flags_invalid',
+    );
+    expectProblem(
+      await submit(await prove(g, { bend: { signature: 'flip' } })),
+      422,
+      'signature_invalid',
+    );
+    expectProblem(
+      await submit(await prove(g, { bend: { userHandle: b64url(new Uint8Array(32)) } })),
+      422,
+      'credential_unknown',
+    );
     // More than five failures burn nothing: the grant is the replay guard, not an attempt counter.
     expect((await submit(await prove(g))).status).toBe(200);
   });
@@ -394,12 +628,27 @@ describe('who signed', () => {
   it('the counter is neither checked nor advanced: a proof signed before an online approval still syncs, and nothing locks', async () => {
     const g = await granted();
     const early = await prove(g); // counter 1
-    const online = await call('POST', '/v1/actions', { user: { id: g.userId }, action: DOOR, audience: 'door-7' });
-    const details = await call('GET', `/v1/actions/${online.body.ticket}`, undefined, { auth: false });
-    const verified = await call('POST', `/v1/actions/${online.body.ticket}/verify`, await g.auth.assert(details.body.options, { origin: ORIGIN }), { auth: false });
+    const online = await call('POST', '/v1/actions', {
+      user: { id: g.userId },
+      action: DOOR,
+      audience: 'door-7',
+    });
+    const details = await call('GET', `/v1/actions/${online.body.ticket}`, undefined, {
+      auth: false,
+    });
+    const verified = await call(
+      'POST',
+      `/v1/actions/${online.body.ticket}/verify`,
+      await g.auth.assert(details.body.options, { origin: ORIGIN }),
+      { auth: false },
+    );
     expect(verified.status).toBe(200); // counter 2
     expect((await submit(early)).status).toBe(200);
-    const [cred] = await vaultRows<{ counter: number; state: string }>(g.userId, 'SELECT counter, state FROM credentials WHERE id = ?', g.auth.credentialId);
+    const [cred] = await vaultRows<{ counter: number; state: string }>(
+      g.userId,
+      'SELECT counter, state FROM credentials WHERE id = ?',
+      g.auth.credentialId,
+    );
     expect(cred).toEqual({ counter: 2, state: 'active' });
   });
 });
@@ -415,7 +664,13 @@ describe('malformed bodies: 400, and the grant stays usable', () => {
       { ...proof, action: { door: '7' } },
       { ...proof, display: [DISPLAY] },
       { ...proof, assertion: undefined },
-      { ...proof, assertion: { ...proof.assertion, response: { ...proof.assertion.response, signature: 'not base64url!' } } },
+      {
+        ...proof,
+        assertion: {
+          ...proof.assertion,
+          response: { ...proof.assertion.response, signature: 'not base64url!' },
+        },
+      },
       { ...proof, statement: { ...proof.statement, v: 2 } },
       { ...proof, statement: { ...proof.statement, extra: 'signed but never read' } },
       { ...proof, statement: { ...proof.statement, signed_at: '1800000000' } },
@@ -424,7 +679,14 @@ describe('malformed bodies: 400, and the grant stays usable', () => {
     ];
     for (const body of bad) expectProblem(await submit(body), 400, 'invalid_request');
     expectProblem(await submit(undefined, { raw: '{"action":' }), 400, 'invalid_request');
-    expectProblem(await submit(undefined, { raw: JSON.stringify(proof), headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 400, 'invalid_request');
+    expectProblem(
+      await submit(undefined, {
+        raw: JSON.stringify(proof),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      400,
+      'invalid_request',
+    );
     expect((await submit(proof)).status).toBe(200);
   });
 });

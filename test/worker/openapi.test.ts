@@ -12,7 +12,11 @@ import { PROBLEMS } from '../../worker/errors';
 import { bodyContractOf, type BodyContract } from '../../worker/http/validate';
 import { openApiJson } from '../../worker/openapi/document';
 import { JSON_SCHEMA_DIALECT, JSON_SCHEMA_OPTIONS } from '../../worker/openapi/json-schema';
-import { OPERATIONS, REQUEST_SCHEMAS, UNDOCUMENTED_PREFIXES } from '../../worker/openapi/operations';
+import {
+  OPERATIONS,
+  REQUEST_SCHEMAS,
+  UNDOCUMENTED_PREFIXES,
+} from '../../worker/openapi/operations';
 import { call } from './harness';
 
 type Json = Record<string, any>;
@@ -36,7 +40,8 @@ function mountedRoutes(): Map<string, BodyContract[]> {
 function documentedOperations(): Map<string, Json> {
   const ops = new Map<string, Json>();
   for (const [path, item] of Object.entries<Json>(doc.paths)) {
-    for (const method of METHODS) if (item[method]) ops.set(`${method.toUpperCase()} ${path}`, item[method]);
+    for (const method of METHODS)
+      if (item[method]) ops.set(`${method.toUpperCase()} ${path}`, item[method]);
   }
   return ops;
 }
@@ -47,7 +52,10 @@ function resolve(ref: string): unknown {
   let at: unknown = doc;
   for (const raw of ref.slice(2).split('/')) {
     const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    at = at !== null && typeof at === 'object' && Object.hasOwn(at, part) ? (at as Json)[part] : undefined;
+    at =
+      at !== null && typeof at === 'object' && Object.hasOwn(at, part)
+        ? (at as Json)[part]
+        : undefined;
   }
   return at;
 }
@@ -55,7 +63,8 @@ function resolve(ref: string): unknown {
 function refsIn(value: unknown, found: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => refsIn(v, found));
   else if (value !== null && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) key === '$ref' && typeof v === 'string' ? found.push(v) : refsIn(v, found);
+    for (const [key, v] of Object.entries(value))
+      key === '$ref' && typeof v === 'string' ? found.push(v) : refsIn(v, found);
   }
   return found;
 }
@@ -88,7 +97,9 @@ describe('the document covers exactly the mounted routes', () => {
     for (const [key, contracts] of mounted) {
       const op = documented.get(key);
       if (!op) continue; // undocumented: the first test names it
-      const documentedBody = OPERATIONS.find((o) => `${o.method.toUpperCase()} ${o.path}` === key)?.body;
+      const documentedBody = OPERATIONS.find(
+        (o) => `${o.method.toUpperCase()} ${o.path}` === key,
+      )?.body;
       expect(contracts.length, `${key}: at most one body validator`).toBeLessThanOrEqual(1);
       const contract = contracts[0];
       if (!contract) {
@@ -96,19 +107,29 @@ describe('the document covers exactly the mounted routes', () => {
         continue;
       }
       // The very object, not a copy...
-      const validating = Object.entries(REQUEST_SCHEMAS).find(([, schema]) => schema === contract.schema)?.[0];
-      expect(validating, `${key}: the schema its route validates with`).toBe(documentedBody?.schema);
+      const validating = Object.entries(REQUEST_SCHEMAS).find(
+        ([, schema]) => schema === contract.schema,
+      )?.[0];
+      expect(validating, `${key}: the schema its route validates with`).toBe(
+        documentedBody?.schema,
+      );
       // ...and the document says what it says.
       const content = op.requestBody.content as Json;
-      expect(Object.keys(content).sort(), key).toEqual(contract.textPlain ? ['application/json', 'text/plain'] : ['application/json']);
-      for (const media of Object.values(content)) expect(resolve(media.schema.$ref), key).toEqual(bare(contract.schema));
+      expect(Object.keys(content).sort(), key).toEqual(
+        contract.textPlain ? ['application/json', 'text/plain'] : ['application/json'],
+      );
+      for (const media of Object.values(content))
+        expect(resolve(media.schema.$ref), key).toEqual(bare(contract.schema));
       expect(op.requestBody.required).toBe(true);
     }
   });
 
   it('each documented request body is the JSON Schema of its named schema (also for routes not mounted yet)', () => {
-    for (const [name, schema] of Object.entries(REQUEST_SCHEMAS)) expect(doc.components.schemas[name], name).toEqual(bare(schema));
-    expect(JSON.stringify(doc.components.schemas.ActionRequest.properties.action)).toContain('"required":["type"]');
+    for (const [name, schema] of Object.entries(REQUEST_SCHEMAS))
+      expect(doc.components.schemas[name], name).toEqual(bare(schema));
+    expect(JSON.stringify(doc.components.schemas.ActionRequest.properties.action)).toContain(
+      '"required":["type"]',
+    );
   });
 });
 
@@ -140,12 +161,23 @@ describe('the document is well-formed OpenAPI 3.1', () => {
         expect(status, key).toMatch(/^[1-5]\d\d$/);
         expect(typeof res.description, `${key} ${status}`).toBe('string');
       }
-      expect(responses.some(([status]) => status.startsWith('2')), key).toBe(true);
+      expect(
+        responses.some(([status]) => status.startsWith('2')),
+        key,
+      ).toBe(true);
       const templated = [...key.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       const params = (op.parameters ?? []).map((p: Json) => (p.$ref ? resolve(p.$ref) : p) as Json);
-      expect(params.filter((p: Json) => p.in === 'path').map((p: Json) => p.name).sort(), key).toEqual(templated);
+      expect(
+        params
+          .filter((p: Json) => p.in === 'path')
+          .map((p: Json) => p.name)
+          .sort(),
+        key,
+      ).toEqual(templated);
       for (const p of params) if (p.in === 'path') expect(p.required, key).toBe(true);
-      for (const requirement of op.security ?? []) for (const scheme of Object.keys(requirement)) expect(doc.components.securitySchemes[scheme], key).toBeDefined();
+      for (const requirement of op.security ?? [])
+        for (const scheme of Object.keys(requirement))
+          expect(doc.components.securitySchemes[scheme], key).toBeDefined();
     }
   });
 });
@@ -154,7 +186,11 @@ describe('problems are PROBLEMS', () => {
   it('the Problem code enum is every code, each with its status and title once', () => {
     const problem = doc.components.schemas.Problem;
     expect(problem.properties.code.enum).toEqual(Object.keys(PROBLEMS));
-    expect(problem['x-psea-codes']).toEqual(Object.fromEntries(Object.entries(PROBLEMS).map(([code, [status, title]]) => [code, { status, title }])));
+    expect(problem['x-psea-codes']).toEqual(
+      Object.fromEntries(
+        Object.entries(PROBLEMS).map(([code, [status, title]]) => [code, { status, title }]),
+      ),
+    );
     for (const [code, [status]] of Object.entries(PROBLEMS)) {
       expect(problem.properties.status.enum).toContain(status);
       expect(problem.description).toContain(`| ${status} | \`${code}\` |`);
@@ -167,8 +203,13 @@ describe('problems are PROBLEMS', () => {
         const codes: string[] | undefined = res['x-psea-codes'];
         if (!codes) continue;
         expect(codes.length, `${key} ${status}`).toBeGreaterThan(0);
-        for (const code of codes) expect(PROBLEMS[code as keyof typeof PROBLEMS]?.[0], `${key} ${status} ${code}`).toBe(Number(status));
-        expect(res.content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
+        for (const code of codes)
+          expect(PROBLEMS[code as keyof typeof PROBLEMS]?.[0], `${key} ${status} ${code}`).toBe(
+            Number(status),
+          );
+        expect(res.content['application/problem+json'].schema.$ref).toBe(
+          '#/components/schemas/Problem',
+        );
       }
     }
   });

@@ -8,7 +8,16 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { decodeJwt } from 'jose';
 import { ticketHash } from '../../worker/http/ticket';
 import { PendingActions, type PendingAction } from '../../worker/vault/memory/pending-actions';
-import { actionState, assertion, expectProblem, pendingApproval, requestAction, ticketRow, vaultRows, verify } from './harness';
+import {
+  actionState,
+  assertion,
+  expectProblem,
+  pendingApproval,
+  requestAction,
+  ticketRow,
+  vaultRows,
+  verify,
+} from './harness';
 import { vaultState } from '../../worker/vault/state-seam';
 
 const entry = (expiresAt: number): PendingAction => ({
@@ -56,7 +65,8 @@ describe('approval with and without the ticket in memory', () => {
     const a = decodeJwt(fromRow.body.receipt);
     const b = decodeJwt(fromMemory.body.receipt);
     expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
-    for (const claim of ['iss', 'sub', 'aud', 'act', 'act_type', 'pol', 'uv', 'cred']) expect(a[claim]).toEqual(b[claim]);
+    for (const claim of ['iss', 'sub', 'aud', 'act', 'act_type', 'pol', 'uv', 'cred'])
+      expect(a[claim]).toEqual(b[claim]);
     expect(a.nonce).not.toBe(b.nonce);
   });
 
@@ -70,7 +80,10 @@ describe('approval with and without the ticket in memory', () => {
     });
     expectProblem(await verify(ticket, valid), 409, 'ticket_used');
     expect(await actionState(ticket)).toEqual({ state: 'approved' });
-    const [cred] = await vaultRows<{ counter: number; last_used_at: number | null }>(userId, 'SELECT counter, last_used_at FROM credentials');
+    const [cred] = await vaultRows<{ counter: number; last_used_at: number | null }>(
+      userId,
+      'SELECT counter, last_used_at FROM credentials',
+    );
     expect(cred?.last_used_at).toBeNull();
   });
 
@@ -78,11 +91,16 @@ describe('approval with and without the ticket in memory', () => {
     const { userId, auth, ticket } = await pendingApproval();
     const hash = await ticketHash(ticket);
     const held = () =>
-      runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (vault) =>
-        vaultState(vault).pending.recall(hash, Date.now()) !== undefined,
+      runInDurableObject(
+        env.VAULT.get(env.VAULT.idFromName(userId)),
+        (vault) => vaultState(vault).pending.recall(hash, Date.now()) !== undefined,
       );
     expect(await held()).toBe(true);
-    expectProblem(await verify(ticket, await assertion(ticket, auth, { challenge: 'wrong' })), 422, 'challenge_mismatch');
+    expectProblem(
+      await verify(ticket, await assertion(ticket, auth, { challenge: 'wrong' })),
+      422,
+      'challenge_mismatch',
+    );
     expect(await held()).toBe(false);
     expect((await ticketRow(userId, ticket)).failures).toBe(1);
     expect((await verify(ticket, await assertion(ticket, auth))).status).toBe(200);

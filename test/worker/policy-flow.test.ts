@@ -21,7 +21,16 @@ import type { RegistrationOutcome } from '../../worker/vault/user-vault';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import type { SoftAuthenticatorOptions } from '../support/soft-authenticator/types';
 import { TestCert, packedFullAttestation } from '../support/test-ca';
-import { BASE, ORIGIN, apiKey, call, enrollmentTicket, expectProblem, newUserId, type Reply } from './harness';
+import {
+  BASE,
+  ORIGIN,
+  apiKey,
+  call,
+  enrollmentTicket,
+  expectProblem,
+  newUserId,
+  type Reply,
+} from './harness';
 
 const YUBIKEY = 'cb69481e-8ff7-4039-93ec-0a2729a154a8';
 const ICLOUD = 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd';
@@ -38,7 +47,11 @@ async function bankPolicy(extra: Record<string, unknown> = {}): Promise<string> 
   return JSON.stringify({
     trustAnchors: { packed: [(await ca()).pem] },
     rules: [
-      { id: 'large-transfer', match: { type: 'wire.transfer', gt: { amount: 10000 } }, require: { deviceBound: true, attested: true } },
+      {
+        id: 'large-transfer',
+        match: { type: 'wire.transfer', gt: { amount: 10000 } },
+        require: { deviceBound: true, attested: true },
+      },
       { id: 'default' },
     ],
     ...extra,
@@ -46,11 +59,21 @@ async function bankPolicy(extra: Record<string, unknown> = {}): Promise<string> 
 }
 
 /** Call the app with POLICY set in the Worker's env. */
-async function callWith(policy: string | undefined, method: string, path: string, body?: unknown, auth = true): Promise<Reply> {
+async function callWith(
+  policy: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  auth = true,
+): Promise<Reply> {
   const headers = new Headers();
   if (body !== undefined) headers.set('content-type', 'application/json');
   if (auth) headers.set('authorization', `Bearer ${apiKey()}`);
-  const req = new Request(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const req = new Request(`${BASE}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const res = await app.fetch(req, { ...env, POLICY: policy }, createExecutionContext());
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
@@ -70,11 +93,15 @@ async function enrollUnder(
   if (chain) response = await packedFullAttestation(response, await chain(await ca()));
   const stub = env.VAULT.get(env.VAULT.idFromName(userId));
   const hash = await ticketHash(ticket);
-  const outcome = await runInDurableObject(stub, (_vault, state) => new UserVault(state, { ...env, POLICY: policy }).enroll(hash, response, Date.now()));
+  const outcome = await runInDurableObject(stub, (_vault, state) =>
+    new UserVault(state, { ...env, POLICY: policy }).enroll(hash, response, Date.now()),
+  );
   return { auth, ticket, outcome };
 }
 
-const attestedChain = (aaguid: string) => async (r: TestCert) => [await r.issue({ ...LEAF, aaguid })];
+const attestedChain = (aaguid: string) => async (r: TestCert) => [
+  await r.issue({ ...LEAF, aaguid }),
+];
 
 /** Enroll under a policy; a later credential is held (v2) until `approver` approves it. */
 async function enrolled(
@@ -89,24 +116,55 @@ async function enrolled(
   if ('pending' in outcome.value) {
     if (!approver) throw new Error('enrollment held for approval, and no approver given');
     const approval = await approver.assert(outcome.value.approval.options, { origin: ORIGIN });
-    const approved = await callWith(policy, 'POST', `/v1/enrollments/${ticket}/approve`, approval, false);
-    if (approved.status !== 201) throw new Error(`approval refused: ${approved.status} ${JSON.stringify(approved.body)}`);
+    const approved = await callWith(
+      policy,
+      'POST',
+      `/v1/enrollments/${ticket}/approve`,
+      approval,
+      false,
+    );
+    if (approved.status !== 201)
+      throw new Error(`approval refused: ${approved.status} ${JSON.stringify(approved.body)}`);
   }
   return auth;
 }
 
-const wire = (amount: string) => ({ type: 'wire.transfer', amount, currency: 'EUR', to: 'DE89370400440532013000' });
+const wire = (amount: string) => ({
+  type: 'wire.transfer',
+  amount,
+  currency: 'EUR',
+  to: 'DE89370400440532013000',
+});
 
 /** Ask for an approval under `policy`, answer it with `auth`; the reply of the verify call. */
-async function approve(policy: string | undefined, userId: string, action: Record<string, unknown>, auth: SoftAuthenticator): Promise<Reply> {
-  const created = await callWith(policy, 'POST', '/v1/actions', { user: { id: userId }, action, audience: 'payments-api' });
+async function approve(
+  policy: string | undefined,
+  userId: string,
+  action: Record<string, unknown>,
+  auth: SoftAuthenticator,
+): Promise<Reply> {
+  const created = await callWith(policy, 'POST', '/v1/actions', {
+    user: { id: userId },
+    action,
+    audience: 'payments-api',
+  });
   expect(created.status).toBe(201);
   return answer(policy, created.body.ticket, auth);
 }
 
-async function answer(policy: string | undefined, ticket: string, auth: SoftAuthenticator): Promise<Reply> {
+async function answer(
+  policy: string | undefined,
+  ticket: string,
+  auth: SoftAuthenticator,
+): Promise<Reply> {
   const details = await callWith(policy, 'GET', `/v1/actions/${ticket}`, undefined, false);
-  return callWith(policy, 'POST', `/v1/actions/${ticket}/verify`, await auth.assert(details.body.options, { origin: ORIGIN }), false);
+  return callWith(
+    policy,
+    'POST',
+    `/v1/actions/${ticket}/verify`,
+    await auth.assert(details.body.options, { origin: ORIGIN }),
+    false,
+  );
 }
 
 function claims(reply: Reply): Record<string, any> {
@@ -122,11 +180,22 @@ describe('"transfers over 10,000 need a device-bound, attested authenticator; ev
     const userId = newUserId('bank');
 
     // A synced passkey (iCloud Keychain) enrolls: the default rule can use it.
-    const phone = await enrolled(BANK, userId, { aaguid: ICLOUD, backupEligible: true, backedUp: true });
+    const phone = await enrolled(BANK, userId, {
+      aaguid: ICLOUD,
+      backupEligible: true,
+      backedUp: true,
+    });
 
     const small = claims(await approve(BANK, userId, wire('1250.00'), phone));
     expect(small.pol).toBe('default');
-    expect(small.cred).toEqual({ id: phone.credentialId, aaguid: ICLOUD, device_bound: false, backed_up: true, attested: false, enrolled_at: expect.any(Number) });
+    expect(small.cred).toEqual({
+      id: phone.credentialId,
+      aaguid: ICLOUD,
+      device_bound: false,
+      backed_up: true,
+      attested: false,
+      enrolled_at: expect.any(Number),
+    });
 
     const refused = await approve(BANK, userId, wire('12500.00'), phone);
     expectProblem(refused, 422, 'policy_unmet');
@@ -136,12 +205,22 @@ describe('"transfers over 10,000 need a device-bound, attested authenticator; ev
     const key = await enrolled(BANK, userId, { aaguid: YUBIKEY }, attestedChain(YUBIKEY), phone);
     const large = claims(await approve(BANK, userId, wire('12500.00'), key));
     expect(large.pol).toBe('large-transfer');
-    expect(large.cred).toEqual({ id: key.credentialId, aaguid: YUBIKEY, device_bound: true, backed_up: false, attested: true, enrolled_at: expect.any(Number) });
+    expect(large.cred).toEqual({
+      id: key.credentialId,
+      aaguid: YUBIKEY,
+      device_bound: true,
+      backed_up: false,
+      attested: true,
+      enrolled_at: expect.any(Number),
+    });
 
     // The listing shows the same facts.
     const listed = await call('GET', `/v1/users/${userId}/credentials`);
     const facts = Object.fromEntries(
-      listed.body.credentials.map((c: any) => [c.id, { fmt: c.fmt, attested: c.attested, deviceBound: c.deviceBound, backedUp: c.backedUp }]),
+      listed.body.credentials.map((c: any) => [
+        c.id,
+        { fmt: c.fmt, attested: c.attested, deviceBound: c.deviceBound, backedUp: c.backedUp },
+      ]),
     );
     expect(facts).toEqual({
       [phone.credentialId]: { fmt: 'none', attested: false, deviceBound: false, backedUp: true },
@@ -155,7 +234,13 @@ describe('"transfers over 10,000 need a device-bound, attested authenticator; ev
     // Self attestation, and full attestation from a CA the bank does not trust: both enroll unattested.
     const selfAttested = await enrolled(BANK, userId);
     const stranger = await TestCert.root('Unknown Vendor');
-    const foreign = await enrolled(BANK, userId, { aaguid: YUBIKEY }, async () => [await stranger.issue({ ...LEAF, aaguid: YUBIKEY })], selfAttested);
+    const foreign = await enrolled(
+      BANK,
+      userId,
+      { aaguid: YUBIKEY },
+      async () => [await stranger.issue({ ...LEAF, aaguid: YUBIKEY })],
+      selfAttested,
+    );
     for (const auth of [selfAttested, foreign]) {
       const reply = await approve(BANK, userId, wire('10000.01'), auth);
       expectProblem(reply, 422, 'policy_unmet');
@@ -177,11 +262,17 @@ describe('"transfers over 10,000 need a device-bound, attested authenticator; ev
     const phone = await enrolled(BANK, userId, { backupEligible: true });
 
     // Created under the shipped default, answered while the bank policy is in force.
-    const lenient = await callWith(undefined, 'POST', '/v1/actions', { user: { id: userId }, action: wire('50000.00') });
+    const lenient = await callWith(undefined, 'POST', '/v1/actions', {
+      user: { id: userId },
+      action: wire('50000.00'),
+    });
     expect(claims(await answer(BANK, lenient.body.ticket, phone)).pol).toBe('default');
 
     // Created under the bank policy, answered while the default is back.
-    const strict = await callWith(BANK, 'POST', '/v1/actions', { user: { id: userId }, action: wire('50000.00') });
+    const strict = await callWith(BANK, 'POST', '/v1/actions', {
+      user: { id: userId },
+      action: wire('50000.00'),
+    });
     expectProblem(await answer(undefined, strict.body.ticket, phone), 422, 'policy_unmet');
   });
 });
@@ -193,11 +284,24 @@ describe('the authenticator name in receipts and listings', () => {
     // The shipped metadata is empty, so set the stored name the way enroll() would have.
     const stub = env.VAULT.get(env.VAULT.idFromName(userId));
     await runInDurableObject(stub, (_vault, state) => {
-      state.storage.sql.exec('UPDATE credentials SET authenticator_name = ? WHERE id = ?', 'YubiKey 5 Series', key.credentialId);
+      state.storage.sql.exec(
+        'UPDATE credentials SET authenticator_name = ? WHERE id = ?',
+        'YubiKey 5 Series',
+        key.credentialId,
+      );
     });
-    expect(claims(await approve(undefined, userId, wire('10.00'), key)).cred).toMatchObject({ aaguid: YUBIKEY, name: 'YubiKey 5 Series', attested: false });
+    expect(claims(await approve(undefined, userId, wire('10.00'), key)).cred).toMatchObject({
+      aaguid: YUBIKEY,
+      name: 'YubiKey 5 Series',
+      attested: false,
+    });
     const listed = await call('GET', `/v1/users/${userId}/credentials`);
-    expect(listed.body.credentials[0]).toMatchObject({ aaguid: YUBIKEY, authenticatorName: 'YubiKey 5 Series', attested: false, fmt: 'none' });
+    expect(listed.body.credentials[0]).toMatchObject({
+      aaguid: YUBIKEY,
+      authenticatorName: 'YubiKey 5 Series',
+      attested: false,
+      fmt: 'none',
+    });
   });
 });
 
@@ -207,22 +311,38 @@ describe('an action no rule matches gets the strictest rule', () => {
       trustAnchors: { packed: [(await ca()).pem] },
       rules: [
         { id: 'agent-spend', match: { type: 'agent.purchase', lte: { amount: 500 } } },
-        { id: 'agent-deploy', match: { type: ['agent.deploy', 'agent.grant'] }, require: { deviceBound: true, attested: true } },
+        {
+          id: 'agent-deploy',
+          match: { type: ['agent.deploy', 'agent.grant'] },
+          require: { deviceBound: true, attested: true },
+        },
       ],
     });
     const userId = newUserId('agents');
     // The key first: adding the phone is an action no rule matches too, so only the key can approve it.
     const key = await enrolled(AGENTS, userId, { aaguid: YUBIKEY }, attestedChain(YUBIKEY));
     const phone = await enrolled(AGENTS, userId, { backupEligible: true }, undefined, key);
-    expect(claims(await approve(AGENTS, userId, { type: 'agent.purchase', amount: '20.00' }, phone)).pol).toBe('agent-spend');
-    expectProblem(await approve(AGENTS, userId, { type: 'agent.delete_all_data' }, phone), 422, 'policy_unmet');
-    expect(claims(await approve(AGENTS, userId, { type: 'agent.delete_all_data' }, key)).pol).toBe('agent-deploy');
+    expect(
+      claims(await approve(AGENTS, userId, { type: 'agent.purchase', amount: '20.00' }, phone)).pol,
+    ).toBe('agent-spend');
+    expectProblem(
+      await approve(AGENTS, userId, { type: 'agent.delete_all_data' }, phone),
+      422,
+      'policy_unmet',
+    );
+    expect(claims(await approve(AGENTS, userId, { type: 'agent.delete_all_data' }, key)).pol).toBe(
+      'agent-deploy',
+    );
   });
 });
 
 describe('attestation_rejected: enrollments the policy could never use', () => {
   it.each([
-    ['a synced passkey when allowSynced is false', { allowSynced: false }, { backupEligible: true, aaguid: ICLOUD }],
+    [
+      'a synced passkey when allowSynced is false',
+      { allowSynced: false },
+      { backupEligible: true, aaguid: ICLOUD },
+    ],
     ['a denied model', { aaguidDeny: [ICLOUD] }, { aaguid: ICLOUD }],
     ['a model outside the allow list', { aaguidAllow: [YUBIKEY] }, { aaguid: ICLOUD }],
   ])('refuses %s', async (_what, extra, opts) => {
@@ -231,10 +351,21 @@ describe('attestation_rejected: enrollments the policy could never use', () => {
   });
 
   it('refuses an unattested key when every rule requires attestation, and accepts an attested one', async () => {
-    const STRICT = JSON.stringify({ trustAnchors: { packed: [(await ca()).pem] }, rules: [{ id: 'hardware-only', require: { deviceBound: true, attested: true } }] });
+    const STRICT = JSON.stringify({
+      trustAnchors: { packed: [(await ca()).pem] },
+      rules: [{ id: 'hardware-only', require: { deviceBound: true, attested: true } }],
+    });
     const userId = newUserId('strict');
-    expect((await enrollUnder(STRICT, userId)).outcome).toMatchObject({ ok: false, problem: { code: 'attestation_rejected', detail: 'no policy rule accepts this authenticator' } });
-    expect((await enrollUnder(STRICT, userId, { aaguid: YUBIKEY }, attestedChain(YUBIKEY))).outcome).toMatchObject({ ok: true });
+    expect((await enrollUnder(STRICT, userId)).outcome).toMatchObject({
+      ok: false,
+      problem: {
+        code: 'attestation_rejected',
+        detail: 'no policy rule accepts this authenticator',
+      },
+    });
+    expect(
+      (await enrollUnder(STRICT, userId, { aaguid: YUBIKEY }, attestedChain(YUBIKEY))).outcome,
+    ).toMatchObject({ ok: true });
   });
 });
 
@@ -242,10 +373,15 @@ describe('POLICY is validated at start and fails closed', () => {
   it('a malformed POLICY stops action tickets with 500 misconfigured and a log line naming POLICY', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     const bad = '{"rules":[{"id":"a","require":{"attested":true}}],"attestation":"none"}';
-    const reply = await callWith(bad, 'POST', '/v1/actions', { user: { id: newUserId() }, action: wire('1') });
+    const reply = await callWith(bad, 'POST', '/v1/actions', {
+      user: { id: newUserId() },
+      action: wire('1'),
+    });
     expectProblem(reply, 500, 'misconfigured');
     expect(reply.body.detail).toBe('POLICY is missing or malformed');
-    expect(log.mock.calls.flat().join(' ')).toMatch(/misconfigured: POLICY: rules\.0\.require\.attested/);
+    expect(log.mock.calls.flat().join(' ')).toMatch(
+      /misconfigured: POLICY: rules\.0\.require\.attested/,
+    );
   });
 
   it('and stops enrollments too', async () => {

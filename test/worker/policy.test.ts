@@ -17,7 +17,11 @@ const FEITIAN = '77010bd7-212a-4fc9-b236-d2ca5e9d4084';
 /** The issue's example: transfers over 10,000 need a device-bound, attested authenticator. */
 const BANK = JSON.stringify({
   rules: [
-    { id: 'large-transfer', match: { type: 'wire.transfer', gt: { amount: 10000 } }, require: { deviceBound: true, attested: true } },
+    {
+      id: 'large-transfer',
+      match: { type: 'wire.transfer', gt: { amount: 10000 } },
+      require: { deviceBound: true, attested: true },
+    },
     { id: 'default' },
   ],
 });
@@ -61,17 +65,61 @@ describe('parsePolicy', () => {
     ['a rule id with spaces', '{"rules":[{"id":"big one"}]}', /rules\.0\.id/],
     ['a duplicate rule id', '{"rules":[{"id":"a","match":{"type":"x"}},{"id":"a"}]}', /unique/],
     ['the reserved id', '{"rules":[{"id":"strictest"}]}', /reserved/],
-    ['a rule after a catch-all', '{"rules":[{"id":"all"},{"id":"never","match":{"type":"x"}}]}', /rules\.1: can never match/],
-    ['attested with attestation none', '{"attestation":"none","rules":[{"id":"a","require":{"attested":true}}]}', /needs attestation "direct"/],
-    ['a threshold that is not a number', '{"rules":[{"id":"a","match":{"gt":{"amount":"10000"}}}]}', /rules\.0\.match\.gt\.amount/],
-    ['a bad AAGUID', '{"aaguidDeny":["yubikey"],"rules":[{"id":"a"}]}', /aaguidDeny\.0: not an AAGUID/],
-    ['a model both allowed and denied', `{"aaguidAllow":["${YUBIKEY}"],"aaguidDeny":["${YUBIKEY}"],"rules":[{"id":"a"}]}`, /also in aaguidAllow/],
-    ['a rule allowing a denied model', `{"aaguidDeny":["${YUBIKEY}"],"rules":[{"id":"a","require":{"aaguids":["${YUBIKEY}"]}}]}`, /also in aaguidDeny/],
-    ['a rule allowing a model outside the allow list', `{"aaguidAllow":["${FEITIAN}"],"rules":[{"id":"a","require":{"aaguids":["${YUBIKEY}"]}}]}`, /not in aaguidAllow/],
-    ['rules whose model lists share nothing', `{"rules":[{"id":"a","match":{"type":"x"},"require":{"aaguids":["${YUBIKEY}"]}},{"id":"b","require":{"aaguids":["${FEITIAN}"]}}]}`, /share no model/],
-    ['a trust anchor that is not a certificate', '{"trustAnchors":{"packed":["hello"]},"rules":[{"id":"a"}]}', /trustAnchors\.packed\.0/],
-    ['trust anchors for a vendor-rooted format', '{"trustAnchors":{"apple":["x"]},"rules":[{"id":"a"}]}', /trustAnchors/],
-    ['a revoked certificate that is not a fingerprint', '{"revokedCertificates":["abc"],"rules":[{"id":"a"}]}', /revokedCertificates\.0/],
+    [
+      'a rule after a catch-all',
+      '{"rules":[{"id":"all"},{"id":"never","match":{"type":"x"}}]}',
+      /rules\.1: can never match/,
+    ],
+    [
+      'attested with attestation none',
+      '{"attestation":"none","rules":[{"id":"a","require":{"attested":true}}]}',
+      /needs attestation "direct"/,
+    ],
+    [
+      'a threshold that is not a number',
+      '{"rules":[{"id":"a","match":{"gt":{"amount":"10000"}}}]}',
+      /rules\.0\.match\.gt\.amount/,
+    ],
+    [
+      'a bad AAGUID',
+      '{"aaguidDeny":["yubikey"],"rules":[{"id":"a"}]}',
+      /aaguidDeny\.0: not an AAGUID/,
+    ],
+    [
+      'a model both allowed and denied',
+      `{"aaguidAllow":["${YUBIKEY}"],"aaguidDeny":["${YUBIKEY}"],"rules":[{"id":"a"}]}`,
+      /also in aaguidAllow/,
+    ],
+    [
+      'a rule allowing a denied model',
+      `{"aaguidDeny":["${YUBIKEY}"],"rules":[{"id":"a","require":{"aaguids":["${YUBIKEY}"]}}]}`,
+      /also in aaguidDeny/,
+    ],
+    [
+      'a rule allowing a model outside the allow list',
+      `{"aaguidAllow":["${FEITIAN}"],"rules":[{"id":"a","require":{"aaguids":["${YUBIKEY}"]}}]}`,
+      /not in aaguidAllow/,
+    ],
+    [
+      'rules whose model lists share nothing',
+      `{"rules":[{"id":"a","match":{"type":"x"},"require":{"aaguids":["${YUBIKEY}"]}},{"id":"b","require":{"aaguids":["${FEITIAN}"]}}]}`,
+      /share no model/,
+    ],
+    [
+      'a trust anchor that is not a certificate',
+      '{"trustAnchors":{"packed":["hello"]},"rules":[{"id":"a"}]}',
+      /trustAnchors\.packed\.0/,
+    ],
+    [
+      'trust anchors for a vendor-rooted format',
+      '{"trustAnchors":{"apple":["x"]},"rules":[{"id":"a"}]}',
+      /trustAnchors/,
+    ],
+    [
+      'a revoked certificate that is not a fingerprint',
+      '{"revokedCertificates":["abc"],"rules":[{"id":"a"}]}',
+      /revokedCertificates\.0/,
+    ],
   ])('refuses %s, naming the place', (_what, raw, message) => {
     expect(() => parsePolicy(raw)).toThrow(message);
   });
@@ -98,15 +146,31 @@ describe('selectRule', () => {
   const bank = parsePolicy(BANK);
 
   it('chooses the threshold rule by amount: over 10,000 needs device-bound and attested', () => {
-    expect(selectRule(bank, wire('12500.00'))).toEqual({ id: 'large-transfer', require: { deviceBound: true, attested: true } });
+    expect(selectRule(bank, wire('12500.00'))).toEqual({
+      id: 'large-transfer',
+      require: { deviceBound: true, attested: true },
+    });
     expect(selectRule(bank, wire(10000.01))).toMatchObject({ id: 'large-transfer' });
     expect(selectRule(bank, wire('10000.00'))).toEqual({ id: 'default', require: {} });
     expect(selectRule(bank, wire('1250.00'))).toEqual({ id: 'default', require: {} });
-    expect(selectRule(bank, { type: 'profile.update', amount: '50000' })).toEqual({ id: 'default', require: {} });
+    expect(selectRule(bank, { type: 'profile.update', amount: '50000' })).toEqual({
+      id: 'default',
+      require: {},
+    });
   });
 
   it('gives an amount it cannot read the strictest rule, never the loose default', () => {
-    for (const amount of ['12,500.00', '1e5', ' ', 'lots', null, true, { value: 20000 }, undefined, Number.NaN]) {
+    for (const amount of [
+      '12,500.00',
+      '1e5',
+      ' ',
+      'lots',
+      null,
+      true,
+      { value: 20000 },
+      undefined,
+      Number.NaN,
+    ]) {
       expect(selectRule(bank, wire(amount)).id, String(amount)).toBe('large-transfer');
     }
   });
@@ -115,8 +179,16 @@ describe('selectRule', () => {
     const p = parsePolicy(
       JSON.stringify({
         rules: [
-          { id: 'wires', match: { type: 'wire.*', gte: { amount: 100 }, lte: { amount: 200 } }, require: { deviceBound: true } },
-          { id: 'cards', match: { type: ['card.freeze', 'card.unfreeze'], lt: { amount: 5 } }, require: { deviceBound: true } },
+          {
+            id: 'wires',
+            match: { type: 'wire.*', gte: { amount: 100 }, lte: { amount: 200 } },
+            require: { deviceBound: true },
+          },
+          {
+            id: 'cards',
+            match: { type: ['card.freeze', 'card.unfreeze'], lt: { amount: 5 } },
+            require: { deviceBound: true },
+          },
           { id: 'rest' },
         ],
       }),
@@ -133,7 +205,11 @@ describe('selectRule', () => {
       JSON.stringify({
         rules: [
           { id: 'small', match: { type: 'payment', lte: { amount: 100 } } },
-          { id: 'big', match: { type: 'payment', gt: { amount: 100 } }, require: { deviceBound: true, attested: true } },
+          {
+            id: 'big',
+            match: { type: 'payment', gt: { amount: 100 } },
+            require: { deviceBound: true, attested: true },
+          },
           { id: 'admin', match: { type: 'admin.*' }, require: { deviceBound: true } },
         ],
       }),
@@ -146,8 +222,16 @@ describe('selectRule', () => {
     const p = parsePolicy(
       JSON.stringify({
         rules: [
-          { id: 'prescribe', match: { type: 'rx.sign' }, require: { attested: true, aaguids: [YUBIKEY, FEITIAN] } },
-          { id: 'records', match: { type: 'record.*' }, require: { deviceBound: true, aaguids: [YUBIKEY] } },
+          {
+            id: 'prescribe',
+            match: { type: 'rx.sign' },
+            require: { attested: true, aaguids: [YUBIKEY, FEITIAN] },
+          },
+          {
+            id: 'records',
+            match: { type: 'record.*' },
+            require: { deviceBound: true, aaguids: [YUBIKEY] },
+          },
         ],
       }),
     );
@@ -159,12 +243,23 @@ describe('selectRule', () => {
 
   it('folds policy-wide constraints into the frozen requirement', () => {
     const p = {
-      ...parsePolicy(JSON.stringify({ allowSynced: false, aaguidAllow: [YUBIKEY, FEITIAN], aaguidDeny: [ICLOUD], rules: [{ id: 'all' }] })),
+      ...parsePolicy(
+        JSON.stringify({
+          allowSynced: false,
+          aaguidAllow: [YUBIKEY, FEITIAN],
+          aaguidDeny: [ICLOUD],
+          rules: [{ id: 'all' }],
+        }),
+      ),
       compromised: ['00000000-0000-0000-0000-00000000dead'],
     };
     expect(selectRule(p, wire('1'))).toEqual({
       id: 'all',
-      require: { deviceBound: true, aaguids: [YUBIKEY, FEITIAN], notAaguids: [ICLOUD, '00000000-0000-0000-0000-00000000dead'] },
+      require: {
+        deviceBound: true,
+        aaguids: [YUBIKEY, FEITIAN],
+        notAaguids: [ICLOUD, '00000000-0000-0000-0000-00000000dead'],
+      },
     });
   });
 });
@@ -187,13 +282,16 @@ describe('judging credentials', () => {
 
   it('any verified passkey meets the default rule', () => {
     const rule = selectRule(bank, wire('12.00'));
-    for (const cred of [synced, bound, attestedKey]) expect(code(() => checkRequirement(rule.require, cred))).toBeUndefined();
+    for (const cred of [synced, bound, attestedKey])
+      expect(code(() => checkRequirement(rule.require, cred))).toBeUndefined();
   });
 
   it('AAGUID deny: refused at enrollment, and at approval for one enrolled before the deny', () => {
     const p = parsePolicy(JSON.stringify({ aaguidDeny: [ICLOUD], rules: [{ id: 'all' }] }));
     expect(code(() => admitEnrollment(p, synced))).toBe('attestation_rejected');
-    expect(code(() => checkRequirement(selectRule(p, wire('1')).require, synced))).toBe('policy_unmet');
+    expect(code(() => checkRequirement(selectRule(p, wire('1')).require, synced))).toBe(
+      'policy_unmet',
+    );
     expect(code(() => admitEnrollment(p, bound))).toBeUndefined();
   });
 
@@ -201,17 +299,23 @@ describe('judging credentials', () => {
     const p = parsePolicy(JSON.stringify({ aaguidAllow: [YUBIKEY], rules: [{ id: 'all' }] }));
     expect(code(() => admitEnrollment(p, bound))).toBe('attestation_rejected');
     expect(code(() => admitEnrollment(p, attestedKey))).toBeUndefined();
-    expect(code(() => checkRequirement(selectRule(p, wire('1')).require, bound))).toBe('policy_unmet');
+    expect(code(() => checkRequirement(selectRule(p, wire('1')).require, bound))).toBe(
+      'policy_unmet',
+    );
   });
 
   it('allowSynced false: synced passkeys neither enroll nor approve', () => {
     const p = parsePolicy(JSON.stringify({ allowSynced: false, rules: [{ id: 'all' }] }));
     expect(code(() => admitEnrollment(p, synced))).toBe('attestation_rejected');
-    expect(code(() => checkRequirement(selectRule(p, wire('1')).require, synced))).toBe('policy_unmet');
+    expect(code(() => checkRequirement(selectRule(p, wire('1')).require, synced))).toBe(
+      'policy_unmet',
+    );
   });
 
   it('attestation_rejected: an enrollment no rule could ever accept', () => {
-    const p = parsePolicy(JSON.stringify({ rules: [{ id: 'only-attested', require: { attested: true } }] }));
+    const p = parsePolicy(
+      JSON.stringify({ rules: [{ id: 'only-attested', require: { attested: true } }] }),
+    );
     expect(code(() => admitEnrollment(p, bound))).toBe('attestation_rejected');
     expect(code(() => admitEnrollment(p, attestedKey))).toBeUndefined();
     // With a catch-all beside it, the same key enrolls (it can approve the small things).
@@ -221,6 +325,8 @@ describe('judging credentials', () => {
   it('models FIDO metadata reports compromised are refused at enrollment and approval', () => {
     const p = { ...DEFAULT_POLICY, compromised: [FEITIAN] };
     expect(code(() => admitEnrollment(p, bound))).toBe('attestation_rejected');
-    expect(code(() => checkRequirement(selectRule(p, wire('1')).require, bound))).toBe('policy_unmet');
+    expect(code(() => checkRequirement(selectRule(p, wire('1')).require, bound))).toBe(
+      'policy_unmet',
+    );
   });
 });

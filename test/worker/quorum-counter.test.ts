@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { assertion, call, expectProblem, nextMillisecond, requestAction, verify } from './harness';
 import { approvers, createQuorum, ticketOf } from './quorum-harness';
 
-const credentialsOf = async (userId: string) => (await call('GET', `/v1/users/${userId}/credentials`)).body.credentials;
+const credentialsOf = async (userId: string) =>
+  (await call('GET', `/v1/users/${userId}/credentials`)).body.credentials;
 
 describe('the counter rule on a quorum ticket', () => {
   it('options served after the last use: a regression locks the credential', async () => {
@@ -23,7 +24,11 @@ describe('the counter rule on a quorum ticket', () => {
     await nextMillisecond();
     // Then opens the quorum (served now); a copy of the key signs with the counter it copied.
     const ticket = ticketOf(q, a!);
-    expectProblem(await verify(ticket, await assertion(ticket, a!.auth, { counter: stored })), 422, 'counter_regression');
+    expectProblem(
+      await verify(ticket, await assertion(ticket, a!.auth, { counter: stored })),
+      422,
+      'counter_regression',
+    );
     expect((await credentialsOf(a!.id))[0].state).toBe('locked');
   });
 

@@ -33,13 +33,26 @@ export function postQuorum(body: Record<string, unknown>): Promise<Reply> {
 }
 
 /** A quorum of groups of the given approvers (`required` each), asked by `initiator`. */
-export async function createQuorum(groups: { users: Approver[]; required: number; name?: string }[], extra: Record<string, unknown> = {}, initiator = newUserId('init')): Promise<Created & { initiator: string }> {
-  const r = await postQuorum({ initiator, groups: groups.map((g) => ({ ...(g.name ? { name: g.name } : {}), users: g.users.map((u) => ({ id: u.id })), required: g.required })), ...extra });
+export async function createQuorum(
+  groups: { users: Approver[]; required: number; name?: string }[],
+  extra: Record<string, unknown> = {},
+  initiator = newUserId('init'),
+): Promise<Created & { initiator: string }> {
+  const r = await postQuorum({
+    initiator,
+    groups: groups.map((g) => ({
+      ...(g.name ? { name: g.name } : {}),
+      users: g.users.map((u) => ({ id: u.id })),
+      required: g.required,
+    })),
+    ...extra,
+  });
   if (r.status !== 201) throw new Error(`quorum: ${r.status} ${JSON.stringify(r.body)}`);
   return { ...(r.body as Created), initiator };
 }
 
-export const ticketOf = (q: Created, a: Approver): string => q.approvers.find((x) => x.user === a.id)!.ticket;
+export const ticketOf = (q: Created, a: Approver): string =>
+  q.approvers.find((x) => x.user === a.id)!.ticket;
 
 /** One approver approves on their ticket. */
 export async function approve(q: Created, a: Approver): Promise<Reply> {

@@ -20,17 +20,28 @@ function listen(answers: (number | 'throw')[] = []) {
   return { url, sent: r.sent };
 }
 
-const until = (sent: Sent[], count: number) => vi.waitFor(() => expect(sent.length).toBeGreaterThanOrEqual(count), { timeout: 5_000 });
+const until = (sent: Sent[], count: number) =>
+  vi.waitFor(() => expect(sent.length).toBeGreaterThanOrEqual(count), { timeout: 5_000 });
 
 describe('quorum webhooks', () => {
   it('quorum.approved carries the receipt and the reference, signed, never a ticket', async () => {
     const { url, sent } = listen();
     const [a, b] = await approvers(2);
-    const q = await createQuorum([{ users: [a!, b!], required: 2 }], { callbackUrl: url, reference: 'chg-9' });
+    const q = await createQuorum([{ users: [a!, b!], required: 2 }], {
+      callbackUrl: url,
+      reference: 'chg-9',
+    });
     await approve(q, a!);
     const receipt = (await approve(q, b!)).body.receipt;
     await until(sent, 1);
-    expect(verified(sent[0]!)).toEqual({ type: 'quorum.approved', quorum: q.quorum, actionHash: q.actionHash, reference: 'chg-9', receipt, at: expect.any(Number) });
+    expect(verified(sent[0]!)).toEqual({
+      type: 'quorum.approved',
+      quorum: q.quorum,
+      actionHash: q.actionHash,
+      reference: 'chg-9',
+      receipt,
+      at: expect.any(Number),
+    });
     const everything = JSON.stringify(sent);
     for (const t of q.approvers) expect(everything).not.toContain(t.ticket.split('.')[1]);
     expect(everything).not.toContain(q.statusToken);
@@ -42,12 +53,22 @@ describe('quorum webhooks', () => {
     const cancelled = await createQuorum([{ users: [a!], required: 1 }], { callbackUrl: url });
     await call('DELETE', `/v1/quorums/${cancelled.quorum}`);
     await until(sent, 1);
-    expect(verified(sent[0]!)).toMatchObject({ type: 'quorum.cancelled', quorum: cancelled.quorum });
+    expect(verified(sent[0]!)).toMatchObject({
+      type: 'quorum.cancelled',
+      quorum: cancelled.quorum,
+    });
 
-    const expiring = await createQuorum([{ users: [b!], required: 1 }], { callbackUrl: url, ttl: 60 });
+    const expiring = await createQuorum([{ users: [b!], required: 1 }], {
+      callbackUrl: url,
+      ttl: 60,
+    });
     await quorumObject(expiring.quorum).tick(Date.parse(expiring.expiresAt) + 6_000);
     await until(sent, 2);
-    expect(verified(sent[1]!)).toMatchObject({ type: 'quorum.expired', quorum: expiring.quorum, actionHash: expiring.actionHash });
+    expect(verified(sent[1]!)).toMatchObject({
+      type: 'quorum.expired',
+      quorum: expiring.quorum,
+      actionHash: expiring.actionHash,
+    });
     expect(verified(sent[1]!).receipt).toBeUndefined();
 
     const burning = await createQuorum([{ users: [a!], required: 1 }], { callbackUrl: url });
@@ -63,8 +84,17 @@ describe('quorum webhooks', () => {
     await call('DELETE', `/v1/quorums/${q.quorum}`);
     await until(sent, 1);
     const stub = quorumObject(q.quorum);
-    await vi.waitFor(async () => expect(await runInDurableObject(stub, (_o, s) => s.storage.sql.exec<{ attempts: number }>('SELECT attempts FROM deliveries').toArray())).toEqual([{ attempts: 1 }]));
-    await runInDurableObject(stub, (_o, s) => void s.storage.sql.exec('UPDATE deliveries SET next_at = 0'));
+    await vi.waitFor(async () =>
+      expect(
+        await runInDurableObject(stub, (_o, s) =>
+          s.storage.sql.exec<{ attempts: number }>('SELECT attempts FROM deliveries').toArray(),
+        ),
+      ).toEqual([{ attempts: 1 }]),
+    );
+    await runInDurableObject(
+      stub,
+      (_o, s) => void s.storage.sql.exec('UPDATE deliveries SET next_at = 0'),
+    );
     await runDurableObjectAlarm(stub);
     await until(sent, 2);
     expect(sent[1]!.headers['webhook-id']).toBe(sent[0]!.headers['webhook-id']);

@@ -8,51 +8,87 @@ import { describe, expect, it } from 'vitest';
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { decodeJwt } from 'jose';
 import { assertion, call, details, expectProblem, ticketRow, vaultRows, verify } from './harness';
-import { approve, approvers, createQuorum, quorumObject, quorumStatus, ticketOf, type Approver, type Created } from './quorum-harness';
+import {
+  approve,
+  approvers,
+  createQuorum,
+  quorumObject,
+  quorumStatus,
+  ticketOf,
+  type Approver,
+  type Created,
+} from './quorum-harness';
 
 const vaultOf = (userId: string) => env.VAULT.get(env.VAULT.idFromName(userId));
-const handoffsOf = (userId: string) => vaultRows<{ kind: string; attempts: number }>(userId, 'SELECT kind, attempts FROM quorum_handoffs');
+const handoffsOf = (userId: string) =>
+  vaultRows<{ kind: string; attempts: number }>(
+    userId,
+    'SELECT kind, attempts FROM quorum_handoffs',
+  );
 const approvedEntries = async (userId: string) =>
-  (await vaultRows<{ entry: string }>(userId, 'SELECT entry FROM log_entries')).map((r) => JSON.parse(r.entry)).filter((e) => e.kind === 'approved');
+  (await vaultRows<{ entry: string }>(userId, 'SELECT entry FROM log_entries'))
+    .map((r) => JSON.parse(r.entry))
+    .filter((e) => e.kind === 'approved');
 
 /** Make the quorum's object refuse its next `n` hand-offs, as a failed call. */
 async function refuseHandoffs(id: string, n: number): Promise<void> {
   const stub: DurableObjectStub = quorumObject(id);
-  await runInDurableObject(stub, (obj) => void ((obj as unknown as { refuseHandoffs: number }).refuseHandoffs = n));
+  await runInDurableObject(
+    stub,
+    (obj) => void ((obj as unknown as { refuseHandoffs: number }).refuseHandoffs = n),
+  );
 }
 
 /** Run the vault's alarm with every hand-off due now. */
 async function retryNow(userId: string): Promise<void> {
-  await runInDurableObject(vaultOf(userId), (_v, state) => void state.storage.sql.exec('UPDATE quorum_handoffs SET next_at = 0'));
+  await runInDurableObject(
+    vaultOf(userId),
+    (_v, state) => void state.storage.sql.exec('UPDATE quorum_handoffs SET next_at = 0'),
+  );
   await runDurableObjectAlarm(vaultOf(userId));
 }
 
 async function burn(q: Created, a: Approver): Promise<void> {
   const ticket = ticketOf(q, a);
-  for (let i = 0; i < 5; i++) expect((await verify(ticket, await assertion(ticket, a.auth, { signature: 'flip' }))).status).toBe(422);
+  for (let i = 0; i < 5; i++)
+    expect(
+      (await verify(ticket, await assertion(ticket, a.auth, { signature: 'flip' }))).status,
+    ).toBe(422);
 }
 
 describe('many approvers at once', () => {
   it('over many rounds: one receipt, made by the one approval that met the quorum; apv is exactly the approvals answered 200', async () => {
     for (let round = 0; round < 4; round++) {
       const people = await approvers(8, `r${round}`);
-      const q = await createQuorum([{ users: people.slice(0, 5), required: 3 }, { users: people.slice(5), required: 2 }]);
-      const tickets = await Promise.all(people.map(async (p) => ({ p, body: await assertion(ticketOf(q, p), p.auth) })));
+      const q = await createQuorum([
+        { users: people.slice(0, 5), required: 3 },
+        { users: people.slice(5), required: 2 },
+      ]);
+      const tickets = await Promise.all(
+        people.map(async (p) => ({ p, body: await assertion(ticketOf(q, p), p.auth) })),
+      );
       const replies = await Promise.all(tickets.map(({ p, body }) => verify(ticketOf(q, p), body)));
       const ok = replies.filter((r) => r.status === 200);
       const receipts = ok.filter((r) => r.body.receipt);
       expect(receipts).toHaveLength(1);
-      for (const r of replies.filter((x) => x.status !== 200)) expectProblem(r, 409, 'quorum_closed');
+      for (const r of replies.filter((x) => x.status !== 200))
+        expectProblem(r, 409, 'quorum_closed');
       const claims = decodeJwt(receipts[0]!.body.receipt) as any;
-      const counted = people.filter((_, i) => replies[i]!.status === 200).map((p) => p.id).sort();
+      const counted = people
+        .filter((_, i) => replies[i]!.status === 200)
+        .map((p) => p.id)
+        .sort();
       expect(claims.apv.map((a: any) => a.sub).sort()).toEqual(counted);
       const status = await quorumStatus(q);
       expect(status.body.receipt).toBe(receipts[0]!.body.receipt);
-      expect(status.body.groups.flatMap((g: any) => g.approved.map((x: any) => x.user)).sort()).toEqual(counted);
+      expect(
+        status.body.groups.flatMap((g: any) => g.approved.map((x: any) => x.user)).sort(),
+      ).toEqual(counted);
       // Every approver that committed has its approved entry with the quorum's jti and qrm, counted or not.
       for (const p of people) {
         const entries = await approvedEntries(p.id);
-        if ((await ticketRow(p.id, ticketOf(q, p))).state === 'consumed') expect(entries).toEqual([expect.objectContaining({ jti: claims.jti, qrm: claims.qrm })]);
+        if ((await ticketRow(p.id, ticketOf(q, p))).state === 'consumed')
+          expect(entries).toEqual([expect.objectContaining({ jti: claims.jti, qrm: claims.qrm })]);
         else expect(entries).toEqual([]);
       }
     }
@@ -64,7 +100,11 @@ describe('many approvers at once', () => {
     const ticket = ticketOf(q, a!);
     const body = await assertion(ticket, a!.auth);
     const other = await assertion(ticket, a!.auth);
-    const replies = await Promise.all([verify(ticket, body), verify(ticket, body), verify(ticket, other)]);
+    const replies = await Promise.all([
+      verify(ticket, body),
+      verify(ticket, body),
+      verify(ticket, other),
+    ]);
     expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
     for (const r of replies.filter((x) => x.status !== 200)) expectProblem(r, 409, 'ticket_used');
     // A byte-identical retry of the accepted post is told its answer.
@@ -104,7 +144,10 @@ describe('the hand-off to the quorum', () => {
     expect(retried.body.receipt).toBe(status.body.receipt);
     // The other approver's ticket, on a quorum now closed: nothing consumed, no attempt counted.
     expectProblem(await approve(q, b!), 409, 'quorum_closed');
-    expect(await ticketRow(b!.id, ticketOf(q, b!))).toMatchObject({ state: 'pending', failures: 0 });
+    expect(await ticketRow(b!.id, ticketOf(q, b!))).toMatchObject({
+      state: 'pending',
+      failures: 0,
+    });
   });
 
   it('a retry of the post while the hand-off is still owed hands it over there and then', async () => {
@@ -120,7 +163,10 @@ describe('the hand-off to the quorum', () => {
     // The alarm finds nothing left; a hand-off that came twice counted once.
     await runDurableObjectAlarm(vaultOf(a!.id));
     const done = await approve(q, b!);
-    expect((decodeJwt(done.body.receipt) as any).apv.map((x: any) => x.sub)).toEqual([a!.id, b!.id]);
+    expect((decodeJwt(done.body.receipt) as any).apv.map((x: any) => x.sub)).toEqual([
+      a!.id,
+      b!.id,
+    ]);
   });
 });
 
@@ -136,7 +182,10 @@ describe('closing races', () => {
     await burn(q, b!);
     await expect.poll(async () => (await quorumStatus(q)).body.state).toBe('burned');
     expectProblem(await approve(q, c!), 409, 'quorum_closed');
-    expect(await ticketRow(c!.id, ticketOf(q, c!))).toMatchObject({ state: 'pending', failures: 0 });
+    expect(await ticketRow(c!.id, ticketOf(q, c!))).toMatchObject({
+      state: 'pending',
+      failures: 0,
+    });
   });
 
   it('cancel: 204, then every approver ticket is 409 quorum_closed, and a second cancel too', async () => {
@@ -156,7 +205,10 @@ describe('closing races', () => {
       const [a] = await approvers(1);
       const q = await createQuorum([{ users: [a!], required: 1 }]);
       const body = await assertion(ticketOf(q, a!), a!.auth);
-      const [cancelled, approved] = await Promise.all([call('DELETE', `/v1/quorums/${q.quorum}`), verify(ticketOf(q, a!), body)]);
+      const [cancelled, approved] = await Promise.all([
+        call('DELETE', `/v1/quorums/${q.quorum}`),
+        verify(ticketOf(q, a!), body),
+      ]);
       const state = (await quorumStatus(q)).body.state;
       if (cancelled.status === 204) {
         expect(state).toBe('cancelled');
@@ -172,12 +224,19 @@ describe('closing races', () => {
   it('a burn against another approval: the quorum burns, never approves, and the approval is counted or told closed', async () => {
     for (let round = 0; round < 3; round++) {
       const [a, b] = await approvers(2);
-      const q = await createQuorum([{ users: [a!], required: 1 }, { users: [b!], required: 1 }]);
+      const q = await createQuorum([
+        { users: [a!], required: 1 },
+        { users: [b!], required: 1 },
+      ]);
       const ticket = ticketOf(q, a!);
-      for (let i = 0; i < 4; i++) await verify(ticket, await assertion(ticket, a!.auth, { signature: 'flip' }));
+      for (let i = 0; i < 4; i++)
+        await verify(ticket, await assertion(ticket, a!.auth, { signature: 'flip' }));
       const fifthBody = await assertion(ticket, a!.auth, { signature: 'flip' });
       const otherBody = await assertion(ticketOf(q, b!), b!.auth);
-      const [fifth, other] = await Promise.all([verify(ticket, fifthBody), verify(ticketOf(q, b!), otherBody)]);
+      const [fifth, other] = await Promise.all([
+        verify(ticket, fifthBody),
+        verify(ticketOf(q, b!), otherBody),
+      ]);
       expectProblem(fifth, 422, 'signature_invalid');
       if (other.status === 200) expect(other.body.quorum.state).toBe('pending');
       else expectProblem(other, 409, 'quorum_closed');
@@ -200,7 +259,10 @@ describe('closing races', () => {
     await retryNow(a!.id);
     expect(await handoffsOf(a!.id)).toEqual([]);
     const status = await quorumStatus(q);
-    expect(status.body).toMatchObject({ state: 'expired', groups: [{ approved: [{ user: b!.id }] }] });
+    expect(status.body).toMatchObject({
+      state: 'expired',
+      groups: [{ approved: [{ user: b!.id }] }],
+    });
     expect(status.body.receipt).toBeUndefined();
     expect(await approvedEntries(a!.id)).toHaveLength(1);
     expectProblem(await verify(ticket, body), 409, 'quorum_closed');

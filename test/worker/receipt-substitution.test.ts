@@ -17,23 +17,40 @@ async function approvedBy(userId: string): Promise<string> {
 }
 
 describe('a receipt approved in another account', () => {
-  it('is refused by the victim\'s backend with subject_mismatch, every time', async () => {
+  it("is refused by the victim's backend with subject_mismatch, every time", async () => {
     const victim = newUserId('victim');
     const thief = newUserId('thief');
     await enroll(victim);
     const substituted = await approvedBy(thief);
     const jwks = (await call('GET', '/.well-known/jwks.json', undefined, { auth: false })).body;
-    const victimBackend: VerifyReceiptOptions = { jwks, issuer: BASE, audience: 'payments-api', subject: victim, action: WIRE };
+    const victimBackend: VerifyReceiptOptions = {
+      jwks,
+      issuer: BASE,
+      audience: 'payments-api',
+      subject: victim,
+      action: WIRE,
+    };
 
-    for (let i = 0; i < 2; i++) await expect(verifyReceipt(substituted, victimBackend)).rejects.toMatchObject({ code: 'subject_mismatch' });
+    for (let i = 0; i < 2; i++)
+      await expect(verifyReceipt(substituted, victimBackend)).rejects.toMatchObject({
+        code: 'subject_mismatch',
+      });
     // Whatever way the backend names the action.
     const { actionHash } = await requestAction(victim);
-    await expect(verifyReceipt(substituted, { ...victimBackend, action: undefined, actionHash } as never)).rejects.toMatchObject({ code: 'invalid_options' });
+    await expect(
+      verifyReceipt(substituted, { ...victimBackend, action: undefined, actionHash } as never),
+    ).rejects.toMatchObject({ code: 'invalid_options' });
     const { action: _a, ...byHash } = victimBackend;
-    await expect(verifyReceipt(substituted, { ...byHash, actionHash })).rejects.toMatchObject({ code: 'subject_mismatch' });
-    await expect(verifyReceipt(substituted, { ...byHash, action: false })).rejects.toMatchObject({ code: 'subject_mismatch' });
+    await expect(verifyReceipt(substituted, { ...byHash, actionHash })).rejects.toMatchObject({
+      code: 'subject_mismatch',
+    });
+    await expect(verifyReceipt(substituted, { ...byHash, action: false })).rejects.toMatchObject({
+      code: 'subject_mismatch',
+    });
     // The thief's own backend would accept it: the receipt itself is genuine.
-    await expect(verifyReceipt(substituted, { ...victimBackend, subject: thief })).resolves.toMatchObject({ claims: { sub: thief } });
+    await expect(
+      verifyReceipt(substituted, { ...victimBackend, subject: thief }),
+    ).resolves.toMatchObject({ claims: { sub: thief } });
   });
 
   it('a backend that forgets the subject or the action is told so before the token is read', async () => {
@@ -41,10 +58,18 @@ describe('a receipt approved in another account', () => {
     const substituted = await approvedBy(thief);
     const jwks = (await call('GET', '/.well-known/jwks.json', undefined, { auth: false })).body;
     const careless = { jwks, issuer: BASE, audience: 'payments-api' };
-    await expect(verifyReceipt(substituted, careless as never)).rejects.toMatchObject({ code: 'invalid_options' });
-    await expect(verifyReceipt(substituted, { ...careless, action: WIRE } as never)).rejects.toMatchObject({ code: 'invalid_options' });
-    await expect(verifyReceipt(substituted, { ...careless, subject: thief } as never)).rejects.toMatchObject({ code: 'invalid_options' });
+    await expect(verifyReceipt(substituted, careless as never)).rejects.toMatchObject({
+      code: 'invalid_options',
+    });
+    await expect(
+      verifyReceipt(substituted, { ...careless, action: WIRE } as never),
+    ).rejects.toMatchObject({ code: 'invalid_options' });
+    await expect(
+      verifyReceipt(substituted, { ...careless, subject: thief } as never),
+    ).rejects.toMatchObject({ code: 'invalid_options' });
     // The typo that used to pass silently.
-    await expect(verifyReceipt(substituted, { ...careless, subjet: 'someone', action: WIRE } as never)).rejects.toMatchObject({ code: 'invalid_options' });
+    await expect(
+      verifyReceipt(substituted, { ...careless, subjet: 'someone', action: WIRE } as never),
+    ).rejects.toMatchObject({ code: 'invalid_options' });
   });
 });

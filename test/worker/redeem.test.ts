@@ -21,7 +21,12 @@ describe('redeem: expiry is exact, and a spent jti outlives it', () => {
     const r = await verify(p.ticket, await p.auth.assert(d.body.options, { origin: BASE }));
     expect(r.status).toBe(200);
     const now = Math.floor(Date.now() / 1000);
-    const claims = { ...payload(r.body.receipt), jti: crypto.randomUUID().replace(/-/g, ''), iat: now - 300, exp: now - 1 };
+    const claims = {
+      ...payload(r.body.receipt),
+      jti: crypto.randomUUID().replace(/-/g, ''),
+      iat: now - 300,
+      exp: now - 1,
+    };
     const { signer } = await loadSigningKeys(env.RECEIPT_SIGNING_KEYS!);
     const receipt = await signReceipt(claims, signer);
     const redeem = () => call('POST', '/v1/receipts/redeem', { receipt, audience: claims.aud });
@@ -29,19 +34,29 @@ describe('redeem: expiry is exact, and a spent jti outlives it', () => {
     expectProblem(late, 401, 'receipt_invalid');
     expect(late.body.detail).toContain('expired');
     // The same claims one minute before exp redeem once, then never again.
-    const fresh = await signReceipt({ ...claims, jti: crypto.randomUUID().replace(/-/g, ''), iat: now - 240, exp: now + 60 }, signer);
-    const redeemFresh = () => call('POST', '/v1/receipts/redeem', { receipt: fresh, audience: claims.aud });
+    const fresh = await signReceipt(
+      { ...claims, jti: crypto.randomUUID().replace(/-/g, ''), iat: now - 240, exp: now + 60 },
+      signer,
+    );
+    const redeemFresh = () =>
+      call('POST', '/v1/receipts/redeem', { receipt: fresh, audience: claims.aud });
     expect((await redeemFresh()).status).toBe(200);
     expectProblem(await redeemFresh(), 409, 'receipt_redeemed');
     // Only expiry is exact: a receipt signed by a machine a second ahead (iat in the future) redeems.
-    const ahead = await signReceipt({ ...claims, jti: crypto.randomUUID().replace(/-/g, ''), iat: now + 1, exp: now + 301 }, signer);
-    expect((await call('POST', '/v1/receipts/redeem', { receipt: ahead, audience: claims.aud })).status).toBe(200);
+    const ahead = await signReceipt(
+      { ...claims, jti: crypto.randomUUID().replace(/-/g, ''), iat: now + 1, exp: now + 301 },
+      signer,
+    );
+    expect(
+      (await call('POST', '/v1/receipts/redeem', { receipt: ahead, audience: claims.aud })).status,
+    ).toBe(200);
   });
 
   it('the vault keeps a spent jti for at least the tolerance past exp (injected clock)', async () => {
     const vault = userVault(env, `review-${crypto.randomUUID()}`);
     const exp = Math.floor(Date.now() / 1000);
-    const at = (s: number) => runInDurableObject(vault, (v: UserVault) => v.redeem('jti-1', exp, s * 1000));
+    const at = (s: number) =>
+      runInDurableObject(vault, (v: UserVault) => v.redeem('jti-1', exp, s * 1000));
     expect(await at(exp - 10)).toEqual({ ok: true, value: null });
     for (const t of [exp, exp + 1, exp + DEFAULT_CLOCK_TOLERANCE_SECONDS]) {
       expect(await at(t)).toEqual({ ok: false, problem: { code: 'receipt_redeemed' } });

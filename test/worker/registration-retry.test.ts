@@ -8,7 +8,17 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:test';
-import { ORIGIN, call, callApp, credentialsOf, enroll, enrollmentOptions, enrollmentTicket, expectProblem, newUserId } from './harness';
+import {
+  ORIGIN,
+  call,
+  callApp,
+  credentialsOf,
+  enroll,
+  enrollmentOptions,
+  enrollmentTicket,
+  expectProblem,
+  newUserId,
+} from './harness';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import type { UserVault } from '../../worker/vault/user-vault';
 
@@ -41,13 +51,28 @@ describe('a registration whose answer was lost to a 503', () => {
   it('the byte-identical retry is told the first answer (409 carrying credentialId)', async () => {
     const userId = newUserId('rev-retry');
     const ticket = await enrollmentTicket(userId);
-    const body = await (await SoftAuthenticator.create()).register(await enrollmentOptions(ticket), { origin: ORIGIN });
-    const first = await callApp({ VAULT: lossyEnroll() }, 'POST', `/v1/enrollments/${ticket}`, body, { auth: false });
+    const body = await (
+      await SoftAuthenticator.create()
+    ).register(await enrollmentOptions(ticket), { origin: ORIGIN });
+    const first = await callApp(
+      { VAULT: lossyEnroll() },
+      'POST',
+      `/v1/enrollments/${ticket}`,
+      body,
+      { auth: false },
+    );
     expect(first.status).toBe(503);
     const retry = await callApp({}, 'POST', `/v1/enrollments/${ticket}`, body, { auth: false });
     expect(retry.status).toBe(409);
-    expect(retry.body).toMatchObject({ code: 'ticket_used', credentialId: body.id, deviceBound: expect.any(Boolean), backedUp: expect.any(Boolean) });
-    expect((await credentialsOf(userId)).map((c) => [c.id, c.state])).toEqual([[body.id, 'active']]);
+    expect(retry.body).toMatchObject({
+      code: 'ticket_used',
+      credentialId: body.id,
+      deviceBound: expect.any(Boolean),
+      backedUp: expect.any(Boolean),
+    });
+    expect((await credentialsOf(userId)).map((c) => [c.id, c.state])).toEqual([
+      [body.id, 'active'],
+    ]);
   });
 
   it('another registration posted to that ticket gets a bare 409: nothing of the first', async () => {
@@ -55,13 +80,22 @@ describe('a registration whose answer was lost to a 503', () => {
     const ticket = await enrollmentTicket(userId);
     const options = await enrollmentOptions(ticket);
     const body = await (await SoftAuthenticator.create()).register(options, { origin: ORIGIN });
-    expect((await callApp({ VAULT: lossyEnroll() }, 'POST', `/v1/enrollments/${ticket}`, body, { auth: false })).status).toBe(503);
+    expect(
+      (
+        await callApp({ VAULT: lossyEnroll() }, 'POST', `/v1/enrollments/${ticket}`, body, {
+          auth: false,
+        })
+      ).status,
+    ).toBe(503);
     const other = await (await SoftAuthenticator.create()).register(options, { origin: ORIGIN });
     const r = await callApp({}, 'POST', `/v1/enrollments/${ticket}`, other, { auth: false });
     expectProblem(r, 409, 'ticket_used');
     expect(r.body.credentialId).toBeUndefined();
     // The same JSON with other bytes is another body too.
-    const respaced = await call('POST', `/v1/enrollments/${ticket}`, undefined, { auth: false, raw: JSON.stringify(body, null, 1) });
+    const respaced = await call('POST', `/v1/enrollments/${ticket}`, undefined, {
+      auth: false,
+      raw: JSON.stringify(body, null, 1),
+    });
     expectProblem(respaced, 409, 'ticket_used');
     expect(respaced.body.credentialId).toBeUndefined();
   });
@@ -71,16 +105,29 @@ describe('a registration whose answer was lost to a 503', () => {
     const { reply } = await enroll(userId);
     expect(reply.status).toBe(201);
     const ticket = await enrollmentTicket(userId);
-    const body = await (await SoftAuthenticator.create()).register(await enrollmentOptions(ticket), { origin: ORIGIN });
-    expect((await callApp({ VAULT: lossyEnroll() }, 'POST', `/v1/enrollments/${ticket}`, body, { auth: false })).status).toBe(503);
+    const body = await (
+      await SoftAuthenticator.create()
+    ).register(await enrollmentOptions(ticket), { origin: ORIGIN });
+    expect(
+      (
+        await callApp({ VAULT: lossyEnroll() }, 'POST', `/v1/enrollments/${ticket}`, body, {
+          auth: false,
+        })
+      ).status,
+    ).toBe(503);
     const retry = await callApp({}, 'POST', `/v1/enrollments/${ticket}`, body, { auth: false });
     expectProblem(retry, 409, 'ticket_used');
     expect(retry.body.pending).toMatchObject({ credentialId: body.id });
-    expect(retry.body.approval).toMatchObject({ statement: expect.any(Object), options: { challenge: expect.any(String) } });
+    expect(retry.body.approval).toMatchObject({
+      statement: expect.any(Object),
+      options: { challenge: expect.any(String) },
+    });
     // The same as the ticket's options say now, so the page can go on to the approval.
     const now = await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false });
     expect(retry.body.approval.statement).toEqual(now.body.approval.statement);
-    const other = await (await SoftAuthenticator.create()).register(await enrollmentOptions(ticket), { origin: ORIGIN });
+    const other = await (
+      await SoftAuthenticator.create()
+    ).register(await enrollmentOptions(ticket), { origin: ORIGIN });
     const bare = await callApp({}, 'POST', `/v1/enrollments/${ticket}`, other, { auth: false });
     expectProblem(bare, 409, 'ticket_used');
     expect(bare.body.pending).toBeUndefined();

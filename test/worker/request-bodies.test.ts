@@ -31,11 +31,22 @@ import {
 const nest = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 /** A raw JSON body, as a client that builds its own text sends it. */
 const raw = (method: string, path: string, body: string, auth = true) =>
-  call(method, path, undefined, { raw: body, auth, headers: { 'content-type': 'application/json' } });
+  call(method, path, undefined, {
+    raw: body,
+    auth,
+    headers: { 'content-type': 'application/json' },
+  });
 /** An assertion for `ticket` with `deep` spliced into clientExtensionResults. */
-async function deepAssertion(ticket: string, auth: Parameters<typeof assertion>[1], deep: string): Promise<string> {
+async function deepAssertion(
+  ticket: string,
+  auth: Parameters<typeof assertion>[1],
+  deep: string,
+): Promise<string> {
   const good = await assertion(ticket, auth);
-  return JSON.stringify({ ...good, clientExtensionResults: { x: 0 } }).replace('"x":0', `"x":${deep}`);
+  return JSON.stringify({ ...good, clientExtensionResults: { x: 0 } }).replace(
+    '"x":0',
+    `"x":${deep}`,
+  );
 }
 
 describe('nesting: 400 naming the member, never a 500', () => {
@@ -43,7 +54,11 @@ describe('nesting: 400 naming the member, never a 500', () => {
     const userId = newUserId('deep');
     await enroll(userId);
     for (const deep of [nest(4000), '{"a":'.repeat(2500) + '1' + '}'.repeat(2500)]) {
-      const r = await raw('POST', '/v1/actions', `{"user":{"id":"${userId}"},"action":{"type":"t","x":${deep}}}`);
+      const r = await raw(
+        'POST',
+        '/v1/actions',
+        `{"user":{"id":"${userId}"},"action":{"type":"t","x":${deep}}}`,
+      );
       expectProblem(r, 400, 'invalid_request');
       expect(r.body.detail).toBe('action: nested deeper than 32 levels');
     }
@@ -53,14 +68,31 @@ describe('nesting: 400 naming the member, never a 500', () => {
     const userId = newUserId('deep-ok');
     await enroll(userId);
     // The body is level 1, the action 2, its member 3: 29 more arrays reach level 32.
-    const r = await raw('POST', '/v1/actions', `{"user":{"id":"${userId}"},"action":{"type":"t","x":${nest(30)}}}`);
+    const r = await raw(
+      'POST',
+      '/v1/actions',
+      `{"user":{"id":"${userId}"},"action":{"type":"t","x":${nest(30)}}}`,
+    );
     expect(r.status).toBe(201);
-    expectProblem(await raw('POST', '/v1/actions', `{"user":{"id":"${userId}"},"action":{"type":"t","x":${nest(31)}}}`), 400, 'invalid_request');
+    expectProblem(
+      await raw(
+        'POST',
+        '/v1/actions',
+        `{"user":{"id":"${userId}"},"action":{"type":"t","x":${nest(31)}}}`,
+      ),
+      400,
+      'invalid_request',
+    );
   });
 
   it('verify with clientExtensionResults nested 5,000 deep: 400, not counted, and the real assertion still approves', async () => {
     const { userId, ticket, auth } = await pendingApproval();
-    const r = await raw('POST', `/v1/actions/${ticket}/verify`, await deepAssertion(ticket, auth, nest(5000)), false);
+    const r = await raw(
+      'POST',
+      `/v1/actions/${ticket}/verify`,
+      await deepAssertion(ticket, auth, nest(5000)),
+      false,
+    );
     expectProblem(r, 400, 'invalid_request');
     expect(r.body.detail).toBe('clientExtensionResults: nested deeper than 32 levels');
     expect((await ticketRow(userId, ticket)).failures).toBe(0);
@@ -104,7 +136,11 @@ describe('a 500 never logs a ticket', () => {
       },
     };
     const broken = { ...env, VAULT } as unknown as typeof env;
-    const res = await app.fetch(new Request(`${BASE}/v1/actions/${ticket}`), broken, createExecutionContext());
+    const res = await app.fetch(
+      new Request(`${BASE}/v1/actions/${ticket}`),
+      broken,
+      createExecutionContext(),
+    );
     expect(res.status).toBe(500);
     const logged = spy.mock.calls.flat().map(String).join('\n');
     expect(logged).toContain('[psea] unhandled GET /v1/actions/:param');
@@ -119,12 +155,28 @@ describe('lone surrogates in the statement: 400, not 500', () => {
     const a = await call('POST', '/v1/actions', { user: { id: `${userId}\ud800` }, action: WIRE });
     expectProblem(a, 400, 'invalid_request');
     expect(a.body.detail).toMatch(/^user\.id: .*lone surrogates/);
-    const b = await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, audience: 'a\udc00' });
+    const b = await call('POST', '/v1/actions', {
+      user: { id: userId },
+      action: WIRE,
+      audience: 'a\udc00',
+    });
     expectProblem(b, 400, 'invalid_request');
     expect(b.body.detail).toMatch(/^audience: /);
-    expectProblem(await call('POST', '/v1/enrollments', { user: { id: 'e\udfff', name: 'n' } }), 400, 'invalid_request');
+    expectProblem(
+      await call('POST', '/v1/enrollments', { user: { id: 'e\udfff', name: 'n' } }),
+      400,
+      'invalid_request',
+    );
     // A pair is one character, not a lone half.
-    expect((await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, audience: 'pay-😀' })).status).toBe(201);
+    expect(
+      (
+        await call('POST', '/v1/actions', {
+          user: { id: userId },
+          action: WIRE,
+          audience: 'pay-😀',
+        })
+      ).status,
+    ).toBe(201);
   });
 });
 
@@ -134,9 +186,15 @@ describe('the action exactly as sent', () => {
     const { auth } = await enroll(userId);
     const text = '{"type":"wire.transfer","__proto__":{"amount":"999999"},"to":"X"}';
     const sent = JSON.parse(text);
-    const created = await raw('POST', '/v1/actions', `{"user":{"id":"${userId}"},"action":${text},"audience":"payments-api"}`);
+    const created = await raw(
+      'POST',
+      '/v1/actions',
+      `{"user":{"id":"${userId}"},"action":${text},"audience":"payments-api"}`,
+    );
     expect(created.status).toBe(201);
-    expect(created.body.actionHash).toBe(await sha256B64url('{"__proto__":{"amount":"999999"},"to":"X","type":"wire.transfer"}'));
+    expect(created.body.actionHash).toBe(
+      await sha256B64url('{"__proto__":{"amount":"999999"},"to":"X","type":"wire.transfer"}'),
+    );
     const d = await details(created.body.ticket);
     expect(Object.keys(d.body.action)).toEqual(['type', '__proto__', 'to']);
     expect(d.body.display.fields).toEqual([
@@ -145,7 +203,14 @@ describe('the action exactly as sent', () => {
     ]);
     const r = await verify(created.body.ticket, await assertion(created.body.ticket, auth));
     const jwks = (await call('GET', '/.well-known/jwks.json', undefined, { auth: false })).body;
-    const { claims } = await verifyReceipt(r.body.receipt, { jwks, issuer: BASE, audience: 'payments-api', subject: userId, action: sent, display: d.body.display });
+    const { claims } = await verifyReceipt(r.body.receipt, {
+      jwks,
+      issuer: BASE,
+      audience: 'payments-api',
+      subject: userId,
+      action: sent,
+      display: d.body.display,
+    });
     expect(claims.act).toBe(created.body.actionHash);
   });
 
@@ -157,7 +222,10 @@ describe('the action exactly as sent', () => {
     action.to = 'DE00 ATTACKER';
     action.note = `${'A'.repeat(1200)} and also send 1,000,000 EUR`;
     const { ticket } = await requestAction(userId, { action, display: undefined });
-    const fields = (await details(ticket)).body.display.fields as { label: string; value: string }[];
+    const fields = (await details(ticket)).body.display.fields as {
+      label: string;
+      value: string;
+    }[];
     expect(fields).toHaveLength(57);
     expect(fields.at(-2)).toEqual({ label: 'to', value: 'DE00 ATTACKER' });
     expect(fields.at(-1)!.value).toBe(action.note);
@@ -169,17 +237,37 @@ describe('a ticket that can no longer be used answers before a body that does no
     const { userId, ticket, auth } = await pendingApproval();
     expectProblem(await verify(ticket, {}), 400, 'invalid_request');
     expect((await ticketRow(userId, ticket)).failures).toBe(0);
-    for (let i = 0; i < 5; i++) expect((await verify(ticket, await assertion(ticket, auth, { origin: 'https://evil.example' }))).status).toBe(422);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await verify(ticket, await assertion(ticket, auth, { origin: 'https://evil.example' })))
+          .status,
+      ).toBe(422);
     expectProblem(await verify(ticket, {}), 429, 'rate_limited');
-    expectProblem(await raw('POST', `/v1/actions/${ticket}/verify`, '{"id":', false), 429, 'rate_limited');
-    expectProblem(await call('POST', `/v1/actions/${ticket}/verify`, undefined, { auth: false, raw: 'id=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 429, 'rate_limited');
+    expectProblem(
+      await raw('POST', `/v1/actions/${ticket}/verify`, '{"id":', false),
+      429,
+      'rate_limited',
+    );
+    expectProblem(
+      await call('POST', `/v1/actions/${ticket}/verify`, undefined, {
+        auth: false,
+        raw: 'id=1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      429,
+      'rate_limited',
+    );
   });
 
   it('used: 409; unknown or malformed ticket: 404; an enrollment ticket used on the action route: 404', async () => {
     const { ticket, auth } = await pendingApproval();
     expect((await verify(ticket, await assertion(ticket, auth))).status).toBe(200);
     expectProblem(await verify(ticket, {}), 409, 'ticket_used');
-    expectProblem(await verify(`${ticket.slice(0, 65)}${'A'.repeat(43)}`, {}), 404, 'ticket_not_found');
+    expectProblem(
+      await verify(`${ticket.slice(0, 65)}${'A'.repeat(43)}`, {}),
+      404,
+      'ticket_not_found',
+    );
     expectProblem(await verify('nope', {}), 404, 'ticket_not_found');
     const enrollTicket = await enrollmentTicket(newUserId('kind'));
     expectProblem(await verify(enrollTicket, {}), 404, 'ticket_not_found');
@@ -191,6 +279,10 @@ describe('a ticket that can no longer be used answers before a body that does no
     expectProblem(await verify(ticket, {}), 410, 'ticket_expired');
     const userId = newUserId('enrolled');
     const { ticket: used } = await enroll(userId);
-    expectProblem(await call('POST', `/v1/enrollments/${used}`, {}, { auth: false }), 409, 'ticket_used');
+    expectProblem(
+      await call('POST', `/v1/enrollments/${used}`, {}, { auth: false }),
+      409,
+      'ticket_used',
+    );
   });
 });

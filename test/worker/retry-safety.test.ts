@@ -25,7 +25,11 @@ import {
 } from './harness';
 
 const post = (ticket: string, raw: string, type = 'application/json') =>
-  call('POST', `/v1/actions/${ticket}/verify`, undefined, { auth: false, raw, headers: { 'content-type': type } });
+  call('POST', `/v1/actions/${ticket}/verify`, undefined, {
+    auth: false,
+    raw,
+    headers: { 'content-type': type },
+  });
 
 describe('verify posted again after it was accepted', () => {
   it('the byte-identical body gets 409 ticket_used with the receipt the first answer carried', async () => {
@@ -36,7 +40,13 @@ describe('verify posted again after it was accepted', () => {
     for (const type of ['application/json', 'text/plain;charset=UTF-8']) {
       const again = await post(ticket, raw, type);
       expectProblem(again, 409, 'ticket_used');
-      expect(again.body).toEqual({ type: 'about:blank', status: 409, title: 'Ticket already used', code: 'ticket_used', receipt: first.body.receipt });
+      expect(again.body).toEqual({
+        type: 'about:blank',
+        status: 409,
+        title: 'Ticket already used',
+        code: 'ticket_used',
+        receipt: first.body.receipt,
+      });
     }
   });
 
@@ -46,7 +56,10 @@ describe('verify posted again after it was accepted', () => {
     expect((await verify(ticket, signed)).status).toBe(200);
     const second = (await enrollAnother(userId, auth)).auth;
     const otherTicket = (await requestAction(userId)).ticket;
-    const byOther = await second.assert((await call('GET', `/v1/actions/${otherTicket}`, undefined, { auth: false })).body.options, { origin: ORIGIN });
+    const byOther = await second.assert(
+      (await call('GET', `/v1/actions/${otherTicket}`, undefined, { auth: false })).body.options,
+      { origin: ORIGIN },
+    );
     const others = [
       JSON.stringify(signed, null, 1), // same assertion, other bytes
       JSON.stringify({ ...signed, clientExtensionResults: { x: 1 } }),
@@ -66,12 +79,17 @@ describe('verify posted again after it was accepted', () => {
     const first = await verify(ticket, signed);
     const { vault, hash } = await openTicket(env, ticket);
     const { expires_at: expiresAt } = await ticketRow(userId, ticket);
-    const late = await runInDurableObject(vault, (instance: UserVault) => instance.verifyAction(hash, signed, expiresAt + 60_000, 'x'));
+    const late = await runInDurableObject(vault, (instance: UserVault) =>
+      instance.verifyAction(hash, signed, expiresAt + 60_000, 'x'),
+    );
     expect(late).toEqual({ ok: false, problem: { code: 'ticket_used' } });
     const lateSame = await runInDurableObject(vault, async (instance: UserVault) =>
       instance.verifyAction(hash, signed, expiresAt + 60_000, await bodyHash(signed)),
     );
-    expect(lateSame).toEqual({ ok: false, problem: { code: 'ticket_used', extensions: { receipt: first.body.receipt } } });
+    expect(lateSame).toEqual({
+      ok: false,
+      problem: { code: 'ticket_used', extensions: { receipt: first.body.receipt } },
+    });
     expect((await ticketRow(userId, ticket)).failures).toBe(0);
     expect(await actionState(ticket)).toEqual({ state: 'approved', receipt: first.body.receipt });
   });
@@ -95,10 +113,11 @@ describe('verify posted again after it was accepted', () => {
       if (o.ok) continue;
       expect(o.problem.code).toBe('ticket_used');
       // Told the receipt exactly when its body is the winner's.
-      expect(o.problem.extensions?.receipt, `call ${i}`).toBe(hashes[i] === hashes[winner] ? won.value.receipt : undefined);
+      expect(o.problem.extensions?.receipt, `call ${i}`).toBe(
+        hashes[i] === hashes[winner] ? won.value.receipt : undefined,
+      );
     }
     expect(hashes[winner]).toBe(accepted); // calls reach the commit in the order they were made
-
   });
 
   it('the accepted body hash is stored with the receipt, in the same row', async () => {
@@ -106,7 +125,14 @@ describe('verify posted again after it was accepted', () => {
     const signed = await assertion(ticket, auth);
     expect((await verify(ticket, signed)).status).toBe(200);
     const [row] = await vaultRows<{ state: string; accepted: string; receipt: string }>(
-      userId, 'SELECT state, accepted, receipt FROM tickets WHERE hash = ?', await ticketHash(ticket));
-    expect(row).toMatchObject({ state: 'consumed', accepted: await bodyHash(signed), receipt: expect.stringMatching(/^eyJ/) });
+      userId,
+      'SELECT state, accepted, receipt FROM tickets WHERE hash = ?',
+      await ticketHash(ticket),
+    );
+    expect(row).toMatchObject({
+      state: 'consumed',
+      accepted: await bodyHash(signed),
+      receipt: expect.stringMatching(/^eyJ/),
+    });
   });
 });

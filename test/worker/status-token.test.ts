@@ -6,9 +6,19 @@
 import { describe, expect, it } from 'vitest';
 import { sha256B64url } from '../../packages/psea/src/internal/sha256-b64url';
 import { ticketHash } from '../../worker/http/ticket';
-import { SERVER_ROUTES, WIRE, assertion, call, expectProblem, pendingApproval, vaultRows, verify } from './harness';
+import {
+  SERVER_ROUTES,
+  WIRE,
+  assertion,
+  call,
+  expectProblem,
+  pendingApproval,
+  vaultRows,
+  verify,
+} from './harness';
 
-const statusWith = (ticket: string, token: string, query = '') => call('GET', `/v1/actions/${ticket}/status${query}`, undefined, { auth: token });
+const statusWith = (ticket: string, token: string, query = '') =>
+  call('GET', `/v1/actions/${ticket}/status${query}`, undefined, { auth: token });
 
 describe('statusToken', () => {
   it('is issued with every action ticket: 256 random bits, base64url, one per ticket, only its hash stored', async () => {
@@ -18,16 +28,27 @@ describe('statusToken', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(token).not.toBe(b.statusToken);
     expect(token).not.toBe(a.ticket.split('.')[1]);
-    const [row] = await vaultRows<Record<string, SqlStorageValue>>(a.userId, 'SELECT * FROM tickets WHERE hash = ?', await ticketHash(a.ticket));
+    const [row] = await vaultRows<Record<string, SqlStorageValue>>(
+      a.userId,
+      'SELECT * FROM tickets WHERE hash = ?',
+      await ticketHash(a.ticket),
+    );
     expect(JSON.stringify(row)).not.toContain(token);
     expect(row!.status_token).toBe(await sha256B64url(token));
   });
 
   it("authorises its own ticket's status, with and without wait; the API key still does", async () => {
     const { ticket, auth, statusToken } = await pendingApproval({}, { reference: 'x-1' });
-    expect((await statusWith(ticket, statusToken)).body).toEqual({ state: 'pending', reference: 'x-1' });
+    expect((await statusWith(ticket, statusToken)).body).toEqual({
+      state: 'pending',
+      reference: 'x-1',
+    });
     const approved = await verify(ticket, await assertion(ticket, auth));
-    expect((await statusWith(ticket, statusToken, '?wait=5')).body).toEqual({ state: 'approved', receipt: approved.body.receipt, reference: 'x-1' });
+    expect((await statusWith(ticket, statusToken, '?wait=5')).body).toEqual({
+      state: 'approved',
+      receipt: approved.body.receipt,
+      reference: 'x-1',
+    });
     expect((await call('GET', `/v1/actions/${ticket}/status`)).body.state).toBe('approved');
   });
 
@@ -37,13 +58,21 @@ describe('statusToken', () => {
     const sameUser = await call('POST', '/v1/actions', { user: { id: a.userId }, action: WIRE });
     expectProblem(await statusWith(other.ticket, a.statusToken), 401, 'unauthorized');
     expectProblem(await statusWith(sameUser.body.ticket, a.statusToken), 401, 'unauthorized');
-    expectProblem(await statusWith(sameUser.body.ticket, a.statusToken, '?wait=5'), 401, 'unauthorized');
+    expectProblem(
+      await statusWith(sameUser.body.ticket, a.statusToken, '?wait=5'),
+      401,
+      'unauthorized',
+    );
     // An unknown or malformed ticket is 401 too: a token learns nothing about tickets.
-    expectProblem(await statusWith(`${a.ticket.slice(0, 65)}${'A'.repeat(43)}`, a.statusToken), 401, 'unauthorized');
+    expectProblem(
+      await statusWith(`${a.ticket.slice(0, 65)}${'A'.repeat(43)}`, a.statusToken),
+      401,
+      'unauthorized',
+    );
     expectProblem(await statusWith('not-a-ticket', a.statusToken), 401, 'unauthorized');
   });
 
-  it('works on no other route: every server route refuses it as it refuses a wrong key, its own ticket\'s evidence and its user\'s log included', async () => {
+  it("works on no other route: every server route refuses it as it refuses a wrong key, its own ticket's evidence and its user's log included", async () => {
     const { statusToken, ticket, auth, userId } = await pendingApproval();
     await verify(ticket, await assertion(ticket, auth));
     const own: [string, string, unknown?][] = [
@@ -53,7 +82,10 @@ describe('statusToken', () => {
       ['GET', `/v1/users/${userId}/credentials`],
       ['POST', '/v1/actions', { user: { id: userId }, action: WIRE }],
     ];
-    for (const [method, path, body] of [...SERVER_ROUTES.filter(([, p]) => !p.endsWith('/status')), ...own]) {
+    for (const [method, path, body] of [
+      ...SERVER_ROUTES.filter(([, p]) => !p.endsWith('/status')),
+      ...own,
+    ]) {
       expectProblem(await call(method, path, body, { auth: statusToken }), 401, 'unauthorized');
     }
     // The API key still reads it: the token was refused, not the route.
@@ -63,20 +95,39 @@ describe('statusToken', () => {
   it('neither the ticket nor a near-miss token authorises status', async () => {
     const { ticket, statusToken } = await pendingApproval();
     const flipped = `${statusToken.slice(0, -1)}${statusToken.endsWith('A') ? 'B' : 'A'}`;
-    for (const bad of [ticket, ticket.split('.')[1]!, flipped, statusToken.slice(0, 42), `${statusToken}A`]) {
+    for (const bad of [
+      ticket,
+      ticket.split('.')[1]!,
+      flipped,
+      statusToken.slice(0, 42),
+      `${statusToken}A`,
+    ]) {
       expectProblem(await statusWith(ticket, bad), 401, 'unauthorized');
     }
-    expectProblem(await call('GET', `/v1/actions/${ticket}/status`, undefined, { auth: false }), 401, 'unauthorized');
-    expectProblem(await call('GET', `/v1/actions/${ticket}/status`, undefined, { auth: false, headers: { authorization: `Basic ${statusToken}` } }), 401, 'unauthorized');
+    expectProblem(
+      await call('GET', `/v1/actions/${ticket}/status`, undefined, { auth: false }),
+      401,
+      'unauthorized',
+    );
+    expectProblem(
+      await call('GET', `/v1/actions/${ticket}/status`, undefined, {
+        auth: false,
+        headers: { authorization: `Basic ${statusToken}` },
+      }),
+      401,
+      'unauthorized',
+    );
   });
 });
 
 describe('reference', () => {
   it('is 1 to 128 well-formed characters', async () => {
     const { userId } = await pendingApproval();
-    const post = (reference: unknown) => call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, reference });
+    const post = (reference: unknown) =>
+      call('POST', '/v1/actions', { user: { id: userId }, action: WIRE, reference });
     expect((await post('r'.repeat(128))).status).toBe(201);
-    for (const bad of ['', 'r'.repeat(129), 42, null, '\ud800']) expectProblem(await post(bad), 400, 'invalid_request');
+    for (const bad of ['', 'r'.repeat(129), 42, null, '\ud800'])
+      expectProblem(await post(bad), 400, 'invalid_request');
   });
 
   it('is absent from status when none was given', async () => {

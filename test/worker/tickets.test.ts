@@ -24,10 +24,30 @@ async function everyTicketRoute(ticket: string) {
   const enc = encodeURIComponent(ticket);
   return {
     details: await call('GET', `/v1/actions/${enc}`, undefined, { auth: false }),
-    verify: await call('POST', `/v1/actions/${enc}/verify`, { id: 'AA', rawId: 'AA', type: 'public-key', response: { clientDataJSON: 'AA', authenticatorData: 'AA', signature: 'AA' } }, { auth: false }),
+    verify: await call(
+      'POST',
+      `/v1/actions/${enc}/verify`,
+      {
+        id: 'AA',
+        rawId: 'AA',
+        type: 'public-key',
+        response: { clientDataJSON: 'AA', authenticatorData: 'AA', signature: 'AA' },
+      },
+      { auth: false },
+    ),
     status: await call('GET', `/v1/actions/${enc}/status`),
     enrollOptions: await call('GET', `/v1/enrollments/${enc}`, undefined, { auth: false }),
-    enrollPost: await call('POST', `/v1/enrollments/${enc}`, { id: 'AA', rawId: 'AA', type: 'public-key', response: { clientDataJSON: 'AA', attestationObject: 'AA' } }, { auth: false }),
+    enrollPost: await call(
+      'POST',
+      `/v1/enrollments/${enc}`,
+      {
+        id: 'AA',
+        rawId: 'AA',
+        type: 'public-key',
+        response: { clientDataJSON: 'AA', attestationObject: 'AA' },
+      },
+      { auth: false },
+    ),
   };
 }
 
@@ -74,19 +94,31 @@ describe('404 ticket_not_found', () => {
     const enrollTicket = await enrollmentTicket(userId);
     const { ticket: actionTicket } = await requestAction(userId);
 
-    expectProblem(await call('GET', `/v1/actions/${enrollTicket}`, undefined, { auth: false }), 404, 'ticket_not_found');
+    expectProblem(
+      await call('GET', `/v1/actions/${enrollTicket}`, undefined, { auth: false }),
+      404,
+      'ticket_not_found',
+    );
     expectProblem(await call('GET', `/v1/actions/${enrollTicket}/status`), 404, 'ticket_not_found');
     // A real assertion, for the right user, posted against the enrollment ticket.
     const good = await assertion(actionTicket, auth);
     expectProblem(await verify(enrollTicket, good), 404, 'ticket_not_found');
 
-    expectProblem(await call('GET', `/v1/enrollments/${actionTicket}`, undefined, { auth: false }), 404, 'ticket_not_found');
+    expectProblem(
+      await call('GET', `/v1/enrollments/${actionTicket}`, undefined, { auth: false }),
+      404,
+      'ticket_not_found',
+    );
     const second = await SoftAuthenticator.create();
     const reg = await second.register(await enrollmentOptions(enrollTicket), { origin: ORIGIN });
     expectProblem(await postEnrollment(actionTicket, reg), 404, 'ticket_not_found');
 
     // Nor is an action ticket one whose held passkey can be approved.
-    expectProblem(await call('POST', `/v1/enrollments/${actionTicket}/approve`, good, { auth: false }), 404, 'ticket_not_found');
+    expectProblem(
+      await call('POST', `/v1/enrollments/${actionTicket}/approve`, good, { auth: false }),
+      404,
+      'ticket_not_found',
+    );
 
     // Both tickets are still good for their own kind (the user has a passkey: the new one is held).
     expect((await postEnrollment(enrollTicket, reg)).status).toBe(202);
@@ -103,7 +135,11 @@ describe('409 not_enrolled', () => {
   it('an action for a user with an enrollment ticket but no credential yet', async () => {
     const userId = newUserId('half');
     await enrollmentTicket(userId);
-    expectProblem(await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE }), 409, 'not_enrolled');
+    expectProblem(
+      await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE }),
+      409,
+      'not_enrolled',
+    );
   });
 
   it('an action for a user whose only credential was revoked', async () => {
@@ -112,12 +148,16 @@ describe('409 not_enrolled', () => {
     await requestAction(userId);
     const del = await call('DELETE', `/v1/users/${userId}/credentials/${auth.credentialId}`);
     expect(del.status).toBe(204);
-    expectProblem(await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE }), 409, 'not_enrolled');
+    expectProblem(
+      await call('POST', '/v1/actions', { user: { id: userId }, action: WIRE }),
+      409,
+      'not_enrolled',
+    );
     const [cred] = await credentialsOf(userId);
     expect(cred).toMatchObject({ id: auth.credentialId, state: 'revoked' });
   });
 
-  it('revoking an unknown credential is 404, and one user cannot revoke another user\'s credential', async () => {
+  it("revoking an unknown credential is 404, and one user cannot revoke another user's credential", async () => {
     const a = newUserId('a');
     const b = newUserId('b');
     const { auth } = await enroll(a);
@@ -137,7 +177,11 @@ describe('409 ticket_used', () => {
     expect(ok.status).toBe(200);
     expectProblem(await verify(ticket, good), 409, 'ticket_used');
     // Details of a used ticket are gone too (the page cannot re-run the ceremony).
-    expectProblem(await call('GET', `/v1/actions/${ticket}`, undefined, { auth: false }), 409, 'ticket_used');
+    expectProblem(
+      await call('GET', `/v1/actions/${ticket}`, undefined, { auth: false }),
+      409,
+      'ticket_used',
+    );
     // A different, valid assertion (higher counter) for the same ticket is still a replay of the ticket.
     const fresh = await assertion((await requestAction(userId)).ticket, auth);
     expectProblem(await verify(ticket, fresh), 409, 'ticket_used');
@@ -155,9 +199,16 @@ describe('409 ticket_used', () => {
     expect((await postEnrollment(ticket, reg)).status).toBe(201);
     expectProblem(await postEnrollment(ticket, reg), 409, 'ticket_used');
     const other = await SoftAuthenticator.create();
-    const reg2 = await other.register({ ...(await enrollmentOptions(await enrollmentTicket(userId))) }, { origin: ORIGIN });
+    const reg2 = await other.register(
+      { ...(await enrollmentOptions(await enrollmentTicket(userId))) },
+      { origin: ORIGIN },
+    );
     expectProblem(await postEnrollment(ticket, reg2), 409, 'ticket_used');
-    expectProblem(await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false }), 409, 'ticket_used');
+    expectProblem(
+      await call('GET', `/v1/enrollments/${ticket}`, undefined, { auth: false }),
+      409,
+      'ticket_used',
+    );
     expect(await credentialsOf(userId)).toHaveLength(1);
   });
 });

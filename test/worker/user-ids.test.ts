@@ -8,9 +8,15 @@ describe('user ids a URL path cannot carry', () => {
       const e = await call('POST', '/v1/enrollments', { user: { id, name: 'n' } });
       expectProblem(e, 400, 'invalid_request');
       expect(e.body.detail).toMatch(/^user\.id: /);
-      expectProblem(await call('POST', '/v1/actions', { user: { id }, action: WIRE }), 400, 'invalid_request');
+      expectProblem(
+        await call('POST', '/v1/actions', { user: { id }, action: WIRE }),
+        400,
+        'invalid_request',
+      );
     }
     // Dots inside an id are ordinary characters.
-    expect((await call('POST', '/v1/enrollments', { user: { id: '...', name: 'n' } })).status).toBe(201);
+    expect((await call('POST', '/v1/enrollments', { user: { id: '...', name: 'n' } })).status).toBe(
+      201,
+    );
   });
 });

@@ -1,6 +1,11 @@
 /** POST /v1/actions/:ticket/verify: every check SPEC lists, each with its own code. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SoftAuthenticator, b64url, ecdsaRawToDer, fromB64url } from '../support/soft-authenticator';
+import {
+  SoftAuthenticator,
+  b64url,
+  ecdsaRawToDer,
+  fromB64url,
+} from '../support/soft-authenticator';
 import { isStrictDerEcdsaP256 } from '../../packages/psea/src/webauthn/ecdsa-der';
 import type { AssertionBend, SoftAuthenticatorOptions } from '../support/soft-authenticator/types';
 import {
@@ -35,7 +40,12 @@ function enrolledUser(options: SoftAuthenticatorOptions = {}) {
   return user;
 }
 
-async function failsWith(userId: string, auth: SoftAuthenticator, bend: AssertionBend, code: string) {
+async function failsWith(
+  userId: string,
+  auth: SoftAuthenticator,
+  bend: AssertionBend,
+  code: string,
+) {
   const { ticket } = await requestAction(userId);
   const r = await verify(ticket, await assertion(ticket, auth, bend));
   expectProblem(r, 422, code);
@@ -49,7 +59,11 @@ describe('422 checks on a device-bound ES256 credential', () => {
   const user = enrolledUser();
   const cases: [string, AssertionBend, string][] = [
     ['a foreign origin', { origin: 'https://evil.example' }, 'origin_mismatch'],
-    ['an origin that only looks allowed', { origin: 'http://localhost:8787.evil.example' }, 'origin_mismatch'],
+    [
+      'an origin that only looks allowed',
+      { origin: 'http://localhost:8787.evil.example' },
+      'origin_mismatch',
+    ],
     ['an origin with a trailing slash', { origin: 'http://localhost:8787/' }, 'origin_mismatch'],
     ['crossOrigin true', { crossOrigin: true }, 'origin_mismatch'],
     ['a topOrigin', { topOrigin: 'https://evil.example' }, 'origin_mismatch'],
@@ -57,7 +71,11 @@ describe('422 checks on a device-bound ES256 credential', () => {
     ['another RP ID', { rpId: 'evil.example' }, 'rp_id_mismatch'],
     ['an rpIdHash of zeros', { rpIdHash: new Uint8Array(32) }, 'rp_id_mismatch'],
     ['another challenge', { challenge: randomB64() }, 'challenge_mismatch'],
-    ['the challenge with padding', { clientDataJSON: (cd) => ({ ...cd, challenge: `${cd.challenge as string}=` }) }, 'challenge_mismatch'],
+    [
+      'the challenge with padding',
+      { clientDataJSON: (cd) => ({ ...cd, challenge: `${cd.challenge as string}=` }) },
+      'challenge_mismatch',
+    ],
     ['type webauthn.create', { type: 'webauthn.create' }, 'challenge_mismatch'],
     ['type missing', { clientDataJSON: ({ type: _t, ...cd }) => cd }, 'challenge_mismatch'],
     ['UP clear', { flags: { up: false } }, 'user_presence_required'],
@@ -65,27 +83,54 @@ describe('422 checks on a device-bound ES256 credential', () => {
     ['UP and UV clear', { flags: { up: false, uv: false } }, 'user_presence_required'],
     ['BS set with BE clear', { flags: { bs: true } }, 'flags_invalid'],
     ['BE set on a device-bound credential', { flags: { be: true } }, 'flags_invalid'],
-    ['BE and BS set on a device-bound credential', { flags: { be: true, bs: true } }, 'flags_invalid'],
+    [
+      'BE and BS set on a device-bound credential',
+      { flags: { be: true, bs: true } },
+      'flags_invalid',
+    ],
     ['a flipped signature', { signature: 'flip' }, 'signature_invalid'],
     ['r = s = 0', { signature: 'zero' }, 'signature_invalid'],
     ['DER garbage', { signature: 'der-garbage' }, 'signature_invalid'],
     ['raw r||s instead of DER', { signature: 'raw' }, 'signature_invalid'],
     ['a single zero byte', { signature: new Uint8Array([0]) }, 'signature_invalid'],
-    ['a changed authenticator data byte after signing', {
-      afterSign: (r) => {
-        const ad = Uint8Array.from(atob(r.response.authenticatorData.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-        ad[33] = ad[33]! ^ 0xff; // counter byte: still a valid authData, no longer signed
-        return { ...r, response: { ...r.response, authenticatorData: b64url(ad) } };
+    [
+      'a changed authenticator data byte after signing',
+      {
+        afterSign: (r) => {
+          const ad = Uint8Array.from(
+            atob(r.response.authenticatorData.replace(/-/g, '+').replace(/_/g, '/')),
+            (c) => c.charCodeAt(0),
+          );
+          ad[33] = ad[33]! ^ 0xff; // counter byte: still a valid authData, no longer signed
+          return { ...r, response: { ...r.response, authenticatorData: b64url(ad) } };
+        },
       },
-    }, 'signature_invalid'],
-    ['clientDataJSON re-serialised after signing', {
-      afterSign: (r) => {
-        const cd = JSON.parse(atob(r.response.clientDataJSON.replace(/-/g, '+').replace(/_/g, '/')));
-        return { ...r, response: { ...r.response, clientDataJSON: b64url(new TextEncoder().encode(JSON.stringify(cd, null, 1))) } };
+      'signature_invalid',
+    ],
+    [
+      'clientDataJSON re-serialised after signing',
+      {
+        afterSign: (r) => {
+          const cd = JSON.parse(
+            atob(r.response.clientDataJSON.replace(/-/g, '+').replace(/_/g, '/')),
+          );
+          return {
+            ...r,
+            response: {
+              ...r.response,
+              clientDataJSON: b64url(new TextEncoder().encode(JSON.stringify(cd, null, 1))),
+            },
+          };
+        },
       },
-    }, 'signature_invalid'],
+      'signature_invalid',
+    ],
     ['an unknown credential id', { credentialId: randomB64() }, 'credential_unknown'],
-    ['id different from rawId', { afterSign: (r) => ({ ...r, rawId: randomB64() }) }, 'credential_unknown'],
+    [
+      'id different from rawId',
+      { afterSign: (r) => ({ ...r, rawId: randomB64() }) },
+      'credential_unknown',
+    ],
   ];
 
   for (const [name, bend, code] of cases) {
@@ -99,18 +144,28 @@ describe('422 checks on a device-bound ES256 credential', () => {
     await failsWith(user.id, user.auth, { signWith: forger }, 'signature_invalid');
   });
 
-  it('another user\'s enrolled credential → credential_unknown', async () => {
+  it("another user's enrolled credential → credential_unknown", async () => {
     const other = newUserId('other');
     const { auth: theirs } = await enroll(other);
     // Their own valid assertion, for a ticket of this user.
-    const r = await failsWith(user.id, theirs, { skipAuthenticatorChecks: true }, 'credential_unknown');
+    const r = await failsWith(
+      user.id,
+      theirs,
+      { skipAuthenticatorChecks: true },
+      'credential_unknown',
+    );
     expect(r.body.code).toBe('credential_unknown');
     // Even claiming this user's handle does not help.
-    await failsWith(user.id, theirs, { skipAuthenticatorChecks: true, userHandle: user.auth.userHandle! }, 'credential_unknown');
+    await failsWith(
+      user.id,
+      theirs,
+      { skipAuthenticatorChecks: true, userHandle: user.auth.userHandle! },
+      'credential_unknown',
+    );
     expect((await credentialsOf(other))[0].state).toBe('active');
   });
 
-  it('this credential with another user\'s userHandle → credential_unknown', async () => {
+  it("this credential with another user's userHandle → credential_unknown", async () => {
     const other = newUserId('other');
     const { auth: theirs } = await enroll(other);
     expect(theirs.userHandle).not.toBe(user.auth.userHandle);
@@ -127,16 +182,23 @@ describe('422 checks on a device-bound ES256 credential', () => {
 
   it('an assertion without userHandle approves; so does one from the second allowed origin', async () => {
     const { ticket } = await requestAction(user.id);
-    expect((await verify(ticket, await assertion(ticket, user.auth, { userHandle: null }))).status).toBe(200);
+    expect(
+      (await verify(ticket, await assertion(ticket, user.auth, { userHandle: null }))).status,
+    ).toBe(200);
     const next = await requestAction(user.id);
     const d = await details(next.ticket);
-    const r = await verify(next.ticket, await user.auth.assert(d.body.options, { origin: OTHER_ALLOWED_ORIGIN }));
+    const r = await verify(
+      next.ticket,
+      await user.auth.assert(d.body.options, { origin: OTHER_ALLOWED_ORIGIN }),
+    );
     expect(r.status).toBe(200);
   });
 
   it('an assertion for ticket A does not approve ticket B (challenge binds the action)', async () => {
     const a = await requestAction(user.id);
-    const b = await requestAction(user.id, { action: { type: 'wire.transfer', amount: '999999.00', currency: 'EUR', to: 'attacker' } });
+    const b = await requestAction(user.id, {
+      action: { type: 'wire.transfer', amount: '999999.00', currency: 'EUR', to: 'attacker' },
+    });
     const forA = await assertion(a.ticket, user.auth);
     expectProblem(await verify(b.ticket, forA), 422, 'challenge_mismatch');
     expect((await verify(a.ticket, forA)).status).toBe(200);
@@ -148,7 +210,13 @@ describe('ES256 signatures: strict DER only', () => {
   const user = enrolledUser();
   /** Re-encode the signature bytes after signing; the (r, s) pair stays valid. */
   const resign = (f: (der: number[]) => number[]): AssertionBend => ({
-    afterSign: (r) => ({ ...r, response: { ...r.response, signature: b64url(Uint8Array.from(f([...fromB64url(r.response.signature)]))) } }),
+    afterSign: (r) => ({
+      ...r,
+      response: {
+        ...r.response,
+        signature: b64url(Uint8Array.from(f([...fromB64url(r.response.signature)]))),
+      },
+    }),
   });
   const cases: [string, AssertionBend][] = [
     ['a trailing zero byte', resign((d) => [...d, 0])],
@@ -156,10 +224,13 @@ describe('ES256 signatures: strict DER only', () => {
     ['another outer tag (SET)', resign((d) => [0x31, ...d.slice(1)])],
     ['a context-specific outer tag', resign((d) => [0xb0, ...d.slice(1)])],
     ['a long-form outer length', resign((d) => [0x30, 0x81, ...d.slice(1)])],
-    ['an extra leading zero on r', resign((d) => {
-      const rLen = d[3]!;
-      return [0x30, d[1]! + 1, 0x02, rLen + 1, 0x00, ...d.slice(4)];
-    })],
+    [
+      'an extra leading zero on r',
+      resign((d) => {
+        const rLen = d[3]!;
+        return [0x30, d[1]! + 1, 0x02, rLen + 1, 0x00, ...d.slice(4)];
+      }),
+    ],
   ];
   for (const [name, bend] of cases) {
     it(`${name} → signature_invalid`, async () => {
@@ -168,9 +239,17 @@ describe('ES256 signatures: strict DER only', () => {
   }
 
   it('the check accepts every minimal DER signature and refuses its variants', async () => {
-    const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])) as CryptoKeyPair;
+    const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'sign',
+    ])) as CryptoKeyPair;
     for (let i = 0; i < 200; i++) {
-      const raw = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, new Uint8Array([i])));
+      const raw = new Uint8Array(
+        await crypto.subtle.sign(
+          { name: 'ECDSA', hash: 'SHA-256' },
+          keys.privateKey,
+          new Uint8Array([i]),
+        ),
+      );
       const der = ecdsaRawToDer(raw);
       expect(isStrictDerEcdsaP256(der)).toBe(true);
       expect(isStrictDerEcdsaP256(raw)).toBe(false);
@@ -178,11 +257,21 @@ describe('ES256 signatures: strict DER only', () => {
       expect(isStrictDerEcdsaP256(der.slice(0, -1))).toBe(false);
     }
     // Edge values: leading zero needed (high bit), r = 0, a 33-byte s.
-    expect(isStrictDerEcdsaP256(Uint8Array.from([0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00]))).toBe(true);
-    expect(isStrictDerEcdsaP256(Uint8Array.from([0x30, 0x07, 0x02, 0x02, 0x00, 0x80, 0x02, 0x01, 0x01]))).toBe(true);
-    expect(isStrictDerEcdsaP256(Uint8Array.from([0x30, 0x07, 0x02, 0x02, 0x00, 0x7f, 0x02, 0x01, 0x01]))).toBe(false);
-    expect(isStrictDerEcdsaP256(Uint8Array.from([0x30, 0x06, 0x02, 0x01, 0x80, 0x02, 0x01, 0x01]))).toBe(false);
-    expect(isStrictDerEcdsaP256(Uint8Array.from([0x30, 0x06, 0x02, 0x01, 0x01, 0x03, 0x01, 0x01]))).toBe(false);
+    expect(
+      isStrictDerEcdsaP256(Uint8Array.from([0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00])),
+    ).toBe(true);
+    expect(
+      isStrictDerEcdsaP256(Uint8Array.from([0x30, 0x07, 0x02, 0x02, 0x00, 0x80, 0x02, 0x01, 0x01])),
+    ).toBe(true);
+    expect(
+      isStrictDerEcdsaP256(Uint8Array.from([0x30, 0x07, 0x02, 0x02, 0x00, 0x7f, 0x02, 0x01, 0x01])),
+    ).toBe(false);
+    expect(
+      isStrictDerEcdsaP256(Uint8Array.from([0x30, 0x06, 0x02, 0x01, 0x80, 0x02, 0x01, 0x01])),
+    ).toBe(false);
+    expect(
+      isStrictDerEcdsaP256(Uint8Array.from([0x30, 0x06, 0x02, 0x01, 0x01, 0x03, 0x01, 0x01])),
+    ).toBe(false);
     expect(isStrictDerEcdsaP256(new Uint8Array(0))).toBe(false);
   });
 });
@@ -193,22 +282,33 @@ describe('422 credential_revoked', () => {
     const { auth } = await enroll(userId);
     const { ticket } = await requestAction(userId);
     const good = await assertion(ticket, auth);
-    expect((await call('DELETE', `/v1/users/${userId}/credentials/${auth.credentialId}`)).status).toBe(204);
+    expect(
+      (await call('DELETE', `/v1/users/${userId}/credentials/${auth.credentialId}`)).status,
+    ).toBe(204);
     expectProblem(await verify(ticket, good), 422, 'credential_revoked');
     expect((await credentialsOf(userId))[0].state).toBe('revoked');
     // Revoking twice is idempotent from the caller's view.
-    expect((await call('DELETE', `/v1/users/${userId}/credentials/${auth.credentialId}`)).status).toBe(204);
+    expect(
+      (await call('DELETE', `/v1/users/${userId}/credentials/${auth.credentialId}`)).status,
+    ).toBe(204);
   });
 
   it('with two credentials, the revoked one is refused and the other still approves', async () => {
     const userId = newUserId('rev2');
     const { auth: first } = await enroll(userId);
     const { auth: second } = await enrollAnother(userId, first);
-    expect((await call('DELETE', `/v1/users/${userId}/credentials/${first.credentialId}`)).status).toBe(204);
+    expect(
+      (await call('DELETE', `/v1/users/${userId}/credentials/${first.credentialId}`)).status,
+    ).toBe(204);
     const { ticket } = await requestAction(userId);
     const d = await details(ticket);
-    expect(d.body.options.allowCredentials.map((c: { id: string }) => c.id)).toEqual([second.credentialId]);
-    const revoked = await first.assert(d.body.options, { origin: 'http://localhost:8787', bend: { skipAuthenticatorChecks: true } });
+    expect(d.body.options.allowCredentials.map((c: { id: string }) => c.id)).toEqual([
+      second.credentialId,
+    ]);
+    const revoked = await first.assert(d.body.options, {
+      origin: 'http://localhost:8787',
+      bend: { skipAuthenticatorChecks: true },
+    });
     expectProblem(await verify(ticket, revoked), 422, 'credential_revoked');
     expect((await verify(ticket, await assertion(ticket, second))).status).toBe(200);
   });
@@ -227,13 +327,24 @@ describe('422 counter_regression locks the credential', () => {
     await nextMillisecond(); // fresh tickets, made after the last use: a regression on them is a clone
     const a = await requestAction(userId);
     const b = await requestAction(userId);
-    expectProblem(await verify(a.ticket, await assertion(a.ticket, auth, { counter: stored })), 422, 'counter_regression');
+    expectProblem(
+      await verify(a.ticket, await assertion(a.ticket, auth, { counter: stored })),
+      422,
+      'counter_regression',
+    );
     expect((await credentialsOf(userId))[0].state).toBe('locked');
     // A later valid assertion, counter well above, is refused: a locked credential approves nothing.
-    const later = await assertion(b.ticket, auth, { skipAuthenticatorChecks: true, counter: stored + 10 });
+    const later = await assertion(b.ticket, auth, {
+      skipAuthenticatorChecks: true,
+      counter: stored + 10,
+    });
     expectProblem(await verify(b.ticket, later), 422, 'credential_revoked');
     // And no new action can be asked for: nothing active is left.
-    expectProblem(await call('POST', '/v1/actions', { user: { id: userId }, action: { type: 'x' } }), 409, 'not_enrolled');
+    expectProblem(
+      await call('POST', '/v1/actions', { user: { id: userId }, action: { type: 'x' } }),
+      409,
+      'not_enrolled',
+    );
   });
 
   it('a counter lower than the stored one, and a counter of 0 after a non-zero one', async () => {
@@ -242,7 +353,11 @@ describe('422 counter_regression locks the credential', () => {
       const { auth } = await enroll(userId, { initialCounter: 10 });
       await nextMillisecond();
       const { ticket } = await requestAction(userId);
-      expectProblem(await verify(ticket, await assertion(ticket, auth, { counter })), 422, 'counter_regression');
+      expectProblem(
+        await verify(ticket, await assertion(ticket, auth, { counter })),
+        422,
+        'counter_regression',
+      );
       expect((await credentialsOf(userId))[0].state).toBe('locked');
     }
   });
@@ -261,7 +376,11 @@ describe('422 counter_regression locks the credential', () => {
     const userId = newUserId('ctr');
     const { auth } = await enroll(userId, { initialCounter: 7 });
     const { ticket } = await requestAction(userId);
-    expectProblem(await verify(ticket, await assertion(ticket, auth, { counter: 7 })), 422, 'counter_regression');
+    expectProblem(
+      await verify(ticket, await assertion(ticket, auth, { counter: 7 })),
+      422,
+      'counter_regression',
+    );
   });
 });
 
@@ -272,7 +391,9 @@ describe('synced passkeys (BE set)', () => {
     const { ticket } = await requestAction(user.id);
     const r = await verify(ticket, await assertion(ticket, user.auth, { flags: { bs: false } }));
     expect(r.status).toBe(200);
-    const claims = JSON.parse(atob(r.body.receipt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    const claims = JSON.parse(
+      atob(r.body.receipt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')),
+    );
     expect(claims.cred).toMatchObject({ device_bound: false, backed_up: false });
     expect((await credentialsOf(user.id))[0]).toMatchObject({ deviceBound: false });
   });
@@ -293,7 +414,12 @@ describe('other algorithms', () => {
       expect((await verify(ticket, await assertion(ticket, auth))).status).toBe(200);
       await failsWith(userId, auth, { signature: 'flip' }, 'signature_invalid');
       await failsWith(userId, auth, { signature: 'zero' }, 'signature_invalid');
-      await failsWith(userId, auth, { signWith: await SoftAuthenticator.create({ alg }) }, 'signature_invalid');
+      await failsWith(
+        userId,
+        auth,
+        { signWith: await SoftAuthenticator.create({ alg }) },
+        'signature_invalid',
+      );
     });
   }
 });

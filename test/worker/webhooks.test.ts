@@ -12,7 +12,14 @@ import { EXPIRY_GRACE_MS, expiredUntold } from '../../worker/vault/storage/ticke
 import { openTicket } from '../../worker/http/ticket';
 import { vaultState } from '../../worker/vault/state-seam';
 import { assertion, call, expectProblem, pendingApproval, verify } from './harness';
-import { checkpointSize, deliveriesOf, nextTry, receiver, untilSent, verified } from './webhook-receiver';
+import {
+  checkpointSize,
+  deliveriesOf,
+  nextTry,
+  receiver,
+  untilSent,
+  verified,
+} from './webhook-receiver';
 
 let HOOK = '';
 let restore: (() => void) | undefined;
@@ -32,7 +39,10 @@ function listen(answers: (number | 'throw')[] = []) {
 describe('action.approved', () => {
   it('is POSTed once the approval commits, signed per Standard Webhooks, with the receipt and the reference, never the ticket', async () => {
     const sent = listen();
-    const { userId, ticket, auth, actionHash, statusToken } = await pendingApproval({}, { callbackUrl: HOOK, reference: 'order-7' });
+    const { userId, ticket, auth, actionHash, statusToken } = await pendingApproval(
+      {},
+      { callbackUrl: HOOK, reference: 'order-7' },
+    );
     const approved = await verify(ticket, await assertion(ticket, auth));
     expect(approved.status).toBe(200);
     await untilSent(sent, 1, userId, 0);
@@ -44,12 +54,21 @@ describe('action.approved', () => {
     expect(s!.headers['webhook-id']).toMatch(/^msg_[A-Za-z0-9_-]{22}$/);
     expect(s!.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
     const event = verified(s!);
-    expect(event).toEqual({ type: 'action.approved', actionHash, user: { id: userId }, reference: 'order-7', receipt: approved.body.receipt, checkpoint: expect.any(String), at: expect.any(Number) });
+    expect(event).toEqual({
+      type: 'action.approved',
+      actionHash,
+      user: { id: userId },
+      reference: 'order-7',
+      receipt: approved.body.receipt,
+      checkpoint: expect.any(String),
+      at: expect.any(Number),
+    });
     // The user's log after the event: enrolled, approved.
     expect(await checkpointSize(event.checkpoint, userId)).toBe(2);
     expect(Math.abs(event.at - Date.now() / 1000)).toBeLessThan(600);
     const everything = JSON.stringify(s);
-    for (const secret of [ticket, ticket.split('.')[1]!, statusToken]) expect(everything).not.toContain(secret);
+    for (const secret of [ticket, ticket.split('.')[1]!, statusToken])
+      expect(everything).not.toContain(secret);
   });
 
   it('a tampered body or a foreign secret does not verify', async () => {
@@ -58,10 +77,16 @@ describe('action.approved', () => {
     await verify(ticket, await assertion(ticket, auth));
     await untilSent(sent, 1, userId, 0);
     const s = sent[0]!;
-    expect(() => verified({ ...s, body: s.body.replace('action.approved', 'action.burned') })).toThrow();
-    expect(() => verified({ ...s, headers: { ...s.headers, 'webhook-id': 'msg_other' } })).toThrow();
+    expect(() =>
+      verified({ ...s, body: s.body.replace('action.approved', 'action.burned') }),
+    ).toThrow();
+    expect(() =>
+      verified({ ...s, headers: { ...s.headers, 'webhook-id': 'msg_other' } }),
+    ).toThrow();
     const { Webhook } = await import('standardwebhooks');
-    expect(() => new Webhook(`whsec_${btoa('another secret of 24 bytes!')}`).verify(s.body, s.headers)).toThrow();
+    expect(() =>
+      new Webhook(`whsec_${btoa('another secret of 24 bytes!')}`).verify(s.body, s.headers),
+    ).toThrow();
   });
 
   it('a receiver that fails three times gets retries under the same id, each signed with its own timestamp, then success', async () => {
@@ -90,7 +115,9 @@ describe('action.approved', () => {
 
   it('is tried at least five times over at least an hour, then dropped with a log line naming only its id and origin', async () => {
     expect(MAX_TRIES).toBeGreaterThanOrEqual(5);
-    expect(RETRY_DELAYS_MS.slice(0, MAX_TRIES - 1).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3_600_000);
+    expect(
+      RETRY_DELAYS_MS.slice(0, MAX_TRIES - 1).reduce((a, b) => a + b, 0),
+    ).toBeGreaterThanOrEqual(3_600_000);
     const sent = listen(Array(MAX_TRIES).fill(500));
     const { userId, ticket, auth } = await pendingApproval({}, { callbackUrl: HOOK });
     await verify(ticket, await assertion(ticket, auth));
@@ -136,14 +163,19 @@ describe('action.approved', () => {
     const approved = await verify(ticket, await assertion(ticket, auth));
     expect(approved.status).toBe(200);
     await untilSent(sent, 1, userId, 1);
-    expect((await call('GET', `/v1/actions/${ticket}/status`)).body).toEqual({ state: 'approved', receipt: approved.body.receipt });
+    expect((await call('GET', `/v1/actions/${ticket}/status`)).body).toEqual({
+      state: 'approved',
+      receipt: approved.body.receipt,
+    });
   });
 
   it('is queued when the vault no longer holds the ticket in memory (its row says it has a callbackUrl)', async () => {
     const sent = listen();
     const { userId, ticket, auth } = await pendingApproval({}, { callbackUrl: HOOK });
     // As after an eviction: the approval reads the ticket's row, callbackUrl included.
-    await runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (vault) => vaultState(vault).pending.clear());
+    await runInDurableObject(env.VAULT.get(env.VAULT.idFromName(userId)), (vault) =>
+      vaultState(vault).pending.clear(),
+    );
     expect((await verify(ticket, await assertion(ticket, auth))).status).toBe(200);
     await untilSent(sent, 1, userId, 0);
     expect(verified(sent[0]!).type).toBe('action.approved');
@@ -161,14 +193,24 @@ describe('action.approved', () => {
 describe('action.burned and action.expired', () => {
   it('the fifth failed attempt sends action.burned once, without a receipt', async () => {
     const sent = listen();
-    const { userId, ticket, auth, actionHash } = await pendingApproval({}, { callbackUrl: HOOK, reference: 'b-1' });
+    const { userId, ticket, auth, actionHash } = await pendingApproval(
+      {},
+      { callbackUrl: HOOK, reference: 'b-1' },
+    );
     const bad = await assertion(ticket, auth, { signature: 'flip' });
     for (let i = 0; i < 5; i++) expectProblem(await verify(ticket, bad), 422, 'signature_invalid');
     expectProblem(await verify(ticket, bad), 429, 'rate_limited');
     await untilSent(sent, 1, userId, 0);
     expect(sent).toHaveLength(1);
     const event = verified(sent[0]!);
-    expect(event).toEqual({ type: 'action.burned', actionHash, user: { id: userId }, reference: 'b-1', checkpoint: expect.any(String), at: expect.any(Number) });
+    expect(event).toEqual({
+      type: 'action.burned',
+      actionHash,
+      user: { id: userId },
+      reference: 'b-1',
+      checkpoint: expect.any(String),
+      at: expect.any(Number),
+    });
     // enrolled, failed (the first failure), burned.
     expect(await checkpointSize(event.checkpoint, userId)).toBe(3);
   });
@@ -178,7 +220,8 @@ describe('action.burned and action.expired', () => {
     const { ticket, expiresAt } = await pendingApproval({}, { callbackUrl: HOOK, ttl: 60 });
     const { vault } = await openTicket(env, ticket);
     const expiry = Date.parse(expiresAt);
-    const untold = (at: number) => runInDurableObject(vault, (_i, state) => expiredUntold(state.storage.sql, at).length);
+    const untold = (at: number) =>
+      runInDurableObject(vault, (_i, state) => expiredUntold(state.storage.sql, at).length);
     expect(await untold(expiry)).toBe(0);
     expect(await untold(expiry + EXPIRY_GRACE_MS - 1)).toBe(0);
     expect(await untold(expiry + EXPIRY_GRACE_MS)).toBe(1);
@@ -187,16 +230,28 @@ describe('action.burned and action.expired', () => {
 
   it('the expiry is told by the alarm soon after the expiry, with nobody polling', async () => {
     const sent = listen();
-    const { userId, actionHash, expiresAt } = await pendingApproval({}, { callbackUrl: HOOK, ttl: 1 });
+    const { userId, actionHash, expiresAt } = await pendingApproval(
+      {},
+      { callbackUrl: HOOK, ttl: 1 },
+    );
     await untilSent(sent, 1, userId, 0);
     const event = verified(sent[0]!);
-    expect(event).toEqual({ type: 'action.expired', actionHash, user: { id: userId }, checkpoint: expect.any(String), at: Date.parse(expiresAt) / 1000 });
+    expect(event).toEqual({
+      type: 'action.expired',
+      actionHash,
+      user: { id: userId },
+      checkpoint: expect.any(String),
+      at: Date.parse(expiresAt) / 1000,
+    });
     expect(await checkpointSize(event.checkpoint, userId)).toBe(1);
   });
 
   it('an approved ticket is never told as expired: once its approval is delivered, the alarm has nothing left', async () => {
     const sent = listen();
-    const { userId, ticket, auth, expiresAt } = await pendingApproval({}, { callbackUrl: HOOK, ttl: 60 });
+    const { userId, ticket, auth, expiresAt } = await pendingApproval(
+      {},
+      { callbackUrl: HOOK, ttl: 60 },
+    );
     await verify(ticket, await assertion(ticket, auth));
     await untilSent(sent, 1, userId, 0);
     const vault = env.VAULT.get(env.VAULT.idFromName(userId));

@@ -70,7 +70,10 @@ async function check(data: BatchAnswer): Promise<HTMLElement | undefined> {
 }
 
 /** Hand over the widget's `Failure` class and its messages (which get this part's); returns what the element calls. */
-export function init({ Failure: F, messages }: {
+export function init({
+  Failure: F,
+  messages,
+}: {
   Failure: new (code: 'batch_mismatch', retry: boolean) => Error;
   messages: Record<string, string>;
 }) {

@@ -14,8 +14,16 @@ import type { BatchPart } from './engine';
 /** Path and version of the batch part (scripts/build-widget.mjs fills it in). */
 declare const PSEA_BATCH_PATH: string | undefined;
 
-const part = lazy<BatchPart>(typeof PSEA_BATCH_PATH == 'string' ? PSEA_BATCH_PATH : '/pages/batch.js', () => ({ Failure, messages: MESSAGES }));
+const part = lazy<BatchPart>(
+  typeof PSEA_BATCH_PATH == 'string' ? PSEA_BATCH_PATH : '/pages/batch.js',
+  () => ({ Failure, messages: MESSAGES }),
+);
 
 /** The answer, with the drawn list as `list` when it is a batch's; `batch_mismatch` (final) when it does not hold together. */
-export const withBatch = async <T extends { action?: object; items?: unknown }>(data: T, endpoint: string): Promise<T> =>
-  data.items !== undefined || 'batch' in (data.action ?? {}) ? (await part(endpoint)).prepare(data) : data;
+export const withBatch = async <T extends { action?: object; items?: unknown }>(
+  data: T,
+  endpoint: string,
+): Promise<T> =>
+  data.items !== undefined || 'batch' in (data.action ?? {})
+    ? (await part(endpoint)).prepare(data)
+    : data;

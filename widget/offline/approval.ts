@@ -24,11 +24,18 @@ export interface OfflineData extends ActionJSON {
 }
 
 /** Everything the element shows and signs, from the bundle and the action alone. */
-export async function offlineData(endpoint: string, jwt: unknown, rawAction: unknown, rawDisplay: unknown): Promise<OfflineData> {
+export async function offlineData(
+  endpoint: string,
+  jwt: unknown,
+  rawAction: unknown,
+  rawDisplay: unknown,
+): Promise<OfflineData> {
   const bundle = readBundle(jwt);
   const action = plainJson(rawAction) as ActionJSON['action'];
-  const display = rawDisplay === undefined ? undefined : (plainJson(rawDisplay) as ActionJSON['display']);
-  if (action === null || typeof action !== 'object' || typeof action.type !== 'string') throw new deps.Failure('invalid_request', false);
+  const display =
+    rawDisplay === undefined ? undefined : (plainJson(rawDisplay) as ActionJSON['display']);
+  if (action === null || typeof action !== 'object' || typeof action.type !== 'string')
+    throw new deps.Failure('invalid_request', false);
   let act: string, dsp: string | undefined;
   try {
     act = await jcsHash(action);
@@ -39,7 +46,15 @@ export async function offlineData(endpoint: string, jwt: unknown, rawAction: unk
   const { iss, aud, sub, exp } = bundle;
   const rec = { endpoint, sub, aud, act, exp, ...(dsp ? { dsp } : {}) };
   const all = await records();
-  const stored = all.find((r) => r.proof && r.endpoint === endpoint && r.sub === sub && r.aud === aud && r.act === act && r.dsp === dsp);
+  const stored = all.find(
+    (r) =>
+      r.proof &&
+      r.endpoint === endpoint &&
+      r.sub === sub &&
+      r.aud === aud &&
+      r.act === act &&
+      r.dsp === dsp,
+  );
   const used = new Set(all.map((r) => r.nonce));
   const blocked =
     exp * 1000 <= Date.now()
@@ -54,7 +69,12 @@ export async function offlineData(endpoint: string, jwt: unknown, rawAction: unk
     display,
     actionHash: act,
     statement: { v: 1, iss, aud, sub, act, nonce: '' },
-    options: { challenge: '', rpId: bundle.rp.id, allowCredentials: bundle.creds.map(({ id }) => ({ id, type: 'public-key' })), userVerification: 'required' },
+    options: {
+      challenge: '',
+      rpId: bundle.rp.id,
+      allowCredentials: bundle.creds.map(({ id }) => ({ id, type: 'public-key' })),
+      userVerification: 'required',
+    },
     bundle,
     rec,
     stored,
@@ -69,11 +89,24 @@ export async function offlineCeremony(data: OfflineData): Promise<GrantRecord> {
   if (!nonce) throw new deps.Failure('no_grant', false);
   try {
     const statement = {
-      v: 1, iss: bundle.iss, aud: bundle.aud, sub: bundle.sub, act: rec.act, ...(rec.dsp ? { dsp: rec.dsp } : {}),
-      nonce, mode: 'offline', signed_at: Math.floor(Date.now() / 1000),
+      v: 1,
+      iss: bundle.iss,
+      aud: bundle.aud,
+      sub: bundle.sub,
+      act: rec.act,
+      ...(rec.dsp ? { dsp: rec.dsp } : {}),
+      nonce,
+      mode: 'offline',
+      signed_at: Math.floor(Date.now() / 1000),
     };
-    const assertion = await deps.sign({ optionsJSON: { ...data.options, challenge: await jcsHash(statement) } });
-    return { ...rec, nonce, proof: { action, ...(display === undefined ? {} : { display }), statement, assertion } };
+    const assertion = await deps.sign({
+      optionsJSON: { ...data.options, challenge: await jcsHash(statement) },
+    });
+    return {
+      ...rec,
+      nonce,
+      proof: { action, ...(display === undefined ? {} : { display }), statement, assertion },
+    };
   } catch (e) {
     await release(nonce);
     throw e;

@@ -22,7 +22,8 @@ export interface Bundle {
 const part = (segment: string | undefined): Record<string, unknown> =>
   JSON.parse(new TextDecoder().decode(base64URLStringToBuffer(segment ?? '')));
 
-const strings = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string');
+const strings = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string');
 
 /** The bundle's claims, checked for the shape the element reads; else a final `bundle_invalid`. */
 export function readBundle(jwt: unknown): Bundle {

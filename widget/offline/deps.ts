@@ -8,4 +8,8 @@
 import type { startAuthentication } from '@simplewebauthn/browser';
 import type { Failure } from '../api';
 
-export const deps = {} as { Failure: typeof Failure; sign: typeof startAuthentication; messages: Record<string, string> };
+export const deps = {} as {
+  Failure: typeof Failure;
+  sign: typeof startAuthentication;
+  messages: Record<string, string>;
+};

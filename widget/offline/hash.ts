@@ -35,5 +35,7 @@ function fail(): never {
 
 /** base64url(SHA-256(UTF-8(JCS(value)))): actionHash, dsp, and the challenge of a statement. */
 export async function jcsHash(value: unknown): Promise<string> {
-  return bufferToBase64URLString(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(jcs(value))));
+  return bufferToBase64URLString(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(jcs(value))),
+  );
 }

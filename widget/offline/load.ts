@@ -12,4 +12,8 @@ import type { OfflineEngine } from './engine';
 /** Path and version of the offline part (scripts/build-widget.mjs fills it in). */
 declare const PSEA_OFFLINE_PATH: string;
 
-export const offlineEngine: () => Promise<OfflineEngine> = lazy(PSEA_OFFLINE_PATH, () => ({ Failure, sign: startAuthentication, messages: MESSAGES }));
+export const offlineEngine: () => Promise<OfflineEngine> = lazy(PSEA_OFFLINE_PATH, () => ({
+  Failure,
+  sign: startAuthentication,
+  messages: MESSAGES,
+}));

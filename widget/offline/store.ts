@@ -32,7 +32,10 @@ const done = <T>(r: IDBRequest<T> | IDBTransaction, value?: () => T): Promise<T>
   });
 
 /** Run `fn` in one transaction on the store; resolve with its value once committed. */
-async function tx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => Promise<T> | T): Promise<T> {
+async function tx<T>(
+  mode: IDBTransactionMode,
+  fn: (s: IDBObjectStore) => Promise<T> | T,
+): Promise<T> {
   db ??= new Promise((resolve, reject) => {
     const open = indexedDB.open('psea-offline', 1);
     open.onupgradeneeded = () => open.result.createObjectStore('grants', { keyPath: 'nonce' });
@@ -49,7 +52,10 @@ async function tx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => Promis
 export const records = (): Promise<GrantRecord[]> => tx('readonly', (s) => done(s.getAll()));
 
 /** Mark the first of the bundle's nonces not used on this device as used, and return it (undefined: none left). */
-export const reserve = (bundle: Bundle, rec: Omit<GrantRecord, 'nonce'>): Promise<string | undefined> =>
+export const reserve = (
+  bundle: Bundle,
+  rec: Omit<GrantRecord, 'nonce'>,
+): Promise<string | undefined> =>
   tx('readwrite', async (s) => {
     const used = new Set(await done(s.getAllKeys()));
     const nonce = bundle.grants.find((g) => !used.has(g));

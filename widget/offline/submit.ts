@@ -13,21 +13,37 @@ import type { OfflineEngine } from './engine';
 import type { GrantRecord } from './store';
 
 /** What became of one proof: its receipt, or the refusal. */
-export type Outcome = { rec: GrantRecord; receipt: string; fail?: undefined } | { rec: GrantRecord; receipt?: undefined; fail: Failure };
+export type Outcome =
+  | { rec: GrantRecord; receipt: string; fail?: undefined }
+  | { rec: GrantRecord; receipt?: undefined; fail: Failure };
 
-const final = (f: Failure): boolean => f.status >= 400 && f.status < 500 && f.status !== 408 && f.status !== 429;
+const final = (f: Failure): boolean =>
+  f.status >= 400 && f.status < 500 && f.status !== 408 && f.status !== 429;
 
 /**
  * Post every stored proof (read through the loaded offline part) for `endpoint` and user `sub`, oldest grant first;
  * `each` hears every settled one. Resolves false when one was kept (no answer, 5xx).
  */
-export async function submitStored(engine: OfflineEngine, endpoint: string, sub: string, each: (o: Outcome) => void): Promise<boolean> {
+export async function submitStored(
+  engine: OfflineEngine,
+  endpoint: string,
+  sub: string,
+  each: (o: Outcome) => void,
+): Promise<boolean> {
   const run = async (): Promise<boolean> => {
     for (const rec of await engine.records()) {
       if (!rec.proof || rec.endpoint !== endpoint || rec.sub !== sub) continue;
       let outcome: Outcome;
       try {
-        outcome = { rec, receipt: (await call<{ receipt: string }>(`${endpoint.replace(/\/+$/, '')}/v1/offline-proofs`, rec.proof)).receipt };
+        outcome = {
+          rec,
+          receipt: (
+            await call<{ receipt: string }>(
+              `${endpoint.replace(/\/+$/, '')}/v1/offline-proofs`,
+              rec.proof,
+            )
+          ).receipt,
+        };
       } catch (e) {
         const fail = e instanceof Failure ? e : new Failure('network_error', true);
         if (!final(fail)) return false;

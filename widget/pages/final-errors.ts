@@ -19,7 +19,10 @@ const FINAL: Record<string, [string, string]> = {
   origin_mismatch: NOT_HERE,
   origin_not_allowed: NOT_HERE,
   // v3: the quorum this ticket belongs to is closed; the widget's status says why (docs/quorum.md).
-  quorum_closed: ['Nothing more to approve', 'This request no longer needs your approval. You can close this page.'],
+  quorum_closed: [
+    'Nothing more to approve',
+    'This request no longer needs your approval. You can close this page.',
+  ],
   ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED: [
     'Passkey already set up',
     'This passkey is already registered for your account. You can close this page.',
@@ -27,11 +30,17 @@ const FINAL: Record<string, [string, string]> = {
 };
 
 /** Listen for the element's final errors; `finish` sets the heading, the note and `data-state`. */
-export function wireFinalErrors(finish: (title: string, text: string, state: 'done' | 'gone') => void): void {
+export function wireFinalErrors(
+  finish: (title: string, text: string, state: 'done' | 'gone') => void,
+): void {
   document.addEventListener('psea-error', (e) => {
     const code = (e as CustomEvent<PseaErrorDetail>).detail.code;
     const copy = FINAL[code];
     if (!copy) return;
-    finish(copy[0], copy[1], code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED' ? 'done' : 'gone');
+    finish(
+      copy[0],
+      copy[1],
+      code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED' ? 'done' : 'gone',
+    );
   });
 }

@@ -18,15 +18,24 @@ const CHECK_MS = 4000;
 
 /** What the page says when the open disclosure finds its ticket gone. */
 const GONE: Record<string, [string, string]> = {
-  ticket_used: ['Already approved', 'This request was approved, perhaps on your other device. You can close this page.'],
+  ticket_used: [
+    'Already approved',
+    'This request was approved, perhaps on your other device. You can close this page.',
+  ],
   ticket_expired: ['This request expired', 'Ask for a new one.'],
 };
-const GONE_OTHER: [string, string] = ['This request can no longer be approved', 'Ask for a new one.'];
+const GONE_OTHER: [string, string] = [
+  'This request can no longer be approved',
+  'Ask for a new one.',
+];
 
 /** The ticket's problem code when it is dead, `undefined` while pending or when the answer says nothing. */
 async function deadCode(ticket: string): Promise<string | undefined> {
   try {
-    const res = await fetch(`/v1/actions/${encodeURIComponent(ticket)}`, { cache: 'no-store', credentials: 'omit' });
+    const res = await fetch(`/v1/actions/${encodeURIComponent(ticket)}`, {
+      cache: 'no-store',
+      credentials: 'omit',
+    });
     if (res.ok) return undefined;
     const code = ((await res.json().catch(() => null)) as { code?: unknown } | null)?.code;
     return typeof code === 'string' && DEAD.has(code) ? code : undefined;
@@ -36,7 +45,9 @@ async function deadCode(ticket: string): Promise<string | undefined> {
 }
 
 /** Wire the disclosure to the approve element. `finish` sets the page's final heading, note and `data-state`. */
-export function wireHandoff(finish: (title: string, text: string, state: 'done' | 'gone') => void): void {
+export function wireHandoff(
+  finish: (title: string, text: string, state: 'done' | 'gone') => void,
+): void {
   const handoff = document.getElementById('handoff') as HTMLDetailsElement | null;
   const element = document.querySelector('psea-approve');
   const ticket = element?.getAttribute('ticket');

@@ -14,7 +14,8 @@ declare global {
   var litNonce: string | undefined;
 }
 
-globalThis.litNonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || undefined;
+globalThis.litNonce =
+  document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || undefined;
 
 const heading = document.getElementById('heading');
 const note = document.getElementById('note');
@@ -29,9 +30,15 @@ function finish(title: string, text: string, state: 'done' | 'gone' = 'done'): v
 document.addEventListener('psea-approved', (e) => {
   // v3, a quorum: the element's status line says whether others must still approve.
   const quorum = (e as CustomEvent<{ quorum?: { state: string } }>).detail.quorum;
-  if (quorum && quorum.state !== 'approved') return finish('Approved', 'Your approval is recorded. Others must still approve; you can close this page.');
+  if (quorum && quorum.state !== 'approved')
+    return finish(
+      'Approved',
+      'Your approval is recorded. Others must still approve; you can close this page.',
+    );
   finish('Approved', 'Done. You can close this page.');
 });
-document.addEventListener('psea-enrolled', () => finish('Passkey created', 'Done. You can close this page.'));
+document.addEventListener('psea-enrolled', () =>
+  finish('Passkey created', 'Done. You can close this page.'),
+);
 wireHandoff(finish);
 wireFinalErrors(finish);

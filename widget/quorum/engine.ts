@@ -9,7 +9,14 @@
  */
 import type { TemplateResult } from 'lit';
 import type { QuorumDeps } from './deps';
-import { QUORUM_MESSAGES, renderQuorum, waitingFor, type PseaQuorumApprovedDetail, type QuorumSummary, type QuorumView } from './view';
+import {
+  QUORUM_MESSAGES,
+  renderQuorum,
+  waitingFor,
+  type PseaQuorumApprovedDetail,
+  type QuorumSummary,
+  type QuorumView,
+} from './view';
 
 type Data = { quorum?: QuorumView } | undefined;
 
@@ -28,15 +35,30 @@ interface Host {
 type Msg = (key: string) => string;
 
 /** The element's text for `key` on a quorum ticket, or undefined for its own. */
-function text(key: string, q: QuorumView, after: QuorumSummary | undefined, msg: Msg): string | undefined {
-  if (key === 'quorum') return after?.state === 'approved' ? msg('quorumMet') : after ? waitingFor(q, after, msg) : undefined;
-  if (key === 'quorum_closed' && q.state !== 'pending') return msg(`quorumClosed_${after?.state ?? q.state}`);
+function text(
+  key: string,
+  q: QuorumView,
+  after: QuorumSummary | undefined,
+  msg: Msg,
+): string | undefined {
+  if (key === 'quorum')
+    return after?.state === 'approved'
+      ? msg('quorumMet')
+      : after
+        ? waitingFor(q, after, msg)
+        : undefined;
+  if (key === 'quorum_closed' && q.state !== 'pending')
+    return msg(`quorumClosed_${after?.state ?? q.state}`);
   return (QUORUM_MESSAGES as Record<string, string>)[key];
 }
 
 /** The loaded view with who has approved now, this approver included. */
 function merge(q: QuorumView, after: QuorumSummary): QuorumView {
-  return { ...q, state: after.state, groups: q.groups.map((g, i) => ({ ...g, approved: after.groups[i]?.approved ?? g.approved })) };
+  return {
+    ...q,
+    state: after.state,
+    groups: q.groups.map((g, i) => ({ ...g, approved: after.groups[i]?.approved ?? g.approved })),
+  };
 }
 
 export function init(d: QuorumDeps & { Failure: new (code: string, retry: boolean) => unknown }) {
@@ -45,12 +67,19 @@ export function init(d: QuorumDeps & { Failure: new (code: string, retry: boolea
     const el = element as Host;
     const own = Object.getPrototypeOf(el) as Host;
     let after: QuorumSummary | undefined;
-    el.blocked = (data) => (data?.quorum && data.quorum.state !== 'pending' ? new d.Failure('quorum_closed', false) : own.blocked.call(el, data));
+    el.blocked = (data) =>
+      data?.quorum && data.quorum.state !== 'pending'
+        ? new d.Failure('quorum_closed', false)
+        : own.blocked.call(el, data);
     el.msg = (key) => {
       const q = el._data?.quorum;
-      return (q && el.messages?.[key] === undefined && text(key, q, after, el.msg)) || own.msg.call(el, key);
+      return (
+        (q && el.messages?.[key] === undefined && text(key, q, after, el.msg)) ||
+        own.msg.call(el, key)
+      );
     };
-    el.statusKey = (state, data) => (state === 'done' && after && data?.quorum ? 'quorum' : own.statusKey.call(el, state, data));
+    el.statusKey = (state, data) =>
+      state === 'done' && after && data?.quorum ? 'quorum' : own.statusKey.call(el, state, data);
     el.succeed = (result) => {
       const r = result as PseaQuorumApprovedDetail;
       const q = el._data?.quorum;
@@ -60,7 +89,9 @@ export function init(d: QuorumDeps & { Failure: new (code: string, retry: boolea
       el.emit('psea-approved', r);
     };
     el.renderBody = (data) =>
-      data?.quorum ? d.html`${own.renderBody.call(el, data)}${renderQuorum(d, data.quorum, el.msg)}` : own.renderBody.call(el, data);
+      data?.quorum
+        ? d.html`${own.renderBody.call(el, data)}${renderQuorum(d, data.quorum, el.msg)}`
+        : own.renderBody.call(el, data);
   }
   return { attach };
 }

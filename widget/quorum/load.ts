@@ -8,4 +8,9 @@ import type { QuorumEngine } from './engine';
 /** Path and version of the quorum part (scripts/build-widget.mjs fills it in). */
 declare const PSEA_QUORUM_PATH: string;
 
-export const quorumEngine = lazy<QuorumEngine>(PSEA_QUORUM_PATH, () => ({ html, nothing, visible, Failure }));
+export const quorumEngine = lazy<QuorumEngine>(PSEA_QUORUM_PATH, () => ({
+  html,
+  nothing,
+  visible,
+  Failure,
+}));

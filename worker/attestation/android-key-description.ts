@@ -10,7 +10,9 @@ import { certificateExtension } from '../../packages/psea/src/internal/certifica
  * The leaf's KeyDescription, or undefined when it has none or it cannot be read.
  * @example const kd = keyDescription(chain[0]); kd?.teeEnforced.origin // 0: generated
  */
-export function keyDescription(leaf: Uint8Array<ArrayBuffer> | undefined): KeyDescription | undefined {
+export function keyDescription(
+  leaf: Uint8Array<ArrayBuffer> | undefined,
+): KeyDescription | undefined {
   const value = leaf && certificateExtension(leaf, id_ce_keyDescription);
   try {
     return value ? AsnParser.parse(value, KeyDescription) : undefined;

@@ -31,7 +31,12 @@ import { keystoreAppIsPlayServices, safetyNetAppIsPlayServices } from './play-se
 import { refuseImportedAndroidKey } from './refuse-imported-android-key';
 import { refuseRevoked } from './refuse-revoked';
 import { ANCHORED_FORMATS, type AnchoredFormat } from '../policy/types';
-import { VENDOR_ROOTED_FORMATS, type AttestationFacts, type MetadataEntry, type Trust } from './types';
+import {
+  VENDOR_ROOTED_FORMATS,
+  type AttestationFacts,
+  type MetadataEntry,
+  type Trust,
+} from './types';
 
 function isAnchored(fmt: string): fmt is AnchoredFormat {
   return (ANCHORED_FORMATS as readonly string[]).includes(fmt);
@@ -58,9 +63,15 @@ function leafNamesModel(leaf: Uint8Array<ArrayBuffer> | undefined): boolean {
  * (fido-u2f claims no model: the library holds its AAGUID to zero. Any other
  * format must name its model, even one that claims the zero AAGUID.)
  */
-async function attestsModel(fmt: AnchoredFormat, chain: Uint8Array<ArrayBuffer>[], trust: Trust, entry: MetadataEntry | undefined): Promise<boolean> {
+async function attestsModel(
+  fmt: AnchoredFormat,
+  chain: Uint8Array<ArrayBuffer>[],
+  trust: Trust,
+  entry: MetadataEntry | undefined,
+): Promise<boolean> {
   let roots = modelRoots(entry);
-  if (fmt === 'packed' && !leafNamesModel(chain[0])) roots = roots.filter((r) => !sharedRoots(trust.metadata).has(r));
+  if (fmt === 'packed' && !leafNamesModel(chain[0]))
+    roots = roots.filter((r) => !sharedRoots(trust.metadata).has(r));
   if (await chainReachesAnchor(chain, roots)) return true;
   const configured = trust.anchors[fmt] ?? [];
   return (fmt === 'fido-u2f' || leafNamesModel(chain[0])) && chainReachesAnchor(chain, configured);
@@ -71,7 +82,10 @@ async function attestsModel(fmt: AnchoredFormat, chain: Uint8Array<ArrayBuffer>[
  * for a key or a device: Apple's always comes from Apple's authenticator;
  * an Android one only when Google Play services made it.
  */
-function vendorVouchesForModel(reg: Pick<VerifiedRegistration, 'fmt' | 'attStmt'>, kd: KeyDescription | undefined): boolean {
+function vendorVouchesForModel(
+  reg: Pick<VerifiedRegistration, 'fmt' | 'attStmt'>,
+  kd: KeyDescription | undefined,
+): boolean {
   if (reg.fmt === 'android-key') return kd !== undefined && keystoreAppIsPlayServices(kd);
   if (reg.fmt === 'android-safetynet') return safetyNetAppIsPlayServices(reg.attStmt);
   return true;
@@ -89,7 +103,10 @@ export async function assessAttestation(
   const entry = trust.metadata.entries.get(reg.aaguid);
   // Refuse a model FIDO reports revoked or compromised, attested or not.
   if (entry && isRefused(entry)) {
-    throw new ProblemError('attestation_rejected', 'authenticator model reported revoked or compromised by FIDO metadata');
+    throw new ProblemError(
+      'attestation_rejected',
+      'authenticator model reported revoked or compromised by FIDO metadata',
+    );
   }
   const chain = attestationChain(reg.fmt, reg.attStmt);
   // Refuse chains with a certificate the relying party knows is revoked.
@@ -99,7 +116,8 @@ export async function assessAttestation(
   if (reg.fmt === 'android-key') refuseImportedAndroidKey(kd);
 
   let attested = false;
-  if (VENDOR_ROOTED_FORMATS.has(reg.fmt)) attested = chain.length > 0 && vendorVouchesForModel(reg, kd);
+  if (VENDOR_ROOTED_FORMATS.has(reg.fmt))
+    attested = chain.length > 0 && vendorVouchesForModel(reg, kd);
   else if (isAnchored(reg.fmt)) attested = await attestsModel(reg.fmt, chain, trust, entry);
   return { attested, name: entry?.name ?? null };
 }

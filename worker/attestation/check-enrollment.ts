@@ -7,7 +7,11 @@
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { admitEnrollment } from '../policy/check-credential';
 import type { Policy } from '../policy/types';
-import { verifyRegistration, type RegistrationExpectation, type VerifiedRegistration } from '../webauthn/verify-registration';
+import {
+  verifyRegistration,
+  type RegistrationExpectation,
+  type VerifiedRegistration,
+} from '../webauthn/verify-registration';
 import { assessAttestation } from './assess-attestation';
 import type { AttestationFacts, Trust } from './types';
 

@@ -11,8 +11,6 @@ import { chainReachesAnchor } from '../../packages/psea/src/evidence/attestation
 import { FIDO_MDS_ROOT_PEM } from './mds-root';
 import type { MetadataFile } from './types';
 
-export { REFUSED_STATUSES } from './types';
-
 /** JWS algorithms MDS BLOBs are signed with, as COSE algorithm ids for the library. */
 const JWS_ALGS = { RS256: -257, ES256: -7 } as const;
 
@@ -29,7 +27,10 @@ const PayloadSchema = z.object({
     z.object({
       aaguid: z.string().optional(),
       metadataStatement: z
-        .object({ description: z.string().optional(), attestationRootCertificates: z.array(z.string()).optional() })
+        .object({
+          description: z.string().optional(),
+          attestationRootCertificates: z.array(z.string()).optional(),
+        })
         .optional(),
       statusReports: z.array(z.object({ status: z.string() })).default([]),
     }),
@@ -70,7 +71,9 @@ function part<T>(schema: z.ZodType<T>, b64url: string, what: string): T {
   const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new Error(`BLOB ${what}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw new Error(
+      `BLOB ${what}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return result.data;
 }
@@ -80,9 +83,13 @@ function part<T>(schema: z.ZodType<T>, b64url: string, what: string): T {
  * @throws Error naming what failed: chain, signature, payload shape or staleness.
  * @example const payload = await verifyMetadataBlob(await readFile('blob.jwt', 'utf8'));
  */
-export async function verifyMetadataBlob(jwt: string, options: BlobOptions = {}): Promise<MdsPayload> {
+export async function verifyMetadataBlob(
+  jwt: string,
+  options: BlobOptions = {},
+): Promise<MdsPayload> {
   const parts = jwt.trim().split('.');
-  if (parts.length !== 3 || parts.some((p) => !isoBase64URL.isBase64URL(p))) throw new Error('BLOB is not a compact JWS');
+  if (parts.length !== 3 || parts.some((p) => !isoBase64URL.isBase64URL(p)))
+    throw new Error('BLOB is not a compact JWS');
   const [h, p, s] = parts as [string, string, string];
   const header = part(HeaderSchema, h, 'header');
   let chain: Uint8Array<ArrayBuffer>[];
@@ -114,7 +121,9 @@ export async function verifyMetadataBlob(jwt: string, options: BlobOptions = {})
   // Refuse stale data unless told otherwise: statuses (compromises) may be missing.
   const now = options.now ?? new Date();
   if (!options.allowStale && new Date(`${payload.nextUpdate}T23:59:59Z`) < now) {
-    throw new Error(`BLOB is stale: nextUpdate ${payload.nextUpdate} has passed (download a new one)`);
+    throw new Error(
+      `BLOB is stale: nextUpdate ${payload.nextUpdate} has passed (download a new one)`,
+    );
   }
   return payload;
 }
@@ -125,16 +134,27 @@ export async function verifyMetadataBlob(jwt: string, options: BlobOptions = {})
  * (UAF, and U2F key identifiers) are left out: PSEA requires user
  * verification, which U2F authenticators cannot give.
  */
-export function compactMetadata(payload: MdsPayload, importedAt: Date, source = 'FIDO Alliance Metadata Service (MDS3)'): MetadataFile {
+export function compactMetadata(
+  payload: MdsPayload,
+  importedAt: Date,
+  source = 'FIDO Alliance Metadata Service (MDS3)',
+): MetadataFile {
   const entries: MetadataFile['entries'] = {};
   for (const e of payload.entries) {
     const aaguid = e.aaguid?.toLowerCase();
-    if (!aaguid || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(aaguid)) continue;
+    if (!aaguid || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(aaguid))
+      continue;
     entries[aaguid] = {
       name: e.metadataStatement?.description ?? null,
       statuses: e.statusReports.map((r) => r.status),
       roots: e.metadataStatement?.attestationRootCertificates ?? [],
     };
   }
-  return { source, no: payload.no, nextUpdate: payload.nextUpdate, importedAt: importedAt.toISOString(), entries };
+  return {
+    source,
+    no: payload.no,
+    nextUpdate: payload.nextUpdate,
+    importedAt: importedAt.toISOString(),
+    entries,
+  };
 }

@@ -18,7 +18,11 @@ const MetadataFileSchema = z.object({
   importedAt: z.string().nullable(),
   entries: z.record(
     z.string().regex(AAGUID, 'entries: keys must be lowercase AAGUIDs'),
-    z.object({ name: z.string().nullable(), statuses: z.array(z.string()), roots: z.array(z.string().min(1)) }),
+    z.object({
+      name: z.string().nullable(),
+      statuses: z.array(z.string()),
+      roots: z.array(z.string().min(1)),
+    }),
   ),
 });
 
@@ -33,7 +37,11 @@ export function parseMetadata(json: unknown): Metadata {
     throw new Error(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
   }
   const file: MetadataFile = result.data;
-  return { no: file.no, nextUpdate: file.nextUpdate, entries: new Map(Object.entries(file.entries)) };
+  return {
+    no: file.no,
+    nextUpdate: file.nextUpdate,
+    entries: new Map(Object.entries(file.entries)),
+  };
 }
 
 let cached: Metadata | Error | undefined;
@@ -58,5 +66,8 @@ export function isRefused(entry: MetadataEntry): boolean {
 
 /** AAGUIDs the metadata refuses, sorted. */
 export function refusedModels(metadata: Metadata): string[] {
-  return [...metadata.entries].filter(([, e]) => isRefused(e)).map(([aaguid]) => aaguid).sort();
+  return [...metadata.entries]
+    .filter(([, e]) => isRefused(e))
+    .map(([aaguid]) => aaguid)
+    .sort();
 }

@@ -20,7 +20,8 @@ const PLAY_SERVICES = 'com.google.android.gms';
 const PLAY_SERVICES_SIGNER = 'f0fd6c5b410f25cb25c3b53346c8972fae30f8ee7411df910480ad6b2d60db83';
 
 /** The schema types these OCTET STRINGs as OctetString, but the parser hands back bare ArrayBuffers: take either. */
-const raw = (v: ArrayBuffer | { buffer: ArrayBuffer }): ArrayBuffer => (v instanceof ArrayBuffer ? v : v.buffer);
+const raw = (v: ArrayBuffer | { buffer: ArrayBuffer }): ArrayBuffer =>
+  v instanceof ArrayBuffer ? v : v.buffer;
 const hex = (b: ArrayBuffer | Uint8Array) => isoUint8Array.toHex(new Uint8Array(b));
 
 /**
@@ -30,13 +31,15 @@ const hex = (b: ArrayBuffer | Uint8Array) => isoUint8Array.toHex(new Uint8Array(
  * @example keystoreAppIsPlayServices(keyDescription(chain[0])!)
  */
 export function keystoreAppIsPlayServices(kd: KeyDescription): boolean {
-  const id = kd.softwareEnforced.attestationApplicationId ?? kd.teeEnforced.attestationApplicationId;
+  const id =
+    kd.softwareEnforced.attestationApplicationId ?? kd.teeEnforced.attestationApplicationId;
   if (!id) return false;
   try {
     const app = AsnParser.parse(id.buffer, AttestationApplicationId);
     return (
-      app.packageInfos.some((p) => new TextDecoder().decode(raw(p.packageName)) === PLAY_SERVICES) &&
-      app.signatureDigests.some((d) => hex(raw(d)) === PLAY_SERVICES_SIGNER)
+      app.packageInfos.some(
+        (p) => new TextDecoder().decode(raw(p.packageName)) === PLAY_SERVICES,
+      ) && app.signatureDigests.some((d) => hex(raw(d)) === PLAY_SERVICES_SIGNER)
     );
   } catch {
     return false;
@@ -52,14 +55,23 @@ export function safetyNetAppIsPlayServices(attStmt: ReadonlyMap<string, unknown>
   try {
     const response = attStmt.get('response');
     if (!(response instanceof Uint8Array)) return false;
-    const payload = JSON.parse(isoBase64URL.toUTF8String(new TextDecoder().decode(response).split('.')[1] ?? '')) as {
+    const payload = JSON.parse(
+      isoBase64URL.toUTF8String(new TextDecoder().decode(response).split('.')[1] ?? ''),
+    ) as {
       apkPackageName?: unknown;
       apkCertificateDigestSha256?: unknown;
     };
-    const digests = Array.isArray(payload.apkCertificateDigestSha256) ? payload.apkCertificateDigestSha256 : [];
+    const digests = Array.isArray(payload.apkCertificateDigestSha256)
+      ? payload.apkCertificateDigestSha256
+      : [];
     return (
       payload.apkPackageName === PLAY_SERVICES &&
-      digests.some((d) => typeof d === 'string' && isoBase64URL.isBase64(d) && hex(isoBase64URL.toBuffer(d, 'base64')) === PLAY_SERVICES_SIGNER)
+      digests.some(
+        (d) =>
+          typeof d === 'string' &&
+          isoBase64URL.isBase64(d) &&
+          hex(isoBase64URL.toBuffer(d, 'base64')) === PLAY_SERVICES_SIGNER,
+      )
     );
   } catch {
     return false;

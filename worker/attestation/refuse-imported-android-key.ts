@@ -25,14 +25,24 @@ const KM_PURPOSE_SIGN = 2;
  */
 export function refuseImportedAndroidKey(kd: KeyDescription | undefined): void {
   // Fail closed: without a readable KeyDescription nothing is known of the key.
-  if (!kd) throw new ProblemError('attestation_rejected', 'android-key: no readable KeyDescription');
+  if (!kd)
+    throw new ProblemError('attestation_rejected', 'android-key: no readable KeyDescription');
   // Require the attestation itself to come from secure hardware.
-  if (kd.attestationSecurityLevel !== SecurityLevel.trustedEnvironment && kd.attestationSecurityLevel !== SecurityLevel.strongBox) {
-    throw new ProblemError('attestation_rejected', 'android-key: attested by software, not secure hardware');
+  if (
+    kd.attestationSecurityLevel !== SecurityLevel.trustedEnvironment &&
+    kd.attestationSecurityLevel !== SecurityLevel.strongBox
+  ) {
+    throw new ProblemError(
+      'attestation_rejected',
+      'android-key: attested by software, not secure hardware',
+    );
   }
   // Require the key to have been generated inside, not imported.
   if (kd.teeEnforced.origin !== KM_ORIGIN_GENERATED) {
-    throw new ProblemError('attestation_rejected', 'android-key: key not generated in secure hardware');
+    throw new ProblemError(
+      'attestation_rejected',
+      'android-key: key not generated in secure hardware',
+    );
   }
   // Require a signing key.
   if (!kd.teeEnforced.purpose?.includes(KM_PURPOSE_SIGN)) {

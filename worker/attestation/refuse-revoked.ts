@@ -12,11 +12,17 @@ import { certificateFingerprint } from '../../packages/psea/src/internal/certifi
  * @throws ProblemError `attestation_rejected` when any certificate of the chain is listed.
  * @example await refuseRevoked(chain, new Set(['64e286b7…']))
  */
-export async function refuseRevoked(chain: readonly Uint8Array<ArrayBuffer>[], revoked: ReadonlySet<string>): Promise<void> {
+export async function refuseRevoked(
+  chain: readonly Uint8Array<ArrayBuffer>[],
+  revoked: ReadonlySet<string>,
+): Promise<void> {
   if (revoked.size === 0) return;
   for (const der of chain) {
     if (revoked.has(await certificateFingerprint(der))) {
-      throw new ProblemError('attestation_rejected', 'a certificate in the attestation chain is revoked');
+      throw new ProblemError(
+        'attestation_rejected',
+        'a certificate in the attestation chain is revoked',
+      );
     }
   }
 }

@@ -5,7 +5,11 @@ import type { AnchoredFormat } from '../policy/types';
  * Hardware Attestation roots, GlobalSign Root CA for SafetyNet, Apple
  * WebAuthn Root CA): a response that verifies has a verified chain.
  */
-export const VENDOR_ROOTED_FORMATS: ReadonlySet<string> = new Set(['android-key', 'android-safetynet', 'apple']);
+export const VENDOR_ROOTED_FORMATS: ReadonlySet<string> = new Set([
+  'android-key',
+  'android-safetynet',
+  'apple',
+]);
 
 /**
  * FIDO MDS3 statuses that make an authenticator model unacceptable:

@@ -50,7 +50,8 @@ export function bodyLimit(maxSize: number, refuse: Refuse): MiddlewareHandler<Ap
     if (declared !== null) {
       return Number.parseInt(declared, 10) <= maxSize ? next() : refuse(c, 'body over 64 KiB');
     }
-    if (chunked && !(await keyed(c))) return refuse(c, 'a chunked body is refused on this route: send Content-Length');
+    if (chunked && !(await keyed(c)))
+      return refuse(c, 'a chunked body is refused on this route: send Content-Length');
     const reader = raw.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;

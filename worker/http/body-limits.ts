@@ -17,7 +17,9 @@ const MAX_BATCH_BODY_BYTES = 4 * 1024 * 1024;
 
 const tooLarge = (detail: string) => new ProblemError('payload_too_large', detail);
 
-const small = bodyLimit(MAX_BODY_BYTES, (c, detail) => problemResponse(tooLarge(detail), earlyCorsHeaders(c)));
+const small = bodyLimit(MAX_BODY_BYTES, (c, detail) =>
+  problemResponse(tooLarge(detail), earlyCorsHeaders(c)),
+);
 // The limit's own detail names 64 KiB, its usual size.
 const large = bodyLimit(MAX_BATCH_BODY_BYTES, (c, detail) =>
   problemResponse(tooLarge(detail.replace('64 KiB', '4 MiB')), earlyCorsHeaders(c)),

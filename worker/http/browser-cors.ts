@@ -7,7 +7,8 @@ const ALLOW_HEADERS = 'content-type';
 const MAX_AGE = '600';
 
 /** The browser routes: the ones the widget calls. */
-const BROWSER_PATH = /^\/v1\/(actions\/[^/]+(\/verify)?|enrollments\/[^/]+(\/approve)?|offline-proofs)$/;
+const BROWSER_PATH =
+  /^\/v1\/(actions\/[^/]+(\/verify)?|enrollments\/[^/]+(\/approve)?|offline-proofs)$/;
 
 /**
  * CORS headers for an answer made before the routes run (the 413 of the body
@@ -18,7 +19,9 @@ export function earlyCorsHeaders(c: Context<AppEnv>): Record<string, string> {
   const origin = c.req.header('origin');
   if (origin === undefined || !BROWSER_PATH.test(c.req.path)) return {};
   try {
-    return getVars(c.env).allowedOrigins.has(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {};
+    return getVars(c.env).allowedOrigins.has(origin)
+      ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
+      : {};
   } catch {
     return {}; // misconfigured: the route itself will say so
   }

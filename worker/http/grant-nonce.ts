@@ -16,7 +16,8 @@ const ID_BYTES = 32;
 const RANDOM_BYTES = 16;
 const NONCE = /^[A-Za-z0-9_-]{64}$/;
 
-const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const hex = (bytes: Uint8Array): string =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 function hexBytes(text: string): Uint8Array {
   const out = new Uint8Array(text.length / 2);
@@ -34,13 +35,15 @@ export function newGrantNonce(env: Env, userId: string): string {
 
 /** The vault of the grant this nonce names, if it is `userId`'s; anything else is no grant of theirs (404). */
 export function grantVault(env: Env, nonce: string, userId: string) {
-  if (!NONCE.test(nonce)) throw new ProblemError('ticket_not_found', 'no such offline grant for this user');
+  if (!NONCE.test(nonce))
+    throw new ProblemError('ticket_not_found', 'no such offline grant for this user');
   let id: DurableObjectId;
   try {
     id = env.VAULT.idFromString(hex(decodeB64url(nonce).subarray(0, ID_BYTES)));
   } catch {
     throw new ProblemError('ticket_not_found', 'no such offline grant for this user');
   }
-  if (!id.equals(env.VAULT.idFromName(userId))) throw new ProblemError('ticket_not_found', 'no such offline grant for this user');
+  if (!id.equals(env.VAULT.idFromName(userId)))
+    throw new ProblemError('ticket_not_found', 'no such offline grant for this user');
   return env.VAULT.get(id);
 }

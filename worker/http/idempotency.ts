@@ -43,29 +43,51 @@ async function fingerprint(method: string, path: string, body: ArrayBuffer): Pro
 }
 
 /** The answer to a repeat: the kept one, opened and marked; or the problem the record named. */
-async function refusal(reservation: Exclude<Reservation, { kind: 'reserved' }>, sealKey: CryptoKey, print: string): Promise<Response> {
+async function refusal(
+  reservation: Exclude<Reservation, { kind: 'reserved' }>,
+  sealKey: CryptoKey,
+  print: string,
+): Promise<Response> {
   if (reservation.kind === 'mismatch') {
-    throw new ProblemError('idempotency_mismatch', 'this Idempotency-Key was used with another request body');
+    throw new ProblemError(
+      'idempotency_mismatch',
+      'this Idempotency-Key was used with another request body',
+    );
   }
   if (reservation.kind === 'in_progress') {
-    throw new ProblemError('idempotency_in_progress', 'the first request with this Idempotency-Key is still being answered');
+    throw new ProblemError(
+      'idempotency_in_progress',
+      'the first request with this Idempotency-Key is still being answered',
+    );
   }
   const { answer } = reservation;
   return new Response(await unseal(sealKey, answer.body, print), {
     status: answer.status,
     // Every create's answer is no-store (worker/index.ts): so is its replay.
-    headers: { 'content-type': answer.contentType, 'cache-control': 'no-store', 'idempotent-replayed': 'true' },
+    headers: {
+      'content-type': answer.contentType,
+      'cache-control': 'no-store',
+      'idempotent-replayed': 'true',
+    },
   });
 }
 
 export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header('idempotency-key');
   if (key === undefined) return next();
-  if (!KEY.test(key)) throw new ProblemError('invalid_request', 'Idempotency-Key: 1 to 255 printable ASCII characters');
+  if (!KEY.test(key))
+    throw new ProblemError(
+      'invalid_request',
+      'Idempotency-Key: 1 to 255 printable ASCII characters',
+    );
   const env = c.env;
   const apiKey = bearerOf(c.req.header('authorization'));
   const open = () => idempotencyRecord(env, apiKey, key);
-  const print = await fingerprint(c.req.method, new URL(c.req.url).pathname, await c.req.arrayBuffer());
+  const print = await fingerprint(
+    c.req.method,
+    new URL(c.req.url).pathname,
+    await c.req.arrayBuffer(),
+  );
   const sealKey = await answerKey(apiKey, key);
   const now = Date.now();
   // RPC's types do not carry a union through: the object's own type is named here.
@@ -100,7 +122,8 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   const kept = await complete(stub)
     .catch(async () => complete(await open()))
     .catch((err: unknown) => logLost('complete', err));
-  if (kept === false) console.error('[psea] idempotency: a lease lapsed before its answer was kept');
+  if (kept === false)
+    console.error('[psea] idempotency: a lease lapsed before its answer was kept');
 });
 
 /** The answer still goes out; the key stays reserved until its lease lapses (docs/api.md). */

@@ -4,9 +4,30 @@
  * credential id) replaced by `:param`.
  */
 const FIXED = new Set([
-  'v1', 'actions', 'enrollments', 'verify', 'status', 'receipts', 'redeem', 'users', 'credentials',
-  'approve', 'enroll', 'demo', 'pages', '.well-known', 'jwks.json', 'healthz', 'widget.js', 'openapi.json',
-  'evidence', 'log', 'consistency', 'offline-grants', 'offline-proofs', 'psea-log-key',
+  'v1',
+  'actions',
+  'enrollments',
+  'verify',
+  'status',
+  'receipts',
+  'redeem',
+  'users',
+  'credentials',
+  'approve',
+  'enroll',
+  'demo',
+  'pages',
+  '.well-known',
+  'jwks.json',
+  'healthz',
+  'widget.js',
+  'openapi.json',
+  'evidence',
+  'log',
+  'consistency',
+  'offline-grants',
+  'offline-proofs',
+  'psea-log-key',
 ]);
 
 export function logPath(pathname: string): string {

@@ -18,6 +18,10 @@ export async function statusCaller(c: Context<AppEnv>): Promise<{ tokenHash?: st
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
   const presented = match?.[1] ?? '';
   if (await isApiKey(c.env, presented)) return {};
-  if (!match || !STATUS_TOKEN.test(presented)) throw new ProblemError('unauthorized', "a valid API key or this ticket's statusToken is required");
+  if (!match || !STATUS_TOKEN.test(presented))
+    throw new ProblemError(
+      'unauthorized',
+      "a valid API key or this ticket's statusToken is required",
+    );
   return { tokenHash: await sha256B64url(presented) };
 }

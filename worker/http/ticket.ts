@@ -17,7 +17,10 @@ export function ticketHash(ticket: string): Promise<string> {
   return sha256B64url(ticket);
 }
 
-export function newTicket(env: Env, userId: string): { ticket: string; vault: DurableObjectStub<import('../vault/user-vault').UserVault> } {
+export function newTicket(
+  env: Env,
+  userId: string,
+): { ticket: string; vault: DurableObjectStub<import('../vault/user-vault').UserVault> } {
   const id = env.VAULT.idFromName(userId);
   return { ticket: `${id.toString()}.${randomId(32)}`, vault: env.VAULT.get(id) };
 }
@@ -33,7 +36,11 @@ export async function openTicket(env: Env, ticket: string) {
   }
   // v3: an approver's ticket of a quorum ends with `.<quorum id>` (docs/quorum.md).
   const quorumId = TICKET.exec(ticket)?.[1];
-  return { vault: env.VAULT.get(id), hash: await ticketHash(ticket), ...(quorumId ? { quorumId } : {}) };
+  return {
+    vault: env.VAULT.get(id),
+    hash: await ticketHash(ticket),
+    ...(quorumId ? { quorumId } : {}),
+  };
 }
 
 export function userVault(env: Env, userId: string) {

@@ -11,7 +11,7 @@ const TEXT_PLAIN = /^text\/plain\s*(;|$)/i;
  * response, and far below where copying a value to a Durable Object or
  * canonicalising it runs out of stack (a few thousand levels fit in 64 KiB).
  */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** The top-level member under which `value` nests deeper than `limit` (the body is level 1), or undefined. Iterative: the input may be thousands of levels deep. */
 export function tooDeep(value: unknown, limit = MAX_JSON_DEPTH): string | undefined {
@@ -74,7 +74,11 @@ export function jsonBody<T extends ZodType>(
     await options.beforeInvalid?.(c);
     throw new ProblemError('invalid_request', detail);
   };
-  const middleware: MiddlewareHandler<AppEnv, string, { in: { json: z.input<T> }; out: { json: z.output<T> } }> = async (c, next) => {
+  const middleware: MiddlewareHandler<
+    AppEnv,
+    string,
+    { in: { json: z.input<T> }; out: { json: z.output<T> } }
+  > = async (c, next) => {
     const type = c.req.header('content-type') ?? '';
     if (!JSON_MEDIA.test(type) && !(options.textPlain && TEXT_PLAIN.test(type))) {
       return invalid(c, 'content-type: must be application/json');
@@ -87,7 +91,8 @@ export function jsonBody<T extends ZodType>(
       return invalid(c, 'malformed JSON body');
     }
     const deep = tooDeep(body);
-    if (deep !== undefined) return invalid(c, `${deep}: nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (deep !== undefined)
+      return invalid(c, `${deep}: nested deeper than ${MAX_JSON_DEPTH} levels`);
     const result = schema.safeParse(body);
     if (!result.success) {
       const issue = result.error.issues[0];

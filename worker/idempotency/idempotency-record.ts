@@ -15,7 +15,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 
 /** How long an answer is replayed. */
-export const KEEP_MS = 24 * 60 * 60 * 1000;
+const KEEP_MS = 24 * 60 * 60 * 1000;
 /**
  * How long a reservation holds without being completed. Far beyond any create
  * (a few vault calls); short enough that a key whose first request died is
@@ -66,7 +66,9 @@ export class IdempotencyRecord extends DurableObject<Env> {
   }
 
   private row(now: number): Row | undefined {
-    const row = this.sql.exec<Row & Record<string, SqlStorageValue>>('SELECT * FROM record').toArray()[0];
+    const row = this.sql
+      .exec<Row & Record<string, SqlStorageValue>>('SELECT * FROM record')
+      .toArray()[0];
     return row !== undefined && row.until > now ? row : undefined;
   }
 
@@ -81,7 +83,10 @@ export class IdempotencyRecord extends DurableObject<Env> {
       // A different body is refused first, while pending too: that key is misused either way.
       if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
       if (row.state === 'pending') return { kind: 'in_progress' };
-      return { kind: 'replay', answer: { status: row.status, contentType: row.content_type, body: row.body } };
+      return {
+        kind: 'replay',
+        answer: { status: row.status, contentType: row.content_type, body: row.body },
+      };
     }
     this.sql.exec('DELETE FROM record');
     this.sql.exec(
@@ -111,7 +116,9 @@ export class IdempotencyRecord extends DurableObject<Env> {
 
   /** Give the key back after a 5xx: the next request with it runs the create afresh. */
   async release(lease: string): Promise<void> {
-    const row = this.sql.exec<{ lease: string }>("SELECT lease FROM record WHERE state = 'pending'").toArray()[0];
+    const row = this.sql
+      .exec<{ lease: string }>("SELECT lease FROM record WHERE state = 'pending'")
+      .toArray()[0];
     if (row?.lease !== lease) return;
     this.sql.exec('DELETE FROM record');
     await this.ctx.storage.deleteAlarm();

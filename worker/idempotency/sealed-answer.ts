@@ -37,6 +37,12 @@ export async function seal(key: CryptoKey, text: string, fingerprint: string): P
 /** The text `seal` sealed; throws when it was sealed under another key or for another request. */
 export async function unseal(key: CryptoKey, sealed: string, fingerprint: string): Promise<string> {
   const [iv, data] = sealed.split('.');
-  const params = { name: 'AES-GCM', iv: decodeB64url(iv ?? ''), additionalData: utf8.encode(fingerprint) };
-  return new TextDecoder().decode(await crypto.subtle.decrypt(params, key, decodeB64url(data ?? '')));
+  const params = {
+    name: 'AES-GCM',
+    iv: decodeB64url(iv ?? ''),
+    additionalData: utf8.encode(fingerprint),
+  };
+  return new TextDecoder().decode(
+    await crypto.subtle.decrypt(params, key, decodeB64url(data ?? '')),
+  );
 }

@@ -26,13 +26,18 @@ function lineage(schema: z.core.$ZodType): Set<z.core.$ZodType> {
  * object), which JSON Schema cannot name; what that check accepts is ActionShape.
  */
 const unrepresentable: z.core.UnrepresentableHandler = ({ zodSchema }) => {
-  if (lineage(Action).has(zodSchema)) return toJsonSchema(ActionShape) as z.core.JSONSchema.BaseSchema;
+  if (lineage(Action).has(zodSchema))
+    return toJsonSchema(ActionShape) as z.core.JSONSchema.BaseSchema;
   // An offline proof's display, likewise kept as sent: any JSON object.
   if (lineage(OfflineDisplay).has(zodSchema)) return { type: 'object' };
   return 'throw';
 };
 
-export const JSON_SCHEMA_OPTIONS = { target: 'draft-2020-12', io: 'input', unrepresentable } as const satisfies z.core.ToJSONSchemaParams;
+export const JSON_SCHEMA_OPTIONS = {
+  target: 'draft-2020-12',
+  io: 'input',
+  unrepresentable,
+} as const satisfies z.core.ToJSONSchemaParams;
 
 /** Where a named schema lives in the document. */
 export const componentRef = (name: string): string => `#/components/schemas/${name}`;

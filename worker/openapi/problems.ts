@@ -7,26 +7,42 @@
 import { PROBLEMS, type ProblemCode } from '../errors';
 import { componentRef, type JsonSchema } from './json-schema';
 
-export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
 const CODES = Object.keys(PROBLEMS) as ProblemCode[];
 
 /** `components.schemas.Problem`: RFC 9457 with the closed set of codes. */
 export function problemSchema(): JsonSchema {
-  const table = CODES.map((code) => `| ${PROBLEMS[code][0]} | \`${code}\` | ${PROBLEMS[code][1]} |`);
+  const table = CODES.map(
+    (code) => `| ${PROBLEMS[code][0]} | \`${code}\` | ${PROBLEMS[code][1]} |`,
+  );
   return {
     type: 'object',
-    description: ['RFC 9457 problem details; `code` is the stable machine code.', '', '| status | code | title |', '|---|---|---|', ...table].join('\n'),
+    description: [
+      'RFC 9457 problem details; `code` is the stable machine code.',
+      '',
+      '| status | code | title |',
+      '|---|---|---|',
+      ...table,
+    ].join('\n'),
     properties: {
       type: { type: 'string', const: 'about:blank' },
-      status: { type: 'integer', enum: [...new Set(CODES.map((code) => PROBLEMS[code][0]))].sort((a, b) => a - b) },
+      status: {
+        type: 'integer',
+        enum: [...new Set(CODES.map((code) => PROBLEMS[code][0]))].sort((a, b) => a - b),
+      },
       title: { type: 'string' },
       code: { type: 'string', enum: CODES },
-      detail: { type: 'string', description: 'What failed, e.g. the failing field of a 400; never a secret' },
+      detail: {
+        type: 'string',
+        description: 'What failed, e.g. the failing field of a 400; never a secret',
+      },
     },
     required: ['type', 'status', 'title', 'code'],
     // Each code with its status and title, once: what a client switches on.
-    'x-psea-codes': Object.fromEntries(CODES.map((code) => [code, { status: PROBLEMS[code][0], title: PROBLEMS[code][1] }])),
+    'x-psea-codes': Object.fromEntries(
+      CODES.map((code) => [code, { status: PROBLEMS[code][0], title: PROBLEMS[code][1] }]),
+    ),
   };
 }
 

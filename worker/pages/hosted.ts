@@ -27,7 +27,10 @@ const COPY = {
  * enrollment link mints an approver, a bigger prize on a screen than one
  * approval (docs/widget.md).
  */
-export function hostedPage(kind: HostedKind, o: { ticket: string; endpoint: string; rpName: string; nonce: string }): string {
+export function hostedPage(
+  kind: HostedKind,
+  o: { ticket: string; endpoint: string; rpName: string; nonce: string },
+): string {
   const copy = COPY[kind];
   const tag = `psea-${kind}`;
   return page({
@@ -80,4 +83,3 @@ export function originNotAllowedPage(o: { origin: string; rpName: string; nonce:
 </main>`,
   });
 }
-

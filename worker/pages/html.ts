@@ -10,7 +10,13 @@
 import { ASSETS, WIDGET_ETAG } from '../generated/widget';
 import { reveal } from '../../packages/psea/src/internal/visible-text';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Escape text for an HTML text node or a quoted attribute value. */
 export function escapeHtml(value: string): string {
@@ -73,7 +79,9 @@ export const logo = SHIELD;
 
 /** The whole document. `body` must already be escaped. */
 export function page(o: PageOptions): string {
-  const scripts = o.scripts.map((src) => `<script type="module" nonce="${o.nonce}" src="${escapeHtml(src)}"></script>`).join('');
+  const scripts = o.scripts
+    .map((src) => `<script type="module" nonce="${o.nonce}" src="${escapeHtml(src)}"></script>`)
+    .join('');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -23,9 +23,10 @@ export function serveAsset(c: Context<AppEnv>, body: string, type: string, etag:
     'access-control-allow-origin': '*',
     'cross-origin-resource-policy': 'cross-origin',
     'x-content-type-options': 'nosniff',
-    'cache-control': c.req.query('v') === etag ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+    'cache-control':
+      c.req.query('v') === etag ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
   };
-  if (matches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
+  if (matches(c.req.header('if-none-match'), etag))
+    return new Response(null, { status: 304, headers });
   return new Response(c.req.method === 'HEAD' ? null : body, { headers });
 }
-

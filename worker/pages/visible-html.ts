@@ -11,7 +11,9 @@ import { escapeHtml } from './html';
 /** @example visibleHtml('\u202Eabc<') // '<bdi><span class="cp">⟨U+202E⟩</span>abc&lt;</bdi>' */
 export function visibleHtml(text: string): string {
   const inner = segments(text)
-    .map((s) => ('text' in s ? escapeHtml(s.text) : `<span class="cp">${codepointLabel(s.codepoint)}</span>`))
+    .map((s) =>
+      'text' in s ? escapeHtml(s.text) : `<span class="cp">${codepointLabel(s.codepoint)}</span>`,
+    )
     .join('');
   return `<bdi>${inner}</bdi>`;
 }

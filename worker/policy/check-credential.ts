@@ -8,10 +8,14 @@ import type { CredentialFacts, Policy, Requirement } from './types';
 
 /** Why a credential falls short of a requirement, or undefined when it meets it. */
 export function shortfall(req: Requirement, cred: CredentialFacts): string | undefined {
-  if (req.notAaguids?.includes(cred.aaguid)) return 'this authenticator model is denied or reported compromised';
-  if (req.aaguids && !req.aaguids.includes(cred.aaguid)) return 'this authenticator model is not allowed for this action';
-  if (req.deviceBound && !cred.deviceBound) return 'a device-bound credential is required, not a synced passkey';
-  if (req.attested && !cred.attested) return 'an authenticator with verified attestation is required';
+  if (req.notAaguids?.includes(cred.aaguid))
+    return 'this authenticator model is denied or reported compromised';
+  if (req.aaguids && !req.aaguids.includes(cred.aaguid))
+    return 'this authenticator model is not allowed for this action';
+  if (req.deviceBound && !cred.deviceBound)
+    return 'a device-bound credential is required, not a synced passkey';
+  if (req.attested && !cred.attested)
+    return 'an authenticator with verified attestation is required';
   return undefined;
 }
 
@@ -32,11 +36,18 @@ export function checkRequirement(req: Requirement, cred: CredentialFacts): void 
  */
 export function admitEnrollment(policy: Policy, cred: CredentialFacts): void {
   const reject = (why: string) => new ProblemError('attestation_rejected', why);
-  if (policy.aaguidDeny?.includes(cred.aaguid)) throw reject('authenticator model denied by policy');
-  if (policy.compromised?.includes(cred.aaguid)) throw reject('authenticator model reported revoked or compromised by FIDO metadata');
-  if (policy.aaguidAllow && !policy.aaguidAllow.includes(cred.aaguid)) throw reject('authenticator model not in the allow list');
+  if (policy.aaguidDeny?.includes(cred.aaguid))
+    throw reject('authenticator model denied by policy');
+  if (policy.compromised?.includes(cred.aaguid))
+    throw reject('authenticator model reported revoked or compromised by FIDO metadata');
+  if (policy.aaguidAllow && !policy.aaguidAllow.includes(cred.aaguid))
+    throw reject('authenticator model not in the allow list');
   if (!policy.allowSynced && !cred.deviceBound) throw reject('synced passkeys are not allowed');
-  if (policy.rules.every((r) => shortfall(effectiveRequirement(policy, r.require), cred) !== undefined)) {
+  if (
+    policy.rules.every(
+      (r) => shortfall(effectiveRequirement(policy, r.require), cred) !== undefined,
+    )
+  ) {
     throw reject('no policy rule accepts this authenticator');
   }
 }

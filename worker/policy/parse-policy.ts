@@ -6,14 +6,21 @@
  * start instead of surprising someone at approval time.
  */
 import * as z from 'zod';
-import { certificateDer, canonicalPem, normaliseFingerprint } from '../../packages/psea/src/internal/certificates';
+import {
+  certificateDer,
+  canonicalPem,
+  normaliseFingerprint,
+} from '../../packages/psea/src/internal/certificates';
 import { bareOrigin } from '../lib/bare-origin';
 import { findStrictest, STRICTEST_ID } from './strictest';
 import { ANCHORED_FORMATS, type AnchoredFormat, type Policy, type PolicyRule } from './types';
 
 const aaguid = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not an AAGUID (8-4-4-4-12 hex)')
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'not an AAGUID (8-4-4-4-12 hex)',
+  )
   .transform((s) => s.toLowerCase());
 const thresholds = z.record(z.string().min(1), z.number().finite()).optional();
 const certificate = z.string().transform((text, ctx) => {
@@ -42,11 +49,16 @@ const PolicySchema = z.strictObject({
   aaguidAllow: z.array(aaguid).min(1).optional(),
   aaguidDeny: z.array(aaguid).optional(),
   trustAnchors: z
-    .strictObject({ packed: anchors, tpm: anchors, 'fido-u2f': anchors } satisfies Record<AnchoredFormat, unknown>)
+    .strictObject({ packed: anchors, tpm: anchors, 'fido-u2f': anchors } satisfies Record<
+      AnchoredFormat,
+      unknown
+    >)
     .default({}),
   revokedCertificates: z.array(fingerprint).default([]),
   // docs/adding-a-passkey.md ("Adding a passkey"): "open" lets a later passkey in without an existing one's approval (v1).
-  enrollment: z.strictObject({ addCredential: z.enum(['approved', 'open']).default('approved') }).default({ addCredential: 'approved' }),
+  enrollment: z
+    .strictObject({ addCredential: z.enum(['approved', 'open']).default('approved') })
+    .default({ addCredential: 'approved' }),
   rules: z
     .array(
       z.strictObject({
@@ -78,7 +90,7 @@ const PolicySchema = z.strictObject({
 type Parsed = z.infer<typeof PolicySchema>;
 
 /** A rule with no conditions matches every action. */
-export function isCatchAll(rule: Pick<PolicyRule, 'match'>): boolean {
+function isCatchAll(rule: Pick<PolicyRule, 'match'>): boolean {
   const m = rule.match;
   return !m || Object.values(m).every((v) => v === undefined);
 }
@@ -93,16 +105,19 @@ function contradiction(p: Parsed): string | undefined {
     if (ids.has(rule.id)) return `${at}.id: rule ids must be unique`;
     if (rule.id === STRICTEST_ID) return `${at}.id: "${STRICTEST_ID}" is reserved`;
     ids.add(rule.id);
-    if (i > 0 && isCatchAll(p.rules[i - 1]!)) return `${at}: can never match, the rule before it matches every action`;
+    if (i > 0 && isCatchAll(p.rules[i - 1]!))
+      return `${at}: can never match, the rule before it matches every action`;
     if (rule.require.attested && p.attestation === 'none') {
       return `${at}.require.attested: needs attestation "direct" or "enterprise"; with "none" nothing is ever attested`;
     }
     for (const model of rule.require.aaguids ?? []) {
       if (deny.has(model)) return `${at}.require.aaguids: ${model} is also in aaguidDeny`;
-      if (allow && !allow.has(model)) return `${at}.require.aaguids: ${model} is not in aaguidAllow`;
+      if (allow && !allow.has(model))
+        return `${at}.require.aaguids: ${model} is not in aaguidAllow`;
     }
   }
-  for (const model of deny) if (allow?.has(model)) return `aaguidDeny: ${model} is also in aaguidAllow`;
+  for (const model of deny)
+    if (allow?.has(model)) return `aaguidDeny: ${model} is also in aaguidAllow`;
   return undefined;
 }
 
@@ -148,13 +163,18 @@ export function parsePolicy(raw: string | undefined): Policy {
   }));
   const strictest = findStrictest(rules);
   if (strictest.require.aaguids?.length === 0) {
-    throw new Error('rules: their aaguids lists share no model, so an action no rule decides could never be approved');
+    throw new Error(
+      'rules: their aaguids lists share no model, so an action no rule decides could never be approved',
+    );
   }
   if (strictest.origins?.length === 0) {
-    throw new Error('rules: their origins lists share no origin, so an action no rule decides could never be approved');
+    throw new Error(
+      'rules: their origins lists share no origin, so an action no rule decides could never be approved',
+    );
   }
   const trustAnchors: Policy['trustAnchors'] = {};
-  for (const fmt of ANCHORED_FORMATS) if (p.trustAnchors[fmt]) trustAnchors[fmt] = p.trustAnchors[fmt];
+  for (const fmt of ANCHORED_FORMATS)
+    if (p.trustAnchors[fmt]) trustAnchors[fmt] = p.trustAnchors[fmt];
   return {
     // Attested rules need attestation conveyed; otherwise ask for none (no privacy prompt).
     attestation: p.attestation ?? (rules.some((r) => r.require.attested) ? 'direct' : 'none'),

@@ -38,9 +38,15 @@ export function findHidingChar(value: unknown, path: string): string | undefined
  * @throws ProblemError `invalid_request` naming the field, the character and the rule.
  * @example refuseHidingChars('wire', { action, display }) // throws on action.to = '\u202E…'
  */
-export function refuseHidingChars(ruleId: string, parts: { action: unknown; display: unknown }): void {
+export function refuseHidingChars(
+  ruleId: string,
+  parts: { action: unknown; display: unknown },
+): void {
   const found = findHidingChar(parts.action, 'action') ?? findHidingChar(parts.display, 'display');
   if (found) {
-    throw new ProblemError('invalid_request', `${found}, a character that hides or reorders text; the policy rule "${ruleId}" refuses them`);
+    throw new ProblemError(
+      'invalid_request',
+      `${found}, a character that hides or reorders text; the policy rule "${ruleId}" refuses them`,
+    );
   }
 }

@@ -34,7 +34,7 @@ const COMPARISONS = {
  * "1e5", an object): that is `undecidable`, never a quiet "no", because a
  * "no" could hand a large transfer the loose default rule.
  */
-export function evaluateMatch(match: RuleMatch | undefined, action: Action): Verdict {
+function evaluateMatch(match: RuleMatch | undefined, action: Action): Verdict {
   if (!match) return 'match';
   if (match.type !== undefined) {
     const patterns = Array.isArray(match.type) ? match.type : [match.type];
@@ -81,7 +81,10 @@ export function selectRule(policy: Policy, action: Action): AppliedRule {
     if (verdict === 'match') chosen = rule;
     break;
   }
-  const applied: AppliedRule = { id: chosen.id, require: effectiveRequirement(policy, chosen.require) };
+  const applied: AppliedRule = {
+    id: chosen.id,
+    require: effectiveRequirement(policy, chosen.require),
+  };
   if (chosen.origins) applied.origins = [...chosen.origins];
   if (chosen.refuseFormatChars) applied.refuseFormatChars = true;
   if (chosen.offline) applied.offline = true;

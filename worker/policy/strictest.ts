@@ -11,7 +11,7 @@ import type { DisplayRequirement, OfflineOption, PolicyRule, Requirement } from 
 export const STRICTEST_ID = 'strictest';
 
 /** True when every credential that meets `a` also meets `b`. */
-export function atLeastAsStrict(a: Requirement, b: Requirement): boolean {
+function atLeastAsStrict(a: Requirement, b: Requirement): boolean {
   if (b.deviceBound && !a.deviceBound) return false;
   if (b.attested && !a.attested) return false;
   if (b.aaguids && !(a.aaguids && a.aaguids.every((m) => b.aaguids!.includes(m)))) return false;
@@ -19,7 +19,10 @@ export function atLeastAsStrict(a: Requirement, b: Requirement): boolean {
 }
 
 /** True when `a` narrows what the person sees and where they approve at least as much as `b`. */
-function displayAtLeastAsStrict(a: DisplayRequirement & OfflineOption, b: DisplayRequirement & OfflineOption): boolean {
+function displayAtLeastAsStrict(
+  a: DisplayRequirement & OfflineOption,
+  b: DisplayRequirement & OfflineOption,
+): boolean {
   if (b.refuseFormatChars && !a.refuseFormatChars) return false;
   if (b.origins && !(a.origins && a.origins.every((o) => b.origins!.includes(o)))) return false;
   // Allowing offline approvals is looser than not: the action is then chosen on a device.
@@ -27,7 +30,8 @@ function displayAtLeastAsStrict(a: DisplayRequirement & OfflineOption, b: Displa
   return true;
 }
 
-const stricter = (a: PolicyRule, b: PolicyRule): boolean => atLeastAsStrict(a.require, b.require) && displayAtLeastAsStrict(a, b);
+const stricter = (a: PolicyRule, b: PolicyRule): boolean =>
+  atLeastAsStrict(a.require, b.require) && displayAtLeastAsStrict(a, b);
 
 /**
  * The first rule at least as strict as all others, else the combination of
@@ -44,10 +48,12 @@ export function findStrictest(rules: readonly PolicyRule[]): PolicyRule {
   if (rules.some((r) => r.require.deviceBound)) require.deviceBound = true;
   if (rules.some((r) => r.require.attested)) require.attested = true;
   const lists = rules.map((r) => r.require.aaguids).filter((l): l is string[] => l !== undefined);
-  if (lists.length > 0) require.aaguids = lists.reduce((acc, l) => acc.filter((m) => l.includes(m)));
+  if (lists.length > 0)
+    require.aaguids = lists.reduce((acc, l) => acc.filter((m) => l.includes(m)));
   const combined: PolicyRule = { id: STRICTEST_ID, require };
   const origins = rules.map((r) => r.origins).filter((l): l is string[] => l !== undefined);
-  if (origins.length > 0) combined.origins = origins.reduce((acc, l) => acc.filter((o) => l.includes(o)));
+  if (origins.length > 0)
+    combined.origins = origins.reduce((acc, l) => acc.filter((o) => l.includes(o)));
   if (rules.some((r) => r.refuseFormatChars)) combined.refuseFormatChars = true;
   if (rules.every((r) => r.offline)) combined.offline = true;
   return combined;

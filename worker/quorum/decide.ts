@@ -16,9 +16,15 @@ export function isMet(groups: QuorumGroup[], approvals: RecordedApproval[]): boo
 }
 
 /** Some group can no longer reach `required`: its approvals plus its users still able to approve fall short. */
-export function isUnreachable(groups: QuorumGroup[], approvals: RecordedApproval[], removed: Set<string>): boolean {
+export function isUnreachable(
+  groups: QuorumGroup[],
+  approvals: RecordedApproval[],
+  removed: Set<string>,
+): boolean {
   const users = new Set(approvals.map((a) => a.user));
-  return groups.some((g) => g.users.filter((u) => users.has(u.id) || !removed.has(u.id)).length < g.required);
+  return groups.some(
+    (g) => g.users.filter((u) => users.has(u.id) || !removed.has(u.id)).length < g.required,
+  );
 }
 
 /** The group a user is listed in, or -1. */
@@ -31,23 +37,47 @@ const approvedIds = (g: QuorumGroup, approvals: RecordedApproval[]) => {
   return approvals.filter((a) => members.has(a.user)).map((a) => a.user);
 };
 
-export function summary(r: QuorumRecord, state: QuorumState, approvals: RecordedApproval[]): QuorumSummary {
-  return { id: r.id, state, groups: r.groups.map((g) => ({ required: g.required, approved: approvedIds(g, approvals) })) };
+export function summary(
+  r: QuorumRecord,
+  state: QuorumState,
+  approvals: RecordedApproval[],
+): QuorumSummary {
+  return {
+    id: r.id,
+    state,
+    groups: r.groups.map((g) => ({ required: g.required, approved: approvedIds(g, approvals) })),
+  };
 }
 
-export function view(r: QuorumRecord, state: QuorumState, approvals: RecordedApproval[]): QuorumView {
+export function view(
+  r: QuorumRecord,
+  state: QuorumState,
+  approvals: RecordedApproval[],
+): QuorumView {
   return {
     id: r.id,
     initiator: r.initiator,
     state,
-    groups: r.groups.map((g) => ({ ...(g.name === undefined ? {} : { name: g.name }), required: g.required, users: g.users, approved: approvedIds(g, approvals) })),
+    groups: r.groups.map((g) => ({
+      ...(g.name === undefined ? {} : { name: g.name }),
+      required: g.required,
+      users: g.users,
+      approved: approvedIds(g, approvals),
+    })),
   };
 }
 
-export function status(r: QuorumRecord, state: QuorumState, approvals: RecordedApproval[], receipt: string | null): QuorumStatus {
+export function status(
+  r: QuorumRecord,
+  state: QuorumState,
+  approvals: RecordedApproval[],
+  receipt: string | null,
+): QuorumStatus {
   const groups = r.groups.map((g) => {
     const members = new Set(g.users.map((u) => u.id));
-    const approved = approvals.filter((a) => members.has(a.user)).map((a) => ({ user: a.user, at: a.apv.at }));
+    const approved = approvals
+      .filter((a) => members.has(a.user))
+      .map((a) => ({ user: a.user, at: a.apv.at }));
     return { ...(g.name === undefined ? {} : { name: g.name }), required: g.required, approved };
   });
   return {

@@ -8,16 +8,28 @@
  */
 import type { Env } from '../env';
 import { randomId } from '../lib/random-id';
-import { deleteDelivery, dueDeliveries, insertDelivery, nextDeliveryAt, postponeDelivery } from '../vault/storage/deliveries';
+import {
+  deleteDelivery,
+  dueDeliveries,
+  insertDelivery,
+  nextDeliveryAt,
+  postponeDelivery,
+} from '../vault/storage/deliveries';
 import { MAX_TRIES, nextTryAt } from '../webhooks/backoff';
 import { webhookSecret } from '../webhooks/config';
 import { deliverOnce } from '../webhooks/deliver';
 import type { QuorumRecord, QuorumState } from './types';
 
-export type QuorumEventType = 'quorum.approved' | 'quorum.expired' | 'quorum.cancelled' | 'quorum.burned';
+type QuorumEventType = 'quorum.approved' | 'quorum.expired' | 'quorum.cancelled' | 'quorum.burned';
 
 /** Queue the event of a quorum that just closed (`at`: when, in ms); nothing when it has no callbackUrl. Due at once. */
-export function queueQuorumEvent(sql: SqlStorage, r: QuorumRecord, state: Exclude<QuorumState, 'pending'>, at: number, receipt?: string): boolean {
+export function queueQuorumEvent(
+  sql: SqlStorage,
+  r: QuorumRecord,
+  state: Exclude<QuorumState, 'pending'>,
+  at: number,
+  receipt?: string,
+): boolean {
   if (!r.callbackUrl) return false;
   const body = {
     type: `quorum.${state}` as QuorumEventType,
@@ -27,7 +39,12 @@ export function queueQuorumEvent(sql: SqlStorage, r: QuorumRecord, state: Exclud
     ...(state === 'approved' && receipt ? { receipt } : {}),
     at: Math.floor(at / 1000),
   };
-  insertDelivery(sql, { id: `msg_${randomId(16)}`, url: r.callbackUrl, body: JSON.stringify(body), now: Math.min(at, Date.now()) });
+  insertDelivery(sql, {
+    id: `msg_${randomId(16)}`,
+    url: r.callbackUrl,
+    body: JSON.stringify(body),
+    now: Math.min(at, Date.now()),
+  });
   return true;
 }
 
@@ -44,7 +61,11 @@ export async function deliverDue(sql: SqlStorage, env: Env, inFlight: Set<string
     // Logged as misconfigured; each try counts.
   }
   for (const d of due) inFlight.add(d.id);
-  const results = await Promise.all(due.map((d) => (secret ? deliverOnce(d, secret) : Promise.resolve({ ok: false, status: undefined }))));
+  const results = await Promise.all(
+    due.map((d) =>
+      secret ? deliverOnce(d, secret) : Promise.resolve({ ok: false, status: undefined }),
+    ),
+  );
   const after = Date.now();
   due.forEach((d, i) => {
     inFlight.delete(d.id);
@@ -52,7 +73,9 @@ export async function deliverDue(sql: SqlStorage, env: Env, inFlight: Set<string
     const next = nextTryAt(d.attempts + 1, after);
     if (next !== undefined) return postponeDelivery(sql, d.id, d.attempts + 1, next);
     deleteDelivery(sql, d.id);
-    console.error(`[psea] quorum webhook ${d.id} dropped after ${MAX_TRIES} failed tries (last: ${results[i]!.status ?? 'no answer'})`);
+    console.error(
+      `[psea] quorum webhook ${d.id} dropped after ${MAX_TRIES} failed tries (last: ${results[i]!.status ?? 'no answer'})`,
+    );
   });
 }
 

@@ -24,16 +24,34 @@ import { StatusWaiters } from '../vault/memory/status-waiters';
 import type { Outcome } from '../vault/types';
 import { groupOf, isMet, isUnreachable, status, summary, view } from './decide';
 import { deliverDue, nextDeliveryAt, queueQuorumEvent } from './quorum-events';
-import { closeQuorum, createTables, insertQuorum, readQuorum, recordApproval, recordedApprovals, removeApprover, removedApprovers, type QuorumRow, type RecordedApproval } from './quorum-store';
+import {
+  closeQuorum,
+  createTables,
+  insertQuorum,
+  readQuorum,
+  recordApproval,
+  recordedApprovals,
+  removeApprover,
+  removedApprovers,
+  type QuorumRow,
+  type RecordedApproval,
+} from './quorum-store';
 import { quorumClaims, signQuorumReceipt } from './sign-quorum-receipt';
-import type { Handoff, HandoffAnswer, QuorumRecord, QuorumState, QuorumStatus, QuorumView } from './types';
+import type {
+  Handoff,
+  HandoffAnswer,
+  QuorumRecord,
+  QuorumState,
+  QuorumStatus,
+  QuorumView,
+} from './types';
 
 /**
  * How long after its expiry a quorum is decided expired: a verify that began
  * before the expiry may still commit in its vault and hand over. Reads show
  * `pending` until then, so a quorum is never told expired and then approved.
  */
-export const QUORUM_EXPIRY_GRACE_MS = 5_000;
+const QUORUM_EXPIRY_GRACE_MS = 5_000;
 
 const TOKEN_REQUIRED = "a valid API key or this quorum's statusToken is required";
 
@@ -77,13 +95,24 @@ export class Quorum extends DurableObject<Env> {
   }
 
   /** `GET /v1/quorums/:id[?wait=S]`; `tokenHash` when the caller showed a statusToken, not an API key. */
-  async status(now: number, tokenHash: string | undefined, waitMs: number): Promise<Outcome<QuorumStatus>> {
+  async status(
+    now: number,
+    tokenHash: string | undefined,
+    waitMs: number,
+  ): Promise<Outcome<QuorumStatus>> {
     return outcome(async () => {
-      if (tokenHash !== undefined && this.read()?.record.statusTokenHash !== tokenHash) throw new ProblemError('unauthorized', TOKEN_REQUIRED);
+      if (tokenHash !== undefined && this.read()?.record.statusTokenHash !== tokenHash)
+        throw new ProblemError('unauthorized', TOKEN_REQUIRED);
       const first = this.statusNow(now);
       if (first.state !== 'pending' || waitMs <= 0) return first;
-      const until = Math.min(now + waitMs, this.current(now).record.expiresAt + QUORUM_EXPIRY_GRACE_MS);
-      return (await this.waiters.wait('quorum', until - now)) ?? this.statusNow(Math.max(Date.now(), until));
+      const until = Math.min(
+        now + waitMs,
+        this.current(now).record.expiresAt + QUORUM_EXPIRY_GRACE_MS,
+      );
+      return (
+        (await this.waiters.wait('quorum', until - now)) ??
+        this.statusNow(Math.max(Date.now(), until))
+      );
     });
   }
 
@@ -91,17 +120,21 @@ export class Quorum extends DurableObject<Env> {
   async cancel(now: number): Promise<Outcome<null>> {
     return outcome(async () => {
       const row = this.current(now);
-      if (row.state !== 'pending') throw new ProblemError('quorum_closed', `the quorum is ${row.state}`);
+      if (row.state !== 'pending')
+        throw new ProblemError('quorum_closed', `the quorum is ${row.state}`);
       this.close(row.record, 'cancelled', now);
       return null;
     });
   }
 
   /** What the quorum's evidence needs of it: 409 not_approved until approved. */
-  async evidenceOf(now: number): Promise<Outcome<{ record: QuorumRecord; receipt: string; approvals: RecordedApproval[] }>> {
+  async evidenceOf(
+    now: number,
+  ): Promise<Outcome<{ record: QuorumRecord; receipt: string; approvals: RecordedApproval[] }>> {
     return outcome(async () => {
       const row = this.current(now);
-      if (row.state !== 'approved' || !row.receipt) throw new ProblemError('not_approved', `the quorum is ${row.state}`);
+      if (row.state !== 'approved' || !row.receipt)
+        throw new ProblemError('not_approved', `the quorum is ${row.state}`);
       // Nothing is recorded once it closed: the approvals are exactly the receipt's `apv`, in its order.
       return { record: row.record, receipt: row.receipt, approvals: recordedApprovals(this.sql) };
     });
@@ -121,7 +154,8 @@ export class Quorum extends DurableObject<Env> {
       const quick = this.decide(h, now);
       if (quick) return quick;
       const { signer } = await getSigningKeys(this.env);
-      let result = { error: new Error('not decided') } as { answer: HandoffAnswer } | { error: unknown };
+      let result = { error: new Error('not decided') } as
+        { answer: HandoffAnswer } | { error: unknown };
       // A throw inside would reset the object: caught, and thrown after.
       await this.ctx.blockConcurrencyWhile(async () => {
         try {
@@ -142,7 +176,10 @@ export class Quorum extends DurableObject<Env> {
       if (row.state !== 'pending') return null;
       this.ctx.storage.transactionSync(() => {
         removeApprover(this.sql, user);
-        if (isUnreachable(row.record.groups, recordedApprovals(this.sql), removedApprovers(this.sql))) this.close(row.record, 'burned', now);
+        if (
+          isUnreachable(row.record.groups, recordedApprovals(this.sql), removedApprovers(this.sql))
+        )
+          this.close(row.record, 'burned', now);
       });
       return null;
     });
@@ -171,11 +208,16 @@ export class Quorum extends DurableObject<Env> {
     const approvals = recordedApprovals(this.sql);
     // Counted before: the same answer again, with the receipt if this approval met the quorum.
     if (approvals.some((a) => a.user === h.user)) {
-      const answer: HandoffAnswer = { counted: true, quorum: summary(record, row.state, approvals) };
+      const answer: HandoffAnswer = {
+        counted: true,
+        quorum: summary(record, row.state, approvals),
+      };
       return row.metBy === h.user && row.receipt ? { ...answer, receipt: row.receipt } : answer;
     }
-    if (row.state !== 'pending') return { counted: false, quorum: summary(record, row.state, approvals) };
-    if (groupOf(record.groups, h.user) !== h.grp) throw new ProblemError('invalid_request', 'not an approver of this quorum');
+    if (row.state !== 'pending')
+      return { counted: false, quorum: summary(record, row.state, approvals) };
+    if (groupOf(record.groups, h.user) !== h.grp)
+      throw new ProblemError('invalid_request', 'not an approver of this quorum');
     const next = [...approvals, { user: h.user, grp: h.grp, apv: h.apv }];
     if (!isMet(record.groups, next)) {
       recordApproval(this.sql, next.at(-1)!);
@@ -222,19 +264,36 @@ export class Quorum extends DurableObject<Env> {
   }
 
   /** Close a pending quorum, queue its webhook in the same turn, wake its long polls. */
-  private close(record: QuorumRecord, state: Exclude<QuorumState, 'pending'>, now: number, receipt?: string, metBy?: string): void {
+  private close(
+    record: QuorumRecord,
+    state: Exclude<QuorumState, 'pending'>,
+    now: number,
+    receipt?: string,
+    metBy?: string,
+  ): void {
     if (!closeQuorum(this.sql, state, receipt, metBy)) return;
     queueQuorumEvent(this.sql, record, state, now, receipt);
     this.schedule();
-    if (this.waiters.has('quorum')) this.waiters.settle('quorum', status(record, state, recordedApprovals(this.sql), receipt ?? null));
+    if (this.waiters.has('quorum'))
+      this.waiters.settle(
+        'quorum',
+        status(record, state, recordedApprovals(this.sql), receipt ?? null),
+      );
   }
 
   /** The one alarm: the next webhook due, or the expiry of a pending quorum. */
   private schedule(): void {
     const row = this.read();
-    const expiry = row?.state === 'pending' ? row.record.expiresAt + QUORUM_EXPIRY_GRACE_MS : undefined;
+    const expiry =
+      row?.state === 'pending' ? row.record.expiresAt + QUORUM_EXPIRY_GRACE_MS : undefined;
     const times = [nextDeliveryAt(this.sql), expiry].filter((t): t is number => t !== undefined);
-    const set = times.length ? this.ctx.storage.setAlarm(Math.min(...times)) : this.ctx.storage.deleteAlarm();
-    set.catch((err: unknown) => console.error(`[psea] quorum: could not set the alarm: ${err instanceof Error ? err.message : 'unknown'}`));
+    const set = times.length
+      ? this.ctx.storage.setAlarm(Math.min(...times))
+      : this.ctx.storage.deleteAlarm();
+    set.catch((err: unknown) =>
+      console.error(
+        `[psea] quorum: could not set the alarm: ${err instanceof Error ? err.message : 'unknown'}`,
+      ),
+    );
   }
 }

@@ -51,22 +51,43 @@ export interface QuorumRow {
 export function readQuorum(sql: SqlStorage, known?: QuorumRecord): QuorumRow | undefined {
   const row = sql
     .exec<{ record?: string; state: QuorumState; receipt: string | null; met_by: string | null }>(
-      known ? 'SELECT state, receipt, met_by FROM quorum WHERE k = 1' : 'SELECT record, state, receipt, met_by FROM quorum WHERE k = 1',
+      known
+        ? 'SELECT state, receipt, met_by FROM quorum WHERE k = 1'
+        : 'SELECT record, state, receipt, met_by FROM quorum WHERE k = 1',
     )
     .toArray()[0];
-  return row && { record: known ?? (JSON.parse(row.record!) as QuorumRecord), state: row.state, receipt: row.receipt, metBy: row.met_by };
+  return (
+    row && {
+      record: known ?? (JSON.parse(row.record!) as QuorumRecord),
+      state: row.state,
+      receipt: row.receipt,
+      metBy: row.met_by,
+    }
+  );
 }
 
 /** Store the quorum once; a second create (a retried call) with the same id leaves the first. */
 export function insertQuorum(sql: SqlStorage, record: QuorumRecord): void {
-  sql.exec("INSERT INTO quorum (k, record, state) VALUES (1, ?, 'pending') ON CONFLICT (k) DO NOTHING", JSON.stringify(record));
+  sql.exec(
+    "INSERT INTO quorum (k, record, state) VALUES (1, ?, 'pending') ON CONFLICT (k) DO NOTHING",
+    JSON.stringify(record),
+  );
 }
 
 /** Close a pending quorum; false when it was no longer pending. */
-export function closeQuorum(sql: SqlStorage, state: Exclude<QuorumState, 'pending'>, receipt?: string, metBy?: string): boolean {
+export function closeQuorum(
+  sql: SqlStorage,
+  state: Exclude<QuorumState, 'pending'>,
+  receipt?: string,
+  metBy?: string,
+): boolean {
   return (
-    sql.exec("UPDATE quorum SET state = ?, receipt = ?, met_by = ? WHERE k = 1 AND state = 'pending'", state, receipt ?? null, metBy ?? null)
-      .rowsWritten === 1
+    sql.exec(
+      "UPDATE quorum SET state = ?, receipt = ?, met_by = ? WHERE k = 1 AND state = 'pending'",
+      state,
+      receipt ?? null,
+      metBy ?? null,
+    ).rowsWritten === 1
   );
 }
 
@@ -78,17 +99,29 @@ export interface RecordedApproval {
 
 export function recordedApprovals(sql: SqlStorage): RecordedApproval[] {
   return sql
-    .exec<{ user: string; grp: number; apv: string }>('SELECT user, grp, apv FROM approvals ORDER BY seq')
+    .exec<{ user: string; grp: number; apv: string }>(
+      'SELECT user, grp, apv FROM approvals ORDER BY seq',
+    )
     .toArray()
     .map((r) => ({ user: r.user, grp: r.grp, apv: JSON.parse(r.apv) as QuorumApproval }));
 }
 
 export function recordApproval(sql: SqlStorage, a: RecordedApproval): void {
-  sql.exec('INSERT INTO approvals (user, grp, apv) VALUES (?, ?, ?)', a.user, a.grp, JSON.stringify(a.apv));
+  sql.exec(
+    'INSERT INTO approvals (user, grp, apv) VALUES (?, ?, ?)',
+    a.user,
+    a.grp,
+    JSON.stringify(a.apv),
+  );
 }
 
 export function removedApprovers(sql: SqlStorage): Set<string> {
-  return new Set(sql.exec<{ user: string }>('SELECT user FROM removed').toArray().map((r) => r.user));
+  return new Set(
+    sql
+      .exec<{ user: string }>('SELECT user FROM removed')
+      .toArray()
+      .map((r) => r.user),
+  );
 }
 
 export function removeApprover(sql: SqlStorage, user: string): void {

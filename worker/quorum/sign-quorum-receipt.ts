@@ -8,7 +8,11 @@ import type { QuorumRecord } from './types';
 const encoder = new TextEncoder();
 
 /** The quorum receipt's claims: the action's, the quorum as hashed into `qrm`, and the approvals in the order recorded. */
-export function quorumClaims(r: QuorumRecord, approvals: { apv: QuorumReceiptClaims['apv'][number] }[], now: number): QuorumReceiptClaims {
+export function quorumClaims(
+  r: QuorumRecord,
+  approvals: { apv: QuorumReceiptClaims['apv'][number] }[],
+  now: number,
+): QuorumReceiptClaims {
   const iat = Math.floor(now / 1000);
   return {
     iss: r.iss,
@@ -27,9 +31,18 @@ export function quorumClaims(r: QuorumRecord, approvals: { apv: QuorumReceiptCla
 }
 
 /** A compact JWS with `{ alg, kid, typ: "psea-quorum+jwt" }`: no verifier of single receipts accepts it. */
-export async function signQuorumReceipt(claims: QuorumReceiptClaims, signer: SigningKey): Promise<string> {
-  const header = encodeB64url(encoder.encode(JSON.stringify({ alg: signer.alg, kid: signer.kid, typ: QUORUM_TYP })));
+export async function signQuorumReceipt(
+  claims: QuorumReceiptClaims,
+  signer: SigningKey,
+): Promise<string> {
+  const header = encodeB64url(
+    encoder.encode(JSON.stringify({ alg: signer.alg, kid: signer.kid, typ: QUORUM_TYP })),
+  );
   const input = `${header}.${encodeB64url(encoder.encode(JSON.stringify(claims)))}`;
-  const signature = await crypto.subtle.sign(SIGN_PARAMS[signer.alg], signer.key, encoder.encode(input));
+  const signature = await crypto.subtle.sign(
+    SIGN_PARAMS[signer.alg],
+    signer.key,
+    encoder.encode(input),
+  );
   return `${input}.${encodeB64url(new Uint8Array(signature))}`;
 }

@@ -1,5 +1,8 @@
-import type { QuorumApproval, QuorumDescription } from '../../packages/psea/src/receipt/quorum-types';
-import type { ActionTicketData, Display } from '../vault/types';
+import type {
+  QuorumApproval,
+  QuorumDescription,
+} from '../../packages/psea/src/receipt/quorum-types';
+import type { Display } from '../vault/types';
 
 export type QuorumState = 'pending' | 'approved' | 'expired' | 'cancelled' | 'burned';
 
@@ -41,7 +44,9 @@ export interface QuorumSummary {
 }
 
 /** The quorum's answer to a hand-off: counted (with the receipt when this approval met it), or closed. */
-export type HandoffAnswer = { counted: true; quorum: QuorumSummary; receipt?: string } | { counted: false; quorum: QuorumSummary };
+export type HandoffAnswer =
+  | { counted: true; quorum: QuorumSummary; receipt?: string }
+  | { counted: false; quorum: QuorumSummary };
 
 /** `GET /v1/quorums/:id`. */
 export interface QuorumStatus {
@@ -56,8 +61,10 @@ export interface QuorumView {
   id: string;
   initiator: string;
   state: QuorumState;
-  groups: { name?: string; required: number; users: { id: string; name?: string }[]; approved: string[] }[];
+  groups: {
+    name?: string;
+    required: number;
+    users: { id: string; name?: string }[];
+    approved: string[];
+  }[];
 }
-
-/** What an approver's action ticket carries beside the action (the vault's ticket data): quorum id, group, the receipt's jti, qrm. */
-export type ApproverRef = NonNullable<ActionTicketData['quorum']>;

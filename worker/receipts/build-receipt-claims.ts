@@ -1,6 +1,10 @@
 import { randomId } from '../lib/random-id.ts';
 import type { BatchSummary } from '../../packages/psea/src/receipt/batch.ts';
-import type { ReceiptClaims, ReceiptCredential, Statement } from '../../packages/psea/src/receipt/types.ts';
+import type {
+  ReceiptClaims,
+  ReceiptCredential,
+  Statement,
+} from '../../packages/psea/src/receipt/types.ts';
 
 export interface ReceiptFacts {
   /** The statement the passkey signed. */

@@ -1,15 +1,16 @@
 import { encodeB64url } from '../../packages/psea/src/internal/base64url.ts';
 import { RECEIPT_TYP } from '../../packages/psea/src/receipt/typ.ts';
-import type { ReceiptAlg, ReceiptClaims, SigningKey } from '../../packages/psea/src/receipt/types.ts';
-
+import type {
+  ReceiptAlg,
+  ReceiptClaims,
+  SigningKey,
+} from '../../packages/psea/src/receipt/types.ts';
 
 /** WebCrypto's parameters for each receipt algorithm; both give JWS's raw signature format (r‖s, or Ed25519's 64 bytes). */
 export const SIGN_PARAMS: Record<ReceiptAlg, { name: string; hash?: string }> = {
   ES256: { name: 'ECDSA', hash: 'SHA-256' },
   EdDSA: { name: 'Ed25519' },
 };
-
-export { RECEIPT_TYP };
 
 const encoder = new TextEncoder();
 /** The encoded protected header per signer: it never changes for a key. */
@@ -18,7 +19,9 @@ const headers = new WeakMap<SigningKey, string>();
 function protectedHeader(signer: SigningKey): string {
   let header = headers.get(signer);
   if (header === undefined) {
-    header = encodeB64url(encoder.encode(JSON.stringify({ alg: signer.alg, kid: signer.kid, typ: RECEIPT_TYP })));
+    header = encodeB64url(
+      encoder.encode(JSON.stringify({ alg: signer.alg, kid: signer.kid, typ: RECEIPT_TYP })),
+    );
     headers.set(signer, header);
   }
   return header;

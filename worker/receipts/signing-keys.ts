@@ -18,7 +18,13 @@
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import { ReceiptError } from '../../packages/psea/src/receipt/errors.ts';
 import { SIGN_PARAMS } from './sign-receipt.ts';
-import type { PublicJWK, PublicJWKSet, ReceiptAlg, SigningKey, SigningKeySet } from '../../packages/psea/src/receipt/types.ts';
+import type {
+  PublicJWK,
+  PublicJWKSet,
+  ReceiptAlg,
+  SigningKey,
+  SigningKeySet,
+} from '../../packages/psea/src/receipt/types.ts';
 
 interface Parsed {
   alg: ReceiptAlg;
@@ -40,7 +46,8 @@ function isB64url(value: unknown): value is string {
 
 function parseKey(input: unknown, n: number): Parsed {
   const at = `key ${n}`;
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw fail(`${at}: not a JSON object`);
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw fail(`${at}: not a JSON object`);
   const jwk = input as Record<string, unknown>;
 
   // Decide the algorithm from the key type, then hold `alg` to it.
@@ -55,7 +62,8 @@ function parseKey(input: unknown, n: number): Parsed {
     throw fail(`${at}: unsupported kty (only EC P-256 or OKP Ed25519)`);
   }
   // "Ed25519" is RFC 9864's name for the same algorithm; receipts say EdDSA as docs/api.md does.
-  const algOk = jwk.alg === undefined || jwk.alg === alg || (alg === 'EdDSA' && jwk.alg === 'Ed25519');
+  const algOk =
+    jwk.alg === undefined || jwk.alg === alg || (alg === 'EdDSA' && jwk.alg === 'Ed25519');
   if (!algOk) throw fail(`${at}: alg does not match the key type (expected ${alg})`);
   if (jwk.use !== undefined && jwk.use !== 'sig') throw fail(`${at}: use must be "sig"`);
   if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('sign'))) {
@@ -71,11 +79,17 @@ function parseKey(input: unknown, n: number): Parsed {
   if (!isB64url(jwk.x)) throw fail(`${at}: "x" missing or not base64url`);
   if (alg === 'ES256' && !isB64url(jwk.y)) throw fail(`${at}: "y" missing or not base64url`);
 
-  const pub: JWK = alg === 'ES256' ? { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y as string } : { kty: 'OKP', crv: 'Ed25519', x: jwk.x };
+  const pub: JWK =
+    alg === 'ES256'
+      ? { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y as string }
+      : { kty: 'OKP', crv: 'Ed25519', x: jwk.x };
   return { alg, kid: jwk.kid as string | undefined, priv: { ...pub, d: jwk.d }, pub };
 }
 
-async function loadKey(parsed: Parsed, n: number): Promise<{ signer: SigningKey; published: PublicJWK }> {
+async function loadKey(
+  parsed: Parsed,
+  n: number,
+): Promise<{ signer: SigningKey; published: PublicJWK }> {
   const { alg, priv, pub } = parsed;
   let privateKey: CryptoKey;
   let publicKey: CryptoKey;
@@ -84,7 +98,9 @@ async function loadKey(parsed: Parsed, n: number): Promise<{ signer: SigningKey;
     publicKey = (await importJWK(pub, alg)) as CryptoKey;
   } catch {
     // The cause is dropped on purpose: a platform message could quote key bytes.
-    throw fail(`key ${n}: cannot be imported (wrong length, not on the curve, or x/y not matching d)`);
+    throw fail(
+      `key ${n}: cannot be imported (wrong length, not on the curve, or x/y not matching d)`,
+    );
   }
 
   // Prove the public members belong to the private key.
@@ -155,6 +171,8 @@ export async function loadSigningKeys(jwkSetJson: string): Promise<SigningKeySet
     seen.set(signer.kid, i + 1);
   });
 
-  const jwks: PublicJWKSet = Object.freeze({ keys: Object.freeze(loaded.map((l) => l.published)) as PublicJWK[] });
+  const jwks: PublicJWKSet = Object.freeze({
+    keys: Object.freeze(loaded.map((l) => l.published)) as PublicJWK[],
+  });
   return { signer: loaded[0]!.signer, jwks };
 }

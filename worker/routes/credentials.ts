@@ -20,7 +20,9 @@ function userId(raw: string): string {
 credentials.get('/v1/users/:id/credentials', async (c) => {
   const vault = userVault(c.env, userId(c.req.param('id')));
   const now = Date.now();
-  return c.json({ credentials: await readVault(c.env, vault, 'listCredentials', (v) => v.listCredentials(now)) });
+  return c.json({
+    credentials: await readVault(c.env, vault, 'listCredentials', (v) => v.listCredentials(now)),
+  });
 });
 
 // Server: revoke one credential; it can no longer approve anything.

@@ -24,7 +24,8 @@ function userId(raw: string): string {
 /** A query parameter that must be a whole number (decimal, no sign or leading zero), or absent. */
 function count(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new ProblemError('invalid_request', `${name}: a whole number`);
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+    throw new ProblemError('invalid_request', `${name}: a whole number`);
   return Number(raw);
 }
 
@@ -34,7 +35,9 @@ evidence.get('/v1/users/:id/log', requireApiKey, async (c) => {
   const id = userId(c.req.param('id'));
   const start = count(c.req.query('start'), 'start') ?? 0;
   const end = count(c.req.query('end'), 'end');
-  return c.json(await readVault(c.env, userVault(c.env, id), 'readLog', (v) => v.readLog(id, start, end)));
+  return c.json(
+    await readVault(c.env, userVault(c.env, id), 'readLog', (v) => v.readLog(id, start, end)),
+  );
 });
 
 // Server: the consistency proof from the caller's earlier size to the current checkpoint.
@@ -43,7 +46,11 @@ evidence.get('/v1/users/:id/log/consistency', requireApiKey, async (c) => {
   const id = userId(c.req.param('id'));
   const from = count(c.req.query('from'), 'from');
   if (from === undefined) throw new ProblemError('invalid_request', 'from: required');
-  return c.json(await readVault(c.env, userVault(c.env, id), 'logConsistency', (v) => v.logConsistency(id, from)));
+  return c.json(
+    await readVault(c.env, userVault(c.env, id), 'logConsistency', (v) =>
+      v.logConsistency(id, from),
+    ),
+  );
 });
 
 // Server: proof of an approval that needs no trust in the service (verifyEvidence, npx psea verify).
@@ -54,7 +61,8 @@ evidence.get('/v1/actions/:ticket/evidence', requireApiKey, async (c) => {
   if (quorumId) throw new ProblemError('ticket_not_found');
   const since = count(c.req.query('since'), 'since');
   const flag = c.req.query('attestation');
-  if (flag !== undefined && flag !== '0' && flag !== '1') throw new ProblemError('invalid_request', 'attestation: 1 or 0');
+  if (flag !== undefined && flag !== '0' && flag !== '1')
+    throw new ProblemError('invalid_request', 'attestation: 1 or 0');
   const req = { ...(since === undefined ? {} : { since }), attestation: flag === '1' };
   const now = Date.now();
   return c.json(await readVault(c.env, vault, 'evidence', (v) => v.evidence(hash, req, now)));

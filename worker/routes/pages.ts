@@ -15,7 +15,12 @@ import { Hono, type Context } from 'hono';
 import { getVars, serviceOrigin } from '../config';
 import type { AppEnv } from '../env';
 import { ASSETS, WIDGET_ETAG, WIDGET_JS } from '../generated/widget';
-import { hostedPage, invalidLinkPage, originNotAllowedPage, type HostedKind } from '../pages/hosted';
+import {
+  hostedPage,
+  invalidLinkPage,
+  originNotAllowedPage,
+  type HostedKind,
+} from '../pages/hosted';
 import { TICKET_RE, nonce, pageHeaders } from '../pages/html';
 import { landingPage } from '../pages/landing';
 import { serveAsset } from '../pages/serve';
@@ -27,7 +32,11 @@ function hosted(kind: HostedKind) {
   return (c: Context<AppEnv>): Response => {
     const ticket = c.req.param('ticket') ?? '';
     const n = nonce();
-    if (!TICKET_RE.test(ticket)) return new Response(invalidLinkPage({ rpName: rpName(c), nonce: n }), { status: 404, headers: pageHeaders(n) });
+    if (!TICKET_RE.test(ticket))
+      return new Response(invalidLinkPage({ rpName: rpName(c), nonce: n }), {
+        status: 404,
+        headers: pageHeaders(n),
+      });
     const vars = getVars(c.env);
     const endpoint = serviceOrigin(vars, c.req.url);
     if (!vars.allowedOrigins.has(endpoint)) {
@@ -39,13 +48,17 @@ function hosted(kind: HostedKind) {
       const body = originNotAllowedPage({ origin: endpoint, rpName: rpName(c), nonce: n });
       return new Response(body, { status: 500, headers: pageHeaders(n) });
     }
-    return new Response(hostedPage(kind, { ticket, endpoint, rpName: rpName(c), nonce: n }), { headers: pageHeaders(n) });
+    return new Response(hostedPage(kind, { ticket, endpoint, rpName: rpName(c), nonce: n }), {
+      headers: pageHeaders(n),
+    });
   };
 }
 
 export const pages = new Hono<AppEnv>();
 
-pages.get('/widget.js', (c) => serveAsset(c, WIDGET_JS, 'text/javascript; charset=utf-8', WIDGET_ETAG));
+pages.get('/widget.js', (c) =>
+  serveAsset(c, WIDGET_JS, 'text/javascript; charset=utf-8', WIDGET_ETAG),
+);
 
 pages.get('/pages/:file', (c) => {
   const a = ASSETS[`/pages/${c.req.param('file')}`];

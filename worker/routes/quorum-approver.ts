@@ -16,9 +16,16 @@ import { quorumStub, readQuorum } from './quorum-calls';
 type Vault = DurableObjectStub<UserVault>;
 
 /** `GET /v1/actions/:ticket` adds `quorum` for an approver's ticket: who asked, each group, who approved. */
-export async function withQuorum<T>(env: Env, quorumId: string | undefined, details: T, now: number): Promise<T> {
+export async function withQuorum<T>(
+  env: Env,
+  quorumId: string | undefined,
+  details: T,
+  now: number,
+): Promise<T> {
   if (quorumId === undefined) return details;
-  const quorum = await readQuorum(env, quorumStub(env, quorumId), 'describe', (q) => q.describe(now));
+  const quorum = await readQuorum(env, quorumStub(env, quorumId), 'describe', (q) =>
+    q.describe(now),
+  );
   return { ...(details as object), quorum } as T;
 }
 
@@ -33,9 +40,14 @@ export interface ApproverPost {
 
 /** An approver's verify: the quorum's state first, then the vault's ceremony and hand-off. */
 export async function verifyApproverTicket(env: Env, vault: Vault, p: ApproverPost) {
-  const { state } = await readQuorum(env, quorumStub(env, p.quorumId), 'state', (q) => q.state(p.now));
+  const { state } = await readQuorum(env, quorumStub(env, p.quorumId), 'state', (q) =>
+    q.state(p.now),
+  );
   // Closed: nothing is consumed; a byte-identical retry of this ticket's accepted post is still told its answer.
-  if (state !== 'pending') return readVault(env, vault, 'approverClosed', (v) => v.approverClosed(p.hash, p.accepted, state));
+  if (state !== 'pending')
+    return readVault(env, vault, 'approverClosed', (v) =>
+      v.approverClosed(p.hash, p.accepted, state),
+    );
   return writeVault(env, vault, 'verifyApprover', (v) => v.verifyApprover(p));
 }
 
@@ -45,7 +57,9 @@ export function quorumFirst(then: (c: Context<AppEnv>) => Promise<void>) {
     const { quorumId } = await openTicket(c.env, c.req.param('ticket') ?? '');
     if (quorumId !== undefined) {
       const now = Date.now();
-      const { state } = await readQuorum(c.env, quorumStub(c.env, quorumId), 'state', (q) => q.state(now));
+      const { state } = await readQuorum(c.env, quorumStub(c.env, quorumId), 'state', (q) =>
+        q.state(now),
+      );
       if (state !== 'pending') throw new ProblemError('quorum_closed', `the quorum is ${state}`);
     }
     await then(c);

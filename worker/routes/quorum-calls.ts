@@ -24,10 +24,20 @@ export function quorumStub(env: Env, id: string): QuorumStub {
   }
 }
 
-export async function readQuorum<T>(env: Env, stub: QuorumStub, method: string, call: (q: QuorumStub) => Promise<Outcome<T>>): Promise<T> {
+export async function readQuorum<T>(
+  env: Env,
+  stub: QuorumStub,
+  method: string,
+  call: (q: QuorumStub) => Promise<Outcome<T>>,
+): Promise<T> {
   return unwrap(await callObject(method, true, stub, () => env.QUORUMS.get(stub.id), call));
 }
 
-export async function writeQuorum<T>(env: Env, stub: QuorumStub, method: string, call: (q: QuorumStub) => Promise<Outcome<T>>): Promise<T> {
+export async function writeQuorum<T>(
+  env: Env,
+  stub: QuorumStub,
+  method: string,
+  call: (q: QuorumStub) => Promise<Outcome<T>>,
+): Promise<T> {
   return unwrap(await callObject(method, false, stub, () => env.QUORUMS.get(stub.id), call));
 }

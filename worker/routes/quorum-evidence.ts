@@ -28,10 +28,19 @@ function sinceMap(raw: string | undefined): Record<string, number> {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new ProblemError('invalid_request', 'since: a JSON object of user ids to checkpoint sizes');
+    throw new ProblemError(
+      'invalid_request',
+      'since: a JSON object of user ids to checkpoint sizes',
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ProblemError('invalid_request', 'since: a JSON object of user ids to checkpoint sizes');
-  for (const n of Object.values(parsed)) if (!Number.isSafeInteger(n) || (n as number) < 0) throw new ProblemError('invalid_request', 'since: sizes are whole numbers');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ProblemError(
+      'invalid_request',
+      'since: a JSON object of user ids to checkpoint sizes',
+    );
+  for (const n of Object.values(parsed))
+    if (!Number.isSafeInteger(n) || (n as number) < 0)
+      throw new ProblemError('invalid_request', 'since: sizes are whole numbers');
   return parsed as Record<string, number>;
 }
 
@@ -40,13 +49,30 @@ quorumEvidence.get('/v1/quorums/:quorum/evidence', requireApiKey, async (c) => {
   const stub = quorumStub(c.env, c.req.param('quorum'));
   const since = sinceMap(c.req.query('since'));
   const now = Date.now();
-  const { record, receipt, approvals } = await readQuorum(c.env, stub, 'evidenceOf', (q) => q.evidenceOf(now) as Promise<Outcome<EvidenceParts>>);
+  const { record, receipt, approvals } = await readQuorum(
+    c.env,
+    stub,
+    'evidenceOf',
+    (q) => q.evidenceOf(now) as Promise<Outcome<EvidenceParts>>,
+  );
   const parts = await Promise.all(
     approvals.map((a) => {
-      const req = { attestation: false, ...(Object.hasOwn(since, a.user) ? { since: since[a.user]! } : {}) };
-      return readVault(c.env, userVault(c.env, a.user), 'approverEvidence', (v) => v.approverEvidence(record.id, req, now));
+      const req = {
+        attestation: false,
+        ...(Object.hasOwn(since, a.user) ? { since: since[a.user]! } : {}),
+      };
+      return readVault(c.env, userVault(c.env, a.user), 'approverEvidence', (v) =>
+        v.approverEvidence(record.id, req, now),
+      );
     }),
   );
   const quorum = { id: record.id, initiator: record.initiator, groups: record.groups };
-  return c.json({ v: 1, receipt, action: record.action, display: record.display, quorum, approvals: parts });
+  return c.json({
+    v: 1,
+    receipt,
+    action: record.action,
+    display: record.display,
+    quorum,
+    approvals: parts,
+  });
 });

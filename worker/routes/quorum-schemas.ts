@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { Action, ActionRequest, UserId, wellFormed } from './schemas';
 
 /** The most approvers a quorum lists, over all its groups. */
-export const MAX_APPROVERS = 20;
+const MAX_APPROVERS = 20;
 
 const QuorumUser = z.object({ id: UserId, name: wellFormed(64).optional() });
 
@@ -19,7 +19,10 @@ const QuorumGroup = z
     users: z.array(QuorumUser).min(1).max(MAX_APPROVERS),
     required: z.number().int().min(1),
   })
-  .refine((g) => g.required <= g.users.length, { message: 'must be at most the number of users', path: ['required'] });
+  .refine((g) => g.required <= g.users.length, {
+    message: 'must be at most the number of users',
+    path: ['required'],
+  });
 
 export const QuorumRequest = z
   .object({
@@ -43,10 +46,25 @@ export const QuorumRequest = z
       g.users.forEach((u, ui) => {
         total++;
         const path = ['groups', gi, 'users', ui, 'id'];
-        if (u.id === q.initiator) ctx.addIssue({ code: 'custom', path, message: 'the initiator never approves its own request' });
-        else if (seen.has(u.id)) ctx.addIssue({ code: 'custom', path, message: 'a user appears at most once across all groups' });
+        if (u.id === q.initiator)
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: 'the initiator never approves its own request',
+          });
+        else if (seen.has(u.id))
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: 'a user appears at most once across all groups',
+          });
         seen.add(u.id);
       }),
     );
-    if (total > MAX_APPROVERS) ctx.addIssue({ code: 'custom', path: ['groups'], message: `at most ${MAX_APPROVERS} users in all` });
+    if (total > MAX_APPROVERS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['groups'],
+        message: `at most ${MAX_APPROVERS} users in all`,
+      });
   });

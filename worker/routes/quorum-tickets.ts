@@ -22,16 +22,39 @@ export interface ApproverTicket {
   approveUrl: string;
 }
 
-export async function issueApproverTickets(env: Env, r: QuorumRecord, rule: AppliedRule, ttlSeconds: number, now: number): Promise<ApproverTicket[]> {
+export async function issueApproverTickets(
+  env: Env,
+  r: QuorumRecord,
+  rule: AppliedRule,
+  ttlSeconds: number,
+  now: number,
+): Promise<ApproverTicket[]> {
   const listed = r.groups.flatMap((g, group) => g.users.map((u) => ({ user: u.id, group })));
   const results = await Promise.allSettled(
     listed.map(async ({ user, group }) => {
       const { ticket: base, vault } = newTicket(env, user);
       const ticket = `${base}.${r.id}`;
-      const statement: Statement = { v: 1, iss: r.iss, aud: r.aud, sub: user, act: r.actionHash, dsp: r.dsp, nonce: randomId(16), qrm: r.qrm };
+      const statement: Statement = {
+        v: 1,
+        iss: r.iss,
+        aud: r.aud,
+        sub: user,
+        act: r.actionHash,
+        dsp: r.dsp,
+        nonce: randomId(16),
+        qrm: r.qrm,
+      };
       const input = {
         hash: await ticketHash(ticket),
-        data: { userId: user, action: r.action, display: r.display, actionHash: r.actionHash, statement, rule, quorum: { id: r.id, grp: group, jti: r.jti, qrm: r.qrm } },
+        data: {
+          userId: user,
+          action: r.action,
+          display: r.display,
+          actionHash: r.actionHash,
+          statement,
+          rule,
+          quorum: { id: r.id, grp: group, jti: r.jti, qrm: r.qrm },
+        },
         challenge: await statementChallenge(statement),
         ttlSeconds,
         now,
@@ -42,9 +65,17 @@ export async function issueApproverTickets(env: Env, r: QuorumRecord, rule: Appl
   );
   const missing = listed.filter((_, i) => {
     const res = results[i]!;
-    return res.status === 'rejected' && res.reason instanceof ProblemError && res.reason.code === 'not_enrolled';
+    return (
+      res.status === 'rejected' &&
+      res.reason instanceof ProblemError &&
+      res.reason.code === 'not_enrolled'
+    );
   });
-  if (missing.length) throw new ProblemError('not_enrolled', `no active credential: ${missing.map((m) => m.user).join(', ')}`);
+  if (missing.length)
+    throw new ProblemError(
+      'not_enrolled',
+      `no active credential: ${missing.map((m) => m.user).join(', ')}`,
+    );
   const failed = results.find((res) => res.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return results.map((res) => (res as PromiseFulfilledResult<ApproverTicket>).value);

@@ -55,7 +55,8 @@ quorums.post('/v1/quorums', requireApiKey, idempotent, jsonBody(QuorumRequest), 
   } catch {
     throw new ProblemError('invalid_request', 'action: not representable as canonical JSON');
   }
-  if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES) throw new ProblemError('invalid_request', 'action: canonical form over 16 KiB');
+  if (new TextEncoder().encode(canonical).length > MAX_ACTION_BYTES)
+    throw new ProblemError('invalid_request', 'action: canonical form over 16 KiB');
   const rule = selectRule(getPolicy(c.env), body.action);
   const display: Display = body.display ?? defaultDisplay(body.action);
   if (rule.refuseFormatChars) refuseHidingChars(rule.id, { action: body.action, display });
@@ -74,16 +75,38 @@ quorums.post('/v1/quorums', requireApiKey, idempotent, jsonBody(QuorumRequest), 
   const now = Date.now();
   const ttl = body.ttl ?? DEFAULT_QUORUM_TTL_SECONDS;
   const record: QuorumRecord = {
-    id, initiator: body.initiator, groups, action: body.action, display, actionHash, dsp, qrm,
-    iss: serviceOrigin(vars, c.req.url), aud: body.audience, jti: randomId(16),
-    statusTokenHash: hooks.statusTokenHash, expiresAt: expiryOf(now, ttl), createdAt: now, receiptTtlSeconds: vars.receiptTtlSeconds,
+    id,
+    initiator: body.initiator,
+    groups,
+    action: body.action,
+    display,
+    actionHash,
+    dsp,
+    qrm,
+    iss: serviceOrigin(vars, c.req.url),
+    aud: body.audience,
+    jti: randomId(16),
+    statusTokenHash: hooks.statusTokenHash,
+    expiresAt: expiryOf(now, ttl),
+    createdAt: now,
+    receiptTtlSeconds: vars.receiptTtlSeconds,
     ...(hooks.reference === undefined ? {} : { reference: hooks.reference }),
     ...(hooks.callbackUrl === undefined ? {} : { callbackUrl: hooks.callbackUrl }),
   };
   // The tickets first, the quorum last: until it exists, no ticket can approve anything.
   const approvers = await issueApproverTickets(c.env, record, rule, ttl, now);
   await writeQuorum(c.env, quorumStub(c.env, id), 'create', (q) => q.create(record));
-  return c.json({ quorum: id, actionHash, dsp, expiresAt: isoSeconds(record.expiresAt), statusToken, approvers }, 201);
+  return c.json(
+    {
+      quorum: id,
+      actionHash,
+      dsp,
+      expiresAt: isoSeconds(record.expiresAt),
+      statusToken,
+      approvers,
+    },
+    201,
+  );
 });
 
 // Server, or the quorum's statusToken: where it stands; `?wait=S` holds the answer until it closes.
@@ -95,7 +118,11 @@ quorums.get('/v1/quorums/:quorum', async (c) => {
     stub = quorumStub(c.env, c.req.param('quorum'));
   } catch (err) {
     // A token is no key: it learns nothing about quorums, not even which ids are malformed.
-    if (tokenHash !== undefined) throw new ProblemError('unauthorized', "a valid API key or this quorum's statusToken is required");
+    if (tokenHash !== undefined)
+      throw new ProblemError(
+        'unauthorized',
+        "a valid API key or this quorum's statusToken is required",
+      );
     throw err;
   }
   const now = Date.now();

@@ -29,18 +29,26 @@ receipts.post('/v1/receipts/redeem', requireApiKey, jsonBody(RedeemRequest), asy
   const issuer = serviceOrigin(getVars(c.env), c.req.url);
   let claims;
   try {
-    ({ claims } = await verifyAnyReceiptToken(receipt, checkTokenOptions({ jwks: keys.jwks, issuer, audience }), verifyReceiptToken));
+    ({ claims } = await verifyAnyReceiptToken(
+      receipt,
+      checkTokenOptions({ jwks: keys.jwks, issuer, audience }),
+      verifyReceiptToken,
+    ));
   } catch (err) {
     const code = err instanceof Error && 'code' in err ? String(err.code) : 'malformed';
     throw new ProblemError('receipt_invalid', `receipt failed verification (${code})`);
   }
-  if (claims.exp <= Math.floor(Date.now() / 1000)) throw new ProblemError('receipt_invalid', 'receipt failed verification (expired)');
+  if (claims.exp <= Math.floor(Date.now() / 1000))
+    throw new ProblemError('receipt_invalid', 'receipt failed verification (expired)');
   const now = Date.now();
   // A batch receipt spends items, each once (redeem-items.ts); any other, its jti.
   // A quorum receipt has no `batch`: spent by its jti like a single one (docs/quorum.md).
   const items = redeemedItems(claims as ReceiptClaims, item);
   const vault = userVault(c.env, claims.sub);
-  if (items) await writeVault(c.env, vault, 'redeemItems', (v) => v.redeemItems(claims.jti, claims.exp, items, now));
+  if (items)
+    await writeVault(c.env, vault, 'redeemItems', (v) =>
+      v.redeemItems(claims.jti, claims.exp, items, now),
+    );
   else await writeVault(c.env, vault, 'redeem', (v) => v.redeem(claims.jti, claims.exp, now));
   return c.json({ claims });
 });

@@ -5,15 +5,26 @@
 import * as z from 'zod';
 import { SERVICE_AUDIENCE } from '../vault/ceremonies/credential-add-approval';
 
-export const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
+const b64url = z
+  .string()
+  .min(1)
+  .max(16_384)
+  .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 
 /** No lone surrogates: ids, audiences and (through `dsp`) the display go into the statement, whose JCS form the passkey signs. */
 const wellFormedText = (min: number, max: number) =>
-  z.string().min(min).max(max).refine((v) => !/\p{Cs}/u.test(v), 'must be well-formed Unicode (no lone surrogates)');
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((v) => !/\p{Cs}/u.test(v), 'must be well-formed Unicode (no lone surrogates)');
 export const wellFormed = (max: number) => wellFormedText(1, max);
 
 /** Any id, except the two that URL parsing turns into path navigation: `/v1/users/../credentials` could never be reached. */
-export const UserId = wellFormed(128).refine((v) => v !== '.' && v !== '..', 'cannot be "." or "..", which a URL path cannot carry');
+export const UserId = wellFormed(128).refine(
+  (v) => v !== '.' && v !== '..',
+  'cannot be "." or "..", which a URL path cannot carry',
+);
 
 export const EnrollmentRequest = z.object({
   user: z.object({
@@ -39,7 +50,10 @@ const ActionType = z
   .string()
   .min(1)
   .max(128)
-  .refine((t) => !t.startsWith(SERVICE_TYPE_PREFIX), `types beginning "${SERVICE_TYPE_PREFIX}" are the service's own`);
+  .refine(
+    (t) => !t.startsWith(SERVICE_TYPE_PREFIX),
+    `types beginning "${SERVICE_TYPE_PREFIX}" are the service's own`,
+  );
 
 /** What an action must be: an object with a string `type` (not one of the service's own); every other member is the RP's. */
 export const ActionShape = z.looseObject({ type: ActionType });
@@ -52,57 +66,83 @@ type Action = z.infer<typeof ActionShape>;
  */
 export const Action = z.custom<Action>().superRefine((value, ctx) => {
   const shape = ActionShape.safeParse(value);
-  if (!shape.success) for (const issue of shape.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  if (!shape.success)
+    for (const issue of shape.error.issues)
+      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   // A top-level `batch` is the service's, in the action it builds for a batch (docs/batches.md).
   else if (Object.hasOwn(value as object, 'batch')) {
-    ctx.addIssue({ code: 'custom', message: 'the member "batch" is the service\'s own; send a batch as the request\'s "batch"', path: ['batch'] });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'the member "batch" is the service\'s own; send a batch as the request\'s "batch"',
+      path: ['batch'],
+    });
   }
 });
 
 /** A batch (docs/batches.md): its type and 1 to 10,000 items, each checked by routes/batch-action.ts. */
 const Batch = z.strictObject({
   type: ActionType,
-  items: z.array(z.unknown()).min(1).max(10_000).describe('each a JSON object with a string `type`, JCS form at most 4 KiB; see docs/batches.md'),
+  items: z
+    .array(z.unknown())
+    .min(1)
+    .max(10_000)
+    .describe(
+      'each a JSON object with a string `type`, JCS form at most 4 KiB; see docs/batches.md',
+    ),
 });
 
-export const ActionRequest = z.object({
-  user: z.object({ id: UserId }),
-  /** One action; or `batch` instead. */
-  action: Action.optional(),
-  /** v3: many items, one approval (docs/batches.md); in place of `action`, and without `display`. */
-  batch: Batch.optional(),
-  display: z
-    .object({
-      title: wellFormedText(1, 200),
-      fields: z.array(DisplayField).max(50).default([]),
-    })
-    .optional(),
-  audience: wellFormed(256)
-    .refine((a) => a !== SERVICE_AUDIENCE, `"${SERVICE_AUDIENCE}" is the service's own audience`)
-    .default('default'),
-  ttl: z.number().int().min(1).max(3600).optional(),
-  /** v2 (agents): the host's own id for the action, echoed in status and webhooks; never signed. */
-  reference: wellFormed(128).optional(),
-  /** v2 (agents): where action.approved / burned / expired are POSTed; its origin is checked against CALLBACK_ORIGINS by the route. */
-  callbackUrl: z
-    .string()
-    .min(1)
-    .max(2048)
-    .optional()
-    .describe('https on an origin in CALLBACK_ORIGINS (or, when RP_ID is localhost, http on a loopback host); no user info, no fragment'),
-}).superRefine((body, ctx) => {
-  if ((body.action === undefined) === (body.batch === undefined)) {
-    ctx.addIssue({ code: 'custom', message: 'exactly one of action and batch is required', path: ['action'] });
-  } else if (body.batch !== undefined && body.display !== undefined) {
-    ctx.addIssue({ code: 'custom', message: 'is not taken with a batch: the service builds it', path: ['display'] });
-  }
-});
+export const ActionRequest = z
+  .object({
+    user: z.object({ id: UserId }),
+    /** One action; or `batch` instead. */
+    action: Action.optional(),
+    /** v3: many items, one approval (docs/batches.md); in place of `action`, and without `display`. */
+    batch: Batch.optional(),
+    display: z
+      .object({
+        title: wellFormedText(1, 200),
+        fields: z.array(DisplayField).max(50).default([]),
+      })
+      .optional(),
+    audience: wellFormed(256)
+      .refine((a) => a !== SERVICE_AUDIENCE, `"${SERVICE_AUDIENCE}" is the service's own audience`)
+      .default('default'),
+    ttl: z.number().int().min(1).max(3600).optional(),
+    /** v2 (agents): the host's own id for the action, echoed in status and webhooks; never signed. */
+    reference: wellFormed(128).optional(),
+    /** v2 (agents): where action.approved / burned / expired are POSTed; its origin is checked against CALLBACK_ORIGINS by the route. */
+    callbackUrl: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .describe(
+        'https on an origin in CALLBACK_ORIGINS (or, when RP_ID is localhost, http on a loopback host); no user info, no fragment',
+      ),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.action === undefined) === (body.batch === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'exactly one of action and batch is required',
+        path: ['action'],
+      });
+    } else if (body.batch !== undefined && body.display !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is not taken with a batch: the service builds it',
+        path: ['display'],
+      });
+    }
+  });
 
 export const RedeemRequest = z.object({
   receipt: z.string().min(1).max(8192),
   audience: z.string().min(1).max(256),
   /** v3, a batch receipt only: the item (0-based index), or distinct items, to spend (docs/batches.md). */
-  item: z.union([z.number().int().min(0), z.array(z.number().int().min(0)).min(1).max(10_000)]).optional(),
+  item: z
+    .union([z.number().int().min(0), z.array(z.number().int().min(0)).min(1).max(10_000)])
+    .optional(),
 });
 
 const credentialBase = {

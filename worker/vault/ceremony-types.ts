@@ -42,7 +42,7 @@ export interface HeldEnrollment {
   approval: ApprovalJSON;
 }
 
-export interface ApprovalJSON {
+interface ApprovalJSON {
   /** The action the statement's `act` hashes, so the approver can check it. */
   action: Hold['action'];
   statement: Statement;

@@ -19,7 +19,9 @@ export class CredentialOwner extends DurableObject<Env> {
 
   /** Claim the id for `userId`: true when it was free or is already this user's. */
   claim(userId: string): boolean {
-    const current = this.sql.exec<{ user_id: string }>('SELECT user_id FROM owner').toArray()[0]?.user_id;
+    const current = this.sql
+      .exec<{ user_id: string }>('SELECT user_id FROM owner')
+      .toArray()[0]?.user_id;
     if (current !== undefined) return current === userId;
     this.sql.exec('INSERT INTO owner (user_id) VALUES (?)', userId);
     return true;

@@ -30,20 +30,27 @@ interface RuntimeFlags {
   remote?: unknown;
 }
 
-const flags = (err: unknown): RuntimeFlags => (typeof err === 'object' && err !== null ? (err as RuntimeFlags) : {});
+const flags = (err: unknown): RuntimeFlags =>
+  typeof err === 'object' && err !== null ? (err as RuntimeFlags) : {};
 
 /** Whether a failed call was the runtime's doing rather than our object code throwing. */
-export function isRuntimeFailure(err: unknown): boolean {
+function isRuntimeFailure(err: unknown): boolean {
   if (asProblem(err)) return false;
   const f = flags(err);
-  return f.retryable === true || f.overloaded === true || f.durableObjectReset === true || f.remote !== true;
+  return (
+    f.retryable === true ||
+    f.overloaded === true ||
+    f.durableObjectReset === true ||
+    f.remote !== true
+  );
 }
 
 /** Whether one more try of a read may help (the runtime says so, and the object is not overloaded). */
-export const mayRetry = (err: unknown): boolean => flags(err).retryable === true && flags(err).overloaded !== true;
+const mayRetry = (err: unknown): boolean =>
+  flags(err).retryable === true && flags(err).overloaded !== true;
 
 /** The problem for a runtime failure of `method`, logged without anything the caller sent. */
-export function unavailable(method: string, err: unknown, attempts: number): ProblemError {
+function unavailable(method: string, err: unknown, attempts: number): ProblemError {
   const f = flags(err);
   const name = err instanceof Error ? err.name : typeof err;
   const message = err instanceof Error ? err.message.slice(0, 200) : '';
@@ -58,7 +65,13 @@ export function unavailable(method: string, err: unknown, attempts: number): Pro
  * Run `call` on a stub; on a runtime failure, retry once on `reopen()` when
  * `read` and the error allows it, else throw 503 `unavailable`.
  */
-export async function callObject<S, T>(method: string, read: boolean, stub: S, reopen: () => S, call: (stub: S) => Promise<T>): Promise<T> {
+export async function callObject<S, T>(
+  method: string,
+  read: boolean,
+  stub: S,
+  reopen: () => S,
+  call: (stub: S) => Promise<T>,
+): Promise<T> {
   try {
     return await call(stub);
   } catch (err) {
@@ -77,11 +90,21 @@ export async function callObject<S, T>(method: string, read: boolean, stub: S, r
 type Vault = ReturnType<Env['VAULT']['get']>;
 
 /** A read of the user's vault: retried once on a fresh stub when the runtime allows it; the outcome unwrapped. */
-export async function readVault<T>(env: Env, vault: Vault, method: string, call: (vault: Vault) => Promise<Outcome<T>>): Promise<T> {
+export async function readVault<T>(
+  env: Env,
+  vault: Vault,
+  method: string,
+  call: (vault: Vault) => Promise<Outcome<T>>,
+): Promise<T> {
   return unwrap(await callObject(method, true, vault, () => env.VAULT.get(vault.id), call));
 }
 
 /** A write to the user's vault: never retried here (it may have committed); the outcome unwrapped. */
-export async function writeVault<T>(env: Env, vault: Vault, method: string, call: (vault: Vault) => Promise<Outcome<T>>): Promise<T> {
+export async function writeVault<T>(
+  env: Env,
+  vault: Vault,
+  method: string,
+  call: (vault: Vault) => Promise<Outcome<T>>,
+): Promise<T> {
   return unwrap(await callObject(method, false, vault, () => env.VAULT.get(vault.id), call));
 }

@@ -12,14 +12,25 @@ export async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
     const problem = asProblem(err);
     if (problem) {
       const { code, detail, extensions } = problem;
-      return { ok: false, problem: { code, ...(detail === undefined ? {} : { detail }), ...(extensions ? { extensions } : {}) } };
+      return {
+        ok: false,
+        problem: {
+          code,
+          ...(detail === undefined ? {} : { detail }),
+          ...(extensions ? { extensions } : {}),
+        },
+      };
     }
     throw err;
   }
 }
 
 /** Run a ceremony on the ticket `open` returns; a failed check (422) calls `failed` with its code, which counts it against the ticket. */
-export function ceremony<R, T>(open: () => R, run: (ticket: R) => Promise<T>, failed: (ticket: R, code: ProblemCode) => void): Promise<Outcome<T>> {
+export function ceremony<R, T>(
+  open: () => R,
+  run: (ticket: R) => Promise<T>,
+  failed: (ticket: R, code: ProblemCode) => void,
+): Promise<Outcome<T>> {
   return outcome(async () => {
     const ticket = open();
     try {
@@ -34,6 +45,11 @@ export function ceremony<R, T>(open: () => R, run: (ticket: R) => Promise<T>, fa
 
 /** The caller's side: unwrap a vault RPC result, re-throwing its problem as a typed error. */
 export function unwrap<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw new ProblemError(outcome.problem.code, outcome.problem.detail, outcome.problem.extensions);
+  if (!outcome.ok)
+    throw new ProblemError(
+      outcome.problem.code,
+      outcome.problem.detail,
+      outcome.problem.extensions,
+    );
   return outcome.value;
 }

@@ -5,9 +5,12 @@ import type { Statement } from '../../packages/psea/src/receipt/types';
 /** RPC results carry a problem as data: thrown errors lose their code across the boundary. */
 export type Outcome<T> =
   | { ok: true; value: T }
-  | { ok: false; problem: { code: ProblemCode; detail?: string; extensions?: Record<string, unknown> } };
+  | {
+      ok: false;
+      problem: { code: ProblemCode; detail?: string; extensions?: Record<string, unknown> };
+    };
 
-export type CredentialState = 'active' | 'revoked' | 'locked' | 'pending';
+type CredentialState = 'active' | 'revoked' | 'locked' | 'pending';
 
 export type CredentialRow = {
   id: string;

@@ -99,7 +99,13 @@ export class UserVault extends DurableObject<Env> {
     return enroll(this.#v, hash, response, now, accepted);
   }
 
-  approveEnrollment(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string, posted?: string) {
+  approveEnrollment(
+    hash: string,
+    response: AuthenticationResponseJSON,
+    now: number,
+    accepted: string,
+    posted?: string,
+  ) {
     return approveEnrollment(this.#v, hash, response, now, accepted, posted);
   }
 
@@ -107,7 +113,13 @@ export class UserVault extends DurableObject<Env> {
     return actionDetails(this.#v, hash, now);
   }
 
-  verifyAction(hash: string, response: AuthenticationResponseJSON, now: number, accepted: string, posted?: string) {
+  verifyAction(
+    hash: string,
+    response: AuthenticationResponseJSON,
+    now: number,
+    accepted: string,
+    posted?: string,
+  ) {
     return verifyAction(this.#v, hash, response, now, accepted, posted);
   }
 

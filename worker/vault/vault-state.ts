@@ -60,13 +60,22 @@ export class VaultState {
   }
 
   /** {@link verifyAssertion} against this vault's credentials, for a challenge and a rule's requirement. */
-  async verifyAssertion(response: AuthenticationResponseJSON, challenge: string, require: Requirement, extra: Pick<AssertionExpectation, 'ruleOrigins'> = {}) {
+  async verifyAssertion(
+    response: AuthenticationResponseJSON,
+    challenge: string,
+    require: Requirement,
+    extra: Pick<AssertionExpectation, 'ruleOrigins'> = {},
+  ) {
     const { rpId, allowedOrigins } = getVars(this.env);
-    return verifyAssertion(response, { challenge, rpIdHash: await rpIdHash(rpId), allowedOrigins, ...extra, require }, {
-      lookup: (id) => this.credentials.lookup(id, (i) => getCredential(this.sql, i)),
-      userHandle: () => this.userHandle(),
-      key: (cred) => this.keys.get(cred.id, (id) => getPublicKey(this.sql, id)),
-    });
+    return verifyAssertion(
+      response,
+      { challenge, rpIdHash: await rpIdHash(rpId), allowedOrigins, ...extra, require },
+      {
+        lookup: (id) => this.credentials.lookup(id, (i) => getCredential(this.sql, i)),
+        userHandle: () => this.userHandle(),
+        key: (cred) => this.keys.get(cred.id, (id) => getPublicKey(this.sql, id)),
+      },
+    );
   }
 
   /**
@@ -78,7 +87,11 @@ export class VaultState {
       commit();
     } catch (err) {
       this.credentials.forget(credentialId);
-      if (err instanceof ProblemError && err.code === 'counter_regression' && credentialState(this.sql, credentialId) === 'locked') {
+      if (
+        err instanceof ProblemError &&
+        err.code === 'counter_regression' &&
+        credentialState(this.sql, credentialId) === 'locked'
+      ) {
         this.credentialChanged(hook, 'credential.locked', credentialId, Date.now());
       }
       throw err;
@@ -86,16 +99,30 @@ export class VaultState {
   }
 
   /** Queue a credential event to CREDENTIAL_WEBHOOK_URL (`hook`, when set), in the turn of the change. */
-  credentialChanged(hook: string | undefined, type: CredentialEventType, credentialId: string, now: number, approvedBy?: string): void {
+  credentialChanged(
+    hook: string | undefined,
+    type: CredentialEventType,
+    credentialId: string,
+    now: number,
+    approvedBy?: string,
+  ): void {
     if (!hook) return;
-    queueCredentialEvent(this.sql, hook, { type, credentialId, approvedBy, now, logSize: this.log.size() });
+    queueCredentialEvent(this.sql, hook, {
+      type,
+      credentialId,
+      approvedBy,
+      now,
+      logSize: this.log.size(),
+    });
     scheduleAlarm(this.ctx.storage);
   }
 
   /** The one alarm: quorum hand-offs owed (quorum-handoff.ts), webhooks due, expiries to tell (webhook-alarm.ts). */
   async alarm(): Promise<void> {
     await retryHandoffs(this.ctx.storage, this.env);
-    await runWebhookAlarm(this.ctx.storage, this.env, this.log, this.inFlight, (hash) => settleWaiters(this.sql, this.waiters, hash, Date.now()));
+    await runWebhookAlarm(this.ctx.storage, this.env, this.log, this.inFlight, (hash) =>
+      settleWaiters(this.sql, this.waiters, hash, Date.now()),
+    );
   }
 
   /**
@@ -103,7 +130,11 @@ export class VaultState {
    * drops what it held. Its first failure and its burning are logged with the count; a burn
    * queues its webhook in the same transaction.
    */
-  ceremony<R extends { challenge: string }, T>(hash: string, open: () => R, run: (ticket: R) => Promise<T>): Promise<Outcome<T>> {
+  ceremony<R extends { challenge: string }, T>(
+    hash: string,
+    open: () => R,
+    run: (ticket: R) => Promise<T>,
+  ): Promise<Outcome<T>> {
     return ceremony(open, run, (ticket, code) => {
       this.pending.forget(hash);
       const now = Date.now();
@@ -112,7 +143,8 @@ export class VaultState {
         const counted = recordFailure(this.sql, hash);
         if (counted) logFailure(this.log, this.sql, now, ticket.challenge, code, counted);
         dropBurnedHold(this.sql, hash);
-        if (counted?.state === 'burned') told = queueActionEvent(this.sql, hash, 'action.burned', now, this.log.size());
+        if (counted?.state === 'burned')
+          told = queueActionEvent(this.sql, hash, 'action.burned', now, this.log.size());
       });
       if (told) scheduleAlarm(this.ctx.storage);
       this.settled(hash, now);

@@ -35,7 +35,11 @@ export function registrationOptions(input: {
     timeout: TIMEOUT_MS,
     attestationType: input.attestation,
     excludeCredentials: input.exclude,
-    authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
+    authenticatorSelection: {
+      residentKey: 'required',
+      requireResidentKey: true,
+      userVerification: 'required',
+    },
     supportedAlgorithmIDs: [...SUPPORTED_ALGS],
   });
 }

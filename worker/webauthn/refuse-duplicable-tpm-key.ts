@@ -27,8 +27,13 @@ export function refuseDuplicableTpmKey(fmt: string, attStmt: ReadonlyMap<string,
   if (!(pubArea instanceof Uint8Array) || pubArea.length < 8) {
     throw new ProblemError('attestation_rejected', 'tpm: no readable pubArea');
   }
-  const attributes = new DataView(pubArea.buffer, pubArea.byteOffset, pubArea.byteLength).getUint32(4);
+  const attributes = new DataView(pubArea.buffer, pubArea.byteOffset, pubArea.byteLength).getUint32(
+    4,
+  );
   if ((attributes & BOUND) !== BOUND) {
-    throw new ProblemError('attestation_rejected', 'tpm: key not generated in and fixed to the TPM');
+    throw new ProblemError(
+      'attestation_rejected',
+      'tpm: key not generated in and fixed to the TPM',
+    );
   }
 }

@@ -14,8 +14,17 @@ type Family = 'ec' | 'rsa' | 'okp';
 
 /** COSE algorithms by the kind of key that makes them. */
 const ALG_FAMILY = new Map<number, Family>([
-  [-7, 'ec'], [-35, 'ec'], [-36, 'ec'], [-47, 'ec'],
-  [-257, 'rsa'], [-258, 'rsa'], [-259, 'rsa'], [-37, 'rsa'], [-38, 'rsa'], [-39, 'rsa'], [-65535, 'rsa'],
+  [-7, 'ec'],
+  [-35, 'ec'],
+  [-36, 'ec'],
+  [-47, 'ec'],
+  [-257, 'rsa'],
+  [-258, 'rsa'],
+  [-259, 'rsa'],
+  [-37, 'rsa'],
+  [-38, 'rsa'],
+  [-39, 'rsa'],
+  [-65535, 'rsa'],
   [-8, 'okp'],
 ]);
 
@@ -29,7 +38,10 @@ const KEY_FAMILY = new Map<string, Family>([
 
 function leafFamily(leaf: Uint8Array<ArrayBuffer>): Family | undefined {
   try {
-    return KEY_FAMILY.get(getCertificateInfo(leaf).parsedCertificate.tbsCertificate.subjectPublicKeyInfo.algorithm.algorithm);
+    return KEY_FAMILY.get(
+      getCertificateInfo(leaf).parsedCertificate.tbsCertificate.subjectPublicKeyInfo.algorithm
+        .algorithm,
+    );
   } catch {
     return undefined;
   }
@@ -40,12 +52,20 @@ function leafFamily(leaf: Uint8Array<ArrayBuffer>): Family | undefined {
  * malformed, or its `alg` cannot be the signing key's.
  * @example refuseMismatchedPackedAlg(attestation.fmt, attestation.attStmt, credentialAlg)
  */
-export function refuseMismatchedPackedAlg(fmt: string, attStmt: ReadonlyMap<string, unknown>, credentialAlg: number): void {
+export function refuseMismatchedPackedAlg(
+  fmt: string,
+  attStmt: ReadonlyMap<string, unknown>,
+  credentialAlg: number,
+): void {
   if (fmt !== 'packed') return;
   const alg = attStmt.get('alg');
   // Self attestation is signed by the credential key itself, so it must name that key's alg.
   if (!attStmt.has('x5c')) {
-    if (alg !== credentialAlg) throw new ProblemError('attestation_rejected', 'self attestation alg is not the credential key\'s');
+    if (alg !== credentialAlg)
+      throw new ProblemError(
+        'attestation_rejected',
+        "self attestation alg is not the credential key's",
+      );
     return;
   }
   // Require x5c to be what §8.2 says: a non-empty array of certificates.
@@ -56,6 +76,9 @@ export function refuseMismatchedPackedAlg(fmt: string, attStmt: ReadonlyMap<stri
   // Require alg to be one the attestation certificate's key can make.
   const family = typeof alg === 'number' ? ALG_FAMILY.get(alg) : undefined;
   if (family === undefined || family !== leafFamily(x5c[0] as Uint8Array<ArrayBuffer>)) {
-    throw new ProblemError('attestation_rejected', 'alg is not one the attestation certificate\'s key makes');
+    throw new ProblemError(
+      'attestation_rejected',
+      "alg is not one the attestation certificate's key makes",
+    );
   }
 }

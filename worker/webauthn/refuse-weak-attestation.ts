@@ -13,6 +13,9 @@ const RS1 = -65535;
 /** @throws ProblemError `attestation_rejected` for an `attStmt.alg` of RS1. */
 export function refuseWeakAttestation(attStmt: ReadonlyMap<string, unknown>): void {
   if (attStmt.get('alg') === RS1) {
-    throw new ProblemError('attestation_rejected', 'SHA-1 (RS1) attestation signatures are refused');
+    throw new ProblemError(
+      'attestation_rejected',
+      'SHA-1 (RS1) attestation signatures are refused',
+    );
   }
 }

@@ -9,9 +9,16 @@ import { refuseMismatchedPackedAlg } from './refuse-mismatched-packed-alg';
 import { refuseWeakAttestation } from './refuse-weak-attestation';
 import { ProblemError } from '../errors';
 import { decodeAttestationObject } from '../../packages/psea/src/webauthn/attestation-object';
-import { checkAuthenticatorData, decodeAuthenticatorData } from '../../packages/psea/src/webauthn/authenticator-data';
+import {
+  checkAuthenticatorData,
+  decodeAuthenticatorData,
+} from '../../packages/psea/src/webauthn/authenticator-data';
 import { checkClientData, decodeClientData } from '../../packages/psea/src/webauthn/client-data';
-import { checkCosePublicKey, SUPPORTED_ALGS, type SupportedAlg } from '../../packages/psea/src/webauthn/cose-key';
+import {
+  checkCosePublicKey,
+  SUPPORTED_ALGS,
+  type SupportedAlg,
+} from '../../packages/psea/src/webauthn/cose-key';
 import { isStrictDerEcdsaP256 } from '../../packages/psea/src/webauthn/ecdsa-der';
 
 export interface RegistrationExpectation {
@@ -44,22 +51,36 @@ export async function verifyRegistration(
   expected: RegistrationExpectation,
 ): Promise<VerifiedRegistration> {
   const clientData = decodeClientData(response.response.clientDataJSON);
-  checkClientData(clientData, { type: 'webauthn.create', challenge: expected.challenge, allowedOrigins: expected.allowedOrigins });
+  checkClientData(clientData, {
+    type: 'webauthn.create',
+    challenge: expected.challenge,
+    allowedOrigins: expected.allowedOrigins,
+  });
 
   const attestation = decodeAttestationObject(response.response.attestationObject);
   const authData = decodeAuthenticatorData(attestation.authData, 'attestationObject.authData');
   checkAuthenticatorData(authData, expected.rpIdHash);
   // Require attested credential data, and the id the client claims to be the one inside it.
-  if (!authData.flags.at || !authData.credentialID || !authData.credentialPublicKey || !authData.aaguid) {
+  if (
+    !authData.flags.at ||
+    !authData.credentialID ||
+    !authData.credentialPublicKey ||
+    !authData.aaguid
+  ) {
     throw new ProblemError('attestation_rejected', 'no attested credential data');
   }
-  if (isoBase64URL.fromBuffer(authData.credentialID) !== response.id || response.id !== response.rawId) {
+  if (
+    isoBase64URL.fromBuffer(authData.credentialID) !== response.id ||
+    response.id !== response.rawId
+  ) {
     throw new ProblemError('attestation_rejected', 'credential id does not match the attested one');
   }
   // WebAuthn §7.1: an RP SHOULD refuse credential ids over 1023 bytes.
-  if (authData.credentialID.length > 1023) throw new ProblemError('attestation_rejected', 'credential id over 1023 bytes');
+  if (authData.credentialID.length > 1023)
+    throw new ProblemError('attestation_rejected', 'credential id over 1023 bytes');
   // No id may read as a root of custody ("first", "migrated", …): see docs/evidence.md.
-  if (authData.credentialID.length < 16) throw new ProblemError('attestation_rejected', 'credential id under 16 bytes');
+  if (authData.credentialID.length < 16)
+    throw new ProblemError('attestation_rejected', 'credential id under 16 bytes');
   const alg = await checkCosePublicKey(authData.credentialPublicKey);
   // Refuse SHA-1 attestation signatures, which the library accepts.
   refuseWeakAttestation(attestation.attStmt);
@@ -68,7 +89,11 @@ export async function verifyRegistration(
   // A TPM key the TPM could let go of is no hardware key.
   refuseDuplicableTpmKey(attestation.fmt, attestation.attStmt);
   const sig = attestation.attStmt.get('sig');
-  if (attestation.fmt === 'packed' && attestation.attStmt.get('alg') === -7 && !(sig instanceof Uint8Array && isStrictDerEcdsaP256(sig))) {
+  if (
+    attestation.fmt === 'packed' &&
+    attestation.attStmt.get('alg') === -7 &&
+    !(sig instanceof Uint8Array && isStrictDerEcdsaP256(sig))
+  ) {
     throw new ProblemError('attestation_rejected', 'attestation signature is not DER');
   }
 
@@ -87,7 +112,8 @@ export async function verifyRegistration(
     throw new ProblemError('attestation_rejected', 'attestation did not verify');
   }
   const info = verified.registrationInfo;
-  if (!verified.verified || !info) throw new ProblemError('attestation_rejected', 'attestation did not verify');
+  if (!verified.verified || !info)
+    throw new ProblemError('attestation_rejected', 'attestation did not verify');
 
   return {
     credentialId: info.credential.id,

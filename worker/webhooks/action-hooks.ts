@@ -12,7 +12,10 @@ import { callbackOrigins, loopbackHttp, webhookSecret } from './config';
  * callbackUrl fails closed (500 `misconfigured`) without a good
  * WEBHOOK_SECRET: an approval nobody can be told of signed is never accepted.
  */
-export async function actionHooks(env: Env, body: { reference?: string; callbackUrl?: string }): Promise<{ statusToken: string; hooks: TicketHooks }> {
+export async function actionHooks(
+  env: Env,
+  body: { reference?: string; callbackUrl?: string },
+): Promise<{ statusToken: string; hooks: TicketHooks }> {
   let callbackUrl: string | undefined;
   if (body.callbackUrl !== undefined) {
     callbackUrl = checkCallbackUrl(body.callbackUrl, callbackOrigins(env), loopbackHttp(env));

@@ -11,7 +11,7 @@
 import { ProblemError } from '../errors';
 import { isLoopbackHost } from '../lib/loopback';
 
-export const MAX_CALLBACK_URL = 2048;
+const MAX_CALLBACK_URL = 2048;
 
 /** An IPv4 or IPv6 address as `URL` normalises a hostname (dotted quad, or in brackets). */
 export function isIpLiteral(hostname: string): boolean {
@@ -22,7 +22,8 @@ export function isIpLiteral(hostname: string): boolean {
 export function callbackUrlProblem(raw: string): string | undefined {
   if (raw.length > MAX_CALLBACK_URL) return `longer than ${MAX_CALLBACK_URL} characters`;
   // The parser would silently drop tabs and newlines and trim spaces: what is checked must be what was sent.
-  if (/[\s\u0000-\u001f\u007f]/.test(raw)) return 'must not contain whitespace or control characters';
+  if (/[\s\u0000-\u001f\u007f]/.test(raw))
+    return 'must not contain whitespace or control characters';
   let url: URL;
   try {
     url = new URL(raw);
@@ -41,7 +42,11 @@ export function callbackUrlProblem(raw: string): string | undefined {
  * `invalid_request` naming the field. `origins`: CALLBACK_ORIGINS;
  * `loopbackHttp`: RP_ID is localhost.
  */
-export function checkCallbackUrl(raw: string, origins: ReadonlySet<string>, loopbackHttp: boolean): string {
+export function checkCallbackUrl(
+  raw: string,
+  origins: ReadonlySet<string>,
+  loopbackHttp: boolean,
+): string {
   const refuse = (why: string): never => {
     throw new ProblemError('invalid_request', `callbackUrl: ${why}`);
   };
@@ -52,7 +57,8 @@ export function checkCallbackUrl(raw: string, origins: ReadonlySet<string>, loop
     if (!origins.has(url.origin)) refuse('its origin is not in CALLBACK_ORIGINS');
   } else if (url.protocol === 'http:') {
     if (!loopbackHttp) refuse('must be https');
-    if (!isLoopbackHost(url.hostname)) refuse('http only on a loopback host (localhost, 127.0.0.0/8, [::1])');
+    if (!isLoopbackHost(url.hostname))
+      refuse('http only on a loopback host (localhost, 127.0.0.0/8, [::1])');
   } else {
     refuse('must be https');
   }

@@ -19,7 +19,8 @@ const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
 function secretProblem(raw: string | undefined): string | undefined {
   const text = raw?.trim() ?? '';
-  if (!text) return 'required when a webhook is owed (an action with a callbackUrl, or CREDENTIAL_WEBHOOK_URL set)';
+  if (!text)
+    return 'required when a webhook is owed (an action with a callbackUrl, or CREDENTIAL_WEBHOOK_URL set)';
   if (!SECRET.test(text)) return 'must be whsec_ followed by base64';
   // Decoded as the signer will decode it (standardwebhooks), so what passes here signs.
   const key = text.slice('whsec_'.length);
@@ -50,9 +51,11 @@ function parseCallbackOrigins(raw: string): ReadonlySet<string> | string {
     const text = part.trim();
     if (!text) continue;
     const origin = bareOrigin(text);
-    if (!origin || !origin.startsWith('https://')) return `not an https origin (https://host[:port]): ${JSON.stringify(text)}`;
+    if (!origin || !origin.startsWith('https://'))
+      return `not an https origin (https://host[:port]): ${JSON.stringify(text)}`;
     // An address is no one's name: a receiver is named by a host the operator's DNS answers for.
-    if (isIpLiteral(new URL(origin).hostname)) return `an IP address is not allowed: ${JSON.stringify(text)}`;
+    if (isIpLiteral(new URL(origin).hostname))
+      return `an IP address is not allowed: ${JSON.stringify(text)}`;
     origins.add(origin);
   }
   return origins;
@@ -89,7 +92,10 @@ export function credentialWebhookUrl(env: Env): string | undefined {
     throw misconfigured('CREDENTIAL_WEBHOOK_URL', 'not a URL');
   }
   const dev = loopbackHttp(env) && url.protocol === 'http:' && isLoopbackHost(url.hostname);
-  const problem = url.protocol === 'https:' || dev ? callbackUrlProblem(raw) : 'must be https (http only on a loopback host, in development)';
+  const problem =
+    url.protocol === 'https:' || dev
+      ? callbackUrlProblem(raw)
+      : 'must be https (http only on a loopback host, in development)';
   if (problem) throw misconfigured('CREDENTIAL_WEBHOOK_URL', problem);
   webhookSecret(env);
   return url.href;

@@ -8,7 +8,7 @@
 import { Webhook } from 'standardwebhooks';
 
 /** A receiver gets this long to answer; then the try counts as failed. */
-export const DELIVERY_TIMEOUT_MS = 10_000;
+const DELIVERY_TIMEOUT_MS = 10_000;
 
 export interface Delivery {
   id: string;
@@ -17,7 +17,11 @@ export interface Delivery {
 }
 
 /** Whether the receiver answered 2xx. Never throws: a network failure is a failed try. */
-export async function deliverOnce(d: Delivery, secret: string, now = new Date()): Promise<{ ok: boolean; status?: number }> {
+export async function deliverOnce(
+  d: Delivery,
+  secret: string,
+  now = new Date(),
+): Promise<{ ok: boolean; status?: number }> {
   try {
     const signature = new Webhook(secret).sign(d.id, now, d.body);
     // globalThis.fetch, read at call time, so tests can stand in for the receiver.

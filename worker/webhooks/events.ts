@@ -7,7 +7,8 @@
  * (or its logs) holding it could open the approval page. `at` is in seconds.
  */
 export type ActionEventType = 'action.approved' | 'action.burned' | 'action.expired';
-export type CredentialEventType = 'credential.enrolled' | 'credential.revoked' | 'credential.locked';
+export type CredentialEventType =
+  'credential.enrolled' | 'credential.revoked' | 'credential.locked';
 
 export interface ActionEvent {
   type: ActionEventType;
@@ -30,7 +31,14 @@ export interface CredentialEvent {
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
-export function actionEvent(e: { type: ActionEventType; actionHash: string; userId: string; reference?: string | null; receipt?: string | null; now: number }): ActionEvent {
+export function actionEvent(e: {
+  type: ActionEventType;
+  actionHash: string;
+  userId: string;
+  reference?: string | null;
+  receipt?: string | null;
+  now: number;
+}): ActionEvent {
   const event = { type: e.type, actionHash: e.actionHash, user: { id: e.userId } } as ActionEvent;
   if (e.reference != null) event.reference = e.reference;
   if (e.type === 'action.approved' && e.receipt) event.receipt = e.receipt;
@@ -45,7 +53,11 @@ export function credentialEvent(e: {
   approvedBy?: string | null;
   now: number;
 }): CredentialEvent {
-  const event = { type: e.type, user: { id: e.userId }, credential: e.credential } as CredentialEvent;
+  const event = {
+    type: e.type,
+    user: { id: e.userId },
+    credential: e.credential,
+  } as CredentialEvent;
   if (e.type === 'credential.enrolled' && e.approvedBy) event.approvedBy = e.approvedBy;
   event.at = seconds(e.now);
   return event;

@@ -54,21 +54,31 @@ try {
   parsed = parseArgs({
     allowPositionals: true,
     options: {
-      'rp-id': { type: 'string' }, origin: { type: 'string', multiple: true }, 'log-key': { type: 'string', multiple: true },
-      checkpoint: { type: 'string' }, jwks: { type: 'string' }, root: { type: 'string', multiple: true }, subject: { type: 'string' },
-      'custody-roots': { type: 'string' }, 'allow-unanchored': { type: 'boolean' },
-      quorum: { type: 'string' }, 'user-checkpoint': { type: 'string', multiple: true },
+      'rp-id': { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      'log-key': { type: 'string', multiple: true },
+      checkpoint: { type: 'string' },
+      jwks: { type: 'string' },
+      root: { type: 'string', multiple: true },
+      subject: { type: 'string' },
+      'custody-roots': { type: 'string' },
+      'allow-unanchored': { type: 'boolean' },
+      quorum: { type: 'string' },
+      'user-checkpoint': { type: 'string', multiple: true },
     },
   });
 } catch (err) {
   usage(err.message);
 }
 const { values, positionals } = parsed;
-if (positionals[0] !== 'verify' || positionals.length !== 2) usage('give one command, verify, and one evidence file');
-if (!values['rp-id'] || !values.origin || !values['log-key']) usage('--rp-id, --origin and --log-key are required');
+if (positionals[0] !== 'verify' || positionals.length !== 2)
+  usage('give one command, verify, and one evidence file');
+if (!values['rp-id'] || !values.origin || !values['log-key'])
+  usage('--rp-id, --origin and --log-key are required');
 
 const { verifyEvidence } = await import('../dist/evidence.js');
-const read = (file) => readFile(file, 'utf8').catch((err) => usage(`cannot read ${file}: ${err.code ?? err.message}`));
+const read = (file) =>
+  readFile(file, 'utf8').catch((err) => usage(`cannot read ${file}: ${err.code ?? err.message}`));
 let bundle;
 try {
   bundle = JSON.parse(await read(positionals[1]));
@@ -77,10 +87,14 @@ try {
 }
 const options = { rpId: values['rp-id'], origins: values.origin, logKey: values['log-key'] };
 if (values.checkpoint) options.knownCheckpoint = await read(values.checkpoint);
-if (values.jwks) options.jwks = /^https?:\/\//.test(values.jwks) ? values.jwks : JSON.parse(await read(values.jwks));
+if (values.jwks)
+  options.jwks = /^https?:\/\//.test(values.jwks)
+    ? values.jwks
+    : JSON.parse(await read(values.jwks));
 if (values.root) options.roots = await Promise.all(values.root.map(read));
 if (values.subject) options.subject = values.subject;
-if (values['custody-roots'] !== undefined) options.custodyRoots = values['custody-roots'].split(',').map((r) => r.trim());
+if (values['custody-roots'] !== undefined)
+  options.custodyRoots = values['custody-roots'].split(',').map((r) => r.trim());
 if (values['allow-unanchored']) options.allowUnanchored = true;
 if (values.quorum) {
   try {
@@ -106,5 +120,7 @@ try {
 }
 for (const c of result.checks) console.log(`${c.result} ${c.name}${c.why ? `: ${c.why}` : ''}`);
 // A quorum's bundle: each approval's own checks, after the summary.
-for (const a of result.approvals ?? []) for (const c of a.checks) console.log(`  ${a.sub}: ${c.result} ${c.name}${c.why ? `: ${c.why}` : ''}`);
+for (const a of result.approvals ?? [])
+  for (const c of a.checks)
+    console.log(`  ${a.sub}: ${c.result} ${c.name}${c.why ? `: ${c.why}` : ''}`);
 process.exit(result.ok ? 0 : 1);

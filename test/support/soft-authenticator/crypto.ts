@@ -92,7 +92,12 @@ export function ecdsaRawToDer(raw: Uint8Array): Bytes {
 type GenerateParams =
   | { name: 'ECDSA'; namedCurve: 'P-256' }
   | { name: 'Ed25519' }
-  | { name: 'RSASSA-PKCS1-v1_5'; modulusLength: number; publicExponent: Uint8Array<ArrayBuffer>; hash: string };
+  | {
+      name: 'RSASSA-PKCS1-v1_5';
+      modulusLength: number;
+      publicExponent: Uint8Array<ArrayBuffer>;
+      hash: string;
+    };
 
 interface AlgSpec {
   generate: GenerateParams;
@@ -100,7 +105,10 @@ interface AlgSpec {
 }
 
 const ALG_SPECS: Record<CoseAlg, AlgSpec> = {
-  [-7]: { generate: { name: 'ECDSA', namedCurve: 'P-256' }, sign: { name: 'ECDSA', hash: 'SHA-256' } },
+  [-7]: {
+    generate: { name: 'ECDSA', namedCurve: 'P-256' },
+    sign: { name: 'ECDSA', hash: 'SHA-256' },
+  },
   [-8]: { generate: { name: 'Ed25519' }, sign: { name: 'Ed25519' } },
   [-257]: {
     generate: {
@@ -133,7 +141,10 @@ export async function generateKeyMaterial(alg: CoseAlg): Promise<KeyMaterial> {
   const spec = ALG_SPECS[alg];
   if (!spec) throw new Error(`soft-authenticator: unsupported alg ${String(alg)}`);
   // workers-types and the DOM lib type generateKey/exportKey differently; both return these shapes.
-  const pair = (await crypto.subtle.generateKey(spec.generate, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey(spec.generate, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   const jwk = (await crypto.subtle.exportKey('jwk', pair.publicKey)) as Jwk;
   const spki = bytes((await crypto.subtle.exportKey('spki', pair.publicKey)) as ArrayBuffer);
   const need = (v: string | undefined): Bytes => {
@@ -142,11 +153,27 @@ export async function generateKeyMaterial(alg: CoseAlg): Promise<KeyMaterial> {
   };
   let cose: CoseKeyMap;
   if (alg === -7) {
-    cose = new Map<number, CborValue>([[1, 2], [3, -7], [-1, 1], [-2, need(jwk.x)], [-3, need(jwk.y)]]);
+    cose = new Map<number, CborValue>([
+      [1, 2],
+      [3, -7],
+      [-1, 1],
+      [-2, need(jwk.x)],
+      [-3, need(jwk.y)],
+    ]);
   } else if (alg === -8) {
-    cose = new Map<number, CborValue>([[1, 1], [3, -8], [-1, 6], [-2, need(jwk.x)]]);
+    cose = new Map<number, CborValue>([
+      [1, 1],
+      [3, -8],
+      [-1, 6],
+      [-2, need(jwk.x)],
+    ]);
   } else {
-    cose = new Map<number, CborValue>([[1, 3], [3, -257], [-1, need(jwk.n)], [-2, need(jwk.e)]]);
+    cose = new Map<number, CborValue>([
+      [1, 3],
+      [3, -257],
+      [-1, need(jwk.n)],
+      [-2, need(jwk.e)],
+    ]);
   }
   return { alg, privateKey: pair.privateKey, cose, spki };
 }

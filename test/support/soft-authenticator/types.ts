@@ -105,4 +105,3 @@ export interface CeremonyContext<B> {
   origin: string;
   bend?: B;
 }
-

@@ -21,6 +21,13 @@ export async function actionDetails(v: VaultState, hash: string, now: number) {
     const options = await requestOptions(v.sql, getVars(v.env).rpId, row.challenge, now);
     // A batch's items, every one, in order (storage/batch-items.ts).
     const items = data.items === undefined ? {} : { items: batchItems(v.sql, hash) };
-    return { action: data.action, display: data.display as Display, actionHash: data.actionHash, statement: data.statement as Statement, options, ...items };
+    return {
+      action: data.action,
+      display: data.display as Display,
+      actionHash: data.actionHash,
+      statement: data.statement as Statement,
+      options,
+      ...items,
+    };
   });
 }

@@ -8,14 +8,28 @@ import type { Outcome } from '../types';
 import { setTicketHooks } from '../storage/ticket-hooks';
 import { scheduleAlarm } from '../webhooks/webhook-queue';
 
-export async function createAction(v: VaultState, input: NewAction): Promise<Outcome<{ expiresAt: number }>> {
+export async function createAction(
+  v: VaultState,
+  input: NewAction,
+): Promise<Outcome<{ expiresAt: number }>> {
   return outcome(async () => {
     const expiresAt = issueAction(v.ctx.storage, input);
     // Same synchronous turn as the insert, so one implicit transaction.
     if (input.hooks) setTicketHooks(v.sql, input.hash, input.hooks);
     // Its expiry is told by the alarm, whether anyone looks or not.
     if (input.hooks?.callbackUrl) scheduleAlarm(v.ctx.storage);
-    v.pending.remember(input.hash, pendingAction({ challenge: input.challenge, expiresAt, createdAt: input.now, callback: !!input.hooks?.callbackUrl }, input.data));
+    v.pending.remember(
+      input.hash,
+      pendingAction(
+        {
+          challenge: input.challenge,
+          expiresAt,
+          createdAt: input.now,
+          callback: !!input.hooks?.callbackUrl,
+        },
+        input.data,
+      ),
+    );
     return { expiresAt };
   });
 }

@@ -17,7 +17,7 @@ import type { CredentialAddAction, Display, Hold } from '../types';
 
 export type { CredentialAddAction, Hold } from '../types';
 
-export const CREDENTIAL_ADD = 'psea.credential.add';
+const CREDENTIAL_ADD = 'psea.credential.add';
 /** The service's own audience: `POST /v1/actions` refuses it, and every type beginning `psea.`. */
 export const SERVICE_AUDIENCE = 'psea';
 /** The display's name for an authenticator the metadata does not know. */
@@ -46,17 +46,26 @@ export function shownName(attestation: { attested: boolean; name: string | null 
 }
 
 /** `2026-11-22T10:00:00Z`: whole seconds, as docs/api.md shows times. */
-const isoSeconds = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const isoSeconds = (ms: number): string =>
+  new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The display: which authenticator, whether its key can leave it, and when it was made. */
-export function credentialAddDisplay(r: Pick<HeldRegistration, 'authenticatorName' | 'deviceBound' | 'createdAt'>): Display {
+export function credentialAddDisplay(
+  r: Pick<HeldRegistration, 'authenticatorName' | 'deviceBound' | 'createdAt'>,
+): Display {
   // A name is known only for an attested model; without one, BE is only the passkey's own word.
   const claimed = r.authenticatorName === null ? ' (as the passkey itself reports)' : '';
   return {
     title: 'Add a passkey to your account',
     fields: [
       { label: 'Passkey', value: r.authenticatorName ?? UNRECOGNIZED },
-      { label: 'Device-bound', value: (r.deviceBound ? 'Yes: it cannot leave its device' : 'No: a synced passkey, it can be copied to other devices') + claimed },
+      {
+        label: 'Device-bound',
+        value:
+          (r.deviceBound
+            ? 'Yes: it cannot leave its device'
+            : 'No: a synced passkey, it can be copied to other devices') + claimed,
+      },
       { label: 'Created', value: isoSeconds(r.createdAt) },
     ],
   };
@@ -66,7 +75,10 @@ export function credentialAddDisplay(r: Pick<HeldRegistration, 'authenticatorNam
  * The hold for a registration: the action, its display and statement, and the challenge.
  * @example const hold = await credentialAddHold(registration, (action) => selectRule(policy, action));
  */
-export async function credentialAddHold(r: HeldRegistration, ruleFor: (action: CredentialAddAction) => AppliedRule): Promise<Hold> {
+export async function credentialAddHold(
+  r: HeldRegistration,
+  ruleFor: (action: CredentialAddAction) => AppliedRule,
+): Promise<Hold> {
   const action: CredentialAddAction = {
     type: CREDENTIAL_ADD,
     user: r.userId,

@@ -18,7 +18,11 @@ export type Admission = 'recovery' | 'first' | 'open';
  * ticket says so for itself; otherwise a user who has ever enrolled needs an
  * approval unless the policy is open. Judged at the commit, not at issue.
  */
-export function admissionOf(sql: SqlStorage, data: EnrollTicketData, addCredential: 'approved' | 'open'): Admission | undefined {
+export function admissionOf(
+  sql: SqlStorage,
+  data: EnrollTicketData,
+  addCredential: 'approved' | 'open',
+): Admission | undefined {
   if (data.recovery) return 'recovery';
   if (!hasEnrolledBefore(sql)) return 'first';
   return addCredential === 'open' ? 'open' : undefined;
@@ -26,14 +30,16 @@ export function admissionOf(sql: SqlStorage, data: EnrollTicketData, addCredenti
 
 /** A registration on a ticket that already holds a credential: 409, the ticket is spoken for. */
 export function refuseHolding(row: TicketRow): TicketRow {
-  if ((JSON.parse(row.data) as EnrollTicketData).held) throw new ProblemError('ticket_used', 'this ticket already holds a passkey awaiting approval');
+  if ((JSON.parse(row.data) as EnrollTicketData).held)
+    throw new ProblemError('ticket_used', 'this ticket already holds a passkey awaiting approval');
   return row;
 }
 
 /** The hold of a usable enrollment ticket; refused when it holds nothing, or its credential was revoked meanwhile. */
 export function holdOf(sql: SqlStorage, row: TicketRow): Hold {
   const { held } = JSON.parse(row.data) as EnrollTicketData;
-  if (!held) throw new ProblemError('ticket_not_found', 'no passkey on this ticket awaits approval');
+  if (!held)
+    throw new ProblemError('ticket_not_found', 'no passkey on this ticket awaits approval');
   if (getCredential(sql, held.credentialId)?.state !== 'pending') {
     throw new ProblemError('ticket_used', 'the passkey held on this ticket is no longer waiting');
   }

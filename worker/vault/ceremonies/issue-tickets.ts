@@ -18,11 +18,22 @@ function prune(sql: SqlStorage, now: number): void {
 /** Store an enrollment ticket (and the user it names); its expiry, as its creator is shown. */
 export function issueEnrollment(storage: DurableObjectStorage, input: NewEnrollment): number {
   const expiresAt = expiryOf(input.now, input.ttlSeconds);
-  const data: EnrollTicketData = { user: input.user, iss: input.iss, ...(input.recovery ? { recovery: true } : {}) };
+  const data: EnrollTicketData = {
+    user: input.user,
+    iss: input.iss,
+    ...(input.recovery ? { recovery: true } : {}),
+  };
   storage.transactionSync(() => {
     setUser(storage.sql, input.user);
     prune(storage.sql, input.now);
-    insertTicket(storage.sql, { hash: input.hash, kind: 'enroll', challenge: randomId(32), expiresAt, data, now: input.now });
+    insertTicket(storage.sql, {
+      hash: input.hash,
+      kind: 'enroll',
+      challenge: randomId(32),
+      expiresAt,
+      data,
+      now: input.now,
+    });
   });
   return expiresAt;
 }
@@ -34,7 +45,14 @@ export function issueAction(storage: DurableObjectStorage, input: NewAction): nu
   const expiresAt = expiryOf(input.now, input.ttlSeconds);
   storage.transactionSync(() => {
     prune(storage.sql, input.now);
-    insertTicket(storage.sql, { hash: input.hash, kind: 'action', challenge: input.challenge, expiresAt, data: input.data, now: input.now });
+    insertTicket(storage.sql, {
+      hash: input.hash,
+      kind: 'action',
+      challenge: input.challenge,
+      expiresAt,
+      data: input.data,
+      now: input.now,
+    });
     if (input.items) insertBatchItems(storage.sql, input.hash, input.items);
   });
   return expiresAt;

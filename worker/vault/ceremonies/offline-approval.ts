@@ -21,7 +21,14 @@ import type { ReceiptClaims, ReceiptCredential } from '../../../packages/psea/sr
 import type { ApprovedEntry } from '../../../packages/psea/src/log/log-entry';
 import { credentialState } from '../storage/credentials';
 import { entryTime, type VaultLog } from '../storage/vault-log';
-import { bundleCredentials, insertGrants, usableGrant, useGrantGuarded, type GrantRow, type NewGrants } from '../storage/offline-grants';
+import {
+  bundleCredentials,
+  insertGrants,
+  usableGrant,
+  useGrantGuarded,
+  type GrantRow,
+  type NewGrants,
+} from '../storage/offline-grants';
 
 /** What the Worker hands the vault for a proof: the statement as signed, and the hashes it computed of the action and display. */
 export interface OfflineSubmission {
@@ -41,7 +48,8 @@ export interface OfflineSubmission {
 /** Store the grants, once the user has an active credential to list; none → 409 not_enrolled, nothing written. */
 export function issueGrants(sql: SqlStorage, input: NewGrants): { creds: OfflineCredential[] } {
   const creds = bundleCredentials(sql);
-  if (creds.length === 0) throw new ProblemError('not_enrolled', 'the user has no active credential to list in a bundle');
+  if (creds.length === 0)
+    throw new ProblemError('not_enrolled', 'the user has no active credential to list in a bundle');
   insertGrants(sql, input);
   return { creds };
 }
@@ -57,25 +65,44 @@ const mismatch = (why: string) => new ProblemError('challenge_mismatch', why);
 export function openGrant(sql: SqlStorage, s: OfflineSubmission): GrantRow {
   const { statement } = s;
   const grant = usableGrant(sql, statement.nonce, s.now, s.accepted);
-  if (statement.iss !== grant.iss) throw mismatch('statement iss is not the grant\'s');
-  if (statement.aud !== grant.aud) throw mismatch('statement aud is not the grant\'s');
-  if (statement.sub !== grant.sub) throw mismatch('statement sub is not the grant\'s');
+  if (statement.iss !== grant.iss) throw mismatch("statement iss is not the grant's");
+  if (statement.aud !== grant.aud) throw mismatch("statement aud is not the grant's");
+  if (statement.sub !== grant.sub) throw mismatch("statement sub is not the grant's");
   if (statement.mode !== 'offline') throw mismatch('statement mode is not "offline"');
-  if (statement.act !== s.actionHash) throw mismatch('statement act is not the hash of the proof\'s action');
+  if (statement.act !== s.actionHash)
+    throw mismatch("statement act is not the hash of the proof's action");
   if (statement.dsp !== s.displayHash) {
-    throw mismatch(s.displayHash === undefined ? 'statement has a dsp but the proof no display' : 'statement dsp is not the hash of the proof\'s display');
+    throw mismatch(
+      s.displayHash === undefined
+        ? 'statement has a dsp but the proof no display'
+        : "statement dsp is not the hash of the proof's display",
+    );
   }
   if (!grantCoversType(JSON.parse(grant.types) as string[], s.actionType)) {
-    throw new ProblemError('policy_unmet', 'the action type is not among the grant\'s types');
+    throw new ProblemError('policy_unmet', "the action type is not among the grant's types");
   }
-  if (!s.rule.offline) throw new ProblemError('policy_unmet', `the policy rule "${s.rule.id}" does not allow offline approvals`);
+  if (!s.rule.offline)
+    throw new ProblemError(
+      'policy_unmet',
+      `the policy rule "${s.rule.id}" does not allow offline approvals`,
+    );
   return grant;
 }
 
 /** The receipt's claims: an online receipt's, plus `offline: true` and the device's `signed_at`, so they rebuild the offline statement. */
-export function offlineReceiptClaims(s: OfflineSubmission, credential: ReceiptCredential, ttlSeconds: number): ReceiptClaims {
+export function offlineReceiptClaims(
+  s: OfflineSubmission,
+  credential: ReceiptCredential,
+  ttlSeconds: number,
+): ReceiptClaims {
   const claims = buildReceiptClaims({
-    statement: s.statement, actionHash: s.actionHash, actionType: s.actionType, ruleId: s.rule.id, credential, now: s.now, ttlSeconds,
+    statement: s.statement,
+    actionHash: s.actionHash,
+    actionType: s.actionType,
+    ruleId: s.rule.id,
+    credential,
+    now: s.now,
+    ttlSeconds,
   });
   return { ...claims, offline: true, signed_at: s.statement.signed_at };
 }
@@ -88,8 +115,24 @@ export interface OfflineCommit {
 }
 
 /** The `approved` entry of an offline approval: as an online one's, `challenge` the offline statement's, and `offline: true`. */
-export function offlineEntry(claims: ReceiptClaims, credentialId: string, challenge: string, now: number): ApprovedEntry {
-  return { v: 1, kind: 'approved', at: entryTime(now), sub: claims.sub, cred: credentialId, challenge, act: claims.act, aud: claims.aud, jti: claims.jti, offline: true };
+export function offlineEntry(
+  claims: ReceiptClaims,
+  credentialId: string,
+  challenge: string,
+  now: number,
+): ApprovedEntry {
+  return {
+    v: 1,
+    kind: 'approved',
+    at: entryTime(now),
+    sub: claims.sub,
+    cred: credentialId,
+    challenge,
+    act: claims.act,
+    aud: claims.aud,
+    jti: claims.jti,
+    offline: true,
+  };
 }
 
 /**
@@ -98,9 +141,20 @@ export function offlineEntry(claims: ReceiptClaims, credentialId: string, challe
  * same proof), a grant that expired meanwhile 410, a credential revoked
  * during the awaits `credential_revoked`.
  */
-export function commitOfflineApproval(storage: DurableObjectStorage, log: VaultLog, s: OfflineSubmission, c: OfflineCommit): void {
+export function commitOfflineApproval(
+  storage: DurableObjectStorage,
+  log: VaultLog,
+  s: OfflineSubmission,
+  c: OfflineCommit,
+): void {
   const sql = storage.sql;
-  const use = { nonce: s.statement.nonce, now: s.now, credentialId: c.credentialId, receipt: c.receipt, accepted: s.accepted };
+  const use = {
+    nonce: s.statement.nonce,
+    now: s.now,
+    credentialId: c.credentialId,
+    receipt: c.receipt,
+    accepted: s.accepted,
+  };
   // The grant's use and its `approved` entry in one transaction: an approval that cannot be logged is not granted.
   const committed = storage.transactionSync(() => {
     if (!useGrantGuarded(sql, use)) return false;

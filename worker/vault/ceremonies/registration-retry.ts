@@ -23,25 +23,47 @@ export interface FirstRegistration {
 }
 
 /** Keep, with the commit, what a byte-identical retry is owed (`result` only once consumed). */
-export function keepRegistration(sql: SqlStorage, hash: string, first: FirstRegistration, consumed: boolean): void {
-  sql.exec('UPDATE tickets SET accepted = ?, result = ? WHERE hash = ?', first.accepted, consumed ? first.result : null, hash);
+export function keepRegistration(
+  sql: SqlStorage,
+  hash: string,
+  first: FirstRegistration,
+  consumed: boolean,
+): void {
+  sql.exec(
+    'UPDATE tickets SET accepted = ?, result = ? WHERE hash = ?',
+    first.accepted,
+    consumed ? first.result : null,
+    hash,
+  );
 }
 
 /**
  * For a ticket that holds the passkey this very body registered: the problem carrying the 202
  * body, as an Outcome; undefined for anything else (the ceremony then refuses it as before).
  */
-export async function heldRetry(sql: SqlStorage, rpId: string, hash: string, now: number, accepted?: string): Promise<Outcome<never> | undefined> {
+export async function heldRetry(
+  sql: SqlStorage,
+  rpId: string,
+  hash: string,
+  now: number,
+  accepted?: string,
+): Promise<Outcome<never> | undefined> {
   if (accepted === undefined) return undefined;
-  const row = sql.exec<{ kind: string; state: string; data: string; accepted: string | null }>(
-    'SELECT kind, state, data, accepted FROM tickets WHERE hash = ?', hash,
-  ).toArray()[0];
-  if (row?.kind !== 'enroll' || row.state !== 'pending' || row.accepted !== accepted) return undefined;
+  const row = sql
+    .exec<{ kind: string; state: string; data: string; accepted: string | null }>(
+      'SELECT kind, state, data, accepted FROM tickets WHERE hash = ?',
+      hash,
+    )
+    .toArray()[0];
+  if (row?.kind !== 'enroll' || row.state !== 'pending' || row.accepted !== accepted)
+    return undefined;
   if (!(JSON.parse(row.data) as EnrollTicketData).held) return undefined;
   return outcome(async () => {
     // Expired, or its held passkey gone: the ticket's own answer, as for any body.
     const full = loadTicket(sql, hash, 'enroll');
     if (now >= full.expires_at) throw new ProblemError('ticket_expired');
-    throw new ProblemError('ticket_used', undefined, { ...(await heldAnswer(sql, rpId, holdOf(sql, full), now)) });
+    throw new ProblemError('ticket_used', undefined, {
+      ...(await heldAnswer(sql, rpId, holdOf(sql, full), now)),
+    });
   });
 }

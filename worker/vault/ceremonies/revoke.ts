@@ -8,7 +8,11 @@ import { revokeLogged } from '../commits/log-writes';
 import type { Outcome } from '../types';
 import { credentialWebhookUrl } from '../../webhooks/config';
 
-export async function revokeCredential(v: VaultState, id: string, now: number): Promise<Outcome<null>> {
+export async function revokeCredential(
+  v: VaultState,
+  id: string,
+  now: number,
+): Promise<Outcome<null>> {
   return outcome(async () => {
     const hook = credentialWebhookUrl(v.env);
     dropLapsedHolds(v.sql, now);
@@ -17,7 +21,8 @@ export async function revokeCredential(v: VaultState, id: string, now: number): 
     // Same synchronous turn as the revocation and its entry: one implicit transaction.
     if (was === 'active') v.credentialChanged(hook, 'credential.revoked', id, now);
     v.credentials.forget(id);
-    if (!getCredential(v.sql, id)) throw new ProblemError('not_found', 'no such credential for this user');
+    if (!getCredential(v.sql, id))
+      throw new ProblemError('not_found', 'no such credential for this user');
     return null;
   });
 }

@@ -3,7 +3,10 @@ import { ProblemError } from '../../errors';
 import { checkRequirement } from '../../policy/check-credential';
 import type { Requirement } from '../../policy/types';
 import type { AuthenticatorData } from '../../../packages/psea/src/webauthn/authenticator-data';
-import { checkAssertion, type AssertionExpectation } from '../../../packages/psea/src/webauthn/check-assertion';
+import {
+  checkAssertion,
+  type AssertionExpectation,
+} from '../../../packages/psea/src/webauthn/check-assertion';
 import type { CredentialKey } from '../../../packages/psea/src/webauthn/cose-key';
 import { verifyAssertionSignature } from '../../../packages/psea/src/webauthn/verify-assertion-signature';
 import type { KnownCredential } from '../memory/active-credentials';
@@ -45,14 +48,15 @@ export async function verifyAssertion(
   // Require the userHandle, when given, to be this user's.
   const userHandle = response.response.userHandle;
   if (userHandle !== undefined && userHandle !== stored.userHandle()) {
-    throw new ProblemError('credential_unknown', 'userHandle is not this user\'s');
+    throw new ProblemError('credential_unknown', "userHandle is not this user's");
   }
 
   // Refuse a credential that is revoked or locked.
   if (credential.state !== 'active') throw new ProblemError('credential_revoked');
 
   // Require BE as at enrollment: it is fixed for a credential's life, so a change means another authenticator.
-  if (authData.flags.be !== !!credential.backup_eligible) throw new ProblemError('flags_invalid', 'BE differs from enrollment');
+  if (authData.flags.be !== !!credential.backup_eligible)
+    throw new ProblemError('flags_invalid', 'BE differs from enrollment');
 
   // Require what the rule asks of the credential.
   checkRequirement(expected.require, facts(credential));

@@ -43,7 +43,14 @@ export function commitApproval(storage: DurableObjectStorage, log: VaultLog, a: 
     advanceCounter(sql, a.credentialId, a.counter, a.backedUp, a.now);
     const index = log.append(a.entry);
     pruneEvidence(sql, a.evidenceKeptSince);
-    insertEvidence(sql, { hash: a.hash, credential_id: a.credentialId, receipt: a.receipt, ...a.evidence, approved_index: index, approved_at: a.now });
+    insertEvidence(sql, {
+      hash: a.hash,
+      credential_id: a.credentialId,
+      receipt: a.receipt,
+      ...a.evidence,
+      approved_index: index,
+      approved_at: a.now,
+    });
     return true;
   });
   if (committed) return;
@@ -56,11 +63,21 @@ export function commitApproval(storage: DurableObjectStorage, log: VaultLog, a: 
  * synchronous turn as the failed guard; a lock the counter rule decides is
  * written with its `locked` entry.
  */
-export function refuseCommit(storage: DurableObjectStorage, log: VaultLog, hash: string, now: number, credentialId: string, ticketCreatedAt: number, accepted?: string): never {
+export function refuseCommit(
+  storage: DurableObjectStorage,
+  log: VaultLog,
+  hash: string,
+  now: number,
+  credentialId: string,
+  ticketCreatedAt: number,
+  accepted?: string,
+): never {
   const sql = storage.sql;
   // The ticket decides first: a lost race is ticket_used, never a counter problem; a
   // byte-identical twin of the winner is told the winner's answer.
   recheckTicket(sql, hash, now, accepted);
   if (credentialState(sql, credentialId) !== 'active') throw new ProblemError('credential_revoked');
-  refuseCounterRegression(sql, credentialId, ticketCreatedAt, (id) => lockLogged(storage, log, id, now));
+  refuseCounterRegression(sql, credentialId, ticketCreatedAt, (id) =>
+    lockLogged(storage, log, id, now),
+  );
 }

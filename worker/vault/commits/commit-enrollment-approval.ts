@@ -34,23 +34,59 @@ export interface EnrollmentApproval {
  * credential still held by this ticket, or the whole transaction rolls back.
  * Must run with no await between the caller's checks and here.
  */
-export function commitEnrollmentApproval(storage: DurableObjectStorage, log: VaultLog, a: EnrollmentApproval): void {
+export function commitEnrollmentApproval(
+  storage: DurableObjectStorage,
+  log: VaultLog,
+  a: EnrollmentApproval,
+): void {
   const sql = storage.sql;
   const committed = storage.transactionSync(() => {
-    if (!consumeGuarded(sql, { hash: a.hash, now: a.now, credentialId: a.approverId, counter: a.counter, accepted: a.accepted, result: a.result })) return false;
+    if (
+      !consumeGuarded(sql, {
+        hash: a.hash,
+        now: a.now,
+        credentialId: a.approverId,
+        counter: a.counter,
+        accepted: a.accepted,
+        result: a.result,
+      })
+    )
+      return false;
     advanceCounter(sql, a.approverId, a.counter, a.backedUp, a.now);
     // Revoked while held: nothing is left to let in, and the throw undoes the consumption.
-    if (!activateHeld(sql, a.heldId, a.approverId, a.hash)) throw new ProblemError('ticket_used', 'the passkey held on this ticket is no longer waiting');
+    if (!activateHeld(sql, a.heldId, a.approverId, a.hash))
+      throw new ProblemError('ticket_used', 'the passkey held on this ticket is no longer waiting');
     markEnrolled(sql);
     const held = getCredential(sql, a.heldId)!;
     const key = keyOf(getPublicKey(sql, a.heldId));
     const approval = { challenge: a.approval.challenge };
-    logEnrolled(log, sql, { now: a.now, credentialId: a.heldId, key, aaguid: held.aaguid, attested: !!held.attested, approvedBy: a.approverId, approval });
-    keepCredentialApproval(sql, { cred: a.heldId, approver: a.approverId, statement: a.approval.statement, assertion: a.approval.assertion });
+    logEnrolled(log, sql, {
+      now: a.now,
+      credentialId: a.heldId,
+      key,
+      aaguid: held.aaguid,
+      attested: !!held.attested,
+      approvedBy: a.approverId,
+      approval,
+    });
+    keepCredentialApproval(sql, {
+      cred: a.heldId,
+      approver: a.approverId,
+      statement: a.approval.statement,
+      assertion: a.approval.assertion,
+    });
     return true;
   });
   if (committed) return;
   // refuseCommit re-checks the ticket with `accepted`: a byte-identical retry that lost to its
   // own first post still gets the first answer.
-  refuseCommit(storage, log, a.hash, a.now, a.approverId, ticketCreatedAt(sql, a.hash) ?? a.now, a.accepted);
+  refuseCommit(
+    storage,
+    log,
+    a.hash,
+    a.now,
+    a.approverId,
+    ticketCreatedAt(sql, a.hash) ?? a.now,
+    a.accepted,
+  );
 }

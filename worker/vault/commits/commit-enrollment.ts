@@ -36,22 +36,40 @@ export interface Registration {
  * gets its `enrolled` entry in the same transaction; a held one gets it when
  * it is approved (commit-enrollment-approval.ts).
  */
-export function commitEnrollment(storage: DurableObjectStorage, log: VaultLog, r: Registration): Admission | undefined {
+export function commitEnrollment(
+  storage: DurableObjectStorage,
+  log: VaultLog,
+  r: Registration,
+): Admission | undefined {
   const sql = storage.sql;
   const current = loadTicket(sql, r.hash, 'enroll');
   assertUsable(current, r.now, r.first?.accepted);
   refuseHolding(current);
   dropLapsedHolds(sql, r.now);
-  if (getCredential(sql, r.reg.credentialId)) throw new ProblemError('attestation_rejected', 'credential already enrolled');
+  if (getCredential(sql, r.reg.credentialId))
+    throw new ProblemError('attestation_rejected', 'credential already enrolled');
   const admission = admissionOf(sql, r.data, r.addCredential);
   storage.transactionSync(() => {
-    insertCredential(sql, r.reg, r.attestation, admission ? { approvedBy: admission } : { heldBy: r.hash }, r.now);
+    insertCredential(
+      sql,
+      r.reg,
+      r.attestation,
+      admission ? { approvedBy: admission } : { heldBy: r.hash },
+      r.now,
+    );
     setEnrollment(sql, r.reg.credentialId, JSON.stringify(r.enrollment));
     if (admission) {
       consumeTicket(sql, r.hash);
       markEnrolled(sql);
       const { credentialId, publicKey, aaguid } = r.reg;
-      logEnrolled(log, sql, { now: r.now, credentialId, key: keyOf(publicKey), aaguid, attested: r.attestation.attested, approvedBy: admission });
+      logEnrolled(log, sql, {
+        now: r.now,
+        credentialId,
+        key: keyOf(publicKey),
+        aaguid,
+        attested: r.attestation.attested,
+        approvedBy: admission,
+      });
     } else {
       holdOnTicket(sql, r.hash, { ...r.data, held: r.hold });
     }
@@ -59,7 +77,9 @@ export function commitEnrollment(storage: DurableObjectStorage, log: VaultLog, r
   });
   // The audit trail of a recovery: who was let in without an existing passkey (no secret in it).
   if (admission === 'recovery') {
-    console.log(`[psea] audit ${JSON.stringify({ event: 'enrolled', approvedBy: 'recovery', user: r.data.user.id, credentialId: r.reg.credentialId })}`);
+    console.log(
+      `[psea] audit ${JSON.stringify({ event: 'enrolled', approvedBy: 'recovery', user: r.data.user.id, credentialId: r.reg.credentialId })}`,
+    );
   }
   return admission;
 }

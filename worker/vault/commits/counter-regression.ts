@@ -20,11 +20,22 @@ import { lastAcceptedUse } from '../storage/credentials';
  * use; machine clock skew (milliseconds) is far below the seconds between two
  * passkey ceremonies, which is what the order has to tell apart.
  */
-export function refuseCounterRegression(sql: SqlStorage, credentialId: string, ticketCreatedAt: number, lock: (credentialId: string) => void): never {
+export function refuseCounterRegression(
+  sql: SqlStorage,
+  credentialId: string,
+  ticketCreatedAt: number,
+  lock: (credentialId: string) => void,
+): never {
   const lastUse = lastAcceptedUse(sql, credentialId);
   if (lastUse !== undefined && ticketCreatedAt > lastUse) {
     lock(credentialId);
-    throw new ProblemError('counter_regression', 'signature counter did not increase: the credential is locked');
+    throw new ProblemError(
+      'counter_regression',
+      'signature counter did not increase: the credential is locked',
+    );
   }
-  throw new ProblemError('counter_regression', 'signature counter did not increase for a ticket older than its last use');
+  throw new ProblemError(
+    'counter_regression',
+    'signature counter did not increase for a ticket older than its last use',
+  );
 }

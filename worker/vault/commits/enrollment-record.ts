@@ -16,5 +16,9 @@ export interface EnrollmentRecord {
  */
 export function enrollmentRecord(response: RegistrationResponseJSON): EnrollmentRecord {
   const { clientDataJSON, attestationObject } = response.response;
-  return { clientDataJSON, authenticatorData: encodeB64url(decodeAttestationObject(attestationObject).authData), attestationObject };
+  return {
+    clientDataJSON,
+    authenticatorData: encodeB64url(decodeAttestationObject(attestationObject).authData),
+    attestationObject,
+  };
 }

@@ -6,7 +6,12 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeB64url } from '../../../packages/psea/src/internal/base64url';
-import { lockCredential, credentialState, revokeCredential, setEnrolledIndex } from '../storage/credentials';
+import {
+  lockCredential,
+  credentialState,
+  revokeCredential,
+  setEnrolledIndex,
+} from '../storage/credentials';
 import { getMeta } from '../storage/meta';
 import { entryTime, type VaultLog } from '../storage/vault-log';
 
@@ -34,8 +39,15 @@ export interface Enrolled {
 /** A credential became active: its `enrolled` entry, whose index the credential keeps for its evidence. */
 export function logEnrolled(log: VaultLog, sql: SqlStorage, e: Enrolled): number {
   const index = log.append({
-    v: 1, kind: 'enrolled', at: entryTime(e.now), sub: vaultUser(sql),
-    cred: e.credentialId, key: e.key, aaguid: e.aaguid, attested: e.attested, approvedBy: e.approvedBy,
+    v: 1,
+    kind: 'enrolled',
+    at: entryTime(e.now),
+    sub: vaultUser(sql),
+    cred: e.credentialId,
+    key: e.key,
+    aaguid: e.aaguid,
+    attested: e.attested,
+    approvedBy: e.approvedBy,
     ...(e.approval ? { approval: { challenge: e.approval.challenge } } : {}),
   });
   setEnrolledIndex(sql, e.credentialId, index);
@@ -43,16 +55,35 @@ export function logEnrolled(log: VaultLog, sql: SqlStorage, e: Enrolled): number
 }
 
 /** A ticket's failed check: `failed` on its first only, `burned` when it burns. */
-export function logFailure(log: VaultLog, sql: SqlStorage, now: number, challenge: string, code: string, counted: { failures: number; state: string }): void {
+export function logFailure(
+  log: VaultLog,
+  sql: SqlStorage,
+  now: number,
+  challenge: string,
+  code: string,
+  counted: { failures: number; state: string },
+): void {
   const common = { v: 1 as const, at: entryTime(now), sub: vaultUser(sql), challenge };
   if (counted.failures === 1) log.append({ ...common, kind: 'failed', code });
   if (counted.state === 'burned') log.append({ ...common, kind: 'burned' });
 }
 
 /** Lock a credential (the counter rule) and log it, in one transaction; nothing is logged if it was not active. */
-export function lockLogged(storage: DurableObjectStorage, log: VaultLog, credentialId: string, now: number): void {
+export function lockLogged(
+  storage: DurableObjectStorage,
+  log: VaultLog,
+  credentialId: string,
+  now: number,
+): void {
   storage.transactionSync(() => {
-    if (lockCredential(storage.sql, credentialId)) log.append({ v: 1, kind: 'locked', at: entryTime(now), sub: vaultUser(storage.sql), cred: credentialId });
+    if (lockCredential(storage.sql, credentialId))
+      log.append({
+        v: 1,
+        kind: 'locked',
+        at: entryTime(now),
+        sub: vaultUser(storage.sql),
+        cred: credentialId,
+      });
   });
 }
 
@@ -60,10 +91,22 @@ export function lockLogged(storage: DurableObjectStorage, log: VaultLog, credent
  * Revoke a credential and log it, in one transaction. Only an enrolled
  * (active) credential's revocation is logged: a held one was never in the log.
  */
-export function revokeLogged(storage: DurableObjectStorage, log: VaultLog, credentialId: string, now: number): void {
+export function revokeLogged(
+  storage: DurableObjectStorage,
+  log: VaultLog,
+  credentialId: string,
+  now: number,
+): void {
   storage.transactionSync(() => {
     const was = credentialState(storage.sql, credentialId);
     revokeCredential(storage.sql, credentialId);
-    if (was === 'active') log.append({ v: 1, kind: 'revoked', at: entryTime(now), sub: vaultUser(storage.sql), cred: credentialId });
+    if (was === 'active')
+      log.append({
+        v: 1,
+        kind: 'revoked',
+        at: entryTime(now),
+        sub: vaultUser(storage.sql),
+        cred: credentialId,
+      });
   });
 }

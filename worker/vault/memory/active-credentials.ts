@@ -1,7 +1,10 @@
 import type { CredentialMeta } from '../storage/credentials';
 
 /** What an approval reads of a credential: fixed at enrollment, plus its state. */
-export type KnownCredential = Pick<CredentialMeta, 'id' | 'aaguid' | 'backup_eligible' | 'attested' | 'authenticator_name' | 'state' | 'created_at'>;
+export type KnownCredential = Pick<
+  CredentialMeta,
+  'id' | 'aaguid' | 'backup_eligible' | 'attested' | 'authenticator_name' | 'state' | 'created_at'
+>;
 
 /**
  * Active credentials this object has read, so an approval reads no
@@ -20,14 +23,25 @@ export class ActiveCredentials {
   constructor(private readonly max = 16) {}
 
   /** The credential from memory, else from `read`; an active one read is remembered. */
-  lookup(id: string, read: (id: string) => CredentialMeta | undefined): KnownCredential | undefined {
+  lookup(
+    id: string,
+    read: (id: string) => CredentialMeta | undefined,
+  ): KnownCredential | undefined {
     const known = this.#entries.get(id);
     if (known) return known;
     const row = read(id);
     if (row?.state === 'active') {
       if (this.#entries.size >= this.max) this.#entries.clear();
       const { aaguid, backup_eligible, attested, authenticator_name, state, created_at } = row;
-      this.#entries.set(id, { id, aaguid, backup_eligible, attested, authenticator_name, state, created_at });
+      this.#entries.set(id, {
+        id,
+        aaguid,
+        backup_eligible,
+        attested,
+        authenticator_name,
+        state,
+        created_at,
+      });
     }
     return row;
   }

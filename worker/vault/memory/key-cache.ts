@@ -1,4 +1,7 @@
-import { importCosePublicKey, type CredentialKey } from '../../../packages/psea/src/webauthn/cose-key';
+import {
+  importCosePublicKey,
+  type CredentialKey,
+} from '../../../packages/psea/src/webauthn/cose-key';
 
 /** Imported credential keys: a credential's key never changes, so import it once. */
 export class KeyCache {

@@ -20,10 +20,23 @@ export interface PendingAction {
   batch?: BatchSummary;
 }
 
-export function pendingAction(row: { challenge: string; expiresAt: number; createdAt: number; callback: boolean }, data: ActionTicketData): PendingAction {
+export function pendingAction(
+  row: { challenge: string; expiresAt: number; createdAt: number; callback: boolean },
+  data: ActionTicketData,
+): PendingAction {
   const { challenge, expiresAt, createdAt, callback } = row;
   const batch = data.items === undefined ? {} : { batch: data.action.batch as BatchSummary };
-  return { challenge, expiresAt, createdAt, callback, statement: data.statement, actionHash: data.actionHash, actionType: data.action.type, rule: data.rule, ...batch };
+  return {
+    challenge,
+    expiresAt,
+    createdAt,
+    callback,
+    statement: data.statement,
+    actionHash: data.actionHash,
+    actionType: data.action.type,
+    rule: data.rule,
+    ...batch,
+  };
 }
 
 /**
@@ -46,7 +59,8 @@ export class PendingActions {
   remember(hash: string, entry: PendingAction): void {
     this.#entries.delete(hash);
     this.#entries.set(hash, entry);
-    if (this.#entries.size > this.max) this.#entries.delete(this.#entries.keys().next().value as string);
+    if (this.#entries.size > this.max)
+      this.#entries.delete(this.#entries.keys().next().value as string);
   }
 
   /** The entry, if it is still unexpired at `now`. */
@@ -74,7 +88,13 @@ export class PendingActions {
 }
 
 /** A usable action ticket: from memory when this object knows it pending, else from its row. */
-export function pendingTicket(pending: PendingActions, sql: SqlStorage, hash: string, now: number, replay: string): PendingAction {
+export function pendingTicket(
+  pending: PendingActions,
+  sql: SqlStorage,
+  hash: string,
+  now: number,
+  replay: string,
+): PendingAction {
   const known = pending.recall(hash, now);
   if (known) return known;
   const row = usableTicket(sql, hash, 'action', now, replay);

@@ -18,14 +18,20 @@ export class StatusWaiters<T> {
    * caller answers what the row says (pending), so a client's next poll
    * simply comes sooner.
    */
-  constructor(private readonly limits: { perTicket: number; total: number } = { perTicket: 256, total: 1024 }) {}
+  constructor(
+    private readonly limits: { perTicket: number; total: number } = { perTicket: 256, total: 1024 },
+  ) {}
 
   /**
    * Resolve with the answer of the commit that settles `hash`, or with
    * undefined after `ms` (the caller then reads the row itself).
    */
   wait(hash: string, ms: number): Promise<T | undefined> {
-    if ((this.#waiting.get(hash)?.size ?? 0) >= this.limits.perTicket || this.size >= this.limits.total) return Promise.resolve(undefined);
+    if (
+      (this.#waiting.get(hash)?.size ?? 0) >= this.limits.perTicket ||
+      this.size >= this.limits.total
+    )
+      return Promise.resolve(undefined);
     return new Promise((resolve) => {
       let set = this.#waiting.get(hash);
       if (!set) this.#waiting.set(hash, (set = new Set()));

@@ -16,7 +16,7 @@ export interface StatusQuery {
   waitMs?: number;
 }
 
-export function statusAnswer(row: TicketRow, now: number): StatusAnswer {
+function statusAnswer(row: TicketRow, now: number): StatusAnswer {
   const answer: StatusAnswer = actionStatusOf(row, now);
   if (row.reference != null) answer.reference = row.reference;
   return answer;
@@ -27,15 +27,26 @@ export function statusAnswer(row: TicketRow, now: number): StatusAnswer {
  * ticket's token. Any mismatch, an unknown ticket included, is 401 as for a
  * wrong API key: the token authorises one route of one ticket and nothing else.
  */
-export function authorisedTicket(sql: SqlStorage, hash: string, tokenHash: string | undefined): TicketRow {
+export function authorisedTicket(
+  sql: SqlStorage,
+  hash: string,
+  tokenHash: string | undefined,
+): TicketRow {
   if (tokenHash === undefined) return loadTicket(sql, hash, 'action');
   let row: TicketRow;
   try {
     row = loadTicket(sql, hash, 'action');
   } catch {
-    throw new ProblemError('unauthorized', 'a valid API key or this ticket\'s statusToken is required');
+    throw new ProblemError(
+      'unauthorized',
+      "a valid API key or this ticket's statusToken is required",
+    );
   }
-  if (!row.status_token || row.status_token !== tokenHash) throw new ProblemError('unauthorized', 'a valid API key or this ticket\'s statusToken is required');
+  if (!row.status_token || row.status_token !== tokenHash)
+    throw new ProblemError(
+      'unauthorized',
+      "a valid API key or this ticket's statusToken is required",
+    );
   return row;
 }
 
@@ -44,7 +55,14 @@ export function authorisedTicket(sql: SqlStorage, hash: string, tokenHash: strin
  * that ends the ticket, or, at the earlier of the wait's end and the ticket's
  * expiry, the row read once more (expired, or still pending).
  */
-export async function waitForStatus(sql: SqlStorage, waiters: StatusWaiters<StatusAnswer>, hash: string, row: TicketRow, now: number, waitMs: number): Promise<StatusAnswer> {
+export async function waitForStatus(
+  sql: SqlStorage,
+  waiters: StatusWaiters<StatusAnswer>,
+  hash: string,
+  row: TicketRow,
+  now: number,
+  waitMs: number,
+): Promise<StatusAnswer> {
   const first = statusAnswer(row, now);
   if (first.state !== 'pending' || waitMs <= 0) return first;
   const until = Math.min(now + waitMs, row.expires_at);
@@ -55,7 +73,12 @@ export async function waitForStatus(sql: SqlStorage, waiters: StatusWaiters<Stat
 }
 
 /** After a commit or a failed attempt on `hash`: if the ticket is no longer pending, wake its waiters with the one answer. */
-export function settleWaiters(sql: SqlStorage, waiters: StatusWaiters<StatusAnswer>, hash: string, now: number): void {
+export function settleWaiters(
+  sql: SqlStorage,
+  waiters: StatusWaiters<StatusAnswer>,
+  hash: string,
+  now: number,
+): void {
   if (!waiters.has(hash)) return;
   const row = sql.exec<TicketRow>('SELECT * FROM tickets WHERE hash = ?', hash).toArray()[0];
   if (!row) return;

@@ -31,13 +31,23 @@ const ROOTS: ReadonlySet<string> = new Set(CUSTODY_ROOTS);
 export function loggedEntry(log: VaultLog, index: number, size: number): LoggedEntry {
   const [found] = log.entries(index, index + 1);
   if (!found || index >= size) throw new Error(`log entry ${index} is missing`);
-  return { index, entry: found.entry as unknown as Record<string, unknown>, proof: log.inclusionProof(index, size) };
+  return {
+    index,
+    entry: found.entry as unknown as Record<string, unknown>,
+    proof: log.inclusionProof(index, size),
+  };
 }
 
 /** A credential's latest `enrolled` entry; every credential that can approve has one (migration 6). */
-export function enrolledEntryOf(sql: SqlStorage, log: VaultLog, credentialId: string, size: number): LoggedEntry {
+export function enrolledEntryOf(
+  sql: SqlStorage,
+  log: VaultLog,
+  credentialId: string,
+  size: number,
+): LoggedEntry {
   const cred = enrollmentOf(sql, credentialId);
-  if (!cred || cred.enrolled_index === null) throw new Error(`credential ${credentialId} has no enrolled entry`);
+  if (!cred || cred.enrolled_index === null)
+    throw new Error(`credential ${credentialId} has no enrolled entry`);
   return loggedEntry(log, cred.enrolled_index, size);
 }
 
@@ -45,7 +55,12 @@ export function enrolledEntryOf(sql: SqlStorage, log: VaultLog, credentialId: st
  * The chain from `credentialId` (whose own entry is `enrolled`) to its root: `[]` when that
  * entry's `approvedBy` is a root. At most as many links as the log has entries.
  */
-export function custodyOf(sql: SqlStorage, log: VaultLog, enrolled: LoggedEntry, size: number): CustodyLink[] {
+export function custodyOf(
+  sql: SqlStorage,
+  log: VaultLog,
+  enrolled: LoggedEntry,
+  size: number,
+): CustodyLink[] {
   const links: CustodyLink[] = [];
   let added = enrolled;
   while (!ROOTS.has(String(added.entry.approvedBy))) {
@@ -54,13 +69,18 @@ export function custodyOf(sql: SqlStorage, log: VaultLog, enrolled: LoggedEntry,
     const kept = credentialApproval(sql, cred);
     const approverId = String(added.entry.approvedBy);
     const approver = enrollmentOf(sql, approverId);
-    if (!kept || kept.approver !== approverId || !approver) throw new Error(`no kept approval for credential ${cred}`);
+    if (!kept || kept.approver !== approverId || !approver)
+      throw new Error(`no kept approval for credential ${cred}`);
     const approverEntry = enrolledEntryOf(sql, log, approverId, size);
     links.push({
       added: cred,
       statement: JSON.parse(kept.statement) as unknown,
       assertion: JSON.parse(kept.assertion) as unknown,
-      approver: { id: approverId, publicKey: encodeB64url(new Uint8Array(approver.public_key)), enrolled: approverEntry },
+      approver: {
+        id: approverId,
+        publicKey: encodeB64url(new Uint8Array(approver.public_key)),
+        enrolled: approverEntry,
+      },
     });
     added = approverEntry;
   }

@@ -24,14 +24,22 @@ export interface BundleRequest {
 }
 
 /** Everything but the checkpoint, for the tree of `size` entries (the caller signs that size). */
-export function evidenceBundle(sql: SqlStorage, log: VaultLog, row: EvidenceRow, size: number, req: BundleRequest) {
-  if (req.since !== undefined && req.since > size) throw new ProblemError('invalid_request', `since: the log has ${size} entries`);
+export function evidenceBundle(
+  sql: SqlStorage,
+  log: VaultLog,
+  row: EvidenceRow,
+  size: number,
+  req: BundleRequest,
+) {
+  if (req.since !== undefined && req.since > size)
+    throw new ProblemError('invalid_request', `since: the log has ${size} entries`);
   const cred = enrollmentOf(sql, row.credential_id);
   if (!cred) throw new Error('the approving credential is missing');
   const data = JSON.parse(row.ticket_data) as ActionTicketData;
   // Custody starts at the credential's latest enrolled entry (a migrated one after migration 6).
   const enrolled = enrolledEntryOf(sql, log, row.credential_id, size);
-  const record = cred.enrollment === null ? null : (JSON.parse(cred.enrollment) as EnrollmentRecord);
+  const record =
+    cred.enrollment === null ? null : (JSON.parse(cred.enrollment) as EnrollmentRecord);
   const enrollment = record && {
     clientDataJSON: record.clientDataJSON,
     authenticatorData: record.authenticatorData,
@@ -54,7 +62,9 @@ export function evidenceBundle(sql: SqlStorage, log: VaultLog, row: EvidenceRow,
     log: {
       enrolled,
       approved: loggedEntry(log, row.approved_index, size),
-      ...(req.since === undefined ? {} : { consistency: { from: req.since, proof: log.consistencyProof(req.since, size) } }),
+      ...(req.since === undefined
+        ? {}
+        : { consistency: { from: req.since, proof: log.consistencyProof(req.since, size) } }),
     },
     custody: custodyOf(sql, log, enrolled, size),
   };
@@ -68,5 +78,8 @@ export function evidenceBundle(sql: SqlStorage, log: VaultLog, row: EvidenceRow,
 export function refuseNoEvidence(sql: SqlStorage, hash: string, now: number): never {
   const state = actionState(loadTicket(sql, hash, 'action'), now);
   if (state !== 'approved') throw new ProblemError('not_approved', `the ticket is ${state}`);
-  throw new ProblemError('not_found', 'no evidence is kept for this approval (made before evidence was kept, or past EVIDENCE_TTL_DAYS)');
+  throw new ProblemError(
+    'not_found',
+    'no evidence is kept for this approval (made before evidence was kept, or past EVIDENCE_TTL_DAYS)',
+  );
 }

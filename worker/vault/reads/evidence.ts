@@ -10,9 +10,14 @@ import { getEvidence } from '../storage/evidence';
 export async function evidence(v: VaultState, hash: string, req: BundleRequest, now: number) {
   return outcome(async () => {
     const signer = await getLogSigner(v.env);
-    const row = getEvidence(v.sql, hash, now - getVars(v.env).evidenceTtlDays * 86_400_000) ?? refuseNoEvidence(v.sql, hash, now);
+    const row =
+      getEvidence(v.sql, hash, now - getVars(v.env).evidenceTtlDays * 86_400_000) ??
+      refuseNoEvidence(v.sql, hash, now);
     const size = v.log.size();
     const { log, ...bundle } = evidenceBundle(v.sql, v.log, row, size, req);
-    return { ...bundle, log: { checkpoint: await v.log.checkpoint(signer, bundle.statement.sub, size), ...log } };
+    return {
+      ...bundle,
+      log: { checkpoint: await v.log.checkpoint(signer, bundle.statement.sub, size), ...log },
+    };
   });
 }

@@ -14,7 +14,11 @@ export function logPage(log: VaultLog, start: number, end: number | undefined) {
   if (start > size) throw new ProblemError('invalid_request', `start: the log has ${size} entries`);
   const last = end ?? start + MAX_ENTRIES_PER_READ;
   if (last < start) throw new ProblemError('invalid_request', 'end: before start');
-  if (last - start > MAX_ENTRIES_PER_READ) throw new ProblemError('invalid_request', `end: at most ${MAX_ENTRIES_PER_READ} entries a page`);
+  if (last - start > MAX_ENTRIES_PER_READ)
+    throw new ProblemError(
+      'invalid_request',
+      `end: at most ${MAX_ENTRIES_PER_READ} entries a page`,
+    );
   return { size, entries: log.entries(start, Math.min(last, size)) };
 }
 

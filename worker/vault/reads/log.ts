@@ -5,7 +5,12 @@ import { getLogSigner } from '../../log-config';
 import { logConsistency as consistencyProof, logPage } from './log-reads';
 
 /** Entries [start, end) of this user's log and the current checkpoint. */
-export async function readLog(v: VaultState, userId: string, start: number, end: number | undefined) {
+export async function readLog(
+  v: VaultState,
+  userId: string,
+  start: number,
+  end: number | undefined,
+) {
   return outcome(async () => {
     const signer = await getLogSigner(v.env);
     const { size, entries } = logPage(v.log, start, end);

@@ -9,16 +9,35 @@ import { allCredentials, descriptor } from '../storage/credentials';
 import type { EnrollTicketData, TicketRow } from '../types';
 
 /** Request options for a challenge: only this user's active credentials, UV required. */
-export function requestOptions(sql: SqlStorage, rpId: string, challenge: string, now: number): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export function requestOptions(
+  sql: SqlStorage,
+  rpId: string,
+  challenge: string,
+  now: number,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const active = allCredentials(sql, now).filter((c) => c.state === 'active');
   return authenticationOptions({ rpId, challenge, allow: active.map(descriptor) });
 }
 
 /** The `pending` and `approval` members of a held registration's answer; options for the credentials active now. */
-export async function heldAnswer(sql: SqlStorage, rpId: string, hold: Hold, now: number): Promise<HeldEnrollment> {
+export async function heldAnswer(
+  sql: SqlStorage,
+  rpId: string,
+  hold: Hold,
+  now: number,
+): Promise<HeldEnrollment> {
   return {
-    pending: { credentialId: hold.credentialId, aaguid: hold.aaguid, deviceBound: hold.deviceBound },
-    approval: { action: hold.action, statement: hold.statement, display: hold.display, options: await requestOptions(sql, rpId, hold.challenge, now) },
+    pending: {
+      credentialId: hold.credentialId,
+      aaguid: hold.aaguid,
+      deviceBound: hold.deviceBound,
+    },
+    approval: {
+      action: hold.action,
+      statement: hold.statement,
+      display: hold.display,
+      options: await requestOptions(sql, rpId, hold.challenge, now),
+    },
   };
 }
 
@@ -27,7 +46,13 @@ export async function heldAnswer(sql: SqlStorage, rpId: string, hold: Hold, now:
  * holds a credential also answers with its `pending` and `approval` (as the
  * 202 did), so a page reloaded between the two steps can finish the second.
  */
-export async function enrollmentAnswer(sql: SqlStorage, env: Env, row: TicketRow, userHandle: () => string, now: number) {
+export async function enrollmentAnswer(
+  sql: SqlStorage,
+  env: Env,
+  row: TicketRow,
+  userHandle: () => string,
+  now: number,
+) {
   const { rpId, rpName } = getVars(env);
   const data = JSON.parse(row.data) as EnrollTicketData;
   const { user } = data;

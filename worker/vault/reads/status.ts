@@ -4,11 +4,30 @@ import { refuseStep } from '../ceremonies/enrollment-tickets';
 import { outcome } from '../outcome';
 import { usableTicket } from '../storage/tickets';
 import type { Outcome, TicketRow } from '../types';
-import { authorisedTicket, waitForStatus, type StatusAnswer, type StatusQuery } from './action-status';
+import {
+  authorisedTicket,
+  waitForStatus,
+  type StatusAnswer,
+  type StatusQuery,
+} from './action-status';
 
 /** Where the ticket stands; with `waitMs`, held here until it is no longer pending or the wait ends (action-status.ts). */
-export async function actionStatus(v: VaultState, hash: string, now: number, query: StatusQuery = {}): Promise<Outcome<StatusAnswer>> {
-  return outcome(async () => waitForStatus(v.sql, v.waiters, hash, authorisedTicket(v.sql, hash, query.tokenHash), now, query.waitMs ?? 0));
+export async function actionStatus(
+  v: VaultState,
+  hash: string,
+  now: number,
+  query: StatusQuery = {},
+): Promise<Outcome<StatusAnswer>> {
+  return outcome(async () =>
+    waitForStatus(
+      v.sql,
+      v.waiters,
+      hash,
+      authorisedTicket(v.sql, hash, query.tokenHash),
+      now,
+      query.waitMs ?? 0,
+    ),
+  );
 }
 
 /**
@@ -16,6 +35,12 @@ export async function actionStatus(v: VaultState, hash: string, now: number, que
  * enrollment ticket: one that holds a credential takes no registration, one
  * that holds none has nothing to approve. Reads only.
  */
-export async function ticketUsable(v: VaultState, hash: string, kind: TicketRow['kind'], now: number, step?: 'register' | 'approve'): Promise<Outcome<null>> {
+export async function ticketUsable(
+  v: VaultState,
+  hash: string,
+  kind: TicketRow['kind'],
+  now: number,
+  step?: 'register' | 'approve',
+): Promise<Outcome<null>> {
   return outcome(async () => (refuseStep(v.sql, usableTicket(v.sql, hash, kind, now), step), null));
 }

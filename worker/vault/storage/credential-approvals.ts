@@ -24,9 +24,23 @@ CREATE TABLE IF NOT EXISTS credential_approvals (
 `;
 
 export function keepCredentialApproval(sql: SqlStorage, row: CredentialApprovalRow): void {
-  sql.exec('INSERT INTO credential_approvals (cred, approver, statement, assertion) VALUES (?, ?, ?, ?)', row.cred, row.approver, row.statement, row.assertion);
+  sql.exec(
+    'INSERT INTO credential_approvals (cred, approver, statement, assertion) VALUES (?, ?, ?, ?)',
+    row.cred,
+    row.approver,
+    row.statement,
+    row.assertion,
+  );
 }
 
-export function credentialApproval(sql: SqlStorage, cred: string): CredentialApprovalRow | undefined {
-  return sql.exec<CredentialApprovalRow>('SELECT cred, approver, statement, assertion FROM credential_approvals WHERE cred = ?', cred).toArray()[0];
+export function credentialApproval(
+  sql: SqlStorage,
+  cred: string,
+): CredentialApprovalRow | undefined {
+  return sql
+    .exec<CredentialApprovalRow>(
+      'SELECT cred, approver, statement, assertion FROM credential_approvals WHERE cred = ?',
+      cred,
+    )
+    .toArray()[0];
 }

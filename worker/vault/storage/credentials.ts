@@ -11,22 +11,28 @@ import type { CredentialJSON, CredentialRow } from '../types';
 export type CredentialMeta = Omit<CredentialRow, 'public_key'>;
 
 export function getCredential(sql: SqlStorage, id: string): CredentialMeta | undefined {
-  return sql.exec<CredentialMeta>(
-    `SELECT id, alg, counter, aaguid, backup_eligible, backed_up, transports, fmt, attested, authenticator_name,
+  return sql
+    .exec<CredentialMeta>(
+      `SELECT id, alg, counter, aaguid, backup_eligible, backed_up, transports, fmt, attested, authenticator_name,
        state, created_at, last_used_at, approved_by, pending_ticket FROM credentials WHERE id = ?`,
-    id,
-  ).toArray()[0];
+      id,
+    )
+    .toArray()[0];
 }
 
 export function getPublicKey(sql: SqlStorage, id: string): Uint8Array<ArrayBuffer> {
-  const row = sql.exec<{ public_key: ArrayBuffer }>('SELECT public_key FROM credentials WHERE id = ?', id).toArray()[0];
+  const row = sql
+    .exec<{ public_key: ArrayBuffer }>('SELECT public_key FROM credentials WHERE id = ?', id)
+    .toArray()[0];
   if (!row) throw new ProblemError('credential_unknown');
   return new Uint8Array(row.public_key);
 }
 
 /** Every credential that exists at `now`: a held one whose hold has lapsed does not (held-credentials.ts). */
 export function allCredentials(sql: SqlStorage, now: number): CredentialRow[] {
-  return sql.exec<CredentialRow>(`SELECT * FROM credentials WHERE ${LIVE} ORDER BY created_at, id`, now).toArray();
+  return sql
+    .exec<CredentialRow>(`SELECT * FROM credentials WHERE ${LIVE} ORDER BY created_at, id`, now)
+    .toArray();
 }
 
 export function hasActiveCredential(sql: SqlStorage): boolean {
@@ -49,9 +55,21 @@ export function insertCredential(
     `INSERT INTO credentials (id, public_key, alg, counter, aaguid, backup_eligible, backed_up, transports, fmt,
        attested, authenticator_name, state, created_at, last_used_at, approved_by, pending_ticket)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-    reg.credentialId, reg.publicKey, reg.alg, reg.counter, reg.aaguid, reg.backupEligible ? 1 : 0, reg.backedUp ? 1 : 0,
-    JSON.stringify(reg.transports), reg.fmt, attestation.attested ? 1 : 0, attestation.name, held ? 'pending' : 'active', now,
-    held ? null : admitted.approvedBy, held ? admitted.heldBy : null,
+    reg.credentialId,
+    reg.publicKey,
+    reg.alg,
+    reg.counter,
+    reg.aaguid,
+    reg.backupEligible ? 1 : 0,
+    reg.backedUp ? 1 : 0,
+    JSON.stringify(reg.transports),
+    reg.fmt,
+    attestation.attested ? 1 : 0,
+    attestation.name,
+    held ? 'pending' : 'active',
+    now,
+    held ? null : admitted.approvedBy,
+    held ? admitted.heldBy : null,
   );
 }
 
@@ -61,19 +79,28 @@ export function insertCredential(
  * can then no longer let it in.
  */
 export function revokeCredential(sql: SqlStorage, id: string): void {
-  sql.exec("UPDATE credentials SET state = 'revoked', pending_ticket = NULL WHERE id = ? AND state IN ('active', 'pending')", id);
+  sql.exec(
+    "UPDATE credentials SET state = 'revoked', pending_ticket = NULL WHERE id = ? AND state IN ('active', 'pending')",
+    id,
+  );
 }
 
 export function descriptor(row: CredentialRow): CredentialDescriptor {
-  return { id: row.id, transports: JSON.parse(row.transports) as CredentialDescriptor['transports'] };
+  return {
+    id: row.id,
+    transports: JSON.parse(row.transports) as CredentialDescriptor['transports'],
+  };
 }
 
-export function facts(row: Pick<CredentialMeta, 'aaguid' | 'backup_eligible' | 'attested'>): CredentialFacts {
+export function facts(
+  row: Pick<CredentialMeta, 'aaguid' | 'backup_eligible' | 'attested'>,
+): CredentialFacts {
   return { aaguid: row.aaguid, deviceBound: !row.backup_eligible, attested: !!row.attested };
 }
 
 /** A credential's enrollment time in whole seconds: the receipt's `cred.enrolled_at`. */
-export const enrolledAt = (row: Pick<CredentialRow, 'created_at'>): number => Math.floor(row.created_at / 1000);
+const enrolledAt = (row: Pick<CredentialRow, 'created_at'>): number =>
+  Math.floor(row.created_at / 1000);
 
 export function credentialJSON(row: CredentialRow): CredentialJSON {
   return {
@@ -94,7 +121,13 @@ export function credentialJSON(row: CredentialRow): CredentialJSON {
 }
 
 /** The receipt's `cred` claim: who approved, and whether the key was backed up as it signed (`backedUp`, the assertion's BS). */
-export function receiptCredential(cred: Pick<CredentialMeta, 'id' | 'aaguid' | 'backup_eligible' | 'attested' | 'authenticator_name' | 'created_at'>, backedUp: boolean): ReceiptCredential {
+export function receiptCredential(
+  cred: Pick<
+    CredentialMeta,
+    'id' | 'aaguid' | 'backup_eligible' | 'attested' | 'authenticator_name' | 'created_at'
+  >,
+  backedUp: boolean,
+): ReceiptCredential {
   return {
     id: cred.id,
     aaguid: cred.aaguid,
@@ -107,24 +140,46 @@ export function receiptCredential(cred: Pick<CredentialMeta, 'id' | 'aaguid' | '
 }
 
 /** Record an accepted use: the new counter, this assertion's BS flag, and when. */
-export function advanceCounter(sql: SqlStorage, id: string, counter: number, backedUp: boolean, now: number): void {
-  sql.exec('UPDATE credentials SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ?', counter, backedUp ? 1 : 0, now, id);
+export function advanceCounter(
+  sql: SqlStorage,
+  id: string,
+  counter: number,
+  backedUp: boolean,
+  now: number,
+): void {
+  sql.exec(
+    'UPDATE credentials SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ?',
+    counter,
+    backedUp ? 1 : 0,
+    now,
+    id,
+  );
 }
 
 /** The credential's state, or undefined when there is no such credential. */
 export function credentialState(sql: SqlStorage, id: string): CredentialRow['state'] | undefined {
-  return sql.exec<{ state: CredentialRow['state'] }>('SELECT state FROM credentials WHERE id = ?', id).toArray()[0]?.state;
+  return sql
+    .exec<{ state: CredentialRow['state'] }>('SELECT state FROM credentials WHERE id = ?', id)
+    .toArray()[0]?.state;
 }
 
 /** When the credential was last accepted, or enrolled if never used (ms); undefined when unknown. */
 export function lastAcceptedUse(sql: SqlStorage, id: string): number | undefined {
-  const row = sql.exec<{ created_at: number; last_used_at: number | null }>('SELECT created_at, last_used_at FROM credentials WHERE id = ?', id).toArray()[0];
+  const row = sql
+    .exec<{ created_at: number; last_used_at: number | null }>(
+      'SELECT created_at, last_used_at FROM credentials WHERE id = ?',
+      id,
+    )
+    .toArray()[0];
   return row ? (row.last_used_at ?? row.created_at) : undefined;
 }
 
 /** Stop trusting an active credential (a likely clone); a revoked one stays revoked. */
 export function lockCredential(sql: SqlStorage, id: string): boolean {
-  return sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ? AND state = 'active'", id).rowsWritten === 1;
+  return (
+    sql.exec("UPDATE credentials SET state = 'locked' WHERE id = ? AND state = 'active'", id)
+      .rowsWritten === 1
+  );
 }
 
 /**
@@ -142,8 +197,28 @@ export function setEnrolledIndex(sql: SqlStorage, id: string, index: number): vo
 }
 
 /** The credential's evidence facts: its COSE key, enrollment JSON and enrolled entry's index. */
-export function enrollmentOf(sql: SqlStorage, id: string): { public_key: ArrayBuffer; aaguid: string; backup_eligible: number; enrollment: string | null; enrolled_index: number | null } | undefined {
-  return sql.exec<{ public_key: ArrayBuffer; aaguid: string; backup_eligible: number; enrollment: string | null; enrolled_index: number | null }>(
-    'SELECT public_key, aaguid, backup_eligible, enrollment, enrolled_index FROM credentials WHERE id = ?', id,
-  ).toArray()[0];
+export function enrollmentOf(
+  sql: SqlStorage,
+  id: string,
+):
+  | {
+      public_key: ArrayBuffer;
+      aaguid: string;
+      backup_eligible: number;
+      enrollment: string | null;
+      enrolled_index: number | null;
+    }
+  | undefined {
+  return sql
+    .exec<{
+      public_key: ArrayBuffer;
+      aaguid: string;
+      backup_eligible: number;
+      enrollment: string | null;
+      enrolled_index: number | null;
+    }>(
+      'SELECT public_key, aaguid, backup_eligible, enrollment, enrolled_index FROM credentials WHERE id = ?',
+      id,
+    )
+    .toArray()[0];
 }

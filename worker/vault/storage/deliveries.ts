@@ -15,10 +15,18 @@ export type DeliveryRow = {
   log_size: number | null;
 };
 
-export function insertDelivery(sql: SqlStorage, d: { id: string; url: string; body: string; now: number; logSize?: number }): void {
+export function insertDelivery(
+  sql: SqlStorage,
+  d: { id: string; url: string; body: string; now: number; logSize?: number },
+): void {
   sql.exec(
     'INSERT INTO deliveries (id, url, body, attempts, next_at, created_at, log_size) VALUES (?, ?, ?, 0, ?, ?, ?)',
-    d.id, d.url, d.body, d.now, d.now, d.logSize ?? null,
+    d.id,
+    d.url,
+    d.body,
+    d.now,
+    d.now,
+    d.logSize ?? null,
   );
 }
 
@@ -29,7 +37,13 @@ export function fillDelivery(sql: SqlStorage, id: string, body: string): void {
 
 /** Deliveries due at `now`, oldest first. */
 export function dueDeliveries(sql: SqlStorage, now: number, limit: number): DeliveryRow[] {
-  return sql.exec<DeliveryRow>('SELECT * FROM deliveries WHERE next_at <= ? ORDER BY next_at LIMIT ?', now, limit).toArray();
+  return sql
+    .exec<DeliveryRow>(
+      'SELECT * FROM deliveries WHERE next_at <= ? ORDER BY next_at LIMIT ?',
+      now,
+      limit,
+    )
+    .toArray();
 }
 
 export function deleteDelivery(sql: SqlStorage, id: string): void {
@@ -37,16 +51,19 @@ export function deleteDelivery(sql: SqlStorage, id: string): void {
 }
 
 /** One more failed try; the next one at `nextAt`. */
-export function postponeDelivery(sql: SqlStorage, id: string, attempts: number, nextAt: number): void {
+export function postponeDelivery(
+  sql: SqlStorage,
+  id: string,
+  attempts: number,
+  nextAt: number,
+): void {
   sql.exec('UPDATE deliveries SET attempts = ?, next_at = ? WHERE id = ?', attempts, nextAt, id);
 }
 
 /** When the next delivery is due, or undefined when none is owed. */
 export function nextDeliveryAt(sql: SqlStorage): number | undefined {
-  return sql.exec<{ t: number | null }>('SELECT MIN(next_at) AS t FROM deliveries').toArray()[0]?.t ?? undefined;
-}
-
-/** Every delivery owed (tests and the bench look at the queue). */
-export function allDeliveries(sql: SqlStorage): DeliveryRow[] {
-  return sql.exec<DeliveryRow>('SELECT * FROM deliveries ORDER BY created_at, id').toArray();
+  return (
+    sql.exec<{ t: number | null }>('SELECT MIN(next_at) AS t FROM deliveries').toArray()[0]?.t ??
+    undefined
+  );
 }

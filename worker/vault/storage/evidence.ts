@@ -21,13 +21,29 @@ export function insertEvidence(sql: SqlStorage, e: Omit<EvidenceRow, 'ticket_dat
   sql.exec(
     `INSERT INTO evidence (hash, credential_id, assertion, receipt, ticket_data, approved_index, approved_at)
      SELECT ?, ?, ?, ?, data, ?, ? FROM tickets WHERE hash = ?`,
-    e.hash, e.credential_id, e.assertion, e.receipt, e.approved_index, e.approved_at, e.hash,
+    e.hash,
+    e.credential_id,
+    e.assertion,
+    e.receipt,
+    e.approved_index,
+    e.approved_at,
+    e.hash,
   );
 }
 
 /** The evidence of an approved ticket, if still kept (approved after `keptSince`, ms). */
-export function getEvidence(sql: SqlStorage, hash: string, keptSince: number): EvidenceRow | undefined {
-  return sql.exec<EvidenceRow>('SELECT * FROM evidence WHERE hash = ? AND approved_at >= ?', hash, keptSince).toArray()[0];
+export function getEvidence(
+  sql: SqlStorage,
+  hash: string,
+  keptSince: number,
+): EvidenceRow | undefined {
+  return sql
+    .exec<EvidenceRow>(
+      'SELECT * FROM evidence WHERE hash = ? AND approved_at >= ?',
+      hash,
+      keptSince,
+    )
+    .toArray()[0];
 }
 
 /** Drop evidence approved before `keptSince` (ms). */

@@ -51,11 +51,18 @@ export function markEnrolled(sql: SqlStorage): void {
 }
 
 /** Make the credential this ticket holds active, approved by `approverId`; false when it is no longer held. */
-export function activateHeld(sql: SqlStorage, heldId: string, approverId: string, hash: string): boolean {
+export function activateHeld(
+  sql: SqlStorage,
+  heldId: string,
+  approverId: string,
+  hash: string,
+): boolean {
   return (
     sql.exec(
       "UPDATE credentials SET state = 'active', approved_by = ?, pending_ticket = NULL WHERE id = ? AND state = 'pending' AND pending_ticket = ?",
-      approverId, heldId, hash,
+      approverId,
+      heldId,
+      hash,
     ).rowsWritten === 1
   );
 }

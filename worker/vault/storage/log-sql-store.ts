@@ -47,18 +47,27 @@ export class SqlLogStore implements LogStore {
 
   size(): number {
     // A seek to the end of the (level, idx) key, not a count.
-    const [row] = this.sql.exec('SELECT idx FROM log_nodes WHERE level = 0 ORDER BY idx DESC LIMIT 1').toArray();
+    const [row] = this.sql
+      .exec('SELECT idx FROM log_nodes WHERE level = 0 ORDER BY idx DESC LIMIT 1')
+      .toArray();
     return row === undefined ? 0 : Number(row.idx) + 1;
   }
 
   get(level: number, index: number): Uint8Array | undefined {
-    const [row] = this.sql.exec('SELECT hash FROM log_nodes WHERE level = ? AND idx = ?', level, index).toArray();
+    const [row] = this.sql
+      .exec('SELECT hash FROM log_nodes WHERE level = ? AND idx = ?', level, index)
+      .toArray();
     return row === undefined ? undefined : new Uint8Array(row.hash as ArrayBuffer);
   }
 
   put(level: number, index: number, hash: Uint8Array): void {
     // A plain INSERT: a second write of one node fails on the primary key.
-    this.sql.exec('INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)', level, index, hash.slice().buffer);
+    this.sql.exec(
+      'INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)',
+      level,
+      index,
+      hash.slice().buffer,
+    );
   }
 
   putEntry(index: number, text: string): void {

@@ -13,7 +13,12 @@ export function getMeta(sql: SqlStorage, k: string): string | undefined {
 
 /** Record the user an enrollment ticket names; the user handle is set once and never changes. */
 export function setUser(sql: SqlStorage, user: VaultUser): void {
-  const put = (k: string, v: string) => sql.exec('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v', k, v);
+  const put = (k: string, v: string) =>
+    sql.exec(
+      'INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v',
+      k,
+      v,
+    );
   put('user_id', user.id);
   put('user_name', user.name);
   put('user_display_name', user.displayName);

@@ -19,20 +19,29 @@ type Unrooted = { id: string; public_key: ArrayBuffer; aaguid: string; attested:
 export function migrateCustody(sql: SqlStorage, now = Date.now()): void {
   sql.exec(CREDENTIAL_APPROVALS_SCHEMA);
   // Entries whose approvedBy is a root stand as they are; those naming a credential need its approval.
-  const unrooted = sql.exec<Unrooted>(
-    `SELECT id, public_key, aaguid, attested FROM credentials
+  const unrooted = sql
+    .exec<Unrooted>(
+      `SELECT id, public_key, aaguid, attested FROM credentials
       WHERE state IN ('active', 'locked')
         AND (enrolled_index IS NULL OR approved_by IS NULL OR approved_by NOT IN ('first', 'recovery', 'open'))
         AND NOT EXISTS (SELECT 1 FROM credential_approvals a WHERE a.cred = credentials.id)
       ORDER BY COALESCE(enrolled_index, -1), created_at, id`,
-  ).toArray();
+    )
+    .toArray();
   if (unrooted.length === 0) return;
   const log = new VaultLog(sql);
   const sub = vaultUser(sql);
   for (const c of unrooted) {
     const index = log.append({
-      v: 1, kind: 'enrolled', at: entryTime(now), sub,
-      cred: c.id, key: keyOf(new Uint8Array(c.public_key)), aaguid: c.aaguid, attested: !!c.attested, approvedBy: 'migrated',
+      v: 1,
+      kind: 'enrolled',
+      at: entryTime(now),
+      sub,
+      cred: c.id,
+      key: keyOf(new Uint8Array(c.public_key)),
+      aaguid: c.aaguid,
+      attested: !!c.attested,
+      approvedBy: 'migrated',
     });
     // A credential's custody starts at its latest enrolled entry.
     setEnrolledIndex(sql, c.id, index);

@@ -44,7 +44,13 @@ export function insertGrants(sql: SqlStorage, g: NewGrants): void {
     sql.exec(
       `INSERT INTO offline_grants (nonce, iss, aud, sub, types, state, expires_at, created_at)
        VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
-      nonce, g.iss, g.aud, g.sub, types, g.expiresAt, g.now,
+      nonce,
+      g.iss,
+      g.aud,
+      g.sub,
+      types,
+      g.expiresAt,
+      g.now,
     );
   }
 }
@@ -56,7 +62,12 @@ export function bundleCredentials(sql: SqlStorage): OfflineCredential[] {
       "SELECT id, public_key, alg, backup_eligible FROM credentials WHERE state = 'active' ORDER BY created_at, id",
     )
     .toArray()
-    .map((row) => ({ id: row.id, publicKey: encodeB64url(new Uint8Array(row.public_key)), alg: row.alg, deviceBound: !row.backup_eligible }));
+    .map((row) => ({
+      id: row.id,
+      publicKey: encodeB64url(new Uint8Array(row.public_key)),
+      alg: row.alg,
+      deviceBound: !row.backup_eligible,
+    }));
 }
 
 /**
@@ -64,14 +75,30 @@ export function bundleCredentials(sql: SqlStorage): OfflineCredential[] {
  * (carrying the receipt when `replay` is the accepted proof's hash: a retry
  * of an answer lost to a 503), past expiry → 410.
  */
-export function usableGrant(sql: SqlStorage, nonce: string, now: number, replay?: string): GrantRow {
-  const row = sql.exec<GrantRow>('SELECT * FROM offline_grants WHERE nonce = ?', nonce).toArray()[0];
+export function usableGrant(
+  sql: SqlStorage,
+  nonce: string,
+  now: number,
+  replay?: string,
+): GrantRow {
+  const row = sql
+    .exec<GrantRow>('SELECT * FROM offline_grants WHERE nonce = ?', nonce)
+    .toArray()[0];
   if (!row) throw new ProblemError('ticket_not_found', 'no such offline grant for this user');
   if (row.state === 'used') {
-    const same = replay !== undefined && row.accepted !== null && row.accepted === replay && row.receipt !== null;
-    throw new ProblemError('ticket_used', 'this offline grant was already used', same ? { receipt: row.receipt } : undefined);
+    const same =
+      replay !== undefined &&
+      row.accepted !== null &&
+      row.accepted === replay &&
+      row.receipt !== null;
+    throw new ProblemError(
+      'ticket_used',
+      'this offline grant was already used',
+      same ? { receipt: row.receipt } : undefined,
+    );
   }
-  if (now >= row.expires_at) throw new ProblemError('ticket_expired', 'this offline grant has expired');
+  if (now >= row.expires_at)
+    throw new ProblemError('ticket_expired', 'this offline grant has expired');
   return row;
 }
 
@@ -94,7 +121,12 @@ export function useGrantGuarded(sql: SqlStorage, u: GrantUse): boolean {
       `UPDATE offline_grants SET state = 'used', used_at = ?, receipt = ?, accepted = ?
        WHERE nonce = ? AND state = 'pending' AND expires_at > ?
          AND EXISTS (SELECT 1 FROM credentials WHERE id = ? AND state = 'active')`,
-      u.now, u.receipt, u.accepted, u.nonce, u.now, u.credentialId,
+      u.now,
+      u.receipt,
+      u.accepted,
+      u.nonce,
+      u.now,
+      u.credentialId,
     ).rowsWritten === 1
   );
 }

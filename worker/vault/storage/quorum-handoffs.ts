@@ -17,11 +17,20 @@ export type HandoffRow = {
 /** Waits between tries: quick at first, then every five minutes, never giving up. */
 const DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 300_000];
 
-export function insertHandoff(sql: SqlStorage, h: Omit<HandoffRow, 'id' | 'attempts' | 'next_at'>, now: number): string {
+export function insertHandoff(
+  sql: SqlStorage,
+  h: Omit<HandoffRow, 'id' | 'attempts' | 'next_at'>,
+  now: number,
+): string {
   const id = `${h.ticket}:${h.kind}`;
   sql.exec(
     'INSERT INTO quorum_handoffs (id, ticket, quorum_id, kind, body, attempts, next_at) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING',
-    id, h.ticket, h.quorum_id, h.kind, h.body, now + DELAYS_MS[0]!,
+    id,
+    h.ticket,
+    h.quorum_id,
+    h.kind,
+    h.body,
+    now + DELAYS_MS[0]!,
   );
   return id;
 }
@@ -31,7 +40,13 @@ export function getHandoff(sql: SqlStorage, id: string): HandoffRow | undefined 
 }
 
 export function dueHandoffs(sql: SqlStorage, now: number, limit = 20): HandoffRow[] {
-  return sql.exec<HandoffRow>('SELECT * FROM quorum_handoffs WHERE next_at <= ? ORDER BY next_at LIMIT ?', now, limit).toArray();
+  return sql
+    .exec<HandoffRow>(
+      'SELECT * FROM quorum_handoffs WHERE next_at <= ? ORDER BY next_at LIMIT ?',
+      now,
+      limit,
+    )
+    .toArray();
 }
 
 export function deleteHandoff(sql: SqlStorage, id: string): void {
@@ -40,16 +55,18 @@ export function deleteHandoff(sql: SqlStorage, id: string): void {
 
 export function postponeHandoff(sql: SqlStorage, row: HandoffRow, now: number): void {
   const delay = DELAYS_MS[Math.min(row.attempts + 1, DELAYS_MS.length - 1)]!;
-  sql.exec('UPDATE quorum_handoffs SET attempts = attempts + 1, next_at = ? WHERE id = ?', now + delay, row.id);
+  sql.exec(
+    'UPDATE quorum_handoffs SET attempts = attempts + 1, next_at = ? WHERE id = ?',
+    now + delay,
+    row.id,
+  );
 }
 
 export function nextHandoffAt(sql: SqlStorage): number | undefined {
-  return sql.exec<{ t: number | null }>('SELECT MIN(next_at) AS t FROM quorum_handoffs').toArray()[0]?.t ?? undefined;
-}
-
-/** Every hand-off still owed (tests look at the queue). */
-export function owedHandoffs(sql: SqlStorage): HandoffRow[] {
-  return sql.exec<HandoffRow>('SELECT * FROM quorum_handoffs ORDER BY next_at').toArray();
+  return (
+    sql.exec<{ t: number | null }>('SELECT MIN(next_at) AS t FROM quorum_handoffs').toArray()[0]
+      ?.t ?? undefined
+  );
 }
 
 /** Which approval (its ticket, whose evidence row holds it) this user gave a quorum. */
@@ -58,7 +75,9 @@ export function insertQuorumEvidence(sql: SqlStorage, quorumId: string, hash: st
 }
 
 export function quorumEvidenceHash(sql: SqlStorage, quorumId: string): string | undefined {
-  return sql.exec<{ hash: string }>('SELECT hash FROM quorum_evidence WHERE quorum_id = ?', quorumId).toArray()[0]?.hash;
+  return sql
+    .exec<{ hash: string }>('SELECT hash FROM quorum_evidence WHERE quorum_id = ?', quorumId)
+    .toArray()[0]?.hash;
 }
 
 /** An approver's ticket first served its options now (a repeat keeps the first time). */

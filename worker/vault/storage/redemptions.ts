@@ -11,7 +11,14 @@ export const REDEMPTION_RETENTION_SECONDS = DEFAULT_CLOCK_TOLERANCE_SECONDS + 60
 export function redeemOnce(sql: SqlStorage, jti: string, exp: number, now: number): void {
   // Keep rows past `exp` for as long as verification still accepts the receipt (clock
   // tolerance): pruning at `exp` let an expired-but-tolerated receipt redeem on every call.
-  sql.exec('DELETE FROM redemptions WHERE exp < ?', Math.floor(now / 1000) - REDEMPTION_RETENTION_SECONDS);
-  const inserted = sql.exec('INSERT INTO redemptions (jti, exp) VALUES (?, ?) ON CONFLICT DO NOTHING', jti, exp).rowsWritten;
+  sql.exec(
+    'DELETE FROM redemptions WHERE exp < ?',
+    Math.floor(now / 1000) - REDEMPTION_RETENTION_SECONDS,
+  );
+  const inserted = sql.exec(
+    'INSERT INTO redemptions (jti, exp) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    jti,
+    exp,
+  ).rowsWritten;
   if (inserted === 0) throw new ProblemError('receipt_redeemed');
 }

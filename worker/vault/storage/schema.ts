@@ -211,13 +211,19 @@ export const MIGRATIONS: readonly (string | ((sql: SqlStorage) => void))[] = [
 export function migrate(storage: DurableObjectStorage): void {
   const sql = storage.sql;
   sql.exec(SCHEMA);
-  const read = () => Number(sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'schema_version'").toArray()[0]?.v ?? 0);
+  const read = () =>
+    Number(
+      sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'schema_version'").toArray()[0]?.v ?? 0,
+    );
   for (let version = read(); version < MIGRATIONS.length; version++) {
     storage.transactionSync(() => {
       const step = MIGRATIONS[version]!;
       if (typeof step === 'string') sql.exec(step);
       else step(sql);
-      sql.exec("INSERT INTO meta (k, v) VALUES ('schema_version', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", String(version + 1));
+      sql.exec(
+        "INSERT INTO meta (k, v) VALUES ('schema_version', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v",
+        String(version + 1),
+      );
     });
   }
 }

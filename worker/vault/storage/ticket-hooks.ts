@@ -1,12 +1,14 @@
 import type { TicketHooks } from '../../webhooks/ticket-hooks';
 import type { TicketRow } from '../types';
 
-
 /** Set on the ticket just inserted, in the same transaction. */
 export function setTicketHooks(sql: SqlStorage, hash: string, hooks: TicketHooks): void {
   sql.exec(
     'UPDATE tickets SET reference = ?, status_token = ?, callback_url = ? WHERE hash = ?',
-    hooks.reference ?? null, hooks.statusTokenHash, hooks.callbackUrl ?? null, hash,
+    hooks.reference ?? null,
+    hooks.statusTokenHash,
+    hooks.callbackUrl ?? null,
+    hash,
   );
 }
 
@@ -24,7 +26,8 @@ export function expiredUntold(sql: SqlStorage, now: number, limit = 50): TicketR
     .exec<TicketRow>(
       `SELECT * FROM tickets WHERE callback_url IS NOT NULL AND expiry_sent = 0 AND expires_at <= ?
          AND kind = 'action' AND state = 'pending' ORDER BY expires_at LIMIT ?`,
-      now - EXPIRY_GRACE_MS, limit,
+      now - EXPIRY_GRACE_MS,
+      limit,
     )
     .toArray();
 }
@@ -44,4 +47,3 @@ export function nextUntoldExpiry(sql: SqlStorage): number | undefined {
       .toArray()[0]?.t ?? undefined;
   return t === undefined ? undefined : t + EXPIRY_GRACE_MS;
 }
-

@@ -13,7 +13,13 @@ export function loadTicket(sql: SqlStorage, hash: string, kind: TicketRow['kind'
  * `replay`: the base64url SHA-256 of the body being posted, when it is a
  * ceremony's answer (see `assertUsable`).
  */
-export function usableTicket(sql: SqlStorage, hash: string, kind: TicketRow['kind'], now: number, replay?: string): TicketRow {
+export function usableTicket(
+  sql: SqlStorage,
+  hash: string,
+  kind: TicketRow['kind'],
+  now: number,
+  replay?: string,
+): TicketRow {
   const row = loadTicket(sql, hash, kind);
   assertUsable(row, now, replay);
   return row;
@@ -28,7 +34,11 @@ type UsableFields = Pick<TicketRow, 'state' | 'expires_at' | 'accepted' | 'recei
  * the signed assertion, which only the page that made it has, so the retry
  * of a write whose answer was lost (a 503) learns nothing it was not owed.
  */
-export function assertUsable(row: Pick<TicketRow, 'state' | 'expires_at'> & Partial<UsableFields>, now: number, replay?: string): void {
+export function assertUsable(
+  row: Pick<TicketRow, 'state' | 'expires_at'> & Partial<UsableFields>,
+  now: number,
+  replay?: string,
+): void {
   if (row.state === 'consumed') {
     const same = replay !== undefined && row.accepted != null && row.accepted === replay;
     throw new ProblemError('ticket_used', undefined, same ? firstAnswer(row) : undefined);
@@ -45,22 +55,30 @@ function firstAnswer(row: Partial<UsableFields>): Record<string, unknown> | unde
 /** Re-check a ticket already loaded, reading only what may have changed since. */
 export function recheckTicket(sql: SqlStorage, hash: string, now: number, replay?: string): void {
   const row = sql
-    .exec<UsableFields>('SELECT state, expires_at, accepted, receipt, result FROM tickets WHERE hash = ?', hash)
+    .exec<UsableFields>(
+      'SELECT state, expires_at, accepted, receipt, result FROM tickets WHERE hash = ?',
+      hash,
+    )
     .toArray()[0];
   if (!row) throw new ProblemError('ticket_not_found');
   assertUsable(row, now, replay);
 }
 
 /** Count one failed check; the fifth burns the ticket for good. The count and state after, or undefined when nothing was counted. */
-export function recordFailure(sql: SqlStorage, hash: string): { failures: number; state: TicketRow['state'] } | undefined {
-  return sql.exec<{ failures: number; state: TicketRow['state'] }>(
-    `UPDATE tickets SET failures = failures + 1,
+export function recordFailure(
+  sql: SqlStorage,
+  hash: string,
+): { failures: number; state: TicketRow['state'] } | undefined {
+  return sql
+    .exec<{ failures: number; state: TicketRow['state'] }>(
+      `UPDATE tickets SET failures = failures + 1,
        state = CASE WHEN failures + 1 >= ? THEN 'burned' ELSE state END
      WHERE hash = ? AND state = 'pending'
      RETURNING failures, state`,
-    MAX_FAILED_ATTEMPTS,
-    hash,
-  ).toArray()[0];
+      MAX_FAILED_ATTEMPTS,
+      hash,
+    )
+    .toArray()[0];
 }
 
 export type ActionState = 'pending' | 'approved' | 'expired' | 'burned';
@@ -72,13 +90,16 @@ export function actionState(row: TicketRow, now: number): ActionState {
 }
 
 /** An action ticket's status answer: its state, and its receipt once approved. */
-export function actionStatusOf(row: TicketRow, now: number): { state: ActionState; receipt?: string } {
+export function actionStatusOf(
+  row: TicketRow,
+  now: number,
+): { state: ActionState; receipt?: string } {
   const state = actionState(row, now);
   return row.receipt ? { state, receipt: row.receipt } : { state };
 }
 
 /** Tickets are kept a day past expiry for status look-ups, then dropped. */
-export const TICKET_RETENTION_MS = 24 * 3600 * 1000;
+const TICKET_RETENTION_MS = 24 * 3600 * 1000;
 
 export function pruneTickets(sql: SqlStorage, now: number): void {
   sql.exec('DELETE FROM tickets WHERE expires_at < ?', now - TICKET_RETENTION_MS);
@@ -93,7 +114,12 @@ export function expiryOf(now: number, ttlSeconds: number): number {
   return Math.ceil(now / 1000 + ttlSeconds) * 1000;
 }
 
-export const ticketTimes = (row: TicketRow) => ({ challenge: row.challenge, expiresAt: row.expires_at, createdAt: row.created_at, callback: row.callback_url != null });
+export const ticketTimes = (row: TicketRow) => ({
+  challenge: row.challenge,
+  expiresAt: row.expires_at,
+  createdAt: row.created_at,
+  callback: row.callback_url != null,
+});
 
 export interface NewTicket {
   hash: string;
@@ -108,7 +134,12 @@ export function insertTicket(sql: SqlStorage, t: NewTicket): void {
   sql.exec(
     `INSERT INTO tickets (hash, kind, state, challenge, expires_at, failures, data, receipt, created_at)
      VALUES (?, ?, 'pending', ?, ?, 0, ?, NULL, ?)`,
-    t.hash, t.kind, t.challenge, t.expiresAt, JSON.stringify(t.data), t.now,
+    t.hash,
+    t.kind,
+    t.challenge,
+    t.expiresAt,
+    JSON.stringify(t.data),
+    t.now,
   );
 }
 
@@ -148,12 +179,21 @@ export function consumeGuarded(sql: SqlStorage, c: Consumption): boolean {
        WHERE hash = ? AND state = 'pending' AND expires_at > ?
          AND EXISTS (SELECT 1 FROM credentials
                      WHERE id = ? AND state = 'active' AND (? > counter OR (? = 0 AND counter = 0)))`,
-      c.receipt ?? null, c.accepted, c.result ?? null, c.hash, c.now, c.credentialId, c.counter, c.counter,
+      c.receipt ?? null,
+      c.accepted,
+      c.result ?? null,
+      c.hash,
+      c.now,
+      c.credentialId,
+      c.counter,
+      c.counter,
     ).rowsWritten === 1
   );
 }
 
 /** When the ticket was created (ms), for the counter rule of a failed commit; undefined when it is gone. */
 export function ticketCreatedAt(sql: SqlStorage, hash: string): number | undefined {
-  return sql.exec<{ created_at: number }>('SELECT created_at FROM tickets WHERE hash = ?', hash).toArray()[0]?.created_at;
+  return sql
+    .exec<{ created_at: number }>('SELECT created_at FROM tickets WHERE hash = ?', hash)
+    .toArray()[0]?.created_at;
 }

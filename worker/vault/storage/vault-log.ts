@@ -66,6 +66,8 @@ export class VaultLog {
    */
   checkpoint(signer: NoteSigner, userId: string, size = this.size()): Promise<string> {
     const root = this.log.root(size);
-    return logOrigin(signer.name, userId).then((origin) => signCheckpoint({ origin, size, root }, signer));
+    return logOrigin(signer.name, userId).then((origin) =>
+      signCheckpoint({ origin, size, root }, signer),
+    );
   }
 }

@@ -8,7 +8,13 @@
  */
 import type { Env } from '../../env';
 import type { HandoffAnswer } from '../../quorum/types';
-import { deleteHandoff, dueHandoffs, getHandoff, postponeHandoff, type HandoffRow } from '../storage/quorum-handoffs';
+import {
+  deleteHandoff,
+  dueHandoffs,
+  getHandoff,
+  postponeHandoff,
+  type HandoffRow,
+} from '../storage/quorum-handoffs';
 import { scheduleAlarm } from '../webhooks/webhook-queue';
 import type { Outcome } from '../types';
 
@@ -18,10 +24,17 @@ export const CLOSED_RESULT = { quorumClosed: true } as const;
 /** Problems that no retry can change: the quorum does not exist, or never listed this approver. */
 const FINAL = new Set(['quorum_not_found', 'invalid_request']);
 
-async function send(env: Env, row: HandoffRow): Promise<{ answer?: HandoffAnswer; final: boolean }> {
+async function send(
+  env: Env,
+  row: HandoffRow,
+): Promise<{ answer?: HandoffAnswer; final: boolean }> {
   const stub = env.QUORUMS.get(env.QUORUMS.idFromString(row.quorum_id));
   const body = JSON.parse(row.body);
-  const out = (row.kind === 'approve' ? await stub.approve(body) : await stub.approverBurned(body.user, Date.now())) as Outcome<unknown>;
+  const out = (
+    row.kind === 'approve'
+      ? await stub.approve(body)
+      : await stub.approverBurned(body.user, Date.now())
+  ) as Outcome<unknown>;
   if (!out.ok) return { final: FINAL.has(out.problem.code) };
   return { answer: row.kind === 'approve' ? (out.value as HandoffAnswer) : undefined, final: true };
 }
@@ -30,7 +43,11 @@ async function send(env: Env, row: HandoffRow): Promise<{ answer?: HandoffAnswer
  * Try one hand-off now. The quorum's answer, or undefined when it has not
  * arrived (the row stays, retried by the alarm) or there is none to give.
  */
-export async function handOff(storage: DurableObjectStorage, env: Env, id: string): Promise<HandoffAnswer | undefined> {
+export async function handOff(
+  storage: DurableObjectStorage,
+  env: Env,
+  id: string,
+): Promise<HandoffAnswer | undefined> {
   const sql = storage.sql;
   const row = getHandoff(sql, id);
   if (!row) return undefined;
@@ -38,7 +55,9 @@ export async function handOff(storage: DurableObjectStorage, env: Env, id: strin
   try {
     result = await send(env, row);
   } catch (err) {
-    console.error(`[psea] quorum hand-off ${row.kind} will be retried: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown'}`);
+    console.error(
+      `[psea] quorum hand-off ${row.kind} will be retried: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown'}`,
+    );
     result = { final: false };
   }
   if (!result.final) {

@@ -13,7 +13,13 @@ import { MAX_TRIES, nextTryAt } from '../../webhooks/backoff';
 import { webhookSecret } from '../../webhooks/config';
 import { deliverOnce } from '../../webhooks/deliver';
 import { withCheckpoint } from '../../webhooks/events';
-import { deleteDelivery, dueDeliveries, fillDelivery, postponeDelivery, type DeliveryRow } from '../storage/deliveries';
+import {
+  deleteDelivery,
+  dueDeliveries,
+  fillDelivery,
+  postponeDelivery,
+  type DeliveryRow,
+} from '../storage/deliveries';
 import type { VaultLog } from '../storage/vault-log';
 import { expiredUntold, markExpirySent } from '../storage/ticket-hooks';
 import { queueActionEvent, scheduleAlarm } from './webhook-queue';
@@ -35,11 +41,19 @@ const originOf = (url: string): string => {
  * keeps it, so every try sends the same body. Undefined when it cannot be
  * signed now (LOG_SIGNING_KEY misconfigured, logged): the try then fails.
  */
-async function bodyOf(sql: SqlStorage, log: VaultLog, env: Env, d: DeliveryRow): Promise<string | undefined> {
+async function bodyOf(
+  sql: SqlStorage,
+  log: VaultLog,
+  env: Env,
+  d: DeliveryRow,
+): Promise<string | undefined> {
   if (d.log_size === null) return d.body;
   try {
     const userId = (JSON.parse(d.body) as { user: { id: string } }).user.id;
-    const body = withCheckpoint(d.body, await log.checkpoint(await getLogSigner(env), userId, d.log_size));
+    const body = withCheckpoint(
+      d.body,
+      await log.checkpoint(await getLogSigner(env), userId, d.log_size),
+    );
     fillDelivery(sql, d.id, body);
     return body;
   } catch {
@@ -47,13 +61,21 @@ async function bodyOf(sql: SqlStorage, log: VaultLog, env: Env, d: DeliveryRow):
   }
 }
 
-function settle(sql: SqlStorage, d: DeliveryRow, ok: boolean, status: number | undefined, now: number): void {
+function settle(
+  sql: SqlStorage,
+  d: DeliveryRow,
+  ok: boolean,
+  status: number | undefined,
+  now: number,
+): void {
   if (ok) return deleteDelivery(sql, d.id);
   const attempts = d.attempts + 1;
   const next = nextTryAt(attempts, now);
   if (next !== undefined) return postponeDelivery(sql, d.id, attempts, next);
   deleteDelivery(sql, d.id);
-  console.error(`[psea] webhook ${d.id} to ${originOf(d.url)} dropped after ${MAX_TRIES} failed tries (last: ${status ?? 'no answer'})`);
+  console.error(
+    `[psea] webhook ${d.id} to ${originOf(d.url)} dropped after ${MAX_TRIES} failed tries (last: ${status ?? 'no answer'})`,
+  );
 }
 
 /**
@@ -61,7 +83,13 @@ function settle(sql: SqlStorage, d: DeliveryRow, ok: boolean, status: number | u
  * that starts while another's fetches are out does not send them twice.
  * `expired(hash)`: told for each expiry queued (the object wakes its waiters).
  */
-export async function runWebhookAlarm(storage: DurableObjectStorage, env: Env, log: VaultLog, inFlight: Set<string>, expired: (hash: string) => void): Promise<void> {
+export async function runWebhookAlarm(
+  storage: DurableObjectStorage,
+  env: Env,
+  log: VaultLog,
+  inFlight: Set<string>,
+  expired: (hash: string) => void,
+): Promise<void> {
   const sql = storage.sql;
   try {
     const now = Date.now();
@@ -83,7 +111,9 @@ export async function runWebhookAlarm(storage: DurableObjectStorage, env: Env, l
     const results = await Promise.all(
       due.map(async (d) => {
         const body = secret ? await bodyOf(sql, log, env, d) : undefined;
-        return body !== undefined && secret ? deliverOnce({ ...d, body }, secret) : { ok: false, status: undefined };
+        return body !== undefined && secret
+          ? deliverOnce({ ...d, body }, secret)
+          : { ok: false, status: undefined };
       }),
     );
     const after = Date.now();

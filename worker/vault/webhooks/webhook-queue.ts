@@ -7,7 +7,12 @@
  * slow, down or hostile never delays, blocks or undoes an approval.
  */
 import { randomId } from '../../lib/random-id';
-import { actionEvent, credentialEvent, type ActionEventType, type CredentialEventType } from '../../webhooks/events';
+import {
+  actionEvent,
+  credentialEvent,
+  type ActionEventType,
+  type CredentialEventType,
+} from '../../webhooks/events';
 import { insertDelivery, nextDeliveryAt } from '../storage/deliveries';
 import { getMeta } from '../storage/meta';
 import { nextUntoldExpiry } from '../storage/ticket-hooks';
@@ -22,7 +27,13 @@ const messageId = (): string => `msg_${randomId(16)}`;
  * `logSize`: the user's log size after the event, whose signed checkpoint
  * (an await, so not here) the first try puts into the body.
  */
-export function queueActionEvent(sql: SqlStorage, hash: string, type: ActionEventType, now: number, logSize: number): boolean {
+export function queueActionEvent(
+  sql: SqlStorage,
+  hash: string,
+  type: ActionEventType,
+  now: number,
+  logSize: number,
+): boolean {
   const row = sql
     .exec<Pick<TicketRow, 'callback_url' | 'reference' | 'receipt' | 'data'>>(
       "SELECT callback_url, reference, receipt, data FROM tickets WHERE hash = ? AND kind = 'action' AND callback_url IS NOT NULL",
@@ -31,8 +42,21 @@ export function queueActionEvent(sql: SqlStorage, hash: string, type: ActionEven
     .toArray()[0];
   if (!row?.callback_url) return false;
   const data = JSON.parse(row.data) as ActionTicketData;
-  const event = actionEvent({ type, actionHash: data.actionHash, userId: data.userId, reference: row.reference, receipt: row.receipt, now });
-  insertDelivery(sql, { id: messageId(), url: row.callback_url, body: JSON.stringify(event), now, logSize });
+  const event = actionEvent({
+    type,
+    actionHash: data.actionHash,
+    userId: data.userId,
+    reference: row.reference,
+    receipt: row.receipt,
+    now,
+  });
+  insertDelivery(sql, {
+    id: messageId(),
+    url: row.callback_url,
+    body: JSON.stringify(event),
+    now,
+    logSize,
+  });
   return true;
 }
 
@@ -40,9 +64,20 @@ export function queueActionEvent(sql: SqlStorage, hash: string, type: ActionEven
 export function queueCredentialEvent(
   sql: SqlStorage,
   url: string,
-  e: { type: CredentialEventType; credentialId: string; approvedBy?: string; now: number; logSize: number },
+  e: {
+    type: CredentialEventType;
+    credentialId: string;
+    approvedBy?: string;
+    now: number;
+    logSize: number;
+  },
 ): void {
-  const cred = sql.exec<{ aaguid: string; backup_eligible: number }>('SELECT aaguid, backup_eligible FROM credentials WHERE id = ?', e.credentialId).toArray()[0];
+  const cred = sql
+    .exec<{ aaguid: string; backup_eligible: number }>(
+      'SELECT aaguid, backup_eligible FROM credentials WHERE id = ?',
+      e.credentialId,
+    )
+    .toArray()[0];
   if (!cred) return;
   const event = credentialEvent({
     type: e.type,
@@ -51,12 +86,20 @@ export function queueCredentialEvent(
     approvedBy: e.approvedBy,
     now: e.now,
   });
-  insertDelivery(sql, { id: messageId(), url, body: JSON.stringify(event), now: e.now, logSize: e.logSize });
+  insertDelivery(sql, {
+    id: messageId(),
+    url,
+    body: JSON.stringify(event),
+    now: e.now,
+    logSize: e.logSize,
+  });
 }
 
 /** The object's one alarm: at the next delivery due, expiry to tell or quorum hand-off to retry, whichever is first. */
-export function nextAlarmAt(sql: SqlStorage): number | undefined {
-  const times = [nextDeliveryAt(sql), nextUntoldExpiry(sql), nextHandoffAt(sql)].filter((t): t is number => t !== undefined);
+function nextAlarmAt(sql: SqlStorage): number | undefined {
+  const times = [nextDeliveryAt(sql), nextUntoldExpiry(sql), nextHandoffAt(sql)].filter(
+    (t): t is number => t !== undefined,
+  );
   return times.length ? Math.min(...times) : undefined;
 }
 
@@ -64,5 +107,9 @@ export function nextAlarmAt(sql: SqlStorage): number | undefined {
 export function scheduleAlarm(storage: DurableObjectStorage): void {
   const at = nextAlarmAt(storage.sql);
   const set = at === undefined ? storage.deleteAlarm() : storage.setAlarm(at);
-  set.catch((err: unknown) => console.error(`[psea] webhooks: could not set the alarm: ${err instanceof Error ? err.message : 'unknown'}`));
+  set.catch((err: unknown) =>
+    console.error(
+      `[psea] webhooks: could not set the alarm: ${err instanceof Error ? err.message : 'unknown'}`,
+    ),
+  );
 }

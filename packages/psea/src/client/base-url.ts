@@ -16,8 +16,10 @@ export function checkBaseUrl(raw: unknown): string {
   } catch {
     throw new PseaError('invalid_options', 'baseUrl is not a URL');
   }
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
-  if (!secure) throw new PseaError('invalid_options', 'baseUrl must be https (http only for a loopback host)');
+  const secure =
+    url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+  if (!secure)
+    throw new PseaError('invalid_options', 'baseUrl must be https (http only for a loopback host)');
   if (url.username || url.password || url.search || url.hash) {
     throw new PseaError('invalid_options', 'baseUrl must carry no credentials, query or fragment');
   }
@@ -31,7 +33,10 @@ export function checkBaseUrl(raw: unknown): string {
  */
 export function segment(value: unknown, name: string): string {
   if (typeof value !== 'string' || value === '' || value === '.' || value === '..') {
-    throw new PseaError('invalid_options', `${name} must be a non-empty string other than "." and ".."`);
+    throw new PseaError(
+      'invalid_options',
+      `${name} must be a non-empty string other than "." and ".."`,
+    );
   }
   return encodeURIComponent(value);
 }

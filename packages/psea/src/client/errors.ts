@@ -52,7 +52,8 @@ export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 export type PseaErrorCode = ServiceErrorCode | ClientErrorCode;
 
 const SERVICE_CODES: ReadonlySet<string> = new Set(SERVICE_ERROR_CODES);
-export const isServiceErrorCode = (code: unknown): code is ServiceErrorCode => typeof code === 'string' && SERVICE_CODES.has(code);
+export const isServiceErrorCode = (code: unknown): code is ServiceErrorCode =>
+  typeof code === 'string' && SERVICE_CODES.has(code);
 
 /**
  * An RFC 9457 problem as the service sends it, extension members included (a `ticket_used` may carry a `receipt`).

@@ -7,11 +7,23 @@
  * `psea/receipt`'s `verifyReceipt`; checking evidence is `psea/evidence`'s.
  */
 export { PseaClient } from './psea-client.ts';
-export type { CallOptions, CreateOptions, PseaClientOptions, RedeemOptions, StatusOptions, WaitOptions } from './options.ts';
+export type {
+  CallOptions,
+  CreateOptions,
+  PseaClientOptions,
+  RedeemOptions,
+  StatusOptions,
+  WaitOptions,
+} from './options.ts';
 export { verifyWebhook } from './verify-webhook.ts';
 export {
-  PseaError, CLIENT_ERROR_CODES, SERVICE_ERROR_CODES,
-  type ClientErrorCode, type Problem, type PseaErrorCode, type ServiceErrorCode,
+  PseaError,
+  CLIENT_ERROR_CODES,
+  SERVICE_ERROR_CODES,
+  type ClientErrorCode,
+  type Problem,
+  type PseaErrorCode,
+  type ServiceErrorCode,
 } from './errors.ts';
 export { MAX_WAIT_SECONDS, MIN_POLL_INTERVAL_MS } from './wait-for-approval.ts';
 export { MAX_RETRY_AFTER_MS } from './retry-delay.ts';

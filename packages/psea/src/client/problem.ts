@@ -8,7 +8,8 @@
 import { PseaError, isServiceErrorCode, type Problem } from './errors.ts';
 import { TIMEOUT } from './signals.ts';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parse a body as JSON, or `undefined` when it is not JSON. */
 export function parseJson(text: string): unknown {
@@ -24,10 +25,19 @@ export function problemError(status: number, body: unknown): PseaError {
     const problem = body as Problem;
     const detail = typeof problem.detail === 'string' ? problem.detail : undefined;
     const title = typeof problem.title === 'string' ? problem.title : problem.code;
-    return new PseaError(problem.code, detail ? `${title}: ${detail}` : title, { status, detail, problem });
+    return new PseaError(problem.code, detail ? `${title}: ${detail}` : title, {
+      status,
+      detail,
+      problem,
+    });
   }
-  if (status === 503) return new PseaError('unavailable', 'service unavailable (503 without a problem body)', { status });
-  return new PseaError('invalid_response', `HTTP ${status} without a PSEA problem body`, { status });
+  if (status === 503)
+    return new PseaError('unavailable', 'service unavailable (503 without a problem body)', {
+      status,
+    });
+  return new PseaError('invalid_response', `HTTP ${status} without a PSEA problem body`, {
+    status,
+  });
 }
 
 /** The error for a signal that aborted: `timeout` when it was the client's own deadline, else `aborted`. */

@@ -9,20 +9,45 @@ import { PseaError } from './errors.ts';
 import { request, type Call } from './request.ts';
 import { waitForApproval } from './wait-for-approval.ts';
 import type { Quorum, QuorumRequest, QuorumStatus } from './quorum-types.ts';
-import type { CallOptions, CreateOptions, PseaClientOptions, RedeemOptions, StatusOptions, WaitOptions } from './options.ts';
 import type {
-  Action, Approval, ApprovalRequest, BatchApprovalRequest, ApprovalStatus, CredentialList, Enrollment, EnrollmentRequest, EvidenceBundle,
-  EvidenceOptions, OfflineGrants, OfflineGrantsRequest, Redemption,
+  CallOptions,
+  CreateOptions,
+  PseaClientOptions,
+  RedeemOptions,
+  StatusOptions,
+  WaitOptions,
+} from './options.ts';
+import type {
+  Action,
+  Approval,
+  ApprovalRequest,
+  BatchApprovalRequest,
+  ApprovalStatus,
+  CredentialList,
+  Enrollment,
+  EnrollmentRequest,
+  EvidenceBundle,
+  EvidenceOptions,
+  OfflineGrants,
+  OfflineGrantsRequest,
+  Redemption,
 } from './types.ts';
 
 /** A bearer token as it may go in a header: visible ASCII only, so a CR or LF in it can never add a header. */
 function bearer(token: unknown, name: string): string {
-  if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) throw new PseaError('invalid_options', `${name} must be a non-empty string of visible ASCII`);
+  if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token))
+    throw new PseaError('invalid_options', `${name} must be a non-empty string of visible ASCII`);
   return token;
 }
 
 const STATES: ReadonlySet<string> = new Set(['pending', 'approved', 'expired', 'burned']);
-const QUORUM_STATES: ReadonlySet<string> = new Set(['pending', 'approved', 'expired', 'cancelled', 'burned']);
+const QUORUM_STATES: ReadonlySet<string> = new Set([
+  'pending',
+  'approved',
+  'expired',
+  'cancelled',
+  'burned',
+]);
 
 /**
  * A client for PSEA's server routes, for Node 20, Deno, Bun and Workers.
@@ -61,15 +86,22 @@ export class PseaClient {
 
   constructor(options: PseaClientOptions) {
     const retries = options.retries ?? 2;
-    if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new PseaError('invalid_options', 'retries must be an integer from 0 to 10');
+    if (!Number.isInteger(retries) || retries < 0 || retries > 10)
+      throw new PseaError('invalid_options', 'retries must be an integer from 0 to 10');
     if (options.apiKey !== undefined) bearer(options.apiKey, 'apiKey');
     const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#transport = { baseUrl: checkBaseUrl(options.baseUrl), fetch: fetchFn, retries };
     this.#apiKey = options.apiKey;
     this.credentials = {
-      list: async (userId, o) => this.#server('GET', `/v1/users/${segment(userId, 'userId')}/credentials`, undefined, o),
+      list: async (userId, o) =>
+        this.#server('GET', `/v1/users/${segment(userId, 'userId')}/credentials`, undefined, o),
       revoke: async (userId, credentialId, o) =>
-        this.#server('DELETE', `/v1/users/${segment(userId, 'userId')}/credentials/${segment(credentialId, 'credentialId')}`, undefined, o),
+        this.#server(
+          'DELETE',
+          `/v1/users/${segment(userId, 'userId')}/credentials/${segment(credentialId, 'credentialId')}`,
+          undefined,
+          o,
+        ),
     };
   }
 
@@ -99,7 +131,10 @@ export class PseaClient {
    * });
    * ```
    */
-  async requestApproval<A extends Action>(body: ApprovalRequest<A>, options?: CreateOptions): Promise<Approval> {
+  async requestApproval<A extends Action>(
+    body: ApprovalRequest<A>,
+    options?: CreateOptions,
+  ): Promise<Approval> {
     return this.#create('/v1/actions', body, options);
   }
 
@@ -116,7 +151,10 @@ export class PseaClient {
    * });
    * ```
    */
-  async requestBatchApproval<A extends Action>(body: BatchApprovalRequest<A>, options?: CreateOptions): Promise<Approval> {
+  async requestBatchApproval<A extends Action>(
+    body: BatchApprovalRequest<A>,
+    options?: CreateOptions,
+  ): Promise<Approval> {
     return this.#create('/v1/actions', body, options);
   }
 
@@ -129,12 +167,20 @@ export class PseaClient {
    * ```
    */
   async status(ticket: string, options: StatusOptions = {}): Promise<ApprovalStatus> {
-    const query = options.wait === undefined ? '' : `?wait=${encodeURIComponent(String(options.wait))}`;
-    const token = options.statusToken === undefined ? this.#key() : bearer(options.statusToken, 'statusToken');
+    const query =
+      options.wait === undefined ? '' : `?wait=${encodeURIComponent(String(options.wait))}`;
+    const token =
+      options.statusToken === undefined ? this.#key() : bearer(options.statusToken, 'statusToken');
     const answer = await request<ApprovalStatus>(this.#transport, {
-      method: 'GET', path: `/v1/actions/${segment(ticket, 'ticket')}/status${query}`, token, signal: options.signal,
+      method: 'GET',
+      path: `/v1/actions/${segment(ticket, 'ticket')}/status${query}`,
+      token,
+      signal: options.signal,
     });
-    if (typeof answer?.state !== 'string' || !STATES.has(answer.state)) throw new PseaError('invalid_response', 'status answer without a known state', { status: 200 });
+    if (typeof answer?.state !== 'string' || !STATES.has(answer.state))
+      throw new PseaError('invalid_response', 'status answer without a known state', {
+        status: 200,
+      });
     return answer;
   }
 
@@ -154,7 +200,11 @@ export class PseaClient {
     const { statusToken } = options;
     segment(ticket, 'ticket');
     if (statusToken === undefined) this.#key();
-    return waitForApproval((wait, signal) => this.status(ticket, { wait, statusToken, signal }), options.timeoutMs, options.signal);
+    return waitForApproval(
+      (wait, signal) => this.status(ticket, { wait, statusToken, signal }),
+      options.timeoutMs,
+      options.signal,
+    );
   }
 
   /**
@@ -166,12 +216,20 @@ export class PseaClient {
    * const bundle = await psea.evidence(ticket, { since: lastCheckpointSize });
    * ```
    */
-  async evidence(ticket: string, options: EvidenceOptions & CallOptions = {}): Promise<EvidenceBundle> {
+  async evidence(
+    ticket: string,
+    options: EvidenceOptions & CallOptions = {},
+  ): Promise<EvidenceBundle> {
     const query = new URLSearchParams();
     if (options.since !== undefined) query.set('since', String(options.since));
     if (options.attestation) query.set('attestation', '1');
     const tail = query.toString() === '' ? '' : `?${query}`;
-    return this.#server('GET', `/v1/actions/${segment(ticket, 'ticket')}/evidence${tail}`, undefined, options);
+    return this.#server(
+      'GET',
+      `/v1/actions/${segment(ticket, 'ticket')}/evidence${tail}`,
+      undefined,
+      options,
+    );
   }
 
   /**
@@ -186,9 +244,18 @@ export class PseaClient {
    * await psea.redeem(batchReceipt, 'payments-api', { item: 7 }); // a batch: each item once
    * ```
    */
-  async redeem(receipt: string, audience: string, options: RedeemOptions = {}): Promise<Redemption> {
+  async redeem(
+    receipt: string,
+    audience: string,
+    options: RedeemOptions = {},
+  ): Promise<Redemption> {
     const { item, ...call } = options;
-    return this.#server('POST', '/v1/receipts/redeem', { receipt, audience, ...(item === undefined ? {} : { item }) }, call);
+    return this.#server(
+      'POST',
+      '/v1/receipts/redeem',
+      { receipt, audience, ...(item === undefined ? {} : { item }) },
+      call,
+    );
   }
 
   /**
@@ -199,7 +266,11 @@ export class PseaClient {
    * const { bundle, grants } = await psea.offlineGrants('u-123', { count: 10, ttl: 86_400, audience: 'door-7', types: ['door.open'] });
    * ```
    */
-  async offlineGrants(userId: string, body: OfflineGrantsRequest, options?: CreateOptions): Promise<OfflineGrants> {
+  async offlineGrants(
+    userId: string,
+    body: OfflineGrantsRequest,
+    options?: CreateOptions,
+  ): Promise<OfflineGrants> {
     return this.#create(`/v1/users/${segment(userId, 'userId')}/offline-grants`, body, options);
   }
 
@@ -216,7 +287,10 @@ export class PseaClient {
    * for (const a of q.approvers) notify(a.user, a.approveUrl);
    * ```
    */
-  async requestQuorum<A extends Action>(body: QuorumRequest<A>, options?: CreateOptions): Promise<Quorum> {
+  async requestQuorum<A extends Action>(
+    body: QuorumRequest<A>,
+    options?: CreateOptions,
+  ): Promise<Quorum> {
     return this.#create('/v1/quorums', body, options);
   }
 
@@ -229,10 +303,20 @@ export class PseaClient {
    * ```
    */
   async quorumStatus(id: string, options: StatusOptions = {}): Promise<QuorumStatus> {
-    const query = options.wait === undefined ? '' : `?wait=${encodeURIComponent(String(options.wait))}`;
-    const token = options.statusToken === undefined ? this.#key() : bearer(options.statusToken, 'statusToken');
-    const answer = await request<QuorumStatus>(this.#transport, { method: 'GET', path: `/v1/quorums/${segment(id, 'quorum')}${query}`, token, signal: options.signal });
-    if (typeof answer?.state !== 'string' || !QUORUM_STATES.has(answer.state)) throw new PseaError('invalid_response', 'quorum answer without a known state', { status: 200 });
+    const query =
+      options.wait === undefined ? '' : `?wait=${encodeURIComponent(String(options.wait))}`;
+    const token =
+      options.statusToken === undefined ? this.#key() : bearer(options.statusToken, 'statusToken');
+    const answer = await request<QuorumStatus>(this.#transport, {
+      method: 'GET',
+      path: `/v1/quorums/${segment(id, 'quorum')}${query}`,
+      token,
+      signal: options.signal,
+    });
+    if (typeof answer?.state !== 'string' || !QUORUM_STATES.has(answer.state))
+      throw new PseaError('invalid_response', 'quorum answer without a known state', {
+        status: 200,
+      });
     return answer;
   }
 
@@ -250,7 +334,11 @@ export class PseaClient {
     const { statusToken } = options;
     segment(id, 'quorum');
     if (statusToken === undefined) this.#key();
-    return waitForApproval((wait, signal) => this.quorumStatus(id, { wait, statusToken, signal }), options.timeoutMs, options.signal);
+    return waitForApproval(
+      (wait, signal) => this.quorumStatus(id, { wait, statusToken, signal }),
+      options.timeoutMs,
+      options.signal,
+    );
   }
 
   /**
@@ -266,7 +354,8 @@ export class PseaClient {
   }
 
   #key(): string {
-    if (this.#apiKey === undefined) throw new PseaError('invalid_options', 'this route needs the apiKey option');
+    if (this.#apiKey === undefined)
+      throw new PseaError('invalid_options', 'this route needs the apiKey option');
     return this.#apiKey;
   }
 
@@ -274,12 +363,33 @@ export class PseaClient {
   #create<T>(path: string, body: unknown, options: CreateOptions = {}): Promise<T> {
     const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID();
     if (typeof idempotencyKey !== 'string' || !/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) {
-      throw new PseaError('invalid_options', 'idempotencyKey must be 1 to 255 printable ASCII characters');
+      throw new PseaError(
+        'invalid_options',
+        'idempotencyKey must be 1 to 255 printable ASCII characters',
+      );
     }
-    return request<T>(this.#transport, { method: 'POST', path, token: this.#key(), body, signal: options.signal, idempotencyKey });
+    return request<T>(this.#transport, {
+      method: 'POST',
+      path,
+      token: this.#key(),
+      body,
+      signal: options.signal,
+      idempotencyKey,
+    });
   }
 
-  #server<T>(method: Call['method'], path: string, body: unknown, options: CallOptions = {}): Promise<T> {
-    return request<T>(this.#transport, { method, path, token: this.#key(), body, signal: options.signal });
+  #server<T>(
+    method: Call['method'],
+    path: string,
+    body: unknown,
+    options: CallOptions = {},
+  ): Promise<T> {
+    return request<T>(this.#transport, {
+      method,
+      path,
+      token: this.#key(),
+      body,
+      signal: options.signal,
+    });
   }
 }

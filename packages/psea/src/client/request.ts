@@ -68,18 +68,25 @@ export async function request<T>(transport: Transport, call: Call): Promise<T> {
       if (res.status >= 200 && res.status < 300) {
         if (res.status === 204 || text === '') return undefined as T;
         const body = parseJson(text);
-        if (typeof body !== 'object' || body === null) throw new PseaError('invalid_response', `HTTP ${res.status} with a body that is not JSON`, { status: res.status });
+        if (typeof body !== 'object' || body === null)
+          throw new PseaError(
+            'invalid_response',
+            `HTTP ${res.status} with a body that is not JSON`,
+            { status: res.status },
+          );
         return body as T;
       }
       failure = problemError(res.status, parseJson(text));
-      if (failure.code !== 'unavailable' && failure.code !== 'idempotency_in_progress') throw failure;
+      if (failure.code !== 'unavailable' && failure.code !== 'idempotency_in_progress')
+        throw failure;
       retryAfter = retryAfterMs(res.headers.get('retry-after'));
     } catch (err) {
       if (signal?.aborted) throw abortError(signal);
       if (err instanceof PseaError) throw err;
       failure = new PseaError('network_error', 'the service could not be reached', { cause: err });
     }
-    const delay = idempotent && retry <= transport.retries ? retryDelayMs(retry, retryAfter) : undefined;
+    const delay =
+      idempotent && retry <= transport.retries ? retryDelayMs(retry, retryAfter) : undefined;
     if (delay === undefined) throw failure;
     try {
       await sleep(delay, signal);

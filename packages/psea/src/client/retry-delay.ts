@@ -36,9 +36,15 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
  * The wait before retry number `retry` (1 for the first), or `undefined` when
  * the service asked for longer than the client waits.
  */
-export function retryDelayMs(retry: number, retryAfter: number | undefined, random = Math.random): number | undefined {
+export function retryDelayMs(
+  retry: number,
+  retryAfter: number | undefined,
+  random = Math.random,
+): number | undefined {
   if (retryAfter !== undefined) {
-    return retryAfter > MAX_RETRY_AFTER_MS ? undefined : retryAfter + random() * RETRY_AFTER_SPREAD_MS;
+    return retryAfter > MAX_RETRY_AFTER_MS
+      ? undefined
+      : retryAfter + random() * RETRY_AFTER_SPREAD_MS;
   }
   return random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** retry);
 }

@@ -15,7 +15,10 @@ export interface LinkedSignal {
 }
 
 /** A signal that aborts when any source aborts, or after `timeoutMs` (its reason then `'timeout'`). */
-export function linkSignals(sources: readonly (AbortSignal | undefined)[], timeoutMs?: number): LinkedSignal {
+export function linkSignals(
+  sources: readonly (AbortSignal | undefined)[],
+  timeoutMs?: number,
+): LinkedSignal {
   const controller = new AbortController();
   const undo: (() => void)[] = [];
   for (const source of sources) {

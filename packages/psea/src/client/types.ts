@@ -54,7 +54,10 @@ export interface ApprovalRequest<A extends Action = Action> {
  * approval. The service builds the action and display; execute each item
  * after `verifyReceipt(…, { item })` and `redeem(…, { item })`.
  */
-export interface BatchApprovalRequest<A extends Action = Action> extends Omit<ApprovalRequest, 'action' | 'display'> {
+export interface BatchApprovalRequest<A extends Action = Action> extends Omit<
+  ApprovalRequest,
+  'action' | 'display'
+> {
   batch: { type: string; items: A[] };
 }
 
@@ -151,7 +154,11 @@ export interface EvidenceBundle {
     publicKey: string;
     aaguid: string;
     deviceBound: boolean;
-    enrollment: { clientDataJSON: string; authenticatorData: string; attestationObject?: string } | null;
+    enrollment: {
+      clientDataJSON: string;
+      authenticatorData: string;
+      attestationObject?: string;
+    } | null;
   };
   log: {
     checkpoint: string;

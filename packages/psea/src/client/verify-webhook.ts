@@ -52,7 +52,9 @@ export async function verifyWebhook(request: Request, secret: string): Promise<W
   try {
     webhook = new Webhook(secret);
   } catch (err) {
-    throw new PseaError('invalid_options', 'the webhook secret is not whsec_ followed by base64', { cause: err });
+    throw new PseaError('invalid_options', 'the webhook secret is not whsec_ followed by base64', {
+      cause: err,
+    });
   }
   if (request.bodyUsed) throw new PseaError('invalid_options', 'the request body was already read');
   const payload = await request.text();
@@ -69,7 +71,12 @@ export async function verifyWebhook(request: Request, secret: string): Promise<W
     const why = err instanceof WebhookVerificationError ? err.message : 'the body is not JSON';
     throw new PseaError('webhook_invalid', `webhook refused: ${why}`, { cause: err });
   }
-  if (typeof event !== 'object' || event === null || Array.isArray(event) || typeof (event as { type?: unknown }).type !== 'string') {
+  if (
+    typeof event !== 'object' ||
+    event === null ||
+    Array.isArray(event) ||
+    typeof (event as { type?: unknown }).type !== 'string'
+  ) {
     throw new PseaError('webhook_invalid', 'webhook refused: the body is not an event');
   }
   return event as WebhookEvent;

@@ -36,10 +36,18 @@ export const MAX_WAIT_SECONDS = 60;
  */
 export const MIN_POLL_INTERVAL_MS = 2_000;
 
-export type StatusCall<T extends { state: string } = ApprovalStatus> = (wait: number, signal: AbortSignal) => Promise<T>;
+export type StatusCall<T extends { state: string } = ApprovalStatus> = (
+  wait: number,
+  signal: AbortSignal,
+) => Promise<T>;
 
-export async function waitForApproval<T extends { state: string } = ApprovalStatus>(status: StatusCall<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new PseaError('invalid_options', 'timeoutMs must be a positive number of milliseconds');
+export async function waitForApproval<T extends { state: string } = ApprovalStatus>(
+  status: StatusCall<T>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new PseaError('invalid_options', 'timeoutMs must be a positive number of milliseconds');
   if (signal?.aborted) throw abortError(signal);
   const deadline = Date.now() + timeoutMs;
   const linked = linkSignals([signal], timeoutMs);
@@ -53,7 +61,11 @@ export async function waitForApproval<T extends { state: string } = ApprovalStat
         if (answer.state !== 'pending') return answer;
         transient = undefined;
       } catch (err) {
-        if (!(err instanceof PseaError) || (err.code !== 'unavailable' && err.code !== 'network_error')) throw err;
+        if (
+          !(err instanceof PseaError) ||
+          (err.code !== 'unavailable' && err.code !== 'network_error')
+        )
+          throw err;
         transient = err;
       }
       await sleep(Math.max(0, MIN_POLL_INTERVAL_MS - (Date.now() - started)), linked.signal);
@@ -62,7 +74,11 @@ export async function waitForApproval<T extends { state: string } = ApprovalStat
     if (!linked.signal.aborted) throw err;
     const aborted = abortError(linked.signal);
     if (aborted.code === 'timeout') {
-      throw new PseaError('timeout', `no final state within ${timeoutMs} ms`, transient ? { cause: transient } : {});
+      throw new PseaError(
+        'timeout',
+        `no final state within ${timeoutMs} ms`,
+        transient ? { cause: transient } : {},
+      );
     }
     throw aborted;
   } finally {

@@ -3,12 +3,14 @@ import { decodeB64url } from '../internal/base64url.ts';
 
 export class BundleFault extends Error {}
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function member(obj: unknown, path: string): unknown {
   let at: unknown = obj;
   for (const key of path.split('.')) {
-    if (!isObject(at) || !Object.hasOwn(at, key)) throw new BundleFault(`the bundle has no ${path}`);
+    if (!isObject(at) || !Object.hasOwn(at, key))
+      throw new BundleFault(`the bundle has no ${path}`);
     at = at[key];
   }
   return at;

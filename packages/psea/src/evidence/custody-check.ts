@@ -23,7 +23,10 @@ export interface CustodyRootFound {
 
 /** A chain that holds, or fails past its root: the root is named with the fault. */
 export class CustodyFault extends BundleFault {
-  constructor(message: string, readonly found?: CustodyRootFound) {
+  constructor(
+    message: string,
+    readonly found?: CustodyRootFound,
+  ) {
     super(message);
   }
 }
@@ -39,31 +42,65 @@ const ROOTS: ReadonlySet<string> = new Set(CUSTODY_ROOTS);
  * The custody of one approval by user `sub`, against `knownCheckpoint` (that user's, if any).
  * Throws a BundleFault (a CustodyFault once the root is found) saying why.
  */
-export async function checkCustody(approval: unknown, sub: string, knownCheckpoint: string | undefined, opts: CheckedOptions): Promise<CustodyOutcome> {
+export async function checkCustody(
+  approval: unknown,
+  sub: string,
+  knownCheckpoint: string | undefined,
+  opts: CheckedOptions,
+): Promise<CustodyOutcome> {
   try {
-    const checkpoint = await openFor(member(approval, 'log.checkpoint'), opts, sub, 'the checkpoint');
+    const checkpoint = await openFor(
+      member(approval, 'log.checkpoint'),
+      opts,
+      sub,
+      'the checkpoint',
+    );
     const custody = member(approval, 'custody');
     if (!Array.isArray(custody)) throw new BundleFault('custody is not an array');
-    if (custody.length > checkpoint.size) throw new BundleFault('custody has more links than the log has entries');
-    let added = await enrolledInTree(member(approval, 'log.enrolled'), 'log.enrolled', sub, checkpoint);
-    if (added.entry.cred !== text(approval, 'credential.id')) throw new BundleFault('log.enrolled is not of credential.id');
-    for (const [i, link] of custody.entries()) added = await checkLink(link, i, added, sub, checkpoint, opts);
+    if (custody.length > checkpoint.size)
+      throw new BundleFault('custody has more links than the log has entries');
+    let added = await enrolledInTree(
+      member(approval, 'log.enrolled'),
+      'log.enrolled',
+      sub,
+      checkpoint,
+    );
+    if (added.entry.cred !== text(approval, 'credential.id'))
+      throw new BundleFault('log.enrolled is not of credential.id');
+    for (const [i, link] of custody.entries())
+      added = await checkLink(link, i, added, sub, checkpoint, opts);
 
     const found = { root: String(added.entry.approvedBy), rootIndex: added.index };
     const at = `root ${found.root} at ${found.rootIndex}`;
-    if (!ROOTS.has(found.root)) throw new BundleFault(`the chain ends at an entry approved by a credential (${found.root}), not at a root`);
-    if (added.entry.approval !== undefined) throw new CustodyFault(`${at}: a root entry carries an approval`, found);
-    if (!opts.custodyRoots.includes(found.root)) throw new CustodyFault(`${at}: not a root accepted (custodyRoots: ${opts.custodyRoots.join(', ')})`, found);
-    if (found.root === 'first' && found.rootIndex !== 0) throw new CustodyFault(`${at}: a first enrollment is only ever entry 0`, found);
+    if (!ROOTS.has(found.root))
+      throw new BundleFault(
+        `the chain ends at an entry approved by a credential (${found.root}), not at a root`,
+      );
+    if (added.entry.approval !== undefined)
+      throw new CustodyFault(`${at}: a root entry carries an approval`, found);
+    if (!opts.custodyRoots.includes(found.root))
+      throw new CustodyFault(
+        `${at}: not a root accepted (custodyRoots: ${opts.custodyRoots.join(', ')})`,
+        found,
+      );
+    if (found.root === 'first' && found.rootIndex !== 0)
+      throw new CustodyFault(`${at}: a first enrollment is only ever entry 0`, found);
     if (knownCheckpoint === undefined) return { ...found, anchored: false };
     const known = await openFor(knownCheckpoint, opts, sub, 'the known checkpoint');
-    if (!(known.size > found.rootIndex)) throw new CustodyFault(`${at}: not anchored, the known checkpoint (size ${known.size}) does not cover it`, found);
+    if (!(known.size > found.rootIndex))
+      throw new CustodyFault(
+        `${at}: not anchored, the known checkpoint (size ${known.size}) does not cover it`,
+        found,
+      );
     try {
       const log = member(approval, 'log');
       await checkGrowth(isObject(log) ? log : {}, known, checkpoint);
     } catch (err) {
       const why = err instanceof LogError ? `${err.code}: ${err.message}` : (err as Error).message;
-      throw new CustodyFault(`${at}: not anchored, the log does not extend the known checkpoint (${why})`, found);
+      throw new CustodyFault(
+        `${at}: not anchored, the log does not extend the known checkpoint (${why})`,
+        found,
+      );
     }
     return { ...found, anchored: true };
   } catch (err) {

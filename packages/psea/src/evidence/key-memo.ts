@@ -8,4 +8,6 @@ import { boundedMemo } from '../internal/bounded-memo.ts';
 import { decodeB64url } from '../internal/base64url.ts';
 import { importCosePublicKey, type CredentialKey } from '../webauthn/cose-key.ts';
 
-export const coseKey: (publicKey: string) => Promise<CredentialKey> = boundedMemo(256, (b64) => importCosePublicKey(decodeB64url(b64)));
+export const coseKey: (publicKey: string) => Promise<CredentialKey> = boundedMemo(256, (b64) =>
+  importCosePublicKey(decodeB64url(b64)),
+);

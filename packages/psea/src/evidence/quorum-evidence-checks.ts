@@ -25,41 +25,92 @@ async function run(name: CheckName, fn: () => Promise<unknown>): Promise<Check> 
     const out = await fn();
     return typeof out === 'string' ? { name, result: 'pass', why: out } : { name, result: 'pass' };
   } catch (err) {
-    return { name, result: 'fail', why: err instanceof BundleFault ? err.message : `malformed bundle: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      name,
+      result: 'fail',
+      why:
+        err instanceof BundleFault
+          ? err.message
+          : `malformed bundle: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
 /** Check 8 (custody) for one approval, under its approver's known checkpoint, as verify-evidence.ts does for a single one. */
-async function custody(view: Record<string, unknown>, sub: string, opts: CheckedOptions): Promise<Check> {
+async function custody(
+  view: Record<string, unknown>,
+  sub: string,
+  opts: CheckedOptions,
+): Promise<Check> {
   try {
     const { root, rootIndex, anchored } = await checkCustody(view, sub, opts.knownCheckpoint, opts);
     const at = `root ${root} at ${rootIndex}`;
-    if (anchored || opts.allowUnanchored) return { name: 'custody', result: 'pass', why: anchored ? at : `${at}, not anchored (allowUnanchored)`, root, rootIndex };
-    return { name: 'custody', result: 'unavailable', why: `root not anchored: no knownCheckpoint (${at})`, root, rootIndex };
+    if (anchored || opts.allowUnanchored)
+      return {
+        name: 'custody',
+        result: 'pass',
+        why: anchored ? at : `${at}, not anchored (allowUnanchored)`,
+        root,
+        rootIndex,
+      };
+    return {
+      name: 'custody',
+      result: 'unavailable',
+      why: `root not anchored: no knownCheckpoint (${at})`,
+      root,
+      rootIndex,
+    };
   } catch (err) {
     const found = err instanceof CustodyFault ? err.found : undefined;
-    return { name: 'custody', result: 'fail', why: err instanceof Error ? err.message : String(err), ...found };
+    return {
+      name: 'custody',
+      result: 'fail',
+      why: err instanceof Error ? err.message : String(err),
+      ...found,
+    };
   }
 }
 
 /** Check 1 for approval k: exactly the approver statement's members, each the receipt's or apv[k]'s. */
-async function checkApproverStatement(view: Record<string, unknown>, claims: QuorumReceiptClaims, k: number): Promise<Record<string, unknown>> {
+async function checkApproverStatement(
+  view: Record<string, unknown>,
+  claims: QuorumReceiptClaims,
+  k: number,
+): Promise<Record<string, unknown>> {
   const s = view.statement;
   if (!isObject(s) || s.v !== 1) throw new BundleFault('statement is not a v1 statement');
   const keys = Object.keys(s).sort();
-  if (keys.join() !== [...MEMBERS].sort().join()) throw new BundleFault(`statement must have exactly ${MEMBERS.join(', ')}`);
+  if (keys.join() !== [...MEMBERS].sort().join())
+    throw new BundleFault(`statement must have exactly ${MEMBERS.join(', ')}`);
   const apv = claims.apv[k];
   if (!apv) throw new BundleFault(`the receipt's apv has no element ${k}`);
-  if (!isObject(view.action) || s.act !== (await hashAction(view.action))) throw new BundleFault('statement.act is not the actionHash of action');
-  if (s.dsp !== (await hashDisplay(view.display))) throw new BundleFault('statement.dsp is not the hash of display');
-  const want: Record<string, unknown> = { iss: claims.iss, aud: claims.aud, act: claims.act, dsp: claims.dsp, qrm: claims.qrm, sub: apv.sub, nonce: apv.nonce };
-  for (const [key, value] of Object.entries(want)) if (s[key] !== value) throw new BundleFault(`statement.${key} is not the receipt's`);
+  if (!isObject(view.action) || s.act !== (await hashAction(view.action)))
+    throw new BundleFault('statement.act is not the actionHash of action');
+  if (s.dsp !== (await hashDisplay(view.display)))
+    throw new BundleFault('statement.dsp is not the hash of display');
+  const want: Record<string, unknown> = {
+    iss: claims.iss,
+    aud: claims.aud,
+    act: claims.act,
+    dsp: claims.dsp,
+    qrm: claims.qrm,
+    sub: apv.sub,
+    nonce: apv.nonce,
+  };
+  for (const [key, value] of Object.entries(want))
+    if (s[key] !== value) throw new BundleFault(`statement.${key} is not the receipt's`);
   return s;
 }
 
 /** Checks 1–6 and 8 (custody) of approval k; `opts` carries this approver's known checkpoint. */
-export async function checkApproval(view: Record<string, unknown>, claims: QuorumReceiptClaims, k: number, opts: CheckedOptions): Promise<Check[]> {
-  const challenge = async () => sha256B64url(canonicalJson(await checkApproverStatement(view, claims, k)));
+export async function checkApproval(
+  view: Record<string, unknown>,
+  claims: QuorumReceiptClaims,
+  k: number,
+  opts: CheckedOptions,
+): Promise<Check[]> {
+  const challenge = async () =>
+    sha256B64url(canonicalJson(await checkApproverStatement(view, claims, k)));
   return [
     await run('statement', () => checkApproverStatement(view, claims, k)),
     await run('challenge', async () => checkChallenge(view, await challenge(), opts)),
@@ -68,9 +119,16 @@ export async function checkApproval(view: Record<string, unknown>, claims: Quoru
     await run('enrollment', () => checkEnrollment(view, opts)),
     await run('log', async () => {
       const approved = member(view, 'log.approved.entry');
-      if (!isObject(approved) || approved.qrm !== claims.qrm) throw new BundleFault("approved entry's qrm is not the receipt's");
+      if (!isObject(approved) || approved.qrm !== claims.qrm)
+        throw new BundleFault("approved entry's qrm is not the receipt's");
       const apv = claims.apv[k]!;
-      await checkLog(view, opts, { sub: apv.sub, challenge: await challenge(), act: claims.act, aud: claims.aud, jti: claims.jti });
+      await checkLog(view, opts, {
+        sub: apv.sub,
+        challenge: await challenge(),
+        act: claims.act,
+        aud: claims.aud,
+        jti: claims.jti,
+      });
     }),
     await custody(view, claims.apv[k]?.sub ?? '', opts),
   ];

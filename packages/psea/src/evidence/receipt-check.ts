@@ -28,7 +28,10 @@ export async function checkReceipt(bundle: unknown, opts: CheckedOptions): Promi
   // Evidence outlives the receipt: the signature is checked as of the receipt's own iat.
   if (typeof claims.iat !== 'number') throw new BundleFault('receipt has no iat');
   const display = isObject(bundle) ? bundle.display : undefined;
-  const keys = opts.jwks instanceof URL || typeof opts.jwks === 'string' ? { jwksUrl: String(opts.jwks) } : { jwks: opts.jwks as PublicJWKSet };
+  const keys =
+    opts.jwks instanceof URL || typeof opts.jwks === 'string'
+      ? { jwksUrl: String(opts.jwks) }
+      : { jwks: opts.jwks as PublicJWKSet };
   try {
     const { claims: verified } = await verifyReceipt(token, {
       ...keys,
@@ -42,10 +45,15 @@ export async function checkReceipt(bundle: unknown, opts: CheckedOptions): Promi
       now: new Date(claims.iat * 1000),
       allowOffline: true,
     });
-    if (verified.batch !== undefined && canonicalJson({ type: verified.act_type, batch: verified.batch }) !== canonicalJson(member(bundle, 'action'))) {
+    if (
+      verified.batch !== undefined &&
+      canonicalJson({ type: verified.act_type, batch: verified.batch }) !==
+        canonicalJson(member(bundle, 'action'))
+    ) {
       throw new BundleFault("the receipt's batch is not the bundle's action");
     }
-    if (verified.cred.id !== text(bundle, 'credential.id')) throw new BundleFault("the receipt's cred.id is not credential.id");
+    if (verified.cred.id !== text(bundle, 'credential.id'))
+      throw new BundleFault("the receipt's cred.id is not credential.id");
   } catch (err) {
     if (err instanceof ReceiptError) throw new BundleFault(`${err.code}: ${err.message}`);
     throw err;

@@ -1,7 +1,16 @@
 /** The evidence bundle (docs/evidence.md ("Evidence and the transparency log")) and verifyEvidence's answer. */
 import type { PublicJWKSet } from '../receipt/types.ts';
 
-export const CHECK_NAMES = ['statement', 'challenge', 'authenticator', 'signature', 'enrollment', 'log', 'receipt', 'custody'] as const;
+export const CHECK_NAMES = [
+  'statement',
+  'challenge',
+  'authenticator',
+  'signature',
+  'enrollment',
+  'log',
+  'receipt',
+  'custody',
+] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
 export interface Check {

@@ -12,14 +12,28 @@ import { checkLog } from './log-check.ts';
 import { checkOptions, type CheckedOptions } from './options.ts';
 import { checkReceipt, unverifiedClaims } from './receipt-check.ts';
 import { checkStatement, expectedChallenge } from './statement-check.ts';
-import { CHECK_NAMES, type Check, type CheckName, type EvidenceResult, type VerifyEvidenceOptions } from './types.ts';
+import {
+  CHECK_NAMES,
+  type Check,
+  type CheckName,
+  type EvidenceResult,
+  type VerifyEvidenceOptions,
+} from './types.ts';
 import { checkAuthenticator, checkChallenge, checkSignature } from './webauthn-checks.ts';
 import type { QuorumOption } from '../receipt/quorum-types.ts';
-import { isQuorumBundle, verifyQuorumEvidence, type QuorumEvidenceOptions, type QuorumEvidenceResult } from './verify-quorum-evidence.ts';
+import {
+  isQuorumBundle,
+  verifyQuorumEvidence,
+  type QuorumEvidenceOptions,
+  type QuorumEvidenceResult,
+} from './verify-quorum-evidence.ts';
 
 type Outcome = void | string | undefined;
 
-const faultWhy = (err: unknown) => (err instanceof BundleFault ? err.message : `malformed bundle: ${err instanceof Error ? err.message : String(err)}`);
+const faultWhy = (err: unknown) =>
+  err instanceof BundleFault
+    ? err.message
+    : `malformed bundle: ${err instanceof Error ? err.message : String(err)}`;
 
 async function run(name: CheckName, fn: () => Promise<Outcome>): Promise<Check> {
   try {
@@ -35,13 +49,36 @@ async function run(name: CheckName, fn: () => Promise<Outcome>): Promise<Check> 
  * Check 8 for one approval (a single bundle is one; a bundle of several checks each with its
  * user's known checkpoint), with the root it found: unanchored is `unavailable` unless allowed.
  */
-export async function custodyCheck(approval: unknown, sub: () => string, knownCheckpoint: string | undefined, opts: CheckedOptions): Promise<Check> {
+async function custodyCheck(
+  approval: unknown,
+  sub: () => string,
+  knownCheckpoint: string | undefined,
+  opts: CheckedOptions,
+): Promise<Check> {
   try {
-    const { root, rootIndex, anchored } = await checkCustody(approval, sub(), knownCheckpoint, opts);
+    const { root, rootIndex, anchored } = await checkCustody(
+      approval,
+      sub(),
+      knownCheckpoint,
+      opts,
+    );
     const at = `root ${root} at ${rootIndex}`;
     if (anchored) return { name: 'custody', result: 'pass', why: at, root, rootIndex };
-    if (opts.allowUnanchored) return { name: 'custody', result: 'pass', why: `${at}, not anchored (allowUnanchored)`, root, rootIndex };
-    return { name: 'custody', result: 'unavailable', why: `root not anchored: no knownCheckpoint (${at})`, root, rootIndex };
+    if (opts.allowUnanchored)
+      return {
+        name: 'custody',
+        result: 'pass',
+        why: `${at}, not anchored (allowUnanchored)`,
+        root,
+        rootIndex,
+      };
+    return {
+      name: 'custody',
+      result: 'unavailable',
+      why: `root not anchored: no knownCheckpoint (${at})`,
+      root,
+      rootIndex,
+    };
   } catch (err) {
     const found = err instanceof CustodyFault ? err.found : undefined;
     return { name: 'custody', result: 'fail', why: faultWhy(err), ...found };
@@ -59,20 +96,35 @@ export async function custodyCheck(approval: unknown, sub: () => string, knownCh
  * });
  * ```
  */
-export async function verifyEvidence(bundle: unknown, options: QuorumEvidenceOptions & { quorum: QuorumOption }): Promise<QuorumEvidenceResult>;
-export async function verifyEvidence(bundle: unknown, options: VerifyEvidenceOptions): Promise<EvidenceResult>;
-export async function verifyEvidence(bundle: unknown, options: VerifyEvidenceOptions | QuorumEvidenceOptions): Promise<EvidenceResult | QuorumEvidenceResult> {
+export async function verifyEvidence(
+  bundle: unknown,
+  options: QuorumEvidenceOptions & { quorum: QuorumOption },
+): Promise<QuorumEvidenceResult>;
+export async function verifyEvidence(
+  bundle: unknown,
+  options: VerifyEvidenceOptions,
+): Promise<EvidenceResult>;
+export async function verifyEvidence(
+  bundle: unknown,
+  options: VerifyEvidenceOptions | QuorumEvidenceOptions,
+): Promise<EvidenceResult | QuorumEvidenceResult> {
   // v3: a quorum's bundle (docs/quorum.md), checked approval by approval (verify-quorum-evidence.ts).
   if (isQuorumBundle(bundle)) return verifyQuorumEvidence(bundle, options as QuorumEvidenceOptions);
   const opts = await checkOptions(options as VerifyEvidenceOptions);
   if (!isObject(bundle) || bundle.v !== 1) {
-    const checks = CHECK_NAMES.map((name): Check => ({ name, result: 'fail', why: 'not an evidence bundle (an object with v: 1)' }));
+    const checks = CHECK_NAMES.map((name): Check => ({
+      name,
+      result: 'fail',
+      why: 'not an evidence bundle (an object with v: 1)',
+    }));
     return { ok: false, checks };
   }
   const claims = () => unverifiedClaims(bundle);
   const checks: Check[] = [
     await run('statement', () => checkStatement(bundle, claims(), opts)),
-    await run('challenge', async () => checkChallenge(bundle, await expectedChallenge(bundle), opts)),
+    await run('challenge', async () =>
+      checkChallenge(bundle, await expectedChallenge(bundle), opts),
+    ),
     await run('authenticator', () => checkAuthenticator(bundle, opts)),
     await run('signature', () => checkSignature(bundle)),
     await run('enrollment', () => checkEnrollment(bundle, opts)),
@@ -87,13 +139,17 @@ export async function verifyEvidence(bundle: unknown, options: VerifyEvidenceOpt
         aud: String(statement.aud),
         jti,
       });
-      return opts.jwks ? undefined : "the receipt's jti was read without verifying the receipt (no jwks)";
+      return opts.jwks
+        ? undefined
+        : "the receipt's jti was read without verifying the receipt (no jwks)";
     }),
     opts.jwks === undefined
       ? { name: 'receipt', result: 'unavailable', why: 'no jwks given' }
       : await run('receipt', () => checkReceipt(bundle, opts)),
     await custodyCheck(bundle, () => text(bundle, 'statement.sub'), opts.knownCheckpoint, opts),
   ];
-  const ok = checks.every((c) => c.result === 'pass' || (c.name === 'receipt' && c.result === 'unavailable'));
+  const ok = checks.every(
+    (c) => c.result === 'pass' || (c.name === 'receipt' && c.result === 'unavailable'),
+  );
   return { ok, checks };
 }

@@ -4,7 +4,10 @@
  * promise forgotten so a retry works it out afresh. For inputs whose result
  * never changes: a public key's bytes, a pinned key's text.
  */
-export function boundedMemo<T>(max: number, make: (key: string) => Promise<T>): (key: string) => Promise<T> {
+export function boundedMemo<T>(
+  max: number,
+  make: (key: string) => Promise<T>,
+): (key: string) => Promise<T> {
   const memo = new Map<string, Promise<T>>();
   return (key) => {
     let found = memo.get(key);

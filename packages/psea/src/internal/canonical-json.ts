@@ -25,7 +25,10 @@ export function canonicalJson(value: unknown): string {
     throw new ReceiptError('invalid_json', `value has no canonical JSON form: ${why}`, { cause });
   }
   if (typeof text !== 'string') {
-    throw new ReceiptError('invalid_json', 'value has no canonical JSON form: undefined, a function or a symbol');
+    throw new ReceiptError(
+      'invalid_json',
+      'value has no canonical JSON form: undefined, a function or a symbol',
+    );
   }
   return text;
 }

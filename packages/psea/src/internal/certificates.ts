@@ -3,7 +3,12 @@
  * as FIDO metadata lists them); chains arrive as DER. Comparing them goes
  * through one canonical PEM so formatting never decides trust.
  */
-import { convertCertBufferToPEM, getCertificateInfo, isoBase64URL, isoUint8Array } from '@simplewebauthn/server/helpers';
+import {
+  convertCertBufferToPEM,
+  getCertificateInfo,
+  isoBase64URL,
+  isoUint8Array,
+} from '@simplewebauthn/server/helpers';
 
 const ARMOR = /-----(BEGIN|END) CERTIFICATE-----/g;
 
@@ -45,9 +50,14 @@ export function normaliseFingerprint(text: string): string | undefined {
  * certificate lacks it or cannot be parsed: callers treat both as "not said".
  * @example certificateExtension(leafDer, '1.3.6.1.4.1.45724.1.1.4') // id-fido-gen-ce-aaguid
  */
-export function certificateExtension(der: Uint8Array<ArrayBuffer>, oid: string): ArrayBuffer | undefined {
+export function certificateExtension(
+  der: Uint8Array<ArrayBuffer>,
+  oid: string,
+): ArrayBuffer | undefined {
   try {
-    return getCertificateInfo(der).parsedCertificate.tbsCertificate.extensions?.find((e) => e.extnID === oid)?.extnValue.buffer;
+    return getCertificateInfo(der).parsedCertificate.tbsCertificate.extensions?.find(
+      (e) => e.extnID === oid,
+    )?.extnValue.buffer;
   } catch {
     return undefined;
   }

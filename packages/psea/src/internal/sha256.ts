@@ -10,7 +10,9 @@ const utf8 = new TextEncoder();
  * signatures (docs/performance.md). Strings are hashed as UTF-8.
  */
 export function sha256Bytes(data: Uint8Array | string): Uint8Array<ArrayBuffer> {
-  return nobleSha256(typeof data === 'string' ? utf8.encode(data) : data) as Uint8Array<ArrayBuffer>;
+  return nobleSha256(
+    typeof data === 'string' ? utf8.encode(data) : data,
+  ) as Uint8Array<ArrayBuffer>;
 }
 
 /** {@link sha256Bytes} behind the async signature the callers were written for. */

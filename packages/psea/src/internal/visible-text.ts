@@ -23,7 +23,7 @@
  * U+1D159 MUSICAL SYMBOL NULL NOTEHEAD): "DE89\u28003704" would read as a
  * spaced IBAN.
  */
-export const BLANK_SYMBOLS = '\u2800\u{1D159}';
+const BLANK_SYMBOLS = '\u2800\u{1D159}';
 const CLASS = String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\p{Default_Ignorable_Code_Point}${BLANK_SYMBOLS}]|(?!\x20)\p{Zs}`;
 
 /** Tests one character (or finds the first) without state: no `g` flag. */

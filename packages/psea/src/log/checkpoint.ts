@@ -64,8 +64,10 @@ export function formatCheckpoint({ origin, size, root }: Checkpoint): string {
 export function parseCheckpoint(text: string): Checkpoint & { extensions: string[] } {
   if (!text.endsWith('\n')) throw bad('a checkpoint ends in a newline');
   const [origin, size, root, ...extensions] = text.slice(0, -1).split('\n');
-  if (!origin || size === undefined || root === undefined) throw bad('a checkpoint has an origin, a tree size and a root hash');
-  if (!/^(0|[1-9][0-9]*)$/.test(size) || !Number.isSafeInteger(Number(size))) throw bad('the tree size is not a decimal whole number');
+  if (!origin || size === undefined || root === undefined)
+    throw bad('a checkpoint has an origin, a tree size and a root hash');
+  if (!/^(0|[1-9][0-9]*)$/.test(size) || !Number.isSafeInteger(Number(size)))
+    throw bad('the tree size is not a decimal whole number');
   const hash = decodeBase64(root);
   if (hash?.length !== HASH_SIZE) throw bad(`the root is not a base64 ${HASH_SIZE}-byte hash`);
   if (extensions.some((line) => line === '')) throw bad('an extension line is empty');
@@ -104,6 +106,7 @@ export async function openCheckpoint(
 ): Promise<{ checkpoint: Checkpoint & { extensions: string[] }; signatures: NoteSignature[] }> {
   const { text, signatures } = await openNote(note, verifierKeys);
   const checkpoint = parseCheckpoint(text);
-  if (checkpoint.origin !== origin) throw bad(`the checkpoint is of log "${checkpoint.origin}", not "${origin}"`);
+  if (checkpoint.origin !== origin)
+    throw bad(`the checkpoint is of log "${checkpoint.origin}", not "${origin}"`);
   return { checkpoint, signatures };
 }

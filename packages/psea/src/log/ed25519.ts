@@ -8,7 +8,9 @@
 import { decodeB64url } from '../internal/base64url.ts';
 
 /** DER of PKCS#8 `PrivateKeyInfo` for id-Ed25519 up to the 32-byte seed (RFC 8410 §7). */
-const PKCS8_PREFIX = new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]);
+const PKCS8_PREFIX = new Uint8Array([
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+]);
 
 const ED25519 = { name: 'Ed25519' } as const;
 
@@ -20,7 +22,9 @@ const ED25519 = { name: 'Ed25519' } as const;
  * const { privateKey, publicKey } = await importSeed(seed); // publicKey: 32 bytes
  * ```
  */
-export async function importSeed(seed: Uint8Array): Promise<{ privateKey: CryptoKey; publicKey: Uint8Array }> {
+export async function importSeed(
+  seed: Uint8Array,
+): Promise<{ privateKey: CryptoKey; publicKey: Uint8Array }> {
   const pkcs8 = new Uint8Array(PKCS8_PREFIX.length + seed.length);
   pkcs8.set(PKCS8_PREFIX);
   pkcs8.set(seed, PKCS8_PREFIX.length);
@@ -34,7 +38,9 @@ export async function importSeed(seed: Uint8Array): Promise<{ privateKey: Crypto
 
 /** A verifying key from a 32-byte public key. */
 export function importPublicKey(publicKey: Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', publicKey as Uint8Array<ArrayBuffer>, ED25519, false, ['verify']);
+  return crypto.subtle.importKey('raw', publicKey as Uint8Array<ArrayBuffer>, ED25519, false, [
+    'verify',
+  ]);
 }
 
 /** An Ed25519 signature (64 bytes) over `message`. */
@@ -43,6 +49,15 @@ export async function sign(key: CryptoKey, message: Uint8Array): Promise<Uint8Ar
 }
 
 /** Whether `signature` is `key`'s over `message`. */
-export function verify(key: CryptoKey, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
-  return crypto.subtle.verify(ED25519, key, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>);
+export function verify(
+  key: CryptoKey,
+  signature: Uint8Array,
+  message: Uint8Array,
+): Promise<boolean> {
+  return crypto.subtle.verify(
+    ED25519,
+    key,
+    signature as Uint8Array<ArrayBuffer>,
+    message as Uint8Array<ArrayBuffer>,
+  );
 }

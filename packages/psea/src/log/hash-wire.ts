@@ -29,7 +29,8 @@ export function encodeHashes(hashes: readonly Uint8Array[]): string[] {
  */
 export function decodeHash(text: unknown, what = 'hash'): Uint8Array {
   const bytes = typeof text === 'string' ? decodeBase64(text) : undefined;
-  if (bytes?.length !== HASH_SIZE) throw new LogError('proof_invalid', `${what} is not a base64 ${HASH_SIZE}-byte hash`);
+  if (bytes?.length !== HASH_SIZE)
+    throw new LogError('proof_invalid', `${what} is not a base64 ${HASH_SIZE}-byte hash`);
   return bytes;
 }
 
@@ -45,6 +46,7 @@ export function decodeHash(text: unknown, what = 'hash'): Uint8Array {
  */
 export function decodeHashes(list: unknown): Uint8Array[] {
   // No tree a double can count needs more than 2·53 hashes in one proof.
-  if (!Array.isArray(list) || list.length > 128) throw new LogError('proof_invalid', 'a proof is an array of at most 128 hashes');
+  if (!Array.isArray(list) || list.length > 128)
+    throw new LogError('proof_invalid', 'a proof is an array of at most 128 hashes');
   return list.map((text, i) => decodeHash(text, `proof[${i}]`));
 }

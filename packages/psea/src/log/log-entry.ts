@@ -64,4 +64,5 @@ export interface CredentialStateEntry extends Common {
   cred: string;
 }
 
-export type LogEntry = EnrolledEntry | ApprovedEntry | FailedEntry | BurnedEntry | CredentialStateEntry;
+export type LogEntry =
+  EnrolledEntry | ApprovedEntry | FailedEntry | BurnedEntry | CredentialStateEntry;

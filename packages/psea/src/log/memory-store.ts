@@ -25,7 +25,8 @@ export class MemoryLogStore implements LogStore {
 
   put(level: number, index: number, hash: Uint8Array): void {
     const row = (this.levels[level] ??= []);
-    if (row[index] !== undefined) throw new Error(`log node (${level}, ${index}) is already stored`);
+    if (row[index] !== undefined)
+      throw new Error(`log node (${level}, ${index}) is already stored`);
     row[index] = hash.slice();
   }
 

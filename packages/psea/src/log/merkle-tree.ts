@@ -72,7 +72,8 @@ export class MerkleTree {
   /** RFC 9162 §2.1.3.1 PATH(index, D[0:size]): sibling hashes, leaf level first. */
   inclusionProof(index: number, size?: number): Uint8Array[] {
     size = this.within(size);
-    if (!isCount(index) || index >= size) throw new LogError('out_of_range', `leaf ${index} is not in a tree of size ${size}`);
+    if (!isCount(index) || index >= size)
+      throw new LogError('out_of_range', `leaf ${index} is not in a tree of size ${size}`);
     const proof: Uint8Array[] = [];
     let [lo, hi] = [0, size];
     while (hi - lo > 1) {
@@ -95,7 +96,8 @@ export class MerkleTree {
    */
   consistencyProof(from: number, size?: number): Uint8Array[] {
     size = this.within(size);
-    if (!isCount(from) || from > size) throw new LogError('out_of_range', `tree size ${from} is not at most ${size}`);
+    if (!isCount(from) || from > size)
+      throw new LogError('out_of_range', `tree size ${from} is not at most ${size}`);
     if (from === 0 || from === size) return [];
     const proof: Uint8Array[] = [];
     let [lo, hi] = [0, size];
@@ -145,7 +147,8 @@ export class MerkleTree {
   private within(size: number | undefined): number {
     const total = this.store.size();
     if (size === undefined) return total;
-    if (!isCount(size) || size > total) throw new LogError('out_of_range', `tree size ${size} is beyond the log's ${total}`);
+    if (!isCount(size) || size > total)
+      throw new LogError('out_of_range', `tree size ${size} is beyond the log's ${total}`);
     return size;
   }
 }

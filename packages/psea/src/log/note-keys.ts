@@ -78,7 +78,8 @@ function fields(text: string, what: string): { name: string; hash: number; key: 
   const [name, rest] = chop(text);
   const [hash16, key64] = chop(rest);
   const bad = (why: string) => new LogError('invalid_key', `${what} is malformed: ${why}`);
-  if (!isKeyName(name)) throw bad('the name is empty or holds a space, a "+" or a control character');
+  if (!isKeyName(name))
+    throw bad('the name is empty or holds a space, a "+" or a control character');
   if (!/^[0-9a-fA-F]{8}$/.test(hash16)) throw bad('the key hash is not 8 hex digits');
   const key = decodeBase64(key64);
   if (key === undefined || key.length === 0) throw bad('the key is not standard base64');
@@ -104,7 +105,11 @@ export async function parseSignerKey(text: string): Promise<NoteSigner> {
   }
   const { name, hash, key } = fields(text.slice('PRIVATE+KEY+'.length), 'signer key');
   const { privateKey, publicKey } = await importSeed(key);
-  if ((await keyHash(name, publicKey)) !== hash) throw new LogError('invalid_key', 'signer key is malformed: the key hash does not match the key');
+  if ((await keyHash(name, publicKey)) !== hash)
+    throw new LogError(
+      'invalid_key',
+      'signer key is malformed: the key hash does not match the key',
+    );
   return { name, keyHash: hash, publicKey, privateKey };
 }
 
@@ -126,7 +131,11 @@ export async function parseVerifierKey(text: string): Promise<NoteVerifier> {
 /** A pinned key is parsed and imported once (a verifier checks note after note under it). */
 const verifierKeys = boundedMemo(16, async (text: string): Promise<NoteVerifier> => {
   const { name, hash, key } = fields(text, 'verifier key');
-  if ((await keyHash(name, key)) !== hash) throw new LogError('invalid_key', 'verifier key is malformed: the key hash does not match the key');
+  if ((await keyHash(name, key)) !== hash)
+    throw new LogError(
+      'invalid_key',
+      'verifier key is malformed: the key hash does not match the key',
+    );
   return { name, keyHash: hash, publicKey: key, key: await importPublicKey(key) };
 });
 
@@ -142,7 +151,11 @@ const verifierKeys = boundedMemo(16, async (text: string): Promise<NoteVerifier>
  * ```
  */
 export async function verifierKeyOf(signer: string | NoteSigner): Promise<string> {
-  const { name, keyHash: hash, publicKey } = typeof signer === 'string' ? await parseSignerKey(signer) : signer;
+  const {
+    name,
+    keyHash: hash,
+    publicKey,
+  } = typeof signer === 'string' ? await parseSignerKey(signer) : signer;
   return `${name}+${hex8(hash)}+${encodeBase64(new Uint8Array([ALG_ED25519, ...publicKey]))}`;
 }
 
@@ -157,7 +170,11 @@ export async function verifierKeyOf(signer: string | NoteSigner): Promise<string
  * ```
  */
 export async function generateSignerKey(name: string): Promise<string> {
-  if (!isKeyName(name)) throw new LogError('invalid_key', 'a key name must be non-empty, without spaces, "+" or control characters');
+  if (!isKeyName(name))
+    throw new LogError(
+      'invalid_key',
+      'a key name must be non-empty, without spaces, "+" or control characters',
+    );
   const seed = crypto.getRandomValues(new Uint8Array(32));
   const { publicKey } = await importSeed(seed);
   const text = `PRIVATE+KEY+${name}+${hex8(await keyHash(name, publicKey))}+${encodeBase64(new Uint8Array([ALG_ED25519, ...seed]))}`;

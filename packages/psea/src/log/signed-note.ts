@@ -37,7 +37,10 @@ export interface OpenedNote {
 /** Notes hold no control character but the newline, and (here as JS strings) no lone surrogate. */
 function checkCharacters(text: string, what: string): void {
   if (/[\u0000-\u0009\u000b-\u001f]|\p{Cs}/u.test(text)) {
-    throw new LogError('malformed_note', `${what} holds a control character or is not valid Unicode`);
+    throw new LogError(
+      'malformed_note',
+      `${what} holds a control character or is not valid Unicode`,
+    );
   }
 }
 
@@ -76,7 +79,10 @@ export async function signNote(text: string, signer: NoteSigner): Promise<string
  * const { text } = await openNote(checkpointNote, [pinnedLogKey]);
  * ```
  */
-export async function openNote(note: string, verifierKeys: readonly (string | NoteVerifier)[]): Promise<OpenedNote> {
+export async function openNote(
+  note: string,
+  verifierKeys: readonly (string | NoteVerifier)[],
+): Promise<OpenedNote> {
   if (typeof note !== 'string') throw new LogError('malformed_note', 'a note is text');
   checkCharacters(note, 'the note');
   const known = new Map<string, NoteVerifier>();
@@ -85,7 +91,10 @@ export async function openNote(note: string, verifierKeys: readonly (string | No
     const id = `${verifier.name}+${verifier.keyHash}`;
     const other = known.get(id);
     if (other !== undefined && encodeBase64(other.publicKey) !== encodeBase64(verifier.publicKey)) {
-      throw new LogError('invalid_key', `two different keys are named ${verifier.name} with one key hash`);
+      throw new LogError(
+        'invalid_key',
+        `two different keys are named ${verifier.name} with one key hash`,
+      );
     }
     known.set(id, verifier);
   }
@@ -94,21 +103,28 @@ export async function openNote(note: string, verifierKeys: readonly (string | No
   if (split < 0) throw new LogError('malformed_note', 'no blank line before the signatures');
   const text = note.slice(0, split + 1);
   const block = note.slice(split + 2);
-  if (block === '' || !block.endsWith('\n')) throw new LogError('malformed_note', 'the signature block must end in a newline');
+  if (block === '' || !block.endsWith('\n'))
+    throw new LogError('malformed_note', 'the signature block must end in a newline');
   const lines = block.slice(0, -1).split('\n');
-  if (lines.length > MAX_SIGNATURES) throw new LogError('malformed_note', `more than ${MAX_SIGNATURES} signatures`);
+  if (lines.length > MAX_SIGNATURES)
+    throw new LogError('malformed_note', `more than ${MAX_SIGNATURES} signatures`);
 
   const opened: OpenedNote = { text, signatures: [], unverified: [] };
   const seen = new Set<string>();
   const message = utf8.encode(text);
   for (const line of lines) {
-    if (!line.startsWith(SIG_PREFIX)) throw new LogError('malformed_note', 'a signature line must begin with an em dash and a space');
+    if (!line.startsWith(SIG_PREFIX))
+      throw new LogError(
+        'malformed_note',
+        'a signature line must begin with an em dash and a space',
+      );
     const rest = line.slice(SIG_PREFIX.length);
     const space = rest.indexOf(' ');
     const name = space < 0 ? rest : rest.slice(0, space);
     const base64 = space < 0 ? '' : rest.slice(space + 1);
     const bytes = decodeBase64(base64);
-    if (!isKeyName(name) || bytes === undefined || bytes.length < 5) throw new LogError('malformed_note', 'a signature line is not "— <name> <base64>"');
+    if (!isKeyName(name) || bytes === undefined || bytes.length < 5)
+      throw new LogError('malformed_note', 'a signature line is not "— <name> <base64>"');
     const keyHash = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0);
     const signature = { name, keyHash, base64 };
     const verifier = known.get(`${name}+${keyHash}`);
@@ -117,13 +133,17 @@ export async function openNote(note: string, verifierKeys: readonly (string | No
     } else if (!seen.has(`${name}+${keyHash}`)) {
       // An Ed25519 signature is 64 bytes; WebCrypto need not say so itself.
       if (bytes.length !== 68 || !(await verify(verifier.key, bytes.subarray(4), message))) {
-        throw new LogError('signature_invalid', `the signature of ${name}+${keyHash.toString(16).padStart(8, '0')} does not verify`);
+        throw new LogError(
+          'signature_invalid',
+          `the signature of ${name}+${keyHash.toString(16).padStart(8, '0')} does not verify`,
+        );
       }
       opened.signatures.push(signature);
       seen.add(`${name}+${keyHash}`);
     }
     seen.add(line);
   }
-  if (opened.signatures.length === 0) throw new LogError('unverified_note', 'no signature by a known key');
+  if (opened.signatures.length === 0)
+    throw new LogError('unverified_note', 'no signature by a known key');
   return opened;
 }

@@ -57,8 +57,11 @@ export class TransparencyLog {
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
       throw new LogError('out_of_range', `[${start}, ${end}) is not a range of entries`);
     }
-    if (end - start > MAX_ENTRIES_PER_READ) throw new LogError('out_of_range', `at most ${MAX_ENTRIES_PER_READ} entries a read`);
-    return this.store.getEntries(start, end).map((text, i) => ({ index: start + i, entry: JSON.parse(text) as LogEntry }));
+    if (end - start > MAX_ENTRIES_PER_READ)
+      throw new LogError('out_of_range', `at most ${MAX_ENTRIES_PER_READ} entries a read`);
+    return this.store
+      .getEntries(start, end)
+      .map((text, i) => ({ index: start + i, entry: JSON.parse(text) as LogEntry }));
   }
 
   /** The root of the first `size` entries, default all. */

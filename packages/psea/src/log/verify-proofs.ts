@@ -36,8 +36,10 @@ function fail(why: string): never {
 }
 
 function checkHashes(named: Record<string, Uint8Array>, proof: readonly Uint8Array[]): void {
-  for (const [name, hash] of Object.entries(named)) if (hash.length !== HASH_SIZE) fail(`${name} is not a ${HASH_SIZE}-byte hash`);
-  if (proof.some((hash) => hash.length !== HASH_SIZE)) fail(`a proof element is not a ${HASH_SIZE}-byte hash`);
+  for (const [name, hash] of Object.entries(named))
+    if (hash.length !== HASH_SIZE) fail(`${name} is not a ${HASH_SIZE}-byte hash`);
+  if (proof.some((hash) => hash.length !== HASH_SIZE))
+    fail(`a proof element is not a ${HASH_SIZE}-byte hash`);
 }
 
 function checkCount(name: string, n: number): void {
@@ -53,7 +55,12 @@ function checkCount(name: string, n: number): void {
  * const root = await rootFromInclusionProof(leafHash, 7, 12, proof);
  * ```
  */
-export async function rootFromInclusionProof(leafHash: Uint8Array, index: number, size: number, proof: readonly Uint8Array[]): Promise<Uint8Array> {
+export async function rootFromInclusionProof(
+  leafHash: Uint8Array,
+  index: number,
+  size: number,
+  proof: readonly Uint8Array[],
+): Promise<Uint8Array> {
   checkCount('leaf index', index);
   checkCount('tree size', size);
   checkHashes({ 'leaf hash': leafHash }, proof);
@@ -85,10 +92,17 @@ export async function rootFromInclusionProof(leafHash: Uint8Array, index: number
  * await verifyInclusion(await leafHashOf(entry), 7, checkpoint.size, proof, checkpoint.root);
  * ```
  */
-export async function verifyInclusion(leafHash: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): Promise<void> {
+export async function verifyInclusion(
+  leafHash: Uint8Array,
+  index: number,
+  size: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): Promise<void> {
   checkHashes({ root }, []);
   const computed = await rootFromInclusionProof(leafHash, index, size, proof);
-  if (!equal(computed, root)) fail(`the proof does not lead leaf ${index} to the root of the tree of size ${size}`);
+  if (!equal(computed, root))
+    fail(`the proof does not lead leaf ${index} to the root of the tree of size ${size}`);
 }
 
 /**
@@ -104,7 +118,13 @@ export async function verifyInclusion(leafHash: Uint8Array, index: number, size:
  * await verifyConsistency(known.size, latest.size, proof, known.root, latest.root);
  * ```
  */
-export async function verifyConsistency(oldSize: number, newSize: number, proof: readonly Uint8Array[], oldRoot: Uint8Array, newRoot: Uint8Array): Promise<void> {
+export async function verifyConsistency(
+  oldSize: number,
+  newSize: number,
+  proof: readonly Uint8Array[],
+  oldRoot: Uint8Array,
+  newRoot: Uint8Array,
+): Promise<void> {
   checkCount('old tree size', oldSize);
   checkCount('new tree size', newSize);
   checkHashes({ 'old root': oldRoot, 'new root': newRoot }, proof);

@@ -28,7 +28,8 @@ function text(value: unknown, claim: string): string {
 }
 
 function list<T>(value: unknown, claim: string, each: (item: unknown, at: string) => T): T[] {
-  if (!Array.isArray(value) || value.length === 0) throw invalid(claim, 'must be a non-empty array');
+  if (!Array.isArray(value) || value.length === 0)
+    throw invalid(claim, 'must be a non-empty array');
   return value.map((item, i) => each(item, `${claim}[${i}]`));
 }
 
@@ -38,8 +39,10 @@ function credential(value: unknown, at: string): OfflineCredential {
   const publicKey = text(value.publicKey, `${at}.publicKey`);
   if (!B64URL.test(id)) throw invalid(`${at}.id`, 'must be base64url');
   if (!B64URL.test(publicKey)) throw invalid(`${at}.publicKey`, 'must be base64url');
-  if (!(SUPPORTED_ALGS as readonly unknown[]).includes(value.alg)) throw invalid(`${at}.alg`, 'must be -7, -8 or -257');
-  if (typeof value.deviceBound !== 'boolean') throw invalid(`${at}.deviceBound`, 'must be a boolean');
+  if (!(SUPPORTED_ALGS as readonly unknown[]).includes(value.alg))
+    throw invalid(`${at}.alg`, 'must be -7, -8 or -257');
+  if (typeof value.deviceBound !== 'boolean')
+    throw invalid(`${at}.deviceBound`, 'must be a boolean');
   return { id, publicKey, alg: value.alg as number, deviceBound: value.deviceBound };
 }
 
@@ -49,18 +52,21 @@ export function bundleClaims(payload: Record<string, unknown>): OfflineBundleCla
   const sub = text(payload.sub, 'sub');
   // A grant names one party; an array of audiences would let several act on one nonce.
   const aud = text(payload.aud, 'aud');
-  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw invalid('exp', 'must be a NumericDate');
+  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp))
+    throw invalid('exp', 'must be a NumericDate');
   if (!isObject(payload.rp)) throw invalid('rp', 'must be an object');
   const rp = {
     id: text(payload.rp.id, 'rp.id'),
     origins: list(payload.rp.origins, 'rp.origins', (o, at) => text(o, at)),
   };
   const grants = list(payload.grants, 'grants', (g, at) => {
-    if (typeof g !== 'string' || !NONCE.test(g)) throw invalid(at, 'must be base64url of at least 16 bytes');
+    if (typeof g !== 'string' || !NONCE.test(g))
+      throw invalid(at, 'must be base64url of at least 16 bytes');
     return g;
   });
   const types = list(payload.types, 'types', (t, at) => {
-    if (typeof t !== 'string' || !isGrantTypePattern(t)) throw invalid(at, 'must be an exact type or prefix.*');
+    if (typeof t !== 'string' || !isGrantTypePattern(t))
+      throw invalid(at, 'must be an exact type or prefix.*');
     return t;
   });
   const creds = list(payload.creds, 'creds', credential);

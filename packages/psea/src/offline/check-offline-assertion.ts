@@ -56,7 +56,11 @@ function credentialKey(cred: OfflineCredential): Promise<CredentialKey> {
         return await importCosePublicKey(decodeB64url(cred.publicKey));
       } catch (cause) {
         // A COSE key the bundle lists but that cannot verify anything: the bundle is wrong, not the proof.
-        throw new OfflineProofError('bundle_invalid', 'a credential\'s publicKey is not a usable COSE key', { cause });
+        throw new OfflineProofError(
+          'bundle_invalid',
+          "a credential's publicKey is not a usable COSE key",
+          { cause },
+        );
       }
     })();
     key.catch(() => keys.delete(cred.publicKey));
@@ -76,18 +80,26 @@ export async function checkOfflineAssertion(
   challenge: string,
 ): Promise<OfflineCredential> {
   // clientDataJSON (type, challenge, origin, cross-origin), then rpIdHash, UP, UV and BS-without-BE.
-  const checked: CheckedAssertion = await translated(async () => checkAssertion(assertion, {
-    challenge,
-    rpIdHash: await rpIdHash(bundle.rp.id),
-    allowedOrigins: new Set(bundle.rp.origins),
-  }));
+  const checked: CheckedAssertion = await translated(async () =>
+    checkAssertion(assertion, {
+      challenge,
+      rpIdHash: await rpIdHash(bundle.rp.id),
+      allowedOrigins: new Set(bundle.rp.origins),
+    }),
+  );
   // The credential: one the bundle lists, named the same in id and rawId.
-  const cred = assertion.id === assertion.rawId ? bundle.creds.find((c) => c.id === assertion.rawId) : undefined;
-  if (!cred) throw new OfflineProofError('credential_unknown', 'the credential is not one of the bundle\'s');
+  const cred =
+    assertion.id === assertion.rawId
+      ? bundle.creds.find((c) => c.id === assertion.rawId)
+      : undefined;
+  if (!cred)
+    throw new OfflineProofError('credential_unknown', "the credential is not one of the bundle's");
   // BE is fixed for a credential's life: a change means another authenticator.
-  if (checked.authData.flags.be === cred.deviceBound) throw new OfflineProofError('flags_invalid', 'BE differs from enrollment');
+  if (checked.authData.flags.be === cred.deviceBound)
+    throw new OfflineProofError('flags_invalid', 'BE differs from enrollment');
   const key = await credentialKey(cred);
-  if (key.alg !== cred.alg) throw new OfflineProofError('bundle_invalid', 'a credential\'s alg is not its key\'s');
+  if (key.alg !== cred.alg)
+    throw new OfflineProofError('bundle_invalid', "a credential's alg is not its key's");
   // The signature over authenticatorData ‖ SHA-256(clientDataJSON), strict DER for ES256.
   await translated(() => verifyAssertionSignature(checked, key));
   return cred;

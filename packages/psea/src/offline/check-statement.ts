@@ -27,12 +27,17 @@ function jcs(value: unknown, what: string): string {
   try {
     return canonicalJson(value);
   } catch (cause) {
-    throw new OfflineProofError('invalid_request', `proof: ${what} has no canonical JSON form`, { cause });
+    throw new OfflineProofError('invalid_request', `proof: ${what} has no canonical JSON form`, {
+      cause,
+    });
   }
 }
 
 /** Check every member of the statement but its nonce (already found among the grants). */
-export async function checkStatement(proof: OfflineProof, expected: StatementExpectation): Promise<void> {
+export async function checkStatement(
+  proof: OfflineProof,
+  expected: StatementExpectation,
+): Promise<void> {
   const { statement } = proof;
   const { bundle } = expected;
   // Whose: the statement names the grant's user and party, which are the caller's (checked on the bundle).
@@ -43,25 +48,39 @@ export async function checkStatement(proof: OfflineProof, expected: StatementExp
     throw new OfflineProofError('audience_mismatch', 'statement aud is not the audience');
   }
   // Made for this grant, in offline mode: an online statement never passes for an offline one.
-  if (statement.iss !== bundle.iss) throw new OfflineProofError('challenge_mismatch', 'statement iss is not the bundle\'s');
-  if (statement.mode !== 'offline') throw new OfflineProofError('challenge_mismatch', 'statement mode is not "offline"');
+  if (statement.iss !== bundle.iss)
+    throw new OfflineProofError('challenge_mismatch', "statement iss is not the bundle's");
+  if (statement.mode !== 'offline')
+    throw new OfflineProofError('challenge_mismatch', 'statement mode is not "offline"');
 
   // What: the statement commits to the proof's action and display, exactly.
   // hashAction and hashDisplay, spelled out so that an unhashable member is the proof's fault, not the caller's.
   const actionJson = jcs(proof.action, 'action');
-  if (actionJson.length > MAX_ACTION_JSON) throw new OfflineProofError('invalid_request', 'proof: action is over 16 KiB');
-  if (statement.act !== await sha256B64url(actionJson)) {
-    throw new OfflineProofError('challenge_mismatch', 'statement act is not the hash of the proof\'s action');
+  if (actionJson.length > MAX_ACTION_JSON)
+    throw new OfflineProofError('invalid_request', 'proof: action is over 16 KiB');
+  if (statement.act !== (await sha256B64url(actionJson))) {
+    throw new OfflineProofError(
+      'challenge_mismatch',
+      "statement act is not the hash of the proof's action",
+    );
   }
   if (proof.display === undefined) {
-    if (statement.dsp !== undefined) throw new OfflineProofError('challenge_mismatch', 'statement has a dsp but the proof no display');
-  } else if (statement.dsp !== await sha256B64url(jcs(proof.display, 'display'))) {
-    throw new OfflineProofError('challenge_mismatch', 'statement dsp is not the hash of the proof\'s display');
+    if (statement.dsp !== undefined)
+      throw new OfflineProofError(
+        'challenge_mismatch',
+        'statement has a dsp but the proof no display',
+      );
+  } else if (statement.dsp !== (await sha256B64url(jcs(proof.display, 'display')))) {
+    throw new OfflineProofError(
+      'challenge_mismatch',
+      "statement dsp is not the hash of the proof's display",
+    );
   }
   // The action the device is about to execute, not one the proof brought along.
-  if (actionJson !== expected.actionJson) throw new OfflineProofError('action_mismatch', 'the proof\'s action is not the given action');
+  if (actionJson !== expected.actionJson)
+    throw new OfflineProofError('action_mismatch', "the proof's action is not the given action");
   // Offline the action is chosen on the device: only the types the grant names.
   if (!grantCoversType(bundle.types, proof.action.type)) {
-    throw new OfflineProofError('policy_unmet', 'the action type is not among the bundle\'s types');
+    throw new OfflineProofError('policy_unmet', "the action type is not among the bundle's types");
   }
 }

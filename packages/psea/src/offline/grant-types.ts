@@ -16,5 +16,7 @@ export function isGrantTypePattern(pattern: string): boolean {
 
 /** Whether an action type is covered by one of a grant's patterns. */
 export function grantCoversType(patterns: readonly string[], type: string): boolean {
-  return patterns.some((p) => (p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) && type.length > p.length - 1 : p === type));
+  return patterns.some((p) =>
+    p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) && type.length > p.length - 1 : p === type,
+  );
 }

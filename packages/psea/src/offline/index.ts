@@ -6,7 +6,11 @@
  * no global read but `crypto`.
  */
 export { verifyOfflineProof, type VerifyOfflineProofOptions } from './verify-offline-proof.ts';
-export { offlineStatement, offlineChallenge, type OfflineStatementInput } from './offline-statement.ts';
+export {
+  offlineStatement,
+  offlineChallenge,
+  type OfflineStatementInput,
+} from './offline-statement.ts';
 export { OFFLINE_BUNDLE_TYP } from './verify-bundle.ts';
 export { grantCoversType, isGrantTypePattern } from './grant-types.ts';
 export { OfflineProofError, type OfflineProofErrorCode } from './errors.ts';

@@ -36,7 +36,16 @@ export async function offlineStatement(input: OfflineStatementInput): Promise<Of
   const { iss, aud, sub } = input.bundle;
   const act = await hashAction(input.action);
   const signed_at = input.signedAt ?? Math.floor(Date.now() / 1000);
-  const statement: OfflineStatement = { v: 1, iss, aud, sub, act, nonce: input.nonce, mode: 'offline', signed_at };
+  const statement: OfflineStatement = {
+    v: 1,
+    iss,
+    aud,
+    sub,
+    act,
+    nonce: input.nonce,
+    mode: 'offline',
+    signed_at,
+  };
   if (input.display !== undefined) statement.dsp = await hashDisplay(input.display);
   return statement;
 }

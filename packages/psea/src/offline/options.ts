@@ -40,15 +40,22 @@ export interface CheckedOfflineOptions {
 }
 
 /** Bundles carry up to 100 grants and a few COSE keys: a few KiB. Refuse to parse megabytes. */
-export const MAX_BUNDLE_LENGTH = 65_536;
+const MAX_BUNDLE_LENGTH = 65_536;
 
 /** Every option there is; a Record, so adding an option to the interface without listing it here does not compile. */
 const OPTION_NAMES: Record<keyof VerifyOfflineProofOptions, true> = {
-  bundle: true, jwks: true, subject: true, audience: true, action: true, now: true, seen: true,
+  bundle: true,
+  jwks: true,
+  subject: true,
+  audience: true,
+  action: true,
+  now: true,
+  seen: true,
 };
 const KNOWN = new Set(Object.keys(OPTION_NAMES));
 
-const bad = (message: string) => new OfflineProofError('invalid_options', `verifyOfflineProof: ${message}`);
+const bad = (message: string) =>
+  new OfflineProofError('invalid_options', `verifyOfflineProof: ${message}`);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -61,8 +68,10 @@ function nonEmpty(value: unknown, name: string): string {
 
 function nowOf(value: Date | number | undefined): Date {
   if (value === undefined) return new Date();
-  const date = value instanceof Date ? value : typeof value === 'number' ? new Date(value) : undefined;
-  if (!date || !Number.isFinite(date.getTime())) throw bad('now must be a Date or milliseconds since the epoch');
+  const date =
+    value instanceof Date ? value : typeof value === 'number' ? new Date(value) : undefined;
+  if (!date || !Number.isFinite(date.getTime()))
+    throw bad('now must be a Date or milliseconds since the epoch');
   return date;
 }
 
@@ -71,16 +80,23 @@ function resolverOf(jwks: unknown): KeyResolver {
   try {
     return localResolver(jwks as unknown as JSONWebKeySet);
   } catch (cause) {
-    throw new OfflineProofError('invalid_options', 'verifyOfflineProof: jwks is not a JWK Set', { cause });
+    throw new OfflineProofError('invalid_options', 'verifyOfflineProof: jwks is not a JWK Set', {
+      cause,
+    });
   }
 }
 
 function actionJsonOf(action: unknown): string {
-  if (!isObject(action) || typeof action.type !== 'string') throw bad('action must be the action object, with a string type');
+  if (!isObject(action) || typeof action.type !== 'string')
+    throw bad('action must be the action object, with a string type');
   try {
     return canonicalJson(action);
   } catch (cause) {
-    throw new OfflineProofError('invalid_options', 'verifyOfflineProof: action has no canonical JSON form', { cause });
+    throw new OfflineProofError(
+      'invalid_options',
+      'verifyOfflineProof: action has no canonical JSON form',
+      { cause },
+    );
   }
 }
 
@@ -91,7 +107,12 @@ export function checkOfflineOptions(options: VerifyOfflineProofOptions): Checked
   const bundle = nonEmpty(options.bundle, 'bundle');
   if (bundle.length > MAX_BUNDLE_LENGTH) throw bad('bundle is longer than 64 KiB');
   const seen = options.seen as unknown;
-  if (typeof seen !== 'object' || seen === null || typeof (seen as SeenNonces).has !== 'function' || typeof (seen as SeenNonces).add !== 'function') {
+  if (
+    typeof seen !== 'object' ||
+    seen === null ||
+    typeof (seen as SeenNonces).has !== 'function' ||
+    typeof (seen as SeenNonces).add !== 'function'
+  ) {
     throw bad('seen must have has(nonce) and add(nonce)');
   }
   return {

@@ -32,6 +32,9 @@ export function commitNonce(seen: SeenNonces, nonce: string): Promise<void> {
     await seen.add(nonce);
   });
   // The queue goes on whatever this commit's fate; the caller sees its own failure.
-  queues.set(seen, mine.catch(() => undefined));
+  queues.set(
+    seen,
+    mine.catch(() => undefined),
+  );
   return mine;
 }

@@ -26,16 +26,35 @@ const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp'];
  *   for anything else; `invalid_options` when the caller's JWKS holds a key
  *   that cannot be imported.
  */
-export async function verifyBundle(bundle: string, getKey: KeyResolver, now: Date): Promise<OfflineBundleClaims> {
+export async function verifyBundle(
+  bundle: string,
+  getKey: KeyResolver,
+  now: Date,
+): Promise<OfflineBundleClaims> {
   let payload: Record<string, unknown>;
   try {
     // No clock tolerance: `now` is the caller's own clock, and the bundle's lifetime is hours or days.
-    ({ payload } = await jwtVerify(bundle, getKey, { algorithms: ALGORITHMS, typ: OFFLINE_BUNDLE_TYP, requiredClaims: REQUIRED_CLAIMS, currentDate: now }));
+    ({ payload } = await jwtVerify(bundle, getKey, {
+      algorithms: ALGORITHMS,
+      typ: OFFLINE_BUNDLE_TYP,
+      requiredClaims: REQUIRED_CLAIMS,
+      currentDate: now,
+    }));
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
-    if (code === 'ERR_JWT_EXPIRED') throw new OfflineProofError('ticket_expired', 'the bundle has expired', { cause: err });
-    if (code === 'invalid_options') throw new OfflineProofError('invalid_options', 'verifyOfflineProof: jwks holds an unusable key', { cause: err });
-    throw new OfflineProofError('bundle_invalid', 'the bundle is not a psea-offline+jwt signed by a key of jwks', { cause: err });
+    if (code === 'ERR_JWT_EXPIRED')
+      throw new OfflineProofError('ticket_expired', 'the bundle has expired', { cause: err });
+    if (code === 'invalid_options')
+      throw new OfflineProofError(
+        'invalid_options',
+        'verifyOfflineProof: jwks holds an unusable key',
+        { cause: err },
+      );
+    throw new OfflineProofError(
+      'bundle_invalid',
+      'the bundle is not a psea-offline+jwt signed by a key of jwks',
+      { cause: err },
+    );
   }
   return bundleClaims(payload);
 }

@@ -64,21 +64,36 @@ export type { VerifyOfflineProofOptions } from './options.ts';
  * });
  * ```
  */
-export async function verifyOfflineProof(proof: unknown, options: VerifyOfflineProofOptions): Promise<VerifiedOfflineProof> {
+export async function verifyOfflineProof(
+  proof: unknown,
+  options: VerifyOfflineProofOptions,
+): Promise<VerifiedOfflineProof> {
   const opts = checkOfflineOptions(options);
 
   const bundle = await verifyBundle(opts.bundle, opts.getKey, opts.now);
   // Whose grant: a genuine bundle of another user, or for another party, is no grant here.
-  if (bundle.sub !== opts.subject) throw new OfflineProofError('subject_mismatch', 'bundle sub is not the subject');
-  if (bundle.aud !== opts.audience) throw new OfflineProofError('audience_mismatch', 'bundle aud is not the audience');
+  if (bundle.sub !== opts.subject)
+    throw new OfflineProofError('subject_mismatch', 'bundle sub is not the subject');
+  if (bundle.aud !== opts.audience)
+    throw new OfflineProofError('audience_mismatch', 'bundle aud is not the audience');
 
   const checked = proofOf(proof);
   const { statement } = checked;
-  if (!bundle.grants.includes(statement.nonce)) throw new OfflineProofError('ticket_not_found', 'the nonce is not one of the bundle\'s grants');
+  if (!bundle.grants.includes(statement.nonce))
+    throw new OfflineProofError('ticket_not_found', "the nonce is not one of the bundle's grants");
   await refuseSeen(opts.seen, statement.nonce);
 
-  await checkStatement(checked, { bundle, subject: opts.subject, audience: opts.audience, actionJson: opts.actionJson });
-  const credential = await checkOfflineAssertion(checked.assertion, bundle, await offlineChallenge(statement));
+  await checkStatement(checked, {
+    bundle,
+    subject: opts.subject,
+    audience: opts.audience,
+    actionJson: opts.actionJson,
+  });
+  const credential = await checkOfflineAssertion(
+    checked.assertion,
+    bundle,
+    await offlineChallenge(statement),
+  );
 
   await commitNonce(opts.seen, statement.nonce);
   return { statement, credential, signedAt: statement.signed_at };

@@ -8,11 +8,20 @@
  * module-level map, so a backend fetches the JWKS once per cache period, not
  * per request). The cost of a verify is then the signature check alone.
  */
-import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type FlattenedJWSInput, type JWSHeaderParameters } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type JSONWebKeySet,
+  type FlattenedJWSInput,
+  type JWSHeaderParameters,
+} from 'jose';
 import { ReceiptError } from './errors.ts';
 import type { PublicJWKSet } from './types.ts';
 
-export type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
+export type KeyResolver = (
+  header: JWSHeaderParameters,
+  token: FlattenedJWSInput,
+) => Promise<CryptoKey>;
 
 const byObject = new WeakMap<object, KeyResolver>();
 const byUrl = new Map<string, KeyResolver>();
@@ -31,13 +40,23 @@ function guard(getKey: KeyResolver, failure: 'invalid_options' | 'jwks_unavailab
     } catch (err) {
       const code = (err as { code?: unknown } | null)?.code;
       if (code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') {
-        throw new ReceiptError('key_unknown', 'no key in the key set matches the receipt kid and alg', { cause: err });
+        throw new ReceiptError(
+          'key_unknown',
+          'no key in the key set matches the receipt kid and alg',
+          { cause: err },
+        );
       }
       if (code === 'ERR_JOSE_NOT_SUPPORTED') {
-        throw new ReceiptError('alg_not_allowed', 'receipt alg is not ES256 or EdDSA', { cause: err });
+        throw new ReceiptError('alg_not_allowed', 'receipt alg is not ES256 or EdDSA', {
+          cause: err,
+        });
       }
       throw failure === 'jwks_unavailable'
-        ? new ReceiptError('jwks_unavailable', 'the JWKS could not be fetched or holds an unusable key', { cause: err })
+        ? new ReceiptError(
+            'jwks_unavailable',
+            'the JWKS could not be fetched or holds an unusable key',
+            { cause: err },
+          )
         : new ReceiptError('invalid_options', 'options.jwks holds an unusable key', { cause: err });
     }
   };

@@ -7,5 +7,7 @@ export const QUORUM_TYP = 'psea-quorum+jwt';
 
 /** `qrm`: base64url(SHA-256(UTF-8(JCS({ id, initiator, groups })))), which every approver's statement carries. */
 export function hashQuorum(quorum: QuorumDescription): Promise<string> {
-  return sha256B64url(canonicalJson({ id: quorum.id, initiator: quorum.initiator, groups: quorum.groups }));
+  return sha256B64url(
+    canonicalJson({ id: quorum.id, initiator: quorum.initiator, groups: quorum.groups }),
+  );
 }

@@ -25,7 +25,13 @@ export interface QuorumApproval {
   nonce: string;
   /** Seconds: the approver's `approved` log entry's `at`. */
   at: number;
-  cred: { id: string; aaguid: string; device_bound: boolean; backed_up: boolean; enrolled_at: number };
+  cred: {
+    id: string;
+    aaguid: string;
+    device_bound: boolean;
+    backed_up: boolean;
+    enrolled_at: number;
+  };
 }
 
 /** Claims of a `psea-quorum+jwt`. `sub` is the initiator. */

@@ -35,8 +35,12 @@ export async function statementChallenge(statement: Statement): Promise<string> 
  */
 export function statementFromClaims(claims: ReceiptClaims): Statement | OfflineStatement {
   const { iss, aud, sub, act, dsp, nonce } = claims;
-  const statement: Statement = dsp === undefined ? { v: 1, iss, aud, sub, act, nonce } : { v: 1, iss, aud, sub, act, dsp, nonce };
+  const statement: Statement =
+    dsp === undefined
+      ? { v: 1, iss, aud, sub, act, nonce }
+      : { v: 1, iss, aud, sub, act, dsp, nonce };
   // v2 offline: the device signed the statement marked offline, with its own clock.
-  if (claims.offline === true && claims.signed_at !== undefined) return { ...statement, mode: 'offline', signed_at: claims.signed_at };
+  if (claims.offline === true && claims.signed_at !== undefined)
+    return { ...statement, mode: 'offline', signed_at: claims.signed_at };
   return statement;
 }

@@ -48,7 +48,8 @@ export function badOptions(message: string): ReceiptError {
 
 function seconds(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw badOptions(`${name} must be a non-negative number of seconds`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw badOptions(`${name} must be a non-negative number of seconds`);
   return value;
 }
 
@@ -71,7 +72,8 @@ function resolverOf(options: ReceiptTokenOptions): KeyResolver {
   const hasUrl = options.jwksUrl !== undefined;
   if (hasJwks === hasUrl) throw badOptions('pass exactly one of jwks and jwksUrl');
   if (hasJwks) {
-    if (typeof options.jwks !== 'object' || options.jwks === null) throw badOptions('jwks must be a JWK Set object');
+    if (typeof options.jwks !== 'object' || options.jwks === null)
+      throw badOptions('jwks must be a JWK Set object');
     return localResolver(options.jwks);
   }
   return remoteResolver(jwksUrlOf(options.jwksUrl as string | URL));
@@ -79,8 +81,10 @@ function resolverOf(options: ReceiptTokenOptions): KeyResolver {
 
 function nowOf(value: Date | number | undefined): Date {
   if (value === undefined) return new Date();
-  const date = value instanceof Date ? value : typeof value === 'number' ? new Date(value) : undefined;
-  if (!date || !Number.isFinite(date.getTime())) throw badOptions('now must be a Date or milliseconds since the epoch');
+  const date =
+    value instanceof Date ? value : typeof value === 'number' ? new Date(value) : undefined;
+  if (!date || !Number.isFinite(date.getTime()))
+    throw badOptions('now must be a Date or milliseconds since the epoch');
   return date;
 }
 
@@ -89,8 +93,10 @@ export function checkTokenOptions(given: ReceiptTokenOptions): TokenChecks {
   if (typeof given !== 'object' || given === null) throw badOptions('options are required');
   // Own members only (see checkOptions): nothing inherited stretches the clock or picks the keys.
   const options = Object.assign(Object.create(null), given) as ReceiptTokenOptions;
-  if (typeof options.issuer !== 'string' || options.issuer === '') throw badOptions('issuer must be a non-empty string');
-  if (typeof options.audience !== 'string' || options.audience === '') throw badOptions('audience must be a non-empty string');
+  if (typeof options.issuer !== 'string' || options.issuer === '')
+    throw badOptions('issuer must be a non-empty string');
+  if (typeof options.audience !== 'string' || options.audience === '')
+    throw badOptions('audience must be a non-empty string');
   return {
     getKey: resolverOf(options),
     issuer: options.issuer,

@@ -9,7 +9,12 @@
 import { canonicalJson } from '../internal/canonical-json.ts';
 import { checkQuorumOption } from './quorum-option.ts';
 import type { QuorumOption } from './quorum-types.ts';
-import { badOptions as bad, checkTokenOptions, type ReceiptTokenOptions, type TokenChecks } from './token-options.ts';
+import {
+  badOptions as bad,
+  checkTokenOptions,
+  type ReceiptTokenOptions,
+  type TokenChecks,
+} from './token-options.ts';
 import { batchCheckOf, type BatchCheck, type BatchItemOption } from './batch-check.ts';
 
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './token-options.ts';
@@ -74,10 +79,15 @@ export type ActionOption =
 export type VerifyReceiptOptions = VerifyReceiptBaseOptions & ActionOption;
 
 /** Every option, whichever member of ActionOption a call uses. */
-type AnyOptions = VerifyReceiptBaseOptions & { action?: unknown; actionHash?: string; batch?: readonly unknown[]; item?: BatchItemOption };
+type AnyOptions = VerifyReceiptBaseOptions & {
+  action?: unknown;
+  actionHash?: string;
+  batch?: readonly unknown[];
+  item?: BatchItemOption;
+};
 
 /** What `act` is compared with: the JCS of an action, a given hash, a batch or one of its items, or nothing (`action: false`). */
-export type ActionCheck = { json: string } | { hash: string } | { batch: BatchCheck } | false;
+type ActionCheck = { json: string } | { hash: string } | { batch: BatchCheck } | false;
 
 export interface CheckedOptions {
   token: TokenChecks;
@@ -92,8 +102,21 @@ export interface CheckedOptions {
 
 /** Every option there is; a Record, so adding an option to the interface without listing it here does not compile. */
 const OPTION_NAMES: Record<keyof AnyOptions, true> = {
-  jwks: true, jwksUrl: true, issuer: true, audience: true, maxAge: true, clockTolerance: true, now: true,
-  subject: true, action: true, actionHash: true, batch: true, item: true, display: true, allowOffline: true, quorum: true,
+  jwks: true,
+  jwksUrl: true,
+  issuer: true,
+  audience: true,
+  maxAge: true,
+  clockTolerance: true,
+  now: true,
+  subject: true,
+  action: true,
+  actionHash: true,
+  batch: true,
+  item: true,
+  display: true,
+  allowOffline: true,
+  quorum: true,
 };
 const KNOWN = new Set(Object.keys(OPTION_NAMES));
 
@@ -106,17 +129,20 @@ function actionOf(options: AnyOptions): ActionCheck {
   const hasHash = 'actionHash' in options;
   const batches = Number('batch' in options) + Number('item' in options);
   if (batches > 0) {
-    if (batches + Number(hasAction) + Number(hasHash) > 1) throw bad('pass exactly one of action, actionHash, batch, item and action: false');
+    if (batches + Number(hasAction) + Number(hasHash) > 1)
+      throw bad('pass exactly one of action, actionHash, batch, item and action: false');
     return { batch: batchCheckOf(options) };
   }
   // A present-but-undefined value is a bug in the caller (say, a missing body field), not a request to skip the check.
-  if (hasAction && options.action === undefined) throw bad('action is undefined; pass the action, or action: false to compare none');
+  if (hasAction && options.action === undefined)
+    throw bad('action is undefined; pass the action, or action: false to compare none');
   if (hasHash && typeof options.actionHash !== 'string') throw bad('actionHash must be a string');
   // `action: false` with an actionHash is two answers to one question: which one was meant?
   if (hasAction === hasHash) throw bad('pass exactly one of action, actionHash and action: false');
   if (hasHash) return { hash: options.actionHash as string };
   if (options.action === false) return false;
-  if (!isObject(options.action)) throw bad('action must be the action object (or false to compare none)');
+  if (!isObject(options.action))
+    throw bad('action must be the action object (or false to compare none)');
   // Canonicalised up front, so an unhashable action fails before any crypto.
   return { json: canonicalJson(options.action) };
 }
@@ -136,12 +162,20 @@ export function checkOptions(given: VerifyReceiptOptions): CheckedOptions {
 
   let displayJson: string | undefined;
   if ('display' in options) {
-    if (!isObject(options.display)) throw bad('display must be the display object; leave the key out to skip the check');
+    if (!isObject(options.display))
+      throw bad('display must be the display object; leave the key out to skip the check');
     displayJson = canonicalJson(options.display);
   }
-  if (options.allowOffline !== undefined && typeof options.allowOffline !== 'boolean') throw bad('allowOffline must be a boolean');
+  if (options.allowOffline !== undefined && typeof options.allowOffline !== 'boolean')
+    throw bad('allowOffline must be a boolean');
 
-  const checked: CheckedOptions = { token, subject: options.subject, action, displayJson, allowOffline: options.allowOffline === true };
+  const checked: CheckedOptions = {
+    token,
+    subject: options.subject,
+    action,
+    displayJson,
+    allowOffline: options.allowOffline === true,
+  };
   if ('quorum' in options) checked.quorum = checkQuorumOption(options.quorum, options.subject);
   return checked;
 }

@@ -32,9 +32,14 @@ function typOf(token: string): string | undefined {
 }
 
 /** The token's signature, header and claims as a quorum receipt's; a single receipt is quorum_unmet. */
-export async function verifyQuorumToken(token: string, checks: TokenChecks): Promise<{ claims: QuorumReceiptClaims; header: VerifiedQuorumReceipt['header'] }> {
-  if (typeof token !== 'string' || token.length === 0 || token.length > 65_536) throw new ReceiptError('malformed', 'receipt must be a compact JWS string of at most 64 KiB');
-  if (typOf(token) === RECEIPT_TYP) throw new ReceiptError('quorum_unmet', 'a single approval receipt cannot meet a quorum');
+export async function verifyQuorumToken(
+  token: string,
+  checks: TokenChecks,
+): Promise<{ claims: QuorumReceiptClaims; header: VerifiedQuorumReceipt['header'] }> {
+  if (typeof token !== 'string' || token.length === 0 || token.length > 65_536)
+    throw new ReceiptError('malformed', 'receipt must be a compact JWS string of at most 64 KiB');
+  if (typOf(token) === RECEIPT_TYP)
+    throw new ReceiptError('quorum_unmet', 'a single approval receipt cannot meet a quorum');
   let verified: Awaited<ReturnType<typeof jwtVerify>>;
   try {
     verified = await jwtVerify(token, checks.getKey, {
@@ -50,16 +55,33 @@ export async function verifyQuorumToken(token: string, checks: TokenChecks): Pro
   } catch (err) {
     throw fromJoseError(err);
   }
-  const claims = quorumReceiptClaims(verified.payload, Math.floor(checks.now.getTime() / 1000), checks.tolerance);
+  const claims = quorumReceiptClaims(
+    verified.payload,
+    Math.floor(checks.now.getTime() / 1000),
+    checks.tolerance,
+  );
   const { alg, kid } = verified.protectedHeader;
   return { claims, header: { alg: alg as ReceiptAlg, kid: kid as string, typ: QUORUM_TYP } };
 }
 
 /** Judge a verified quorum receipt against the caller's subject (the initiator) and groups. */
-export async function checkQuorumReceipt(claims: QuorumReceiptClaims, subject: string, option: QuorumOption): Promise<void> {
+export async function checkQuorumReceipt(
+  claims: QuorumReceiptClaims,
+  subject: string,
+  option: QuorumOption,
+): Promise<void> {
   judgeQuorum(claims, subject, option, (await hashQuorum(claims.quorum)) === claims.qrm);
 }
 
 export function quorumStatements(c: QuorumReceiptClaims): VerifiedQuorumReceipt['statements'] {
-  return c.apv.map((a) => ({ v: 1, iss: c.iss, aud: c.aud, sub: a.sub, act: c.act, dsp: c.dsp, nonce: a.nonce, qrm: c.qrm }));
+  return c.apv.map((a) => ({
+    v: 1,
+    iss: c.iss,
+    aud: c.aud,
+    sub: a.sub,
+    act: c.act,
+    dsp: c.dsp,
+    nonce: a.nonce,
+    qrm: c.qrm,
+  }));
 }

@@ -5,7 +5,12 @@ import type { ReceiptClaims, Statement } from './types.ts';
 import { checkOptions, type VerifyReceiptOptions } from './verify-options.ts';
 import { checkBatch } from './batch-check.ts';
 import { verifyReceiptToken, type ReceiptHeader } from './verify-token.ts';
-import { checkQuorumReceipt, quorumStatements, verifyQuorumToken, type VerifiedQuorumReceipt } from './verify-quorum.ts';
+import {
+  checkQuorumReceipt,
+  quorumStatements,
+  verifyQuorumToken,
+  type VerifiedQuorumReceipt,
+} from './verify-quorum.ts';
 import type { QuorumOption } from './quorum-types.ts';
 
 export type { VerifyReceiptOptions } from './verify-options.ts';
@@ -75,26 +80,42 @@ function early(json: string | undefined): Promise<string> | undefined {
  * await executeTransfer(pending, { receipt: claims.jti });
  * ```
  */
-export async function verifyReceipt(token: string, options: VerifyReceiptOptions & { quorum: QuorumOption }): Promise<VerifiedQuorumReceipt>;
-export async function verifyReceipt(token: string, options: VerifyReceiptOptions): Promise<VerifiedReceipt>;
-export async function verifyReceipt(token: string, options: VerifyReceiptOptions): Promise<VerifiedReceipt | VerifiedQuorumReceipt> {
+export async function verifyReceipt(
+  token: string,
+  options: VerifyReceiptOptions & { quorum: QuorumOption },
+): Promise<VerifiedQuorumReceipt>;
+export async function verifyReceipt(
+  token: string,
+  options: VerifyReceiptOptions,
+): Promise<VerifiedReceipt>;
+export async function verifyReceipt(
+  token: string,
+  options: VerifyReceiptOptions,
+): Promise<VerifiedReceipt | VerifiedQuorumReceipt> {
   const opts = checkOptions(options);
   const expectedAct = opts.action && 'json' in opts.action ? early(opts.action.json) : undefined;
   const expectedDsp = early(opts.displayJson);
 
   // With a quorum option only a quorum receipt is read (docs/quorum.md); without, only a single one.
-  const { claims, header } = opts.quorum ? await verifyQuorumToken(token, opts.token) : await verifyReceiptToken(token, opts.token);
+  const { claims, header } = opts.quorum
+    ? await verifyQuorumToken(token, opts.token)
+    : await verifyReceiptToken(token, opts.token);
 
   // Whose approval: a genuine receipt from another account is the substitution attack.
-  if (!sameText(opts.subject, claims.sub)) throw new ReceiptError('subject_mismatch', 'receipt sub is not the given subject');
+  if (!sameText(opts.subject, claims.sub))
+    throw new ReceiptError('subject_mismatch', 'receipt sub is not the given subject');
   // For what: act against what the caller is about to execute. A batch receipt is checked
   // against its items only, a single one never against a batch (docs/batches.md).
   if (opts.action && 'batch' in opts.action) {
     // A quorum approves one action, never a batch (docs/quorum.md).
-    if (opts.quorum) throw new ReceiptError('action_mismatch', 'a quorum receipt is for one action, not a batch');
+    if (opts.quorum)
+      throw new ReceiptError('action_mismatch', 'a quorum receipt is for one action, not a batch');
     await checkBatch(claims as VerifiedReceipt['claims'], opts.action.batch);
   } else if (opts.action && 'batch' in claims && claims.batch !== undefined) {
-    throw new ReceiptError('action_mismatch', 'receipt is for a batch: pass its items (batch) or one item (item), not an action');
+    throw new ReceiptError(
+      'action_mismatch',
+      'receipt is for a batch: pass its items (batch) or one item (item), not an action',
+    );
   }
   if (expectedAct !== undefined && !sameText(await expectedAct, claims.act)) {
     throw new ReceiptError('action_mismatch', 'receipt act is not the hash of the given action');
@@ -103,19 +124,38 @@ export async function verifyReceipt(token: string, options: VerifyReceiptOptions
     throw new ReceiptError('action_mismatch', 'receipt act is not the given actionHash');
   }
   // Shown how: a receipt without dsp proves no display, so it cannot pass a display check.
-  if (expectedDsp !== undefined && (claims.dsp === undefined || !sameText(await expectedDsp, claims.dsp))) {
-    throw new ReceiptError('display_mismatch', claims.dsp === undefined ? 'receipt has no dsp' : 'receipt dsp is not the hash of the given display');
+  if (
+    expectedDsp !== undefined &&
+    (claims.dsp === undefined || !sameText(await expectedDsp, claims.dsp))
+  ) {
+    throw new ReceiptError(
+      'display_mismatch',
+      claims.dsp === undefined
+        ? 'receipt has no dsp'
+        : 'receipt dsp is not the hash of the given display',
+    );
   }
   if (opts.quorum) {
     const quorum = claims as VerifiedQuorumReceipt['claims'];
     await checkQuorumReceipt(quorum, opts.subject, opts.quorum);
-    return { claims: quorum, header: header as VerifiedQuorumReceipt['header'], statements: quorumStatements(quorum) };
+    return {
+      claims: quorum,
+      header: header as VerifiedQuorumReceipt['header'],
+      statements: quorumStatements(quorum),
+    };
   }
   const single = claims as VerifiedReceipt['claims'];
   // Offline, the action was chosen on a device, not by this backend: only when asked for.
   if (single.offline === true && !opts.allowOffline) {
-    throw new ReceiptError('offline_not_allowed', 'receipt is from an offline approval; pass allowOffline: true to accept one');
+    throw new ReceiptError(
+      'offline_not_allowed',
+      'receipt is from an offline approval; pass allowOffline: true to accept one',
+    );
   }
 
-  return { claims: single, header: header as ReceiptHeader, statement: statementFromClaims(single) };
+  return {
+    claims: single,
+    header: header as ReceiptHeader,
+    statement: statementFromClaims(single),
+  };
 }

@@ -32,7 +32,10 @@ const MAX_TOKEN_LENGTH = 16_384;
  *
  * @throws {ReceiptError} with a `code` saying which check failed.
  */
-export async function verifyReceiptToken(token: string, checks: TokenChecks): Promise<{ claims: ReceiptClaims; header: ReceiptHeader }> {
+export async function verifyReceiptToken(
+  token: string,
+  checks: TokenChecks,
+): Promise<{ claims: ReceiptClaims; header: ReceiptHeader }> {
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
     throw new ReceiptError('malformed', 'receipt must be a compact JWS string of at most 16 KiB');
   }

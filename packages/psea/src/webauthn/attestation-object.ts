@@ -21,13 +21,18 @@ export function decodeAttestationObject(b64url: string): AttestationObject {
   } catch {
     throw new WebAuthnError('attestation_rejected', 'attestationObject is not CBOR');
   }
-  if (length !== bytes.length) throw new WebAuthnError('attestation_rejected', 'bytes after the attestation object');
-  if (!(value instanceof Map)) throw new WebAuthnError('attestation_rejected', 'attestationObject is not a map');
+  if (length !== bytes.length)
+    throw new WebAuthnError('attestation_rejected', 'bytes after the attestation object');
+  if (!(value instanceof Map))
+    throw new WebAuthnError('attestation_rejected', 'attestationObject is not a map');
   const fmt = value.get('fmt');
   const authData = value.get('authData');
   const attStmt = value.get('attStmt');
   if (typeof fmt !== 'string' || !(authData instanceof Uint8Array) || !(attStmt instanceof Map)) {
-    throw new WebAuthnError('attestation_rejected', 'attestationObject lacks fmt, authData or attStmt');
+    throw new WebAuthnError(
+      'attestation_rejected',
+      'attestationObject lacks fmt, authData or attStmt',
+    );
   }
   return { fmt, authData: authData as Uint8Array<ArrayBuffer>, attStmt };
 }

@@ -1,11 +1,17 @@
-import { parseAuthenticatorData, type ParsedAuthenticatorData } from '@simplewebauthn/server/helpers';
+import {
+  parseAuthenticatorData,
+  type ParsedAuthenticatorData,
+} from '@simplewebauthn/server/helpers';
 import { WebAuthnError } from './errors.ts';
 import { equalBytes } from './bytes';
 
 export type AuthenticatorData = ParsedAuthenticatorData;
 
 /** Parse authenticator data; bytes that do not parse are a malformed body (400). */
-export function decodeAuthenticatorData(bytes: Uint8Array<ArrayBuffer>, field: string): AuthenticatorData {
+export function decodeAuthenticatorData(
+  bytes: Uint8Array<ArrayBuffer>,
+  field: string,
+): AuthenticatorData {
   if (bytes.length < 37) throw new WebAuthnError('invalid_request', `${field}: too short`);
   try {
     return parseAuthenticatorData(bytes);
@@ -26,5 +32,6 @@ export function checkAuthenticatorData(data: AuthenticatorData, rpIdHash: Uint8A
   // Require user verification: the enrolled human, not whoever holds the device.
   if (!data.flags.uv) throw new WebAuthnError('user_verification_required');
   // A credential cannot be backed up unless it is backup eligible.
-  if (data.flags.bs && !data.flags.be) throw new WebAuthnError('flags_invalid', 'BS set with BE clear');
+  if (data.flags.bs && !data.flags.be)
+    throw new WebAuthnError('flags_invalid', 'BS set with BE clear');
 }

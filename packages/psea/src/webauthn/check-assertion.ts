@@ -1,5 +1,9 @@
 import { WebAuthnError } from './errors.ts';
-import { checkAuthenticatorData, decodeAuthenticatorData, type AuthenticatorData } from './authenticator-data';
+import {
+  checkAuthenticatorData,
+  decodeAuthenticatorData,
+  type AuthenticatorData,
+} from './authenticator-data';
 import { b64urlField } from './bytes';
 import { checkClientData, parseClientData } from './client-data';
 
@@ -29,7 +33,10 @@ interface AssertionResponse {
  * with its own code: client data type, challenge and origin, then rpIdHash,
  * UP, UV and BS-without-BE. Undecodable bytes are a malformed body (400).
  */
-export function checkAssertion(response: AssertionResponse, expected: AssertionExpectation): CheckedAssertion {
+export function checkAssertion(
+  response: AssertionResponse,
+  expected: AssertionExpectation,
+): CheckedAssertion {
   const clientDataJSON = b64urlField(response.response.clientDataJSON, 'response.clientDataJSON');
   checkClientData(parseClientData(clientDataJSON), {
     type: 'webauthn.get',
@@ -37,7 +44,10 @@ export function checkAssertion(response: AssertionResponse, expected: AssertionE
     allowedOrigins: expected.allowedOrigins,
     ...(expected.ruleOrigins ? { ruleOrigins: expected.ruleOrigins } : {}),
   });
-  const authenticatorData = b64urlField(response.response.authenticatorData, 'response.authenticatorData');
+  const authenticatorData = b64urlField(
+    response.response.authenticatorData,
+    'response.authenticatorData',
+  );
   const authData = decodeAuthenticatorData(authenticatorData, 'response.authenticatorData');
   checkAuthenticatorData(authData, expected.rpIdHash);
   const signature = b64urlField(response.response.signature, 'response.signature');

@@ -43,16 +43,21 @@ export function parseClientData(bytes: Uint8Array<ArrayBuffer>): ClientData {
 /** Check type, challenge and origin ourselves, so each failure gets its docs/api.md code. */
 export function checkClientData(cd: ClientData, expected: ClientDataExpectation): void {
   // Refuse a ceremony of the other kind: a create() answer is no approval.
-  if (cd.type !== expected.type) throw new WebAuthnError('challenge_mismatch', `clientDataJSON.type must be ${expected.type}`);
+  if (cd.type !== expected.type)
+    throw new WebAuthnError('challenge_mismatch', `clientDataJSON.type must be ${expected.type}`);
   // Refuse any challenge but this ticket's.
-  if (cd.challenge !== expected.challenge) throw new WebAuthnError('challenge_mismatch', 'challenge is not this ticket\'s');
+  if (cd.challenge !== expected.challenge)
+    throw new WebAuthnError('challenge_mismatch', "challenge is not this ticket's");
   // Refuse origins outside ALLOWED_ORIGINS.
   if (typeof cd.origin !== 'string' || !expected.allowedOrigins.has(cd.origin)) {
     throw new WebAuthnError('origin_mismatch', 'clientDataJSON.origin is not an allowed origin');
   }
   // Refuse allowed origins the action's rule leaves out (a host page, when the rule wants the hosted one).
   if (expected.ruleOrigins && !expected.ruleOrigins.has(cd.origin)) {
-    throw new WebAuthnError('origin_mismatch', 'clientDataJSON.origin is not one of the origins this action\'s policy rule allows');
+    throw new WebAuthnError(
+      'origin_mismatch',
+      "clientDataJSON.origin is not one of the origins this action's policy rule allows",
+    );
   }
   // Refuse ceremonies run inside a cross-origin iframe: the library lets some through.
   if (cd.crossOrigin === true || cd.topOrigin !== undefined) {

@@ -5,7 +5,8 @@
  */
 export function derToRawP256(sig: Uint8Array): Uint8Array<ArrayBuffer> | undefined {
   // SEQUENCE { INTEGER r, INTEGER s }: at most 2 + 2 × (2 + 33) bytes, so every length is one byte.
-  if (sig.length < 8 || sig.length > 72 || sig[0] !== 0x30 || sig[1] !== sig.length - 2) return undefined;
+  if (sig.length < 8 || sig.length > 72 || sig[0] !== 0x30 || sig[1] !== sig.length - 2)
+    return undefined;
   // WebCrypto wants r ‖ s, each left-padded to 32 bytes.
   const raw = new Uint8Array(64);
   let at = 2;

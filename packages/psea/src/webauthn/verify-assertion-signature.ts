@@ -18,7 +18,10 @@ const PARAMS = {
  * crypto itself (docs/performance.md, figure 1), so only the signature is left.
  * ES256 signatures must be strict DER: one signature, one encoding.
  */
-export async function verifyAssertionSignature(assertion: CheckedAssertion, credential: CredentialKey): Promise<void> {
+export async function verifyAssertionSignature(
+  assertion: CheckedAssertion,
+  credential: CredentialKey,
+): Promise<void> {
   const clientDataHash = sha256Bytes(assertion.clientDataJSON);
   const signed = new Uint8Array(assertion.authenticatorData.length + clientDataHash.length);
   signed.set(assertion.authenticatorData);

@@ -9,7 +9,9 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 function safetyNetChain(response: unknown): Uint8Array<ArrayBuffer>[] {
   if (!(response instanceof Uint8Array)) return [];
   const jws = new TextDecoder().decode(response);
-  const header = JSON.parse(isoBase64URL.toUTF8String(jws.split('.')[0] ?? '')) as { x5c?: unknown };
+  const header = JSON.parse(isoBase64URL.toUTF8String(jws.split('.')[0] ?? '')) as {
+    x5c?: unknown;
+  };
   if (!Array.isArray(header.x5c) || !header.x5c.every((c) => typeof c === 'string')) return [];
   return (header.x5c as string[]).map((c) => isoBase64URL.toBuffer(c, 'base64'));
 }
@@ -18,7 +20,10 @@ function safetyNetChain(response: unknown): Uint8Array<ArrayBuffer>[] {
  * The attestation certificates of a statement, leaf first.
  * @example attestationChain('packed', attStmt) // → [leafDer, ...intermediates]
  */
-export function attestationChain(fmt: string, attStmt: ReadonlyMap<string, unknown>): Uint8Array<ArrayBuffer>[] {
+export function attestationChain(
+  fmt: string,
+  attStmt: ReadonlyMap<string, unknown>,
+): Uint8Array<ArrayBuffer>[] {
   try {
     if (fmt === 'android-safetynet') return safetyNetChain(attStmt.get('response'));
     const x5c = attStmt.get('x5c');

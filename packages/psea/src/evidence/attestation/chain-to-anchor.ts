@@ -34,7 +34,10 @@ function isCa(der: Uint8Array<ArrayBuffer>): boolean {
  * @throws WebAuthnError `attestation_rejected` when the library finds a revoked
  * certificate (it checks CRLs when it can reach them, and fails open when not).
  */
-export async function chainReachesAnchor(chain: readonly Uint8Array<ArrayBuffer>[], anchors: readonly string[]): Promise<boolean> {
+export async function chainReachesAnchor(
+  chain: readonly Uint8Array<ArrayBuffer>[],
+  anchors: readonly string[],
+): Promise<boolean> {
   if (chain.length === 0 || anchors.length === 0) return false;
   const pems = chain.map(canonicalPem);
   const roots = [...new Set(anchors)];
@@ -59,7 +62,10 @@ export async function chainReachesAnchor(chain: readonly Uint8Array<ArrayBuffer>
       return true;
     } catch (err) {
       if (err instanceof Error && /revocation status/.test(err.message)) {
-        throw new WebAuthnError('attestation_rejected', 'a certificate in the attestation chain is revoked');
+        throw new WebAuthnError(
+          'attestation_rejected',
+          'a certificate in the attestation chain is revoked',
+        );
       }
     }
   }
