@@ -42,7 +42,12 @@ const DEMO_AUDIENCE = 'psea-demo';
 export const DEMO_TO = 'DE89 3704 0044 0532 0130 00';
 export const DEMO_DISPLAY_AMOUNT = '€1,250.00';
 /** The transfer the bank will execute, and so the action the passkey signs. */
-const DEMO_ACTION = { type: 'wire.transfer', amount: '1250.00', currency: 'EUR', to: DEMO_TO };
+const DEMO_ACTION = {
+  type: 'wire.transfer',
+  amount: '1250.00',
+  currency: 'EUR',
+  to: DEMO_TO,
+};
 /** What the person sees: only what the action holds, since only the action is signed. */
 const DEMO_DISPLAY = {
   title: `Send ${DEMO_DISPLAY_AMOUNT}`,

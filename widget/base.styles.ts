@@ -46,9 +46,7 @@ export const base = css`
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     padding: 1.25rem;
-    box-shadow:
-      0 1px 2px rgb(16 24 40 / 6%),
-      0 8px 24px -8px rgb(16 24 40 / 12%);
+    box-shadow: 0 1px 2px rgb(16 24 40 / 6%), 0 8px 24px -8px rgb(16 24 40 / 12%);
   }
   .title {
     font-size: 1.15rem;
@@ -95,11 +93,7 @@ export const base = css`
     background: #fef3f2;
     background: color-mix(in srgb, var(--_danger) 12%, var(--_bg));
     color: var(--_danger);
-    font:
-      600 0.75em/1.5 ui-monospace,
-      SFMono-Regular,
-      Menlo,
-      monospace;
+    font: 600 0.75em/1.5 ui-monospace, SFMono-Regular, Menlo, monospace;
     white-space: nowrap;
   }
   .status {
@@ -152,9 +146,7 @@ export const base = css`
     font: inherit;
     font-weight: 600;
     cursor: pointer;
-    transition:
-      filter 0.15s,
-      transform 0.05s;
+    transition: filter 0.15s, transform 0.05s;
   }
   .action:hover {
     filter: brightness(1.1);
@@ -185,8 +177,7 @@ export const base = css`
   }
   .skeleton {
     border-radius: 6px;
-    background: linear-gradient(90deg, var(--_border) 25%, transparent 50%, var(--_border) 75%) 0
-      0 / 200% 100%;
+    background: linear-gradient(90deg, var(--_border) 25%, transparent 50%, var(--_border) 75%) 0 0 / 200% 100%;
     animation: shimmer 1.4s linear infinite;
   }
   .skeleton.title {

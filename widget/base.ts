@@ -74,16 +74,10 @@ function ceremonyFailure(e: unknown): Failure {
 
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 const icons = {
-  done: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
-    <path d="M5 12.5l4.5 4.5L19 7.5" />
-  </svg>`,
-  error: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
-    <path d="M12 7v6M12 16.5v.5" />
-  </svg>`,
+  done: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12.5l4.5 4.5L19 7.5"/></svg>`,
+  error: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v6M12 16.5v.5"/></svg>`,
   // A clock: approved, waiting to be verified.
-  stored: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
-    <path d="M12 7v5l3 2" />
-  </svg>`,
+  stored: html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7v5l3 2"/></svg>`,
 };
 
 export abstract class PseaElement<Data extends { options: unknown }> extends LitElement {
@@ -324,24 +318,13 @@ export abstract class PseaElement<Data extends { options: unknown }> extends Lit
       state === 'done' || state === 'error' || state === 'stored' ? icons[state] : nothing;
     return html`<div part="base" class="base" role="group" aria-labelledby="title">
       ${this.renderBody(this._data)}
-      <p part="status" class="status" id="status" role="status" aria-live="polite" tabindex="-1">
-        ${icon}<span>${this._status()}</span>
-      </p>
+      <p part="status" class="status" id="status" role="status" aria-live="polite" tabindex="-1">${icon}<span>${this._status()}</span></p>
       ${
         state === 'done' || state === 'stored' || (fail && !fail.retry)
           ? nothing
-          : html`<button
-              part="action"
-              class="action"
-              type="button"
-              aria-disabled=${busy}
-              aria-describedby="status"
-              @click=${this.start}
-            >
-              ${busy ? spinner : nothing}<span
-                >${this.msg(fail ? 'retry' : this.label(this._data))}</span
-              >
-            </button>`
+          : html`<button part="action" class="action" type="button" aria-disabled=${busy} aria-describedby="status" @click=${this.start}>
+            ${busy ? spinner : nothing}<span>${this.msg(fail ? 'retry' : this.label(this._data))}</span>
+          </button>`
       }
     </div>`;
   }

@@ -244,24 +244,18 @@ export class PseaApprove extends PseaElement<ActionJSON> {
 
   protected renderBody(data: ActionJSON | undefined): TemplateResult {
     if (!data)
-      return html`<div class="title skeleton" id="title" part="title"></div>
-        <div class="skeleton lines"></div>`;
+      return html`<div class="title skeleton" id="title" part="title"></div><div class="skeleton lines"></div>`;
     const display = data.display ?? {};
     const fields =
       display.fields ??
       Object.entries(data.action)
         .filter(([k]) => k !== 'type')
         .map(([label, value]) => ({ label, value }));
-    return html`<div class="title" id="title" part="title">
-        ${visible(display.title === undefined ? actionTitle(text(data.action.type)) : text(display.title))}
-      </div>
+    return html`<div class="title" id="title" part="title">${visible(display.title === undefined ? actionTitle(text(data.action.type)) : text(display.title))}</div>
       <dl part="fields">
         ${fields.map(
           (f) =>
-            html`<div part="field">
-              <dt part="label">${visible(text(f.label))}</dt>
-              <dd part="value">${visible(text(f.value))}</dd>
-            </div>`,
+            html`<div part="field"><dt part="label">${visible(text(f.label))}</dt><dd part="value">${visible(text(f.value))}</dd></div>`,
         )}
       </dl>
       ${(data as { list?: HTMLElement }).list}
@@ -271,21 +265,12 @@ export class PseaApprove extends PseaElement<ActionJSON> {
         <dl part="signed" class="signed">
           ${signedMembers(data.action).map(
             (m) =>
-              html`<div part="member">
-                <dt part="member-name">${memberPath(m.path)}</dt>
-                <dd part="member-value">${memberValue(m.value)}</dd>
-              </div>`,
+              html`<div part="member"><dt part="member-name">${memberPath(m.path)}</dt><dd part="member-value">${memberValue(m.value)}</dd></div>`,
           )}
         </dl>
         <dl>
-          <div>
-            <dt>${this.msg('audience')}</dt>
-            <dd>${visible(text(data.statement?.aud))}</dd>
-          </div>
-          <div>
-            <dt>${this.msg('fingerprint')}</dt>
-            <dd class="mono">${text(data.actionHash)}</dd>
-          </div>
+          <div><dt>${this.msg('audience')}</dt><dd>${visible(text(data.statement?.aud))}</dd></div>
+          <div><dt>${this.msg('fingerprint')}</dt><dd class="mono">${text(data.actionHash)}</dd></div>
         </dl>
       </details>`;
   }

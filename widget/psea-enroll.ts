@@ -140,20 +140,15 @@ export class PseaEnroll extends PseaElement<EnrollmentJSON> {
     const user = data?.user;
     const approval = data?.approval;
     const row = (label: string | TemplateResult, value: TemplateResult) =>
-      html`<div part="field">
-        <dt part="label">${label}</dt>
-        <dd part="value">${value}</dd>
-      </div>`;
-    return html`<div class="title" id="title" part="title">
-        ${approval ? visible(text(approval.display.title)) : this.msg('enrollTitle')}
-      </div>
+      html`<div part="field"><dt part="label">${label}</dt><dd part="value">${value}</dd></div>`;
+    return html`<div class="title" id="title" part="title">${approval ? visible(text(approval.display.title)) : this.msg('enrollTitle')}</div>
       <p part="intro" class="intro">${this.msg(approval ? 'approveAddIntro' : 'enrollIntro')}</p>
       ${
         user
           ? html`<dl part="fields">
-              ${row(this.msg('account'), user.displayName ? html`${visible(user.displayName)} · ${visible(user.name)}` : visible(user.name))}
-              ${(approval?.display.fields ?? []).map((f) => row(visible(text(f.label)), visible(text(f.value))))}
-            </dl>`
+            ${row(this.msg('account'), user.displayName ? html`${visible(user.displayName)} · ${visible(user.name)}` : visible(user.name))}
+            ${(approval?.display.fields ?? []).map((f) => row(visible(text(f.label)), visible(text(f.value))))}
+          </dl>`
           : html`<div class="skeleton lines"></div>`
       }`;
   }

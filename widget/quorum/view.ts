@@ -79,19 +79,16 @@ export function renderQuorum(
     <p><span class="muted">${msg('quorumAskedBy')}</span> ${visible(q.initiator)}</p>
     <ul>
       ${q.groups.map(
-        (g, i) =>
-          html`<li part="quorum-group">
-            <strong>${visible(groupName(g, i, msg))}</strong>
-            <span class="muted">${msg('quorumNeeds').replace('{n}', String(g.required))}</span>
-            <ul>
-              ${g.users.map((u) => {
-                const done = g.approved.includes(u.id);
-                return html`<li part="quorum-user" data-approved=${done ? 'true' : nothing}>
-                  ${done ? html`<span aria-label="approved">✓ </span>` : nothing}${visible(userName(u))}
-                </li>`;
-              })}
-            </ul>
-          </li>`,
+        (g, i) => html`<li part="quorum-group">
+          <strong>${visible(groupName(g, i, msg))}</strong>
+          <span class="muted">${msg('quorumNeeds').replace('{n}', String(g.required))}</span>
+          <ul>
+            ${g.users.map((u) => {
+              const done = g.approved.includes(u.id);
+              return html`<li part="quorum-user" data-approved=${done ? 'true' : nothing}>${done ? html`<span aria-label="approved">✓ </span>` : nothing}${visible(userName(u))}</li>`;
+            })}
+          </ul>
+        </li>`,
       )}
     </ul>
   </section>`;
