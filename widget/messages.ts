@@ -16,7 +16,7 @@ export const MESSAGES = {
   approveAdd: 'Approve with an existing passkey',
   approveAddIntro:
     'A passkey you already have must approve this new one. If you did not just add it, do not approve.',
-  readyApproveAdd: 'Check the new passkey, then approve it with one you have.',
+  readyApproveAdd: 'Check the new passkey, then approve it with a passkey you already have.',
   waitingApproveAdd: 'Confirm with a passkey you already have: fingerprint, face or device PIN.',
   ready: 'Check the details, then approve with your passkey.',
   readyEnroll: 'Ready to create your passkey.',

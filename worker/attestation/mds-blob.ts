@@ -11,6 +11,9 @@ import { chainReachesAnchor } from '../../packages/psea/src/evidence/attestation
 import { FIDO_MDS_ROOT_PEM } from './mds-root';
 import type { MetadataFile } from './types';
 
+/** @public scripts/mds-import.mjs bundles this module and reads it (knip cannot see that import). */
+export { REFUSED_STATUSES } from './types';
+
 /** JWS algorithms MDS BLOBs are signed with, as COSE algorithm ids for the library. */
 const JWS_ALGS = { RS256: -257, ES256: -7 } as const;
 
