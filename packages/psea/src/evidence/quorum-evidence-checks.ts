@@ -14,62 +14,11 @@ import { BundleFault, isObject, member } from './bundle-parts.ts';
 import { checkEnrollment } from './enrollment-check.ts';
 import { checkLog } from './log-check.ts';
 import type { CheckedOptions } from './options.ts';
-import type { Check, CheckName } from './types.ts';
+import type { Check } from './types.ts';
 import { checkAuthenticator, checkChallenge, checkSignature } from './webauthn-checks.ts';
-import { checkCustody, CustodyFault } from './custody-check.ts';
+import { custodyCheck, runCheck as run } from './run-check.ts';
 
 const MEMBERS = ['v', 'iss', 'aud', 'sub', 'act', 'dsp', 'nonce', 'qrm'];
-
-async function run(name: CheckName, fn: () => Promise<unknown>): Promise<Check> {
-  try {
-    const out = await fn();
-    return typeof out === 'string' ? { name, result: 'pass', why: out } : { name, result: 'pass' };
-  } catch (err) {
-    return {
-      name,
-      result: 'fail',
-      why:
-        err instanceof BundleFault
-          ? err.message
-          : `malformed bundle: ${err instanceof Error ? err.message : String(err)}`,
-    };
-  }
-}
-
-/** Check 8 (custody) for one approval, under its approver's known checkpoint, as verify-evidence.ts does for a single one. */
-async function custody(
-  view: Record<string, unknown>,
-  sub: string,
-  opts: CheckedOptions,
-): Promise<Check> {
-  try {
-    const { root, rootIndex, anchored } = await checkCustody(view, sub, opts.knownCheckpoint, opts);
-    const at = `root ${root} at ${rootIndex}`;
-    if (anchored || opts.allowUnanchored)
-      return {
-        name: 'custody',
-        result: 'pass',
-        why: anchored ? at : `${at}, not anchored (allowUnanchored)`,
-        root,
-        rootIndex,
-      };
-    return {
-      name: 'custody',
-      result: 'unavailable',
-      why: `root not anchored: no knownCheckpoint (${at})`,
-      root,
-      rootIndex,
-    };
-  } catch (err) {
-    const found = err instanceof CustodyFault ? err.found : undefined;
-    return {
-      name: 'custody',
-      result: 'fail',
-      why: err instanceof Error ? err.message : String(err),
-      ...found,
-    };
-  }
-}
 
 /** Check 1 for approval k: exactly the approver statement's members, each the receipt's or apv[k]'s. */
 async function checkApproverStatement(
@@ -130,6 +79,6 @@ export async function checkApproval(
         jti: claims.jti,
       });
     }),
-    await custody(view, claims.apv[k]?.sub ?? '', opts),
+    await custodyCheck(view, () => claims.apv[k]?.sub ?? '', opts.knownCheckpoint, opts),
   ];
 }

@@ -6,16 +6,15 @@
  * that cannot work throw (`EvidenceError` `invalid_options`).
  */
 import { BundleFault, isObject, member, text } from './bundle-parts.ts';
-import { checkCustody, CustodyFault } from './custody-check.ts';
+import { custodyCheck, runCheck } from './run-check.ts';
 import { checkEnrollment } from './enrollment-check.ts';
 import { checkLog } from './log-check.ts';
-import { checkOptions, type CheckedOptions } from './options.ts';
+import { checkOptions } from './options.ts';
 import { checkReceipt, unverifiedClaims } from './receipt-check.ts';
 import { checkStatement, expectedChallenge } from './statement-check.ts';
 import {
   CHECK_NAMES,
   type Check,
-  type CheckName,
   type EvidenceResult,
   type VerifyEvidenceOptions,
 } from './types.ts';
@@ -27,63 +26,6 @@ import {
   type QuorumEvidenceOptions,
   type QuorumEvidenceResult,
 } from './verify-quorum-evidence.ts';
-
-type Outcome = void | string | undefined;
-
-const faultWhy = (err: unknown) =>
-  err instanceof BundleFault
-    ? err.message
-    : `malformed bundle: ${err instanceof Error ? err.message : String(err)}`;
-
-async function run(name: CheckName, fn: () => Promise<Outcome>): Promise<Check> {
-  try {
-    const out = await fn();
-    return typeof out === 'string' ? { name, result: 'pass', why: out } : { name, result: 'pass' };
-  } catch (err) {
-    // Anything thrown by a bundle is that check's failure, never the caller's exception.
-    return { name, result: 'fail', why: faultWhy(err) };
-  }
-}
-
-/**
- * Check 8 for one approval (a single bundle is one; a bundle of several checks each with its
- * user's known checkpoint), with the root it found: unanchored is `unavailable` unless allowed.
- */
-async function custodyCheck(
-  approval: unknown,
-  sub: () => string,
-  knownCheckpoint: string | undefined,
-  opts: CheckedOptions,
-): Promise<Check> {
-  try {
-    const { root, rootIndex, anchored } = await checkCustody(
-      approval,
-      sub(),
-      knownCheckpoint,
-      opts,
-    );
-    const at = `root ${root} at ${rootIndex}`;
-    if (anchored) return { name: 'custody', result: 'pass', why: at, root, rootIndex };
-    if (opts.allowUnanchored)
-      return {
-        name: 'custody',
-        result: 'pass',
-        why: `${at}, not anchored (allowUnanchored)`,
-        root,
-        rootIndex,
-      };
-    return {
-      name: 'custody',
-      result: 'unavailable',
-      why: `root not anchored: no knownCheckpoint (${at})`,
-      root,
-      rootIndex,
-    };
-  } catch (err) {
-    const found = err instanceof CustodyFault ? err.found : undefined;
-    return { name: 'custody', result: 'fail', why: faultWhy(err), ...found };
-  }
-}
 
 /**
  * @example
@@ -121,14 +63,14 @@ export async function verifyEvidence(
   }
   const claims = () => unverifiedClaims(bundle);
   const checks: Check[] = [
-    await run('statement', () => checkStatement(bundle, claims(), opts)),
-    await run('challenge', async () =>
+    await runCheck('statement', () => checkStatement(bundle, claims(), opts)),
+    await runCheck('challenge', async () =>
       checkChallenge(bundle, await expectedChallenge(bundle), opts),
     ),
-    await run('authenticator', () => checkAuthenticator(bundle, opts)),
-    await run('signature', () => checkSignature(bundle)),
-    await run('enrollment', () => checkEnrollment(bundle, opts)),
-    await run('log', async () => {
+    await runCheck('authenticator', () => checkAuthenticator(bundle, opts)),
+    await runCheck('signature', () => checkSignature(bundle)),
+    await runCheck('enrollment', () => checkEnrollment(bundle, opts)),
+    await runCheck('log', async () => {
       const statement = member(bundle, 'statement') as Record<string, unknown>;
       const jti = claims().jti;
       if (typeof jti !== 'string') throw new BundleFault('the receipt has no jti');
@@ -145,7 +87,7 @@ export async function verifyEvidence(
     }),
     opts.jwks === undefined
       ? { name: 'receipt', result: 'unavailable', why: 'no jwks given' }
-      : await run('receipt', () => checkReceipt(bundle, opts)),
+      : await runCheck('receipt', () => checkReceipt(bundle, opts)),
     await custodyCheck(bundle, () => text(bundle, 'statement.sub'), opts.knownCheckpoint, opts),
   ];
   const ok = checks.every(
