@@ -6,6 +6,7 @@
  */
 import { checkBaseUrl, segment } from './base-url.ts';
 import { PseaError } from './errors.ts';
+import { bearer, createRequest, statusRequest } from './calls.ts';
 import { request, type Call } from './request.ts';
 import { waitForApproval } from './wait-for-approval.ts';
 import type { Quorum, QuorumRequest, QuorumStatus } from './quorum-types.ts';
@@ -32,13 +33,6 @@ import type {
   OfflineGrantsRequest,
   Redemption,
 } from './types.ts';
-
-/** A bearer token as it may go in a header: visible ASCII only, so a CR or LF in it can never add a header. */
-function bearer(token: unknown, name: string): string {
-  if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token))
-    throw new PseaError('invalid_options', `${name} must be a non-empty string of visible ASCII`);
-  return token;
-}
 
 const STATES: ReadonlySet<string> = new Set(['pending', 'approved', 'expired', 'burned']);
 const QUORUM_STATES: ReadonlySet<string> = new Set([
@@ -167,21 +161,8 @@ export class PseaClient {
    * ```
    */
   async status(ticket: string, options: StatusOptions = {}): Promise<ApprovalStatus> {
-    const query =
-      options.wait === undefined ? '' : `?wait=${encodeURIComponent(String(options.wait))}`;
-    const token =
-      options.statusToken === undefined ? this.#key() : bearer(options.statusToken, 'statusToken');
-    const answer = await request<ApprovalStatus>(this.#transport, {
-      method: 'GET',
-      path: `/v1/actions/${segment(ticket, 'ticket')}/status${query}`,
-      token,
-      signal: options.signal,
-    });
-    if (typeof answer?.state !== 'string' || !STATES.has(answer.state))
-      throw new PseaError('invalid_response', 'status answer without a known state', {
-        status: 200,
-      });
-    return answer;
+    const path = `/v1/actions/${segment(ticket, 'ticket')}/status`;
+    return statusRequest(this.#transport, path, () => this.#key(), options, STATES);
   }
 
   /**
@@ -303,21 +284,8 @@ export class PseaClient {
    * ```
    */
   async quorumStatus(id: string, options: StatusOptions = {}): Promise<QuorumStatus> {
-    const query =
-      options.wait === undefined ? '' : `?wait=${encodeURIComponent(String(options.wait))}`;
-    const token =
-      options.statusToken === undefined ? this.#key() : bearer(options.statusToken, 'statusToken');
-    const answer = await request<QuorumStatus>(this.#transport, {
-      method: 'GET',
-      path: `/v1/quorums/${segment(id, 'quorum')}${query}`,
-      token,
-      signal: options.signal,
-    });
-    if (typeof answer?.state !== 'string' || !QUORUM_STATES.has(answer.state))
-      throw new PseaError('invalid_response', 'quorum answer without a known state', {
-        status: 200,
-      });
-    return answer;
+    const path = `/v1/quorums/${segment(id, 'quorum')}`;
+    return statusRequest(this.#transport, path, () => this.#key(), options, QUORUM_STATES);
   }
 
   /**
@@ -359,23 +327,8 @@ export class PseaClient {
     return this.#apiKey;
   }
 
-  /** A create: one `Idempotency-Key` for every try of this call, so a retry never makes a second object. */
-  #create<T>(path: string, body: unknown, options: CreateOptions = {}): Promise<T> {
-    const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID();
-    if (typeof idempotencyKey !== 'string' || !/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) {
-      throw new PseaError(
-        'invalid_options',
-        'idempotencyKey must be 1 to 255 printable ASCII characters',
-      );
-    }
-    return request<T>(this.#transport, {
-      method: 'POST',
-      path,
-      token: this.#key(),
-      body,
-      signal: options.signal,
-      idempotencyKey,
-    });
+  #create<T>(path: string, body: unknown, options?: CreateOptions): Promise<T> {
+    return createRequest(this.#transport, this.#key(), path, body, options);
   }
 
   #server<T>(
