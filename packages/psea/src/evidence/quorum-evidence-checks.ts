@@ -25,6 +25,7 @@ async function checkApproverStatement(
   view: Record<string, unknown>,
   claims: QuorumReceiptClaims,
   k: number,
+  actionJson: string | undefined,
 ): Promise<Record<string, unknown>> {
   const s = view.statement;
   if (!isObject(s) || s.v !== 1) throw new BundleFault('statement is not a v1 statement');
@@ -35,6 +36,9 @@ async function checkApproverStatement(
   if (!apv) throw new BundleFault(`the receipt's apv has no element ${k}`);
   if (!isObject(view.action) || s.act !== (await hashAction(view.action)))
     throw new BundleFault('statement.act is not the actionHash of action');
+  // The caller's action, as for a single bundle: evidence of another approval is not this one's.
+  if (actionJson !== undefined && s.act !== (await sha256B64url(actionJson)))
+    throw new BundleFault('statement.act is not the hash of the given action');
   if (s.dsp !== (await hashDisplay(view.display)))
     throw new BundleFault('statement.dsp is not the hash of display');
   const want: Record<string, unknown> = {
@@ -59,9 +63,9 @@ export async function checkApproval(
   opts: CheckedOptions,
 ): Promise<Check[]> {
   const challenge = async () =>
-    sha256B64url(canonicalJson(await checkApproverStatement(view, claims, k)));
+    sha256B64url(canonicalJson(await checkApproverStatement(view, claims, k, opts.actionJson)));
   return [
-    await run('statement', () => checkApproverStatement(view, claims, k)),
+    await run('statement', () => checkApproverStatement(view, claims, k, opts.actionJson)),
     await run('challenge', async () => checkChallenge(view, await challenge(), opts)),
     await run('authenticator', () => checkAuthenticator(view, opts)),
     await run('signature', () => checkSignature(view)),
