@@ -18,59 +18,14 @@ import {
 } from 'lit';
 import { WebAuthnAbortService, browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { Failure, call, route } from './api';
-import type { PseaErrorCode } from './error-code';
+import { ceremonyFailure } from './ceremony-failure';
+import type { PseaErrorDetail, PseaState } from './element-types';
 import { MESSAGES, type MessageKey, type Messages } from './messages';
 
-/** What a person can see; reflected to the `state` attribute for host styling. */
-export type PseaState =
-  | 'loading'
-  | 'ready'
-  | 'waiting'
-  | 'verifying'
-  | 'done'
-  | 'error'
-  | 'cancelled'
-  /** Offline: approved and kept on this device, not yet verified by the service. */
-  | 'stored';
-
-/** `psea-error` detail: a problem code from docs/api.md, a `WebAuthnError` code, or one the widget adds (PseaErrorCode). */
-export interface PseaErrorDetail {
-  code: PseaErrorCode;
-  message: string;
-}
+export type { PseaErrorDetail, PseaState } from './element-types';
 
 /** Where the widget was loaded from: the default `endpoint`. */
 export const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
-
-/**
- * WebAuthn failures that no retry on this page can fix. A passkey already registered for the
- * account stays registered: the same prompt would find it again.
- */
-const FINAL = new Set<PseaErrorCode>([
-  'ERROR_INVALID_DOMAIN',
-  'ERROR_INVALID_RP_ID',
-  'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED',
-  'unsupported',
-]);
-
-/**
- * A ceremony failure as a `Failure`. `NotAllowedError` (the person dismissed
- * the prompt, or it timed out) is a cancel; `WebAuthnError` keeps its `code`.
- * Only `name` and `code` are read, never the message text.
- */
-function ceremonyFailure(e: unknown): Failure {
-  if (e instanceof Failure) return e;
-  const err = e as { name?: string; code?: unknown } | null;
-  if (err?.name === 'NotAllowedError') return new Failure('cancelled', true, true);
-  // A WebAuthnError's code is one of its closed set.
-  const code: PseaErrorCode =
-    typeof err?.code === 'string'
-      ? (err.code as PseaErrorCode)
-      : err?.name === 'AbortError'
-        ? 'ERROR_CEREMONY_ABORTED'
-        : 'webauthn_error';
-  return new Failure(code, !FINAL.has(code));
-}
 
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 const icons = {

@@ -6,6 +6,11 @@
 import { PseaError } from './errors.ts';
 import { request, type Transport } from './request.ts';
 import type { CreateOptions, StatusOptions } from './options.ts';
+import type { EvidenceOptions } from './types.ts';
+
+/** The states an action's status answers with, and a quorum's. */
+export const STATES: ReadonlySet<string> = new Set(['pending', 'approved', 'expired', 'burned']);
+export const QUORUM_STATES: ReadonlySet<string> = new Set([...STATES, 'cancelled']);
 
 /** A bearer token as it may go in a header: visible ASCII only, so a CR or LF in it can never add a header. */
 export function bearer(token: unknown, name: string): string {
@@ -63,4 +68,12 @@ export function createRequest<T>(
     signal: options.signal,
     idempotencyKey,
   });
+}
+
+/** The evidence route's query: `?since=N` and `attestation=1` when asked for, else nothing. */
+export function evidenceQuery(options: EvidenceOptions): string {
+  const query = new URLSearchParams();
+  if (options.since !== undefined) query.set('since', String(options.since));
+  if (options.attestation) query.set('attestation', '1');
+  return query.toString() === '' ? '' : `?${query}`;
 }

@@ -1,12 +1,19 @@
 /**
- * The typed client of the server routes. Each method is one route, resolves
- * its body as docs/api.md gives it and rejects with `PseaError`; the retry rule
- * (GET and DELETE only) is request.ts's. Nothing here reads a global but
- * `fetch` (when none is given) and the clock.
+ * The typed client of the server routes: one method a route, resolving its body as docs/api.md
+ * gives it, rejecting with `PseaError`; retries are request.ts's and calls.ts's. Nothing here
+ * reads a global but `fetch` (when none is given), `crypto.randomUUID` and the clock.
  */
 import { checkBaseUrl, segment } from './base-url.ts';
 import { PseaError } from './errors.ts';
-import { bearer, createRequest, statusRequest } from './calls.ts';
+import {
+  bearer,
+  createRequest,
+  evidenceQuery,
+  QUORUM_STATES,
+  STATES,
+  statusRequest,
+} from './calls.ts';
+import { credentialsApi, type CredentialsApi } from './credentials-api.ts';
 import { request, type Call } from './request.ts';
 import { waitForApproval } from './wait-for-approval.ts';
 import type { Quorum, QuorumRequest, QuorumStatus } from './quorum-types.ts';
@@ -24,7 +31,6 @@ import type {
   ApprovalRequest,
   BatchApprovalRequest,
   ApprovalStatus,
-  CredentialList,
   Enrollment,
   EnrollmentRequest,
   EvidenceBundle,
@@ -34,18 +40,8 @@ import type {
   Redemption,
 } from './types.ts';
 
-const STATES: ReadonlySet<string> = new Set(['pending', 'approved', 'expired', 'burned']);
-const QUORUM_STATES: ReadonlySet<string> = new Set([
-  'pending',
-  'approved',
-  'expired',
-  'cancelled',
-  'burned',
-]);
-
 /**
  * A client for PSEA's server routes, for Node 20, Deno, Bun and Workers.
- *
  * @example
  * ```ts
  * import { PseaClient } from 'psea/client';
@@ -61,23 +57,8 @@ const QUORUM_STATES: ReadonlySet<string> = new Set([
 export class PseaClient {
   readonly #transport: { baseUrl: string; fetch: typeof fetch; retries: number };
   readonly #apiKey: string | undefined;
-
-  /**
-   * Credentials of a user.
-   *
-   * @example
-   * ```ts
-   * const { credentials } = await psea.credentials.list('u-123');
-   * for (const c of credentials.filter((c) => c.state === 'active' && !c.deviceBound)) await psea.credentials.revoke('u-123', c.id);
-   * ```
-   */
-  readonly credentials: {
-    /** `GET /v1/users/:id/credentials`. Retried on 503. */
-    list(userId: string, options?: CallOptions): Promise<CredentialList>;
-    /** `DELETE /v1/users/:id/credentials/:credentialId`: 204, and it can approve nothing more. Retried on 503 (idempotent). */
-    revoke(userId: string, credentialId: string, options?: CallOptions): Promise<void>;
-  };
-
+  /** Credentials of a user: `list` and `revoke` (credentials-api.ts). */
+  readonly credentials: CredentialsApi;
   constructor(options: PseaClientOptions) {
     const retries = options.retries ?? 2;
     if (!Number.isInteger(retries) || retries < 0 || retries > 10)
@@ -86,17 +67,9 @@ export class PseaClient {
     const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#transport = { baseUrl: checkBaseUrl(options.baseUrl), fetch: fetchFn, retries };
     this.#apiKey = options.apiKey;
-    this.credentials = {
-      list: async (userId, o) =>
-        this.#server('GET', `/v1/users/${segment(userId, 'userId')}/credentials`, undefined, o),
-      revoke: async (userId, credentialId, o) =>
-        this.#server(
-          'DELETE',
-          `/v1/users/${segment(userId, 'userId')}/credentials/${segment(credentialId, 'credentialId')}`,
-          undefined,
-          o,
-        ),
-    };
+    this.credentials = credentialsApi((method, path, o) =>
+      this.#server(method, path, undefined, o),
+    );
   }
 
   /**
@@ -178,14 +151,8 @@ export class PseaClient {
    * ```
    */
   async waitForApproval(ticket: string, options: WaitOptions): Promise<ApprovalStatus> {
-    const { statusToken } = options;
     segment(ticket, 'ticket');
-    if (statusToken === undefined) this.#key();
-    return waitForApproval(
-      (wait, signal) => this.status(ticket, { wait, statusToken, signal }),
-      options.timeoutMs,
-      options.signal,
-    );
+    return this.#wait(options, (o) => this.status(ticket, o));
   }
 
   /**
@@ -201,16 +168,8 @@ export class PseaClient {
     ticket: string,
     options: EvidenceOptions & CallOptions = {},
   ): Promise<EvidenceBundle> {
-    const query = new URLSearchParams();
-    if (options.since !== undefined) query.set('since', String(options.since));
-    if (options.attestation) query.set('attestation', '1');
-    const tail = query.toString() === '' ? '' : `?${query}`;
-    return this.#server(
-      'GET',
-      `/v1/actions/${segment(ticket, 'ticket')}/evidence${tail}`,
-      undefined,
-      options,
-    );
+    const path = `/v1/actions/${segment(ticket, 'ticket')}/evidence${evidenceQuery(options)}`;
+    return this.#server('GET', path, undefined, options);
   }
 
   /**
@@ -231,12 +190,8 @@ export class PseaClient {
     options: RedeemOptions = {},
   ): Promise<Redemption> {
     const { item, ...call } = options;
-    return this.#server(
-      'POST',
-      '/v1/receipts/redeem',
-      { receipt, audience, ...(item === undefined ? {} : { item }) },
-      call,
-    );
+    const body = { receipt, audience, ...(item === undefined ? {} : { item }) };
+    return this.#server('POST', '/v1/receipts/redeem', body, call);
   }
 
   /**
@@ -299,14 +254,8 @@ export class PseaClient {
    * ```
    */
   async waitForQuorum(id: string, options: WaitOptions): Promise<QuorumStatus> {
-    const { statusToken } = options;
     segment(id, 'quorum');
-    if (statusToken === undefined) this.#key();
-    return waitForApproval(
-      (wait, signal) => this.quorumStatus(id, { wait, statusToken, signal }),
-      options.timeoutMs,
-      options.signal,
-    );
+    return this.#wait(options, (o) => this.quorumStatus(id, o));
   }
 
   /**
@@ -321,6 +270,14 @@ export class PseaClient {
     await this.#server('DELETE', `/v1/quorums/${segment(id, 'quorum')}`, undefined, options);
   }
 
+  /** Long-poll `read` until it answers a state other than `pending` (wait-for-approval.ts). */
+  #wait<T extends { state: string }>(options: WaitOptions, read: (o: StatusOptions) => Promise<T>) {
+    const { statusToken } = options;
+    if (statusToken === undefined) this.#key();
+    const poll = (wait: number, signal: AbortSignal) => read({ wait, statusToken, signal });
+    return waitForApproval(poll, options.timeoutMs, options.signal);
+  }
+
   #key(): string {
     if (this.#apiKey === undefined)
       throw new PseaError('invalid_options', 'this route needs the apiKey option');
@@ -331,18 +288,13 @@ export class PseaClient {
     return createRequest(this.#transport, this.#key(), path, body, options);
   }
 
-  #server<T>(
-    method: Call['method'],
-    path: string,
-    body: unknown,
-    options: CallOptions = {},
-  ): Promise<T> {
+  #server<T>(method: Call['method'], path: string, body: unknown, o: CallOptions = {}): Promise<T> {
     return request<T>(this.#transport, {
       method,
       path,
       token: this.#key(),
       body,
-      signal: options.signal,
+      signal: o.signal,
     });
   }
 }
